@@ -1,0 +1,320 @@
+//! The crawl loop: level by level, breadth first, to a bounded depth.
+//!
+//! Each level is fetched with at most `concurrency` requests in flight (each request also waits
+//! for its host's permit), then its results are folded into the graph in frontier order. Folding
+//! in a fixed order keeps the graph's node order the same from run to run whatever order the
+//! responses arrive in, and a level barrier makes depths exact: a page's depth is the length of
+//! the shortest link path from a seed.
+//!
+//! # Depth rule
+//! Seeds are depth 0. Every page at depth `d <= max_depth` is fetched and its links are
+//! recorded. A link target first seen from depth `d` gets depth `d + 1`; targets at
+//! `max_depth + 1` stay in the graph as unfetched boundary nodes (`beyond_depth`).
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::{Instant, SystemTime};
+
+use futures::StreamExt;
+use petgraph::graph::NodeIndex;
+use tokio_util::task::AbortOnDropHandle;
+use url::Url;
+
+use crate::config::{http_client, CrawlConfig, CrawlerBuilder};
+use crate::error::{Error, PageError};
+use crate::event::{CrawlEvent, Events};
+use crate::fetch::{fetch_page, FetchContext, FetchOutcome};
+use crate::frontier::MemorySeenSet;
+use crate::graph::{CrawlGraph, Link, SkipReason};
+use crate::politeness::HostLimiter;
+use crate::report::{CrawlReport, CrawlStats, StopReason};
+use crate::url_norm;
+
+/// A configured crawler. Cheap to keep; each [`crawl`](Self::crawl) builds its own HTTP client
+/// and state, so one crawler can run several crawls.
+#[derive(Debug)]
+pub struct Crawler {
+    config: Arc<CrawlConfig>,
+    events: Events,
+}
+
+impl Crawler {
+    /// Starts configuring a crawler.
+    pub fn builder() -> CrawlerBuilder {
+        CrawlerBuilder::default()
+    }
+
+    pub(crate) fn new(config: CrawlConfig, events: Events) -> Self {
+        Self {
+            config: Arc::new(config),
+            events,
+        }
+    }
+
+    /// The crawler's settings.
+    pub fn config(&self) -> &CrawlConfig {
+        &self.config
+    }
+
+    /// Crawls from `seeds` until the depth, the page cap, or `shutdown` ends it.
+    ///
+    /// When `shutdown` resolves, requests in flight are dropped and the report comes back with
+    /// what was found so far ([`StopReason::Cancelled`]). Pass `std::future::pending()` to run to
+    /// the end.
+    ///
+    /// # Errors
+    /// [`Error::NoSeeds`] or [`Error::InvalidSeed`] for bad seeds, [`Error::Client`] if the HTTP
+    /// client cannot be built. Failures of single pages are never errors: they are in the graph.
+    pub async fn crawl<S: AsRef<str>>(
+        &self,
+        seeds: impl IntoIterator<Item = S>,
+        shutdown: impl Future<Output = ()>,
+    ) -> Result<CrawlReport, Error> {
+        let seeds = parse_seeds(seeds, self.config.max_url_len.get())?;
+        let ctx = Arc::new(FetchContext {
+            client: http_client(&self.config)?,
+            config: Arc::clone(&self.config),
+            hosts: HostLimiter::new(self.config.per_host.get()),
+            seen: Arc::new(MemorySeenSet::default()),
+            scope: self.config.scope.for_seeds(&seeds),
+            events: self.events.clone(),
+        });
+        let run = Run {
+            ctx,
+            graph: CrawlGraph::new(),
+            stats: CrawlStats::default(),
+            started: Instant::now(),
+        };
+        Ok(run.execute(seeds, shutdown).await)
+    }
+}
+
+fn parse_seeds<S: AsRef<str>>(
+    seeds: impl IntoIterator<Item = S>,
+    max_len: usize,
+) -> Result<Vec<Url>, Error> {
+    let mut parsed: Vec<Url> = Vec::new();
+    for seed in seeds {
+        let seed = seed.as_ref();
+        let url = url_norm::parse_absolute(seed, max_len).map_err(|reason| Error::InvalidSeed {
+            url: seed.to_owned(),
+            reason: reason.to_string(),
+        })?;
+        if !parsed.contains(&url) {
+            parsed.push(url);
+        }
+    }
+    if parsed.is_empty() {
+        return Err(Error::NoSeeds);
+    }
+    Ok(parsed)
+}
+
+/// The state of one crawl.
+struct Run {
+    ctx: Arc<FetchContext>,
+    graph: CrawlGraph,
+    stats: CrawlStats,
+    started: Instant,
+}
+
+impl Run {
+    async fn execute(mut self, seeds: Vec<Url>, shutdown: impl Future<Output = ()>) -> CrawlReport {
+        let started_at = SystemTime::now();
+        let config = Arc::clone(&self.ctx.config);
+        self.ctx.events.emit(|| CrawlEvent::Started {
+            seeds: seeds.clone(),
+        });
+        let mut level: Vec<(NodeIndex, Url)> = Vec::new();
+        for seed in &seeds {
+            if self.ctx.seen.claim(seed) {
+                level.push((self.graph.add_page(seed, 0).0, seed.clone()));
+            }
+        }
+        let mut shutdown = std::pin::pin!(shutdown);
+        let mut stopped = StopReason::Completed;
+        let mut depth = 0;
+        while !level.is_empty() {
+            if let Some(max) = config.max_pages {
+                let budget = max.get().saturating_sub(self.stats.pages_fetched);
+                if level.len() > budget {
+                    self.skip_all(&level[budget..], SkipReason::MaxPages);
+                    level.truncate(budget);
+                    stopped = StopReason::MaxPages;
+                }
+            }
+            self.ctx.events.emit(|| CrawlEvent::LevelStarted {
+                depth,
+                pages: level.len(),
+            });
+            let (outcomes, cancelled) = self.fetch_level(&level, depth, shutdown.as_mut()).await;
+            let mut next = Vec::new();
+            for ((index, url), outcome) in level.iter().zip(outcomes) {
+                match outcome {
+                    Some(outcome) => self.fold(*index, depth, outcome, &mut next),
+                    None => self.skip_all(&[(*index, url.clone())], SkipReason::Cancelled),
+                }
+            }
+            if cancelled {
+                stopped = StopReason::Cancelled;
+            }
+            self.ctx.events.emit(|| CrawlEvent::LevelDone {
+                depth,
+                next: next.len(),
+            });
+            if stopped != StopReason::Completed {
+                let reason = if cancelled {
+                    SkipReason::Cancelled
+                } else {
+                    SkipReason::MaxPages
+                };
+                self.skip_all(&next, reason);
+                break;
+            }
+            level = next;
+            depth += 1;
+        }
+        // A redirect target claimed by a task that was cancelled or cut off is the only page
+        // that can end up neither fetched nor marked; mark it with the stop reason.
+        let leftover = if stopped == StopReason::MaxPages {
+            SkipReason::MaxPages
+        } else {
+            SkipReason::Cancelled
+        };
+        for page in self.graph.pages_mut() {
+            if !page.is_fetched() && page.skipped.is_none() {
+                page.skipped = Some(leftover);
+            }
+        }
+        self.stats.pages_skipped = self.graph.pages().filter(|p| p.skipped.is_some()).count();
+        self.stats.elapsed = self.started.elapsed();
+        let stats = self.stats;
+        self.ctx.events.emit(|| CrawlEvent::Finished { stats });
+        CrawlReport {
+            graph: self.graph,
+            stats,
+            stopped,
+            seeds,
+            max_depth: config.max_depth,
+            started_at,
+        }
+    }
+
+    /// Fetches one level with at most `concurrency` tasks at a time. Returns an outcome per
+    /// frontier entry (`None` where cancellation came first) and whether it was cancelled.
+    async fn fetch_level(
+        &self,
+        level: &[(NodeIndex, Url)],
+        depth: u32,
+        mut shutdown: std::pin::Pin<&mut impl Future<Output = ()>>,
+    ) -> (Vec<Option<FetchOutcome>>, bool) {
+        let mut outcomes: Vec<Option<FetchOutcome>> =
+            std::iter::repeat_with(|| None).take(level.len()).collect();
+        // Tasks are spawned so pages are fetched and parsed on all worker threads; the handle
+        // aborts its task when dropped, so cancelling drops every request in flight.
+        let mut results = futures::stream::iter(level.iter().enumerate().map(|(i, (_, url))| {
+            let task = AbortOnDropHandle::new(tokio::spawn(fetch_page(
+                Arc::clone(&self.ctx),
+                url.clone(),
+                depth,
+            )));
+            async move { (i, task.await) }
+        }))
+        .buffer_unordered(self.ctx.config.concurrency.get());
+        loop {
+            tokio::select! {
+                biased;
+                () = &mut shutdown => return (outcomes, true),
+                next = results.next() => match next {
+                    Some((i, Ok(outcome))) => outcomes[i] = Some(outcome),
+                    Some((i, Err(join_error))) => outcomes[i] = Some(panicked(&level[i].1, &join_error)),
+                    None => return (outcomes, false),
+                },
+            }
+        }
+    }
+
+    /// Stores one fetch outcome in the graph and queues the new in-scope links found.
+    fn fold(
+        &mut self,
+        index: NodeIndex,
+        depth: u32,
+        outcome: FetchOutcome,
+        next: &mut Vec<(NodeIndex, Url)>,
+    ) {
+        self.stats.pages_fetched += 1;
+        let mut last = index;
+        for hop in outcome.hops {
+            let (node, _) = self.graph.add_page(&hop.url, depth);
+            last = node;
+            self.stats.requests += 1;
+            self.stats.bytes += hop.bytes;
+            self.stats.pages_failed += usize::from(hop.error.is_some());
+            let page = self.graph.page_mut(node);
+            page.status = hop.status;
+            page.content_type = hop.content_type;
+            page.error = hop.error;
+            page.bytes = hop.bytes;
+            page.fetch_time = Some(hop.elapsed);
+            page.skipped = None;
+            if let Some((target, skip)) = hop.redirect {
+                let (target_node, _) = self.graph.add_page(&target, depth);
+                self.graph.add_link(node, target_node, Link::redirect());
+                let target_page = self.graph.page_mut(target_node);
+                if !target_page.is_fetched() && target_page.skipped.is_none() {
+                    target_page.skipped = skip;
+                }
+            }
+        }
+        self.graph.page_mut(last).title = outcome.title;
+        let config = &self.ctx.config;
+        for link in outcome.links {
+            let (target, new) = self.graph.add_page(&link.url, depth + 1);
+            self.graph
+                .add_link(last, target, Link::anchor(link.text, link.rel));
+            if !new {
+                continue;
+            }
+            let skip = if !self.ctx.scope.allows(&link.url) {
+                Some(SkipReason::OutOfScope)
+            } else if depth + 1 > config.max_depth {
+                Some(SkipReason::BeyondDepth)
+            } else {
+                // A failed claim means a redirect in this level already fetches it.
+                if self.ctx.seen.claim(&link.url) {
+                    next.push((target, link.url));
+                }
+                None
+            };
+            self.graph.page_mut(target).skipped = skip;
+        }
+    }
+
+    /// Marks pages that will not be fetched.
+    fn skip_all(&mut self, pages: &[(NodeIndex, Url)], reason: SkipReason) {
+        for (index, _) in pages {
+            let page = self.graph.page_mut(*index);
+            if !page.is_fetched() {
+                page.skipped = Some(reason);
+            }
+        }
+    }
+}
+
+/// The outcome recorded for a page whose task panicked: the crawl goes on without it.
+fn panicked(url: &Url, err: &tokio::task::JoinError) -> FetchOutcome {
+    FetchOutcome {
+        hops: vec![crate::fetch::Hop {
+            url: url.clone(),
+            status: None,
+            content_type: None,
+            error: Some(PageError::Internal {
+                detail: err.to_string(),
+            }),
+            bytes: 0,
+            elapsed: std::time::Duration::ZERO,
+            redirect: None,
+        }],
+        ..FetchOutcome::default()
+    }
+}

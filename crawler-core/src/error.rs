@@ -1,0 +1,190 @@
+//! Errors, in two kinds that never mix.
+//!
+//! [`Error`] is fatal: the crawl could not start (a bad seed, an HTTP client that would not build).
+//! [`PageError`] is per page: it is stored on the page's node in the graph and never aborts the
+//! crawl, because one broken page must not lose the rest of the graph (the areq.py rule: survive
+//! 404s, disconnects and redirect loops).
+
+use serde::Serialize;
+
+/// A failure that stops a crawl before it starts. Per-page failures are [`PageError`]s instead.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// No seed URL was given.
+    #[error("no seed URL given")]
+    NoSeeds,
+    /// A seed is not a usable absolute URL.
+    #[error("invalid seed URL `{url}`: {reason}")]
+    InvalidSeed {
+        /// The seed as given.
+        url: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// The HTTP client could not be built (for example, no TLS backend).
+    #[error("could not build the HTTP client: {0}")]
+    Client(#[source] reqwest::Error),
+}
+
+/// A problem with the crawler's configuration, reported by [`CrawlerBuilder::build`](crate::CrawlerBuilder::build).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ConfigError {
+    /// A limit that must be at least one was zero.
+    #[error("{name} must be at least 1")]
+    Zero {
+        /// The setting's name.
+        name: &'static str,
+    },
+    /// A duration that must be positive was zero.
+    #[error("{name} must be longer than zero")]
+    ZeroDuration {
+        /// The setting's name.
+        name: &'static str,
+    },
+    /// An include or exclude pattern is not a valid regular expression.
+    #[error("invalid pattern `{pattern}`: {reason}")]
+    InvalidPattern {
+        /// The pattern as given.
+        pattern: String,
+        /// What the regex parser said.
+        reason: String,
+    },
+    /// A URL prefix for the scope is not an absolute http(s) URL.
+    #[error("invalid scope prefix `{prefix}`: {reason}")]
+    InvalidPrefix {
+        /// The prefix as given.
+        prefix: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A scheme other than `http` or `https` was allowed.
+    #[error("unsupported scheme `{0}` (only http and https can be fetched)")]
+    UnsupportedScheme(String),
+    /// The user agent is not a valid HTTP header value.
+    #[error("invalid user agent: {0}")]
+    InvalidUserAgent(String),
+}
+
+/// Why one page could not be fetched, stored on its node in the graph.
+///
+/// Serialises as an object with a `kind` tag, e.g. `{"kind":"http_status","status":404}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum PageError {
+    /// The server answered with a 4xx or 5xx status.
+    #[error("HTTP {status}")]
+    HttpStatus {
+        /// The status code.
+        status: u16,
+    },
+    /// The request (connect, a read, or the whole exchange) took longer than its timeout.
+    #[error("timed out")]
+    Timeout,
+    /// No connection could be made: refused, unreachable, or the host name did not resolve.
+    #[error("connection failed: {detail}")]
+    Connect {
+        /// The underlying error, as text.
+        detail: String,
+    },
+    /// The connection failed while the response body was read (reset, closed early, bad chunking).
+    #[error("body read failed: {detail}")]
+    Body {
+        /// The underlying error, as text.
+        detail: String,
+    },
+    /// The server's answer was not valid HTTP, or the request failed in another way.
+    #[error("request failed: {detail}")]
+    Request {
+        /// The underlying error, as text.
+        detail: String,
+    },
+    /// The redirect chain was longer than the configured maximum.
+    #[error("more than {limit} redirects")]
+    TooManyRedirects {
+        /// The configured maximum.
+        limit: usize,
+    },
+    /// The redirect chain came back to a URL it had already visited.
+    #[error("redirect loop")]
+    RedirectLoop,
+    /// A redirect had no usable `Location` (missing, malformed, or a scheme that is not crawled).
+    #[error("bad redirect location `{location}`")]
+    BadRedirect {
+        /// The `Location` header as sent (empty when missing).
+        location: String,
+    },
+    /// The body was longer than the configured maximum; the page was cut there and the links
+    /// found before the cut are kept.
+    #[error("body larger than {limit} bytes")]
+    BodyTooLarge {
+        /// The configured maximum, in bytes.
+        limit: usize,
+    },
+    /// The fetch task failed unexpectedly (a bug); the rest of the crawl went on.
+    #[error("internal error: {detail}")]
+    Internal {
+        /// What failed.
+        detail: String,
+    },
+}
+
+impl PageError {
+    /// Classifies a transport error from reqwest, so callers never see `reqwest::Error` itself.
+    pub(crate) fn from_reqwest(err: &reqwest::Error, reading_body: bool) -> Self {
+        let detail = error_chain(err);
+        if err.is_timeout() {
+            PageError::Timeout
+        } else if err.is_connect() {
+            PageError::Connect { detail }
+        } else if reading_body || err.is_body() || err.is_decode() {
+            PageError::Body { detail }
+        } else {
+            PageError::Request { detail }
+        }
+    }
+
+    /// Whether the failure is a broken link (as opposed to a crawl limit such as a body cap).
+    pub fn is_broken(&self) -> bool {
+        !matches!(self, PageError::BodyTooLarge { .. })
+    }
+}
+
+/// Joins an error and its sources into one line, innermost last.
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(inner) = source {
+        let inner_text = inner.to_string();
+        if !text.contains(&inner_text) {
+            text.push_str(": ");
+            text.push_str(&inner_text);
+        }
+        source = inner.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn assert_send_sync_static<T: Send + Sync + 'static>() {}
+
+    #[test]
+    fn errors_are_send_sync_static() {
+        assert_send_sync_static::<Error>();
+        assert_send_sync_static::<ConfigError>();
+        assert_send_sync_static::<PageError>();
+    }
+
+    #[test]
+    fn page_error_serialises_with_kind_tag() {
+        let json = serde_json::to_string(&PageError::HttpStatus { status: 404 }).unwrap();
+        assert_eq!(json, r#"{"kind":"http_status","status":404}"#);
+        let json = serde_json::to_string(&PageError::RedirectLoop).unwrap();
+        assert_eq!(json, r#"{"kind":"redirect_loop"}"#);
+    }
+}

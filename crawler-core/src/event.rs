@@ -1,0 +1,97 @@
+//! Progress events, so an embedder (the CLI's progress bar, a log, a UI) can follow a crawl.
+//!
+//! The library prints nothing; it calls the handler given to
+//! [`CrawlerBuilder::on_event`](crate::CrawlerBuilder::on_event) from its tasks, so the handler
+//! must be cheap and must not block.
+
+use std::sync::Arc;
+
+use url::Url;
+
+use crate::error::PageError;
+use crate::report::CrawlStats;
+
+/// Something that happened during a crawl.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub enum CrawlEvent {
+    /// The crawl began with these seeds.
+    Started {
+        /// The normalised seed URLs.
+        seeds: Vec<Url>,
+    },
+    /// A level of the breadth-first crawl is about to be fetched.
+    LevelStarted {
+        /// The level's depth (seeds are 0).
+        depth: u32,
+        /// How many pages it holds.
+        pages: usize,
+    },
+    /// A request is about to be sent (one per redirect hop).
+    PageStarted {
+        /// The URL requested.
+        url: Url,
+        /// Its depth.
+        depth: u32,
+    },
+    /// A response arrived and was read.
+    PageDone {
+        /// The URL requested.
+        url: Url,
+        /// Its depth.
+        depth: u32,
+        /// The HTTP status.
+        status: u16,
+        /// How many links were taken from it.
+        links: usize,
+    },
+    /// A request failed; the failure is also stored on the page's node.
+    PageFailed {
+        /// The URL requested.
+        url: Url,
+        /// Its depth.
+        depth: u32,
+        /// What went wrong.
+        error: PageError,
+    },
+    /// A level is finished.
+    LevelDone {
+        /// The level's depth.
+        depth: u32,
+        /// Pages queued for the next level.
+        next: usize,
+    },
+    /// The crawl ended; the report follows.
+    Finished {
+        /// Final counters.
+        stats: CrawlStats,
+    },
+}
+
+/// The event callback, shared by all tasks of a crawl.
+pub(crate) type EventHandler = Arc<dyn Fn(&CrawlEvent) + Send + Sync>;
+
+/// Sends events to the handler if there is one.
+#[derive(Clone, Default)]
+pub(crate) struct Events(Option<EventHandler>);
+
+impl Events {
+    pub(crate) fn new(handler: Option<EventHandler>) -> Self {
+        Self(handler)
+    }
+
+    /// Builds and sends an event; the closure is not called when nobody listens.
+    pub(crate) fn emit(&self, event: impl FnOnce() -> CrawlEvent) {
+        if let Some(handler) = &self.0 {
+            handler(&event());
+        }
+    }
+}
+
+impl std::fmt::Debug for Events {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_tuple("Events")
+            .field(&self.0.as_ref().map(|_| "handler"))
+            .finish()
+    }
+}

@@ -1,0 +1,185 @@
+//! Graphviz DOT, ready for `dot -Tsvg`.
+//!
+//! Nodes are `n0`, `n1`, ... in discovery order, labelled with a short form of the URL (the path
+//! and query on a seed's host, host and path elsewhere, cut to [`MAX_LABEL_CHARS`]), with the
+//! full URL as tooltip and `URL` attribute so SVG nodes are clickable. Broken pages are red,
+//! unfetched pages dashed grey, redirects dashed orange edges labelled with their status. Left to
+//! right by depth keeps a couple of hundred nodes legible.
+
+use std::fmt::Write as _;
+use std::io::{self, Write};
+
+use url::Url;
+
+use crate::graph::{LinkKind, Page};
+use crate::report::CrawlReport;
+
+/// Longest node label, in characters; longer labels end in `…`.
+pub const MAX_LABEL_CHARS: usize = 48;
+
+const HEADER: &str = r##"digraph crawl {
+  graph [rankdir=LR, ranksep=0.6, nodesep=0.15, fontname="Helvetica", fontsize=10, overlap=false, splines=true];
+  node [shape=box, style="rounded,filled", fillcolor="#e8f0fe", color="#5b7fbf", fontname="Helvetica", fontsize=9, height=0.25, margin="0.08,0.03"];
+  edge [color="#8a8a8a", arrowsize=0.5, penwidth=0.7];
+"##;
+
+/// Writes the graph as a DOT digraph.
+///
+/// # Errors
+/// Any I/O error from `out`.
+pub fn write_dot(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
+    out.write_all(HEADER.as_bytes())?;
+    let home: Vec<&str> = report.seeds.iter().filter_map(Url::host_str).collect();
+    let mut line = String::new();
+    for (index, page) in report.graph.indexed_pages() {
+        line.clear();
+        let label = short_label(&page.url, &home);
+        let tooltip = tooltip(page);
+        let _ = write!(
+            line,
+            "  n{} [label=\"{}\", tooltip=\"{}\", URL=\"{}\"{}];",
+            index.index(),
+            escape(&label),
+            escape(&tooltip),
+            escape(page.url.as_str()),
+            node_style(page),
+        );
+        writeln!(out, "{line}")?;
+    }
+    let graph = report.graph.as_petgraph();
+    for edge in graph.raw_edges() {
+        let style = match edge.weight.kind {
+            LinkKind::Redirect => {
+                let status = graph[edge.source()].status.unwrap_or_default();
+                format!(" [style=dashed, color=\"#d9822b\", fontcolor=\"#d9822b\", fontsize=8, label=\"{status}\"]")
+            }
+            LinkKind::Anchor => String::new(),
+        };
+        writeln!(
+            out,
+            "  n{} -> n{}{};",
+            edge.source().index(),
+            edge.target().index(),
+            style
+        )?;
+    }
+    out.write_all(b"}\n")?;
+    out.flush()
+}
+
+fn node_style(page: &Page) -> &'static str {
+    if page.is_broken() {
+        ", fillcolor=\"#fde0e0\", color=\"#c0392b\", fontcolor=\"#8e1b10\""
+    } else if page.skipped.is_some() {
+        ", style=\"rounded,dashed\", color=\"#9e9e9e\", fontcolor=\"#616161\""
+    } else if page.status.is_some_and(|s| (300..400).contains(&s)) {
+        ", fillcolor=\"#fff1e0\", color=\"#d9822b\""
+    } else if page
+        .content_type
+        .as_deref()
+        .is_some_and(|ct| !ct.contains("html"))
+    {
+        ", shape=note, fillcolor=\"#f1f8e9\", color=\"#7cb342\""
+    } else {
+        ""
+    }
+}
+
+/// The URL, then status or error or skip reason, and the title, one per line.
+fn tooltip(page: &Page) -> String {
+    let mut tip = page.url.to_string();
+    match (&page.error, page.skipped, page.status) {
+        (Some(error), _, _) => {
+            let _ = write!(tip, "\n{error}");
+        }
+        (None, Some(reason), _) => {
+            let _ = write!(tip, "\nnot fetched: {}", reason.as_str());
+        }
+        (None, None, Some(status)) => {
+            let _ = write!(tip, "\nHTTP {status}");
+        }
+        (None, None, None) => {}
+    }
+    if let Some(title) = &page.title {
+        let _ = write!(tip, "\n{title}");
+    }
+    tip
+}
+
+/// Path and query for pages on a seed's host, `host/path` for others, cut to length.
+fn short_label(url: &Url, home: &[&str]) -> String {
+    let on_home = url.host_str().is_some_and(|h| home.contains(&h));
+    let mut label = if on_home {
+        String::new()
+    } else {
+        url.host_str().unwrap_or_default().to_owned()
+    };
+    label.push_str(url.path());
+    if let Some(query) = url.query() {
+        label.push('?');
+        label.push_str(query);
+    }
+    if label.chars().count() > MAX_LABEL_CHARS {
+        label = label.chars().take(MAX_LABEL_CHARS - 1).collect();
+        label.push('…');
+    }
+    label
+}
+
+/// Escapes text for a double-quoted DOT string: backslash and quote are escaped, line breaks
+/// become `\n` (a centred line break in labels), other control characters are dropped.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::sample;
+
+    fn dot() -> String {
+        let mut out = Vec::new();
+        write_dot(&sample::report(), &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn escapes_quotes_backslashes_newlines() {
+        assert_eq!(escape("a \"b\" \\ c\nd\te\u{1}"), "a \\\"b\\\" \\\\ c\\nde");
+    }
+
+    #[test]
+    fn nodes_and_edges() {
+        let dot = dot();
+        assert!(dot.starts_with("digraph crawl {\n"));
+        assert!(dot.ends_with("}\n"));
+        assert!(dot.contains("  n0 [label=\"/index.html\", tooltip=\"http://site.test/index.html\\nHTTP 200\\nHome & \\\"garden\\\"\\n\", URL=\"http://site.test/index.html\"];"));
+        assert!(dot.contains("  n4 [label=\"other.test/\""));
+        assert!(dot.contains("  n0 -> n1;\n"));
+        assert!(dot.contains("  n3 -> n0 [style=dashed, color=\"#d9822b\", fontcolor=\"#d9822b\", fontsize=8, label=\"301\"];"));
+        assert_eq!(dot.matches(" -> ").count(), 5);
+        // The 404 is styled as broken, the external page as not fetched.
+        let missing = dot.lines().find(|l| l.starts_with("  n2 [")).unwrap();
+        assert!(missing.contains("#c0392b"));
+        let external = dot.lines().find(|l| l.starts_with("  n4 [")).unwrap();
+        assert!(external.contains("dashed"));
+    }
+
+    #[test]
+    fn long_labels_are_cut() {
+        let url = Url::parse(&format!("http://site.test/{}", "x".repeat(100))).unwrap();
+        let label = short_label(&url, &["site.test"]);
+        assert_eq!(label.chars().count(), MAX_LABEL_CHARS);
+        assert!(label.ends_with('…'));
+    }
+}

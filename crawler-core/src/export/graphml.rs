@@ -1,0 +1,143 @@
+//! GraphML with typed attribute keys, read by networkx's `read_graphml`, Gephi and yEd.
+//!
+//! Node ids are `n0`, `n1`, ... in discovery order; the URL is the `url` attribute. Text is
+//! XML-escaped, and characters XML 1.0 forbids (most control characters) are dropped, since a
+//! hostile page title must not make the file unreadable.
+
+use std::io::{self, Write};
+
+use crate::report::CrawlReport;
+
+const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">
+  <key id="url" for="node" attr.name="url" attr.type="string"/>
+  <key id="depth" for="node" attr.name="depth" attr.type="int"/>
+  <key id="status" for="node" attr.name="status" attr.type="int"/>
+  <key id="content_type" for="node" attr.name="content_type" attr.type="string"/>
+  <key id="state" for="node" attr.name="state" attr.type="string"/>
+  <key id="error" for="node" attr.name="error" attr.type="string"/>
+  <key id="title" for="node" attr.name="title" attr.type="string"/>
+  <key id="bytes" for="node" attr.name="bytes" attr.type="long"/>
+  <key id="fetch_ms" for="node" attr.name="fetch_ms" attr.type="double"/>
+  <key id="kind" for="edge" attr.name="kind" attr.type="string"/>
+  <key id="text" for="edge" attr.name="text" attr.type="string"/>
+  <key id="rel" for="edge" attr.name="rel" attr.type="string"/>
+  <graph id="crawl" edgedefault="directed">
+"#;
+
+/// Writes the graph as GraphML.
+///
+/// # Errors
+/// Any I/O error from `out`.
+pub fn write_graphml(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
+    out.write_all(HEADER.as_bytes())?;
+    for (index, page) in report.graph.indexed_pages() {
+        write!(out, "    <node id=\"n{}\">", index.index())?;
+        data(&mut out, "url", page.url.as_str())?;
+        data(&mut out, "depth", &page.depth.to_string())?;
+        if let Some(status) = page.status {
+            data(&mut out, "status", &status.to_string())?;
+        }
+        if let Some(ct) = &page.content_type {
+            data(&mut out, "content_type", ct)?;
+        }
+        data(&mut out, "state", super::page_state(page))?;
+        if let Some(error) = &page.error {
+            data(&mut out, "error", &error.to_string())?;
+        }
+        if let Some(title) = &page.title {
+            data(&mut out, "title", title)?;
+        }
+        data(&mut out, "bytes", &page.bytes.to_string())?;
+        if let Some(time) = page.fetch_time {
+            data(
+                &mut out,
+                "fetch_ms",
+                &format!("{:.3}", time.as_secs_f64() * 1000.0),
+            )?;
+        }
+        out.write_all(b"</node>\n")?;
+    }
+    let graph = report.graph.as_petgraph();
+    for (i, edge) in graph.raw_edges().iter().enumerate() {
+        write!(
+            out,
+            "    <edge id=\"e{i}\" source=\"n{}\" target=\"n{}\">",
+            edge.source().index(),
+            edge.target().index()
+        )?;
+        let kind = match edge.weight.kind {
+            crate::graph::LinkKind::Anchor => "anchor",
+            crate::graph::LinkKind::Redirect => "redirect",
+        };
+        data(&mut out, "kind", kind)?;
+        if let Some(text) = &edge.weight.text {
+            data(&mut out, "text", text)?;
+        }
+        if let Some(rel) = &edge.weight.rel {
+            data(&mut out, "rel", rel)?;
+        }
+        out.write_all(b"</edge>\n")?;
+    }
+    out.write_all(b"  </graph>\n</graphml>\n")?;
+    out.flush()
+}
+
+fn data(out: &mut impl Write, key: &str, value: &str) -> io::Result<()> {
+    write!(out, "<data key=\"{key}\">{}</data>", escape(value))
+}
+
+/// Escapes XML text and attribute content and drops characters XML 1.0 does not allow.
+pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
+    let clean = |c: char| {
+        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+    };
+    if text
+        .chars()
+        .all(|c| clean(c) && !matches!(c, '&' | '<' | '>' | '"' | '\''))
+    {
+        return text.into();
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars().filter(|&c| clean(c)) {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c => out.push(c),
+        }
+    }
+    out.into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::export::sample;
+
+    #[test]
+    fn escapes_and_drops_forbidden_chars() {
+        assert_eq!(
+            escape("a<b>&\"c'\u{1}\u{0}d"),
+            "a&lt;b&gt;&amp;&quot;c&apos;d"
+        );
+        assert_eq!(escape("plain"), "plain");
+    }
+
+    #[test]
+    fn typed_nodes_and_edges() {
+        let mut out = Vec::new();
+        write_graphml(&sample::report(), &mut out).unwrap();
+        let xml = String::from_utf8(out).unwrap();
+        assert_eq!(xml.matches("<node id=").count(), 5);
+        assert_eq!(xml.matches("<edge id=").count(), 5);
+        assert!(xml.contains("<data key=\"title\">Home &amp; &quot;garden&quot;\n</data>"));
+        assert!(xml.contains("<data key=\"url\">http://site.test/a.html?x=1&amp;y=%3C2%3E</data>"));
+        assert!(xml.contains(
+            "<edge id=\"e3\" source=\"n3\" target=\"n0\"><data key=\"kind\">redirect</data></edge>"
+        ));
+        assert!(xml.ends_with("</graph>\n</graphml>\n"));
+    }
+}

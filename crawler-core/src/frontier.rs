@@ -1,0 +1,73 @@
+//! The seen set: every URL the crawl will fetch is claimed here exactly once.
+//!
+//! It sits behind the [`SeenSet`] trait so that a shared store (Redis, say, for a crawl spread
+//! over several processes) can replace the in-memory [`MemorySeenSet`] later. The level queues
+//! themselves are plain vectors in the crawl loop, since a level is always processed whole.
+
+use dashmap::DashSet;
+use url::Url;
+
+/// Remembers which URLs have been claimed for fetching.
+pub trait SeenSet: Send + Sync + std::fmt::Debug {
+    /// Claims `url`; true if this call claimed it, false if it was claimed before.
+    fn claim(&self, url: &Url) -> bool;
+    /// Whether `url` has been claimed.
+    fn contains(&self, url: &Url) -> bool;
+    /// Number of claimed URLs.
+    fn len(&self) -> usize;
+    /// Whether nothing has been claimed.
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// The in-memory seen set: a sharded concurrent hash set, so tasks claiming redirect targets
+/// and the crawl loop claiming links never wait on one global lock.
+#[derive(Debug, Default)]
+pub struct MemorySeenSet {
+    seen: DashSet<Url>,
+}
+
+impl SeenSet for MemorySeenSet {
+    fn claim(&self, url: &Url) -> bool {
+        self.seen.insert(url.clone())
+    }
+
+    fn contains(&self, url: &Url) -> bool {
+        self.seen.contains(url)
+    }
+
+    fn len(&self) -> usize {
+        self.seen.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn claims_once() {
+        let seen = MemorySeenSet::default();
+        let url = Url::parse("http://site.test/").unwrap();
+        assert!(seen.claim(&url));
+        assert!(!seen.claim(&url));
+        assert!(seen.contains(&url));
+        assert_eq!(seen.len(), 1);
+    }
+
+    #[test]
+    fn claims_once_across_threads() {
+        let seen = std::sync::Arc::new(MemorySeenSet::default());
+        let url = Url::parse("http://site.test/").unwrap();
+        let wins: usize = (0..8)
+            .map(|_| {
+                let seen = seen.clone();
+                let url = url.clone();
+                std::thread::spawn(move || usize::from(seen.claim(&url)))
+            })
+            .map(|t| t.join().unwrap())
+            .sum();
+        assert_eq!(wins, 1);
+    }
+}

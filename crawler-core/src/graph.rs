@@ -1,0 +1,283 @@
+//! The link graph: pages are nodes, links and redirects are edges.
+//!
+//! A thin wrapper over petgraph's [`DiGraph`] that adds a URL index, so a page can be found by
+//! URL in O(1). Nodes are added in breadth-first discovery order and never removed, so a
+//! [`NodeIndex`] stays valid and node order is the order in which the crawl met the pages.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
+use petgraph::visit::EdgeRef;
+use serde::Serialize;
+use url::Url;
+
+use crate::error::PageError;
+
+/// One URL met during the crawl: fetched, failed, or left unfetched for a recorded reason.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Page {
+    /// The normalised URL.
+    pub url: Url,
+    /// Breadth-first depth: seeds are 0, a page first linked from depth d is d + 1. A redirect
+    /// target has the depth of the URL that redirected to it.
+    pub depth: u32,
+    /// The HTTP status of the response, if one arrived.
+    pub status: Option<u16>,
+    /// The `Content-Type` of the response, if any.
+    pub content_type: Option<String>,
+    /// Why the fetch failed, if it did.
+    pub error: Option<PageError>,
+    /// Why the page was not fetched, if it was not.
+    pub skipped: Option<SkipReason>,
+    /// The `<title>` of an HTML page.
+    pub title: Option<String>,
+    /// Body bytes read (after decompression); for pages whose body was not read, the
+    /// `Content-Length` when the server sent one.
+    pub bytes: u64,
+    /// Time from sending the request to the end of the body.
+    #[serde(serialize_with = "serialize_millis")]
+    pub fetch_time: Option<Duration>,
+}
+
+impl Page {
+    /// A page that has been discovered but not (yet) fetched.
+    pub fn new(url: Url, depth: u32) -> Self {
+        Self {
+            url,
+            depth,
+            status: None,
+            content_type: None,
+            error: None,
+            skipped: None,
+            title: None,
+            bytes: 0,
+            fetch_time: None,
+        }
+    }
+
+    /// Whether a request for this page was made and answered or failed.
+    pub fn is_fetched(&self) -> bool {
+        self.status.is_some() || self.error.is_some()
+    }
+
+    /// Whether this page is a broken link target: an error status, a transport failure or a
+    /// bad redirect chain.
+    pub fn is_broken(&self) -> bool {
+        self.error.as_ref().is_some_and(PageError::is_broken)
+    }
+}
+
+fn serialize_millis<S: serde::Serializer>(
+    value: &Option<Duration>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    match value {
+        Some(d) => s.serialize_some(&(d.as_secs_f64() * 1000.0)),
+        None => s.serialize_none(),
+    }
+}
+
+/// Why a page in the graph was not fetched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum SkipReason {
+    /// Found at `max_depth + 1`: the boundary of the crawl.
+    BeyondDepth,
+    /// Outside the crawl's scope (another host, prefix or pattern).
+    OutOfScope,
+    /// The page cap was reached before its turn.
+    MaxPages,
+    /// The crawl was cancelled before its turn.
+    Cancelled,
+    /// The redirect chain leading to it was longer than allowed.
+    RedirectLimit,
+}
+
+impl SkipReason {
+    /// A short lowercase label, as used in the exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::BeyondDepth => "beyond_depth",
+            SkipReason::OutOfScope => "out_of_scope",
+            SkipReason::MaxPages => "max_pages",
+            SkipReason::Cancelled => "cancelled",
+            SkipReason::RedirectLimit => "redirect_limit",
+        }
+    }
+}
+
+/// What kind of edge a link is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum LinkKind {
+    /// An `<a href>` or `<area href>` in the source page.
+    Anchor,
+    /// An HTTP redirect (3xx with `Location`) from the source URL.
+    Redirect,
+}
+
+/// An edge: how the source page points at the target.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Link {
+    /// Anchor or redirect.
+    pub kind: LinkKind,
+    /// Anchor text of the first link to this target on the page.
+    pub text: Option<Box<str>>,
+    /// The `rel` attribute of that link.
+    pub rel: Option<Box<str>>,
+}
+
+impl Link {
+    /// A redirect edge.
+    pub fn redirect() -> Self {
+        Self {
+            kind: LinkKind::Redirect,
+            text: None,
+            rel: None,
+        }
+    }
+
+    /// An anchor edge with optional text and `rel`.
+    pub fn anchor(text: Option<String>, rel: Option<String>) -> Self {
+        Self {
+            kind: LinkKind::Anchor,
+            text: text.map(String::into_boxed_str),
+            rel: rel.map(String::into_boxed_str),
+        }
+    }
+}
+
+/// The crawl's result: a directed graph of [`Page`]s and [`Link`]s with a URL index.
+#[derive(Debug, Clone, Default)]
+pub struct CrawlGraph {
+    graph: DiGraph<Page, Link>,
+    index: HashMap<Url, NodeIndex>,
+}
+
+impl CrawlGraph {
+    /// An empty graph.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds a page for `url` at `depth`, or returns the existing one. The bool is true when the
+    /// page is new. O(1) amortised.
+    pub fn add_page(&mut self, url: &Url, depth: u32) -> (NodeIndex, bool) {
+        if let Some(&index) = self.index.get(url) {
+            return (index, false);
+        }
+        let index = self.graph.add_node(Page::new(url.clone(), depth));
+        self.index.insert(url.clone(), index);
+        (index, true)
+    }
+
+    /// Adds an edge. O(1). Parallel edges are allowed; the crawler adds at most one anchor edge
+    /// per (source, target).
+    ///
+    /// # Panics
+    /// If either index is not a node of this graph (as petgraph's `add_edge`).
+    pub fn add_link(&mut self, source: NodeIndex, target: NodeIndex, link: Link) -> EdgeIndex {
+        self.graph.add_edge(source, target, link)
+    }
+
+    /// The index of the page for `url`, if the crawl met it.
+    pub fn index_of(&self, url: &Url) -> Option<NodeIndex> {
+        self.index.get(url).copied()
+    }
+
+    /// The page for `url`, if the crawl met it.
+    pub fn page(&self, url: &Url) -> Option<&Page> {
+        self.index_of(url).map(|i| &self.graph[i])
+    }
+
+    /// The page at `index`, mutably.
+    ///
+    /// # Panics
+    /// If `index` is not a node of this graph.
+    pub fn page_mut(&mut self, index: NodeIndex) -> &mut Page {
+        &mut self.graph[index]
+    }
+
+    /// Pages in discovery order.
+    pub fn pages(&self) -> impl Iterator<Item = &Page> + '_ {
+        self.graph.node_weights()
+    }
+
+    /// Pages in discovery order, mutably (for the crawl loop's final marking).
+    pub(crate) fn pages_mut(&mut self) -> impl Iterator<Item = &mut Page> + '_ {
+        self.graph.node_weights_mut()
+    }
+
+    /// Pages with their indices, in discovery order.
+    pub fn indexed_pages(&self) -> impl Iterator<Item = (NodeIndex, &Page)> + '_ {
+        self.graph.node_indices().map(|i| (i, &self.graph[i]))
+    }
+
+    /// Edges as (source, target, link), in insertion order.
+    pub fn links(&self) -> impl Iterator<Item = (&Page, &Page, &Link)> + '_ {
+        self.graph
+            .edge_references()
+            .map(|e| (&self.graph[e.source()], &self.graph[e.target()], e.weight()))
+    }
+
+    /// Number of pages.
+    pub fn page_count(&self) -> usize {
+        self.graph.node_count()
+    }
+
+    /// Number of edges.
+    pub fn link_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+
+    /// The underlying petgraph graph, for algorithms (shortest paths, components, ...).
+    pub fn as_petgraph(&self) -> &DiGraph<Page, Link> {
+        &self.graph
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn add_page_dedups_by_url() {
+        let mut graph = CrawlGraph::new();
+        let a = Url::parse("http://site.test/a").unwrap();
+        let (first, new) = graph.add_page(&a, 0);
+        assert!(new);
+        let (again, new) = graph.add_page(&a, 3);
+        assert!(!new);
+        assert_eq!(first, again);
+        assert_eq!(graph.page(&a).unwrap().depth, 0);
+        assert_eq!(graph.page_count(), 1);
+    }
+
+    #[test]
+    fn links_iterate_in_insertion_order() {
+        let mut graph = CrawlGraph::new();
+        let urls: Vec<Url> = ["a", "b", "c"]
+            .iter()
+            .map(|p| Url::parse(&format!("http://site.test/{p}")).unwrap())
+            .collect();
+        let ids: Vec<_> = urls.iter().map(|u| graph.add_page(u, 0).0).collect();
+        graph.add_link(ids[0], ids[2], Link::anchor(Some("to c".into()), None));
+        graph.add_link(ids[0], ids[1], Link::redirect());
+        let got: Vec<_> = graph
+            .links()
+            .map(|(s, t, l)| (s.url.path().to_owned(), t.url.path().to_owned(), l.kind))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("/a".to_owned(), "/c".to_owned(), LinkKind::Anchor),
+                ("/a".to_owned(), "/b".to_owned(), LinkKind::Redirect)
+            ]
+        );
+    }
+}

@@ -1,0 +1,69 @@
+//! crawler-core: crawl web sites breadth-first to a bounded depth and get the link graph back.
+//!
+//! Pages are nodes and links are edges of a petgraph directed graph ([`CrawlGraph`]), with
+//! status, depth, errors and redirects recorded. One shared HTTP client, a global cap on
+//! requests in flight plus a cap per host, URL dedup in a concurrent set, and links extracted
+//! with html5ever. Per-page failures (404s, timeouts, redirect loops) are stored in the graph,
+//! never returned as errors, so one bad page never loses the rest.
+//!
+//! # Quick start
+//! ```
+//! # #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+//! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! # let server = crawler_tests::FixtureServer::start();
+//! # let seed = server.url("/index.html");
+//! use crawler_core::{Crawler, ExportFormat, StopReason};
+//!
+//! let crawler = Crawler::builder().max_depth(1).per_host(4).build()?;
+//! let report = crawler.crawl([seed.as_str()], std::future::pending()).await?;
+//! assert_eq!(report.stopped, StopReason::Completed);
+//! for (source, target, _link) in report.graph.links() {
+//!     println!("{}\t{}", source.url, target.url);
+//! }
+//! let mut dot = Vec::new();
+//! crawler_core::export::write(&report, ExportFormat::Dot, &mut dot)?;
+//! assert!(dot.starts_with(b"digraph"));
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Architecture
+//! - [`config`]: settings, defaults and the builder.
+//! - `crawler`: the level-by-level loop, the depth rule and stop reasons.
+//! - `fetch`: one page: request, redirect chain, body cap, parse off the async workers.
+//! - [`extract`] and `url_norm`: links out of HTML, and the normalisation rules.
+//! - `politeness`: the per-host semaphores. [`frontier`]: the seen set behind a trait.
+//! - [`graph`], [`report`], [`event`], [`export`]: what comes back and how it is written out.
+#![warn(unreachable_pub, missing_debug_implementations)]
+#![deny(missing_docs)]
+#![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
+
+mod charset;
+pub mod config;
+mod crawler;
+pub mod error;
+pub mod event;
+pub mod export;
+pub mod extract;
+mod fetch;
+pub mod frontier;
+pub mod graph;
+mod politeness;
+pub mod report;
+pub mod scope;
+mod url_norm;
+
+pub use config::{
+    CrawlConfig, CrawlerBuilder, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_REDIRECTS,
+    DEFAULT_MAX_URL_LEN, DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT,
+    DEFAULT_USER_AGENT,
+};
+pub use crawler::Crawler;
+pub use error::{ConfigError, Error, PageError};
+pub use event::CrawlEvent;
+pub use export::ExportFormat;
+pub use graph::{CrawlGraph, Link, LinkKind, Page, SkipReason};
+pub use report::{CrawlReport, CrawlStats, StopReason};
+pub use scope::HostScope;
+pub use url::Url;

@@ -1,0 +1,93 @@
+//! What a crawl hands back: the graph, counters, and why it stopped.
+
+use std::time::{Duration, SystemTime};
+
+use serde::Serialize;
+use url::Url;
+
+use crate::graph::CrawlGraph;
+
+/// The result of [`Crawler::crawl`](crate::Crawler::crawl). Always returned once the crawl has
+/// started, also when it was cancelled or hit the page cap: the graph holds everything found.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct CrawlReport {
+    /// The link graph.
+    pub graph: CrawlGraph,
+    /// Counters.
+    pub stats: CrawlStats,
+    /// Why the crawl ended.
+    pub stopped: StopReason,
+    /// The normalised seeds.
+    pub seeds: Vec<Url>,
+    /// The maximum depth the crawl ran with.
+    pub max_depth: u32,
+    /// When the crawl started (wall clock).
+    pub started_at: SystemTime,
+}
+
+impl CrawlReport {
+    /// A report around an existing graph, for exporting a graph built by other means.
+    pub fn from_graph(graph: CrawlGraph, seeds: Vec<Url>, max_depth: u32) -> Self {
+        Self {
+            graph,
+            stats: CrawlStats::default(),
+            stopped: StopReason::Completed,
+            seeds,
+            max_depth,
+            started_at: SystemTime::now(),
+        }
+    }
+
+    /// Pages that are broken link targets (error status, transport failure, bad redirects).
+    pub fn broken_pages(&self) -> impl Iterator<Item = &crate::Page> + '_ {
+        self.graph.pages().filter(|p| p.is_broken())
+    }
+}
+
+/// Counters of one crawl.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct CrawlStats {
+    /// Requests made (every redirect hop counts).
+    pub requests: usize,
+    /// Frontier pages fetched (a page and its redirect hops count once), the figure `max_pages` caps.
+    pub pages_fetched: usize,
+    /// Requests that ended with a page error.
+    pub pages_failed: usize,
+    /// Pages in the graph that were never fetched (boundary, out of scope, capped, cancelled).
+    pub pages_skipped: usize,
+    /// Body bytes read.
+    pub bytes: u64,
+    /// Wall-clock time of the crawl.
+    #[serde(serialize_with = "serialize_secs")]
+    pub elapsed: Duration,
+}
+
+fn serialize_secs<S: serde::Serializer>(value: &Duration, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_f64(value.as_secs_f64())
+}
+
+/// Why a crawl ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum StopReason {
+    /// Every reachable page up to the maximum depth was visited.
+    Completed,
+    /// The page cap was reached; pages left over are marked `max_pages`.
+    MaxPages,
+    /// The shutdown future resolved; pages left over are marked `cancelled`.
+    Cancelled,
+}
+
+impl StopReason {
+    /// A short lowercase label.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StopReason::Completed => "completed",
+            StopReason::MaxPages => "max_pages",
+            StopReason::Cancelled => "cancelled",
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! Which discovered URLs the crawl may fetch.
+//!
+//! Scope is decided once per URL, when it is first discovered (as a link or as a redirect
+//! target), so a link or a redirect can never move the crawl off the configured scope. URLs out of
+//! scope still appear in the graph, as unfetched nodes, so the links to them are not lost.
+
+use regex::Regex;
+use url::Url;
+
+use crate::error::ConfigError;
+
+/// Which hosts the crawl stays on.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HostScope {
+    /// Only URLs whose host and port equal a seed's. The default.
+    #[default]
+    SameHost,
+    /// URLs on a seed's host or any subdomain of it (a leading `www.` of the seed is ignored, so
+    /// a seed on `www.example.com` also admits `example.com` and `docs.example.com`).
+    SameDomain,
+    /// Any host. Use with a prefix, patterns, a low depth or a page cap.
+    AnyHost,
+}
+
+/// The scope rules as configured: a host rule, URL prefixes and include/exclude patterns.
+///
+/// A URL is in scope when its scheme is allowed, it passes the host rule, starts with one of the
+/// prefixes (if any are given), matches one of the include patterns (if any), and matches none of
+/// the exclude patterns.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    pub(crate) hosts: HostScope,
+    pub(crate) prefixes: Vec<Url>,
+    pub(crate) include: Vec<Regex>,
+    pub(crate) exclude: Vec<Regex>,
+}
+
+impl Scope {
+    /// Parses a URL prefix for the scope.
+    pub(crate) fn parse_prefix(prefix: &str) -> Result<Url, ConfigError> {
+        let url = Url::parse(prefix).map_err(|err| ConfigError::InvalidPrefix {
+            prefix: prefix.to_owned(),
+            reason: err.to_string(),
+        })?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(ConfigError::InvalidPrefix {
+                prefix: prefix.to_owned(),
+                reason: "must be an http or https URL".to_owned(),
+            });
+        }
+        Ok(url)
+    }
+
+    /// Compiles an include or exclude pattern.
+    pub(crate) fn parse_pattern(pattern: &str) -> Result<Regex, ConfigError> {
+        Regex::new(pattern).map_err(|err| ConfigError::InvalidPattern {
+            pattern: pattern.to_owned(),
+            reason: err
+                .to_string()
+                .lines()
+                .last()
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
+        })
+    }
+
+    /// Binds the rules to the seeds of one crawl.
+    pub(crate) fn for_seeds(&self, seeds: &[Url]) -> SeedScope {
+        let hosts = seeds
+            .iter()
+            .filter_map(|seed| {
+                let host = seed.host_str()?.to_ascii_lowercase();
+                let host = match self.hosts {
+                    HostScope::SameDomain => host.strip_prefix("www.").unwrap_or(&host).to_owned(),
+                    _ => host,
+                };
+                Some((host, seed.port_or_known_default()))
+            })
+            .collect();
+        SeedScope {
+            rules: self.clone(),
+            hosts,
+        }
+    }
+}
+
+/// The scope rules bound to the seeds of one crawl.
+#[derive(Debug)]
+pub(crate) struct SeedScope {
+    rules: Scope,
+    hosts: Vec<(String, Option<u16>)>,
+}
+
+impl SeedScope {
+    /// Whether `url` may be fetched.
+    pub(crate) fn allows(&self, url: &Url) -> bool {
+        self.allows_host(url)
+            && (self.rules.prefixes.is_empty()
+                || self
+                    .rules
+                    .prefixes
+                    .iter()
+                    .any(|p| url.as_str().starts_with(p.as_str())))
+            && (self.rules.include.is_empty()
+                || self
+                    .rules
+                    .include
+                    .iter()
+                    .any(|re| re.is_match(url.as_str())))
+            && !self
+                .rules
+                .exclude
+                .iter()
+                .any(|re| re.is_match(url.as_str()))
+    }
+
+    fn allows_host(&self, url: &Url) -> bool {
+        let Some(host) = url.host_str() else {
+            return false;
+        };
+        match self.rules.hosts {
+            HostScope::AnyHost => true,
+            HostScope::SameHost => {
+                let port = url.port_or_known_default();
+                self.hosts.iter().any(|(h, p)| h == host && *p == port)
+            }
+            HostScope::SameDomain => self.hosts.iter().any(|(domain, _)| {
+                host == domain
+                    || host
+                        .strip_suffix(domain.as_str())
+                        .is_some_and(|sub| sub.ends_with('.'))
+            }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[rstest]
+    #[case(HostScope::SameHost, "http://site.test/a", true)]
+    #[case(HostScope::SameHost, "http://site.test:8080/a", false)]
+    #[case(HostScope::SameHost, "http://other.test/a", false)]
+    #[case(HostScope::SameHost, "http://docs.site.test/a", false)]
+    #[case(HostScope::SameDomain, "http://docs.site.test/a", true)]
+    #[case(HostScope::SameDomain, "http://www.site.test/a", true)]
+    #[case(HostScope::SameDomain, "http://evilsite.test/a", false)]
+    #[case(HostScope::AnyHost, "http://other.test/a", true)]
+    fn host_rules(#[case] hosts: HostScope, #[case] target: &str, #[case] allowed: bool) {
+        let scope = Scope {
+            hosts,
+            ..Scope::default()
+        };
+        let seeds = [url("http://www.site.test/")];
+        let seeds = if scope.hosts == HostScope::SameHost {
+            vec![url("http://site.test/")]
+        } else {
+            seeds.to_vec()
+        };
+        assert_eq!(
+            scope.for_seeds(&seeds).allows(&url(target)),
+            allowed,
+            "{target}"
+        );
+    }
+
+    #[test]
+    fn prefix_include_exclude() {
+        let scope = Scope {
+            hosts: HostScope::SameHost,
+            prefixes: vec![url("http://site.test/docs/")],
+            include: vec![Scope::parse_pattern(r"\.html$").unwrap()],
+            exclude: vec![Scope::parse_pattern("private").unwrap()],
+        };
+        let seeds = [url("http://site.test/docs/")];
+        let bound = scope.for_seeds(&seeds);
+        assert!(bound.allows(&url("http://site.test/docs/a.html")));
+        assert!(!bound.allows(&url("http://site.test/blog/a.html")));
+        assert!(!bound.allows(&url("http://site.test/docs/a.pdf")));
+        assert!(!bound.allows(&url("http://site.test/docs/private.html")));
+    }
+
+    #[test]
+    fn bad_pattern_and_prefix_are_config_errors() {
+        assert!(matches!(
+            Scope::parse_pattern("("),
+            Err(ConfigError::InvalidPattern { .. })
+        ));
+        assert!(matches!(
+            Scope::parse_prefix("ftp://x/"),
+            Err(ConfigError::InvalidPrefix { .. })
+        ));
+        assert!(matches!(
+            Scope::parse_prefix("not a url"),
+            Err(ConfigError::InvalidPrefix { .. })
+        ));
+    }
+}

@@ -1,0 +1,150 @@
+//! URL normalisation: the one place that decides when two links point at the same page.
+//!
+//! Rules, applied to every seed, link and redirect target:
+//! 1. trim ASCII whitespace around the href;
+//! 2. resolve it against the base (the page URL, or the document's `<base href>`) with the
+//!    WHATWG rules of the `url` crate: `.`/`..` segments removed, non-ASCII percent-encoded as
+//!    UTF-8, scheme and host lowercased, default port dropped;
+//! 3. keep only `http` and `https` (so `mailto:`, `javascript:`, `tel:`, `data:` links are skipped);
+//! 4. drop the `#fragment`, and drop an empty query (`page?` is `page`); any other query is kept
+//!    as is, so `?a=1` and `?a=1&b=2` are different pages;
+//! 5. refuse URLs longer than the configured maximum.
+
+use url::Url;
+
+/// Why an href gave no URL to crawl.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Rejected {
+    /// Not a valid URL, even relative to the base.
+    Invalid(url::ParseError),
+    /// A scheme that is not crawled (`mailto:`, `javascript:`, `ftp:`, ...).
+    Scheme,
+    /// Longer than the maximum URL length.
+    TooLong,
+}
+
+/// Resolves `href` against `base` and normalises it (see the module docs for the rules).
+pub(crate) fn resolve(base: &Url, href: &str, max_len: usize) -> Result<Url, Rejected> {
+    let href = href.trim_matches(|c: char| c.is_ascii_whitespace());
+    // Cheap early exit for the common non-http schemes, before the join allocates.
+    if has_skipped_scheme(href) {
+        return Err(Rejected::Scheme);
+    }
+    let url = base.join(href).map_err(Rejected::Invalid)?;
+    finish(url, max_len)
+}
+
+/// Parses and normalises an absolute URL (a seed, or a prefix).
+pub(crate) fn parse_absolute(input: &str, max_len: usize) -> Result<Url, Rejected> {
+    let url = Url::parse(input.trim()).map_err(Rejected::Invalid)?;
+    finish(url, max_len)
+}
+
+fn finish(mut url: Url, max_len: usize) -> Result<Url, Rejected> {
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+        return Err(Rejected::Scheme);
+    }
+    url.set_fragment(None);
+    if url.query() == Some("") {
+        url.set_query(None);
+    }
+    if url.as_str().len() > max_len {
+        return Err(Rejected::TooLong);
+    }
+    Ok(url)
+}
+
+fn has_skipped_scheme(href: &str) -> bool {
+    const SKIPPED: [&str; 4] = ["javascript:", "mailto:", "tel:", "data:"];
+    SKIPPED.iter().any(|scheme| {
+        href.get(..scheme.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(scheme))
+    })
+}
+
+impl std::fmt::Display for Rejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Rejected::Invalid(err) => write!(f, "{err}"),
+            Rejected::Scheme => f.write_str("only absolute http and https URLs can be crawled"),
+            Rejected::TooLong => f.write_str("URL too long"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    const BASE: &str = "http://Site.Test:80/dir/page.html?x=1#top";
+
+    #[rstest]
+    #[case("a.html", "http://site.test/dir/a.html")]
+    #[case("  a.html\n", "http://site.test/dir/a.html")]
+    #[case("../up.html", "http://site.test/up.html")]
+    #[case("../../../up.html", "http://site.test/up.html")]
+    #[case("./b/./c/../d.html", "http://site.test/dir/b/d.html")]
+    #[case("/root.html", "http://site.test/root.html")]
+    #[case("a.html#frag", "http://site.test/dir/a.html")]
+    #[case("#only-fragment", "http://site.test/dir/page.html?x=1")]
+    #[case("", "http://site.test/dir/page.html?x=1")]
+    #[case("?", "http://site.test/dir/page.html")]
+    #[case("list?page=2&b", "http://site.test/dir/list?page=2&b")]
+    #[case("HTTP://OTHER.Test:80/X", "http://other.test/X")]
+    #[case("https://other.test:443/", "https://other.test/")]
+    #[case("http://other.test:8080/", "http://other.test:8080/")]
+    #[case("//proto-relative.test/p", "http://proto-relative.test/p")]
+    #[case("café.html", "http://site.test/dir/caf%C3%A9.html")]
+    #[case("a b.html", "http://site.test/dir/a%20b.html")]
+    fn resolves(#[case] href: &str, #[case] expected: &str) {
+        let base = Url::parse(BASE).unwrap();
+        assert_eq!(resolve(&base, href, 2048).unwrap().as_str(), expected);
+    }
+
+    #[rstest]
+    #[case("mailto:me@site.test")]
+    #[case("JavaScript:void(0)")]
+    #[case("tel:+123")]
+    #[case("data:text/html,hi")]
+    #[case("ftp://site.test/file")]
+    #[case("file:///etc/passwd")]
+    fn skips_other_schemes(#[case] href: &str) {
+        let base = Url::parse(BASE).unwrap();
+        assert_eq!(resolve(&base, href, 2048), Err(Rejected::Scheme));
+    }
+
+    #[test]
+    fn rejects_invalid_and_long() {
+        let base = Url::parse(BASE).unwrap();
+        assert!(matches!(
+            resolve(&base, "http://[::1", 2048),
+            Err(Rejected::Invalid(_))
+        ));
+        let long = format!("/{}", "x".repeat(100));
+        assert_eq!(resolve(&base, &long, 50), Err(Rejected::TooLong));
+    }
+
+    #[test]
+    fn normalisation_is_idempotent() {
+        let base = Url::parse(BASE).unwrap();
+        for href in ["a.html#x", "../b?", "HTTP://X.Test:80/%7e/", "café.html"] {
+            let once = resolve(&base, href, 2048).unwrap();
+            let twice = parse_absolute(once.as_str(), 2048).unwrap();
+            assert_eq!(once, twice, "{href}");
+        }
+    }
+
+    #[test]
+    fn seeds_must_be_absolute_http() {
+        assert!(parse_absolute("http://site.test", 2048).is_ok());
+        assert!(matches!(
+            parse_absolute("site.test/x", 2048),
+            Err(Rejected::Invalid(_))
+        ));
+        assert_eq!(
+            parse_absolute("ftp://site.test/", 2048),
+            Err(Rejected::Scheme)
+        );
+    }
+}

@@ -1,0 +1,186 @@
+//! Request dispatch: programmable routes, built-in `/_/` routes, then static
+//! files, plus the `delay_ms` query parameter.
+//!
+//! The built-in routes give tests redirect chains and loops, arbitrary
+//! statuses, slow and huge responses, and wide link fan-outs without having
+//! to write fixture files for them. Programmable routes come first so that a
+//! test can override anything, including a fixture file.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use crate::files;
+use crate::http::{decode_path, Method, Request};
+use crate::reply::Reply;
+use crate::response::{Body, Response};
+use crate::stats::Stats;
+
+/// Largest `N` accepted by `/_/links/N`, to keep pages a sane size.
+const MAX_LINKS: u64 = 100_000;
+
+/// State shared by the server handle and all connection tasks.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    /// Canonical fixture root.
+    pub(crate) root: Arc<Path>,
+    /// Programmed replies by exact path. A `std::sync::Mutex` because the
+    /// test thread writes it synchronously and tasks only clone a reply out
+    /// under the lock, never awaiting while holding it.
+    pub(crate) routes: Mutex<HashMap<String, Reply>>,
+    pub(crate) stats: Stats,
+}
+
+impl Shared {
+    pub(crate) fn new(root: Arc<Path>) -> Self {
+        Self {
+            root,
+            routes: Mutex::default(),
+            stats: Stats::default(),
+        }
+    }
+
+    pub(crate) fn set_route(&self, path: &str, reply: Reply) {
+        self.routes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(path.to_owned(), reply);
+    }
+
+    fn route(&self, path: &str, decoded: Option<&str>) -> Option<Reply> {
+        let routes = self.routes.lock().unwrap_or_else(PoisonError::into_inner);
+        routes.get(path).or_else(|| routes.get(decoded?)).cloned()
+    }
+}
+
+/// Computes the response to `req`, waiting for any programmed or requested
+/// delay first.
+pub(crate) async fn respond(shared: &Shared, req: &Request) -> Response {
+    let path = req.path();
+    let decoded = decode_path(path);
+    let mut delay = query_delay(req.query());
+    let response = if let Method::Other(_) = req.method {
+        let mut r = Response::html(405, "<html><body>method not allowed</body></html>");
+        r.headers.push(("Allow".to_owned(), "GET, HEAD".to_owned()));
+        // The body of such a request may not be skippable; start afresh.
+        r.close = true;
+        r
+    } else if let Some(reply) = shared.route(path, decoded.as_deref()) {
+        delay += reply.delay;
+        Response::from(reply)
+    } else if let Some((response, wait)) = path.strip_prefix("/_/").and_then(builtin) {
+        delay += wait;
+        response
+    } else {
+        files::serve(Arc::clone(&shared.root), decoded).await
+    };
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
+    response
+}
+
+/// The `delay_ms` query parameter as a duration (zero if absent).
+fn query_delay(query: Option<&str>) -> Duration {
+    query
+        .into_iter()
+        .flat_map(|q| q.split('&'))
+        .find_map(|pair| pair.strip_prefix("delay_ms=")?.parse().ok())
+        .map_or(Duration::ZERO, Duration::from_millis)
+}
+
+/// Answers a built-in route (`rest` is the path after `/_/`), with how long
+/// to wait before answering; `None` if it is not one.
+fn builtin(rest: &str) -> Option<(Response, Duration)> {
+    let mut parts = rest.split('/');
+    let kind = parts.next()?;
+    let args: Vec<&str> = parts.collect();
+    let now = |r| Some((r, Duration::ZERO));
+    match (kind, args.as_slice()) {
+        ("redirect-chain", [n]) => match n.parse::<u64>().ok()? {
+            0 => now(Response::html(
+                200,
+                "<html><body><a href=\"/index.html\">home</a></body></html>",
+            )),
+            n => now(Response::redirect(
+                302,
+                &format!("/_/redirect-chain/{}", n - 1),
+            )),
+        },
+        ("loop", ["a"]) => now(Response::redirect(302, "/_/loop/b")),
+        ("loop", ["b"]) => now(Response::redirect(302, "/_/loop/a")),
+        ("status", [code]) => now(status_page(code.parse().ok()?)?),
+        ("slow", [ms]) => Some((
+            Response::html(200, "<html><body>slow</body></html>"),
+            Duration::from_millis(ms.parse().ok()?),
+        )),
+        ("huge", [len]) => now(Response::new(
+            200,
+            Some("text/html"),
+            Body::Filler {
+                prefix: b"<html><body>",
+                len: len.parse().ok()?,
+            },
+        )),
+        ("links", [n]) => now(links_page(n.parse().ok().filter(|&n| n <= MAX_LINKS)?)),
+        ("links", [n, i]) => {
+            let (n, i) = (n.parse::<u64>().ok()?, i.parse::<u64>().ok()?);
+            now(Response::html(
+                200,
+                format!("<html><head><title>leaf {i} of {n}</title></head><body>leaf {i} of {n}</body></html>"),
+            ))
+        }
+        #[cfg(test)]
+        ("panic", []) => panic!("fixture server test panic"),
+        _ => None,
+    }
+}
+
+/// `/_/status/CODE`: a small page linking home, or no body for statuses
+/// that must not have one.
+fn status_page(code: u16) -> Option<Response> {
+    if !(100..=999).contains(&code) {
+        return None;
+    }
+    Some(if code < 200 || code == 204 || code == 304 {
+        Response::new(code, None, Body::Bytes(Vec::new()))
+    } else {
+        Response::html(
+            code,
+            format!(
+                "<html><body><h1>status {code}</h1><a href=\"/index.html\">home</a></body></html>"
+            ),
+        )
+    })
+}
+
+/// `/_/links/N`: a page linking `/_/links/N/0` .. `/_/links/N/{N-1}`.
+fn links_page(n: u64) -> Response {
+    let mut page = format!("<html><head><title>links {n}</title></head><body>\n");
+    for i in 0..n {
+        let _ = writeln!(page, "<a href=\"/_/links/{n}/{i}\">link {i}</a>");
+    }
+    page.push_str("</body></html>\n");
+    Response::html(200, page)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::query_delay;
+    use std::time::Duration;
+
+    #[test]
+    fn delay_ms_is_read_from_anywhere_in_the_query() {
+        assert_eq!(query_delay(None), Duration::ZERO);
+        assert_eq!(query_delay(Some("page=1")), Duration::ZERO);
+        assert_eq!(query_delay(Some("delay_ms=25")), Duration::from_millis(25));
+        assert_eq!(
+            query_delay(Some("a=1&delay_ms=7&b")),
+            Duration::from_millis(7)
+        );
+        assert_eq!(query_delay(Some("xdelay_ms=7")), Duration::ZERO);
+        assert_eq!(query_delay(Some("delay_ms=x")), Duration::ZERO);
+    }
+}

@@ -1,0 +1,301 @@
+//! [`FixtureServer`]: starting, observing, programming and stopping the
+//! fixture server.
+//!
+//! The server runs on a thread of its own with its own two-worker tokio
+//! runtime. That makes it usable from synchronous tests and from
+//! `#[tokio::test]` tests alike, keeps it on real time when a test pauses
+//! tokio's clock, and lets `Drop` shut it down deterministically: stop
+//! accepting, close every connection, join the thread, and re-raise any
+//! panic of a server task so that server bugs fail the test that hit them.
+
+use std::any::Any;
+use std::fmt;
+use std::net::{Ipv4Addr, SocketAddr, SocketAddrV4};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use tokio::net::TcpListener;
+use tokio::runtime::Runtime;
+use tokio::sync::watch;
+use tokio::task::{JoinError, JoinSet};
+
+use crate::conn::serve_connection;
+use crate::reply::Reply;
+use crate::routes::Shared;
+
+/// The payload of a panic, as caught from a thread or task.
+type Panic = Box<dyn Any + Send + 'static>;
+
+/// How long shutdown waits for connection tasks before aborting them.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The workspace's `fixtures/site` folder, which [`FixtureServer::start`]
+/// serves.
+pub fn fixture_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/site")
+}
+
+/// Where and what a [`FixtureServer`] serves.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerOptions {
+    /// Folder of static files; defaults to [`fixture_root`].
+    pub root: PathBuf,
+    /// Loopback address to bind (`127.0.0.0/8` only); defaults to
+    /// `127.0.0.1`.
+    pub ip: Ipv4Addr,
+    /// Port to bind; defaults to `0`, any free port.
+    pub port: u16,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        Self {
+            root: fixture_root(),
+            ip: Ipv4Addr::LOCALHOST,
+            port: 0,
+        }
+    }
+}
+
+/// An HTTP/1.1 server for end-to-end tests, running until dropped.
+///
+/// See the [crate documentation](crate) for what it serves.
+pub struct FixtureServer {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    shutdown: watch::Sender<bool>,
+    thread: Option<thread::JoinHandle<Option<Panic>>>,
+}
+
+impl fmt::Debug for FixtureServer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FixtureServer")
+            .field("addr", &self.addr)
+            .field("root", &self.shared.root)
+            .field("total_hits", &self.total_hits())
+            .finish_non_exhaustive()
+    }
+}
+
+impl FixtureServer {
+    /// Serves `fixtures/site` on `127.0.0.1`, on a free port.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the fixture folder is missing or the server cannot start.
+    pub fn start() -> Self {
+        Self::start_with(ServerOptions::default())
+    }
+
+    /// Serves `fixtures/site` on the loopback address `ip` (e.g.
+    /// `127.0.0.2`, to have several "hosts"), on a free port.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `ip` is not in `127.0.0.0/8`, the fixture folder is
+    /// missing, or the server cannot start.
+    pub fn start_on(ip: Ipv4Addr) -> Self {
+        Self::start_with(ServerOptions {
+            ip,
+            ..ServerOptions::default()
+        })
+    }
+
+    /// Serves as `options` say.
+    ///
+    /// # Panics
+    ///
+    /// Panics if `options.ip` is not in `127.0.0.0/8`, `options.root` is not
+    /// a folder, or the address cannot be bound.
+    pub fn start_with(options: ServerOptions) -> Self {
+        let ServerOptions { root, ip, port } = options;
+        assert!(
+            ip.is_loopback(),
+            "the fixture server only binds 127.0.0.0/8, not {ip}"
+        );
+        let root = root
+            .canonicalize()
+            .ok()
+            .filter(|r| r.is_dir())
+            .unwrap_or_else(|| panic!("fixture root {} is not a folder", root.display()));
+        let listener = std::net::TcpListener::bind(SocketAddrV4::new(ip, port))
+            .unwrap_or_else(|e| panic!("cannot bind {ip}:{port}: {e}"));
+        listener
+            .set_nonblocking(true)
+            .expect("listener can be made non-blocking");
+        let addr = listener
+            .local_addr()
+            .expect("bound listener has an address");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("fixture-server-worker")
+            .enable_io()
+            .enable_time()
+            .build()
+            .expect("fixture server runtime starts");
+        let shared = Arc::new(Shared::new(Arc::from(root)));
+        let (shutdown, stop) = watch::channel(false);
+        let thread = {
+            let shared = Arc::clone(&shared);
+            thread::Builder::new()
+                .name(format!("fixture-server {addr}"))
+                .spawn(move || run(runtime, listener, shared, stop))
+                .expect("fixture server thread starts")
+        };
+        Self {
+            addr,
+            shared,
+            shutdown,
+            thread: Some(thread),
+        }
+    }
+
+    /// The address the server listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://IP:PORT` followed by `path` (which should start with `/`; a
+    /// missing `/` is added). `url("")` is the bare origin.
+    pub fn url(&self, path: &str) -> String {
+        let slash = if path.is_empty() || path.starts_with('/') {
+            ""
+        } else {
+            "/"
+        };
+        format!("http://{}{slash}{path}", self.addr)
+    }
+
+    /// The canonical folder the server serves files from.
+    pub fn root(&self) -> &Path {
+        &self.shared.root
+    }
+
+    /// Number of requests whose path (without query) equals `path`, as sent
+    /// or percent-decoded: `hits("/café.html")` and
+    /// `hits("/caf%C3%A9.html")` both count requests for
+    /// `/caf%C3%A9.html`.
+    pub fn hits(&self, path: &str) -> usize {
+        self.shared.stats.hits(path)
+    }
+
+    /// Number of requests whose path plus query equals `path_and_query`
+    /// exactly (the path as sent or percent-decoded, the query as sent),
+    /// e.g. `"/list.html?page=1"`.
+    pub fn hits_exact(&self, path_and_query: &str) -> usize {
+        self.shared.stats.hits_exact(path_and_query)
+    }
+
+    /// Number of requests so far. Requests whose head could not be parsed
+    /// (answered `400` or `431`) are not counted.
+    pub fn total_hits(&self) -> usize {
+        self.shared.stats.total()
+    }
+
+    /// All request targets (path plus query, as sent) in arrival order.
+    pub fn requests(&self) -> Vec<String> {
+        self.shared.stats.targets()
+    }
+
+    /// Arrival time (when the request head had been read) and target of
+    /// every request, in arrival order.
+    pub fn arrivals(&self) -> Vec<(Instant, String)> {
+        self.shared.stats.arrivals()
+    }
+
+    /// The highest number of requests handled at the same time so far. A
+    /// request is in flight from when its head has been read until the last
+    /// byte of its response has been written.
+    pub fn max_in_flight(&self) -> usize {
+        self.shared.stats.max_in_flight()
+    }
+
+    /// Answers requests for exactly `path` (no query; as sent or
+    /// percent-decoded) with `reply` from now on, replacing any earlier
+    /// route for it. Routes take precedence over built-in routes and files.
+    pub fn route(&self, path: &str, reply: Reply) {
+        self.shared.set_route(path, reply);
+    }
+}
+
+impl Drop for FixtureServer {
+    /// Stops accepting, closes all connections (also those mid-response),
+    /// and joins the server thread. If a server task panicked, the panic is
+    /// re-raised here unless the thread is already panicking.
+    fn drop(&mut self) {
+        self.shutdown.send_replace(true);
+        let Some(thread) = self.thread.take() else {
+            return;
+        };
+        let panic = thread.join().unwrap_or_else(Some);
+        if let Some(panic) = panic {
+            if !thread::panicking() {
+                std::panic::resume_unwind(panic);
+            }
+        }
+    }
+}
+
+/// Body of the server thread; returns the first panic of a server task.
+fn run(
+    runtime: Runtime,
+    listener: std::net::TcpListener,
+    shared: Arc<Shared>,
+    stop: watch::Receiver<bool>,
+) -> Option<Panic> {
+    let panic = runtime.block_on(accept_loop(listener, shared, stop));
+    // Don't hang on a file read that is still running in the blocking pool.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    panic
+}
+
+async fn accept_loop(
+    listener: std::net::TcpListener,
+    shared: Arc<Shared>,
+    mut stop: watch::Receiver<bool>,
+) -> Option<Panic> {
+    let listener = TcpListener::from_std(listener).expect("listener joins the runtime");
+    let for_tasks = stop.clone();
+    let mut tasks = JoinSet::new();
+    let mut panic = None;
+    loop {
+        tokio::select! {
+            _ = stop.wait_for(|&stop| stop) => break,
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => {
+                    tasks.spawn(serve_connection(stream, Arc::clone(&shared), for_tasks.clone()));
+                }
+                // E.g. out of file descriptors: back off instead of spinning.
+                Err(_) => tokio::time::sleep(Duration::from_millis(10)).await,
+            },
+            Some(done) = tasks.join_next(), if !tasks.is_empty() => keep_panic(&mut panic, done),
+        }
+    }
+    drop(listener);
+    // The tasks saw the same signal and are closing their connections.
+    let drained = tokio::time::timeout(DRAIN_TIMEOUT, async {
+        while let Some(done) = tasks.join_next().await {
+            keep_panic(&mut panic, done);
+        }
+    })
+    .await
+    .is_ok();
+    if !drained {
+        tasks.abort_all();
+        while let Some(done) = tasks.join_next().await {
+            keep_panic(&mut panic, done);
+        }
+    }
+    panic
+}
+
+/// Keeps the first panic among finished tasks.
+fn keep_panic(first: &mut Option<Panic>, done: Result<(), JoinError>) {
+    if let Err(e) = done {
+        if e.is_panic() && first.is_none() {
+            *first = Some(e.into_panic());
+        }
+    }
+}

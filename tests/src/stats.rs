@@ -1,0 +1,125 @@
+//! Request statistics: what was requested, when, and how many requests were
+//! being handled at once.
+//!
+//! Tests assert crawler behaviour through these numbers: that each page was
+//! fetched once, that politeness gaps were kept, that the concurrency cap
+//! held. Every request with a well-formed head is recorded, whatever its
+//! answer (404s and built-in routes included).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Instant;
+
+use crate::http::decode_path;
+
+/// One recorded request.
+#[derive(Debug)]
+struct Entry {
+    at: Instant,
+    /// Path plus query, as received (origin form).
+    target: String,
+    /// Length of the path part of `target`.
+    path_len: usize,
+    /// The percent-decoded path, if it is UTF-8.
+    decoded_path: Option<String>,
+}
+
+impl Entry {
+    fn path(&self) -> &str {
+        &self.target[..self.path_len]
+    }
+
+    /// `?query`, or empty.
+    fn query_suffix(&self) -> &str {
+        &self.target[self.path_len..]
+    }
+}
+
+/// Shared statistics of one server.
+///
+/// The log is behind a `std::sync::Mutex` rather than an async lock: it is
+/// read from synchronous test code as well as from server tasks, and every
+/// critical section is a push or a scan that never awaits, so a blocking lock
+/// is both simpler and correct. In-flight counting uses atomics because it
+/// is touched twice per request and needs no consistency with the log.
+#[derive(Debug, Default)]
+pub(crate) struct Stats {
+    log: Mutex<Vec<Entry>>,
+    in_flight: AtomicUsize,
+    max_in_flight: AtomicUsize,
+}
+
+/// Marks one request as in flight until dropped, so that the count is right
+/// even when a connection task is cancelled or fails mid-response.
+#[derive(Debug)]
+pub(crate) struct InFlight<'a>(&'a Stats);
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+impl Stats {
+    fn log(&self) -> MutexGuard<'_, Vec<Entry>> {
+        // A panicking test thread must not hide the numbers from the rest.
+        self.log.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Records the arrival of a request for `target` (origin form) and
+    /// counts it as in flight until the returned guard is dropped.
+    pub(crate) fn begin(&self, target: &str) -> InFlight<'_> {
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        let path_len = target.find('?').unwrap_or(target.len());
+        let entry = Entry {
+            at: Instant::now(),
+            target: target.to_owned(),
+            path_len,
+            decoded_path: decode_path(&target[..path_len]),
+        };
+        self.log().push(entry);
+        InFlight(self)
+    }
+
+    /// Requests whose path, as sent or percent-decoded, equals `path`.
+    pub(crate) fn hits(&self, path: &str) -> usize {
+        self.log()
+            .iter()
+            .filter(|e| e.path() == path || e.decoded_path.as_deref() == Some(path))
+            .count()
+    }
+
+    /// Requests whose path plus query equals `target`, with the path as sent
+    /// or percent-decoded.
+    pub(crate) fn hits_exact(&self, target: &str) -> usize {
+        self.log()
+            .iter()
+            .filter(|e| {
+                e.target == target
+                    || e.decoded_path
+                        .as_deref()
+                        .is_some_and(|d| target.strip_prefix(d) == Some(e.query_suffix()))
+            })
+            .count()
+    }
+
+    pub(crate) fn total(&self) -> usize {
+        self.log().len()
+    }
+
+    pub(crate) fn targets(&self) -> Vec<String> {
+        self.log().iter().map(|e| e.target.clone()).collect()
+    }
+
+    pub(crate) fn arrivals(&self) -> Vec<(Instant, String)> {
+        self.log()
+            .iter()
+            .map(|e| (e.at, e.target.clone()))
+            .collect()
+    }
+
+    pub(crate) fn max_in_flight(&self) -> usize {
+        self.max_in_flight.load(Ordering::SeqCst)
+    }
+}
