@@ -15,7 +15,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-use futures::StreamExt;
+use futures::{FutureExt, StreamExt};
 use petgraph::graph::NodeIndex;
 use tokio_util::task::AbortOnDropHandle;
 use url::Url;
@@ -224,7 +224,13 @@ impl Run {
         loop {
             tokio::select! {
                 biased;
-                () = &mut shutdown => return (outcomes, true),
+                () = &mut shutdown => {
+                    // Keep the pages whose fetch already finished: their work is done.
+                    while let Some(Some((i, Ok(outcome)))) = results.next().now_or_never() {
+                        outcomes[i] = Some(outcome);
+                    }
+                    return (outcomes, true);
+                }
                 next = results.next() => match next {
                     Some((i, Ok(outcome))) => outcomes[i] = Some(outcome),
                     Some((i, Err(join_error))) => outcomes[i] = Some(panicked(&level[i].1, &join_error)),

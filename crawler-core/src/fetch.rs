@@ -115,14 +115,11 @@ fn emit_result(events: &Events, hop: &Hop, depth: u32, links: usize) {
 ///
 /// Loops and over-long chains mark every hop of the chain, since none of them leads to a page.
 fn follow(ctx: &FetchContext, chain: &mut [Hop], hop: &mut Hop, location: &str) -> Option<Url> {
-    let target = match url_norm::resolve(&hop.url, location, ctx.config.max_url_len.get()) {
-        Ok(target) => target,
-        Err(_) => {
-            hop.error = Some(PageError::BadRedirect {
-                location: location.to_owned(),
-            });
-            return None;
-        }
+    let Ok(target) = url_norm::resolve(&hop.url, location, ctx.config.max_url_len.get()) else {
+        hop.error = Some(PageError::BadRedirect {
+            location: location.to_owned(),
+        });
+        return None;
     };
     let mark_chain = |chain: &mut [Hop], hop: &mut Hop, error: PageError| {
         for earlier in chain.iter_mut() {
@@ -248,7 +245,8 @@ async fn parse(
             .into_iter()
             .filter_map(|link| {
                 let target = url_norm::resolve(&base, &link.href, max_len).ok()?;
-                seen.insert(target.clone()).then(|| FoundLink {
+                let first = seen.insert(target.clone());
+                first.then_some(FoundLink {
                     url: target,
                     text: link.text,
                     rel: link.rel,

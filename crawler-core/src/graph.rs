@@ -69,6 +69,10 @@ impl Page {
     }
 }
 
+#[expect(
+    clippy::ref_option,
+    reason = "serde's serialize_with passes &Option<T>"
+)]
 fn serialize_millis<S: serde::Serializer>(
     value: &Option<Duration>,
     s: S,

@@ -66,4 +66,4 @@ pub use export::ExportFormat;
 pub use graph::{CrawlGraph, Link, LinkKind, Page, SkipReason};
 pub use report::{CrawlReport, CrawlStats, StopReason};
 pub use scope::HostScope;
-pub use url::Url;
+pub use url::{self, Url};

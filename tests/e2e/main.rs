@@ -1,3 +1,19 @@
 //! End-to-end tests: the crawler against the in-process fixture server on 127.0.0.1.
+//!
+//! One test binary (faster to link, one place to look), one module per concern:
+//! - `crawl_graph`: the exact edge and node sets of the fixture site at every depth;
+//! - `depth`: the boundary rule;
+//! - `dedup`: no page is fetched twice;
+//! - `concurrency`: the per-host and global caps, measured at the server;
+//! - `redirects`: chains, loops, caps and off-scope targets;
+//! - `failures`: 404, 500, timeouts, refused connections, body caps;
+//! - `stopping`: cancellation and the page cap return partial reports.
 
-fn main() {}
+mod concurrency;
+mod crawl_graph;
+mod dedup;
+mod depth;
+mod failures;
+mod redirects;
+mod stopping;
+mod support;
