@@ -4,7 +4,7 @@
 //! their text (whitespace collapsed, at most [`MAX_TEXT_CHARS`] characters); the first
 //! `<base href>`; the `<title>`. Not taken: `<link>`, `<img>`, `<script>`, `<iframe>`, which are
 //! resources rather than navigation. This module knows nothing of URLs: resolving is
-//! [`url_norm`](crate::url_norm)'s job.
+//! `url_norm`'s job.
 //!
 //! The tree is walked with an explicit stack, so deeply nested (or hostile) markup cannot
 //! overflow the call stack.
