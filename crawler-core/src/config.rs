@@ -16,8 +16,9 @@ use crate::Crawler;
 pub const DEFAULT_MAX_DEPTH: u32 = 2;
 /// Default number of requests in flight across all hosts.
 pub const DEFAULT_CONCURRENCY: usize = 32;
-/// Default number of requests in flight to one host: modest, so a small site is never hammered.
-pub const DEFAULT_PER_HOST: usize = 4;
+/// Default number of requests in flight to one host: two, the old HTTP/1.1 advice for
+/// clients, so a small site on the open web is never hammered. Raise it for your own servers.
+pub const DEFAULT_PER_HOST: usize = 2;
 /// Default limit for a whole request, from connecting to the last body byte.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 /// Default limit for establishing a connection.
@@ -32,6 +33,10 @@ pub const DEFAULT_MAX_BODY_BYTES: usize = 10 * 1024 * 1024;
 pub const DEFAULT_MAX_LINKS_PER_PAGE: usize = 10_000;
 /// Default maximum length of a URL, in bytes; longer links are dropped.
 pub const DEFAULT_MAX_URL_LEN: usize = 2048;
+/// Default number of retries of a transient failure (429, 502-504, refused or reset connection).
+pub const DEFAULT_RETRIES: u32 = 2;
+/// Default wait before the first retry; it doubles with each further retry.
+pub const DEFAULT_RETRY_BASE_DELAY: Duration = Duration::from_millis(500);
 /// Default `User-Agent` header.
 pub const DEFAULT_USER_AGENT: &str = concat!(
     "crawlgraph/",
@@ -70,6 +75,28 @@ pub struct CrawlConfig {
     pub user_agent: String,
     /// Which URLs may be fetched.
     pub scope: Scope,
+    /// Whether robots.txt is fetched and obeyed.
+    pub respect_robots: bool,
+    /// Minimum time between the starts of two requests to one host.
+    pub delay: Option<Duration>,
+    /// Maximum requests per second to one host.
+    pub rate: Option<f64>,
+    /// Retries of a transient failure.
+    pub retries: u32,
+    /// Wait before the first retry; doubled for each further one.
+    pub retry_base_delay: Duration,
+    /// Whether hosts resolving to loopback, private or link-local addresses are refused.
+    pub deny_private_ips: bool,
+    /// Whether the seeds' sitemaps (robots.txt `Sitemap:` lines, `/sitemap.xml`) add seeds.
+    pub sitemaps: bool,
+}
+
+impl CrawlConfig {
+    /// The minimum gap between two request starts to one host, from `delay` and `rate`.
+    pub fn host_gap(&self) -> Duration {
+        let from_rate = self.rate.map_or(Duration::ZERO, |rate| Duration::from_secs_f64(1.0 / rate));
+        self.delay.unwrap_or_default().max(from_rate)
+    }
 }
 
 /// Builds a [`Crawler`]. Setters take and return `self`; [`build`](Self::build) validates.
@@ -98,6 +125,13 @@ impl Default for CrawlerBuilder {
                 max_url_len: nonzero(DEFAULT_MAX_URL_LEN),
                 user_agent: DEFAULT_USER_AGENT.to_owned(),
                 scope: Scope::default(),
+                respect_robots: true,
+                delay: None,
+                rate: None,
+                retries: DEFAULT_RETRIES,
+                retry_base_delay: DEFAULT_RETRY_BASE_DELAY,
+                deny_private_ips: false,
+                sitemaps: false,
             },
             events: Events::default(),
             error: None,
@@ -254,6 +288,55 @@ impl CrawlerBuilder {
         }
     }
 
+    /// Whether to fetch and obey each host's robots.txt. Default: true.
+    pub fn respect_robots(mut self, respect: bool) -> Self {
+        self.config.respect_robots = respect;
+        self
+    }
+
+    /// Minimum time between the starts of two requests to one host (a robots.txt
+    /// `Crawl-delay` can raise it for its host). Default: none.
+    pub fn delay(self, delay: Duration) -> Self {
+        self.duration("delay", delay, |c| c.delay = Some(delay))
+    }
+
+    /// Maximum requests per second to one host; must be positive. Default: no limit.
+    pub fn rate(mut self, per_second: f64) -> Self {
+        if !(per_second.is_finite() && per_second > 0.0) {
+            return self.fail(ConfigError::InvalidRate(per_second.to_string()));
+        }
+        self.config.rate = Some(per_second);
+        self
+    }
+
+    /// Retries of a transient failure (429, 502-504, refused or reset connection); never of
+    /// other 4xx. Default: [`DEFAULT_RETRIES`].
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.config.retries = retries;
+        self
+    }
+
+    /// Wait before the first retry, doubled for each further one; a longer `Retry-After` from
+    /// the server wins, up to 30 s. Default: [`DEFAULT_RETRY_BASE_DELAY`].
+    pub fn retry_base_delay(mut self, delay: Duration) -> Self {
+        self.config.retry_base_delay = delay;
+        self
+    }
+
+    /// Refuses hosts that resolve to loopback, private, link-local or reserved addresses,
+    /// also after redirects. For crawling URLs from untrusted sources. Default: false.
+    pub fn deny_private_ips(mut self, deny: bool) -> Self {
+        self.config.deny_private_ips = deny;
+        self
+    }
+
+    /// Adds the URLs listed in each seed host's sitemaps (robots.txt `Sitemap:` lines, or
+    /// `/sitemap.xml`; sitemap indexes and gzip sitemaps are followed) as seeds. Default: false.
+    pub fn sitemaps(mut self, sitemaps: bool) -> Self {
+        self.config.sitemaps = sitemaps;
+        self
+    }
+
     /// Calls `handler` for every [`CrawlEvent`], from the crawl's tasks; keep it quick.
     /// Default: none.
     pub fn on_event(mut self, handler: impl Fn(&CrawlEvent) + Send + Sync + 'static) -> Self {
@@ -283,7 +366,11 @@ impl CrawlerBuilder {
 /// Redirects are not followed by reqwest: the crawler follows them itself, to record each hop
 /// as an edge and to check every target against the scope and the seen set.
 pub(crate) fn http_client(config: &CrawlConfig) -> Result<reqwest::Client, Error> {
-    reqwest::Client::builder()
+    let mut builder = reqwest::Client::builder();
+    if config.deny_private_ips {
+        builder = builder.dns_resolver(Arc::new(crate::address::PublicOnlyResolver));
+    }
+    builder
         .user_agent(config.user_agent.clone())
         .redirect(reqwest::redirect::Policy::none())
         .timeout(config.timeout)

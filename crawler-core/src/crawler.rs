@@ -27,6 +27,7 @@ use crate::fetch::{fetch_page, FetchContext, FetchOutcome};
 use crate::frontier::MemorySeenSet;
 use crate::graph::{CrawlGraph, Link, SkipReason};
 use crate::politeness::HostLimiter;
+use crate::robots::RobotsCache;
 use crate::report::{CrawlReport, CrawlStats, StopReason};
 use crate::url_norm;
 
@@ -74,7 +75,8 @@ impl Crawler {
         let ctx = Arc::new(FetchContext {
             client: http_client(&self.config)?,
             config: Arc::clone(&self.config),
-            hosts: HostLimiter::new(self.config.per_host.get()),
+            hosts: HostLimiter::new(self.config.per_host.get(), self.config.host_gap()),
+            robots: RobotsCache::new(&self.config.user_agent),
             seen: Arc::new(MemorySeenSet::default()),
             scope: self.config.scope.for_seeds(&seeds),
             events: self.events.clone(),
@@ -129,6 +131,13 @@ impl Run {
         for seed in &seeds {
             if self.ctx.seen.claim(seed) {
                 level.push((self.graph.add_page(seed, 0).0, seed.clone()));
+            }
+        }
+        if config.sitemaps {
+            for url in crate::sitemap::discover(&self.ctx, &seeds).await {
+                if self.ctx.seen.claim(&url) {
+                    level.push((self.graph.add_page(&url, 0).0, url));
+                }
             }
         }
         let mut shutdown = std::pin::pin!(shutdown);
@@ -248,6 +257,10 @@ impl Run {
         outcome: FetchOutcome,
         next: &mut Vec<(NodeIndex, Url)>,
     ) {
+        if outcome.blocked {
+            self.graph.page_mut(index).skipped = Some(SkipReason::RobotsTxt);
+            return;
+        }
         self.stats.pages_fetched += 1;
         let mut last = index;
         for hop in outcome.hops {

@@ -62,6 +62,9 @@ pub enum ConfigError {
     /// A scheme other than `http` or `https` was allowed.
     #[error("unsupported scheme `{0}` (only http and https can be fetched)")]
     UnsupportedScheme(String),
+    /// A rate limit that is not a positive number.
+    #[error("invalid rate `{0}`: must be a positive number of requests per second")]
+    InvalidRate(String),
     /// The user agent is not a valid HTTP header value.
     #[error("invalid user agent: {0}")]
     InvalidUserAgent(String),
@@ -123,6 +126,12 @@ pub enum PageError {
         /// The configured maximum, in bytes.
         limit: usize,
     },
+    /// The host resolves only to private or reserved addresses, and `deny_private_ips` is on.
+    #[error("blocked: {detail}")]
+    Blocked {
+        /// Which host or address was refused.
+        detail: String,
+    },
     /// The fetch task failed unexpectedly (a bug); the rest of the crawl went on.
     #[error("internal error: {detail}")]
     Internal {
@@ -135,7 +144,9 @@ impl PageError {
     /// Classifies a transport error from reqwest, so callers never see `reqwest::Error` itself.
     pub(crate) fn from_reqwest(err: &reqwest::Error, reading_body: bool) -> Self {
         let detail = error_chain(err);
-        if err.is_timeout() {
+        if crate::address::is_private_address_error(err) {
+            PageError::Blocked { detail }
+        } else if err.is_timeout() {
             PageError::Timeout
         } else if err.is_connect() {
             PageError::Connect { detail }

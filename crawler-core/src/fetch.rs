@@ -5,9 +5,8 @@
 //! whose hops carry status and error, for the crawl loop to store in the graph.
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use reqwest::header::{CONTENT_TYPE, LOCATION};
 use url::Url;
 
 use crate::charset;
@@ -18,6 +17,9 @@ use crate::extract::extract;
 use crate::frontier::SeenSet;
 use crate::graph::SkipReason;
 use crate::politeness::HostLimiter;
+use crate::request::request_with_retries;
+pub(crate) use crate::request::read_body;
+use crate::robots::RobotsCache;
 use crate::scope::SeedScope;
 use crate::url_norm;
 
@@ -29,7 +31,15 @@ pub(crate) struct FetchContext {
     pub(crate) hosts: HostLimiter,
     pub(crate) seen: Arc<dyn SeenSet>,
     pub(crate) scope: SeedScope,
+    pub(crate) robots: RobotsCache,
     pub(crate) events: Events,
+}
+
+impl FetchContext {
+    /// Whether robots.txt lets us fetch `url` (always true when robots.txt is ignored).
+    pub(crate) async fn robots_allow(&self, url: &Url) -> bool {
+        !self.config.respect_robots || self.robots.rules(self, url).await.allows(url)
+    }
 }
 
 /// One request of a fetch: the page itself, or a hop of its redirect chain.
@@ -43,6 +53,21 @@ pub(crate) struct Hop {
     pub(crate) elapsed: Duration,
     /// Where this hop redirected to, and why that target was not fetched, if it was not.
     pub(crate) redirect: Option<(Url, Option<SkipReason>)>,
+}
+
+impl Hop {
+    /// A hop for `url` with nothing recorded yet.
+    pub(crate) fn new(url: Url) -> Self {
+        Self {
+            url,
+            status: None,
+            content_type: None,
+            error: None,
+            bytes: 0,
+            elapsed: Duration::ZERO,
+            redirect: None,
+        }
+    }
 }
 
 /// A link found on a page, resolved and normalised.
@@ -62,20 +87,29 @@ pub(crate) struct FetchOutcome {
     pub(crate) title: Option<String>,
     /// Distinct links of the last hop, in document order.
     pub(crate) links: Vec<FoundLink>,
+    /// robots.txt disallowed the frontier URL itself: nothing was requested.
+    pub(crate) blocked: bool,
 }
 
 /// Fetches `url` (claimed already), following redirects that are in scope and not yet claimed.
 pub(crate) async fn fetch_page(ctx: Arc<FetchContext>, url: Url, depth: u32) -> FetchOutcome {
     let mut outcome = FetchOutcome::default();
+    if !ctx.robots_allow(&url).await {
+        outcome.blocked = true;
+        return outcome;
+    }
     let mut current = url;
     loop {
         ctx.events.emit(|| CrawlEvent::PageStarted {
             url: current.clone(),
             depth,
         });
-        let (mut hop, location, body) = request(&ctx, &current).await;
-        let next =
-            location.and_then(|location| follow(&ctx, &mut outcome.hops, &mut hop, &location));
+        let answer = request_with_retries(&ctx, &current).await;
+        let (mut hop, body) = (answer.hop, answer.body);
+        let next = match answer.location {
+            Some(location) => follow(&ctx, &mut outcome.hops, &mut hop, &location).await,
+            None => None,
+        };
         if let Some(body) = body {
             let parsed = parse(&ctx, &current, body, hop.content_type.clone()).await;
             match parsed {
@@ -114,7 +148,7 @@ fn emit_result(events: &Events, hop: &Hop, depth: u32, links: usize) {
 /// Decides whether to follow a redirect from `hop`; returns the target to fetch next.
 ///
 /// Loops and over-long chains mark every hop of the chain, since none of them leads to a page.
-fn follow(ctx: &FetchContext, chain: &mut [Hop], hop: &mut Hop, location: &str) -> Option<Url> {
+async fn follow(ctx: &FetchContext, chain: &mut [Hop], hop: &mut Hop, location: &str) -> Option<Url> {
     let Ok(target) = url_norm::resolve(&hop.url, location, ctx.config.max_url_len.get()) else {
         hop.error = Some(PageError::BadRedirect {
             location: location.to_owned(),
@@ -136,88 +170,12 @@ fn follow(ctx: &FetchContext, chain: &mut [Hop], hop: &mut Hop, location: &str) 
         skip = Some(SkipReason::RedirectLimit);
     } else if !ctx.scope.allows(&target) {
         skip = Some(SkipReason::OutOfScope);
+    } else if !ctx.robots_allow(&target).await {
+        skip = Some(SkipReason::RobotsTxt);
     }
     let follow = hop.error.is_none() && skip.is_none() && ctx.seen.claim(&target);
     hop.redirect = Some((target.clone(), skip));
     follow.then_some(target)
-}
-
-/// Sends one GET and reads what is needed of the answer. Returns the hop, the `Location` of a
-/// redirect, and the body of a successful HTML page.
-async fn request(ctx: &FetchContext, url: &Url) -> (Hop, Option<String>, Option<Vec<u8>>) {
-    let mut hop = Hop {
-        url: url.clone(),
-        status: None,
-        content_type: None,
-        error: None,
-        bytes: 0,
-        elapsed: Duration::ZERO,
-        redirect: None,
-    };
-    // The host permit is held across the request and the body read only: that is the time the
-    // server is busy with us. Parsing happens after it is released.
-    let _permit = ctx.hosts.acquire(url).await;
-    let started = Instant::now();
-    let response = match ctx.client.get(url.clone()).send().await {
-        Ok(response) => response,
-        Err(err) => {
-            hop.error = Some(PageError::from_reqwest(&err, false));
-            hop.elapsed = started.elapsed();
-            return (hop, None, None);
-        }
-    };
-    let status = response.status();
-    hop.status = Some(status.as_u16());
-    hop.content_type = header(&response, CONTENT_TYPE);
-    hop.bytes = response.content_length().unwrap_or(0);
-    let mut location = None;
-    let mut body = None;
-    if status.is_redirection() {
-        location = header(&response, LOCATION);
-        if location.is_none() {
-            hop.error = Some(PageError::BadRedirect {
-                location: String::new(),
-            });
-        }
-    } else if !status.is_success() {
-        hop.error = Some(PageError::HttpStatus {
-            status: status.as_u16(),
-        });
-    } else if is_html(hop.content_type.as_deref()) {
-        let limit = ctx.config.max_body_bytes.get();
-        let (bytes, error) = read_body(response, limit).await;
-        hop.bytes = bytes.len() as u64;
-        hop.error = error;
-        // A body cut at the cap still gives its links; a broken transfer gives none.
-        if !matches!(hop.error, Some(PageError::Body { .. })) {
-            body = Some(bytes);
-        }
-    }
-    hop.elapsed = started.elapsed();
-    (hop, location, body)
-}
-
-/// Reads at most `limit` bytes of the (decompressed) body.
-async fn read_body(mut response: reqwest::Response, limit: usize) -> (Vec<u8>, Option<PageError>) {
-    let expected = response
-        .content_length()
-        .and_then(|n| usize::try_from(n).ok())
-        .unwrap_or(16 * 1024);
-    let mut body = Vec::with_capacity(expected.min(limit));
-    loop {
-        match response.chunk().await {
-            Ok(Some(chunk)) => {
-                let room = limit - body.len();
-                if chunk.len() > room {
-                    body.extend_from_slice(&chunk[..room]);
-                    return (body, Some(PageError::BodyTooLarge { limit }));
-                }
-                body.extend_from_slice(&chunk);
-            }
-            Ok(None) => return (body, None),
-            Err(err) => return (body, Some(PageError::from_reqwest(&err, true))),
-        }
-    }
 }
 
 /// Decodes, parses and resolves on the blocking pool, so a large page never stalls the async
@@ -257,19 +215,4 @@ async fn parse(
     })
     .await
     .map_err(|err| err.to_string())
-}
-
-fn header(response: &reqwest::Response, name: reqwest::header::HeaderName) -> Option<String> {
-    let value = response.headers().get(name)?;
-    Some(String::from_utf8_lossy(value.as_bytes()).into_owned())
-}
-
-/// Whether a body with this `Content-Type` is parsed for links. A missing type is sniffed as
-/// HTML, as browsers do for a document.
-fn is_html(content_type: Option<&str>) -> bool {
-    content_type.is_none_or(|ct| {
-        let essence = ct.split(';').next().unwrap_or_default().trim();
-        essence.eq_ignore_ascii_case("text/html")
-            || essence.eq_ignore_ascii_case("application/xhtml+xml")
-    })
 }

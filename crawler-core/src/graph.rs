@@ -98,6 +98,8 @@ pub enum SkipReason {
     Cancelled,
     /// The redirect chain leading to it was longer than allowed.
     RedirectLimit,
+    /// The host's robots.txt disallows it.
+    RobotsTxt,
 }
 
 impl SkipReason {
@@ -109,6 +111,7 @@ impl SkipReason {
             SkipReason::MaxPages => "max_pages",
             SkipReason::Cancelled => "cancelled",
             SkipReason::RedirectLimit => "redirect_limit",
+            SkipReason::RobotsTxt => "robots_txt",
         }
     }
 }

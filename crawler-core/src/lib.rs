@@ -38,6 +38,7 @@
 #![deny(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
+mod address;
 mod charset;
 pub mod config;
 mod crawler;
@@ -50,13 +51,17 @@ pub mod frontier;
 pub mod graph;
 mod politeness;
 pub mod report;
+mod request;
+mod retry;
+pub mod robots;
+pub mod sitemap;
 pub mod scope;
 mod url_norm;
 
 pub use config::{
     CrawlConfig, CrawlerBuilder, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_REDIRECTS,
-    DEFAULT_MAX_URL_LEN, DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT,
+    DEFAULT_MAX_URL_LEN, DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT,
     DEFAULT_USER_AGENT,
 };
 pub use crawler::Crawler;
@@ -65,5 +70,6 @@ pub use event::CrawlEvent;
 pub use export::ExportFormat;
 pub use graph::{CrawlGraph, Link, LinkKind, Page, SkipReason};
 pub use report::{CrawlReport, CrawlStats, StopReason};
+pub use retry::MAX_RETRY_WAIT;
 pub use scope::HostScope;
 pub use url::{self, Url};

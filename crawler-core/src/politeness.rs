@@ -1,50 +1,109 @@
-//! Per-host politeness: at most `per_host` requests in flight to one host at a time.
+//! Per-host politeness: a cap on requests in flight to one host, and a minimum gap between the
+//! starts of two requests to one host.
 //!
-//! One [`Semaphore`] per host (host name and port), created lazily the first time the host is
-//! met, in a [`DashMap`] so tasks for different hosts never contend on one lock.
+//! One [`Host`] per host name and port, created lazily the first time the host is met, in a
+//! [`DashMap`] so tasks for different hosts never contend on one lock. The gap is the largest of
+//! the configured delay, the inverse of the configured rate, and the host's robots.txt
+//! `Crawl-delay`; it applies to that host only, so a slow host never slows the others.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use dashmap::DashMap;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::time::Instant;
 use url::Url;
 
 /// A host as the limiter sees it: lowercase name and port.
-type HostKey = (String, u16);
+pub(crate) type HostKey = (String, u16);
 
-/// Hands out per-host permits.
+/// The key of `url`'s host.
+pub(crate) fn host_key(url: &Url) -> HostKey {
+    (
+        url.host_str().unwrap_or_default().to_owned(),
+        url.port_or_known_default().unwrap_or(0),
+    )
+}
+
+/// The politeness state of one host.
+#[derive(Debug)]
+struct Host {
+    slots: Arc<Semaphore>,
+    /// Pacing state. A std mutex: the critical section is a few arithmetic operations and never
+    /// spans an `.await`, so an async mutex would only add overhead.
+    pacing: Mutex<Pacing>,
+}
+
+#[derive(Debug)]
+struct Pacing {
+    /// Minimum time between two request starts.
+    gap: Duration,
+    /// Earliest start of the next request.
+    next: Option<Instant>,
+}
+
+/// Hands out per-host permits, paced.
 #[derive(Debug)]
 pub(crate) struct HostLimiter {
     per_host: usize,
-    hosts: DashMap<HostKey, Arc<Semaphore>>,
+    gap: Duration,
+    hosts: DashMap<HostKey, Arc<Host>>,
 }
 
 impl HostLimiter {
-    pub(crate) fn new(per_host: usize) -> Self {
+    /// A limiter allowing `per_host` requests in flight per host, started at least `gap` apart.
+    pub(crate) fn new(per_host: usize, gap: Duration) -> Self {
         Self {
             per_host,
+            gap,
             hosts: DashMap::new(),
         }
     }
 
-    /// Waits for a slot on `url`'s host. Hold the permit only across the request and the body
-    /// read: parsing does not load the server, so it runs after the permit is dropped.
-    pub(crate) async fn acquire(&self, url: &Url) -> OwnedSemaphorePermit {
-        let key = (
-            url.host_str().unwrap_or_default().to_owned(),
-            url.port_or_known_default().unwrap_or(0),
-        );
-        // Clone the Arc out so the DashMap shard guard is dropped before the await.
-        let semaphore = Arc::clone(
+    fn host(&self, url: &Url) -> Arc<Host> {
+        // Clone the Arc out so the DashMap shard guard is dropped before any await.
+        Arc::clone(
             self.hosts
-                .entry(key)
-                .or_insert_with(|| Arc::new(Semaphore::new(self.per_host)))
+                .entry(host_key(url))
+                .or_insert_with(|| {
+                    Arc::new(Host {
+                        slots: Arc::new(Semaphore::new(self.per_host)),
+                        pacing: Mutex::new(Pacing {
+                            gap: self.gap,
+                            next: None,
+                        }),
+                    })
+                })
                 .value(),
-        );
-        semaphore
+        )
+    }
+
+    /// Raises the gap for `url`'s host to at least `gap` (a robots.txt `Crawl-delay`).
+    pub(crate) fn slow_down(&self, url: &Url, gap: Duration) {
+        let host = self.host(url);
+        let mut pacing = host.pacing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        pacing.gap = pacing.gap.max(gap);
+    }
+
+    /// Waits for a slot on `url`'s host and for its turn in the host's pacing.
+    ///
+    /// Hold the permit only across the request and the body read: that is when the server is
+    /// busy with us. Parsing does not load the server, so it runs after the permit is dropped.
+    pub(crate) async fn acquire(&self, url: &Url) -> OwnedSemaphorePermit {
+        let host = self.host(url);
+        let permit = Arc::clone(&host.slots)
             .acquire_owned()
             .await
-            .expect("host semaphores are never closed")
+            .expect("host semaphores are never closed");
+        let start = {
+            let mut pacing = host.pacing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let now = Instant::now();
+            let start = pacing.next.map_or(now, |next| next.max(now));
+            pacing.next = Some(start + pacing.gap);
+            start
+        };
+        tokio::time::sleep_until(start).await;
+        permit
     }
 }
 
@@ -52,19 +111,56 @@ impl HostLimiter {
 mod tests {
     use super::*;
 
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
     #[tokio::test]
     async fn permits_are_per_host() {
-        let limiter = HostLimiter::new(1);
-        let a = Url::parse("http://a.test/x").unwrap();
-        let b = Url::parse("http://b.test/x").unwrap();
+        let limiter = HostLimiter::new(1, Duration::ZERO);
+        let a = url("http://a.test/x");
         let held = limiter.acquire(&a).await;
         // Another host is not blocked by a's permit.
-        let _b = limiter.acquire(&b).await;
+        let _b = limiter.acquire(&url("http://b.test/x")).await;
         // The same host is, until the permit is dropped.
-        let same =
-            tokio::time::timeout(std::time::Duration::from_millis(50), limiter.acquire(&a)).await;
+        let same = tokio::time::timeout(Duration::from_millis(50), limiter.acquire(&a)).await;
         assert!(same.is_err());
         drop(held);
         let _again = limiter.acquire(&a).await;
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn starts_are_spaced_by_the_gap_per_host() {
+        let limiter = HostLimiter::new(8, Duration::from_millis(500));
+        let a = url("http://a.test/");
+        let b = url("http://b.test/");
+        let t0 = Instant::now();
+        let mut a_starts = Vec::new();
+        for _ in 0..3 {
+            let _permit = limiter.acquire(&a).await;
+            a_starts.push(t0.elapsed());
+        }
+        assert_eq!(a_starts, [Duration::ZERO, Duration::from_millis(500), Duration::from_millis(1000)]);
+        // Host b has its own schedule: its first request does not wait for a's.
+        let before_b = Instant::now();
+        let _permit = limiter.acquire(&b).await;
+        assert_eq!(before_b.elapsed(), Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn crawl_delay_raises_the_gap_for_one_host() {
+        let limiter = HostLimiter::new(8, Duration::from_millis(100));
+        let a = url("http://a.test/");
+        let b = url("http://b.test/");
+        limiter.slow_down(&a, Duration::from_secs(2));
+        limiter.slow_down(&b, Duration::from_millis(10)); // never lowers the configured gap
+        let t0 = Instant::now();
+        drop(limiter.acquire(&a).await);
+        drop(limiter.acquire(&a).await);
+        assert_eq!(t0.elapsed(), Duration::from_secs(2));
+        let t1 = Instant::now();
+        drop(limiter.acquire(&b).await);
+        drop(limiter.acquire(&b).await);
+        assert_eq!(t1.elapsed(), Duration::from_millis(100));
     }
 }

@@ -4,7 +4,7 @@
 use crawler_core::{Crawler, LinkKind, PageError, SkipReason, StopReason};
 use crawler_tests::{FixtureServer, Reply};
 
-use crate::support::{crawl, page};
+use crate::support::{crawl, page, page_requests};
 
 fn redirect_edges(report: &crawler_core::CrawlReport) -> Vec<(String, String)> {
     report
@@ -44,7 +44,7 @@ async fn chain_hops_are_redirect_edges_at_the_same_depth() {
     );
     assert_eq!(report.stats.requests, 4);
     assert_eq!(report.stats.pages_fetched, 1);
-    assert_eq!(server.total_hits(), 4);
+    assert_eq!(page_requests(&server), 4);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -89,7 +89,7 @@ async fn long_chain_stops_at_the_cap() {
     let first = page(&report, &server.url("/_/redirect-chain/5"));
     assert_eq!(first.error, Some(PageError::TooManyRedirects { limit: 2 }));
     assert_eq!(
-        server.total_hits(),
+        page_requests(&server),
         3,
         "the start and two followed redirects"
     );

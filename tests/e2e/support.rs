@@ -18,6 +18,11 @@ pub(crate) async fn crawl(builder: CrawlerBuilder, seeds: &[String]) -> CrawlRep
         .expect("crawl started")
 }
 
+/// Requests the server answered, robots.txt excepted: the pages the crawler fetched.
+pub(crate) fn page_requests(server: &FixtureServer) -> usize {
+    server.total_hits() - server.hits("/robots.txt")
+}
+
 /// Anchor edges of the report as (source, target) URL strings.
 pub(crate) fn anchor_edges(report: &CrawlReport) -> BTreeSet<(String, String)> {
     report

@@ -1,0 +1,117 @@
+//! The optional guard against crawling private addresses, for embedders who crawl URLs they do
+//! not trust (server-side request forgery).
+//!
+//! When on, a request is refused if its host is an IP literal in a non-public range, and host
+//! names are resolved through [`PublicOnlyResolver`], which drops non-public addresses and fails
+//! when none is left. Redirect targets go through the same path, since the crawler follows
+//! redirects itself. Off by default: crawling a local site is a main use of this tool.
+
+use std::error::Error as StdError;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+
+/// Whether `ip` is a public unicast address.
+pub(crate) fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => is_public_v4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public_v4(v4),
+            None => is_public_v6(v6),
+        },
+    }
+}
+
+fn is_public_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, ..] = ip.octets();
+    !(ip.is_private()
+        || ip.is_loopback()
+        || ip.is_link_local()
+        || ip.is_unspecified()
+        || ip.is_broadcast()
+        || ip.is_documentation()
+        || ip.is_multicast()
+        || a == 0
+        || (a == 100 && (64..128).contains(&b)) // shared address space (CGNAT)
+        || (a == 198 && (b == 18 || b == 19)) // benchmarking
+        || a >= 240) // reserved
+}
+
+fn is_public_v6(ip: Ipv6Addr) -> bool {
+    let first = ip.segments()[0];
+    !(ip.is_loopback()
+        || ip.is_unspecified()
+        || ip.is_multicast()
+        || (first & 0xfe00) == 0xfc00 // unique local
+        || (first & 0xffc0) == 0xfe80 // link local
+        || first == 0x2001 && ip.segments()[1] == 0x0db8) // documentation
+}
+
+/// The error a refused address gives; found again in the error chain to classify the failure.
+#[derive(Debug, thiserror::Error)]
+#[error("{0} resolves only to private or reserved addresses")]
+pub(crate) struct PrivateAddress(pub(crate) String);
+
+/// A DNS resolver that keeps only public addresses.
+#[derive(Debug, Default)]
+pub(crate) struct PublicOnlyResolver;
+
+impl Resolve for PublicOnlyResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        Box::pin(async move {
+            let host = name.as_str().to_owned();
+            let found = tokio::net::lookup_host((host.as_str(), 0)).await?;
+            let public: Vec<SocketAddr> = found.filter(|addr| is_public(addr.ip())).collect();
+            if public.is_empty() {
+                return Err(Box::new(PrivateAddress(host)) as Box<dyn StdError + Send + Sync>);
+            }
+            Ok(Box::new(public.into_iter()) as Addrs)
+        })
+    }
+}
+
+/// Whether `err` (or one of its sources) is a refused private address.
+pub(crate) fn is_private_address_error(err: &(dyn StdError + 'static)) -> bool {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if e.is::<PrivateAddress>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rstest::rstest;
+
+    #[rstest]
+    #[case("127.0.0.1", false)]
+    #[case("10.1.2.3", false)]
+    #[case("172.16.0.1", false)]
+    #[case("192.168.1.1", false)]
+    #[case("169.254.169.254", false)]
+    #[case("100.64.0.1", false)]
+    #[case("0.0.0.0", false)]
+    #[case("::1", false)]
+    #[case("fe80::1", false)]
+    #[case("fd00::1", false)]
+    #[case("::ffff:127.0.0.1", false)]
+    #[case("93.184.216.34", true)]
+    #[case("2606:2800:220:1:248:1893:25c8:1946", true)]
+    fn classifies(#[case] ip: &str, #[case] public: bool) {
+        assert_eq!(is_public(ip.parse().unwrap()), public, "{ip}");
+    }
+
+    #[tokio::test]
+    async fn resolver_refuses_localhost() {
+        let err = PublicOnlyResolver
+            .resolve("localhost".parse().unwrap())
+            .await
+            .err()
+            .expect("localhost is refused");
+        assert!(is_private_address_error(err.as_ref()));
+    }
+}

@@ -1,0 +1,204 @@
+//! robots.txt: fetched once per host, cached for the crawl, obeyed before every request.
+//!
+//! The rules follow RFC 9309:
+//! - the group for our product token (the user agent up to its first `/`) applies, else `*`;
+//! - a 2xx robots.txt is parsed (the first [`MAX_ROBOTS_BYTES`] of it);
+//! - up to five redirects are followed; more means "unavailable";
+//! - 4xx ("unavailable", including 404) allows everything;
+//! - 5xx or a timeout ("unreachable") disallows everything on that host for this crawl, as the
+//!   RFC requires (it allows a retry after 30 days; a crawl never lasts that);
+//! - a connection that cannot be made at all (refused, unresolvable host) does not block: no
+//!   server is there to protect, and the page's own request then fails with the real error,
+//!   which is what a link checker must report;
+//! - `Crawl-delay` sets the minimum gap between requests to that host, capped at
+//!   [`MAX_CRAWL_DELAY`] so one file cannot stall a crawl for hours.
+//!
+//! The file is fetched through the crawl's client and the host's politeness limits, so it is
+//! paced like any other request.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use dashmap::DashMap;
+use reqwest::header::LOCATION;
+use texting_robots::Robot;
+use tokio::sync::OnceCell;
+use url::Url;
+
+use crate::fetch::{read_body, FetchContext};
+use crate::politeness::{host_key, HostKey};
+use crate::url_norm;
+
+/// How much of a robots.txt is read, as RFC 9309 allows (at least 500 KiB must be parsed).
+pub const MAX_ROBOTS_BYTES: usize = 500 * 1024;
+/// Longest `Crawl-delay` honoured.
+pub const MAX_CRAWL_DELAY: Duration = Duration::from_secs(30);
+/// Redirects followed when fetching robots.txt.
+const MAX_ROBOTS_REDIRECTS: usize = 5;
+
+/// The rules of one host.
+#[derive(Debug)]
+pub(crate) enum RobotsRules {
+    /// No usable robots.txt (missing, 4xx, unparsable, too many redirects).
+    AllowAll,
+    /// robots.txt was unreachable (5xx, timeout, network error).
+    DisallowAll,
+    /// The parsed file, for our user agent.
+    Parsed(Box<Robot>),
+}
+
+impl RobotsRules {
+    /// Whether `url` may be fetched.
+    pub(crate) fn allows(&self, url: &Url) -> bool {
+        match self {
+            RobotsRules::AllowAll => true,
+            RobotsRules::DisallowAll => false,
+            RobotsRules::Parsed(robot) => robot.allowed(url.as_str()),
+        }
+    }
+
+    /// The `Crawl-delay`, if the file sets a positive one.
+    fn crawl_delay(&self) -> Option<Duration> {
+        match self {
+            RobotsRules::Parsed(robot) => robot
+                .delay
+                .filter(|d| d.is_finite() && *d > 0.0)
+                .map(|d| Duration::from_secs_f32(d).min(MAX_CRAWL_DELAY)),
+            _ => None,
+        }
+    }
+
+    /// `Sitemap:` lines of the file.
+    pub(crate) fn sitemaps(&self) -> &[String] {
+        match self {
+            RobotsRules::Parsed(robot) => &robot.sitemaps,
+            _ => &[],
+        }
+    }
+}
+
+/// The robots.txt rules of every host met, fetched at most once each.
+#[derive(Debug)]
+pub(crate) struct RobotsCache {
+    /// Product token matched against `User-agent:` lines.
+    agent: String,
+    hosts: DashMap<HostKey, Arc<OnceCell<Arc<RobotsRules>>>>,
+}
+
+impl RobotsCache {
+    /// A cache for the given full user agent string.
+    pub(crate) fn new(user_agent: &str) -> Self {
+        let agent = user_agent
+            .split(['/', ' '])
+            .next()
+            .unwrap_or(user_agent)
+            .to_owned();
+        Self {
+            agent,
+            hosts: DashMap::new(),
+        }
+    }
+
+    /// The rules for `url`'s host, fetching robots.txt the first time the host is met. Tasks
+    /// asking for the same host meanwhile wait for that one fetch.
+    pub(crate) async fn rules(&self, ctx: &FetchContext, url: &Url) -> Arc<RobotsRules> {
+        let cell = Arc::clone(self.hosts.entry(host_key(url)).or_default().value());
+        Arc::clone(
+            cell.get_or_init(|| async {
+                let rules = self.fetch(ctx, url).await;
+                if let Some(delay) = rules.crawl_delay() {
+                    ctx.hosts.slow_down(url, delay);
+                }
+                Arc::new(rules)
+            })
+            .await,
+        )
+    }
+
+    async fn fetch(&self, ctx: &FetchContext, url: &Url) -> RobotsRules {
+        let Ok(mut current) = url.join("/robots.txt") else {
+            return RobotsRules::AllowAll;
+        };
+        for _ in 0..=MAX_ROBOTS_REDIRECTS {
+            let response = {
+                let _permit = ctx.hosts.acquire(&current).await;
+                match ctx.client.get(current.clone()).send().await {
+                    Ok(response) => response,
+                    Err(err) if err.is_connect() => return RobotsRules::AllowAll,
+                    Err(err) => {
+                        tracing::info!(url = %current, error = %err, "robots.txt unreachable: host disallowed");
+                        return RobotsRules::DisallowAll;
+                    }
+                }
+            };
+            let status = response.status();
+            if status.is_redirection() {
+                let next = response
+                    .headers()
+                    .get(LOCATION)
+                    .and_then(|l| l.to_str().ok())
+                    .and_then(|l| url_norm::resolve(&current, l, ctx.config.max_url_len.get()).ok());
+                match next {
+                    Some(next) => current = next,
+                    None => return RobotsRules::AllowAll,
+                }
+            } else if status.is_success() {
+                let (body, error) = read_body(response, MAX_ROBOTS_BYTES).await;
+                if matches!(error, Some(crate::PageError::Body { .. } | crate::PageError::Timeout)) {
+                    return RobotsRules::DisallowAll;
+                }
+                return match Robot::new(&self.agent, &body) {
+                    Ok(robot) => RobotsRules::Parsed(Box::new(robot)),
+                    Err(_) => RobotsRules::AllowAll,
+                };
+            } else if status.is_client_error() {
+                return RobotsRules::AllowAll;
+            } else {
+                tracing::info!(url = %current, %status, "robots.txt unreachable: host disallowed");
+                return RobotsRules::DisallowAll;
+            }
+        }
+        RobotsRules::AllowAll
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    #[test]
+    fn product_token_is_the_agent_before_the_version() {
+        assert_eq!(RobotsCache::new("crawlgraph/0.1.0 (+https://x)").agent, "crawlgraph");
+        assert_eq!(RobotsCache::new("MyBot").agent, "MyBot");
+    }
+
+    #[test]
+    fn our_group_then_star() {
+        let txt = b"User-agent: *\nDisallow: /private\n\nUser-agent: crawlgraph\nDisallow: /nocrawl\nCrawl-delay: 2.5\nSitemap: http://site.test/s.xml\n";
+        let ours = RobotsRules::Parsed(Box::new(Robot::new("crawlgraph", txt).unwrap()));
+        assert!(!ours.allows(&url("http://site.test/nocrawl/x")));
+        assert!(ours.allows(&url("http://site.test/private")), "our group replaces *");
+        assert_eq!(ours.crawl_delay(), Some(Duration::from_millis(2500)));
+        assert_eq!(ours.sitemaps(), ["http://site.test/s.xml"]);
+        let other = RobotsRules::Parsed(Box::new(Robot::new("otherbot", txt).unwrap()));
+        assert!(!other.allows(&url("http://site.test/private")));
+        assert!(other.allows(&url("http://site.test/nocrawl")));
+    }
+
+    #[test]
+    fn crawl_delay_is_capped() {
+        let robot = Robot::new("crawlgraph", b"User-agent: *\nCrawl-delay: 86400\n").unwrap();
+        assert_eq!(RobotsRules::Parsed(Box::new(robot)).crawl_delay(), Some(MAX_CRAWL_DELAY));
+    }
+
+    #[test]
+    fn unreachable_disallows_unavailable_allows() {
+        let page = url("http://site.test/a");
+        assert!(!RobotsRules::DisallowAll.allows(&page));
+        assert!(RobotsRules::AllowAll.allows(&page));
+    }
+}
