@@ -7,6 +7,7 @@
 //! - `concurrency`: the per-host and global caps, measured at the server;
 //! - `redirects`: chains, loops, caps and off-scope targets;
 //! - `failures`: 404, 500, timeouts, refused connections, body caps;
+//! - `politeness`: robots.txt, crawl delays per host, sitemaps;
 //! - `stopping`: cancellation and the page cap return partial reports.
 
 mod concurrency;
@@ -14,6 +15,7 @@ mod crawl_graph;
 mod dedup;
 mod depth;
 mod failures;
+mod politeness;
 mod redirects;
 mod stopping;
 mod support;
