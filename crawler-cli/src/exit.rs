@@ -115,9 +115,11 @@ mod tests {
         let pipe = pipe.context("cannot write to stdout");
         assert_eq!(status_of(&pipe), ExitStatus::Success);
 
-        let config = Err::<(), _>(crawler_core::ConfigError::Zero { name: "concurrency" })
-            .context("invalid settings")
-            .unwrap_err();
+        let config = Err::<(), _>(crawler_core::ConfigError::Zero {
+            name: "concurrency",
+        })
+        .context("invalid settings")
+        .unwrap_err();
         assert_eq!(status_of(&config), ExitStatus::Usage);
         assert_eq!(status_of(&usage("no seed URLs")), ExitStatus::Usage);
 

@@ -94,7 +94,9 @@ pub struct CrawlConfig {
 impl CrawlConfig {
     /// The minimum gap between two request starts to one host, from `delay` and `rate`.
     pub fn host_gap(&self) -> Duration {
-        let from_rate = self.rate.map_or(Duration::ZERO, |rate| Duration::from_secs_f64(1.0 / rate));
+        let from_rate = self
+            .rate
+            .map_or(Duration::ZERO, |rate| Duration::from_secs_f64(1.0 / rate));
         self.delay.unwrap_or_default().max(from_rate)
     }
 }

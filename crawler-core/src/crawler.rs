@@ -27,8 +27,8 @@ use crate::fetch::{fetch_page, FetchContext, FetchOutcome};
 use crate::frontier::MemorySeenSet;
 use crate::graph::{CrawlGraph, Link, SkipReason};
 use crate::politeness::HostLimiter;
-use crate::robots::RobotsCache;
 use crate::report::{CrawlReport, CrawlStats, StopReason};
+use crate::robots::RobotsCache;
 use crate::url_norm;
 
 /// A configured crawler. Cheap to keep; each [`crawl`](Self::crawl) builds its own HTTP client

@@ -27,7 +27,8 @@ pub enum CrawlEvent {
         /// How many pages it holds.
         pages: usize,
     },
-    /// A request is about to be sent (one per redirect hop).
+    /// A request is about to be sent: its host permit is held (one event per redirect hop and
+    /// per retry).
     PageStarted {
         /// The URL requested.
         url: Url,

@@ -17,8 +17,8 @@ use crate::extract::extract;
 use crate::frontier::SeenSet;
 use crate::graph::SkipReason;
 use crate::politeness::HostLimiter;
-use crate::request::request_with_retries;
 pub(crate) use crate::request::read_body;
+use crate::request::request_with_retries;
 use crate::robots::RobotsCache;
 use crate::scope::SeedScope;
 use crate::url_norm;
@@ -100,11 +100,7 @@ pub(crate) async fn fetch_page(ctx: Arc<FetchContext>, url: Url, depth: u32) -> 
     }
     let mut current = url;
     loop {
-        ctx.events.emit(|| CrawlEvent::PageStarted {
-            url: current.clone(),
-            depth,
-        });
-        let answer = request_with_retries(&ctx, &current).await;
+        let answer = request_with_retries(&ctx, &current, depth).await;
         let (mut hop, body) = (answer.hop, answer.body);
         let next = match answer.location {
             Some(location) => follow(&ctx, &mut outcome.hops, &mut hop, &location).await,
@@ -148,7 +144,12 @@ fn emit_result(events: &Events, hop: &Hop, depth: u32, links: usize) {
 /// Decides whether to follow a redirect from `hop`; returns the target to fetch next.
 ///
 /// Loops and over-long chains mark every hop of the chain, since none of them leads to a page.
-async fn follow(ctx: &FetchContext, chain: &mut [Hop], hop: &mut Hop, location: &str) -> Option<Url> {
+async fn follow(
+    ctx: &FetchContext,
+    chain: &mut [Hop],
+    hop: &mut Hop,
+    location: &str,
+) -> Option<Url> {
     let Ok(target) = url_norm::resolve(&hop.url, location, ctx.config.max_url_len.get()) else {
         hop.error = Some(PageError::BadRedirect {
             location: location.to_owned(),

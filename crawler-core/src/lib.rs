@@ -54,15 +54,15 @@ pub mod report;
 mod request;
 mod retry;
 pub mod robots;
-pub mod sitemap;
 pub mod scope;
+pub mod sitemap;
 mod url_norm;
 
 pub use config::{
     CrawlConfig, CrawlerBuilder, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_REDIRECTS,
-    DEFAULT_MAX_URL_LEN, DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT,
+    DEFAULT_MAX_URL_LEN, DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES,
+    DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 pub use crawler::Crawler;
 pub use error::{ConfigError, Error, PageError};
@@ -73,6 +73,12 @@ pub use report::{CrawlReport, CrawlStats, StopReason};
 pub use retry::MAX_RETRY_WAIT;
 pub use scope::HostScope;
 pub use url::{self, Url};
+
+#[doc(hidden)]
+/// Resolves and normalises one href (exposed for benches and fuzzing).
+pub fn normalize_link(base: &Url, href: &str) -> Option<Url> {
+    url_norm::resolve(base, href, DEFAULT_MAX_URL_LEN).ok()
+}
 
 /// The README's Rust snippets, compiled as doc tests so they stay true.
 #[cfg(doctest)]

@@ -81,7 +81,10 @@ impl HostLimiter {
     /// Raises the gap for `url`'s host to at least `gap` (a robots.txt `Crawl-delay`).
     pub(crate) fn slow_down(&self, url: &Url, gap: Duration) {
         let host = self.host(url);
-        let mut pacing = host.pacing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut pacing = host
+            .pacing
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         pacing.gap = pacing.gap.max(gap);
     }
 
@@ -96,7 +99,10 @@ impl HostLimiter {
             .await
             .expect("host semaphores are never closed");
         let start = {
-            let mut pacing = host.pacing.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut pacing = host
+                .pacing
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             let now = Instant::now();
             let start = pacing.next.map_or(now, |next| next.max(now));
             pacing.next = Some(start + pacing.gap);
@@ -140,7 +146,14 @@ mod tests {
             let _permit = limiter.acquire(&a).await;
             a_starts.push(t0.elapsed());
         }
-        assert_eq!(a_starts, [Duration::ZERO, Duration::from_millis(500), Duration::from_millis(1000)]);
+        assert_eq!(
+            a_starts,
+            [
+                Duration::ZERO,
+                Duration::from_millis(500),
+                Duration::from_millis(1000)
+            ]
+        );
         // Host b has its own schedule: its first request does not wait for a's.
         let before_b = Instant::now();
         let _permit = limiter.acquire(&b).await;

@@ -7,6 +7,7 @@ use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use url::{Host, Url};
 
 use crate::error::PageError;
+use crate::event::CrawlEvent;
 use crate::fetch::{FetchContext, Hop};
 use crate::retry;
 
@@ -21,10 +22,10 @@ pub(crate) struct Answer {
 }
 
 /// Requests `url`, retrying transient failures with backoff.
-pub(crate) async fn request_with_retries(ctx: &FetchContext, url: &Url) -> Answer {
+pub(crate) async fn request_with_retries(ctx: &FetchContext, url: &Url, depth: u32) -> Answer {
     let mut attempt = 0;
     loop {
-        let answer = request(ctx, url).await;
+        let answer = request(ctx, url, depth).await;
         let transient = retry::is_transient(answer.hop.status, answer.hop.error.as_ref());
         if !transient || attempt >= ctx.config.retries {
             return answer;
@@ -37,23 +38,25 @@ pub(crate) async fn request_with_retries(ctx: &FetchContext, url: &Url) -> Answe
 }
 
 /// Sends one GET and reads what is needed of the answer.
-async fn request(ctx: &FetchContext, url: &Url) -> Answer {
+async fn request(ctx: &FetchContext, url: &Url, depth: u32) -> Answer {
     let mut answer = Answer {
         hop: Hop::new(url.clone()),
         location: None,
         body: None,
         retry_after: None,
     };
-    if ctx.config.deny_private_ips && is_private_literal(url) {
-        answer.hop.error = Some(PageError::Blocked {
-            detail: format!("{} is a private or reserved address", url.host_str().unwrap_or_default()),
-        });
+    if let Some(blocked) = blocked_address(ctx, url) {
+        answer.hop.error = Some(blocked);
         return answer;
     }
     let hop = &mut answer.hop;
     // The host permit is held across the request and the body read only: that is the time the
     // server is busy with us. Parsing happens after it is released.
     let _permit = ctx.hosts.acquire(url).await;
+    ctx.events.emit(|| CrawlEvent::PageStarted {
+        url: url.clone(),
+        depth,
+    });
     let started = Instant::now();
     let response = match ctx.client.get(url.clone()).send().await {
         Ok(response) => response,
@@ -95,7 +98,10 @@ async fn request(ctx: &FetchContext, url: &Url) -> Answer {
 }
 
 /// Reads at most `limit` bytes of the (decompressed) body.
-pub(crate) async fn read_body(mut response: reqwest::Response, limit: usize) -> (Vec<u8>, Option<PageError>) {
+pub(crate) async fn read_body(
+    mut response: reqwest::Response,
+    limit: usize,
+) -> (Vec<u8>, Option<PageError>) {
     let expected = response
         .content_length()
         .and_then(|n| usize::try_from(n).ok())
@@ -117,6 +123,17 @@ pub(crate) async fn read_body(mut response: reqwest::Response, limit: usize) -> 
     }
 }
 
+/// The error for a URL whose host is a private IP literal, when such hosts are refused. Host
+/// names are checked when they are resolved (see `address`).
+pub(crate) fn blocked_address(ctx: &FetchContext, url: &Url) -> Option<PageError> {
+    (ctx.config.deny_private_ips && is_private_literal(url)).then(|| PageError::Blocked {
+        detail: format!(
+            "{} is a private or reserved address",
+            url.host_str().unwrap_or_default()
+        ),
+    })
+}
+
 fn is_private_literal(url: &Url) -> bool {
     match url.host() {
         Some(Host::Ipv4(ip)) => !crate::address::is_public(ip.into()),
@@ -135,6 +152,7 @@ fn header(response: &reqwest::Response, name: reqwest::header::HeaderName) -> Op
 fn is_html(content_type: Option<&str>) -> bool {
     content_type.is_none_or(|ct| {
         let essence = ct.split(';').next().unwrap_or_default().trim();
-        essence.eq_ignore_ascii_case("text/html") || essence.eq_ignore_ascii_case("application/xhtml+xml")
+        essence.eq_ignore_ascii_case("text/html")
+            || essence.eq_ignore_ascii_case("application/xhtml+xml")
     })
 }

@@ -25,7 +25,9 @@ pub(crate) fn is_transient(status: Option<u16>, error: Option<&PageError>) -> bo
 /// `Retry-After` if that is longer, at most [`MAX_RETRY_WAIT`].
 pub(crate) fn backoff(base: Duration, attempt: u32, retry_after: Option<Duration>) -> Duration {
     let exponential = base.saturating_mul(2u32.saturating_pow(attempt));
-    exponential.max(retry_after.unwrap_or_default()).min(MAX_RETRY_WAIT)
+    exponential
+        .max(retry_after.unwrap_or_default())
+        .min(MAX_RETRY_WAIT)
 }
 
 /// Parses a `Retry-After` value: delay seconds or an HTTP date.
@@ -50,10 +52,15 @@ mod tests {
         for status in [200, 301, 400, 403, 404, 410, 500] {
             assert!(!is_transient(Some(status), None), "{status}");
         }
-        let reset = PageError::Body { detail: "connection reset".into() };
+        let reset = PageError::Body {
+            detail: "connection reset".into(),
+        };
         assert!(is_transient(None, Some(&reset)));
         assert!(!is_transient(None, Some(&PageError::Timeout)));
-        assert!(!is_transient(Some(404), Some(&PageError::HttpStatus { status: 404 })));
+        assert!(!is_transient(
+            Some(404),
+            Some(&PageError::HttpStatus { status: 404 })
+        ));
     }
 
     #[test]
@@ -61,9 +68,15 @@ mod tests {
         let base = Duration::from_millis(500);
         assert_eq!(backoff(base, 0, None), Duration::from_millis(500));
         assert_eq!(backoff(base, 2, None), Duration::from_secs(2));
-        assert_eq!(backoff(base, 0, Some(Duration::from_secs(3))), Duration::from_secs(3));
+        assert_eq!(
+            backoff(base, 0, Some(Duration::from_secs(3))),
+            Duration::from_secs(3)
+        );
         assert_eq!(backoff(base, 20, None), MAX_RETRY_WAIT);
-        assert_eq!(backoff(base, 0, Some(Duration::from_secs(3600))), MAX_RETRY_WAIT);
+        assert_eq!(
+            backoff(base, 0, Some(Duration::from_secs(3600))),
+            MAX_RETRY_WAIT
+        );
     }
 
     #[test]
@@ -71,8 +84,14 @@ mod tests {
         let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480);
         assert_eq!(parse_retry_after(" 7 ", now), Some(Duration::from_secs(7)));
         // 2015-10-21 07:28:00 GMT is 1445412480; ten seconds later:
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now), Some(Duration::from_secs(10)));
-        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now), Some(Duration::ZERO));
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:28:10 GMT", now),
+            Some(Duration::from_secs(10))
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
         assert_eq!(parse_retry_after("soon", now), None);
     }
 }

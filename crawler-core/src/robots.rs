@@ -27,6 +27,7 @@ use url::Url;
 
 use crate::fetch::{read_body, FetchContext};
 use crate::politeness::{host_key, HostKey};
+use crate::request::blocked_address;
 use crate::url_norm;
 
 /// How much of a robots.txt is read, as RFC 9309 allows (at least 500 KiB must be parsed).
@@ -120,6 +121,10 @@ impl RobotsCache {
             return RobotsRules::AllowAll;
         };
         for _ in 0..=MAX_ROBOTS_REDIRECTS {
+            if blocked_address(ctx, &current).is_some() {
+                // The page's own request reports the refusal.
+                return RobotsRules::AllowAll;
+            }
             let response = {
                 let _permit = ctx.hosts.acquire(&current).await;
                 match ctx.client.get(current.clone()).send().await {
@@ -137,14 +142,19 @@ impl RobotsCache {
                     .headers()
                     .get(LOCATION)
                     .and_then(|l| l.to_str().ok())
-                    .and_then(|l| url_norm::resolve(&current, l, ctx.config.max_url_len.get()).ok());
+                    .and_then(|l| {
+                        url_norm::resolve(&current, l, ctx.config.max_url_len.get()).ok()
+                    });
                 match next {
                     Some(next) => current = next,
                     None => return RobotsRules::AllowAll,
                 }
             } else if status.is_success() {
                 let (body, error) = read_body(response, MAX_ROBOTS_BYTES).await;
-                if matches!(error, Some(crate::PageError::Body { .. } | crate::PageError::Timeout)) {
+                if matches!(
+                    error,
+                    Some(crate::PageError::Body { .. } | crate::PageError::Timeout)
+                ) {
                     return RobotsRules::DisallowAll;
                 }
                 return match Robot::new(&self.agent, &body) {
@@ -172,7 +182,10 @@ mod tests {
 
     #[test]
     fn product_token_is_the_agent_before_the_version() {
-        assert_eq!(RobotsCache::new("crawlgraph/0.1.0 (+https://x)").agent, "crawlgraph");
+        assert_eq!(
+            RobotsCache::new("crawlgraph/0.1.0 (+https://x)").agent,
+            "crawlgraph"
+        );
         assert_eq!(RobotsCache::new("MyBot").agent, "MyBot");
     }
 
@@ -181,7 +194,10 @@ mod tests {
         let txt = b"User-agent: *\nDisallow: /private\n\nUser-agent: crawlgraph\nDisallow: /nocrawl\nCrawl-delay: 2.5\nSitemap: http://site.test/s.xml\n";
         let ours = RobotsRules::Parsed(Box::new(Robot::new("crawlgraph", txt).unwrap()));
         assert!(!ours.allows(&url("http://site.test/nocrawl/x")));
-        assert!(ours.allows(&url("http://site.test/private")), "our group replaces *");
+        assert!(
+            ours.allows(&url("http://site.test/private")),
+            "our group replaces *"
+        );
         assert_eq!(ours.crawl_delay(), Some(Duration::from_millis(2500)));
         assert_eq!(ours.sitemaps(), ["http://site.test/s.xml"]);
         let other = RobotsRules::Parsed(Box::new(Robot::new("otherbot", txt).unwrap()));
@@ -192,7 +208,10 @@ mod tests {
     #[test]
     fn crawl_delay_is_capped() {
         let robot = Robot::new("crawlgraph", b"User-agent: *\nCrawl-delay: 86400\n").unwrap();
-        assert_eq!(RobotsRules::Parsed(Box::new(robot)).crawl_delay(), Some(MAX_CRAWL_DELAY));
+        assert_eq!(
+            RobotsRules::Parsed(Box::new(robot)).crawl_delay(),
+            Some(MAX_CRAWL_DELAY)
+        );
     }
 
     #[test]

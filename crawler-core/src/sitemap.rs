@@ -29,7 +29,11 @@ pub(crate) async fn discover(ctx: &FetchContext, seeds: &[Url]) -> Vec<Url> {
             continue;
         }
         let rules = ctx.robots.rules(ctx, seed).await;
-        let listed: Vec<Url> = rules.sitemaps().iter().filter_map(|s| Url::parse(s).ok()).collect();
+        let listed: Vec<Url> = rules
+            .sitemaps()
+            .iter()
+            .filter_map(|s| Url::parse(s).ok())
+            .collect();
         if listed.is_empty() {
             queue.extend(seed.join("/sitemap.xml").ok());
         } else {
@@ -61,7 +65,10 @@ pub(crate) async fn discover(ctx: &FetchContext, seeds: &[Url]) -> Vec<Url> {
             let Ok(url) = url_norm::parse_absolute(&loc, max_len) else {
                 continue;
             };
-            if pages.len() < MAX_SITEMAP_URLS && ctx.scope.allows(&url) && seen_pages.insert(url.clone()) {
+            if pages.len() < MAX_SITEMAP_URLS
+                && ctx.scope.allows(&url)
+                && seen_pages.insert(url.clone())
+            {
                 pages.push(url);
             }
         }
@@ -72,6 +79,9 @@ pub(crate) async fn discover(ctx: &FetchContext, seeds: &[Url]) -> Vec<Url> {
 /// Fetches one sitemap file and returns its XML text, inflated if gzipped.
 async fn fetch_sitemap(ctx: &FetchContext, url: &Url) -> Option<String> {
     let limit = ctx.config.max_body_bytes.get();
+    if crate::request::blocked_address(ctx, url).is_some() {
+        return None;
+    }
     let response = {
         let _permit = ctx.hosts.acquire(url).await;
         ctx.client.get(url.clone()).send().await.ok()?
@@ -132,7 +142,10 @@ mod tests {
         );
         let index = r#"<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
             <sitemap><loc>http://site.test/s1.xml.gz</loc></sitemap></sitemapindex>"#;
-        assert_eq!(parse(index).unwrap().sitemaps, ["http://site.test/s1.xml.gz"]);
+        assert_eq!(
+            parse(index).unwrap().sitemaps,
+            ["http://site.test/s1.xml.gz"]
+        );
         assert!(parse("<html>not a sitemap").is_err());
         assert_eq!(parse("<rss/>").unwrap(), Listing::default());
     }

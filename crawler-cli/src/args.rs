@@ -1,0 +1,371 @@
+//! Command-line arguments of `crawl`, parsed by clap's derive API.
+//!
+//! Every default comes from a `crawler_core::DEFAULT_*` constant, so `--help` shows the values
+//! the library really uses. Values are checked here as far as their type allows (`NonZeroUsize`
+//! for limits, positive seconds for timeouts), so a bad value is a one-line usage error before
+//! anything starts; the library's own checks (`ConfigError`) cover the rest.
+
+use std::num::NonZeroUsize;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::{ArgAction, Parser, ValueEnum};
+use crawler_core::{
+    ExportFormat, HostScope, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_DEPTH, DEFAULT_MAX_REDIRECTS, DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT,
+    DEFAULT_RETRIES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+};
+
+/// What `crawl --help` prints after the options: the depth rule, seeds, and the exit codes.
+fn after_help() -> String {
+    format!(
+        "\
+Depth: seeds are depth 0; pages at depth <= --depth are fetched; links found at
+the last depth are kept as unfetched boundary nodes.
+
+Seeds: URL arguments and --seeds FILE (one URL a line; `#` comments and blank
+lines are ignored; `-` reads stdin) are used together. With neither, ./urls.txt
+is read if it exists.
+
+{}",
+        crate::exit::HELP
+    )
+}
+
+/// Crawl web sites breadth-first to a bounded depth and write the link graph.
+#[derive(Debug, Parser)]
+#[command(name = "crawl", version, after_help = after_help())]
+pub(crate) struct Cli {
+    /// Seed URLs (http or https).
+    #[arg(value_name = "URL")]
+    pub(crate) urls: Vec<String>,
+
+    /// Read seed URLs from FILE, one a line (`-` = stdin).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) seeds: Option<PathBuf>,
+
+    /// Deepest level fetched (seeds are depth 0).
+    #[arg(short, long, value_name = "N", default_value_t = DEFAULT_MAX_DEPTH)]
+    pub(crate) depth: u32,
+
+    /// Output format.
+    #[arg(help_heading = "Output", short, long, value_enum, default_value_t = Format::Tsv)]
+    pub(crate) format: Format,
+
+    /// Write the graph to FILE (atomically) instead of stdout; `-` = stdout.
+    #[arg(help_heading = "Output", short, long, value_name = "FILE")]
+    pub(crate) output: Option<PathBuf>,
+
+    /// Also write the node table (url, depth, status, content type, state, error, title) as TSV
+    /// to FILE.
+    #[arg(help_heading = "Output", long, value_name = "FILE")]
+    pub(crate) nodes: Option<PathBuf>,
+
+    /// Requests in flight across all hosts.
+    #[arg(
+        help_heading = "Requests",
+        short,
+        long,
+        value_name = "N",
+        value_parser = at_least_one, default_value_t = nonzero(DEFAULT_CONCURRENCY),
+    )]
+    pub(crate) concurrency: NonZeroUsize,
+
+    /// Requests in flight to one host.
+    #[arg(
+        help_heading = "Requests",
+        long,
+        value_name = "N",
+        value_parser = at_least_one, default_value_t = nonzero(DEFAULT_PER_HOST),
+    )]
+    pub(crate) per_host: NonZeroUsize,
+
+    /// Limit for a whole request, in seconds.
+    #[arg(
+        help_heading = "Requests",
+        long,
+        value_name = "SECS",
+        allow_negative_numbers = true,
+        default_value_t = Secs(DEFAULT_TIMEOUT),
+    )]
+    pub(crate) timeout: Secs,
+
+    /// Limit for establishing a connection, in seconds.
+    #[arg(
+        help_heading = "Requests",
+        long,
+        value_name = "SECS",
+        allow_negative_numbers = true,
+        default_value_t = Secs(DEFAULT_CONNECT_TIMEOUT),
+    )]
+    pub(crate) connect_timeout: Secs,
+
+    /// Limit for one read on an open connection, in seconds.
+    #[arg(
+        help_heading = "Requests",
+        long,
+        value_name = "SECS",
+        allow_negative_numbers = true,
+        default_value_t = Secs(DEFAULT_READ_TIMEOUT),
+    )]
+    pub(crate) read_timeout: Secs,
+
+    /// Stop after fetching N pages [default: no limit].
+    #[arg(help_heading = "Requests", long, value_name = "N", value_parser = at_least_one)]
+    pub(crate) max_pages: Option<NonZeroUsize>,
+
+    /// Redirects followed from one URL (0 records redirects without following them).
+    #[arg(
+        help_heading = "Requests",
+        long,
+        value_name = "N",
+        default_value_t = DEFAULT_MAX_REDIRECTS,
+    )]
+    pub(crate) max_redirects: usize,
+
+    /// Bytes read from one page body; longer pages are cut.
+    #[arg(
+        help_heading = "Requests",
+        long,
+        value_name = "N",
+        value_parser = at_least_one, default_value_t = nonzero(DEFAULT_MAX_BODY_BYTES),
+    )]
+    pub(crate) max_body_bytes: NonZeroUsize,
+
+    /// User-Agent header sent with every request.
+    #[arg(help_heading = "Requests", long, value_name = "S", default_value = DEFAULT_USER_AGENT)]
+    pub(crate) user_agent: String,
+
+    /// Exit with 1 if any page is broken (4xx/5xx, network error, bad redirect), listing them on
+    /// stderr.
+    #[arg(long)]
+    pub(crate) fail_on_broken: bool,
+
+    /// No progress bar and no summary; only errors on stderr.
+    #[arg(short, long)]
+    pub(crate) quiet: bool,
+
+    /// Log to stderr: -v info, -vv debug, -vvv trace (`RUST_LOG` overrides). Hides the progress
+    /// bar.
+    #[arg(short, long, action = ArgAction::Count)]
+    pub(crate) verbose: u8,
+
+    #[command(flatten)]
+    pub(crate) scope: ScopeArgs,
+
+    #[command(flatten)]
+    pub(crate) politeness: PolitenessArgs,
+}
+
+/// How gently hosts are treated; the library does the work, these only configure it.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Politeness")]
+pub(crate) struct PolitenessArgs {
+    /// Do not fetch or obey robots.txt (only for sites you own or may crawl freely).
+    #[arg(long)]
+    pub(crate) ignore_robots: bool,
+
+    /// Minimum time between two requests to one host, in seconds (robots.txt Crawl-delay can
+    /// raise it) [default: none].
+    #[arg(long, value_name = "SECS", allow_negative_numbers = true)]
+    pub(crate) delay: Option<Secs>,
+
+    /// Maximum requests per second to one host [default: no limit].
+    #[arg(long, value_name = "N", allow_negative_numbers = true, value_parser = positive_rate)]
+    pub(crate) rate: Option<f64>,
+
+    /// Retries of a transient failure (429, 502-504, refused or reset connection), with
+    /// exponential backoff honouring Retry-After; 4xx is never retried.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_RETRIES)]
+    pub(crate) retries: u32,
+
+    /// Also seed the crawl from the seed hosts' sitemaps (robots.txt Sitemap: lines, or
+    /// /sitemap.xml; indexes and .gz sitemaps are followed).
+    #[arg(long)]
+    pub(crate) sitemap: bool,
+
+    /// Refuse hosts that resolve to loopback, private or link-local addresses, also after
+    /// redirects (for crawling untrusted URLs).
+    #[arg(long)]
+    pub(crate) deny_private_ips: bool,
+}
+
+/// Parses a positive, finite number of requests per second.
+fn positive_rate(s: &str) -> Result<f64, String> {
+    let rate: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number"))?;
+    if rate.is_finite() && rate > 0.0 {
+        Ok(rate)
+    } else {
+        Err(format!(
+            "must be a positive number of requests per second, got `{s}`"
+        ))
+    }
+}
+
+/// Which URLs may be fetched; the library decides, these only configure it.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Scope")]
+pub(crate) struct ScopeArgs {
+    /// Also follow links to subdomains of a seed's domain (default: same host and port only).
+    #[arg(long)]
+    pub(crate) same_domain: bool,
+
+    /// Follow links to any host (combine with --prefix, --include or a low --depth).
+    #[arg(long, conflicts_with = "same_domain")]
+    pub(crate) any_host: bool,
+
+    /// Only fetch URLs starting with this URL (repeatable; any may match).
+    #[arg(long, value_name = "URL")]
+    pub(crate) prefix: Vec<String>,
+
+    /// Only fetch URLs matching this regex (repeatable; any may match).
+    #[arg(long, value_name = "REGEX")]
+    pub(crate) include: Vec<String>,
+
+    /// Never fetch URLs matching this regex (repeatable).
+    #[arg(long, value_name = "REGEX")]
+    pub(crate) exclude: Vec<String>,
+}
+
+impl ScopeArgs {
+    /// The host rule chosen by `--same-domain` / `--any-host`.
+    pub(crate) fn host_scope(&self) -> HostScope {
+        if self.any_host {
+            HostScope::AnyHost
+        } else if self.same_domain {
+            HostScope::SameDomain
+        } else {
+            HostScope::SameHost
+        }
+    }
+}
+
+/// `NonZeroUsize` of a default constant; a zero default would be a bug in crawler-core.
+const fn nonzero(n: usize) -> NonZeroUsize {
+    match NonZeroUsize::new(n) {
+        Some(n) => n,
+        None => panic!("crawler-core defaults are at least 1"),
+    }
+}
+
+/// Parses a count that must be at least 1.
+fn at_least_one(s: &str) -> Result<NonZeroUsize, String> {
+    let n: usize = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{s}` is not a whole number"))?;
+    NonZeroUsize::new(n).ok_or_else(|| "must be at least 1".to_owned())
+}
+
+/// The output formats, as clap spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum Format {
+    /// Graphviz DOT (`dot -Tsvg`).
+    Dot,
+    /// `source_url<TAB>parsed_url` edges after a header line.
+    Tsv,
+    /// Node-link JSON (networkx, D3).
+    Json,
+    /// GraphML (networkx, Gephi, yEd).
+    #[value(name = "graphml")]
+    GraphMl,
+}
+
+impl From<Format> for ExportFormat {
+    fn from(format: Format) -> Self {
+        match format {
+            Format::Dot => ExportFormat::Dot,
+            Format::Tsv => ExportFormat::Tsv,
+            Format::Json => ExportFormat::Json,
+            Format::GraphMl => ExportFormat::GraphMl,
+        }
+    }
+}
+
+/// A positive duration given in (possibly fractional) seconds, e.g. `2.5`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Secs(pub(crate) Duration);
+
+impl std::fmt::Display for Secs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.0.as_secs_f64())
+    }
+}
+
+impl std::str::FromStr for Secs {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let secs: f64 = s
+            .trim()
+            .parse()
+            .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+        if secs.is_nan() || secs <= 0.0 {
+            return Err(format!("must be more than 0 seconds, got `{s}`"));
+        }
+        Duration::try_from_secs_f64(secs)
+            .map(Secs)
+            .map_err(|_| format!("`{s}` seconds is too long"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn formats_cover_the_library() {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .map(|f| ExportFormat::from(*f).name().to_owned())
+            .collect();
+        let all: Vec<String> = ExportFormat::ALL
+            .iter()
+            .map(|f| f.name().to_owned())
+            .collect();
+        assert_eq!(names, all);
+        for format in Format::value_variants() {
+            let spelled = format.to_possible_value().unwrap();
+            assert_eq!(spelled.get_name(), ExportFormat::from(*format).name());
+        }
+    }
+
+    #[test]
+    fn seconds_parse_and_reject() {
+        assert_eq!("2.5".parse(), Ok(Secs(Duration::from_millis(2500))));
+        assert_eq!("30".parse(), Ok(Secs(Duration::from_secs(30))));
+        for bad in ["0", "-1", "abc", "NaN", "inf", "1e300", ""] {
+            assert!(bad.parse::<Secs>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn defaults_come_from_the_library() {
+        let cli = Cli::try_parse_from(["crawl", "http://x.test/"]).unwrap();
+        assert_eq!(cli.depth, DEFAULT_MAX_DEPTH);
+        assert_eq!(cli.concurrency.get(), DEFAULT_CONCURRENCY);
+        assert_eq!(cli.per_host.get(), DEFAULT_PER_HOST);
+        assert_eq!(cli.timeout, Secs(DEFAULT_TIMEOUT));
+        assert_eq!(cli.user_agent, DEFAULT_USER_AGENT);
+        assert_eq!(cli.format, Format::Tsv);
+        assert_eq!(cli.scope.host_scope(), HostScope::SameHost);
+    }
+
+    #[test]
+    fn scope_flags() {
+        let cli = Cli::try_parse_from(["crawl", "--same-domain"]).unwrap();
+        assert_eq!(cli.scope.host_scope(), HostScope::SameDomain);
+        let cli = Cli::try_parse_from(["crawl", "--any-host"]).unwrap();
+        assert_eq!(cli.scope.host_scope(), HostScope::AnyHost);
+        assert!(Cli::try_parse_from(["crawl", "--any-host", "--same-domain"]).is_err());
+    }
+}

@@ -1,0 +1,214 @@
+//! What `crawl` tells a person on stderr while it works: a progress spinner, logs, a summary.
+//!
+//! The spinner is fed by the library's [`CrawlEvent`]s and shows the current depth, pages done,
+//! requests in flight, errors and pages per second. It is hidden when stderr is not a terminal
+//! (so pipes and CI logs stay clean), under `--quiet`, and when `-v` logging is on (log lines and
+//! a redrawn bar would garble each other). Data never goes to stderr; it goes to the output sink.
+
+use std::io::{self, IsTerminal, Write};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crawler_core::{CrawlEvent, CrawlReport};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use tracing_subscriber::filter::{EnvFilter, LevelFilter};
+
+/// Sets up `tracing` on stderr: warnings by default, errors only with `-q`, `-v` info, `-vv`
+/// debug, `-vvv` trace. `RUST_LOG`, when set, overrides the level.
+pub(crate) fn init_logging(verbose: u8, quiet: bool) {
+    let level = match verbose {
+        0 if quiet => LevelFilter::ERROR,
+        0 => LevelFilter::WARN,
+        1 => LevelFilter::INFO,
+        2 => LevelFilter::DEBUG,
+        _ => LevelFilter::TRACE,
+    };
+    let filter = EnvFilter::builder()
+        .with_default_directive(level.into())
+        .from_env_lossy();
+    // Fails only if a subscriber is already set, which `main` never does.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
+        .try_init();
+}
+
+/// Counters shared between the event handler (called from crawl tasks) and the bar.
+#[derive(Debug)]
+struct Counters {
+    started: Instant,
+    depth: AtomicU32,
+    done: AtomicU64,
+    in_flight: AtomicU64,
+    errors: AtomicU64,
+}
+
+/// The progress spinner on stderr; a no-op when hidden.
+#[derive(Debug)]
+pub(crate) struct Progress {
+    bar: ProgressBar,
+    counters: Arc<Counters>,
+}
+
+impl Progress {
+    /// A spinner on stderr, or a hidden one when stderr is not a terminal, with `quiet`, or with
+    /// verbose logging.
+    pub(crate) fn new(quiet: bool, verbose: u8) -> Self {
+        let visible = !quiet && verbose == 0 && io::stderr().is_terminal();
+        let bar = if visible {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            bar.set_style(
+                ProgressStyle::with_template("{spinner:.cyan} [{elapsed_precise}] {msg}")
+                    .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+            );
+            bar.set_message("starting");
+            bar.enable_steady_tick(Duration::from_millis(120));
+            bar
+        } else {
+            ProgressBar::hidden()
+        };
+        Self {
+            bar,
+            counters: Arc::new(Counters {
+                started: Instant::now(),
+                depth: AtomicU32::new(0),
+                done: AtomicU64::new(0),
+                in_flight: AtomicU64::new(0),
+                errors: AtomicU64::new(0),
+            }),
+        }
+    }
+
+    /// The handler for [`CrawlerBuilder::on_event`](crawler_core::CrawlerBuilder::on_event), or
+    /// `None` when the spinner is hidden and nobody would look.
+    pub(crate) fn handler(&self) -> Option<impl Fn(&CrawlEvent) + Send + Sync + 'static> {
+        if self.bar.is_hidden() {
+            return None;
+        }
+        let bar = self.bar.clone();
+        let counters = Arc::clone(&self.counters);
+        Some(move |event: &CrawlEvent| {
+            counters.update(event);
+            bar.set_message(counters.message());
+        })
+    }
+
+    /// Removes the spinner, so the summary and any error start on a clean line.
+    pub(crate) fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+impl Counters {
+    fn update(&self, event: &CrawlEvent) {
+        match event {
+            CrawlEvent::LevelStarted { depth, .. } => self.depth.store(*depth, Ordering::Relaxed),
+            CrawlEvent::PageStarted { .. } => {
+                self.in_flight.fetch_add(1, Ordering::Relaxed);
+            }
+            CrawlEvent::PageDone { .. } => self.settle(false),
+            CrawlEvent::PageFailed { .. } => self.settle(true),
+            _ => {}
+        }
+    }
+
+    /// A request ended.
+    fn settle(&self, failed: bool) {
+        // Saturating: the events of one request come from one task, in order, but be safe.
+        let _ = self
+            .in_flight
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |n| {
+                Some(n.saturating_sub(1))
+            });
+        self.done.fetch_add(1, Ordering::Relaxed);
+        if failed {
+            self.errors.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    fn message(&self) -> String {
+        let done = self.done.load(Ordering::Relaxed);
+        let secs = self.started.elapsed().as_secs_f64();
+        #[expect(
+            clippy::cast_precision_loss,
+            reason = "a page count far below 2^52 is exact as f64"
+        )]
+        let rate = if secs > 0.0 { done as f64 / secs } else { 0.0 };
+        format!(
+            "depth {} · {done} done · {} in flight · {} errors · {rate:.1} pages/s",
+            self.depth.load(Ordering::Relaxed),
+            self.in_flight.load(Ordering::Relaxed),
+            self.errors.load(Ordering::Relaxed),
+        )
+    }
+}
+
+/// The one-line summary printed at the end unless `--quiet`.
+pub(crate) fn summary(report: &CrawlReport) -> String {
+    let stats = &report.stats;
+    format!(
+        "crawled {} pages ({} failed, {} not fetched), {} links in {:.2}s; stopped: {}",
+        stats.pages_fetched,
+        stats.pages_failed,
+        stats.pages_skipped,
+        report.graph.link_count(),
+        stats.elapsed.as_secs_f64(),
+        report.stopped.as_str(),
+    )
+}
+
+/// Writes one line to stderr, ignoring failure: with stderr gone there is nobody to tell, and
+/// `eprintln!` would panic.
+pub(crate) fn eprint_line(line: &str) {
+    let mut err = io::stderr().lock();
+    let _ = writeln!(err, "{line}");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crawler_core::{CrawlGraph, PageError, Url};
+
+    #[test]
+    fn counters_follow_events() {
+        let counters = Progress::new(true, 0).counters;
+        let url = Url::parse("http://a.test/").unwrap();
+        counters.update(&CrawlEvent::LevelStarted { depth: 1, pages: 2 });
+        counters.update(&CrawlEvent::PageStarted {
+            url: url.clone(),
+            depth: 1,
+        });
+        counters.update(&CrawlEvent::PageStarted {
+            url: url.clone(),
+            depth: 1,
+        });
+        counters.update(&CrawlEvent::PageFailed {
+            url,
+            depth: 1,
+            error: PageError::Timeout,
+        });
+        let msg = counters.message();
+        assert!(
+            msg.starts_with("depth 1 · 1 done · 1 in flight · 1 errors · "),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn hidden_when_quiet_or_verbose() {
+        assert!(Progress::new(true, 0).handler().is_none());
+        assert!(Progress::new(false, 1).handler().is_none());
+    }
+
+    #[test]
+    fn summary_line() {
+        let seed = Url::parse("http://a.test/").unwrap();
+        let report = CrawlReport::from_graph(CrawlGraph::new(), vec![seed], 2);
+        assert_eq!(
+            summary(&report),
+            "crawled 0 pages (0 failed, 0 not fetched), 0 links in 0.00s; stopped: completed"
+        );
+    }
+}

@@ -1,0 +1,306 @@
+//! Shared helpers: run `crawl` (or another program) with a timeout and capture its output,
+//! read the expected fixture graph, and require external tools.
+//!
+//! Every child is waited for with a deadline ([`TIMEOUT`]); a child that overruns it is killed
+//! and the test fails, so no test can hang. Output is drained on threads while waiting, so a
+//! chatty child never blocks on a full pipe.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ffi::OsStr;
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use crawler_tests::FixtureServer;
+
+/// The longest any child may run.
+pub(crate) const TIMEOUT: Duration = Duration::from_secs(60);
+
+/// The hint given when a tool the interop tests need is missing.
+pub(crate) const TOOLS_HINT: &str =
+    "install graphviz / pip install networkx (scripts/test-deps.sh)";
+
+/// A `source<TAB>target` edge.
+pub(crate) type Edge = (String, String);
+
+/// A command to run: the `crawl` binary or another program.
+#[derive(Debug)]
+pub(crate) struct Cmd {
+    command: Command,
+    stdin: Option<Vec<u8>>,
+}
+
+/// `crawl` with `args`. `RUST_LOG` is removed so the test sees the default logging.
+pub(crate) fn crawl<I, S>(args: I) -> Cmd
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let mut cmd = program(env!("CARGO_BIN_EXE_crawl"));
+    cmd.command.args(args).env_remove("RUST_LOG");
+    cmd
+}
+
+/// Any program, e.g. `dot` or `python3`.
+pub(crate) fn program(name: impl AsRef<OsStr>) -> Cmd {
+    Cmd {
+        command: Command::new(name),
+        stdin: None,
+    }
+}
+
+impl Cmd {
+    /// Adds arguments.
+    pub(crate) fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.command.args(args);
+        self
+    }
+
+    /// Runs the child in `dir`.
+    pub(crate) fn current_dir(mut self, dir: &Path) -> Self {
+        self.command.current_dir(dir);
+        self
+    }
+
+    /// Feeds `data` to the child's stdin (otherwise stdin is empty).
+    pub(crate) fn stdin(mut self, data: impl Into<Vec<u8>>) -> Self {
+        self.stdin = Some(data.into());
+        self
+    }
+
+    /// Runs to the end (at most [`TIMEOUT`]).
+    pub(crate) fn run(self) -> Output {
+        self.spawn().wait()
+    }
+
+    /// Starts the child, collecting stdout and stderr.
+    pub(crate) fn spawn(self) -> Running {
+        let (mut running, stdout) = self.spawn_piped();
+        running.stdout = Some(drain(stdout));
+        running
+    }
+
+    /// Starts the child and hands its stdout to the caller; stderr is collected.
+    pub(crate) fn spawn_piped(mut self) -> (Running, ChildStdout) {
+        let name = format!("{:?}", self.command);
+        let mut child = self
+            .command
+            .stdin(if self.stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        let stdin = self.stdin.map(|data| {
+            let mut pipe = child.stdin.take().expect("stdin is piped");
+            // The child may exit without reading; a failed write is its business.
+            thread::spawn(move || drop(pipe.write_all(&data)))
+        });
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let stderr = drain(child.stderr.take().expect("stderr is piped"));
+        let running = Running {
+            child,
+            name,
+            stdin,
+            stdout: None,
+            stderr,
+        };
+        (running, stdout)
+    }
+}
+
+fn drain(mut pipe: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
+    thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = pipe.read_to_end(&mut buf);
+        buf
+    })
+}
+
+/// A started child.
+#[derive(Debug)]
+pub(crate) struct Running {
+    child: Child,
+    name: String,
+    stdin: Option<JoinHandle<()>>,
+    stdout: Option<JoinHandle<Vec<u8>>>,
+    stderr: JoinHandle<Vec<u8>>,
+}
+
+impl Running {
+    /// Sends a signal (`"INT"`, `"TERM"`) with the `kill` command.
+    pub(crate) fn signal(&self, name: &str) {
+        let status = Command::new("kill")
+            .arg(format!("-{name}"))
+            .arg(self.child.id().to_string())
+            .status()
+            .expect("kill runs");
+        assert!(status.success(), "kill -{name} failed");
+    }
+
+    /// Waits for the child to exit, at most [`TIMEOUT`]; kills it and fails the test after that.
+    pub(crate) fn wait(mut self) -> Output {
+        let deadline = Instant::now() + TIMEOUT;
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("try_wait works") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                let stderr =
+                    String::from_utf8_lossy(&self.stderr.join().unwrap_or_default()).into_owned();
+                panic!(
+                    "{} ran longer than {TIMEOUT:?}; stderr:\n{stderr}",
+                    self.name
+                );
+            }
+            thread::sleep(Duration::from_millis(10));
+        };
+        if let Some(stdin) = self.stdin {
+            stdin.join().expect("stdin writer");
+        }
+        let text = |bytes: Vec<u8>| String::from_utf8(bytes).expect("output is UTF-8");
+        Output {
+            code: status.code(),
+            stdout: self
+                .stdout
+                .map(|t| text(t.join().expect("stdout reader")))
+                .unwrap_or_default(),
+            stderr: text(self.stderr.join().expect("stderr reader")),
+            name: self.name,
+        }
+    }
+}
+
+/// What a finished child left behind.
+#[derive(Debug)]
+pub(crate) struct Output {
+    /// Exit code (`None` if killed by a signal).
+    pub(crate) code: Option<i32>,
+    /// Everything written to stdout.
+    pub(crate) stdout: String,
+    /// Everything written to stderr.
+    pub(crate) stderr: String,
+    name: String,
+}
+
+impl Output {
+    /// Asserts the exit code, showing the output when it differs.
+    #[track_caller]
+    pub(crate) fn expect_code(self, code: i32) -> Self {
+        assert_eq!(
+            self.code,
+            Some(code),
+            "exit code of {}\n--- stderr:\n{}\n--- stdout (first 2000 bytes):\n{}",
+            self.name,
+            self.stderr,
+            self.stdout.get(..2000).unwrap_or(&self.stdout),
+        );
+        self
+    }
+
+    /// Asserts a usage error: exit 2, nothing on stdout, and exactly one line on stderr, which
+    /// starts `crawl: error: ` and is not a panic. Returns that line.
+    #[track_caller]
+    pub(crate) fn expect_usage_error(self) -> String {
+        let out = self.expect_code(2);
+        assert_eq!(out.stdout, "", "stdout of a usage error");
+        let lines: Vec<&str> = out.stderr.lines().collect();
+        assert_eq!(lines.len(), 1, "one line on stderr: {:?}", out.stderr);
+        assert!(lines[0].starts_with("crawl: error: "), "{}", lines[0]);
+        assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+        lines[0].to_owned()
+    }
+}
+
+/// The edges of a TSV export, after checking its header.
+#[track_caller]
+pub(crate) fn tsv_edges(tsv: &str) -> BTreeSet<Edge> {
+    let mut lines = tsv.lines();
+    assert_eq!(lines.next(), Some("source_url\tparsed_url"), "TSV header");
+    lines
+        .map(|line| {
+            let (source, target) = line
+                .split_once('\t')
+                .unwrap_or_else(|| panic!("not an edge line: {line:?}"));
+            (source.to_owned(), target.to_owned())
+        })
+        .collect()
+}
+
+/// The nodes of an edge set: every URL that is a source or a target.
+pub(crate) fn nodes_of(edges: &BTreeSet<Edge>) -> BTreeSet<String> {
+    edges
+        .iter()
+        .flat_map(|(s, t)| [s.clone(), t.clone()])
+        .collect()
+}
+
+/// The fixture folder holding `site/` and the expected-graph files.
+fn fixtures() -> std::path::PathBuf {
+    crawler_tests::fixture_root()
+        .parent()
+        .expect("fixtures/site has a parent")
+        .to_path_buf()
+}
+
+/// Lines of an expected-graph file with `SERVER` replaced by the server's address.
+fn expected_rows(server: &FixtureServer, file: &str) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(fixtures().join(file)).expect("expected file");
+    let host = server.addr().to_string();
+    text.lines()
+        .skip(1)
+        .map(|line| {
+            line.replace("SERVER", &host)
+                .split('\t')
+                .map(str::to_owned)
+                .collect()
+        })
+        .collect()
+}
+
+/// BFS depth of every node of the full fixture graph.
+pub(crate) fn expected_depths(server: &FixtureServer) -> BTreeMap<String, u32> {
+    expected_rows(server, "site.expected-nodes.tsv")
+        .into_iter()
+        .map(|row| (row[0].clone(), row[1].parse().expect("depth")))
+        .collect()
+}
+
+/// The fixture edges a crawl from `/index.html` keeps at `--depth depth`: those whose source
+/// has a BFS depth of at most `depth`.
+pub(crate) fn expected_edges(server: &FixtureServer, depth: u32) -> BTreeSet<Edge> {
+    let depths = expected_depths(server);
+    expected_rows(server, "site.expected.tsv")
+        .into_iter()
+        .map(|row| (row[0].clone(), row[1].clone()))
+        .filter(|(source, _)| depths[source] <= depth)
+        .collect()
+}
+
+/// Fails the test with [`TOOLS_HINT`] unless `program args` runs and succeeds. There is no
+/// silent skip: a missing tool is a broken test machine, in CI and locally alike.
+pub(crate) fn require_tool(program: &str, args: &[&str]) {
+    let ok = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+        let place = if ci { "in CI" } else { "on this machine" };
+        panic!("`{program}` is not usable {place}: {TOOLS_HINT}");
+    }
+}
