@@ -5,10 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --quiet --release -p crawler-cli -p crawler-tests --bin crawl --bin fixture-server
-exec 3< <(target/release/fixture-server --root fixtures/site)
+cargo build --quiet -p crawler-cli -p crawler-tests --bin crawl --bin fixture-server
+exec 3< <(target/debug/fixture-server --root fixtures/site)
 server_pid=$!
 trap 'kill "$server_pid" 2>/dev/null || true' EXIT
 read -r base <&3
 [ $# -gt 0 ] || set -- --depth 2 --format dot
-target/release/crawl "$@" "$base/index.html"
+target/debug/crawl "$@" "$base/index.html"

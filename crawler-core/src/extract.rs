@@ -95,7 +95,10 @@ fn collapsed_text(node: &Handle, max_chars: usize) -> String {
                     pending_space = !text.is_empty();
                     continue;
                 }
-                if chars >= max_chars {
+                // The space between words counts against the cap too, and is only written
+                // when the word after it fits.
+                let needed = 1 + usize::from(pending_space);
+                if chars + needed > max_chars {
                     break 'walk;
                 }
                 if pending_space {
@@ -103,7 +106,7 @@ fn collapsed_text(node: &Handle, max_chars: usize) -> String {
                     pending_space = false;
                 }
                 text.push(c);
-                chars += 1;
+                chars += needed;
             }
         }
         stack.extend(node.children.borrow().iter().rev().cloned());

@@ -147,4 +147,105 @@ mod tests {
             Err(Rejected::Scheme)
         );
     }
+
+    /// Property tests: the rules hold for generated hrefs, not just the cases above.
+    mod props {
+        use super::super::{parse_absolute, resolve};
+        use crate::DEFAULT_MAX_URL_LEN;
+        use proptest::prelude::*;
+        use url::Url;
+
+        const BASES: [&str; 5] = [
+            "http://Site.Test:80/dir/page.html?x=1#top",
+            "https://example.com/a/b/c/",
+            "http://127.0.0.1:8080/",
+            "http://[::1]:3000/x/y?q",
+            "https://xn--caf-dma.test/%7Euser/index.html",
+        ];
+
+        /// Pieces an href is made of: dot segments, separators, escapes (good and broken),
+        /// unicode, whitespace and control characters, scheme and authority fragments.
+        fn piece() -> impl Strategy<Value = String> {
+            let fixed = prop::sample::select(vec![
+                "..",
+                ".",
+                "/",
+                "//",
+                "\\",
+                "%2e",
+                "%2E%2e",
+                "%2F",
+                "%",
+                "%z",
+                "%C3%A9",
+                "%00",
+                "?",
+                "??",
+                "#",
+                "&",
+                "=",
+                " ",
+                "\t",
+                "\n",
+                "\r",
+                "\u{0}",
+                "\u{a0}",
+                "\u{feff}",
+                "café",
+                "日本",
+                "ß",
+                "İ",
+                "http:",
+                "HTTPS://Other.Test:443",
+                "//Host.Test",
+                "//xn--caf-dma.test",
+                "//[::1]",
+                ":8080",
+                ":",
+                "@",
+                "user:pw@",
+                "mailto:",
+            ]);
+            prop_oneof![
+                3 => fixed.prop_map(str::to_owned),
+                2 => "[a-zA-Z0-9_~-]{1,6}",
+                1 => any::<char>().prop_map(String::from),
+            ]
+        }
+
+        fn href() -> impl Strategy<Value = String> {
+            prop_oneof![
+                4 => prop::collection::vec(piece(), 0..10).prop_map(|pieces| pieces.concat()),
+                1 => any::<String>(),
+            ]
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(256))]
+
+            #[test]
+            fn resolved_urls_are_normal_and_stable(
+                base in prop::sample::select(BASES.to_vec()),
+                href in href(),
+            ) {
+                let base = Url::parse(base).unwrap();
+                // Never panics; a rejected href has nothing more to check.
+                let Ok(url) = resolve(&base, &href, DEFAULT_MAX_URL_LEN) else {
+                    return Ok(());
+                };
+                prop_assert!(matches!(url.scheme(), "http" | "https"), "{url}");
+                prop_assert_eq!(url.fragment(), None);
+                prop_assert_ne!(url.query(), Some(""));
+                let host = url.host_str().unwrap_or_default();
+                prop_assert!(!host.is_empty() && host.is_ascii(), "{url}");
+                prop_assert_eq!(host, host.to_ascii_lowercase());
+                prop_assert!(url.as_str().len() <= DEFAULT_MAX_URL_LEN);
+                // Normalising the result again changes nothing, as a seed or as a link.
+                prop_assert_eq!(parse_absolute(url.as_str(), DEFAULT_MAX_URL_LEN), Ok(url.clone()));
+                prop_assert_eq!(resolve(&base, url.as_str(), DEFAULT_MAX_URL_LEN), Ok(url.clone()));
+                // And the same href always gives the same URL.
+                prop_assert_eq!(resolve(&base, &href, DEFAULT_MAX_URL_LEN), Ok(url));
+            }
+        }
+    }
 }

@@ -114,7 +114,8 @@ fn short_label(url: &Url, home: &[&str]) -> String {
     } else {
         url.host_str().unwrap_or_default().to_owned()
     };
-    label.push_str(url.path());
+    // Decoded, so `/caf%C3%A9.html` reads `/café.html`; the tooltip keeps the exact URL.
+    label.push_str(&percent_encoding::percent_decode_str(url.path()).decode_utf8_lossy());
     if let Some(query) = url.query() {
         label.push('?');
         label.push_str(query);
@@ -173,6 +174,16 @@ mod tests {
         assert!(missing.contains("#c0392b"));
         let external = dot.lines().find(|l| l.starts_with("  n4 [")).unwrap();
         assert!(external.contains("dashed"));
+    }
+
+    #[test]
+    fn labels_are_decoded_paths() {
+        let url = Url::parse("http://site.test/caf%C3%A9.html?q=1").unwrap();
+        assert_eq!(short_label(&url, &["site.test"]), "/café.html?q=1");
+        assert_eq!(
+            short_label(&url, &["other.test"]),
+            "site.test/café.html?q=1"
+        );
     }
 
     #[test]

@@ -71,3 +71,23 @@ fn survives_garbage() {
     );
     assert_eq!(out.links.len(), 1);
 }
+
+/// Found by the `extract` fuzz target: an unclosed `<title>` in a fixture page ran to the end of
+/// the document, and its collapsed text came back longer than [`MAX_TEXT_CHARS`], because the
+/// spaces `collapsed_text` puts between words are not counted against the cap.
+#[test]
+fn text_caps_count_the_spaces_between_words() {
+    let words = "w ".repeat(MAX_TEXT_CHARS);
+    let out = extract(
+        &format!("<title>{words}</title><a href=x>{words}</a>"),
+        usize::MAX,
+    );
+    let title = out.title.unwrap();
+    let text = out.links[0].text.clone().unwrap();
+    for capped in [title, text] {
+        let chars = capped.chars().count();
+        assert!(chars <= MAX_TEXT_CHARS, "{chars} characters");
+        assert!(chars >= MAX_TEXT_CHARS - 1, "cut at the cap: {chars}");
+        assert!(capped.starts_with("w w w") && !capped.ends_with(' '));
+    }
+}
