@@ -156,14 +156,10 @@ impl Run {
                 depth,
                 pages: level.len(),
             });
-            let (outcomes, cancelled) = self.fetch_level(&level, depth, shutdown.as_mut()).await;
             let mut next = Vec::new();
-            for ((index, url), outcome) in level.iter().zip(outcomes) {
-                match outcome {
-                    Some(outcome) => self.fold(*index, depth, outcome, &mut next),
-                    None => self.skip_all(&[(*index, url.clone())], SkipReason::Cancelled),
-                }
-            }
+            let cancelled = self
+                .run_level(&level, depth, shutdown.as_mut(), &mut next)
+                .await;
             if cancelled {
                 stopped = StopReason::Cancelled;
             }
@@ -209,44 +205,63 @@ impl Run {
         }
     }
 
-    /// Fetches one level with at most `concurrency` tasks at a time. Returns an outcome per
-    /// frontier entry (`None` where cancellation came first) and whether it was cancelled.
-    async fn fetch_level(
-        &self,
+    /// Fetches one level with at most `concurrency` tasks at a time and folds each outcome
+    /// into the graph, queueing new links in `next`. Returns whether it was cancelled.
+    ///
+    /// Outcomes are folded in frontier order as soon as every earlier one is in, so the graph
+    /// is the same whatever order responses arrive in, while only the out-of-order window is
+    /// held in memory rather than a whole level.
+    async fn run_level(
+        &mut self,
         level: &[(NodeIndex, Url)],
         depth: u32,
         mut shutdown: std::pin::Pin<&mut impl Future<Output = ()>>,
-    ) -> (Vec<Option<FetchOutcome>>, bool) {
-        let mut outcomes: Vec<Option<FetchOutcome>> =
-            std::iter::repeat_with(|| None).take(level.len()).collect();
+        next: &mut Vec<(NodeIndex, Url)>,
+    ) -> bool {
+        let ctx = Arc::clone(&self.ctx);
         // Tasks are spawned so pages are fetched and parsed on all worker threads; the handle
         // aborts its task when dropped, so cancelling drops every request in flight.
         let mut results = futures::stream::iter(level.iter().enumerate().map(|(i, (_, url))| {
             let task = AbortOnDropHandle::new(tokio::spawn(fetch_page(
-                Arc::clone(&self.ctx),
+                Arc::clone(&ctx),
                 url.clone(),
                 depth,
             )));
             async move { (i, task.await) }
         }))
-        .buffer_unordered(self.ctx.config.concurrency.get());
-        loop {
-            tokio::select! {
+        .buffer_unordered(ctx.config.concurrency.get());
+        let mut waiting: Vec<Option<FetchOutcome>> =
+            std::iter::repeat_with(|| None).take(level.len()).collect();
+        let mut folded = 0;
+        let cancelled = loop {
+            let arrived = tokio::select! {
                 biased;
-                () = &mut shutdown => {
-                    // Keep the pages whose fetch already finished: their work is done.
-                    while let Some(Some((i, Ok(outcome)))) = results.next().now_or_never() {
-                        outcomes[i] = Some(outcome);
-                    }
-                    return (outcomes, true);
+                () = &mut shutdown => break true,
+                arrived = results.next() => arrived,
+            };
+            let Some((i, joined)) = arrived else {
+                break false;
+            };
+            waiting[i] = Some(joined.unwrap_or_else(|err| panicked(&level[i].1, &err)));
+            while let Some(outcome) = waiting.get_mut(folded).and_then(Option::take) {
+                self.fold(level[folded].0, depth, outcome, next);
+                folded += 1;
+            }
+        };
+        if cancelled {
+            // Keep the pages whose fetch already finished: their work is done. Order no longer
+            // matters for a cancelled crawl.
+            while let Some(Some((i, Ok(outcome)))) = results.next().now_or_never() {
+                waiting[i] = Some(outcome);
+            }
+            for (i, outcome) in waiting.into_iter().enumerate().skip(folded) {
+                match outcome {
+                    Some(outcome) => self.fold(level[i].0, depth, outcome, next),
+                    None => self.skip_all(&level[i..=i], SkipReason::Cancelled),
                 }
-                next = results.next() => match next {
-                    Some((i, Ok(outcome))) => outcomes[i] = Some(outcome),
-                    Some((i, Err(join_error))) => outcomes[i] = Some(panicked(&level[i].1, &join_error)),
-                    None => return (outcomes, false),
-                },
             }
         }
+        cancelled
     }
 
     /// Stores one fetch outcome in the graph and queues the new in-scope links found.
