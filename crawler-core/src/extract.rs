@@ -1,4 +1,4 @@
-//! Link extraction: parse HTML with html5ever into an `RcDom` and collect its links.
+//! Link extraction: parse HTML with html5ever and collect its links.
 //!
 //! Taken: `<a href>` and `<area href>` (the hyperlinks of HTML), with their `rel` and, for `<a>`,
 //! their text (whitespace collapsed, at most [`MAX_TEXT_CHARS`] characters); the first
@@ -6,12 +6,14 @@
 //! resources rather than navigation. This module knows nothing of URLs: resolving is
 //! `url_norm`'s job.
 //!
-//! The tree is walked with an explicit stack, so deeply nested (or hostile) markup cannot
-//! overflow the call stack.
-
-use html5ever::tendril::TendrilSink;
-use html5ever::{local_name, parse_document, ParseOpts};
-use markup5ever_rcdom::{Handle, NodeData, RcDom};
+//! # Architecture
+//! - `tree`: the normal path, html5ever's full tree builder into an `RcDom`, walked with an
+//!   explicit stack. It sees the document as a browser does (implied and reopened elements).
+//! - `tokens`: html5ever's tokenizer alone, for documents that open thousands of elements
+//!   without closing them. The tree builder scans its stack of open elements for most tags, so
+//!   its cost grows with the square of the nesting depth: a megabyte of `<div>`s takes minutes.
+//!   The tokenizer is linear and finds the same `href`s; only anchors that HTML would reopen
+//!   in a later block (`<p><a href=x>a<p>b` gives two) are found once.
 
 /// Longest anchor text kept on an edge, in characters.
 pub const MAX_TEXT_CHARS: usize = 200;
@@ -38,81 +40,87 @@ pub struct Extracted {
     pub links: Vec<RawLink>,
 }
 
+/// Documents whose start tags outnumber their end tags by more than this are extracted with
+/// the tokenizer alone (see the module docs). Real pages stay far below it; the unclosed tags
+/// they do have (`<br>`, `<img>`, `<li>`, `<p>`) are harmless either way.
+pub const MAX_UNCLOSED_TAGS: usize = 2048;
+
 /// Parses `html` and returns its links (at most `max_links`), base and title.
 pub fn extract(html: &str, max_links: usize) -> Extracted {
-    let dom = parse_document(RcDom::default(), ParseOpts::default()).one(html);
-    let mut out = Extracted::default();
-    // `dom` must outlive the walk: dropping a node of an RcDom empties the child lists of all
-    // its descendants (a non-recursive drop), even those still referenced from `stack`.
-    let mut stack: Vec<Handle> = vec![dom.document.clone()];
-    while let Some(node) = stack.pop() {
-        if let NodeData::Element { name, attrs, .. } = &node.data {
-            let attrs = attrs.borrow();
-            let attr = |wanted| {
-                attrs
-                    .iter()
-                    .find(|a| a.name.local == wanted)
-                    .map(|a| a.value.to_string())
-            };
-            // Atoms are compared with `==`: as match patterns, html5ever's interned names do
-            // not match reliably.
-            let local = &name.local;
-            let is_anchor = *local == local_name!("a");
-            if (is_anchor || *local == local_name!("area")) && out.links.len() < max_links {
-                if let Some(href) = attr(local_name!("href")) {
-                    let text = is_anchor
-                        .then(|| collapsed_text(&node, MAX_TEXT_CHARS))
-                        .filter(|t| !t.is_empty());
-                    out.links.push(RawLink {
-                        href,
-                        text,
-                        rel: attr(local_name!("rel")),
-                    });
-                }
-            } else if *local == local_name!("base") && out.base.is_none() {
-                out.base = attr(local_name!("href"));
-            } else if *local == local_name!("title") && out.title.is_none() {
-                out.title = Some(collapsed_text(&node, MAX_TEXT_CHARS)).filter(|t| !t.is_empty());
-            }
-        }
-        // Children pushed in reverse so they pop in document order.
-        stack.extend(node.children.borrow().iter().rev().cloned());
+    if unclosed_tags(html.as_bytes()) > MAX_UNCLOSED_TAGS {
+        tokens::extract(html, max_links)
+    } else {
+        tree::extract(html, max_links)
     }
-    drop(dom);
-    out
 }
 
-/// The text under `node`, runs of whitespace collapsed to one space, cut at `max_chars`.
-fn collapsed_text(node: &Handle, max_chars: usize) -> String {
-    let mut text = String::new();
-    let mut stack = vec![node.clone()];
-    let mut pending_space = false;
-    let mut chars = 0;
-    'walk: while let Some(node) = stack.pop() {
-        if let NodeData::Text { contents } = &node.data {
-            for c in contents.borrow().chars() {
-                if c.is_whitespace() {
-                    pending_space = !text.is_empty();
-                    continue;
-                }
-                // The space between words counts against the cap too, and is only written
-                // when the word after it fits.
-                let needed = 1 + usize::from(pending_space);
-                if chars + needed > max_chars {
-                    break 'walk;
-                }
-                if pending_space {
-                    text.push(' ');
-                    pending_space = false;
-                }
-                text.push(c);
-                chars += needed;
+/// Start tags minus end tags, counted on the raw bytes: a cheap upper bound on nesting depth.
+fn unclosed_tags(html: &[u8]) -> usize {
+    let (mut starts, mut ends) = (0usize, 0usize);
+    for pair in html.windows(2) {
+        if pair[0] == b'<' {
+            if pair[1] == b'/' {
+                ends += 1;
+            } else if pair[1].is_ascii_alphabetic() {
+                starts += 1;
             }
         }
-        stack.extend(node.children.borrow().iter().rev().cloned());
     }
-    text
+    starts.saturating_sub(ends)
 }
+
+/// Collects text with runs of whitespace collapsed to one space, leading and trailing
+/// whitespace dropped, cut at a number of characters (inter-word spaces count).
+#[derive(Debug)]
+pub(crate) struct Text {
+    text: String,
+    chars: usize,
+    max_chars: usize,
+    pending_space: bool,
+}
+
+impl Text {
+    pub(crate) fn new(max_chars: usize) -> Self {
+        Self {
+            text: String::new(),
+            chars: 0,
+            max_chars,
+            pending_space: false,
+        }
+    }
+
+    /// Appends `s`; returns false once the cap is reached (further input is ignored).
+    pub(crate) fn push(&mut self, s: &str) -> bool {
+        for c in s.chars() {
+            if c.is_whitespace() {
+                self.pending_space = !self.text.is_empty();
+                continue;
+            }
+            // The space between words counts against the cap too, and is only written when
+            // the word after it fits.
+            let needed = 1 + usize::from(self.pending_space);
+            if self.chars + needed > self.max_chars {
+                self.chars = self.max_chars;
+                return false;
+            }
+            if self.pending_space {
+                self.text.push(' ');
+                self.pending_space = false;
+            }
+            self.text.push(c);
+            self.chars += needed;
+        }
+        true
+    }
+
+    /// The text, or `None` if it is empty.
+    pub(crate) fn finish(self) -> Option<String> {
+        Some(self.text).filter(|t| !t.is_empty())
+    }
+}
+
+mod tokens;
+mod tree;
 
 #[cfg(test)]
 mod tests;

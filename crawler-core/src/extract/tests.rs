@@ -59,7 +59,10 @@ fn caps_link_count_and_text_length() {
 
 #[test]
 fn survives_deep_nesting() {
-    let html = format!("{}<a href=\"deep\">d</a>", "<div>".repeat(5_000));
+    let html = format!(
+        "{}<a href=\"deep\">d</a>",
+        "<div>".repeat(MAX_UNCLOSED_TAGS / 2)
+    );
     assert_eq!(hrefs(&html), ["deep"]);
 }
 
@@ -72,22 +75,111 @@ fn survives_garbage() {
     assert_eq!(out.links.len(), 1);
 }
 
-/// Found by the `extract` fuzz target: an unclosed `<title>` in a fixture page ran to the end of
-/// the document, and its collapsed text came back longer than [`MAX_TEXT_CHARS`], because the
-/// spaces `collapsed_text` puts between words are not counted against the cap.
+/// Found by the `extract` fuzz target: an unclosed `<title>` (the crash input below, mutated
+/// from `fixtures/site/café.html`) runs to the end of the document, and its collapsed text came
+/// back longer than [`MAX_TEXT_CHARS`] because the spaces between words were not counted.
+#[rstest]
+#[case::crash_input(FUZZ_UNCLOSED_TITLE.to_owned())]
+#[case::many_words(format!("<title>{}</title>", "w ".repeat(MAX_TEXT_CHARS)))]
+fn title_cap_counts_the_spaces_between_words(#[case] html: String) {
+    let title = extract(&html, usize::MAX).title.unwrap();
+    let chars = title.chars().count();
+    assert!(chars <= MAX_TEXT_CHARS, "{chars} characters: {title}");
+    assert!(chars >= MAX_TEXT_CHARS - 1, "cut at the cap: {chars}");
+    assert!(!title.ends_with(' '));
+}
+
 #[test]
-fn text_caps_count_the_spaces_between_words() {
-    let words = "w ".repeat(MAX_TEXT_CHARS);
-    let out = extract(
-        &format!("<title>{words}</title><a href=x>{words}</a>"),
+fn link_text_cap_counts_the_spaces_between_words() {
+    let html = format!("<a href=x>{}</a>", "w ".repeat(MAX_TEXT_CHARS));
+    let text = extract(&html, usize::MAX).links[0].text.clone().unwrap();
+    assert_eq!(text.chars().count(), MAX_TEXT_CHARS - 1);
+    assert!(text.starts_with("w w w") && text.ends_with('w'));
+}
+
+/// The fuzz crash input, verbatim.
+const FUZZ_UNCLOSED_TITLE: &str = r#"<!DOCTYPE html>
+<html lang="fr">
+<head>
+<meta charset="utf-8">
+<title>crawlgraph its URL is
+http://SERVER/caf%C3%A9.html.</p>
+<p><a hrafé</h1>
+<p>This file is named café.html in UTF-8 (NFC); its URL is
+http://SERVER/caf%C3%A9.html.</p>
+<p><a href="latin1.html">Back to the windows-1252 page</a></p>
+<p><a href="index.html">Home</a></p>
+</body>
+</html>
+"#;
+
+/// Both paths agree on every page of the fixture site (a realistic document set).
+#[test]
+fn tokenizer_path_matches_tree_path_on_fixture_pages() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/site");
+    let mut pages = 0;
+    let mut dirs = vec![root];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "html") {
+                let bytes = std::fs::read(&path).unwrap();
+                let html = crate::charset::decode(&bytes, None);
+                assert_eq!(
+                    tokens::extract(&html, 100),
+                    tree::extract(&html, 100),
+                    "{}",
+                    path.display()
+                );
+                pages += 1;
+            }
+        }
+    }
+    assert!(pages >= 10, "found only {pages} pages");
+}
+
+#[rstest]
+#[case(r#"<script>document.write('<a href="no1">')</script><a href="yes">y</a>"#, &["yes"])]
+#[case(r#"<style>a[href="no2"]{}</style><noscript><a href="no3"></a></noscript>"#, &[])]
+#[case(r#"<template><a href="no4">t</a></template><a href="yes">y</a>"#, &["yes"])]
+#[case(r#"<textarea><a href="no5"></textarea><title><a href="no6"></title>"#, &[])]
+#[case(r#"<a href="1">one<a href="2">two</a>"#, &["1", "2"])]
+fn tokenizer_path_skips_raw_text(#[case] html: &str, #[case] expected: &[&str]) {
+    let links: Vec<String> = tokens::extract(html, usize::MAX)
+        .links
+        .into_iter()
+        .map(|l| l.href)
+        .collect();
+    assert_eq!(links, expected);
+    let tree: Vec<String> = tree::extract(html, usize::MAX)
+        .links
+        .into_iter()
+        .map(|l| l.href)
+        .collect();
+    assert_eq!(tree, expected, "the tree path agrees");
+}
+
+#[test]
+fn tokenizer_path_texts_and_title() {
+    let out = tokens::extract(
+        "<title> T  1 </title><title>T2</title><a href=x rel=next> a <b>b</b></a>after<area href=y>",
         usize::MAX,
     );
-    let title = out.title.unwrap();
-    let text = out.links[0].text.clone().unwrap();
-    for capped in [title, text] {
-        let chars = capped.chars().count();
-        assert!(chars <= MAX_TEXT_CHARS, "{chars} characters");
-        assert!(chars >= MAX_TEXT_CHARS - 1, "cut at the cap: {chars}");
-        assert!(capped.starts_with("w w w") && !capped.ends_with(' '));
-    }
+    assert_eq!(out.title.as_deref(), Some("T 1"));
+    assert_eq!(out.links[0].text.as_deref(), Some("a b"));
+    assert_eq!(out.links[0].rel.as_deref(), Some("next"));
+    assert_eq!(out.links[1].text, None);
+}
+
+#[test]
+fn unclosed_markup_takes_the_linear_path() {
+    assert_eq!(unclosed_tags(b"<div><p>x</p></div>"), 0);
+    assert_eq!(unclosed_tags(b"<div><p>x</div>"), 1);
+    assert_eq!(unclosed_tags(b"<br><br/><a href=x>y</a>"), 2);
+    // A megabyte of nesting is extracted quickly (the tree builder would take minutes).
+    let html = format!("{}<a href=\"deep\">d</a>", "<div>".repeat(200_000));
+    assert!(unclosed_tags(html.as_bytes()) > MAX_UNCLOSED_TAGS);
+    assert_eq!(hrefs(&html), ["deep"]);
 }

@@ -1,0 +1,69 @@
+//! The normal extraction path: html5ever's tree builder into an `RcDom`, walked with an
+//! explicit stack so deeply nested markup cannot overflow the call stack.
+
+use html5ever::tendril::TendrilSink;
+use html5ever::{local_name, parse_document, ParseOpts};
+use markup5ever_rcdom::{Handle, NodeData, RcDom};
+
+use super::{Extracted, RawLink, Text, MAX_TEXT_CHARS};
+
+/// Parses `html` into an `RcDom` and returns its links (at most `max_links`), base and title.
+pub(super) fn extract(html: &str, max_links: usize) -> Extracted {
+    let dom = parse_document(RcDom::default(), ParseOpts::default()).one(html);
+    let mut out = Extracted::default();
+    // `dom` must outlive the walk: dropping a node of an RcDom empties the child lists of all
+    // its descendants (a non-recursive drop), even those still referenced from `stack`.
+    let mut stack: Vec<Handle> = vec![dom.document.clone()];
+    while let Some(node) = stack.pop() {
+        if let NodeData::Element { name, attrs, .. } = &node.data {
+            let attrs = attrs.borrow();
+            let attr = |wanted| {
+                attrs
+                    .iter()
+                    .find(|a| a.name.local == wanted)
+                    .map(|a| a.value.to_string())
+            };
+            // Atoms are compared with `==`: as match patterns, html5ever's interned names do
+            // not match reliably.
+            let local = &name.local;
+            let is_anchor = *local == local_name!("a");
+            if (is_anchor || *local == local_name!("area")) && out.links.len() < max_links {
+                if let Some(href) = attr(local_name!("href")) {
+                    let text = if is_anchor {
+                        collapsed_text(&node)
+                    } else {
+                        None
+                    };
+                    out.links.push(RawLink {
+                        href,
+                        text,
+                        rel: attr(local_name!("rel")),
+                    });
+                }
+            } else if *local == local_name!("base") && out.base.is_none() {
+                out.base = attr(local_name!("href"));
+            } else if *local == local_name!("title") && out.title.is_none() {
+                out.title = collapsed_text(&node);
+            }
+        }
+        // Children pushed in reverse so they pop in document order.
+        stack.extend(node.children.borrow().iter().rev().cloned());
+    }
+    drop(dom);
+    out
+}
+
+/// The text under `node`, collapsed and capped (see [`Text`]).
+fn collapsed_text(node: &Handle) -> Option<String> {
+    let mut text = Text::new(MAX_TEXT_CHARS);
+    let mut stack = vec![node.clone()];
+    while let Some(node) = stack.pop() {
+        if let NodeData::Text { contents } = &node.data {
+            if !text.push(&contents.borrow()) {
+                break;
+            }
+        }
+        stack.extend(node.children.borrow().iter().rev().cloned());
+    }
+    text.finish()
+}
