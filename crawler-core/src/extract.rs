@@ -73,7 +73,7 @@ fn unclosed_tags(html: &[u8]) -> usize {
 /// whitespace dropped, cut at a number of characters (inter-word spaces count).
 #[derive(Debug)]
 pub(crate) struct Text {
-    text: String,
+    collected: String,
     chars: usize,
     max_chars: usize,
     pending_space: bool,
@@ -82,7 +82,7 @@ pub(crate) struct Text {
 impl Text {
     pub(crate) fn new(max_chars: usize) -> Self {
         Self {
-            text: String::new(),
+            collected: String::new(),
             chars: 0,
             max_chars,
             pending_space: false,
@@ -93,7 +93,7 @@ impl Text {
     pub(crate) fn push(&mut self, s: &str) -> bool {
         for c in s.chars() {
             if c.is_whitespace() {
-                self.pending_space = !self.text.is_empty();
+                self.pending_space = !self.collected.is_empty();
                 continue;
             }
             // The space between words counts against the cap too, and is only written when
@@ -104,10 +104,10 @@ impl Text {
                 return false;
             }
             if self.pending_space {
-                self.text.push(' ');
+                self.collected.push(' ');
                 self.pending_space = false;
             }
-            self.text.push(c);
+            self.collected.push(c);
             self.chars += needed;
         }
         true
@@ -115,7 +115,7 @@ impl Text {
 
     /// The text, or `None` if it is empty.
     pub(crate) fn finish(self) -> Option<String> {
-        Some(self.text).filter(|t| !t.is_empty())
+        Some(self.collected).filter(|t| !t.is_empty())
     }
 }
 
