@@ -311,8 +311,8 @@ impl CrawlerBuilder {
         self
     }
 
-    /// Retries of a transient failure (429, 502-504, refused or reset connection); never of
-    /// other 4xx. Default: [`DEFAULT_RETRIES`].
+    /// Retries of a transient failure (429, 502-504, a refused, reset or garbled connection);
+    /// never of other 4xx, nor of timeouts. Default: [`DEFAULT_RETRIES`].
     pub fn retries(mut self, retries: u32) -> Self {
         self.config.retries = retries;
         self

@@ -151,7 +151,7 @@ mod tests {
             [
                 Duration::ZERO,
                 Duration::from_millis(500),
-                Duration::from_millis(1000)
+                Duration::from_secs(1)
             ]
         );
         // Host b has its own schedule: its first request does not wait for a's.

@@ -1,7 +1,8 @@
 //! Retries of transient failures, with exponential backoff that honours `Retry-After`.
 //!
-//! Transient: a connection that could not be made or broke (refused, reset, closed early), and
-//! the statuses 429, 502, 503 and 504. Never retried: other 4xx (the answer will not change),
+//! Transient: a connection that could not be made or broke (refused, reset, closed early), an
+//! answer that was not valid HTTP (often a proxy or a connection reused as it closed), and the
+//! statuses 429, 502, 503 and 504. Never retried: other 4xx (the answer will not change),
 //! timeouts (a stalled server would multiply the crawl's worst case), and 500 (a bug on the
 //! server, usually deterministic).
 

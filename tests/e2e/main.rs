@@ -8,14 +8,18 @@
 //! - `redirects`: chains, loops, caps and off-scope targets;
 //! - `failures`: 404, 500, timeouts, refused connections, body caps;
 //! - `politeness`: robots.txt, crawl delays per host, sitemaps;
-//! - `stopping`: cancellation and the page cap return partial reports.
+//! - `stopping`: cancellation and the page cap return partial reports;
+//! - `hostile`: fault-injecting servers, crawler traps, retries and blocked addresses;
+//! - `synthetic`: a generated 300-page site, crawled completely, exactly and once per URL.
 
 mod concurrency;
 mod crawl_graph;
 mod dedup;
 mod depth;
 mod failures;
+mod hostile;
 mod politeness;
 mod redirects;
 mod stopping;
 mod support;
+mod synthetic;

@@ -211,7 +211,7 @@ async fn sitemaps_from_robots_seed_the_crawl() {
         url("/latin1.html")
     );
     let more = format!(
-        r#"<urlset><url><loc>{}</loc></url></urlset>"#,
+        r"<urlset><url><loc>{}</loc></url></urlset>",
         url("/data.csv")
     );
     server.route(
@@ -249,7 +249,7 @@ async fn sitemaps_from_robots_seed_the_crawl() {
 async fn default_sitemap_location_is_tried() {
     let server = FixtureServer::start();
     let listing = format!(
-        r#"<urlset><url><loc>{}</loc></url></urlset>"#,
+        r"<urlset><url><loc>{}</loc></url></urlset>",
         server.url("/chain/5.html")
     );
     server.route(

@@ -3,7 +3,8 @@
 //!
 //! Kept apart from the wire details in `http` and the routing in `routes` so
 //! that the connection lifecycle (keep-alive, closing, shutdown) is in one
-//! place; fault injection will hook in here.
+//! place. Fault routes (`faults`) are dispatched here rather than in
+//! `routes`, because wire faults take over the connection itself.
 
 use std::io;
 use std::sync::Arc;
@@ -11,6 +12,7 @@ use std::sync::Arc;
 use tokio::net::TcpStream;
 use tokio::sync::watch;
 
+use crate::faults::{self, Fault};
 use crate::http::{parse_head, BodyFraming, Conn, HeadRead, Method};
 use crate::response::Response;
 use crate::routes::{self, Shared};
@@ -26,16 +28,17 @@ pub(crate) async fn serve_connection(
 ) {
     // Responses are written whole; don't let Nagle delay small ones.
     let _ = stream.set_nodelay(true);
+    let port = stream.local_addr().map_or(0, |addr| addr.port());
     let mut conn = Conn::new(stream);
     tokio::select! {
-        _ = requests(&mut conn, &shared) => {}
+        _ = requests(&mut conn, &shared, port) => {}
         // Dropping the connection closes it, also mid-response.
         _ = shutdown.wait_for(|&stop| stop) => {}
     }
 }
 
-/// The keep-alive loop.
-async fn requests(conn: &mut Conn<TcpStream>, shared: &Shared) -> io::Result<()> {
+/// The keep-alive loop; `port` is the local port, for fault routes.
+async fn requests(conn: &mut Conn<TcpStream>, shared: &Shared, port: u16) -> io::Result<()> {
     loop {
         let head = match conn.read_head().await? {
             HeadRead::Head(head) => head,
@@ -56,7 +59,11 @@ async fn requests(conn: &mut Conn<TcpStream>, shared: &Shared) -> io::Result<()>
             BodyFraming::Length(n) => keep_alive &= conn.discard(n).await?,
             BodyFraming::Unknown => keep_alive = false,
         }
-        let resp = routes::respond(shared, &req).await;
+        let resp = match faults::route(&req, &shared.stats, port) {
+            Some(Fault::Wire(wire)) => return faults::misbehave(conn, wire).await,
+            Some(Fault::Reply(resp)) => resp,
+            None => routes::respond(shared, &req).await,
+        };
         keep_alive &= !resp.close;
         conn.write_response(&resp, req.method != Method::Head, keep_alive)
             .await?;

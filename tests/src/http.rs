@@ -198,6 +198,11 @@ impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
         }
     }
 
+    /// The underlying stream, for fault injection that writes raw bytes.
+    pub(crate) fn stream_mut(&mut self) -> &mut S {
+        &mut self.stream
+    }
+
     /// Reads up to and including the next `\r\n\r\n`.
     pub(crate) async fn read_head(&mut self) -> io::Result<HeadRead> {
         let mut scanned = 0;

@@ -16,6 +16,10 @@
 //!
 //! The server only ever binds addresses in `127.0.0.0/8`.
 //!
+//! For scale, [`synth::generate`] writes a deterministic site of any size
+//! (about 14 KB and 40 links a page) with the exact graph a crawl must find;
+//! serve its folder with [`FixtureServer::start_with`] or any web server.
+//!
 //! # Built-in routes
 //!
 //! Answered by path; the query is ignored except for `delay_ms`.
@@ -35,6 +39,40 @@
 //! milliseconds, which makes concurrency observable through
 //! [`FixtureServer::max_in_flight`].
 //!
+//! # Fault routes
+//!
+//! Under `/_/fault/`, answered before programmable routes and files, so they
+//! cannot be overridden (the query is ignored unless stated). Wire faults
+//! (the first seven) break HTTP itself and end the connection after
+//! misbehaving; the others are well-formed responses with hostile content.
+//!
+//! | path | answer |
+//! | --- | --- |
+//! | `/_/fault/drip` | `200`, `Content-Length: 100`, then the body one byte per second |
+//! | `/_/fault/hang` | reads the request and never answers; holds the connection 60 s or until the server is dropped |
+//! | `/_/fault/reset-mid-body` | headers (`Content-Length: 100`) and 50 body bytes, then a TCP reset (`SO_LINGER` 0) |
+//! | `/_/fault/close-after-headers` | headers (`Content-Length: 100`), then closes (FIN) |
+//! | `/_/fault/garbage-status` | status line `HTTP/1.1 abc`, then headers and a body |
+//! | `/_/fault/bad-headers` | a header line without a colon among otherwise valid headers |
+//! | `/_/fault/short-body` | `Content-Length: 1000`, 10 body bytes, then closes |
+//! | `/_/fault/redirect-ftp` | `302` to `ftp://127.0.0.1/x` |
+//! | `/_/fault/redirect-offscope` | `302` to `http://localhost:PORT/a.html`: this server under another host name |
+//! | `/_/fault/gzip-bomb` | `Content-Encoding: gzip` `text/html` that inflates to a link and 10 MiB of spaces (about 10 KB sent) |
+//! | `/_/fault/big/MB` | a `text/html` page of `MB` MiB (at most 1024) starting with a link, streamed |
+//! | `/_/fault/many-links/N` | `N` (at most 100 000) unquoted links to the leaves `/_/links/N/I` |
+//! | `/_/fault/deep/N` | `N` (at most 1 000 000) unclosed nested `<div>`s, then a link |
+//! | `/_/fault/invalid-utf8` | `text/html` with bytes `0xff 0xfe` and a bad UTF-8 sequence around a link |
+//! | `/_/fault/wrong-charset` | `Content-Type: text/html; charset=utf-16` on an ASCII page with a link |
+//! | `/_/fault/nul` | NUL bytes around and inside a link |
+//! | `/_/fault/trap/calendar/YYYY-MM-DD` | a page linking the next day's page, forever; `404` for invalid dates |
+//! | `/_/fault/trap/query` | a page linking itself with query `x` one character longer: `?x=x`, `?x=xx`, ... |
+//! | `/_/fault/retry-after/CODE/N/KEY` | `CODE` (400..=599) with `Retry-After: 1` for the first `N` requests of this exact path, then a `200` page; a fresh `KEY` gives a fresh counter |
+//!
+//! The HTML fault pages other than the traps and `many-links` (and the
+//! `retry-after` error answers) hold one link, to `/a.html`, as do the
+//! bodies of the wire faults; in `gzip-bomb` and `big` it comes before the
+//! cut a body cap would make.
+//!
 //! # Example
 //!
 //! ```no_run
@@ -48,6 +86,7 @@
 //! ```
 
 mod conn;
+mod faults;
 mod files;
 mod http;
 mod reply;
@@ -55,6 +94,7 @@ mod response;
 mod routes;
 mod server;
 mod stats;
+pub mod synth;
 #[cfg(test)]
 mod tests;
 

@@ -142,6 +142,33 @@ impl Client {
         resp
     }
 
+    /// Reads until the server closes or resets the connection, or a read
+    /// times out: everything received (including what was buffered) and the
+    /// kind of the error that ended it, `None` for a clean close.
+    pub(super) fn read_until_closed(&mut self) -> (Vec<u8>, Option<io::ErrorKind>) {
+        let end = loop {
+            match self.try_fill() {
+                Ok(0) => break None,
+                Ok(_) => {}
+                Err(e) => break Some(e.kind()),
+            }
+        };
+        (std::mem::take(&mut self.buf), end)
+    }
+
+    /// Reads exactly `n` more bytes (after those of earlier responses).
+    pub(super) fn read_bytes(&mut self, n: usize) -> Vec<u8> {
+        while self.buf.len() < n {
+            assert!(self.fill() > 0, "connection closed early");
+        }
+        self.buf.drain(..n).collect()
+    }
+
+    /// Sets how long a read waits before failing with a timeout.
+    pub(super) fn set_read_timeout(&self, timeout: Duration) {
+        self.stream.set_read_timeout(Some(timeout)).unwrap();
+    }
+
     /// Whether the server has closed the connection (reads EOF).
     /// A reset counts as closed too; a read timeout does not.
     pub(super) fn is_closed(&mut self) -> bool {

@@ -4,6 +4,7 @@
 //! they don't depend on (or break with) the fixture content.
 
 mod client;
+mod faults;
 
 use std::net::Ipv4Addr;
 use std::thread;

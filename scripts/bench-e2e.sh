@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# End-to-end benchmark: crawl a generated site served by a real server on 127.0.0.1.
+#
+#   scripts/bench-e2e.sh [PAGES]        (default 10000)
+#
+# Builds `crawl`, `gen-site` and `fixture-server` in release, generates a PAGES-page site
+# (crawler_tests::synth: ~14 KB and ~42 links a page) into a temp dir, serves it with nginx
+# if installed (else with the project's fixture-server), and runs RUNS times
+#
+#   crawl --depth 100 --format tsv --concurrency 64 --per-host 64 -q -o out.tsv SEED
+#
+# under /usr/bin/time -v. Prints per run and as median: URLs fetched per second, CPU seconds
+# (user + sys), peak RSS, coverage (pages answered 200 found / pages the generator made), and
+# edges in the TSV against the generator's list (exact set compared). A last run with the
+# nginx access log on counts duplicate requests. Only 127.0.0.1 is ever contacted.
+#
+# Environment: RUNS (3), SEED (1), CONCURRENCY (64), PER_HOST (64), SERVER (nginx|fixture,
+# default nginx when installed), KEEP=1 keeps the temp dir, CRAWL_ARGS adds crawl flags.
+set -euo pipefail
+
+PAGES=${1:-10000}
+RUNS=${RUNS:-3}
+SEED=${SEED:-1}
+CONCURRENCY=${CONCURRENCY:-64}
+PER_HOST=${PER_HOST:-64}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}/release
+TIME=/usr/bin/time
+
+die() { echo "bench-e2e: $*" >&2; exit 1; }
+calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
+[[ $PAGES =~ ^[0-9]+$ && $PAGES -gt 0 ]] || die "PAGES must be a positive number"
+[[ -x $TIME ]] || die "/usr/bin/time is missing (apt-get install -y time)"
+if [[ -z ${SERVER:-} ]]; then
+    if command -v nginx >/dev/null; then SERVER=nginx; else SERVER=fixture; fi
+fi
+
+echo "== building (release)" >&2
+(cd "$ROOT" && cargo build --release --quiet -p crawler-cli --bin crawl \
+    -p crawler-tests --bin gen-site --bin fixture-server)
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/crawl-bench.XXXXXX")
+chmod 755 "$WORK" # nginx workers may run as another user
+SERVER_PID=
+cleanup() {
+    if [[ -n $SERVER_PID ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+    if [[ ${KEEP:-0} == 1 ]]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
+}
+trap cleanup EXIT
+
+# A free loopback port: bounded tries, and nothing but 127.0.0.1 is touched.
+PORT=
+for _ in $(seq 50); do
+    candidate=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then PORT=$candidate; break; fi
+done
+[[ -n $PORT ]] || die "no free port found"
+HOST=127.0.0.1:$PORT
+
+echo "== generating $PAGES pages (seed $SEED) for $HOST" >&2
+"$TARGET/gen-site" --pages "$PAGES" --seed "$SEED" --host "$HOST" "$WORK" >/dev/null
+summary() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$WORK/summary.tsv"; }
+SEED_URL=$(summary seed_url)
+NODES=$(summary nodes)
+FETCHABLE=$(summary fetchable)
+EXPECTED_EDGES=$(summary edges)
+SITE_BYTES=$(summary bytes)
+tail -n +2 "$WORK/expected-edges.tsv" | LC_ALL=C sort >"$WORK/expected.sorted"
+
+start_server() { # $1 = "log" to enable the access log
+    if [[ $SERVER == nginx ]]; then
+        local log="access_log off;"
+        [[ ${1:-} == log ]] && log="log_format bench '\$request_uri \$status'; access_log $WORK/nginx/access.log bench;"
+        mkdir -p "$WORK/nginx"
+        cat >"$WORK/nginx/nginx.conf" <<EOF
+worker_processes 2;
+pid $WORK/nginx/nginx.pid;
+error_log $WORK/nginx/error.log warn;
+events { worker_connections 1024; }
+http {
+    types { text/html html; }
+    default_type application/octet-stream;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 1000000;
+    open_file_cache max=200000 inactive=60s;
+    $log
+    client_body_temp_path $WORK/nginx/body;
+    proxy_temp_path $WORK/nginx/proxy;
+    fastcgi_temp_path $WORK/nginx/fastcgi;
+    uwsgi_temp_path $WORK/nginx/uwsgi;
+    scgi_temp_path $WORK/nginx/scgi;
+    server {
+        listen 127.0.0.1:$PORT;
+        root $WORK/site;
+    }
+}
+EOF
+        nginx -e "$WORK/nginx/error.log" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
+    else
+        "$TARGET/fixture-server" --root "$WORK/site" --port "$PORT" >/dev/null &
+    fi
+    SERVER_PID=$!
+    for _ in $(seq 100); do
+        # Any answer will do; the probe path is left out of the request counts.
+        curl -s -o /dev/null "http://$HOST/__probe" && return 0
+        sleep 0.1
+    done
+    die "server did not start on $HOST"
+}
+stop_server() {
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=
+}
+
+crawl_once() { # $1 = run name; extra crawl flags follow
+    local name=$1; shift
+    local t0 t1
+    t0=$(date +%s.%N)
+    # shellcheck disable=SC2086
+    "$TIME" -v -o "$WORK/time.$name" "$TARGET/crawl" --depth 100 --format tsv \
+        --concurrency "$CONCURRENCY" --per-host "$PER_HOST" -q -o "$WORK/out.$name.tsv" \
+        ${CRAWL_ARGS:-} "$@" "$SEED_URL"
+    t1=$(date +%s.%N)
+    local wall user sys rss sources edges diff
+    wall=$(calc "$t1 - $t0")
+    user=$(awk -F': ' '/User time/ { print $2 }' "$WORK/time.$name")
+    sys=$(awk -F': ' '/System time/ { print $2 }' "$WORK/time.$name")
+    rss=$(awk -F': ' '/Maximum resident/ { print $2 }' "$WORK/time.$name")
+    tail -n +2 "$WORK/out.$name.tsv" | LC_ALL=C sort >"$WORK/got.sorted"
+    edges=$(wc -l <"$WORK/got.sorted")
+    sources=$(cut -f1 "$WORK/got.sorted" | uniq | wc -l)
+    diff=$(LC_ALL=C comm -3 "$WORK/expected.sorted" "$WORK/got.sorted" | wc -l)
+    printf '%-6s %8.3f %10.0f %8.2f %9.1f %9s %18s %7s\n' "$name" "$wall" \
+        "$(calc "$NODES / $wall")" "$(calc "$user + $sys")" \
+        "$(calc "$rss / 1024")" \
+        "$(printf '%.2f%%' "$(calc "100 * $sources / $FETCHABLE")")" \
+        "$edges/$EXPECTED_EDGES" "$diff"
+    echo "$wall $(calc "$NODES / $wall") $(calc "$user + $sys") $rss" >>"$WORK/runs"
+}
+
+echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" \
+    "| server: $SERVER | $(cd "$ROOT" && "$TARGET/crawl" --version 2>/dev/null || true)"
+echo "site: $PAGES files, $FETCHABLE URLs answering 200, $NODES URLs in all, $EXPECTED_EDGES edges," \
+    "$((SITE_BYTES / 1024 / 1024)) MiB, max depth $(summary max_depth)"
+echo "pages/s counts every URL fetched ($NODES, 404s included) over wall time;" \
+    "coverage = distinct TSV sources / $FETCHABLE; diff = edges not in both sets"
+printf '%-6s %8s %10s %8s %9s %9s %18s %7s\n' run wall_s pages/s cpu_s rss_MiB coverage edges diff
+start_server
+: >"$WORK/runs"
+for run in $(seq "$RUNS"); do crawl_once "run$run"; done
+stop_server
+median() { awk -v c="$1" '{ print $c }' "$WORK/runs" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+rss_kib=$(median 4)
+printf '%-6s %8.3f %10.0f %8.2f %9.1f   (medians; peak RSS = %.0f bytes/URL, %.0f bytes/edge)\n' median \
+    "$(median 1)" "$(median 2)" "$(median 3)" "$(calc "$rss_kib / 1024")" \
+    "$(calc "$rss_kib * 1024 / $NODES")" "$(calc "$rss_kib * 1024 / $EXPECTED_EDGES")"
+
+if [[ $SERVER == nginx ]]; then
+    start_server log
+    crawl_once logged --nodes "$WORK/nodes.tsv" >/dev/null
+    stop_server
+    pages=$(grep -v -E '^/(robots\.txt|sitemap\.xml|__probe) ' "$WORK/nginx/access.log" || true)
+    requests=$(printf '%s\n' "$pages" | grep -c . || true)
+    dups=$(printf '%s\n' "$pages" | awk '{ print $1 }' | sort | uniq -d | wc -l)
+    ok=$(printf '%s\n' "$pages" | awk '$2 == 200' | awk '{ print $1 }' | sort -u | wc -l)
+    crawled_ok=$(awk -F'\t' 'NR > 1 && $5 == "ok"' "$WORK/nodes.tsv" | wc -l)
+    echo "access log: $requests page requests for $NODES URLs, $dups requested more than once;" \
+        "$ok distinct URLs answered 200 (coverage $(printf '%.2f' "$(calc "100 * $ok / $FETCHABLE")")%);" \
+        "node table: $crawled_ok ok of $FETCHABLE"
+else
+    echo "duplicates: not counted (the fixture-server process keeps its request log in memory);" \
+        "the e2e test synthetic.rs checks them"
+fi

@@ -1,0 +1,152 @@
+//! A generated site of 300 pages (`crawler_tests::synth`): every URL found at its BFS depth,
+//! the exact edge set, and one request per URL.
+//!
+//! The generated pages spell links every way the normaliser must fold (relative, `../`,
+//! root-relative, full and upper-case URLs, fragments, empty queries, dot segments,
+//! whitespace), so this checks normalisation and dedup at a scale no hand-written fixture has.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crawler_core::{Crawler, StopReason};
+use crawler_tests::synth::{self, SiteSummary};
+use crawler_tests::{FixtureServer, ServerOptions};
+
+use crate::support::{anchor_edges, crawl};
+
+/// Requests the crawler makes besides pages (robots.txt, sitemaps), left out of the counts.
+const SIDE_REQUESTS: [&str; 2] = ["/robots.txt", "/sitemap.xml"];
+
+/// `expected-nodes.tsv`: url -> (depth, status).
+fn expected_nodes(summary: &SiteSummary) -> BTreeMap<String, (u32, u16)> {
+    let text = std::fs::read_to_string(&summary.nodes_file).expect("nodes file");
+    text.lines()
+        .skip(1)
+        .map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let depth = cols[1].parse().expect("depth");
+            (
+                cols[0].to_owned(),
+                (depth, cols[2].parse().expect("status")),
+            )
+        })
+        .collect()
+}
+
+/// `expected-edges.tsv` as a set.
+fn expected_edges(summary: &SiteSummary) -> BTreeSet<(String, String)> {
+    let text = std::fs::read_to_string(&summary.edges_file).expect("edges file");
+    text.lines()
+        .skip(1)
+        .map(|line| {
+            let (s, t) = line.split_once('\t').expect("two columns");
+            (s.to_owned(), t.to_owned())
+        })
+        .collect()
+}
+
+fn first<T: std::fmt::Debug>(items: impl Iterator<Item = T>) -> Vec<T> {
+    items.take(10).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generated_site_is_crawled_completely_and_exactly() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    std::fs::create_dir_all(&root).expect("site dir");
+    // The server first, so the pages' full URLs can name its port.
+    let server = FixtureServer::start_with(ServerOptions {
+        root,
+        ..ServerOptions::default()
+    });
+    let summary =
+        synth::generate(dir.path(), 300, 7, &server.addr().to_string()).expect("site generated");
+    assert!(summary.max_depth >= 3, "{summary:?}");
+    assert!(summary.missing > 0 && summary.variants > 0, "{summary:?}");
+
+    let report = crawl(
+        Crawler::builder()
+            .max_depth(100)
+            .concurrency(16)
+            .per_host(16),
+        std::slice::from_ref(&summary.seed_url),
+    )
+    .await;
+    assert_eq!(report.stopped, StopReason::Completed);
+
+    // Coverage: every URL, at its BFS depth, with the right status.
+    let expected = expected_nodes(&summary);
+    let got: BTreeMap<String, (u32, u16)> = report
+        .graph
+        .pages()
+        .map(|p| (p.url.to_string(), (p.depth, p.status.unwrap_or_default())))
+        .collect();
+    let ok = got.values().filter(|(_, status)| *status == 200).count();
+    assert_eq!(ok, summary.fetchable(), "pages fetched with 200");
+    let wrong: Vec<_> = first(
+        expected
+            .iter()
+            .filter(|(url, want)| got.get(*url) != Some(want))
+            .map(|(url, want)| (url, want, got.get(url))),
+    );
+    assert!(
+        wrong.is_empty(),
+        "expected (depth, status), got: {wrong:#?}"
+    );
+    assert_eq!(got.len(), summary.nodes, "no other nodes");
+
+    // The exact edge set, one edge per (source, target).
+    let want = expected_edges(&summary);
+    assert_eq!(want.len(), summary.edges);
+    let have = anchor_edges(&report);
+    let missing = first(want.difference(&have));
+    let extra = first(have.difference(&want));
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing {missing:#?}\nextra {extra:#?}"
+    );
+    assert_eq!(report.graph.link_count(), summary.edges);
+
+    // One request per URL, nothing else but robots.txt and sitemaps.
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for target in server.requests() {
+        *counts.entry(target).or_default() += 1;
+    }
+    let repeated = first(counts.iter().filter(|(_, n)| **n > 1));
+    assert!(repeated.is_empty(), "fetched more than once: {repeated:?}");
+    let pages = counts
+        .keys()
+        .filter(|t| !SIDE_REQUESTS.contains(&t.as_str()))
+        .count();
+    assert_eq!(pages, summary.nodes, "one request per URL");
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let first = synth::generate(a.path(), 120, 3, "127.0.0.1:1").unwrap();
+    let second = synth::generate(b.path(), 120, 3, "127.0.0.1:1").unwrap();
+    assert_eq!(
+        (first.nodes, first.edges, first.bytes),
+        (second.nodes, second.edges, second.bytes)
+    );
+    for file in ["expected-edges.tsv", "site/sec1/part0/page101.html"] {
+        let read = |dir: &tempfile::TempDir| std::fs::read(dir.path().join(file)).unwrap();
+        assert_eq!(read(&a), read(&b), "{file}");
+    }
+    let page = synth::render_page(120, 3, "127.0.0.1:1", 101);
+    assert_eq!(
+        page.as_bytes(),
+        read_page(&a, "site/sec1/part0/page101.html")
+    );
+    let links = page.matches("<a ").count();
+    assert!((38..=46).contains(&links), "{links} links");
+    assert!(
+        (14_000..16_000).contains(&page.len()),
+        "{} bytes",
+        page.len()
+    );
+}
+
+fn read_page(dir: &tempfile::TempDir, file: &str) -> Vec<u8> {
+    std::fs::read(dir.path().join(file)).unwrap()
+}
