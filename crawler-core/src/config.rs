@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::error::{ConfigError, Error};
 use crate::event::{CrawlEvent, Events};
+use crate::frontier::SeenSet;
 use crate::scope::{HostScope, Scope};
 use crate::Crawler;
 
@@ -107,6 +108,7 @@ impl CrawlConfig {
 pub struct CrawlerBuilder {
     config: CrawlConfig,
     events: Events,
+    seen: Option<Arc<dyn SeenSet>>,
     error: Option<ConfigError>,
 }
 
@@ -136,6 +138,7 @@ impl Default for CrawlerBuilder {
                 sitemaps: false,
             },
             events: Events::default(),
+            seen: None,
             error: None,
         }
     }
@@ -339,6 +342,15 @@ impl CrawlerBuilder {
         self
     }
 
+    /// Uses `seen` as the set of claimed URLs instead of a fresh in-memory set per crawl: the
+    /// seam for a store shared by several crawler processes. Every crawl of this crawler then
+    /// shares it, so a URL claimed once is never fetched again. Default: a new
+    /// [`MemorySeenSet`](crate::frontier::MemorySeenSet) for each crawl.
+    pub fn seen_set(mut self, seen: Arc<dyn SeenSet>) -> Self {
+        self.seen = Some(seen);
+        self
+    }
+
     /// Calls `handler` for every [`CrawlEvent`], from the crawl's tasks; keep it quick.
     /// Default: none.
     pub fn on_event(mut self, handler: impl Fn(&CrawlEvent) + Send + Sync + 'static) -> Self {
@@ -354,7 +366,7 @@ impl CrawlerBuilder {
         if let Some(err) = self.error {
             return Err(err);
         }
-        Ok(Crawler::new(self.config, self.events))
+        Ok(Crawler::new(self.config, self.events, self.seen))
     }
 
     /// The settings as they stand.

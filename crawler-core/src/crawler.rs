@@ -24,7 +24,7 @@ use crate::config::{http_client, CrawlConfig, CrawlerBuilder};
 use crate::error::{Error, PageError};
 use crate::event::{CrawlEvent, Events};
 use crate::fetch::{fetch_page, FetchContext, FetchOutcome};
-use crate::frontier::MemorySeenSet;
+use crate::frontier::{MemorySeenSet, SeenSet};
 use crate::graph::{CrawlGraph, Link, SkipReason};
 use crate::politeness::HostLimiter;
 use crate::report::{CrawlReport, CrawlStats, StopReason};
@@ -37,6 +37,7 @@ use crate::url_norm;
 pub struct Crawler {
     config: Arc<CrawlConfig>,
     events: Events,
+    seen: Option<Arc<dyn SeenSet>>,
 }
 
 impl Crawler {
@@ -45,10 +46,11 @@ impl Crawler {
         CrawlerBuilder::default()
     }
 
-    pub(crate) fn new(config: CrawlConfig, events: Events) -> Self {
+    pub(crate) fn new(config: CrawlConfig, events: Events, seen: Option<Arc<dyn SeenSet>>) -> Self {
         Self {
             config: Arc::new(config),
             events,
+            seen,
         }
     }
 
@@ -77,7 +79,10 @@ impl Crawler {
             config: Arc::clone(&self.config),
             hosts: HostLimiter::new(self.config.per_host.get(), self.config.host_gap()),
             robots: RobotsCache::new(&self.config.user_agent),
-            seen: Arc::new(MemorySeenSet::default()),
+            seen: self
+                .seen
+                .clone()
+                .unwrap_or_else(|| Arc::new(MemorySeenSet::default())),
             scope: self.config.scope.for_seeds(&seeds),
             events: self.events.clone(),
         });

@@ -44,3 +44,31 @@ async fn duplicate_seeds_are_fetched_once() {
     assert_eq!(report.seeds.len(), 1);
     assert_eq!(server.hits("/index.html"), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_shared_seen_set_spans_crawls() {
+    use std::sync::Arc;
+
+    use crawler_core::frontier::{MemorySeenSet, SeenSet};
+
+    let server = FixtureServer::start();
+    let seen: Arc<dyn SeenSet> = Arc::new(MemorySeenSet::default());
+    let builder = || Crawler::builder().max_depth(1).seen_set(Arc::clone(&seen));
+    let first = crawl(builder(), &[server.url("/index.html")]).await;
+    let claimed = seen.len();
+    assert_eq!(
+        claimed,
+        first.graph.pages().filter(|p| p.is_fetched()).count()
+    );
+    let hits = page_requests(&server);
+    // A second crawl sharing the set fetches only what the first did not claim.
+    let second = crawl(
+        builder(),
+        &[server.url("/index.html"), server.url("/chain/2.html")],
+    )
+    .await;
+    // Only /chain/2.html (a new seed) and /chain/3.html (its link, depth 1) are new.
+    assert_eq!(page_requests(&server), hits + 2);
+    assert_eq!(second.stats.pages_fetched, 2);
+    assert_eq!(server.hits("/chain/3.html"), 1);
+}
