@@ -172,7 +172,7 @@ fn big_graph() -> CrawlGraph {
     for (i, &source) in nodes.iter().enumerate() {
         for k in 0..per_page {
             let target = nodes[(i + 1 + k * 613) % GRAPH_PAGES];
-            let text = format!("Station {k} near the bridge");
+            let text = graph.intern(&format!("Station {k} near the bridge"));
             graph.add_link(source, target, Link::anchor(Some(text), None));
         }
     }

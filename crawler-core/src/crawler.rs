@@ -309,8 +309,9 @@ impl Run {
         let config = &self.ctx.config;
         for link in outcome.links {
             let (target, new) = self.graph.add_page(&link.url, depth + 1);
-            self.graph
-                .add_link(last, target, Link::anchor(link.text, link.rel));
+            let text = link.text.as_deref().map(|t| self.graph.intern(t));
+            let rel = link.rel.as_deref().map(|r| self.graph.intern(r));
+            self.graph.add_link(last, target, Link::anchor(text, rel));
             if !new {
                 continue;
             }

@@ -5,7 +5,10 @@
 //! [`NodeIndex`] stays valid and node order is the order in which the crawl met the pages.
 
 use std::collections::HashMap;
+use std::num::NonZeroU32;
 use std::time::Duration;
+
+use indexmap::IndexSet;
 
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
 use petgraph::visit::EdgeRef;
@@ -127,16 +130,23 @@ pub enum LinkKind {
     Redirect,
 }
 
+/// An interned string of the graph (anchor text or `rel`): see [`CrawlGraph::text`].
+///
+/// Texts repeat across a site (menus, footers, "next"), so each distinct one is stored once;
+/// this keeps an edge at 12 bytes, which matters when a crawl holds millions of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TextId(NonZeroU32);
+
 /// An edge: how the source page points at the target.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub struct Link {
     /// Anchor or redirect.
     pub kind: LinkKind,
-    /// Anchor text of the first link to this target on the page.
-    pub text: Option<Box<str>>,
-    /// The `rel` attribute of that link.
-    pub rel: Option<Box<str>>,
+    /// Anchor text of the first link to this target on the page ([`CrawlGraph::text`]).
+    pub text: Option<TextId>,
+    /// The `rel` attribute of that link ([`CrawlGraph::text`]).
+    pub rel: Option<TextId>,
 }
 
 impl Link {
@@ -149,12 +159,12 @@ impl Link {
         }
     }
 
-    /// An anchor edge with optional text and `rel`.
-    pub fn anchor(text: Option<String>, rel: Option<String>) -> Self {
+    /// An anchor edge with optional text and `rel`, interned with [`CrawlGraph::intern`].
+    pub fn anchor(text: Option<TextId>, rel: Option<TextId>) -> Self {
         Self {
             kind: LinkKind::Anchor,
-            text: text.map(String::into_boxed_str),
-            rel: rel.map(String::into_boxed_str),
+            text,
+            rel,
         }
     }
 }
@@ -164,6 +174,7 @@ impl Link {
 pub struct CrawlGraph {
     graph: DiGraph<Page, Link>,
     index: HashMap<Url, NodeIndex>,
+    texts: IndexSet<Box<str>>,
 }
 
 impl CrawlGraph {
@@ -190,6 +201,37 @@ impl CrawlGraph {
     /// If either index is not a node of this graph (as petgraph's `add_edge`).
     pub fn add_link(&mut self, source: NodeIndex, target: NodeIndex, link: Link) -> EdgeIndex {
         self.graph.add_edge(source, target, link)
+    }
+
+    /// Stores `text` once and returns its id. O(1) amortised.
+    ///
+    /// # Panics
+    /// After 4 billion distinct texts.
+    pub fn intern(&mut self, text: &str) -> TextId {
+        let index = match self.texts.get_index_of(text) {
+            Some(index) => index,
+            None => self.texts.insert_full(text.into()).0,
+        };
+        let id = u32::try_from(index + 1).expect("fewer than 2^32 distinct texts");
+        TextId(NonZeroU32::new(id).expect("index + 1 is never zero"))
+    }
+
+    /// The text behind an id from this graph.
+    ///
+    /// # Panics
+    /// If `id` comes from another graph with more texts.
+    pub fn text(&self, id: TextId) -> &str {
+        &self.texts[id.0.get() as usize - 1]
+    }
+
+    /// The anchor text of `link`, if any.
+    pub fn link_text(&self, link: &Link) -> Option<&str> {
+        link.text.map(|id| self.text(id))
+    }
+
+    /// The `rel` of `link`, if any.
+    pub fn link_rel(&self, link: &Link) -> Option<&str> {
+        link.rel.map(|id| self.text(id))
     }
 
     /// The index of the page for `url`, if the crawl met it.
@@ -273,7 +315,13 @@ mod tests {
             .map(|p| Url::parse(&format!("http://site.test/{p}")).unwrap())
             .collect();
         let ids: Vec<_> = urls.iter().map(|u| graph.add_page(u, 0).0).collect();
-        graph.add_link(ids[0], ids[2], Link::anchor(Some("to c".into()), None));
+        let text = graph.intern("to c");
+        assert_eq!(graph.intern("to c"), text, "interned once");
+        graph.add_link(ids[0], ids[2], Link::anchor(Some(text), None));
+        assert_eq!(
+            graph.link_text(&Link::anchor(Some(text), None)),
+            Some("to c")
+        );
         graph.add_link(ids[0], ids[1], Link::redirect());
         let got: Vec<_> = graph
             .links()

@@ -107,7 +107,7 @@ async fn legacy_charset_page_is_decoded() {
         .graph
         .links()
         .filter(|(s, _, _)| s.url.path() == "/latin1.html")
-        .filter_map(|(_, _, l)| l.text.as_deref().map(str::to_owned))
+        .filter_map(|(_, _, l)| report.graph.link_text(l).map(str::to_owned))
         .collect();
     assert!(texts.iter().any(|t| t == "Le café"), "{texts:?}");
     assert!(texts.iter().any(|t| t == "Zurück"), "{texts:?}");

@@ -71,10 +71,10 @@ pub fn write_graphml(report: &CrawlReport, mut out: impl Write) -> io::Result<()
             crate::graph::LinkKind::Redirect => "redirect",
         };
         data(&mut out, "kind", kind)?;
-        if let Some(text) = &edge.weight.text {
+        if let Some(text) = report.graph.link_text(&edge.weight) {
             data(&mut out, "text", text)?;
         }
-        if let Some(rel) = &edge.weight.rel {
+        if let Some(rel) = report.graph.link_rel(&edge.weight) {
             data(&mut out, "rel", rel)?;
         }
         out.write_all(b"</edge>\n")?;

@@ -84,8 +84,8 @@ pub fn write_json(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
                 source: source.url.as_str(),
                 target: target.url.as_str(),
                 kind: link.kind,
-                text: link.text.as_deref(),
-                rel: link.rel.as_deref(),
+                text: report.graph.link_text(link),
+                rel: report.graph.link_rel(link),
             })
             .collect(),
     };

@@ -24,17 +24,14 @@ pub(crate) fn report() -> CrawlReport {
     g.page_mut(index).title = Some("Home & \"garden\"\n\u{1}".into());
     g.page_mut(missing).error = Some(PageError::HttpStatus { status: 404 });
     g.page_mut(external).skipped = Some(SkipReason::OutOfScope);
-    g.add_link(
-        index,
-        a,
-        Link::anchor(
-            Some("A \"quoted\"\ttext \\ back".into()),
-            Some("nofollow".into()),
-        ),
-    );
+    let quoted = g.intern("A \"quoted\"\ttext \\ back");
+    let nofollow = g.intern("nofollow");
+    let moved_text = g.intern("moved");
+    let elsewhere = g.intern("elsewhere");
+    g.add_link(index, a, Link::anchor(Some(quoted), Some(nofollow)));
     g.add_link(index, missing, Link::anchor(None, None));
-    g.add_link(a, moved, Link::anchor(Some("moved".into()), None));
+    g.add_link(a, moved, Link::anchor(Some(moved_text), None));
     g.add_link(moved, index, Link::redirect());
-    g.add_link(a, external, Link::anchor(Some("elsewhere".into()), None));
+    g.add_link(a, external, Link::anchor(Some(elsewhere), None));
     CrawlReport::from_graph(g, vec![url("http://site.test/index.html")], 2)
 }
