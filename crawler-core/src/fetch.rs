@@ -33,6 +33,9 @@ pub(crate) struct FetchContext {
     pub(crate) scope: SeedScope,
     pub(crate) robots: RobotsCache,
     pub(crate) events: Events,
+    /// One permit per core for parsing: more parses at once than cores only adds threads,
+    /// each with its own allocator arena full of freed DOM nodes, and no throughput.
+    pub(crate) parse_slots: tokio::sync::Semaphore,
 }
 
 impl FetchContext {
@@ -187,6 +190,11 @@ async fn parse(
     body: Vec<u8>,
     content_type: Option<String>,
 ) -> Result<(Option<String>, Vec<FoundLink>), String> {
+    let _slot = ctx
+        .parse_slots
+        .acquire()
+        .await
+        .map_err(|err| err.to_string())?;
     let ctx = Arc::clone(ctx);
     let url = url.clone();
     tokio::task::spawn_blocking(move || {
