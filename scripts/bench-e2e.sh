@@ -15,7 +15,8 @@
 # nginx access log on counts duplicate requests. Only 127.0.0.1 is ever contacted.
 #
 # Environment: RUNS (3), SEED (1), CONCURRENCY (64), PER_HOST (64), SERVER (nginx|fixture,
-# default nginx when installed), KEEP=1 keeps the temp dir, CRAWL_ARGS adds crawl flags.
+# default nginx when installed), KEEP=1 keeps the temp dir, CRAWL_ARGS adds crawl flags,
+# CRAWL_TIMEOUT (900 s) bounds each crawl.
 set -euo pipefail
 
 PAGES=${1:-10000}
@@ -47,12 +48,19 @@ cleanup() {
     if [[ ${KEEP:-0} == 1 ]]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM
 
-# A free loopback port: bounded tries, and nothing but 127.0.0.1 is touched.
+# A free loopback port below the ephemeral range (so no outgoing connection holds it), in
+# bounded tries; nothing but 127.0.0.1 is touched. The pages name it, so it is fixed first.
 PORT=
+low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
 for _ in $(seq 50); do
-    candidate=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then PORT=$candidate; break; fi
+    candidate=$((10000 + RANDOM % (low - 10000)))
+    if command -v ss >/dev/null; then
+        [[ -z $(ss -Htan "( sport = :$candidate )") ]] && { PORT=$candidate; break; }
+    elif ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
+        PORT=$candidate; break
+    fi
 done
 [[ -n $PORT ]] || die "no free port found"
 HOST=127.0.0.1:$PORT
@@ -74,6 +82,7 @@ start_server() { # $1 = "log" to enable the access log
         mkdir -p "$WORK/nginx"
         cat >"$WORK/nginx/nginx.conf" <<EOF
 worker_processes 2;
+worker_rlimit_nofile 8192;
 pid $WORK/nginx/nginx.pid;
 error_log $WORK/nginx/error.log warn;
 events { worker_connections 1024; }
@@ -83,7 +92,7 @@ http {
     sendfile on;
     tcp_nopush on;
     keepalive_requests 1000000;
-    open_file_cache max=200000 inactive=60s;
+    open_file_cache max=2000 inactive=20s;
     $log
     client_body_temp_path $WORK/nginx/body;
     proxy_temp_path $WORK/nginx/proxy;
@@ -112,6 +121,10 @@ stop_server() {
     kill "$SERVER_PID" 2>/dev/null || true
     wait "$SERVER_PID" 2>/dev/null || true
     SERVER_PID=
+    if [[ $SERVER == nginx ]] && grep -q -E '\[(crit|alert|emerg)\]' "$WORK/nginx/error.log"; then
+        echo "warning: nginx reported errors, numbers are not valid:" >&2
+        grep -m 3 -E '\[(crit|alert|emerg)\]' "$WORK/nginx/error.log" >&2
+    fi
 }
 
 crawl_once() { # $1 = run name; extra crawl flags follow
@@ -119,7 +132,7 @@ crawl_once() { # $1 = run name; extra crawl flags follow
     local t0 t1
     t0=$(date +%s.%N)
     # shellcheck disable=SC2086
-    "$TIME" -v -o "$WORK/time.$name" "$TARGET/crawl" --depth 100 --format tsv \
+    timeout "${CRAWL_TIMEOUT:-900}" "$TIME" -v -o "$WORK/time.$name" "$TARGET/crawl" --depth 100 --format tsv \
         --concurrency "$CONCURRENCY" --per-host "$PER_HOST" -q -o "$WORK/out.$name.tsv" \
         ${CRAWL_ARGS:-} "$@" "$SEED_URL"
     t1=$(date +%s.%N)
