@@ -11,9 +11,9 @@ use std::time::Duration;
 
 use clap::{ArgAction, Parser, ValueEnum};
 use crawler_core::{
-    ExportFormat, HostScope, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
-    DEFAULT_MAX_DEPTH, DEFAULT_MAX_REDIRECTS, DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT,
-    DEFAULT_RETRIES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+    ExportFormat, Extraction, HostScope, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_REDIRECTS, DEFAULT_PER_HOST,
+    DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 
 /// What `crawl --help` prints after the options: the depth rule, seeds, and the exit codes.
@@ -131,6 +131,11 @@ pub(crate) struct Cli {
         value_parser = at_least_one, default_value_t = nonzero(DEFAULT_MAX_BODY_BYTES),
     )]
     pub(crate) max_body_bytes: NonZeroUsize,
+
+    /// How links are taken out of HTML: `tokens` (fast, linear) or `dom` (a full HTML tree, as
+    /// a browser builds it).
+    #[arg(help_heading = "Requests", long, value_enum, default_value_t = ExtractArg::Tokens)]
+    pub(crate) extract: ExtractArg,
 
     /// User-Agent header sent with every request.
     #[arg(help_heading = "Requests", long, value_name = "S", default_value = DEFAULT_USER_AGENT)]
@@ -281,6 +286,24 @@ impl From<Format> for ExportFormat {
             Format::Tsv => ExportFormat::Tsv,
             Format::Json => ExportFormat::Json,
             Format::GraphMl => ExportFormat::GraphMl,
+        }
+    }
+}
+
+/// The extraction modes, as clap spells them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub(crate) enum ExtractArg {
+    /// html5ever's tokenizer alone.
+    Tokens,
+    /// html5ever's tree builder into a DOM.
+    Dom,
+}
+
+impl From<ExtractArg> for Extraction {
+    fn from(arg: ExtractArg) -> Self {
+        match arg {
+            ExtractArg::Tokens => Extraction::Tokens,
+            ExtractArg::Dom => Extraction::Dom,
         }
     }
 }

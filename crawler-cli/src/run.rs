@@ -100,6 +100,7 @@ fn configure(cli: &Cli) -> CrawlerBuilder {
         .max_body_bytes(cli.max_body_bytes.get())
         .user_agent(cli.user_agent.clone())
         .host_scope(cli.scope.host_scope())
+        .extraction(cli.extract.into())
         .respect_robots(!cli.politeness.ignore_robots)
         .retries(cli.politeness.retries)
         .sitemaps(cli.politeness.sitemap)

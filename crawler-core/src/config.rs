@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use crate::error::{ConfigError, Error};
 use crate::event::{CrawlEvent, Events};
+use crate::extract::Extraction;
 use crate::frontier::SeenSet;
 use crate::scope::{HostScope, Scope};
 use crate::Crawler;
@@ -90,6 +91,8 @@ pub struct CrawlConfig {
     pub deny_private_ips: bool,
     /// Whether the seeds' sitemaps (robots.txt `Sitemap:` lines, `/sitemap.xml`) add seeds.
     pub sitemaps: bool,
+    /// How links are taken out of pages.
+    pub extraction: Extraction,
 }
 
 impl CrawlConfig {
@@ -136,6 +139,7 @@ impl Default for CrawlerBuilder {
                 retry_base_delay: DEFAULT_RETRY_BASE_DELAY,
                 deny_private_ips: false,
                 sitemaps: false,
+                extraction: Extraction::default(),
             },
             events: Events::default(),
             seen: None,
@@ -339,6 +343,12 @@ impl CrawlerBuilder {
     /// `/sitemap.xml`; sitemap indexes and gzip sitemaps are followed) as seeds. Default: false.
     pub fn sitemaps(mut self, sitemaps: bool) -> Self {
         self.config.sitemaps = sitemaps;
+        self
+    }
+
+    /// How links are taken out of HTML. Default: [`Extraction::Tokens`].
+    pub fn extraction(mut self, how: Extraction) -> Self {
+        self.config.extraction = how;
         self
     }
 

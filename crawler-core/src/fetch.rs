@@ -13,7 +13,7 @@ use crate::charset;
 use crate::config::CrawlConfig;
 use crate::error::PageError;
 use crate::event::{CrawlEvent, Events};
-use crate::extract::extract;
+use crate::extract::extract_with;
 use crate::frontier::SeenSet;
 use crate::graph::SkipReason;
 use crate::politeness::HostLimiter;
@@ -199,7 +199,11 @@ async fn parse(
     let url = url.clone();
     tokio::task::spawn_blocking(move || {
         let text = charset::decode(&body, content_type.as_deref());
-        let page = extract(&text, ctx.config.max_links_per_page.get());
+        let page = extract_with(
+            ctx.config.extraction,
+            &text,
+            ctx.config.max_links_per_page.get(),
+        );
         let max_len = ctx.config.max_url_len.get();
         let base = page
             .base

@@ -68,6 +68,7 @@ pub use crawler::Crawler;
 pub use error::{ConfigError, Error, PageError};
 pub use event::CrawlEvent;
 pub use export::ExportFormat;
+pub use extract::Extraction;
 pub use graph::{CrawlGraph, Link, LinkKind, Page, SkipReason};
 pub use report::{CrawlReport, CrawlStats, StopReason};
 pub use retry::MAX_RETRY_WAIT;

@@ -1,6 +1,6 @@
 //! The fixture site's graph, compared edge by edge with the hand-written oracle.
 
-use crawler_core::{Crawler, PageError, SkipReason, StopReason};
+use crawler_core::{Crawler, Extraction, PageError, SkipReason, StopReason};
 use crawler_tests::FixtureServer;
 
 use crate::support::{anchor_edges, crawl, page, Oracle};
@@ -9,12 +9,9 @@ use crate::support::{anchor_edges, crawl, page, Oracle};
 async fn edge_set_matches_oracle_at_every_depth() {
     let server = FixtureServer::start();
     let oracle = Oracle::load(&server);
-    for depth in 0..=6 {
-        let report = crawl(
-            Crawler::builder().max_depth(depth),
-            &[server.url("/index.html")],
-        )
-        .await;
+    for (depth, how) in (0..=6).flat_map(|d| [(d, Extraction::Tokens), (d, Extraction::Dom)]) {
+        let builder = Crawler::builder().max_depth(depth).extraction(how);
+        let report = crawl(builder, &[server.url("/index.html")]).await;
         assert_eq!(report.stopped, StopReason::Completed);
         let expected = oracle.edges_at(depth);
         let got = anchor_edges(&report);
@@ -22,7 +19,7 @@ async fn edge_set_matches_oracle_at_every_depth() {
         let extra: Vec<_> = got.difference(&expected).collect();
         assert!(
             missing.is_empty() && extra.is_empty(),
-            "depth {depth}: missing {missing:#?}\nextra {extra:#?}"
+            "depth {depth} {how:?}: missing {missing:#?}\nextra {extra:#?}"
         );
         assert_eq!(
             report.graph.link_count(),

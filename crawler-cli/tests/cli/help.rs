@@ -32,6 +32,7 @@ fn help_lists_every_flag_and_the_exit_codes() {
         "--exclude",
         "--fail-on-broken",
         "--ignore-robots",
+        "--extract",
         "--delay",
         "--rate",
         "--retries",

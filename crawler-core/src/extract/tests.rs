@@ -183,3 +183,23 @@ fn unclosed_markup_takes_the_linear_path() {
     assert!(unclosed_tags(html.as_bytes()) > MAX_UNCLOSED_TAGS);
     assert_eq!(hrefs(&html), ["deep"]);
 }
+
+/// The table of `finds_links`, through the default (tokenizer) path.
+#[rstest]
+#[case(r#"<a href="a.html">A</a>"#, &["a.html"])]
+#[case(r"<a href='  spaced.html '>x</a>", &["  spaced.html "])]
+#[case(r#"<map><area href="/map.html" alt=m></map>"#, &["/map.html"])]
+#[case(r#"<a>no href</a><a href="">empty</a>"#, &[""])]
+#[case(r#"<link href="style.css"><img src="i.png"><script src="s.js"></script>"#, &[])]
+#[case(r#"<a href="1"></a><div><a href="2"><a href="3"></a></a></div>"#, &["1", "2", "3"])]
+#[case(r#"<A HREF="upper.html">x</A>"#, &["upper.html"])]
+#[case(r#"<p><a href="unclosed.html">text<p>more"#, &["unclosed.html"])] // not reopened: same edge
+#[case(r#"<a href="a&amp;b.html">entity</a>"#, &["a&b.html"])]
+fn default_path_finds_links(#[case] html: &str, #[case] expected: &[&str]) {
+    let links: Vec<String> = extract_with(Extraction::default(), html, usize::MAX)
+        .links
+        .into_iter()
+        .map(|l| l.href)
+        .collect();
+    assert_eq!(links, expected);
+}
