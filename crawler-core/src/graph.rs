@@ -4,7 +4,9 @@
 //! URL in O(1). Nodes are added in breadth-first discovery order and never removed, so a
 //! [`NodeIndex`] stays valid and node order is the order in which the crawl met the pages.
 
-use std::collections::HashMap;
+use std::hash::{BuildHasher, RandomState};
+
+use hashbrown::HashTable;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -173,7 +175,9 @@ impl Link {
 #[derive(Debug, Clone, Default)]
 pub struct CrawlGraph {
     graph: DiGraph<Page, Link>,
-    index: HashMap<Url, NodeIndex>,
+    /// Node indices hashed by their page's URL string: the URL is stored once, in the page.
+    index: HashTable<NodeIndex>,
+    hasher: RandomState,
     texts: IndexSet<Box<str>>,
 }
 
@@ -186,20 +190,37 @@ impl CrawlGraph {
     /// Adds a page for `url` at `depth`, or returns the existing one. The bool is true when the
     /// page is new. O(1) amortised.
     pub fn add_page(&mut self, url: &Url, depth: u32) -> (NodeIndex, bool) {
-        if let Some(&index) = self.index.get(url) {
+        if let Some(index) = self.index_of(url) {
             return (index, false);
         }
+        if self.graph.node_count() == self.graph.capacity().0 {
+            // Grow by a quarter rather than doubling: a crawl's graph is its memory.
+            self.graph
+                .reserve_exact_nodes((self.graph.node_count() / 4).max(1024));
+        }
         let index = self.graph.add_node(Page::new(url.clone(), depth));
-        self.index.insert(url.clone(), index);
+        let Self {
+            graph,
+            index: table,
+            hasher,
+            ..
+        } = self;
+        table.insert_unique(hasher.hash_one(url.as_str()), index, |&i| {
+            hasher.hash_one(graph[i].url.as_str())
+        });
         (index, true)
     }
 
-    /// Adds an edge. O(1). Parallel edges are allowed; the crawler adds at most one anchor edge
-    /// per (source, target).
+    /// Adds an edge. O(1) amortised. Parallel edges are allowed; the crawler adds at most one
+    /// anchor edge per (source, target).
     ///
     /// # Panics
     /// If either index is not a node of this graph (as petgraph's `add_edge`).
     pub fn add_link(&mut self, source: NodeIndex, target: NodeIndex, link: Link) -> EdgeIndex {
+        if self.graph.edge_count() == self.graph.capacity().1 {
+            self.graph
+                .reserve_exact_edges((self.graph.edge_count() / 4).max(4096));
+        }
         self.graph.add_edge(source, target, link)
     }
 
@@ -236,7 +257,12 @@ impl CrawlGraph {
 
     /// The index of the page for `url`, if the crawl met it.
     pub fn index_of(&self, url: &Url) -> Option<NodeIndex> {
-        self.index.get(url).copied()
+        let url = url.as_str();
+        self.index
+            .find(self.hasher.hash_one(url), |&i| {
+                self.graph[i].url.as_str() == url
+            })
+            .copied()
     }
 
     /// The page for `url`, if the crawl met it.
