@@ -15,70 +15,48 @@ use std::net::Ipv4Addr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use clap::Parser;
 use crawler_tests::{FixtureServer, ServerOptions};
 
-const USAGE: &str =
-    "usage: fixture-server [--ip 127.0.0.1] [--root DIR] [--port N] [--until-stdin-eof]";
-
-/// Parsed command line.
+/// Serves the crawlgraph fixture site (or another folder) on a loopback address.
+#[derive(Debug, Parser)]
+#[command(name = "fixture-server")]
 struct Args {
-    options: ServerOptions,
+    /// Loopback address to bind (127.0.0.0/8 only).
+    #[arg(long, default_value = "127.0.0.1", value_parser = loopback)]
+    ip: Ipv4Addr,
+    /// Folder to serve [default: the bundled fixture site].
+    #[arg(long)]
+    root: Option<PathBuf>,
+    /// Port to bind; 0 picks a free one.
+    #[arg(long, default_value_t = 0)]
+    port: u16,
+    /// Stop when stdin is closed, so a parent can stop the server by dropping the pipe.
+    #[arg(long)]
     until_stdin_eof: bool,
 }
 
-fn parse_args(args: impl Iterator<Item = String>) -> Result<Args, String> {
-    let mut parsed = Args {
-        options: ServerOptions::default(),
-        until_stdin_eof: false,
-    };
-    let mut args = args.peekable();
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
-            _ => (arg, None),
-        };
-        let mut value = || {
-            inline
-                .clone()
-                .or_else(|| args.next())
-                .ok_or_else(|| format!("{flag} needs a value"))
-        };
-        match flag.as_str() {
-            "--ip" => {
-                let ip: Ipv4Addr = value()?.parse().map_err(|e| format!("--ip: {e}"))?;
-                if !ip.is_loopback() {
-                    return Err(format!("--ip must be in 127.0.0.0/8, not {ip}"));
-                }
-                parsed.options.ip = ip;
-            }
-            "--root" => parsed.options.root = PathBuf::from(value()?),
-            "--port" => {
-                parsed.options.port = value()?.parse().map_err(|e| format!("--port: {e}"))?;
-            }
-            "--until-stdin-eof" => parsed.until_stdin_eof = true,
-            "-h" | "--help" => return Err(USAGE.to_owned()),
-            other => return Err(format!("unknown argument {other}\n{USAGE}")),
-        }
+fn loopback(s: &str) -> Result<Ipv4Addr, String> {
+    let ip: Ipv4Addr = s.parse().map_err(|e| format!("{e}"))?;
+    if ip.is_loopback() {
+        Ok(ip)
+    } else {
+        Err(format!("must be in 127.0.0.0/8, not {ip}"))
     }
-    Ok(parsed)
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
-        Ok(args) => args,
-        Err(message) => {
-            eprintln!("{message}");
-            return ExitCode::from(2);
-        }
+    let args = Args::parse();
+    let options = ServerOptions {
+        root: args.root.unwrap_or_else(crawler_tests::fixture_root),
+        ip: args.ip,
+        port: args.port,
     };
-    if !args.options.root.is_dir() {
-        eprintln!(
-            "fixture-server: {} is not a folder",
-            args.options.root.display()
-        );
+    if !options.root.is_dir() {
+        eprintln!("fixture-server: {} is not a folder", options.root.display());
         return ExitCode::from(2);
     }
-    let server = FixtureServer::start_with(args.options);
+    let server = FixtureServer::start_with(options);
     let mut stdout = io::stdout().lock();
     if writeln!(stdout, "{}", server.url(""))
         .and_then(|()| stdout.flush())
@@ -101,16 +79,14 @@ fn main() -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_args;
+    use super::Args;
+    use clap::Parser;
     use std::net::Ipv4Addr;
-
-    fn parse(args: &[&str]) -> Result<super::Args, String> {
-        parse_args(args.iter().map(|s| (*s).to_owned()))
-    }
 
     #[test]
     fn parses_flags_in_both_forms() {
-        let args = parse(&[
+        let args = Args::try_parse_from([
+            "fixture-server",
             "--ip",
             "127.0.0.3",
             "--port=8099",
@@ -119,16 +95,17 @@ mod tests {
             "--until-stdin-eof",
         ])
         .unwrap();
-        assert_eq!(args.options.ip, Ipv4Addr::new(127, 0, 0, 3));
-        assert_eq!(args.options.port, 8099);
-        assert_eq!(args.options.root.to_str(), Some("/x"));
+        assert_eq!(args.ip, Ipv4Addr::new(127, 0, 0, 3));
+        assert_eq!(args.port, 8099);
+        assert_eq!(args.root.unwrap().to_str(), Some("/x"));
         assert!(args.until_stdin_eof);
     }
 
     #[test]
     fn refuses_non_loopback_and_unknown_flags() {
-        assert!(parse(&["--ip", "10.0.0.1"]).is_err());
-        assert!(parse(&["--bogus"]).is_err());
-        assert!(parse(&["--port"]).is_err());
+        for bad in [&["--ip", "10.0.0.1"][..], &["--bogus"], &["--port"]] {
+            let argv = std::iter::once("fixture-server").chain(bad.iter().copied());
+            assert!(Args::try_parse_from(argv).is_err(), "{bad:?}");
+        }
     }
 }
