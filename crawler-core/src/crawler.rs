@@ -20,7 +20,8 @@ use petgraph::graph::NodeIndex;
 use tokio_util::task::AbortOnDropHandle;
 use url::Url;
 
-use crate::config::{http_client, CrawlConfig, CrawlerBuilder};
+use crate::builder::CrawlerBuilder;
+use crate::config::{http_client, CrawlConfig};
 use crate::error::{Error, PageError};
 use crate::event::{CrawlEvent, Events};
 use crate::fetch::{fetch_page, FetchContext, FetchOutcome};

@@ -28,7 +28,7 @@
 //! ```
 //!
 //! # Architecture
-//! - [`config`]: settings, defaults and the builder.
+//! - [`config`] and [`builder`]: settings, defaults and the builder.
 //! - `crawler`: the level-by-level loop, the depth rule and stop reasons.
 //! - `fetch`: one page: request, redirect chain, body cap, parse off the async workers.
 //! - [`extract`] and `url_norm`: links out of HTML, and the normalisation rules.
@@ -39,6 +39,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
 mod address;
+pub mod builder;
 mod charset;
 pub mod config;
 mod crawler;
@@ -58,11 +59,12 @@ pub mod scope;
 pub mod sitemap;
 mod url_norm;
 
+pub use builder::CrawlerBuilder;
 pub use config::{
-    CrawlConfig, CrawlerBuilder, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_REDIRECTS,
-    DEFAULT_MAX_URL_LEN, DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES,
-    DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+    CrawlConfig, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_DEPTH, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_URL_LEN,
+    DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY,
+    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 pub use crawler::Crawler;
 pub use error::{ConfigError, Error, PageError};

@@ -1,0 +1,355 @@
+//! The builder of a [`Crawler`]: owned setters that record the first bad value, and `build`
+//! that returns it as a [`ConfigError`].
+
+use std::num::NonZeroUsize;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::config::{
+    CrawlConfig, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_DEPTH, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_URL_LEN,
+    DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY,
+    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+};
+use crate::error::ConfigError;
+use crate::event::{CrawlEvent, Events};
+use crate::extract::Extraction;
+use crate::frontier::SeenSet;
+use crate::scope::{HostScope, Scope};
+use crate::Crawler;
+
+/// Builds a [`Crawler`]. Setters take and return `self`; [`build`](Self::build) validates.
+#[must_use]
+#[derive(Debug)]
+pub struct CrawlerBuilder {
+    config: CrawlConfig,
+    events: Events,
+    seen: Option<Arc<dyn SeenSet>>,
+    error: Option<ConfigError>,
+}
+
+impl Default for CrawlerBuilder {
+    fn default() -> Self {
+        Self {
+            config: CrawlConfig {
+                max_depth: DEFAULT_MAX_DEPTH,
+                max_pages: None,
+                concurrency: nonzero(DEFAULT_CONCURRENCY),
+                per_host: nonzero(DEFAULT_PER_HOST),
+                timeout: DEFAULT_TIMEOUT,
+                connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+                read_timeout: DEFAULT_READ_TIMEOUT,
+                max_redirects: DEFAULT_MAX_REDIRECTS,
+                max_body_bytes: nonzero(DEFAULT_MAX_BODY_BYTES),
+                max_links_per_page: nonzero(DEFAULT_MAX_LINKS_PER_PAGE),
+                max_url_len: nonzero(DEFAULT_MAX_URL_LEN),
+                user_agent: DEFAULT_USER_AGENT.to_owned(),
+                scope: Scope::default(),
+                respect_robots: true,
+                delay: None,
+                rate: None,
+                retries: DEFAULT_RETRIES,
+                retry_base_delay: DEFAULT_RETRY_BASE_DELAY,
+                deny_private_ips: false,
+                sitemaps: false,
+                extraction: Extraction::default(),
+            },
+            events: Events::default(),
+            seen: None,
+            error: None,
+        }
+    }
+}
+
+fn nonzero(n: usize) -> NonZeroUsize {
+    NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN)
+}
+
+impl CrawlerBuilder {
+    /// Keeps the first error a setter found, to be returned by `build`.
+    fn fail(mut self, err: ConfigError) -> Self {
+        self.error.get_or_insert(err);
+        self
+    }
+
+    fn limit(
+        self,
+        name: &'static str,
+        n: usize,
+        set: impl FnOnce(&mut CrawlConfig, NonZeroUsize),
+    ) -> Self {
+        match NonZeroUsize::new(n) {
+            Some(n) => {
+                let mut this = self;
+                set(&mut this.config, n);
+                this
+            }
+            None => self.fail(ConfigError::Zero { name }),
+        }
+    }
+
+    fn duration(
+        mut self,
+        name: &'static str,
+        d: Duration,
+        set: impl FnOnce(&mut CrawlConfig),
+    ) -> Self {
+        if d.is_zero() {
+            return self.fail(ConfigError::ZeroDuration { name });
+        }
+        set(&mut self.config);
+        self
+    }
+
+    /// Deepest level fetched; seeds are depth 0. Default: [`DEFAULT_MAX_DEPTH`].
+    pub fn max_depth(mut self, depth: u32) -> Self {
+        self.config.max_depth = depth;
+        self
+    }
+
+    /// Stops after this many pages have been fetched. Must be at least 1. Default: no limit.
+    pub fn max_pages(self, pages: usize) -> Self {
+        self.limit("max pages", pages, |c, n| c.max_pages = Some(n))
+    }
+
+    /// Requests in flight across all hosts. Must be at least 1. Default: [`DEFAULT_CONCURRENCY`].
+    pub fn concurrency(self, n: usize) -> Self {
+        self.limit("concurrency", n, |c, n| c.concurrency = n)
+    }
+
+    /// Requests in flight to one host. Must be at least 1. Default: [`DEFAULT_PER_HOST`].
+    pub fn per_host(self, n: usize) -> Self {
+        self.limit("per-host concurrency", n, |c, n| c.per_host = n)
+    }
+
+    /// Limit for a whole request, connect to last byte. Default: [`DEFAULT_TIMEOUT`].
+    pub fn timeout(self, timeout: Duration) -> Self {
+        self.duration("timeout", timeout, |c| c.timeout = timeout)
+    }
+
+    /// Limit for establishing a connection. Default: [`DEFAULT_CONNECT_TIMEOUT`].
+    pub fn connect_timeout(self, timeout: Duration) -> Self {
+        self.duration("connect timeout", timeout, |c| c.connect_timeout = timeout)
+    }
+
+    /// Limit for one read on an open connection. Default: [`DEFAULT_READ_TIMEOUT`].
+    pub fn read_timeout(self, timeout: Duration) -> Self {
+        self.duration("read timeout", timeout, |c| c.read_timeout = timeout)
+    }
+
+    /// Redirects followed from one URL; 0 records every redirect without following it.
+    /// Default: [`DEFAULT_MAX_REDIRECTS`].
+    pub fn max_redirects(mut self, n: usize) -> Self {
+        self.config.max_redirects = n;
+        self
+    }
+
+    /// Bytes of a body read, after decompression. Default: [`DEFAULT_MAX_BODY_BYTES`].
+    pub fn max_body_bytes(self, n: usize) -> Self {
+        self.limit("max body bytes", n, |c, n| c.max_body_bytes = n)
+    }
+
+    /// Links kept from one page. Default: [`DEFAULT_MAX_LINKS_PER_PAGE`].
+    pub fn max_links_per_page(self, n: usize) -> Self {
+        self.limit("max links per page", n, |c, n| c.max_links_per_page = n)
+    }
+
+    /// Longest URL kept, in bytes. Default: [`DEFAULT_MAX_URL_LEN`].
+    pub fn max_url_len(self, n: usize) -> Self {
+        self.limit("max URL length", n, |c, n| c.max_url_len = n)
+    }
+
+    /// `User-Agent` header. Default: [`DEFAULT_USER_AGENT`].
+    pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
+        let agent = agent.into();
+        if reqwest::header::HeaderValue::from_str(&agent).is_err() || agent.is_empty() {
+            return self.fail(ConfigError::InvalidUserAgent(agent));
+        }
+        self.config.user_agent = agent;
+        self
+    }
+
+    /// Which hosts the crawl stays on. Default: [`HostScope::SameHost`].
+    pub fn host_scope(mut self, hosts: HostScope) -> Self {
+        self.config.scope.hosts = hosts;
+        self
+    }
+
+    /// Only URLs starting with this absolute http(s) URL are fetched; may be given more than
+    /// once (any matches). Default: no prefix.
+    pub fn prefix(mut self, prefix: &str) -> Self {
+        match Scope::parse_prefix(prefix) {
+            Ok(url) => {
+                self.config.scope.prefixes.push(url);
+                self
+            }
+            Err(err) => self.fail(err),
+        }
+    }
+
+    /// Only URLs matching this regular expression are fetched; may be given more than once (any
+    /// matches). Default: no pattern.
+    pub fn include(mut self, pattern: &str) -> Self {
+        match Scope::parse_pattern(pattern) {
+            Ok(re) => {
+                self.config.scope.include.push(re);
+                self
+            }
+            Err(err) => self.fail(err),
+        }
+    }
+
+    /// URLs matching this regular expression are not fetched. Default: no pattern.
+    pub fn exclude(mut self, pattern: &str) -> Self {
+        match Scope::parse_pattern(pattern) {
+            Ok(re) => {
+                self.config.scope.exclude.push(re);
+                self
+            }
+            Err(err) => self.fail(err),
+        }
+    }
+
+    /// Whether to fetch and obey each host's robots.txt. Default: true.
+    pub fn respect_robots(mut self, respect: bool) -> Self {
+        self.config.respect_robots = respect;
+        self
+    }
+
+    /// Minimum time between the starts of two requests to one host (a robots.txt
+    /// `Crawl-delay` can raise it for its host). Default: none.
+    pub fn delay(self, delay: Duration) -> Self {
+        self.duration("delay", delay, |c| c.delay = Some(delay))
+    }
+
+    /// Maximum requests per second to one host; must be positive. Default: no limit.
+    pub fn rate(mut self, per_second: f64) -> Self {
+        if !(per_second.is_finite() && per_second > 0.0) {
+            return self.fail(ConfigError::InvalidRate(per_second.to_string()));
+        }
+        self.config.rate = Some(per_second);
+        self
+    }
+
+    /// Retries of a transient failure (429, 502-504, a refused, reset or garbled connection);
+    /// never of other 4xx, nor of timeouts. Default: [`DEFAULT_RETRIES`].
+    pub fn retries(mut self, retries: u32) -> Self {
+        self.config.retries = retries;
+        self
+    }
+
+    /// Wait before the first retry, doubled for each further one; a longer `Retry-After` from
+    /// the server wins, up to 30 s. Default: [`DEFAULT_RETRY_BASE_DELAY`].
+    pub fn retry_base_delay(mut self, delay: Duration) -> Self {
+        self.config.retry_base_delay = delay;
+        self
+    }
+
+    /// Refuses hosts that resolve to loopback, private, link-local or reserved addresses,
+    /// also after redirects. For crawling URLs from untrusted sources. Default: false.
+    pub fn deny_private_ips(mut self, deny: bool) -> Self {
+        self.config.deny_private_ips = deny;
+        self
+    }
+
+    /// Adds the URLs listed in each seed host's sitemaps (robots.txt `Sitemap:` lines, or
+    /// `/sitemap.xml`; sitemap indexes and gzip sitemaps are followed) as seeds. Default: false.
+    pub fn sitemaps(mut self, sitemaps: bool) -> Self {
+        self.config.sitemaps = sitemaps;
+        self
+    }
+
+    /// How links are taken out of HTML. Default: [`Extraction::Tokens`].
+    pub fn extraction(mut self, how: Extraction) -> Self {
+        self.config.extraction = how;
+        self
+    }
+
+    /// Uses `seen` as the set of claimed URLs instead of a fresh in-memory set per crawl: the
+    /// seam for a store shared by several crawler processes. Every crawl of this crawler then
+    /// shares it, so a URL claimed once is never fetched again. Default: a new
+    /// [`MemorySeenSet`](crate::frontier::MemorySeenSet) for each crawl.
+    pub fn seen_set(mut self, seen: Arc<dyn SeenSet>) -> Self {
+        self.seen = Some(seen);
+        self
+    }
+
+    /// Calls `handler` for every [`CrawlEvent`], from the crawl's tasks; keep it quick.
+    /// Default: none.
+    pub fn on_event(mut self, handler: impl Fn(&CrawlEvent) + Send + Sync + 'static) -> Self {
+        self.events = Events::new(Some(Arc::new(handler)));
+        self
+    }
+
+    /// Validates the settings and builds the crawler with its shared HTTP client.
+    ///
+    /// # Errors
+    /// The first invalid setting, as a [`ConfigError`].
+    pub fn build(self) -> Result<Crawler, ConfigError> {
+        if let Some(err) = self.error {
+            return Err(err);
+        }
+        Ok(Crawler::new(self.config, self.events, self.seen))
+    }
+
+    /// The settings as they stand.
+    pub fn config(&self) -> &CrawlConfig {
+        &self.config
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_match_constants() {
+        let builder = Crawler::builder();
+        let config = builder.config();
+        assert_eq!(config.max_depth, DEFAULT_MAX_DEPTH);
+        assert_eq!(config.concurrency.get(), DEFAULT_CONCURRENCY);
+        assert_eq!(config.per_host.get(), DEFAULT_PER_HOST);
+        assert_eq!(config.timeout, DEFAULT_TIMEOUT);
+        assert!(config.user_agent.starts_with("crawlgraph/"));
+    }
+
+    #[test]
+    fn zero_limits_are_rejected_at_build() {
+        let err = Crawler::builder().concurrency(0).build().unwrap_err();
+        assert_eq!(
+            err,
+            ConfigError::Zero {
+                name: "concurrency"
+            }
+        );
+        let err = Crawler::builder()
+            .timeout(Duration::ZERO)
+            .build()
+            .unwrap_err();
+        assert_eq!(err, ConfigError::ZeroDuration { name: "timeout" });
+    }
+
+    #[test]
+    fn first_error_wins() {
+        let err = Crawler::builder()
+            .per_host(0)
+            .include("(")
+            .build()
+            .unwrap_err();
+        assert_eq!(
+            err,
+            ConfigError::Zero {
+                name: "per-host concurrency"
+            }
+        );
+    }
+
+    #[test]
+    fn bad_user_agent_is_rejected() {
+        let err = Crawler::builder()
+            .user_agent("bad\nagent")
+            .build()
+            .unwrap_err();
+        assert!(matches!(err, ConfigError::InvalidUserAgent(_)));
+    }
+}
