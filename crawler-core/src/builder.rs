@@ -101,6 +101,21 @@ impl CrawlerBuilder {
         self
     }
 
+    /// Adds a parsed scope rule, or keeps the parse error for `build`.
+    fn scope_rule<T>(
+        mut self,
+        parsed: Result<T, ConfigError>,
+        add: impl FnOnce(&mut Scope, T),
+    ) -> Self {
+        match parsed {
+            Ok(rule) => {
+                add(&mut self.config.scope, rule);
+                self
+            }
+            Err(err) => self.fail(err),
+        }
+    }
+
     /// Deepest level fetched; seeds are depth 0. Default: [`DEFAULT_MAX_DEPTH`].
     pub fn max_depth(mut self, depth: u32) -> Self {
         self.config.max_depth = depth;
@@ -177,37 +192,25 @@ impl CrawlerBuilder {
 
     /// Only URLs starting with this absolute http(s) URL are fetched; may be given more than
     /// once (any matches). Default: no prefix.
-    pub fn prefix(mut self, prefix: &str) -> Self {
-        match Scope::parse_prefix(prefix) {
-            Ok(url) => {
-                self.config.scope.prefixes.push(url);
-                self
-            }
-            Err(err) => self.fail(err),
-        }
+    pub fn prefix(self, prefix: &str) -> Self {
+        self.scope_rule(Scope::parse_prefix(prefix), |scope, rule| {
+            scope.prefixes.push(rule);
+        })
     }
 
     /// Only URLs matching this regular expression are fetched; may be given more than once (any
     /// matches). Default: no pattern.
-    pub fn include(mut self, pattern: &str) -> Self {
-        match Scope::parse_pattern(pattern) {
-            Ok(re) => {
-                self.config.scope.include.push(re);
-                self
-            }
-            Err(err) => self.fail(err),
-        }
+    pub fn include(self, pattern: &str) -> Self {
+        self.scope_rule(Scope::parse_pattern(pattern), |scope, rule| {
+            scope.include.push(rule);
+        })
     }
 
     /// URLs matching this regular expression are not fetched. Default: no pattern.
-    pub fn exclude(mut self, pattern: &str) -> Self {
-        match Scope::parse_pattern(pattern) {
-            Ok(re) => {
-                self.config.scope.exclude.push(re);
-                self
-            }
-            Err(err) => self.fail(err),
-        }
+    pub fn exclude(self, pattern: &str) -> Self {
+        self.scope_rule(Scope::parse_pattern(pattern), |scope, rule| {
+            scope.exclude.push(rule);
+        })
     }
 
     /// Whether to fetch and obey each host's robots.txt. Default: true.

@@ -17,7 +17,6 @@ use crate::extract::extract_with;
 use crate::frontier::SeenSet;
 use crate::graph::SkipReason;
 use crate::politeness::HostLimiter;
-pub(crate) use crate::request::read_body;
 use crate::request::request_with_retries;
 use crate::robots::RobotsCache;
 use crate::scope::SeedScope;

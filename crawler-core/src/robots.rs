@@ -25,9 +25,10 @@ use texting_robots::Robot;
 use tokio::sync::OnceCell;
 use url::Url;
 
-use crate::fetch::{read_body, FetchContext};
+use crate::fetch::FetchContext;
 use crate::politeness::{host_key, HostKey};
 use crate::request::blocked_address;
+use crate::request::read_body;
 use crate::url_norm;
 
 /// How much of a robots.txt is read, as RFC 9309 allows (at least 500 KiB must be parsed).

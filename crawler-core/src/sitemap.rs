@@ -12,7 +12,8 @@ use std::io::Read;
 
 use url::Url;
 
-use crate::fetch::{read_body, FetchContext};
+use crate::fetch::FetchContext;
+use crate::request::read_body;
 use crate::url_norm;
 
 /// Most sitemap files fetched for one crawl.
