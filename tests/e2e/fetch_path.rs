@@ -1,0 +1,25 @@
+//! The fetch path against what a hostile or careless site sends (issue 9): every case ends in
+//! bounded work and a clear record on the page, and the rest of the crawl is kept.
+//!
+//! - `bodies`: lying `Content-Length`, `deflate` and unknown encodings, a meta-declared UTF-16,
+//!   markup that is quadratic for html5ever;
+//! - `redirects`: `Location` bytes outside ASCII, 3xx answers that are not redirects,
+//!   credentials in links, redirects and seeds;
+//! - `robots`: a robots.txt of thousands of anchored rules, sitemaps out of scope or
+//!   disallowed.
+
+mod bodies;
+mod redirects;
+mod robots;
+
+use crawler_core::{CrawlReport, LinkKind};
+
+/// Targets of the anchor links on the page at `url`, in graph order.
+fn anchors_from(report: &CrawlReport, url: &str) -> Vec<String> {
+    report
+        .graph
+        .links()
+        .filter(|(s, _, l)| s.url.as_str() == url && l.kind == LinkKind::Anchor)
+        .map(|(_, t, _)| t.url.to_string())
+        .collect()
+}
