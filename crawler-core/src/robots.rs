@@ -18,7 +18,7 @@
 //!
 //! What a file costs is bounded: anchored rules are capped before compiling (see
 //! [`MAX_ANCHORED_RULES`] and `bound`), compiling runs on the blocking pool so a big file never
-//! stalls other tasks, and [`RobotsCache::forget_unqueued`] lets the crawl loop drop the rules
+//! stalls other tasks, and `RobotsCache::forget_unqueued` lets the crawl loop drop the rules
 //! of hosts it has nothing more to fetch from.
 
 mod bound;

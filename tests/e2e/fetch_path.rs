@@ -11,15 +11,3 @@
 mod bodies;
 mod redirects;
 mod robots;
-
-use crawler_core::{CrawlReport, LinkKind};
-
-/// Targets of the anchor links on the page at `url`, in graph order.
-fn anchors_from(report: &CrawlReport, url: &str) -> Vec<String> {
-    report
-        .graph
-        .links()
-        .filter(|(s, _, l)| s.url.as_str() == url && l.kind == LinkKind::Anchor)
-        .map(|(_, t, _)| t.url.to_string())
-        .collect()
-}

@@ -223,8 +223,13 @@ mod tests {
 
     /// A tag `<name` with `n` attributes `a0 .. a{n-1}`, each written by `attr`.
     fn wide(name: &str, n: usize, attr: impl Fn(usize) -> String) -> String {
-        let attrs: String = (0..n).map(|i| format!(" {}", attr(i))).collect();
-        format!("<{name}{attrs}>")
+        let mut tag = format!("<{name}");
+        for i in 0..n {
+            tag.push(' ');
+            tag.push_str(&attr(i));
+        }
+        tag.push('>');
+        tag
     }
 
     #[test]

@@ -1,13 +1,13 @@
 //! Bodies: what the server claims and what it sends.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::Duration;
 
 use crawler_core::{Crawler, Extraction, PageError, StopReason};
 use crawler_tests::{FixtureServer, Reply};
 
-use super::anchors_from;
-use crate::support::{crawl, page};
+use crate::support::{anchors_from, crawl, page};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lying_content_length_is_never_reserved() {
@@ -29,7 +29,11 @@ async fn a_lying_content_length_is_never_reserved() {
     assert_eq!(report.stopped, StopReason::Completed);
     let p = page(&report, &server.url(lying));
     assert_eq!(p.status, Some(200));
-    assert!(matches!(p.error, Some(PageError::Body { .. })), "{:?}", p.error);
+    assert!(
+        matches!(p.error, Some(PageError::Body { .. })),
+        "{:?}",
+        p.error
+    );
     assert!(p.bytes < 1000, "{}", p.bytes);
     let a = page(&report, &server.url("/a.html"));
     assert_eq!((a.status, &a.error), (Some(200), &None));
@@ -93,11 +97,10 @@ async fn a_meta_declared_utf16_page_is_read_as_ascii() {
 fn quadratic_markup_does_not_stall_the_crawl() {
     let server = FixtureServer::start();
     let hostile = ["/_/fault/many-attrs/100000", "/_/fault/junk-ends/200000"];
-    let links: String = hostile
-        .iter()
-        .chain(&["/a.html", "/c.html", "/list.html"])
-        .map(|p| format!(r#"<a href="{p}">{p}</a>"#))
-        .collect();
+    let mut links = String::new();
+    for p in hostile.iter().chain(&["/a.html", "/c.html", "/list.html"]) {
+        let _ = write!(links, r#"<a href="{p}">{p}</a>"#);
+    }
     server.route("/hostile-markup.html", Reply::html(links));
     for how in [Extraction::Tokens, Extraction::Dom] {
         let crawler = Crawler::builder()
@@ -126,7 +129,11 @@ fn quadratic_markup_does_not_stall_the_crawl() {
             let url = server.url(path);
             let p = page(&report, &url);
             assert_eq!((p.status, &p.error), (Some(200), &None), "{how:?} {path}");
-            assert_eq!(anchors_from(&report, &url), [server.url("/a.html")], "{how:?} {path}");
+            assert_eq!(
+                anchors_from(&report, &url),
+                [server.url("/a.html")],
+                "{how:?} {path}"
+            );
         }
         for good in ["/a.html", "/c.html", "/list.html"] {
             assert_eq!(page(&report, &server.url(good)).status, Some(200), "{good}");

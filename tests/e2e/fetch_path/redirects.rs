@@ -82,7 +82,11 @@ async fn credentials_are_never_sent_nor_written() {
     )
     .await;
     for target in ["/creds.html", "/a.html", "/b/index.html", "/c.html"] {
-        assert_eq!(page(&report, &server.url(target)).status, Some(200), "{target}");
+        assert_eq!(
+            page(&report, &server.url(target)).status,
+            Some(200),
+            "{target}"
+        );
     }
     assert_eq!(
         page(&report, &server.url("/to-ftp")).error,
@@ -96,6 +100,9 @@ async fn credentials_are_never_sent_nor_written() {
         export::write(&report, format, &mut out).expect("export to memory");
         let text = String::from_utf8_lossy(&out);
         assert!(!text.contains("s3cret"), "{format:?} holds the password");
-        assert!(!text.contains("user@") && !text.contains("user:"), "{format:?}");
+        assert!(
+            !text.contains("user@") && !text.contains("user:"),
+            "{format:?}"
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! robots.txt and sitemaps: a hostile rules file, and sitemap files the crawl must not fetch.
 
+use std::fmt::Write as _;
 use std::net::Ipv4Addr;
 
 use crawler_core::{Crawler, SkipReason, StopReason};
@@ -26,11 +27,15 @@ async fn a_robots_txt_of_thousands_of_anchored_rules_is_obeyed() {
     let mut txt = String::from("User-agent: *\nDisallow: /c.html$\nDisallow: /b/\n");
     let mut i = 0;
     while txt.len() < 500 * 1024 {
-        txt.push_str(&format!("Disallow: /*never-{i}-*x$\n"));
+        let _ = writeln!(txt, "Disallow: /*never-{i}-*x$");
         i += 1;
     }
     robots(&server, &txt);
-    let report = crawl(Crawler::builder().max_depth(1), &[server.url("/index.html")]).await;
+    let report = crawl(
+        Crawler::builder().max_depth(1),
+        &[server.url("/index.html")],
+    )
+    .await;
     assert_eq!(report.stopped, StopReason::Completed);
     for disallowed in ["/c.html", "/b/"] {
         assert_eq!(
