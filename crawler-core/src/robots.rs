@@ -144,9 +144,9 @@ impl RobotsCache {
     }
 
     /// Drops the rules of every host that none of `queued` is on, so a long crawl holds the
-    /// rules of the hosts it still fetches from, not of every host it ever met. The crawl loop
-    /// calls it at the end of a level with the next level's URLs; a host met again later has
-    /// its robots.txt fetched again (one more request, and its `Crawl-delay` set again).
+    /// rules of the hosts it still fetches from, not of every host it ever met. For the crawl
+    /// loop, between levels (no fetch in flight), with the next level's URLs; a host met again
+    /// later has its robots.txt fetched again (one more request, its `Crawl-delay` set again).
     #[cfg_attr(
         not(test),
         expect(

@@ -12,6 +12,9 @@
 //!   rule `Disallow: /*.pdf`, which disallows at least as much.
 //!
 //! Lines end at `\n`, `\r` or NUL, as in the matcher's own parser, so no line escapes the count.
+//! The count runs over the whole file, whatever the group: rules of other agents cannot be
+//! compiled by us, but counting them costs a hostile file nothing it could use, and a file that
+//! spends the bound elsewhere only makes our own anchored rules stricter.
 
 use std::borrow::Cow;
 
