@@ -146,6 +146,11 @@ pub(crate) struct Running {
 }
 
 impl Running {
+    /// The child's process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Sends a signal (`"INT"`, `"TERM"`) with the `kill` command.
     pub(crate) fn signal(&self, name: &str) {
         let status = Command::new("kill")
