@@ -26,7 +26,6 @@ use crate::seeds;
 /// Usage errors (seeds, settings, output paths), I/O errors writing the output, and a broken
 /// pipe on stdout; `main` maps each to its exit status.
 pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
-    let seeds = seeds::collect(&cli.urls, cli.seeds.as_deref())?;
     let data = Sink::new(cli.output.as_deref());
     let nodes = cli.nodes.as_deref().map(|path| Sink::new(Some(path)));
     if data == Sink::Stdout && nodes == Some(Sink::Stdout) {
@@ -42,28 +41,42 @@ pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
         nodes.check()?;
     }
 
-    let progress = Progress::new(cli.quiet, cli.verbose);
-    let mut builder = configure(cli);
-    if let Some(handler) = progress.handler() {
-        builder = builder.on_event(handler);
-    }
-    let crawler = builder.build()?;
-    tracing::info!(seeds = seeds.len(), depth = cli.depth, "crawl starting");
-    tracing::debug!(config = ?crawler.config(), "settings");
-
     let signal = OnceLock::new();
     let report = runtime.block_on(async {
+        // Installed before anything slow (a seeds file of millions of lines, a stdin that is
+        // still open), and raced against every phase, so no phase is deaf to a signal.
         let shutdown = shutdown_signal().context("cannot install the signal handlers")?;
+        let mut shutdown = std::pin::pin!(shutdown);
+        let seeds = tokio::select! {
+            status = &mut shutdown => {
+                let _ = signal.set(status);
+                return Ok(None);
+            }
+            seeds = load_seeds(cli) => seeds?,
+        };
+        let progress = Progress::new(cli.quiet, cli.verbose);
+        let mut builder = configure(cli);
+        if let Some(handler) = progress.handler() {
+            builder = builder.on_event(handler);
+        }
+        let crawler = builder.build()?;
+        tracing::info!(seeds = seeds.len(), depth = cli.depth, "crawl starting");
+        tracing::debug!(config = ?crawler.config(), "settings");
         let shutdown = async {
             let _ = signal.set(shutdown.await);
         };
-        crawler
-            .crawl(&seeds, shutdown)
-            .await
-            .map_err(anyhow::Error::from)
-    });
-    progress.finish();
-    let report = report?;
+        let report = crawler.crawl(&seeds, shutdown).await;
+        progress.finish();
+        Ok::<_, anyhow::Error>(Some(report?))
+    })?;
+    let Some(report) = report else {
+        // Stopped while the seeds were read: there is no graph, and an existing output file
+        // is left as it was.
+        if !cli.quiet {
+            progress::eprint_line("crawl: stopped before the crawl started; nothing was written");
+        }
+        return Ok(signal.get().copied().unwrap_or(ExitStatus::Interrupted));
+    };
 
     write_outputs(&report, cli.format.into(), &data, nodes.as_ref())?;
 
@@ -85,6 +98,16 @@ pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Failure
     })
+}
+
+/// The seeds, read on the blocking pool so that a slow stdin or a huge file never holds up the
+/// async runtime (and with it the signal handling).
+async fn load_seeds(cli: &Cli) -> anyhow::Result<Vec<String>> {
+    let urls = cli.urls.clone();
+    let file = cli.seeds.clone();
+    tokio::task::spawn_blocking(move || seeds::collect(&urls, file.as_deref()))
+        .await
+        .context("reading the seeds failed")?
 }
 
 /// The crawler settings from the arguments; `build` validates them.

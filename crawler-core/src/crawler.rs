@@ -100,18 +100,26 @@ impl Crawler {
     }
 }
 
+/// The seeds parsed, normalised and de-duplicated in one pass, first spelling kept in order.
 fn parse_seeds<S: AsRef<str>>(
     seeds: impl IntoIterator<Item = S>,
     max_len: usize,
 ) -> Result<Vec<Url>, Error> {
+    use std::hash::BuildHasher as _;
     let mut parsed: Vec<Url> = Vec::new();
+    // Indices into `parsed` by URL: linear de-duplication (a seeds file can hold millions of
+    // lines) without a second copy of every URL.
+    let mut index = hashbrown::HashTable::<usize>::new();
+    let hasher = std::hash::RandomState::new();
     for seed in seeds {
         let seed = seed.as_ref();
         let url = url_norm::parse_absolute(seed, max_len).map_err(|reason| Error::InvalidSeed {
             url: seed.to_owned(),
             reason: reason.to_string(),
         })?;
-        if !parsed.contains(&url) {
+        let hash = hasher.hash_one(url.as_str());
+        if index.find(hash, |&i| parsed[i] == url).is_none() {
+            index.insert_unique(hash, parsed.len(), |&i| hasher.hash_one(parsed[i].as_str()));
             parsed.push(url);
         }
     }
