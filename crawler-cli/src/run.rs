@@ -33,7 +33,7 @@ pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
             "the graph and the node table cannot both go to stdout; give -o FILE or --nodes FILE",
         ));
     }
-    if nodes.as_ref() == Some(&data) {
+    if nodes.as_ref().is_some_and(|nodes| nodes.same_file(&data)) {
         return Err(usage("-o and --nodes name the same file"));
     }
     data.check()?;
@@ -149,17 +149,18 @@ fn configure(cli: &Cli) -> CrawlerBuilder {
     builder
 }
 
-/// Writes the graph and the node table. Files are staged first and renamed together, so a
-/// failure leaves every target as it was; stdout comes last, so a closed pipe (`| head`) cannot
-/// keep the files from being written.
+/// Writes the graph and the node table. Regular files are staged first and renamed together
+/// after the devices and FIFOs (which cannot be staged) were written, so a failure leaves every
+/// regular file as it was; stdout comes last, so a closed pipe (`| head`) cannot keep the files
+/// from being written.
 fn write_outputs(
     report: &CrawlReport,
     format: ExportFormat,
     data: &Sink,
     nodes: Option<&Sink>,
 ) -> anyhow::Result<()> {
-    let write_data = |w: &mut dyn std::io::Write| export::write(report, format, w);
-    let write_nodes = |w: &mut dyn std::io::Write| write_nodes_tsv(report, w);
+    let write_data: output::Writer<'_> = &|w| export::write(report, format, w);
+    let write_nodes: output::Writer<'_> = &|w| write_nodes_tsv(report, w);
     let mut staged = Vec::new();
     if let Sink::File(path) = data {
         staged.push(output::stage(path, write_data)?);
@@ -167,6 +168,7 @@ fn write_outputs(
     if let Some(Sink::File(path)) = nodes {
         staged.push(output::stage(path, write_nodes)?);
     }
+    staged.sort_by_key(|file| !file.is_through());
     for file in staged {
         file.commit()?;
     }
