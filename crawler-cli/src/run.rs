@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use anyhow::Context;
 use crawler_core::export::{self, tsv::write_nodes_tsv};
@@ -16,16 +17,18 @@ use tokio::runtime::Runtime;
 
 use crate::args::Cli;
 use crate::exit::{usage, ExitStatus};
+use crate::fdlimit;
 use crate::output::{self, Sink};
 use crate::progress::{self, Progress};
 use crate::seeds;
 
-/// Runs the command described by `cli` on `runtime`.
+/// Runs the command described by `cli` on `runtime`, which it shuts down before writing the
+/// output.
 ///
 /// # Errors
 /// Usage errors (seeds, settings, output paths), I/O errors writing the output, and a broken
 /// pipe on stdout; `main` maps each to its exit status.
-pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
+pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
     let data = Sink::new(cli.output.as_deref());
     let nodes = cli.nodes.as_deref().map(|path| Sink::new(Some(path)));
     if data == Sink::Stdout && nodes == Some(Sink::Stdout) {
@@ -55,7 +58,7 @@ pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
             seeds = load_seeds(cli) => seeds?,
         };
         let progress = Progress::new(cli.quiet, cli.verbose);
-        let mut builder = configure(cli);
+        let mut builder = configure(cli).concurrency(concurrency_within_fd_limit(cli));
         if let Some(handler) = progress.handler() {
             builder = builder.on_event(handler);
         }
@@ -68,8 +71,12 @@ pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
         let report = crawler.crawl(&seeds, shutdown).await;
         progress.finish();
         Ok::<_, anyhow::Error>(Some(report?))
-    })?;
-    let Some(report) = report else {
+    });
+    // Tasks of a cancelled crawl are already aborted, and a seed reader blocked on stdin is
+    // not waited for long. Shutting down also closes the pooled connections, whose file
+    // descriptors the output files may need.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    let Some(report) = report? else {
         // Stopped while the seeds were read: there is no graph, and an existing output file
         // is left as it was.
         if !cli.quiet {
@@ -108,6 +115,25 @@ async fn load_seeds(cli: &Cli) -> anyhow::Result<Vec<String>> {
     tokio::task::spawn_blocking(move || seeds::collect(&urls, file.as_deref()))
         .await
         .context("reading the seeds failed")?
+}
+
+/// `--concurrency`, lowered if the open-file limit (raised to its hard limit first) cannot hold
+/// that many connections; says so on stderr unless `--quiet`.
+fn concurrency_within_fd_limit(cli: &Cli) -> usize {
+    let requested = cli.concurrency.get();
+    if requested > crawler_core::MAX_CONCURRENCY {
+        return requested; // refused by `build`, with the maximum
+    }
+    let limit = fdlimit::raise();
+    let capped = fdlimit::cap(requested, limit);
+    if capped < requested && !cli.quiet {
+        progress::eprint_line(&format!(
+            "crawl: concurrency capped at {capped} (asked for {requested}): the open-file limit \
+             is {}; raise it with `ulimit -n`",
+            limit.unwrap_or_default()
+        ));
+    }
+    capped
 }
 
 /// The crawler settings from the arguments; `build` validates them.

@@ -39,6 +39,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
 mod address;
+mod backpressure;
 pub mod builder;
 mod charset;
 pub mod config;

@@ -9,7 +9,7 @@ use url::{Host, Url};
 use crate::error::PageError;
 use crate::event::CrawlEvent;
 use crate::fetch::{FetchContext, Hop};
-use crate::retry;
+use crate::{backpressure, retry};
 
 /// What one request gave: the hop as recorded, the `Location` of a redirect, and the body of a
 /// successful HTML page.
@@ -58,7 +58,7 @@ async fn request(ctx: &FetchContext, url: &Url, depth: u32) -> Answer {
         depth,
     });
     let started = Instant::now();
-    let response = match ctx.client.get(url.clone()).send().await {
+    let response = match backpressure::send(&ctx.client, url, ctx.config.timeout).await {
         Ok(response) => response,
         Err(err) => {
             hop.error = Some(PageError::from_reqwest(&err, false));

@@ -22,5 +22,7 @@ mod signals;
 mod politeness;
 // `--help` documents every flag and the exit codes.
 mod help;
+// A low open-file limit: raised, concurrency capped, descriptor shortage waited out.
+mod fd_limit;
 // The outputs read by Graphviz and networkx.
 mod interop;

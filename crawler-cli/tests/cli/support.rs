@@ -64,6 +64,12 @@ impl Cmd {
         self
     }
 
+    /// Sets an environment variable for the child.
+    pub(crate) fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Self {
+        self.command.env(key, value);
+        self
+    }
+
     /// Runs the child in `dir`.
     pub(crate) fn current_dir(mut self, dir: &Path) -> Self {
         self.command.current_dir(dir);
