@@ -27,7 +27,7 @@ pub(crate) fn raise() -> Option<u64> {
         };
         match setrlimit(Resource::Nofile, raised) {
             Ok(()) => {
-                tracing::debug!(from = ?limit.current, to = ?limit.maximum, "raised the open-file limit")
+                tracing::debug!(from = ?limit.current, to = ?limit.maximum, "raised the open-file limit");
             }
             // macOS refuses an unlimited soft limit; the old limit then stands.
             Err(err) => tracing::debug!(%err, "cannot raise the open-file limit"),

@@ -2,6 +2,7 @@
 //! `--seeds -` (stdin), `./urls.txt`, and the usage error when there are none.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::fs;
 
 use crawler_tests::FixtureServer;
@@ -177,10 +178,10 @@ fn many_seeds_keep_their_order_and_lose_only_duplicates() {
         expected.push(url);
         if i % 3 == 0 {
             let j = i / 2;
-            list.push_str(&format!("HTTP://{host}/s/x/../{j}#again\n"));
+            let _ = writeln!(list, "HTTP://{host}/s/x/../{j}#again");
         }
     }
-    list.push_str(&format!("{first}#end\n"));
+    let _ = writeln!(list, "{first}#end");
     let seeds = dir.path().join("seeds.txt");
     fs::write(&seeds, list).unwrap();
     let nodes = dir.path().join("nodes.tsv");
