@@ -15,7 +15,7 @@ use std::thread;
 
 use crawler_tests::FixtureServer;
 
-use crate::support::{crawl, expected_edges, program, tsv_edges};
+use crate::support::{crawl, expected_edges, listing, program, tsv_edges};
 
 /// Makes a FIFO at `path` with the `mkfifo` program.
 fn mkfifo(path: &Path) {
@@ -24,16 +24,6 @@ fn mkfifo(path: &Path) {
         .status()
         .expect("mkfifo runs");
     assert!(status.success(), "mkfifo {}", path.display());
-}
-
-/// The names in a folder, sorted.
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
 }
 
 #[test]

@@ -258,6 +258,16 @@ impl Output {
     }
 }
 
+/// The names in a folder, sorted.
+pub(crate) fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// The edges of a TSV export, after checking its header.
 #[track_caller]
 pub(crate) fn tsv_edges(tsv: &str) -> BTreeSet<Edge> {
