@@ -170,10 +170,9 @@ impl RobotsCache {
                 };
                 let agent = self.agent.clone();
                 // Seconds of CPU for a big file: never on an async worker.
-                let rules =
-                    tokio::task::spawn_blocking(move || RobotsRules::parse(&agent, &file))
-                        .await
-                        .unwrap_or(RobotsRules::AllowAll);
+                let rules = tokio::task::spawn_blocking(move || RobotsRules::parse(&agent, &file))
+                    .await
+                    .unwrap_or(RobotsRules::AllowAll);
                 if let Some(delay) = rules.crawl_delay() {
                     if ctx.coordination.paces_locally() {
                         ctx.hosts.slow_down(url, delay);
