@@ -106,10 +106,12 @@ impl Crawler {
     ) -> Result<Vec<Url>, Error> {
         use std::hash::BuildHasher as _;
         let max_len = self.config.max_url_len.get();
-        let mut parsed: Vec<Url> = Vec::new();
+        let seeds = seeds.into_iter();
+        let expected = seeds.size_hint().0;
+        let mut parsed: Vec<Url> = Vec::with_capacity(expected);
         // Indices into `parsed` by URL: linear de-duplication without a second copy of every URL.
-        let mut index = hashbrown::HashTable::<usize>::new();
-        let hasher = std::hash::RandomState::new();
+        let mut index = hashbrown::HashTable::<usize>::with_capacity(expected);
+        let hasher = hashbrown::DefaultHashBuilder::default();
         for seed in seeds {
             let seed = seed.as_ref();
             let url =
