@@ -213,7 +213,7 @@ impl RobotsCache {
             }
             let response = {
                 let _permit = ctx.hosts.acquire(&current).await;
-                match ctx.client.get(current.clone()).send().await {
+                match crate::backpressure::send(&ctx.client, &current, ctx.config.timeout).await {
                     Ok(response) => response,
                     Err(err) if err.is_connect() => return RobotsFile::Unavailable,
                     Err(err) => {

@@ -85,7 +85,9 @@ async fn fetch_sitemap(ctx: &FetchContext, url: &Url) -> Option<String> {
     }
     let response = {
         let _permit = ctx.hosts.acquire(url).await;
-        ctx.client.get(url.clone()).send().await.ok()?
+        crate::backpressure::send(&ctx.client, &url, ctx.config.timeout)
+            .await
+            .ok()?
     };
     if !response.status().is_success() {
         tracing::info!(url = %url, status = %response.status(), "no sitemap");
