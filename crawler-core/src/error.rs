@@ -73,7 +73,7 @@ pub enum ConfigError {
 /// Why one page could not be fetched, stored on its node in the graph.
 ///
 /// Serialises as an object with a `kind` tag, e.g. `{"kind":"http_status","status":404}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PageError {

@@ -39,6 +39,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
 mod address;
+pub mod analysis;
 pub mod builder;
 mod charset;
 pub mod config;
@@ -50,6 +51,7 @@ pub mod extract;
 mod fetch;
 pub mod frontier;
 pub mod graph;
+pub mod import;
 mod politeness;
 pub mod report;
 mod request;
