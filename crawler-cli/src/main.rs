@@ -11,8 +11,10 @@
 //! - [`progress`]: the spinner, logging and summary on stderr.
 //! - [`output`]: stdout or an atomically replaced file.
 //! - [`exit`]: the exit codes and how errors map to them.
+//! - [`cmd`]: the subcommands on saved crawls (`report`, `diff`).
 
 mod args;
+mod cmd;
 mod exit;
 mod output;
 mod progress;
@@ -52,7 +54,10 @@ fn start(cli: &Cli) -> anyhow::Result<ExitStatus> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let result = run::run(cli, &runtime);
+    let result = match &cli.command {
+        Some(command) => cmd::run(command),
+        None => run::run(cli, &runtime),
+    };
     // Tasks of a cancelled crawl are already aborted; don't wait long for stragglers.
     runtime.shutdown_timeout(Duration::from_secs(1));
     result
@@ -88,6 +93,12 @@ fn one_line(err: &clap::Error) -> String {
         Some(ContextValue::String(value)) => Some(value.clone()),
         _ => None,
     };
+    if line.ends_with(':') {
+        // "the following required arguments were not provided:" lists them on the next lines.
+        if let Some(missing) = values(ContextKind::InvalidArg) {
+            let _ = write!(line, " {missing}");
+        }
+    }
     if let Some(valid) = values(ContextKind::ValidValue) {
         let _ = write!(line, " (possible values: {valid})");
     } else if let Some(similar) =

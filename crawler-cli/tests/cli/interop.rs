@@ -78,3 +78,59 @@ fn networkx_reads_json_and_graphml_with_the_tsv_counts() {
     );
     assert_eq!(expected, "22 42 True");
 }
+
+/// PageRank of every node of a node-link JSON file by networkx, one `url<TAB>score` a line.
+const PAGERANK_SCRIPT: &str = r#"
+import json, sys
+import networkx as nx
+with open(sys.argv[1]) as f:
+    g = nx.node_link_graph(json.load(f), edges="links")
+for url, score in nx.pagerank(g, alpha=0.85, tol=1e-12, max_iter=1000).items():
+    print(f"{url}\t{score!r}")
+"#;
+
+#[test]
+fn pagerank_agrees_with_networkx() {
+    require_tool("python3", &["-c", "import networkx, scipy"]);
+    let server = FixtureServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let saved = crate::support::save_crawl(&server, 6, "json", dir.path(), "crawl.json");
+    let theirs: std::collections::BTreeMap<String, f64> = program("python3")
+        .args(["-c", PAGERANK_SCRIPT])
+        .args([&saved])
+        .run()
+        .expect_code(0)
+        .stdout
+        .lines()
+        .map(|l| {
+            let (url, score) = l.split_once('\t').unwrap();
+            (url.to_owned(), score.parse().unwrap())
+        })
+        .collect();
+    let report = crawl([
+        "report".as_ref(),
+        saved.as_os_str(),
+        "-f".as_ref(),
+        "json".as_ref(),
+        "--top".as_ref(),
+        "1000".as_ref(),
+    ])
+    .run()
+    .expect_code(0);
+    let report: serde_json::Value = serde_json::from_str(&report.stdout).unwrap();
+    let ours = report["structure"]["top_pagerank"].as_array().unwrap();
+    assert_eq!(ours.len(), theirs.len(), "every node is ranked");
+    assert_eq!(theirs.len(), 30);
+    for entry in ours {
+        let url = entry["url"].as_str().unwrap();
+        let score = entry["value"].as_f64().unwrap();
+        let expected = theirs[url];
+        assert!(
+            (score - expected).abs() < 1e-8,
+            "{url}: ours {score}, networkx {expected}"
+        );
+    }
+    assert!(report["structure"]["pagerank"]["converged"]
+        .as_bool()
+        .unwrap());
+}

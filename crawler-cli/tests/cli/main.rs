@@ -22,3 +22,5 @@ mod politeness;
 mod help;
 // The outputs read by Graphviz and networkx.
 mod interop;
+// `crawl report` on saved crawls and `crawl --report` on live ones, against the fixture graph.
+mod report;

@@ -175,7 +175,7 @@ impl Doc {
                                 line.push_str(&" ".repeat(pad + 2));
                             }
                         }
-                        let _ = writeln!(s, "  {line}");
+                        let _ = writeln!(s, "  {}", line.trim_end());
                     }
                 }
             }
