@@ -24,3 +24,5 @@ mod help;
 mod interop;
 // `crawl report` on saved crawls and `crawl --report` on live ones, against the fixture graph.
 mod report;
+// `crawl diff` on two crawls of the fixture site with a page deleted between them.
+mod diff;
