@@ -289,6 +289,8 @@ pub(crate) enum Format {
     /// GraphML (networkx, Gephi, yEd).
     #[value(name = "graphml")]
     GraphMl,
+    /// JUnit XML: one failed test case per broken link, for CI.
+    Junit,
 }
 
 impl From<Format> for ExportFormat {
@@ -298,6 +300,7 @@ impl From<Format> for ExportFormat {
             Format::Tsv => ExportFormat::Tsv,
             Format::Json => ExportFormat::Json,
             Format::GraphMl => ExportFormat::GraphMl,
+            Format::Junit => ExportFormat::Junit,
         }
     }
 }

@@ -134,3 +134,43 @@ fn pagerank_agrees_with_networkx() {
         .as_bool()
         .unwrap());
 }
+
+/// Reads a JUnit file with Python's XML parser the way JUnit consumers do: every
+/// `testsuite//testcase`, with `classname`, `name` and whether it failed.
+const JUNIT_SCRIPT: &str = r#"
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+assert root.tag == "testsuites", root.tag
+suites = root.findall("testsuite")
+assert len(suites) == 1
+suite = suites[0]
+cases = suite.findall("testcase")
+assert int(suite.get("tests")) == len(cases)
+failed = [c for c in cases if c.find("failure") is not None]
+assert int(suite.get("failures")) == len(failed)
+for c in failed:
+    print(c.get("classname") + "\t" + c.get("name") + "\t" + c.find("failure").get("message"))
+"#;
+
+#[test]
+fn junit_lists_each_broken_link_as_a_failed_case() {
+    require_tool("python3", &["-c", "import xml.etree.ElementTree"]);
+    let server = FixtureServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let saved = crate::support::save_crawl(&server, 6, "junit", dir.path(), "junit.xml");
+    let out = program("python3")
+        .args(["-c", JUNIT_SCRIPT])
+        .args([&saved])
+        .run()
+        .expect_code(0)
+        .stdout;
+    let got: std::collections::BTreeSet<String> = out.lines().map(str::to_owned).collect();
+    let nodes = crate::support::expected_nodes(&server);
+    let expected: std::collections::BTreeSet<String> = crate::support::expected_edges(&server, 6)
+        .into_iter()
+        .filter(|(_, t)| nodes[t].1 == "missing")
+        .map(|(s, t)| format!("{s}\t{t}\tHTTP 404"))
+        .collect();
+    assert_eq!(expected.len(), 2, "the fixture's two links to 404s");
+    assert_eq!(got, expected);
+}
