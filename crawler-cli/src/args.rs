@@ -291,6 +291,8 @@ pub(crate) enum Format {
     GraphMl,
     /// JUnit XML: one failed test case per broken link, for CI.
     Junit,
+    /// The interactive HTML report (one self-contained file).
+    Html,
 }
 
 impl From<Format> for ExportFormat {
@@ -301,6 +303,7 @@ impl From<Format> for ExportFormat {
             Format::Json => ExportFormat::Json,
             Format::GraphMl => ExportFormat::GraphMl,
             Format::Junit => ExportFormat::Junit,
+            Format::Html => ExportFormat::Html,
         }
     }
 }

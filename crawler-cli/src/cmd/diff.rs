@@ -43,6 +43,9 @@ pub(crate) fn run(args: &DiffArgs) -> anyhow::Result<ExitStatus> {
     if args.old == PathBuf::from("-") && args.new == PathBuf::from("-") {
         return Err(usage("OLD and NEW cannot both be stdin"));
     }
+    if args.format == ReportFormat::Html {
+        return Err(usage("crawl diff writes text, json or markdown"));
+    }
     let sink = Sink::new(args.output.as_deref());
     sink.check()?;
     let old = super::load(&args.old)?;
@@ -56,6 +59,7 @@ pub(crate) fn run(args: &DiffArgs) -> anyhow::Result<ExitStatus> {
             serde_json::to_writer_pretty(&mut *out, &changes)?;
             out.write_all(b"\n")
         }
+        ReportFormat::Html => unreachable!("refused above"),
     })?;
     Ok(
         if args.fail_on_new_broken && !changes.new_broken.is_empty() {

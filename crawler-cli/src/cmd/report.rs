@@ -11,6 +11,7 @@ use std::path::PathBuf;
 
 use crawler_core::analysis::render::{self, Style};
 use crawler_core::analysis::{analyse, Analysis, Options, DEFAULT_TOP};
+use crawler_core::export::html;
 use crawler_core::CrawlReport;
 
 use crate::exit::{usage, ExitStatus};
@@ -25,6 +26,8 @@ pub(crate) enum ReportFormat {
     Json,
     /// GitHub-flavoured markdown, for PR comments.
     Markdown,
+    /// The interactive HTML report (one self-contained file; needs -o / --report-output).
+    Html,
 }
 
 /// `crawl report`'s arguments.
@@ -85,6 +88,9 @@ pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitStatus> {
 /// # Errors
 /// A report file that cannot be written, or that is also the graph's output.
 pub(crate) fn check_live(args: &LiveReportArgs, graph_output: &Sink) -> anyhow::Result<()> {
+    if args.report == Some(ReportFormat::Html) && args.report_output.is_none() {
+        return Err(usage("--report html needs --report-output FILE"));
+    }
     if let Some(path) = &args.report_output {
         let sink = Sink::new(Some(path));
         if sink == Sink::Stdout {
@@ -108,6 +114,7 @@ pub(crate) fn write_live(args: &LiveReportArgs, report: &CrawlReport) -> anyhow:
     let Some(format) = args.report else {
         return Ok(());
     };
+
     let analysis = analyse(report, &Options::with_top(args.report_top));
     if let Some(path) = &args.report_output {
         let sink = Sink::new(Some(path));
@@ -133,7 +140,7 @@ pub(crate) fn write_to(
 
 /// Writes `analysis` of `report` in `format`.
 fn write(
-    _report: &CrawlReport,
+    report: &CrawlReport,
     analysis: &Analysis,
     format: ReportFormat,
     colour: bool,
@@ -146,5 +153,6 @@ fn write(
             serde_json::to_writer_pretty(&mut *out, analysis)?;
             out.write_all(b"\n")
         }
+        ReportFormat::Html => html::write_html_with(report, analysis, out),
     }
 }

@@ -26,3 +26,5 @@ mod interop;
 mod report;
 // `crawl diff` on two crawls of the fixture site with a page deleted between them.
 mod diff;
+// The HTML report in a real headless chromium (file://, network off).
+mod html;

@@ -20,7 +20,7 @@ pub(crate) const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The hint given when a tool the interop tests need is missing.
 pub(crate) const TOOLS_HINT: &str =
-    "install graphviz / pip install networkx (scripts/test-deps.sh)";
+    "install graphviz, chromium / pip install networkx scipy (scripts/test-deps.sh)";
 
 /// A `source<TAB>target` edge.
 pub(crate) type Edge = (String, String);

@@ -10,6 +10,7 @@
 //! - [`dot`]: Graphviz, styled for `dot -Tsvg` with clickable nodes.
 //! - [`json`]: the node-link document read by networkx and D3.
 //! - [`graphml`]: typed GraphML for networkx, Gephi and yEd.
+//! - [`html`]: the self-contained interactive report (sigma.js graph, charts, tables).
 //! - [`junit`]: JUnit XML, one failed test case per broken link, for CI.
 
 use std::io::{self, Write};
@@ -20,6 +21,7 @@ use crate::report::CrawlReport;
 
 pub mod dot;
 pub mod graphml;
+pub mod html;
 pub mod json;
 pub mod junit;
 pub mod tsv;
@@ -38,6 +40,8 @@ pub enum ExportFormat {
     GraphMl,
     /// JUnit XML, one failed test case per broken link.
     Junit,
+    /// The self-contained interactive HTML report.
+    Html,
 }
 
 impl ExportFormat {
@@ -53,6 +57,7 @@ impl ExportFormat {
             Self::Json => "json",
             Self::GraphMl => "graphml",
             Self::Junit => "junit",
+            Self::Html => "html",
         }
     }
 }
@@ -65,7 +70,7 @@ impl std::fmt::Display for ExportFormat {
 
 /// The error for an unknown format name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown format `{0}` (expected dot, tsv, json, graphml or junit)")]
+#[error("unknown format `{0}` (expected dot, tsv, json, graphml, junit or html)")]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for ExportFormat {
@@ -90,6 +95,7 @@ pub fn write(report: &CrawlReport, format: ExportFormat, out: impl Write) -> io:
         ExportFormat::Json => json::write_json(report, out),
         ExportFormat::GraphMl => graphml::write_graphml(report, out),
         ExportFormat::Junit => junit::write_junit(report, out),
+        ExportFormat::Html => html::write_html(report, out),
     }
 }
 
