@@ -40,7 +40,7 @@ pub(crate) struct DiffArgs {
 /// # Errors
 /// Unreadable or invalid inputs (usage errors), or an output error.
 pub(crate) fn run(args: &DiffArgs) -> anyhow::Result<ExitStatus> {
-    if args.old == PathBuf::from("-") && args.new == PathBuf::from("-") {
+    if args.old.as_os_str() == "-" && args.new.as_os_str() == "-" {
         return Err(usage("OLD and NEW cannot both be stdin"));
     }
     if args.format == ReportFormat::Html {

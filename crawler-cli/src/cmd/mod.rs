@@ -61,6 +61,10 @@ pub(crate) fn load(path: &Path) -> anyhow::Result<CrawlReport> {
 }
 
 /// The error as a usage error (exit 2), keeping its message chain.
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "the shape map_err hands over"
+)]
 fn usage_from(err: anyhow::Error) -> anyhow::Error {
     crate::exit::usage(format!("{err:#}"))
 }

@@ -20,7 +20,7 @@ use crate::output::{self, Sink};
 /// Report formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum ReportFormat {
-    /// Aligned tables; colour on a terminal unless NO_COLOR is set.
+    /// Aligned tables; colour on a terminal unless `NO_COLOR` is set.
     Text,
     /// JSON, schema in docs/report-schema.md (`schema_version` 1).
     Json,

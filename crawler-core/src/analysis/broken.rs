@@ -83,7 +83,7 @@ pub fn broken(graph: &CrawlGraph) -> BrokenReport {
             referrers: referrers(graph, index),
         })
         .collect();
-    targets.sort_by(|a, b| b.referrers.len().cmp(&a.referrers.len()));
+    targets.sort_by_key(|t| std::cmp::Reverse(t.referrers.len()));
     let mut sources: Vec<&str> = targets
         .iter()
         .flat_map(|t| t.referrers.iter().map(|r| r.url.as_str()))

@@ -41,7 +41,7 @@ pub fn depths(graph: &CrawlGraph, top: usize) -> DepthReport {
     }
     let mut pages: Vec<_> = graph.pages().collect();
     // Stable sort: equal depths keep discovery order.
-    pages.sort_by(|a, b| b.depth.cmp(&a.depth));
+    pages.sort_by_key(|p| std::cmp::Reverse(p.depth));
     DepthReport {
         max,
         histogram: (0..=max)
@@ -58,6 +58,7 @@ mod tests {
     use crate::analysis::testgraph::TestGraph;
 
     #[test]
+    #[expect(clippy::many_single_char_names, reason = "pages named as in a drawing")]
     fn histogram_counts_every_depth_and_deepest_come_first() {
         let mut t = TestGraph::default();
         let a = t.html("a", 0);

@@ -70,7 +70,7 @@ pub struct PageRankInfo {
     pub converged: bool,
 }
 
-/// Strongly connected components (Tarjan).
+/// Strongly connected components (Kosaraju).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
 pub struct Components {
@@ -162,9 +162,11 @@ fn index_u32(index: NodeIndex) -> u32 {
     u32::try_from(index.index()).expect("petgraph's default index type is u32")
 }
 
-/// Strongly connected components of `graph` (Tarjan's algorithm, iterative in petgraph).
+/// Strongly connected components of `graph`, with Kosaraju's algorithm: petgraph's is
+/// iterative, while its `tarjan_scc` recurses once per page on a path and overflowed the
+/// stack on a 100k-page crawl.
 pub fn components(graph: &CrawlGraph) -> Components {
-    let sccs = petgraph::algo::tarjan_scc(graph.as_petgraph());
+    let sccs = petgraph::algo::kosaraju_scc(graph.as_petgraph());
     Components {
         count: sccs.len(),
         non_trivial: sccs.iter().filter(|c| c.len() > 1).count(),

@@ -55,7 +55,7 @@ pub fn duplicates(graph: &CrawlGraph) -> TitleReport {
         groups[group].pages.push(page.url.to_string());
     }
     groups.retain(|g| g.pages.len() > 1);
-    groups.sort_by(|a, b| b.pages.len().cmp(&a.pages.len()));
+    groups.sort_by_key(|g| std::cmp::Reverse(g.pages.len()));
     TitleReport {
         titled_pages,
         duplicates: groups,

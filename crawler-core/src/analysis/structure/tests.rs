@@ -2,6 +2,7 @@ use super::*;
 use crate::analysis::testgraph::TestGraph;
 
 /// a <-> b, a -> c, c -> a, d -> c, and e alone (dangling, unlinked).
+#[expect(clippy::many_single_char_names, reason = "pages named as in a drawing")]
 fn sample() -> CrawlGraph {
     let mut t = TestGraph::default();
     let a = t.html("a", 0);
@@ -103,4 +104,22 @@ fn components_and_single_referrers() {
     assert_eq!(report.linked_from_one, 1);
     assert_eq!(report.linked_from_one_list[0].url, "http://t.test/b");
     assert_eq!(report.linked_from_one_list[0].referrer, "http://t.test/a");
+}
+
+#[test]
+fn components_of_a_long_cycle_do_not_overflow_the_stack() {
+    // A recursive SCC algorithm needs one frame per page here; the test thread has 2 MiB.
+    let mut graph = CrawlGraph::new();
+    let pages = 200_000;
+    let ids: Vec<_> = (0..pages)
+        .map(|i| {
+            let url = url::Url::parse(&format!("http://t.test/{i}")).unwrap();
+            graph.add_page(&url, 0).0
+        })
+        .collect();
+    for i in 0..pages {
+        graph.add_link(ids[i], ids[(i + 1) % pages], crate::graph::Link::redirect());
+    }
+    let c = components(&graph);
+    assert_eq!((c.count, c.non_trivial, c.largest), (1, 1, pages));
 }

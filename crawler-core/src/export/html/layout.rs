@@ -87,6 +87,7 @@ mod tests {
     use crate::analysis::testgraph::TestGraph;
 
     #[test]
+    #[expect(clippy::many_single_char_names, reason = "pages named as in a drawing")]
     fn rings_follow_depth_and_siblings_spread() {
         let mut t = TestGraph::default();
         let root = t.html("root", 0);

@@ -98,22 +98,22 @@ pub fn write_html_with(
         || "crawl".to_owned(),
         |s| s.host_str().unwrap_or("crawl").to_owned(),
     );
-    let mut rest = PAGE;
-    while let Some(start) = rest.find("{{") {
-        out.write_all(rest[..start].as_bytes())?;
-        let end = start + rest[start..].find("}}").expect("template markers close");
-        match &rest[start + 2..end] {
+    let mut chunks = PAGE.split("{{");
+    out.write_all(chunks.next().unwrap_or_default().as_bytes())?;
+    for chunk in chunks {
+        let (marker, text) = chunk.split_once("}}").unwrap_or(("", chunk));
+        match marker {
             "STYLE" => out.write_all(STYLE.as_bytes())?,
             "GRAPHOLOGY" => out.write_all(GRAPHOLOGY.as_bytes())?,
             "SIGMA" => out.write_all(SIGMA.as_bytes())?,
             "APP" => out.write_all(APP.as_bytes())?,
             "DATA" => out.write_all(json.as_bytes())?,
             "TITLE" => out.write_all(super::graphml::escape(&title).as_bytes())?,
-            other => unreachable!("unknown template marker {other}"),
+            // Not a marker (the unit test checks that none is left): write it back.
+            other => write!(out, "{{{{{other}}}}}")?,
         }
-        rest = &rest[end + 2..];
+        out.write_all(text.as_bytes())?;
     }
-    out.write_all(rest.as_bytes())?;
     out.flush()
 }
 
