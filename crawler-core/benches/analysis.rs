@@ -12,7 +12,9 @@
 
 use std::time::{Duration, Instant};
 
-use crawler_core::analysis::{analyse, Options};
+use crawler_core::analysis::{
+    analyse, broken, depth, orphans, redirects, structure, summary, titles, Options,
+};
 use crawler_core::export::html::write_html_with;
 use crawler_core::{CrawlGraph, CrawlReport, Link, PageError, SkipReason, Url};
 
@@ -99,6 +101,24 @@ fn main() {
         report.graph.link_count(),
         built
     );
+    // Each analysis alone first, to show where the time goes.
+    let graph = &report.graph;
+    let parts: [(&str, &dyn Fn()); 9] = [
+        ("summary", &|| drop(summary::summarise(&report))),
+        ("depth", &|| drop(depth::depths(graph, 10))),
+        ("broken", &|| drop(broken::broken(graph))),
+        ("redirects", &|| drop(redirects::chains(graph))),
+        ("orphans", &|| drop(orphans::orphans(&report))),
+        ("pagerank", &|| drop(structure::pagerank(graph))),
+        ("components", &|| drop(structure::components(graph))),
+        ("structure (all)", &|| drop(structure::structure(graph, 10))),
+        ("titles", &|| drop(titles::duplicates(graph))),
+    ];
+    for (name, run) in parts {
+        let start = Instant::now();
+        run();
+        println!("  {name}: {:.2?}", start.elapsed());
+    }
     let start = Instant::now();
     let analysis = analyse(&report, &Options::default());
     let took = start.elapsed();

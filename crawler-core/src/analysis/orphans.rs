@@ -11,8 +11,6 @@
 //! - A page is reached **only through redirects** when redirects point at it but no other page
 //!   links to it, and it is not an entry point.
 
-use petgraph::visit::EdgeRef;
-use petgraph::Direction;
 use serde::Serialize;
 
 use crate::graph::{CrawlGraph, LinkKind};
@@ -34,27 +32,30 @@ pub struct OrphanReport {
     pub redirect_only: Vec<PageRef>,
 }
 
-/// What points at the page at `index` from other pages: (anchor links, redirects).
-fn incoming(graph: &CrawlGraph, index: petgraph::graph::NodeIndex) -> (usize, usize) {
-    let mut anchors = 0;
-    let mut redirects = 0;
-    for edge in graph
-        .as_petgraph()
-        .edges_directed(index, Direction::Incoming)
-        .filter(|e| e.source() != index)
-    {
-        match edge.weight().kind {
-            LinkKind::Anchor => anchors += 1,
-            LinkKind::Redirect => redirects += 1,
+/// Per page: anchor links and redirects from other pages, and links to other pages. One
+/// sequential pass over the edge list: walking petgraph's per-node edge lists instead jumps
+/// around memory and took seconds on a 3.6M-link crawl.
+fn counts(graph: &CrawlGraph) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
+    let n = graph.page_count();
+    let (mut anchors, mut redirects, mut out) = (vec![0u32; n], vec![0u32; n], vec![0u32; n]);
+    for edge in graph.as_petgraph().raw_edges() {
+        let (s, t) = (edge.source().index(), edge.target().index());
+        if s == t {
+            continue;
+        }
+        out[s] += 1;
+        match edge.weight.kind {
+            LinkKind::Anchor => anchors[t] += 1,
+            LinkKind::Redirect => redirects[t] += 1,
         }
     }
-    (anchors, redirects)
+    (anchors, redirects, out)
 }
 
 /// The orphan report of `report`.
 pub fn orphans(report: &CrawlReport) -> OrphanReport {
     let graph = &report.graph;
-    let pg = graph.as_petgraph();
+    let (anchors_in, redirects_in, out_links) = counts(graph);
     let first_seed = report.seeds.first();
     let mut out = OrphanReport {
         entry_points: 0,
@@ -63,7 +64,7 @@ pub fn orphans(report: &CrawlReport) -> OrphanReport {
         redirect_only: Vec::new(),
     };
     for (index, page) in graph.indexed_pages() {
-        let (anchors, redirects) = incoming(graph, index);
+        let (anchors, redirects) = (anchors_in[index.index()], redirects_in[index.index()]);
         if page.depth == 0 {
             out.entry_points += 1;
             if Some(&page.url) != first_seed && anchors + redirects == 0 {
@@ -72,7 +73,7 @@ pub fn orphans(report: &CrawlReport) -> OrphanReport {
         } else if redirects > 0 && anchors == 0 {
             out.redirect_only.push(PageRef::of(page));
         }
-        if is_html_ok(page) && pg.edges(index).all(|e| e.target() == index) {
+        if is_html_ok(page) && out_links[index.index()] == 0 {
             out.dead_ends.push(PageRef::of(page));
         }
     }

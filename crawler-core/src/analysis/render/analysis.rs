@@ -160,15 +160,19 @@ fn redirects(doc: &mut Doc, a: &Analysis) {
     );
 }
 
-fn page_rows(pages: &[PageRef]) -> Vec<Vec<Cell>> {
+/// One row per page: URL, state and, when `depth` is set, depth.
+pub(crate) fn page_rows(pages: &[PageRef], depth: bool) -> Vec<Vec<Cell>> {
     pages
         .iter()
         .map(|p| {
-            vec![
+            let mut row = vec![
                 Cell::new(p.url.clone()),
                 Cell::toned(p.state, state_tone(p.state)),
-                Cell::new(p.depth.to_string()),
-            ]
+            ];
+            if depth {
+                row.push(Cell::new(p.depth.to_string()));
+            }
+            row
         })
         .collect()
 }
@@ -182,19 +186,19 @@ fn neglected(doc: &mut Doc, a: &Analysis) {
     ));
     doc.table(
         vec!["orphan", "state", "depth"],
-        page_rows(&o.orphans),
+        page_rows(&o.orphans, true),
         "No orphans.",
     );
     doc.heading("Dead ends");
     doc.table(
         vec!["HTML page without links", "state", "depth"],
-        page_rows(&o.dead_ends),
+        page_rows(&o.dead_ends, true),
         "No dead ends.",
     );
     doc.heading("Reached only through redirects");
     doc.table(
         vec!["page", "state", "depth"],
-        page_rows(&o.redirect_only),
+        page_rows(&o.redirect_only, true),
         "None.",
     );
 }
@@ -224,7 +228,7 @@ fn depth(doc: &mut Doc, a: &Analysis) {
     doc.table(vec!["depth", "pages", ""], rows, "");
     doc.table(
         vec!["deepest page", "state", "depth"],
-        page_rows(&d.deepest),
+        page_rows(&d.deepest, true),
         "",
     );
 }

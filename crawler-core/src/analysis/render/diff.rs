@@ -2,10 +2,9 @@
 
 use std::io::{self, Write};
 
-use super::analysis::{referrer_rows, state_tone};
+use super::analysis::{page_rows, referrer_rows, state_tone};
 use super::{Cell, Doc, Style, Tone};
 use crate::analysis::diff::{GraphDiff, LinkChange};
-use crate::analysis::PageRef;
 
 /// Writes `diff` in `style`.
 ///
@@ -33,7 +32,7 @@ pub fn write_diff(diff: &GraphDiff, style: Style, mut out: impl Write) -> io::Re
     doc.heading("Fixed");
     doc.table(
         vec!["page", "state"],
-        state_rows(&diff.fixed),
+        page_rows(&diff.fixed, false),
         "Nothing fixed.",
     );
     doc.heading("Status changes");
@@ -54,13 +53,13 @@ pub fn write_diff(diff: &GraphDiff, style: Style, mut out: impl Write) -> io::Re
     doc.heading("Pages added");
     doc.table(
         vec!["page", "state"],
-        state_rows(&diff.pages_added),
+        page_rows(&diff.pages_added, false),
         "None.",
     );
     doc.heading("Pages removed");
     doc.table(
         vec!["page", "state"],
-        state_rows(&diff.pages_removed),
+        page_rows(&diff.pages_removed, false),
         "None.",
     );
     doc.heading("Links added");
@@ -86,18 +85,6 @@ pub fn write_diff(diff: &GraphDiff, style: Style, mut out: impl Write) -> io::Re
         .collect();
     doc.table(vec!["page", "old depth", "new depth"], rows, "None.");
     doc.write(style, &mut out)
-}
-
-fn state_rows(pages: &[PageRef]) -> Vec<Vec<Cell>> {
-    pages
-        .iter()
-        .map(|p| {
-            vec![
-                Cell::new(p.url.clone()),
-                Cell::toned(p.state, state_tone(p.state)),
-            ]
-        })
-        .collect()
 }
 
 fn link_rows(links: &[LinkChange]) -> Vec<Vec<Cell>> {

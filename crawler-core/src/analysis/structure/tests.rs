@@ -123,3 +123,34 @@ fn components_of_a_long_cycle_do_not_overflow_the_stack() {
     let c = components(&graph);
     assert_eq!((c.count, c.non_trivial, c.largest), (1, 1, pages));
 }
+
+#[test]
+fn components_agree_with_petgraph_on_a_random_graph() {
+    let mut graph = CrawlGraph::new();
+    let ids: Vec<_> = (0..300)
+        .map(|i| {
+            let url = url::Url::parse(&format!("http://t.test/{i}")).unwrap();
+            graph.add_page(&url, 0).0
+        })
+        .collect();
+    let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+    for _ in 0..450 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        let (s, t) = ((state % 300) as usize, ((state >> 20) % 300) as usize);
+        graph.add_link(ids[s], ids[t], crate::graph::Link::redirect());
+    }
+    let theirs = petgraph::algo::kosaraju_scc(graph.as_petgraph());
+    let ours = components(&graph);
+    assert_eq!(ours.count, theirs.len());
+    assert_eq!(ours.largest, theirs.iter().map(Vec::len).max().unwrap());
+    assert_eq!(
+        ours.non_trivial,
+        theirs.iter().filter(|c| c.len() > 1).count()
+    );
+    assert!(
+        ours.non_trivial > 0 && ours.count > 1,
+        "a graph with some structure: {ours:?}"
+    );
+}
