@@ -34,8 +34,17 @@ is read if it exists.
 
 /// Crawl web sites breadth-first to a bounded depth and write the link graph.
 #[derive(Debug, Parser)]
-#[command(name = "crawl", version, after_help = after_help())]
+#[command(
+    name = "crawl",
+    version,
+    after_help = after_help(),
+    args_conflicts_with_subcommands = true
+)]
 pub(crate) struct Cli {
+    /// A subcommand working on saved crawls; none crawls the URLs.
+    #[command(subcommand)]
+    pub(crate) command: Option<crate::cmd::Command>,
+
     /// Seed URLs (http or https).
     #[arg(value_name = "URL")]
     pub(crate) urls: Vec<String>,
@@ -160,6 +169,9 @@ pub(crate) struct Cli {
 
     #[command(flatten)]
     pub(crate) politeness: PolitenessArgs,
+
+    #[command(flatten)]
+    pub(crate) report: crate::cmd::report::LiveReportArgs,
 }
 
 /// How gently hosts are treated; the library does the work, these only configure it.
@@ -277,6 +289,10 @@ pub(crate) enum Format {
     /// GraphML (networkx, Gephi, yEd).
     #[value(name = "graphml")]
     GraphMl,
+    /// JUnit XML: one failed test case per broken link, for CI.
+    Junit,
+    /// The interactive HTML report (one self-contained file).
+    Html,
 }
 
 impl From<Format> for ExportFormat {
@@ -286,6 +302,8 @@ impl From<Format> for ExportFormat {
             Format::Tsv => ExportFormat::Tsv,
             Format::Json => ExportFormat::Json,
             Format::GraphMl => ExportFormat::GraphMl,
+            Format::Junit => ExportFormat::Junit,
+            Format::Html => ExportFormat::Html,
         }
     }
 }

@@ -12,8 +12,10 @@
 //! - [`output`]: stdout, an atomically replaced file, or a device written in place.
 //! - [`fdlimit`]: the open-file limit raised at start, and concurrency kept within it.
 //! - [`exit`]: the exit codes and how errors map to them.
+//! - [`cmd`]: the subcommands on saved crawls (`report`, `diff`).
 
 mod args;
+mod cmd;
 mod exit;
 mod fdlimit;
 mod output;
@@ -53,7 +55,10 @@ fn start(cli: &Cli) -> anyhow::Result<ExitStatus> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    run::run(cli, runtime)
+    match &cli.command {
+        Some(command) => cmd::run(command),
+        None => run::run(cli, runtime),
+    }
 }
 
 /// Prints help and version as clap does, and any other clap error as one line; returns the
@@ -86,6 +91,12 @@ fn one_line(err: &clap::Error) -> String {
         Some(ContextValue::String(value)) => Some(value.clone()),
         _ => None,
     };
+    if line.ends_with(':') {
+        // "the following required arguments were not provided:" lists them on the next lines.
+        if let Some(missing) = values(ContextKind::InvalidArg) {
+            let _ = write!(line, " {missing}");
+        }
+    }
     if let Some(valid) = values(ContextKind::ValidValue) {
         let _ = write!(line, " (possible values: {valid})");
     } else if let Some(similar) =

@@ -40,6 +40,7 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
         return Err(usage("-o and --nodes name the same file"));
     }
     data.check()?;
+    crate::cmd::report::check_live(&cli.report, &data)?;
     if let Some(nodes) = &nodes {
         nodes.check()?;
     }
@@ -86,6 +87,7 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
     };
 
     write_outputs(&report, cli.format.into(), &data, nodes.as_ref())?;
+    crate::cmd::report::write_live(&cli.report, &report)?;
 
     let broken = if cli.fail_on_broken {
         broken_lines(&report)

@@ -45,6 +45,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
 mod address;
+pub mod analysis;
 mod backpressure;
 pub mod builder;
 mod charset;
@@ -59,6 +60,7 @@ mod fetch;
 mod fold;
 pub mod frontier;
 pub mod graph;
+pub mod import;
 pub mod outcome;
 mod politeness;
 pub mod report;

@@ -69,7 +69,7 @@ fn serialize_secs<S: serde::Serializer>(value: &Duration, s: S) -> Result<S::Ok,
 }
 
 /// Why a crawl ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum StopReason {

@@ -85,7 +85,7 @@ async fn fetch_sitemap(ctx: &FetchContext, url: &Url) -> Option<String> {
     }
     let response = {
         let _permit = ctx.hosts.acquire(url).await;
-        crate::backpressure::send(&ctx.client, &url, ctx.config.timeout)
+        crate::backpressure::send(&ctx.client, url, ctx.config.timeout)
             .await
             .ok()?
     };

@@ -30,3 +30,9 @@ mod help;
 mod fd_limit;
 // The outputs read by Graphviz and networkx.
 mod interop;
+// `crawl report` on saved crawls and `crawl --report` on live ones, against the fixture graph.
+mod report;
+// `crawl diff` on two crawls of the fixture site with a page deleted between them.
+mod diff;
+// The HTML report in a real headless chromium (file://, network off).
+mod html;

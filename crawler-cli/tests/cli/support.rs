@@ -20,7 +20,7 @@ pub(crate) const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The hint given when a tool the interop tests need is missing.
 pub(crate) const TOOLS_HINT: &str =
-    "install graphviz / pip install networkx (scripts/test-deps.sh)";
+    "install graphviz, chromium / pip install networkx scipy (scripts/test-deps.sh)";
 
 /// A `source<TAB>target` edge.
 pub(crate) type Edge = (String, String);
@@ -331,6 +331,45 @@ pub(crate) fn expected_depths(server: &FixtureServer) -> BTreeMap<String, u32> {
         .into_iter()
         .map(|row| (row[0].clone(), row[1].parse().expect("depth")))
         .collect()
+}
+
+/// Every node of the full fixture graph with its BFS depth and kind (`html`, `file`,
+/// `missing`, `external`).
+pub(crate) fn expected_nodes(server: &FixtureServer) -> BTreeMap<String, (u32, String)> {
+    expected_rows(server, "site.expected-nodes.tsv")
+        .into_iter()
+        .map(|row| {
+            (
+                row[0].clone(),
+                (row[1].parse().expect("depth"), row[2].clone()),
+            )
+        })
+        .collect()
+}
+
+/// Crawls the fixture site from `/index.html` to `depth` and saves the graph in `format` as
+/// `dir/NAME`; returns the path.
+pub(crate) fn save_crawl(
+    server: &FixtureServer,
+    depth: u32,
+    format: &str,
+    dir: &Path,
+    name: &str,
+) -> std::path::PathBuf {
+    let path = dir.join(name);
+    crawl([
+        server.url("/index.html").as_str(),
+        "-q",
+        "-d",
+        &depth.to_string(),
+        "-f",
+        format,
+        "-o",
+    ])
+    .args([&path])
+    .run()
+    .expect_code(0);
+    path
 }
 
 /// The fixture edges a crawl from `/index.html` keeps at `--depth depth`: those whose source
