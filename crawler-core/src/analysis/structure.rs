@@ -287,7 +287,6 @@ fn top_by(graph: &CrawlGraph, top: usize, score: impl Fn(NodeIndex) -> f64) -> V
 
 /// The structure report of `graph`, keeping `top` entries per ranking. Degrees and single
 /// referrers come from one sequential pass over the edge list.
-#[expect(clippy::cast_precision_loss, reason = "degrees are far below 2^52")]
 pub fn structure(graph: &CrawlGraph, top: usize) -> StructureReport {
     const NONE: u32 = u32::MAX;
     const MANY: u32 = u32::MAX - 1;
