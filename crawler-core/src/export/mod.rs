@@ -46,8 +46,14 @@ pub enum ExportFormat {
 
 impl ExportFormat {
     /// All formats, in the order the CLI lists them.
-    pub const ALL: [ExportFormat; 5] =
-        [Self::Dot, Self::Tsv, Self::Json, Self::GraphMl, Self::Junit];
+    pub const ALL: [ExportFormat; 6] = [
+        Self::Dot,
+        Self::Tsv,
+        Self::Json,
+        Self::GraphMl,
+        Self::Junit,
+        Self::Html,
+    ];
 
     /// The format's name as the CLI spells it.
     pub fn name(self) -> &'static str {

@@ -9,8 +9,8 @@
 //! pages as seeds), and its errors are stored as text and parsed back.
 //!
 //! # Architecture
-//! - [`json`](self::json): the node-link reader.
-//! - [`graphml`](self::graphml): the GraphML reader.
+//! - `json`: the node-link reader.
+//! - `graphml`: the GraphML reader.
 
 use std::time::SystemTime;
 

@@ -1,15 +1,15 @@
 //! Text and markdown renderings of an [`Analysis`](super::Analysis) and a
 //! [`GraphDiff`](super::diff::GraphDiff).
 //!
-//! Each report is first laid out as a [`Doc`]: headings, lines and tables of cells with a
+//! Each report is first laid out as a `Doc`: headings, lines and tables of cells with a
 //! tone. The text writer aligns columns and, when asked, colours headings and cells with ANSI
 //! escapes; the markdown writer makes GitHub tables for PR comments. Whether to colour is the
 //! caller's decision (the CLI checks for a terminal and `NO_COLOR`): the library never looks
 //! at the terminal.
 //!
 //! # Architecture
-//! - [`analysis`](self::analysis): the report's sections.
-//! - [`diff`](self::diff): the diff's sections.
+//! - `analysis`: the report's sections.
+//! - `diff`: the diff's sections.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};

@@ -2,7 +2,9 @@
  * Everything from the crawl is set with textContent, never as markup. */
 (function () {
   "use strict";
+  var timing = { appStartMs: performance.now() };
   var data = JSON.parse(document.getElementById("data").textContent);
+  timing.dataParsedMs = performance.now();
   var nodes = data.nodes, analysis = data.analysis;
   var n = nodes.url.length, m = data.edges.length / 2;
   var STATE_COLOURS = {
@@ -69,6 +71,7 @@
     ? m + " links drawn"
     : m + " links: drawn only for the selected page (more than " + data.edge_draw_limit + ")";
 
+  timing.graphBuiltMs = performance.now();
   var selected = null, neighbours = new Set();
   var renderer = new Sigma(graph, document.getElementById("graph"), {
     defaultEdgeType: "arrow",
@@ -189,10 +192,14 @@
   var input = document.getElementById("search");
   input.addEventListener("keydown", function (ev) { if (ev.key === "Enter") { search(input.value); } });
   input.addEventListener("change", function () { search(input.value); });
-  if (n <= 20000) {
+  // The URL suggestions are built on first use: 10k <option>s cost time at load.
+  input.addEventListener("focus", function () {
     var list = document.getElementById("urls");
-    for (i = 0; i < n; i++) { list.appendChild(el("option", { value: nodes.url[i] })); }
-  }
+    if (list.children.length > 0 || n > 20000) { return; }
+    var frag = document.createDocumentFragment();
+    for (var k = 0; k < n; k++) { frag.appendChild(el("option", { value: nodes.url[k] })); }
+    list.appendChild(frag);
+  });
 
   // Header cards.
   var sum = analysis.summary, br = analysis.broken;
@@ -308,6 +315,7 @@
     analysis.titles.duplicates.map(function (d) { return { key: d.title, cells: [d.title, d.pages.length, d.pages.join(" ")] }; }),
     "No duplicate titles among " + analysis.titles.titled_pages + " titled pages.", []);
 
+  timing.tablesMs = performance.now();
   document.getElementById("footer").textContent = data.generator + "; report schema " + analysis.schema_version +
     "; PageRank damping " + analysis.structure.pagerank.damping + ", " + analysis.structure.pagerank.iterations + " iterations";
 
@@ -327,7 +335,7 @@
         selected: selected === null ? null : nodes.url[Number(selected)],
         panelUrl: (document.getElementById("selected-url") || {}).textContent || null,
         brokenRows: document.querySelectorAll("#broken tbody tr").length,
-        firstRenderMs: firstRender
+        firstRenderMs: firstRender, timing: timing
       };
       var out = document.getElementById("selftest");
       out.textContent = JSON.stringify(result);

@@ -12,7 +12,7 @@
 //! and sortable tables: broken links with every referrer, redirect chains, orphans and dead
 //! ends, top pages.
 //!
-//! Scale: positions come from [`layout`] (a radial tree by depth), so the first frame needs no
+//! Scale: positions come from `layout` (a radial tree by depth), so the first frame needs no
 //! force layout. Above [`EDGE_DRAW_LIMIT`] links, edges are not drawn all at once, only those
 //! of the selected page: 400k WebGL edges make panning sluggish and the picture a grey disc.
 //!
@@ -21,7 +21,7 @@
 //! `textContent`, so a hostile title cannot inject markup.
 //!
 //! # Architecture
-//! - [`layout`]: node positions.
+//! - `layout`: node positions.
 //! - `page.html`, `app.js`, `style.css`: the page, its script and style.
 
 use std::io::{self, Write};
