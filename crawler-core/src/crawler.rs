@@ -166,15 +166,24 @@ impl Run {
                 level.push((self.graph.add_seed(seed), seed.clone()));
             }
         }
-        if config.sitemaps {
-            for url in fetcher.sitemap_urls(&seeds).await {
-                if self.seen.claim(&url) {
-                    level.push((self.graph.add_seed(&url), url));
-                }
-            }
-        }
         let mut shutdown = std::pin::pin!(shutdown);
         let mut stopped = StopReason::Completed;
+        if config.sitemaps {
+            // Sitemap hosts can be slow or never answer: the shutdown wins over them too.
+            tokio::select! {
+                biased;
+                () = &mut shutdown => {
+                    self.graph.skip_all(&level, SkipReason::Cancelled);
+                    level.clear();
+                    stopped = StopReason::Cancelled;
+                }
+                urls = fetcher.sitemap_urls(&seeds) => for url in urls {
+                    if self.seen.claim(&url) {
+                        level.push((self.graph.add_seed(&url), url));
+                    }
+                },
+            }
+        }
         let mut depth = 0;
         while !level.is_empty() {
             if let Some(max) = config.max_pages {

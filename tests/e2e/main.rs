@@ -12,7 +12,9 @@
 //! - `hostile`: fault-injecting servers, crawler traps, retries and blocked addresses;
 //! - `synthetic`: a generated 300-page site, crawled completely, exactly and once per URL;
 //! - `replay`: the public fetch and fold seams, and stored outcomes replayed into the same graph.
+//! - `bounds`: the shutdown in every phase, the page deadline, the graph budget.
 
+mod bounds;
 mod concurrency;
 mod crawl_graph;
 mod dedup;
