@@ -64,7 +64,7 @@ impl Fetcher {
         };
         let ctx = FetchContext {
             client: http_client(&config)?,
-            hosts: HostLimiter::new(config.per_host.get(), gap),
+            hosts: HostLimiter::new(config.concurrency.get(), config.per_host.get(), gap),
             robots: RobotsCache::new(&config.user_agent),
             config,
             coordination,

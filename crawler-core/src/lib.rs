@@ -50,6 +50,7 @@ mod charset;
 pub mod config;
 pub mod coordination;
 mod crawler;
+mod dispatch;
 pub mod error;
 pub mod event;
 pub mod export;

@@ -174,6 +174,7 @@ mod tests {
             SkipReason::Cancelled,
             SkipReason::RedirectLimit,
             SkipReason::RobotsTxt,
+            SkipReason::GraphLimit,
         ] {
             assert_eq!(round_trip(&reason), reason);
             assert_eq!(

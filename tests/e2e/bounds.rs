@@ -81,7 +81,7 @@ async fn a_page_deadline_covers_a_chain_of_slow_hops() {
     let report = crawl(
         Crawler::builder()
             .max_depth(0)
-            .page_timeout(Duration::from_millis(1000)),
+            .page_timeout(Duration::from_secs(1)),
         &[server.url("/slow/0")],
     )
     .await;
@@ -96,4 +96,69 @@ async fn a_page_deadline_covers_a_chain_of_slow_hops() {
     let cut = page(&report, &server.url(&format!("/slow/{}", fetched.len())));
     assert_eq!(cut.error, Some(PageError::PageTimeout { limit_ms: 1000 }));
     assert_eq!(server.hits("/slow/5"), 0);
+}
+
+/// Farm pages in the graph (every one is a distinct URL).
+fn farm_nodes(report: &crawler_core::CrawlReport) -> usize {
+    report
+        .graph
+        .pages()
+        .filter(|p| p.url.path().starts_with("/_/fault/farm/"))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_cap_bounds_the_nodes_of_a_link_farm() {
+    let server = FixtureServer::start();
+    let report = crawl(
+        Crawler::builder().max_depth(5).max_pages(50).per_host(8),
+        &[server.url("/_/fault/farm/2000/f")],
+    )
+    .await;
+    assert_eq!(report.stopped, StopReason::MaxPages);
+    assert_eq!(report.stats.pages_fetched, 50);
+    // The pages fetched, and a sample of as many cut ones; not 50 x 2000 links.
+    let nodes = farm_nodes(&report);
+    assert!(nodes <= 100, "{nodes} nodes");
+    let capped = report
+        .graph
+        .pages()
+        .filter(|p| p.skipped == Some(SkipReason::MaxPages))
+        .count();
+    assert_eq!(capped, 50);
+    assert!(report.stats.links_dropped > 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_node_budget_stops_a_link_farm() {
+    let server = FixtureServer::start();
+    let report = crawl(
+        Crawler::builder().max_depth(5).max_nodes(3000).per_host(8),
+        &[server.url("/_/fault/farm/1000/f")],
+    )
+    .await;
+    assert_eq!(report.stopped, StopReason::GraphLimit);
+    assert!(report.graph.page_count() <= 3000);
+    assert!(report.stats.links_dropped > 0);
+    // Every page has a state: the ones never fetched are marked.
+    assert!(report
+        .graph
+        .pages()
+        .all(|p| p.is_fetched() || p.skipped.is_some()));
+    assert!(report
+        .graph
+        .pages()
+        .any(|p| p.skipped == Some(SkipReason::GraphLimit)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_edge_budget_stops_a_link_farm() {
+    let server = FixtureServer::start();
+    let report = crawl(
+        Crawler::builder().max_depth(5).max_edges(2500).per_host(8),
+        &[server.url("/_/fault/farm/1000/f")],
+    )
+    .await;
+    assert_eq!(report.stopped, StopReason::GraphLimit);
+    assert!(report.graph.link_count() <= 2500);
 }

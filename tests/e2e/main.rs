@@ -6,6 +6,7 @@
 //! - `dedup`: no page is fetched twice;
 //! - `concurrency`: the per-host and global caps, measured at the server;
 //! - `redirects`: chains, loops, caps and off-scope targets;
+//! - `redirect_depth`: the depth of a redirect target does not depend on timing;
 //! - `failures`: 404, 500, timeouts, refused connections, body caps;
 //! - `politeness`: robots.txt, crawl delays per host, sitemaps;
 //! - `stopping`: cancellation and the page cap return partial reports;
@@ -22,6 +23,7 @@ mod depth;
 mod failures;
 mod hostile;
 mod politeness;
+mod redirect_depth;
 mod redirects;
 mod replay;
 mod stopping;
