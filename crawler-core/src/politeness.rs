@@ -199,4 +199,22 @@ mod tests {
         drop(limiter.acquire(&b).await);
         assert_eq!(t1.elapsed(), Duration::from_millis(100));
     }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_host_waiting_for_its_turn_holds_no_global_slot() {
+        let limiter = Arc::new(HostLimiter::new(1, 4, Duration::from_secs(10)));
+        let a = url("http://a.test/");
+        drop(limiter.acquire(&a).await);
+        // a's next turn is 10 s away; waiting for it must not take the one global slot.
+        let waiting = tokio::spawn({
+            let limiter = Arc::clone(&limiter);
+            async move { drop(limiter.acquire(&url("http://a.test/")).await) }
+        });
+        tokio::task::yield_now().await;
+        let t0 = Instant::now();
+        let b = limiter.acquire(&url("http://b.test/")).await;
+        assert_eq!(t0.elapsed(), Duration::ZERO);
+        drop(b);
+        waiting.await.unwrap();
+    }
 }
