@@ -93,6 +93,7 @@ impl Crawler {
             seen,
             level_claims: HashSet::new(),
             deferred: Vec::new(),
+            retried: false,
             started: Instant::now(),
         };
         Ok(run.execute(seeds, shutdown).await)
@@ -157,6 +158,8 @@ pub(crate) struct Run {
     level_claims: HashSet<Box<str>>,
     /// Pages whose retries ran out, with their outcome, for the end-of-crawl pass.
     deferred: Vec<(NodeIndex, Url, PageOutcome)>,
+    /// The end-of-crawl pass has run: nothing is deferred any more.
+    retried: bool,
     started: Instant,
 }
 
@@ -198,19 +201,17 @@ impl Run {
             if level.is_empty() {
                 // The end-of-crawl pass: pages whose retries ran out, once more, and then the
                 // levels their links lead to.
-                if pass == Pass::Again
-                    || self.deferred.is_empty()
-                    || stopped != StopReason::Completed
-                {
+                if self.retried || self.deferred.is_empty() || stopped != StopReason::Completed {
                     break;
                 }
                 pass = Pass::Again;
+                self.retried = true;
                 level = self.take_deferred();
                 continue;
             }
             if let Some(max) = config.max_pages {
                 let budget = max.get().saturating_sub(self.graph.stats().pages_fetched);
-                if level.len() > budget && pass == Pass::First {
+                if level.len() > budget {
                     self.graph.skip_all(&level[budget..], SkipReason::MaxPages);
                     level.truncate(budget);
                     stopped = StopReason::MaxPages;
@@ -230,6 +231,8 @@ impl Run {
                 depth,
                 next: next.len(),
             });
+            // The levels after the end-of-crawl pass fetch as usual, and defer nothing.
+            pass = Pass::First;
             let reason = match end {
                 LevelEnd::Done if stopped == StopReason::Completed => {
                     level = next;
@@ -300,7 +303,9 @@ impl Run {
     ) {
         let exhausted = outcome.hops.last().is_some_and(|hop| hop.retries_exhausted);
         match pass {
-            Pass::First if exhausted => self.deferred.push((index, url.clone(), outcome)),
+            Pass::First if exhausted && !self.retried => {
+                self.deferred.push((index, url.clone(), outcome))
+            }
             Pass::First => self.fold(index, depth, outcome, next),
             Pass::Again => {
                 let recovered = outcome.hops.last().is_some_and(|hop| hop.error.is_none());
