@@ -125,7 +125,7 @@ pub(crate) struct Cli {
     )]
     pub(crate) page_timeout: Secs,
 
-    /// Stop once the graph holds N nodes (about 600 bytes each; see the README).
+    /// Stop once the graph holds N nodes (about 675 bytes each; see the README).
     #[arg(
         help_heading = "Requests",
         long,

@@ -1,15 +1,23 @@
 //! The crawl loop: level by level, breadth first, to a bounded depth.
 //!
-//! Each level is fetched with at most `concurrency` requests in flight (each request also waits
-//! for its host's permit), then its results are folded into the graph in frontier order. Folding
-//! in a fixed order keeps the graph's node order the same from run to run whatever order the
-//! responses arrive in, and a level barrier makes depths exact: a page's depth is the length of
-//! the shortest link path from a seed.
+//! Each level is run by [`dispatch`](crate::dispatch) (per-host queues, a crawl-wide cap on
+//! requests in flight taken only when a host may send) and its outcomes are folded into the
+//! graph in frontier order. Folding in a fixed order keeps the graph's node order the same from
+//! run to run whatever order the responses arrive in, and a level barrier makes depths exact: a
+//! page's depth is the length of the shortest link path from a seed.
 //!
 //! # Depth rule
 //! Seeds are depth 0. Every page at depth `d <= max_depth` is fetched and its links are
 //! recorded. A link target first seen from depth `d` gets depth `d + 1`; targets at
-//! `max_depth + 1` stay in the graph as unfetched boundary nodes (`beyond_depth`).
+//! `max_depth + 1` stay in the graph as unfetched boundary nodes (`beyond_depth`). A redirect
+//! target keeps the depth of the URL that redirected: the links of a level are claimed for the
+//! next level only when the level is done, so a redirect of the same level always reaches them
+//! first, and folding it lowers the depth a longer path gave them.
+//!
+//! # The end
+//! The crawl ends when a level is empty, the page cap or the graph budget is reached, or the
+//! shutdown future resolves (which every phase races, sitemap discovery included). Pages whose
+//! retries ran out are put aside and tried once more after the last level, before finishing.
 //!
 //! Fetching is the [`Fetcher`]'s, folding an outcome into the graph the [`GraphBuilder`]'s; this
 //! module only orders the work.
