@@ -122,10 +122,16 @@ impl CrawlConfig {
 ///
 /// Redirects are not followed by reqwest: the crawler follows them itself, to record each hop
 /// as an edge and to check every target against the scope and the seen set.
+///
+/// With `deny_private_ips`, proxies from the environment (`HTTP_PROXY`, `HTTPS_PROXY`,
+/// `ALL_PROXY`) are not used: a proxy resolves the target's name itself, out of reach of the
+/// guard's resolver, so the guard would be void.
 pub(crate) fn http_client(config: &CrawlConfig) -> Result<reqwest::Client, Error> {
     let mut builder = reqwest::Client::builder();
     if config.deny_private_ips {
-        builder = builder.dns_resolver(Arc::new(crate::address::PublicOnlyResolver));
+        builder = builder
+            .dns_resolver(Arc::new(crate::address::PublicOnlyResolver))
+            .no_proxy();
     }
     builder
         .user_agent(config.user_agent.clone())

@@ -235,6 +235,9 @@ impl Run {
                 .run_level(&level, pass, shutdown.as_mut(), &mut next)
                 .await;
             self.claim_next(&mut next);
+            // Robots rules are kept for the hosts still to be fetched from only.
+            let deferred = self.deferred.iter().map(|(_, url, _)| url);
+            fetcher.forget_robots(next.iter().map(|(_, url)| url).chain(deferred));
             events.emit(|| CrawlEvent::LevelDone {
                 depth,
                 next: next.len(),

@@ -145,6 +145,13 @@ pub enum PageError {
         /// What failed.
         detail: String,
     },
+    /// The body came in a `Content-Encoding` the crawler cannot decode (gzip, deflate and brotli
+    /// are decoded), so its links could not be read. Not a broken link: a browser may read it.
+    #[error("unsupported Content-Encoding `{encoding}`")]
+    UnsupportedEncoding {
+        /// The `Content-Encoding` header as sent.
+        encoding: String,
+    },
 }
 
 impl PageError {
@@ -166,7 +173,10 @@ impl PageError {
 
     /// Whether the failure is a broken link (as opposed to a crawl limit such as a body cap).
     pub fn is_broken(&self) -> bool {
-        !matches!(self, PageError::BodyTooLarge { .. })
+        !matches!(
+            self,
+            PageError::BodyTooLarge { .. } | PageError::UnsupportedEncoding { .. }
+        )
     }
 }
 

@@ -96,6 +96,11 @@ impl Fetcher {
         crate::sitemap::discover(&self.ctx, seeds).await
     }
 
+    /// Drops the robots.txt rules of the hosts none of `queued` is on (between levels).
+    pub(crate) fn forget_robots<'a>(&self, queued: impl IntoIterator<Item = &'a Url>) {
+        self.ctx.robots.forget_unqueued(queued);
+    }
+
     /// The crawl's settings.
     pub fn config(&self) -> &CrawlConfig {
         &self.ctx.config

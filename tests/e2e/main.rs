@@ -10,6 +10,8 @@
 //! - `failures`: 404, 500, timeouts, refused connections, body caps;
 //! - `politeness`: robots.txt, crawl delays per host, sitemaps;
 //! - `stopping`: cancellation and the page cap return partial reports;
+//! - `fetch_path`: lying headers, odd encodings, hostile markup and robots.txt, credentials,
+//!   sitemaps out of scope;
 //! - `hostile`: fault-injecting servers, crawler traps, retries and blocked addresses;
 //! - `synthetic`: a generated 300-page site, crawled completely, exactly and once per URL;
 //! - `replay`: the public fetch and fold seams, and stored outcomes replayed into the same graph.
@@ -21,6 +23,7 @@ mod crawl_graph;
 mod dedup;
 mod depth;
 mod failures;
+mod fetch_path;
 mod hostile;
 mod politeness;
 mod redirect_depth;

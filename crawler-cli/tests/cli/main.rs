@@ -18,6 +18,10 @@ mod signals;
 // robots.txt on by default and `--ignore-robots`, `--sitemap`, `--deny-private-ips`, bad
 // politeness values.
 mod politeness;
+// `--deny-private-ips` with a proxy in the environment: the proxy is not used.
+mod proxy;
+// Peak memory of the binary against a hostile robots.txt.
+mod memory;
 // `--help` documents every flag and the exit codes.
 mod help;
 // The outputs read by Graphviz and networkx.

@@ -68,6 +68,15 @@ impl Cmd {
         self
     }
 
+    /// Sets (`Some`) or removes (`None`) the child's environment variable `key`.
+    pub(crate) fn env(mut self, key: &str, value: Option<&str>) -> Self {
+        match value {
+            Some(value) => self.command.env(key, value),
+            None => self.command.env_remove(key),
+        };
+        self
+    }
+
     /// Feeds `data` to the child's stdin (otherwise stdin is empty).
     pub(crate) fn stdin(mut self, data: impl Into<Vec<u8>>) -> Self {
         self.stdin = Some(data.into());
@@ -137,6 +146,11 @@ pub(crate) struct Running {
 }
 
 impl Running {
+    /// The child's process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Sends a signal (`"INT"`, `"TERM"`) with the `kill` command.
     pub(crate) fn signal(&self, name: &str) {
         let status = Command::new("kill")
