@@ -315,7 +315,7 @@ impl Run {
         let exhausted = outcome.hops.last().is_some_and(|hop| hop.retries_exhausted);
         match pass {
             Pass::First if exhausted && !self.retried => {
-                self.deferred.push((index, url.clone(), outcome))
+                self.deferred.push((index, url.clone(), outcome));
             }
             Pass::First => self.fold(index, depth, outcome, next),
             Pass::Again => {
