@@ -45,6 +45,14 @@ pub const DEFAULT_PAGE_TIMEOUT: Duration = Duration::from_secs(120);
 pub const DEFAULT_MAX_NODES: usize = 500_000;
 /// Default budget of edges in the graph: about 175 MB at ~35 bytes an edge.
 pub const DEFAULT_MAX_EDGES: usize = 5_000_000;
+/// Longest duration any setting takes (the timeouts, `delay`, `retry_base_delay`, and the gap
+/// between requests that `rate` implies): one day. Longer values are refused by
+/// [`build`](crate::CrawlerBuilder::build), so no deadline computed from a setting can overflow.
+pub const MAX_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
+/// Most requests in flight a crawler takes, across all hosts (`concurrency`) or to one host
+/// (`per_host`): 2^20, Linux's default ceiling on a process's open files, since every request in
+/// flight holds a socket. Larger values are refused by [`build`](crate::CrawlerBuilder::build).
+pub const MAX_CONCURRENCY: usize = 1 << 20;
 /// Default `User-Agent` header.
 pub const DEFAULT_USER_AGENT: &str = concat!(
     "crawlgraph/",
@@ -111,10 +119,15 @@ pub struct CrawlConfig {
 impl CrawlConfig {
     /// The minimum gap between two request starts to one host, from `delay` and `rate`.
     pub fn host_gap(&self) -> Duration {
-        let from_rate = self
-            .rate
-            .map_or(Duration::ZERO, |rate| Duration::from_secs_f64(1.0 / rate));
-        self.delay.unwrap_or_default().max(from_rate)
+        // The builder keeps `1 / rate` within MAX_DURATION; the checked conversion and the cap
+        // make sure no value can panic here even so.
+        let from_rate = self.rate.map_or(Duration::ZERO, |rate| {
+            Duration::try_from_secs_f64(1.0 / rate).unwrap_or(MAX_DURATION)
+        });
+        self.delay
+            .unwrap_or_default()
+            .max(from_rate)
+            .min(MAX_DURATION)
     }
 }
 

@@ -45,6 +45,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
 mod address;
+mod backpressure;
 pub mod builder;
 mod charset;
 pub mod config;
@@ -75,7 +76,7 @@ pub use config::{
     DEFAULT_MAX_DEPTH, DEFAULT_MAX_EDGES, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_NODES,
     DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_URL_LEN, DEFAULT_PAGE_TIMEOUT, DEFAULT_PER_HOST,
     DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT,
+    DEFAULT_USER_AGENT, MAX_CONCURRENCY, MAX_DURATION,
 };
 pub use coordination::{Coordination, Local};
 pub use crawler::Crawler;

@@ -22,8 +22,8 @@ use crate::error::PageError;
 use crate::event::CrawlEvent;
 use crate::fetch::FetchContext;
 use crate::outcome::Hop;
-use crate::retry;
 use crate::url_norm;
+use crate::{backpressure, retry};
 
 /// What one request gave: the hop as recorded, the `Location` of a redirect, and the body of a
 /// successful HTML page.
@@ -86,7 +86,7 @@ async fn request(ctx: &FetchContext, url: &Url, depth: u32) -> Answer {
         depth,
     });
     let started = Instant::now();
-    let response = match ctx.client.get(url.clone()).send().await {
+    let response = match backpressure::send(&ctx.client, url, ctx.config.timeout).await {
         Ok(response) => response,
         Err(err) => {
             hop.error = Some(PageError::from_reqwest(&err, false));

@@ -61,10 +61,10 @@ impl CountingListener {
         let proxy = format!("http://127.0.0.1:{}", self.port);
         ["HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"]
             .into_iter()
-            .fold(cmd, |cmd, key| cmd.env(key, Some(&proxy)))
-            .env("NO_PROXY", None)
-            .env("no_proxy", None)
-            .env("REQUEST_METHOD", None)
+            .fold(cmd, |cmd, key| cmd.env(key, &proxy))
+            .env_remove("NO_PROXY")
+            .env_remove("no_proxy")
+            .env_remove("REQUEST_METHOD")
     }
 }
 
