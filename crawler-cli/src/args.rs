@@ -12,8 +12,9 @@ use std::time::Duration;
 use clap::{ArgAction, Parser, ValueEnum};
 use crawler_core::{
     ExportFormat, Extraction, HostScope, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_REDIRECTS, DEFAULT_PER_HOST,
-    DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES,
+    DEFAULT_MAX_REDIRECTS, DEFAULT_PAGE_TIMEOUT, DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT,
+    DEFAULT_RETRIES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 
 /// What `crawl --help` prints after the options: the depth rule, seeds, and the exit codes.
@@ -122,6 +123,34 @@ pub(crate) struct Cli {
     /// Stop after fetching N pages [default: no limit].
     #[arg(help_heading = "Requests", long, value_name = "N", value_parser = at_least_one)]
     pub(crate) max_pages: Option<NonZeroUsize>,
+
+    /// Limit for one page across its redirect hops, retries and their waits, in seconds.
+    #[arg(
+        help_heading = "Requests",
+        long,
+        value_name = "SECS",
+        allow_negative_numbers = true,
+        default_value_t = Secs(DEFAULT_PAGE_TIMEOUT),
+    )]
+    pub(crate) page_timeout: Secs,
+
+    /// Stop once the graph holds N nodes (about 675 bytes each; see the README).
+    #[arg(
+        help_heading = "Requests",
+        long,
+        value_name = "N",
+        value_parser = at_least_one, default_value_t = nonzero(DEFAULT_MAX_NODES),
+    )]
+    pub(crate) max_nodes: NonZeroUsize,
+
+    /// Stop once the graph holds N edges.
+    #[arg(
+        help_heading = "Requests",
+        long,
+        value_name = "N",
+        value_parser = at_least_one, default_value_t = nonzero(DEFAULT_MAX_EDGES),
+    )]
+    pub(crate) max_edges: NonZeroUsize,
 
     /// Redirects followed from one URL (0 records redirects without following them).
     #[arg(

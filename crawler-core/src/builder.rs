@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use crate::config::{
     CrawlConfig, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
-    DEFAULT_MAX_DEPTH, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_URL_LEN,
-    DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY,
-    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, MAX_CONCURRENCY, MAX_DURATION,
+    DEFAULT_MAX_DEPTH, DEFAULT_MAX_EDGES, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_NODES,
+    DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_URL_LEN, DEFAULT_PAGE_TIMEOUT, DEFAULT_PER_HOST,
+    DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT,
+    DEFAULT_USER_AGENT, MAX_CONCURRENCY, MAX_DURATION,
 };
 use crate::error::ConfigError;
 use crate::event::{CrawlEvent, Events};
@@ -38,6 +39,9 @@ impl Default for CrawlerBuilder {
                 per_host: nonzero(DEFAULT_PER_HOST),
                 timeout: DEFAULT_TIMEOUT,
                 connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+                page_timeout: DEFAULT_PAGE_TIMEOUT,
+                max_nodes: nonzero(DEFAULT_MAX_NODES),
+                max_edges: nonzero(DEFAULT_MAX_EDGES),
                 read_timeout: DEFAULT_READ_TIMEOUT,
                 max_redirects: DEFAULT_MAX_REDIRECTS,
                 max_body_bytes: nonzero(DEFAULT_MAX_BODY_BYTES),
@@ -168,6 +172,27 @@ impl CrawlerBuilder {
     /// [`MAX_DURATION`]. Default: [`DEFAULT_TIMEOUT`].
     pub fn timeout(self, timeout: Duration) -> Self {
         self.duration("timeout", timeout, false, |c| c.timeout = timeout)
+    }
+
+    /// Limit for one page, across its redirect hops, retries and their waits (more than zero,
+    /// at most [`MAX_DURATION`]); a page that
+    /// passes it fails with [`PageError::PageTimeout`](crate::PageError::PageTimeout).
+    /// Default: [`DEFAULT_PAGE_TIMEOUT`].
+    pub fn page_timeout(self, timeout: Duration) -> Self {
+        self.duration("page timeout", timeout, false, |c| c.page_timeout = timeout)
+    }
+
+    /// Nodes the graph may hold. Once reached, new URLs are no longer recorded and the crawl
+    /// stops with [`StopReason::GraphLimit`](crate::StopReason::GraphLimit). Must be at least
+    /// 1. Default: [`DEFAULT_MAX_NODES`].
+    pub fn max_nodes(self, n: usize) -> Self {
+        self.limit("max nodes", n, |c, n| c.max_nodes = n)
+    }
+
+    /// Edges the graph may hold, as [`max_nodes`](Self::max_nodes) for links. Must be at
+    /// least 1. Default: [`DEFAULT_MAX_EDGES`].
+    pub fn max_edges(self, n: usize) -> Self {
+        self.limit("max edges", n, |c, n| c.max_edges = n)
     }
 
     /// Limit for establishing a connection; more than zero, at most [`MAX_DURATION`].

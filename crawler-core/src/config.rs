@@ -37,6 +37,14 @@ pub const DEFAULT_MAX_URL_LEN: usize = 2048;
 pub const DEFAULT_RETRIES: u32 = 2;
 /// Default wait before the first retry; it doubles with each further retry.
 pub const DEFAULT_RETRY_BASE_DELAY: Duration = Duration::from_millis(500);
+/// Default limit for one page across its redirect hops and retries, so that one URL cannot
+/// hold a level for `(max_redirects + 1) x (retries + 1) x (timeout + Retry-After)`.
+pub const DEFAULT_PAGE_TIMEOUT: Duration = Duration::from_secs(120);
+/// Default budget of nodes in the graph: about 340 MB of graph and seen set at the measured
+/// ~675 bytes a node (see the README's limits section).
+pub const DEFAULT_MAX_NODES: usize = 500_000;
+/// Default budget of edges in the graph: about 175 MB at ~35 bytes an edge.
+pub const DEFAULT_MAX_EDGES: usize = 5_000_000;
 /// Longest duration any setting takes (the timeouts, `delay`, `retry_base_delay`, and the gap
 /// between requests that `rate` implies): one day. Longer values are refused by
 /// [`build`](crate::CrawlerBuilder::build), so no deadline computed from a setting can overflow.
@@ -68,6 +76,12 @@ pub struct CrawlConfig {
     pub per_host: NonZeroUsize,
     /// Limit for a whole request.
     pub timeout: Duration,
+    /// Limit for one page across its redirect hops and retries.
+    pub page_timeout: Duration,
+    /// Nodes the graph may hold; reaching it stops the crawl ([`StopReason::GraphLimit`](crate::StopReason::GraphLimit)).
+    pub max_nodes: NonZeroUsize,
+    /// Edges the graph may hold; reaching it stops the crawl ([`StopReason::GraphLimit`](crate::StopReason::GraphLimit)).
+    pub max_edges: NonZeroUsize,
     /// Limit for establishing a connection.
     pub connect_timeout: Duration,
     /// Limit for one read.

@@ -123,6 +123,13 @@ pub enum PageError {
         /// The underlying error, as text.
         detail: String,
     },
+    /// The page's deadline (`page_timeout`) passed before its redirect hops and retries were
+    /// done; the hops made before it are kept.
+    #[error("page took longer than {limit_ms} ms")]
+    PageTimeout {
+        /// The configured page timeout, in milliseconds.
+        limit_ms: u64,
+    },
     /// The redirect chain was longer than the configured maximum.
     #[error("more than {limit} redirects")]
     TooManyRedirects {

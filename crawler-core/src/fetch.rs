@@ -64,7 +64,7 @@ impl Fetcher {
         };
         let ctx = FetchContext {
             client: http_client(&config)?,
-            hosts: HostLimiter::new(config.per_host.get(), gap),
+            hosts: HostLimiter::new(config.concurrency.get(), config.per_host.get(), gap),
             robots: RobotsCache::new(&config.user_agent),
             config,
             coordination,
@@ -81,13 +81,24 @@ impl Fetcher {
     /// are in scope, allowed and won through
     /// [`Coordination::claim_redirect`](crate::Coordination::claim_redirect).
     pub async fn fetch(&self, url: Url, depth: u32) -> PageOutcome {
-        fetch_page(&self.ctx, url, depth).await
+        fetch_page(&self.ctx, url, depth, self.ctx.config.retries).await
+    }
+
+    /// Fetches `url` as [`fetch`](Self::fetch) does, once more after its retries ran out: the
+    /// end-of-crawl pass, with one request per hop and no further retries.
+    pub async fn fetch_again(&self, url: Url, depth: u32) -> PageOutcome {
+        fetch_page(&self.ctx, url, depth, 0).await
     }
 
     /// Page URLs listed in the sitemaps of the seeds' hosts, in scope, deduplicated, in order
     /// (see [`sitemap`](crate::sitemap)).
     pub async fn sitemap_urls(&self, seeds: &[Url]) -> Vec<Url> {
         crate::sitemap::discover(&self.ctx, seeds).await
+    }
+
+    /// Drops the robots.txt rules of the hosts none of `queued` is on (between levels).
+    pub(crate) fn forget_robots<'a>(&self, queued: impl IntoIterator<Item = &'a Url>) {
+        self.ctx.robots.forget_unqueued(queued);
     }
 
     /// The crawl's settings.
@@ -127,22 +138,50 @@ impl FetchContext {
     }
 }
 
-/// Fetches `url` (claimed already), following redirects that are in scope and not yet claimed.
-async fn fetch_page(ctx: &Arc<FetchContext>, url: Url, depth: u32) -> PageOutcome {
-    if !ctx.robots_allow(&url).await {
-        return PageOutcome::blocked();
-    }
+/// Fetches `url` (claimed already), following redirects that are in scope and not yet claimed,
+/// within the page's deadline: when `page_timeout` passes, the hop in progress is recorded with
+/// [`PageError::PageTimeout`] and the hops made before it are kept.
+async fn fetch_page(ctx: &Arc<FetchContext>, url: Url, depth: u32, retries: u32) -> PageOutcome {
     let mut outcome = PageOutcome::default();
     let mut current = url.clone();
+    let deadline = tokio::time::Instant::now() + ctx.config.page_timeout;
+    let chain = follow_chain(ctx, &url, depth, retries, &mut outcome, &mut current);
+    if tokio::time::timeout_at(deadline, chain).await.is_err() {
+        let mut hop = Hop::new(current);
+        hop.error = Some(PageError::PageTimeout {
+            limit_ms: u64::try_from(ctx.config.page_timeout.as_millis()).unwrap_or(u64::MAX),
+        });
+        emit_result(&ctx.events, &hop, depth, 0);
+        outcome.title = None;
+        outcome.links.clear();
+        outcome.hops.push(hop);
+    }
+    outcome
+}
+
+/// The body of [`fetch_page`]: `outcome` gets each hop once it is done and `current` is the URL
+/// being requested, so that a deadline cutting this future short knows where it stopped.
+async fn follow_chain(
+    ctx: &Arc<FetchContext>,
+    url: &Url,
+    depth: u32,
+    retries: u32,
+    outcome: &mut PageOutcome,
+    current: &mut Url,
+) {
+    if !ctx.robots_allow(url).await {
+        *outcome = PageOutcome::blocked();
+        return;
+    }
     loop {
-        let answer = request_with_retries(ctx, &current, depth).await;
+        let answer = request_with_retries(ctx, current, depth, retries).await;
         let (mut hop, body) = (answer.hop, answer.body);
         let next = match answer.location {
-            Some(location) => follow(ctx, &url, &mut outcome.hops, &mut hop, &location).await,
+            Some(location) => follow(ctx, url, &mut outcome.hops, &mut hop, &location).await,
             None => None,
         };
         if let Some(body) = body {
-            let parsed = parse(ctx, &current, body, hop.content_type.clone()).await;
+            let parsed = parse(ctx, current, body, hop.content_type.clone()).await;
             match parsed {
                 Ok((title, links)) => {
                     outcome.title = title;
@@ -154,8 +193,8 @@ async fn fetch_page(ctx: &Arc<FetchContext>, url: Url, depth: u32) -> PageOutcom
         emit_result(&ctx.events, &hop, depth, outcome.links.len());
         outcome.hops.push(hop);
         match next {
-            Some(target) => current = target,
-            None => return outcome,
+            Some(target) => *current = target,
+            None => return,
         }
     }
 }

@@ -13,7 +13,7 @@ use url::Url;
 
 use crate::config::CrawlConfig;
 use crate::graph::{CrawlGraph, Link, SkipReason};
-use crate::outcome::PageOutcome;
+use crate::outcome::{FoundLink, PageOutcome};
 use crate::report::{CrawlReport, CrawlStats, StopReason};
 use crate::scope::SeedScope;
 
@@ -24,6 +24,23 @@ pub struct GraphBuilder {
     stats: CrawlStats,
     scope: SeedScope,
     max_depth: u32,
+    budget: Budget,
+}
+
+/// The limits on what the graph records, and where the crawl stands against them.
+#[derive(Debug)]
+struct Budget {
+    max_nodes: usize,
+    max_edges: usize,
+    max_pages: Option<usize>,
+    /// Pages queued for fetching so far (seeds and claimed links).
+    queued: usize,
+    /// New links past the page cap recorded as `max_pages` nodes, at most `max_pages` of them.
+    capped: usize,
+    /// The node or edge budget was reached.
+    full: bool,
+    /// The page cap cut links.
+    page_cap_hit: bool,
 }
 
 impl GraphBuilder {
@@ -34,13 +51,60 @@ impl GraphBuilder {
             stats: CrawlStats::default(),
             scope,
             max_depth: config.max_depth,
+            budget: Budget {
+                max_nodes: config.max_nodes.get(),
+                max_edges: config.max_edges.get(),
+                max_pages: config.max_pages.map(std::num::NonZeroUsize::get),
+                queued: 0,
+                capped: 0,
+                full: false,
+                page_cap_hit: false,
+            },
         }
+    }
+
+    /// Whether the node or edge budget is used up: the crawl should stop
+    /// ([`StopReason::GraphLimit`]).
+    pub fn is_full(&self) -> bool {
+        self.budget.full
+    }
+
+    /// Counts pages whose retries ran out, tried once more at the end of the crawl.
+    pub(crate) fn count_retries_exhausted(&mut self, pages: usize) {
+        self.stats.retries_exhausted += pages;
+    }
+
+    /// Counts pages that succeeded on the end-of-crawl pass.
+    pub(crate) fn count_recovered(&mut self, pages: usize) {
+        self.stats.recovered_at_end += pages;
+    }
+
+    /// Whether the page cap cut links that would have been fetched
+    /// ([`StopReason::MaxPages`]).
+    pub fn page_cap_hit(&self) -> bool {
+        self.budget.page_cap_hit
     }
 
     /// Adds a level-0 page (a seed or a sitemap URL) and returns its node. Only claimed URLs
     /// should be added: each is fetched and folded once.
     pub fn add_seed(&mut self, url: &Url) -> NodeIndex {
+        self.budget.queued += 1;
         self.graph.add_page(url, 0).0
+    }
+
+    /// Adds a page met while folding, lowering its depth if this path is shorter: a redirect
+    /// target keeps the depth of the URL that redirected, even when a longer path of the same
+    /// level was folded first.
+    fn add_at(&mut self, url: &Url, depth: u32) -> NodeIndex {
+        let (index, new) = self.graph.add_page(url, depth);
+        let page = self.graph.page_mut(index);
+        if !new && depth < page.depth {
+            page.depth = depth;
+            if page.skipped == Some(SkipReason::BeyondDepth) && depth <= self.max_depth {
+                page.skipped = None;
+            }
+        }
+        index
     }
 
     /// The graph so far.
@@ -74,7 +138,7 @@ impl GraphBuilder {
         self.stats.pages_fetched += 1;
         let mut last = index;
         for hop in outcome.hops {
-            let (node, _) = self.graph.add_page(&hop.url, depth);
+            let node = self.add_at(&hop.url, depth);
             last = node;
             self.stats.requests += 1;
             self.stats.bytes += hop.bytes;
@@ -87,7 +151,7 @@ impl GraphBuilder {
             page.fetch_time = Some(hop.elapsed);
             page.skipped = None;
             if let Some((target, skip)) = hop.redirect {
-                let (target_node, _) = self.graph.add_page(&target, depth);
+                let target_node = self.add_at(&target, depth);
                 self.graph.add_link(node, target_node, Link::redirect());
                 let target_page = self.graph.page_mut(target_node);
                 if !target_page.is_fetched() && target_page.skipped.is_none() {
@@ -97,26 +161,79 @@ impl GraphBuilder {
         }
         self.graph.page_mut(last).title = outcome.title;
         for link in outcome.links {
-            let (target, new) = self.graph.add_page(&link.url, depth + 1);
-            let text = link.text.as_deref().map(|t| self.graph.intern(t));
-            let rel = link.rel.as_deref().map(|r| self.graph.intern(r));
-            self.graph.add_link(last, target, Link::anchor(text, rel));
-            if !new {
-                continue;
+            if !self.fold_link(last, depth, link, &mut claim, next) {
+                break;
             }
-            let skip = if !self.scope.allows(&link.url) {
-                Some(SkipReason::OutOfScope)
-            } else if depth + 1 > self.max_depth {
-                Some(SkipReason::BeyondDepth)
-            } else {
-                // A failed claim means a redirect in this level already fetches it.
-                if claim(&link.url) {
-                    next.push((target, link.url));
-                }
-                None
-            };
-            self.graph.page_mut(target).skipped = skip;
         }
+    }
+
+    /// Records one link of page `source`; false once the node or edge budget is used up.
+    fn fold_link(
+        &mut self,
+        source: NodeIndex,
+        depth: u32,
+        link: FoundLink,
+        claim: &mut impl FnMut(&Url) -> bool,
+        next: &mut Vec<(NodeIndex, Url)>,
+    ) -> bool {
+        let budget = &self.budget;
+        let edges_full = self.graph.link_count() >= budget.max_edges;
+        let nodes_full = self.graph.page_count() >= budget.max_nodes;
+        let cap_full = budget.max_pages.is_some_and(|max| budget.capped >= max);
+        if edges_full || nodes_full || cap_full {
+            // Only a link to a known page may still be recorded.
+            if self.graph.index_of(&link.url).is_none() {
+                if edges_full || nodes_full {
+                    self.budget.full = true;
+                    self.stats.links_dropped += 1;
+                    return false;
+                }
+                if self.fetchable(&link.url, depth) {
+                    // Past the page cap, with as many `max_pages` nodes recorded as the cap:
+                    // more would only record every link of every page fetched.
+                    self.stats.links_dropped += 1;
+                    return true;
+                }
+            } else if edges_full {
+                self.budget.full = true;
+                self.stats.links_dropped += 1;
+                return false;
+            }
+        }
+        let (target, new) = self.graph.add_page(&link.url, depth + 1);
+        let text = link.text.as_deref().map(|t| self.graph.intern(t));
+        let rel = link.rel.as_deref().map(|r| self.graph.intern(r));
+        self.graph.add_link(source, target, Link::anchor(text, rel));
+        if !new {
+            return true;
+        }
+        let skip = if !self.scope.allows(&link.url) {
+            Some(SkipReason::OutOfScope)
+        } else if depth + 1 > self.max_depth {
+            Some(SkipReason::BeyondDepth)
+        } else if self
+            .budget
+            .max_pages
+            .is_some_and(|max| self.budget.queued >= max)
+        {
+            self.budget.page_cap_hit = true;
+            self.budget.capped += 1;
+            Some(SkipReason::MaxPages)
+        } else {
+            // A failed claim means the URL is fetched elsewhere (a redirect of this level).
+            if claim(&link.url) {
+                self.budget.queued += 1;
+                next.push((target, link.url));
+            }
+            None
+        };
+        self.graph.page_mut(target).skipped = skip;
+        true
+    }
+
+    /// Whether a link from `depth` to `url` would be queued for fetching, page cap aside.
+    fn fetchable(&self, url: &Url, depth: u32) -> bool {
+        depth < self.max_depth && self.scope.allows(url)
     }
 
     /// Marks pages that will not be fetched (cut by the page cap, or cancelled).
@@ -140,10 +257,10 @@ impl GraphBuilder {
     ) -> CrawlReport {
         // A redirect target claimed by a task that was cancelled or cut off is the only page
         // that can end up neither fetched nor marked; mark it with the stop reason.
-        let leftover = if stopped == StopReason::MaxPages {
-            SkipReason::MaxPages
-        } else {
-            SkipReason::Cancelled
+        let leftover = match stopped {
+            StopReason::MaxPages => SkipReason::MaxPages,
+            StopReason::GraphLimit => SkipReason::GraphLimit,
+            _ => SkipReason::Cancelled,
         };
         for page in self.graph.pages_mut() {
             if !page.is_fetched() && page.skipped.is_none() {

@@ -105,6 +105,8 @@ pub enum SkipReason {
     RedirectLimit,
     /// The host's robots.txt disallows it.
     RobotsTxt,
+    /// The graph reached its node or edge budget before its turn.
+    GraphLimit,
 }
 
 impl SkipReason {
@@ -117,6 +119,7 @@ impl SkipReason {
             SkipReason::Cancelled => "cancelled",
             SkipReason::RedirectLimit => "redirect_limit",
             SkipReason::RobotsTxt => "robots_txt",
+            SkipReason::GraphLimit => "graph_limit",
         }
     }
 }

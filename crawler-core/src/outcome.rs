@@ -33,6 +33,10 @@ pub struct Hop {
     pub elapsed: Duration,
     /// Where this hop redirected to, and why that target was not fetched, if it was not.
     pub redirect: Option<(Url, Option<SkipReason>)>,
+    /// The last answer was still a transient failure when the retries ran out: the page is
+    /// worth one more try at the end of the crawl.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retries_exhausted: bool,
 }
 
 impl Hop {
@@ -46,6 +50,7 @@ impl Hop {
             bytes: 0,
             elapsed: Duration::ZERO,
             redirect: None,
+            retries_exhausted: false,
         }
     }
 }
@@ -132,6 +137,7 @@ mod tests {
         let errors = [
             PageError::HttpStatus { status: 404 },
             PageError::Timeout,
+            PageError::PageTimeout { limit_ms: 1500 },
             PageError::Connect {
                 detail: "refused".into(),
             },
@@ -168,6 +174,7 @@ mod tests {
             SkipReason::Cancelled,
             SkipReason::RedirectLimit,
             SkipReason::RobotsTxt,
+            SkipReason::GraphLimit,
         ] {
             assert_eq!(round_trip(&reason), reason);
             assert_eq!(

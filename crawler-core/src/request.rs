@@ -36,7 +36,12 @@ pub(crate) struct Answer {
 }
 
 /// Requests `url`, retrying transient failures with backoff.
-pub(crate) async fn request_with_retries(ctx: &FetchContext, url: &Url, depth: u32) -> Answer {
+pub(crate) async fn request_with_retries(
+    ctx: &FetchContext,
+    url: &Url,
+    depth: u32,
+    retries: u32,
+) -> Answer {
     let mut attempt = 0;
     loop {
         let answer = request(ctx, url, depth).await;
@@ -48,7 +53,9 @@ pub(crate) async fn request_with_retries(ctx: &FetchContext, url: &Url, depth: u
                 ctx.coordination.back_off(&host_label(url), wait).await;
             }
         }
-        if !transient || attempt >= ctx.config.retries {
+        if !transient || attempt >= retries {
+            let mut answer = answer;
+            answer.hop.retries_exhausted = transient && retries > 0;
             return answer;
         }
         let wait = retry::backoff(ctx.config.retry_base_delay, attempt, answer.retry_after);

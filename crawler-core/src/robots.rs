@@ -189,13 +189,6 @@ impl RobotsCache {
     /// rules of the hosts it still fetches from, not of every host it ever met. For the crawl
     /// loop, between levels (no fetch in flight), with the next level's URLs; a host met again
     /// later has its robots.txt fetched again (one more request, its `Crawl-delay` set again).
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "the crawl loop calls it at the end of a level (issue 9, item 3)"
-        )
-    )]
     pub(crate) fn forget_unqueued<'a>(&self, queued: impl IntoIterator<Item = &'a Url>) {
         let keep: HashSet<HostKey> = queued.into_iter().map(host_key).collect();
         self.hosts.retain(|host, _| keep.contains(host));

@@ -230,11 +230,14 @@ impl Crawled<'_> {
             "/_/fault/bad-headers",
         ];
         for fault in FAULTS {
-            let expected = if retried.contains(&fault) { 2 } else { 1 };
+            // One retry, then one more try at the end of the crawl.
+            let expected = if retried.contains(&fault) { 3 } else { 1 };
             assert_eq!(self.server.hits(fault), expected, "{fault}");
         }
         let failed = self.report.graph.pages().filter(|p| p.error.is_some());
         assert_eq!(self.report.stats.pages_failed, failed.count());
+        assert_eq!(self.report.stats.retries_exhausted, retried.len());
+        assert_eq!(self.report.stats.recovered_at_end, 0);
     }
 }
 

@@ -6,6 +6,7 @@
 //! - `dedup`: no page is fetched twice;
 //! - `concurrency`: the per-host and global caps, measured at the server;
 //! - `redirects`: chains, loops, caps and off-scope targets;
+//! - `redirect_depth`: the depth of a redirect target does not depend on timing;
 //! - `failures`: 404, 500, timeouts, refused connections, body caps;
 //! - `politeness`: robots.txt, crawl delays per host, sitemaps;
 //! - `stopping`: cancellation and the page cap return partial reports;
@@ -14,7 +15,9 @@
 //! - `hostile`: fault-injecting servers, crawler traps, retries and blocked addresses;
 //! - `synthetic`: a generated 300-page site, crawled completely, exactly and once per URL;
 //! - `replay`: the public fetch and fold seams, and stored outcomes replayed into the same graph.
+//! - `bounds`: the shutdown in every phase, the page deadline, the graph budget.
 
+mod bounds;
 mod concurrency;
 mod crawl_graph;
 mod dedup;
@@ -23,6 +26,7 @@ mod failures;
 mod fetch_path;
 mod hostile;
 mod politeness;
+mod redirect_depth;
 mod redirects;
 mod replay;
 mod stopping;

@@ -112,6 +112,7 @@ pub(crate) fn route(req: &Request, stats: &Stats, port: u16) -> Option<Fault> {
         ["many-links", n] => reply(many_links(
             n.parse().ok().filter(|&n| n <= MAX_LINKS)?,
         )),
+        ["farm", n, id] => reply(link_farm(n.parse().ok().filter(|&n| n <= MAX_LINKS)?, id)),
         ["deep", n] => reply(deep_page(n.parse().ok().filter(|&n| n <= MAX_NESTING)?)),
         ["many-attrs", n] => reply(many_attrs(n.parse().ok().filter(|&n| n <= MAX_REPEATS)?)),
         ["junk-ends", n] => reply(junk_ends(n.parse().ok().filter(|&n| n <= MAX_REPEATS)?)),
@@ -259,6 +260,18 @@ fn many_links(n: usize) -> Response {
     page.push_str("<html><body>");
     for i in 0..n {
         let _ = write!(page, "<a href=/_/links/{n}/{i}>{i}</a>");
+    }
+    page.push_str("</body></html>");
+    Response::html(200, page)
+}
+
+/// `farm/N/ID`: a page linking `n` fresh farm pages `farm/N/ID-0` .. `farm/N/ID-{N-1}`, each
+/// of which does the same: every page met is new.
+fn link_farm(n: usize, id: &str) -> Response {
+    let mut page = String::with_capacity(30 * n + 64);
+    page.push_str("<html><body>");
+    for i in 0..n {
+        let _ = write!(page, "<a href={id}-{i}>{i}</a>");
     }
     page.push_str("</body></html>");
     Response::html(200, page)

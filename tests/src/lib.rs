@@ -62,6 +62,7 @@
 //! | `/_/fault/gzip-bomb` | `Content-Encoding: gzip` `text/html` that inflates to a link and 10 MiB of spaces (about 10 KB sent) |
 //! | `/_/fault/big/MB` | a `text/html` page of `MB` MiB (at most 1024) starting with a link, streamed |
 //! | `/_/fault/many-links/N` | `N` (at most 100 000) unquoted links to the leaves `/_/links/N/I` |
+//! | `/_/fault/farm/N/ID` | a link farm: `N` (at most 100 000) links to fresh farm pages `/_/fault/farm/N/ID-I`, which do the same |
 //! | `/_/fault/deep/N` | `N` (at most 1 000 000) unclosed nested `<div>`s, then a link |
 //! | `/_/fault/many-attrs/N` | one `<a>` with `N` (at most 1 000 000) distinct attributes before its `href` |
 //! | `/_/fault/junk-ends/N` | `<div></x>` `N` times (at most 1 000 000): balanced tags that nest, then a link |
