@@ -38,6 +38,9 @@ struct Stats {
     pages_skipped: usize,
     bytes: u64,
     elapsed: f64,
+    links_dropped: usize,
+    retries_exhausted: usize,
+    recovered_at_end: usize,
 }
 
 #[derive(Deserialize)]
@@ -116,6 +119,9 @@ pub fn read_json(data: &[u8]) -> Result<crate::CrawlReport, ImportError> {
         pages_skipped: meta.stats.pages_skipped,
         bytes: meta.stats.bytes,
         elapsed: Duration::try_from_secs_f64(meta.stats.elapsed).unwrap_or_default(),
+        links_dropped: meta.stats.links_dropped,
+        retries_exhausted: meta.stats.retries_exhausted,
+        recovered_at_end: meta.stats.recovered_at_end,
     };
     let meta = Meta {
         seeds: meta
