@@ -16,6 +16,8 @@
 //!
 //! The server only ever binds addresses in `127.0.0.0/8`.
 //!
+//! [`RedisServer`] runs a private `redis-server` for the distributed-crawl tests.
+//!
 //! For scale, [`synth::generate`] writes a deterministic site of any size
 //! (about 14 KB and 40 links a page) with the exact graph a crawl must find;
 //! serve its folder with [`FixtureServer::start_with`] or any web server.
@@ -89,6 +91,7 @@ mod conn;
 mod faults;
 mod files;
 mod http;
+mod redis_server;
 mod reply;
 mod response;
 mod routes;
@@ -98,5 +101,6 @@ pub mod synth;
 #[cfg(test)]
 mod tests;
 
+pub use redis_server::{Listen, RedisServer};
 pub use reply::Reply;
 pub use server::{fixture_root, FixtureServer, ServerOptions};

@@ -1,0 +1,6 @@
+//! Tests of crawler-redis against a real `redis-server` started by each test.
+//!
+//! - `scripts`: the Lua frontier scripts: caps and gaps across connections, reaping, late
+//!   acks, level advance, redirects, release and heartbeat, and the eviction check.
+
+mod scripts;
