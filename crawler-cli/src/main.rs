@@ -11,8 +11,10 @@
 //! - [`progress`]: the spinner, logging and summary on stderr.
 //! - [`output`]: stdout or an atomically replaced file.
 //! - [`exit`]: the exit codes and how errors map to them.
+//! - [`cmd`]: the distributed crawl on Redis and its `export`, `status`, `delete` commands.
 
 mod args;
+mod cmd;
 mod exit;
 mod output;
 mod progress;
@@ -29,12 +31,24 @@ use crate::args::Cli;
 use crate::exit::ExitStatus;
 
 fn main() -> ExitCode {
+    #[cfg(feature = "redis")]
+    if cmd::redis::is_subcommand(std::env::args_os().nth(1).as_ref()) {
+        progress::init_logging(0, false);
+        return finish(start_with(|runtime| {
+            cmd::redis::subcommand(std::env::args_os().collect(), runtime)
+        }));
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return clap_error(&err).into(),
     };
     progress::init_logging(cli.verbose, cli.quiet);
-    match start(&cli) {
+    finish(start_with(|runtime| run::run(&cli, runtime)))
+}
+
+/// The exit code of a run, printing its error as one line.
+fn finish(result: anyhow::Result<ExitStatus>) -> ExitCode {
+    match result {
         Ok(status) => status.into(),
         Err(err) => {
             // A closed stdout (`crawl ... | head`) is how pipelines end, not an error.
@@ -47,12 +61,14 @@ fn main() -> ExitCode {
 }
 
 /// Builds the runtime and runs the command on it.
-fn start(cli: &Cli) -> anyhow::Result<ExitStatus> {
+fn start_with(
+    command: impl FnOnce(&tokio::runtime::Runtime) -> anyhow::Result<ExitStatus>,
+) -> anyhow::Result<ExitStatus> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let result = run::run(cli, &runtime);
+    let result = command(&runtime);
     // Tasks of a cancelled crawl are already aborted; don't wait long for stragglers.
     runtime.shutdown_timeout(Duration::from_secs(1));
     result

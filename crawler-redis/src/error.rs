@@ -41,6 +41,9 @@ pub enum RedisCrawlError {
         /// The schema in Redis.
         found: String,
     },
+    /// The fetcher could not be set up (the HTTP client).
+    #[error(transparent)]
+    Fetcher(#[from] crawler_core::Error),
     /// Something in Redis is not what this crate writes.
     #[error("corrupt crawl state: {0}")]
     Corrupt(String),

@@ -45,6 +45,17 @@ pub struct Lease {
     pub(crate) member: Vec<u8>,
 }
 
+/// Where the crawl stands, and which partitions may have work at its level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overview {
+    /// The current level.
+    pub level: u32,
+    /// `creating`, `running` or `complete`.
+    pub state: String,
+    /// Partitions with hosts ready at the level, or with an expired lease to reap.
+    pub candidates: Vec<u32>,
+}
+
 /// The frontier of one crawl in Redis.
 #[derive(Clone)]
 pub struct RedisFrontier {
@@ -59,6 +70,14 @@ impl std::fmt::Debug for RedisFrontier {
             .field("keys", &self.keys)
             .finish_non_exhaustive()
     }
+}
+
+/// The next reply of a pipeline, typed.
+fn take<T: redis::FromRedisValue>(
+    replies: &mut impl Iterator<Item = redis::Value>,
+) -> Result<T, RedisCrawlError> {
+    let value = replies.next().unwrap_or(redis::Value::Nil);
+    T::from_redis_value(value).map_err(|e| RedisCrawlError::Redis(e.into()))
 }
 
 fn ms(d: Duration) -> u64 {
@@ -393,5 +412,74 @@ impl RedisFrontier {
         );
         let ((level, state),): ((u32, String),) = self.query(&pipe).await?;
         Ok(Some((level, state)))
+    }
+
+    /// The crawl's level and state, and the partitions worth claiming from, in one round trip
+    /// when `hint` is the current level (two otherwise).
+    ///
+    /// # Errors
+    /// Redis errors.
+    pub async fn overview(&self, hint: u32) -> Result<Overview, RedisCrawlError> {
+        let mut level = hint;
+        loop {
+            let mut pipe = redis::pipe();
+            pipe.cmd("TIME")
+                .get(self.keys.level())
+                .hget(self.keys.meta(), "state");
+            for p in 0..self.keys.partitions() {
+                pipe.zcard(self.keys.in_partition(p, &format!("ready:{level}")))
+                    .cmd("ZRANGE")
+                    .arg(self.keys.in_partition(p, "lease"))
+                    .arg(0)
+                    .arg(0)
+                    .arg("WITHSCORES");
+            }
+            let mut con = self.con.clone();
+            let values: Vec<redis::Value> = pipe.query_async(&mut con).await?;
+            let mut it = values.into_iter();
+            let (secs, micros): (u64, u64) = take(&mut it)?;
+            let now_ms = secs * 1000 + micros / 1000;
+            let current: Option<u32> = take(&mut it)?;
+            let state: Option<String> = take(&mut it)?;
+            let current = current.unwrap_or_default();
+            if current != level {
+                level = current;
+                continue;
+            }
+            let mut candidates = Vec::new();
+            for p in 0..self.keys.partitions() {
+                let ready: u64 = take(&mut it)?;
+                let lease: Vec<(Vec<u8>, f64)> = take(&mut it)?;
+                #[expect(clippy::cast_precision_loss, reason = "milliseconds fit in f64")]
+                let expired = lease
+                    .first()
+                    .is_some_and(|(_, deadline)| *deadline <= now_ms as f64);
+                if ready > 0 || expired {
+                    candidates.push(p);
+                }
+            }
+            return Ok(Overview {
+                level,
+                state: state.unwrap_or_default(),
+                candidates,
+            });
+        }
+    }
+
+    /// Marks worker `id` alive now (Redis clock), for `crawl status`.
+    ///
+    /// # Errors
+    /// Redis errors.
+    pub async fn mark_alive(&self, id: &str) -> Result<(), RedisCrawlError> {
+        let mut con = self.con.clone();
+        let (secs, _): (u64, u64) = redis::cmd("TIME").query_async(&mut con).await?;
+        let () = redis::cmd("ZADD")
+            .arg(self.keys.workers())
+            .arg(secs)
+            .arg(id)
+            .query_async(&mut con)
+            .await
+            .map(|_: usize| ())?;
+        Ok(())
     }
 }
