@@ -39,7 +39,8 @@
 //! Any request (built-in, programmable route, static file, or 404) whose
 //! query contains `delay_ms=X` is answered after an extra wait of `X`
 //! milliseconds, which makes concurrency observable through
-//! [`FixtureServer::max_in_flight`].
+//! [`FixtureServer::max_in_flight`]. [`FixtureServer::set_latency`] delays
+//! every answer (`fixture-server --latency-ms N`).
 //!
 //! # Fault routes
 //!

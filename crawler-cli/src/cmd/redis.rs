@@ -265,7 +265,11 @@ pub(crate) fn work(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
     let progress = Progress::new(cli.quiet, cli.verbose);
     let result = runtime.block_on(async {
         let shutdown = shutdown_signal().context("cannot install the signal handlers")?;
-        let existing = RedisCrawl::peek(url, id, timeout).await.map_err(classify)?;
+        let mut existing = RedisCrawl::peek(url, id, timeout).await.map_err(classify)?;
+        if existing.is_none() && cli.urls.is_empty() && cli.seeds.is_none() {
+            // A joiner started before the creator: wait for the crawl to appear.
+            existing = await_creation(url, id, timeout).await?;
+        }
         let mut own = Cli::from_arg_matches(&matches).map_err(|e| usage(e.to_string()))?;
         let argv: Vec<String> = std::env::args().skip(1).collect();
         if let Some(meta) = &existing {
@@ -326,6 +330,26 @@ pub(crate) fn work(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
         WorkEnd::Complete => ExitStatus::Success,
         WorkEnd::Stopped => signal.unwrap_or(ExitStatus::Interrupted),
     })
+}
+
+/// Waits up to `timeout` for crawl `id` to be created by another worker.
+async fn await_creation(
+    url: &str,
+    id: &str,
+    timeout: Duration,
+) -> anyhow::Result<Option<crawler_redis::Meta>> {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        if let Some(meta) = RedisCrawl::peek(url, id, timeout).await.map_err(classify)? {
+            return Ok(Some(meta));
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(usage(format!(
+                "no crawl {id} in this redis: give seed URLs to create it"
+            )));
+        }
+    }
 }
 
 /// The seeds and level 0 of a new crawl: the seeds, then their sitemaps' URLs (in scope,

@@ -22,3 +22,5 @@ mod politeness;
 mod help;
 // The outputs read by Graphviz and networkx.
 mod interop;
+// The distributed crawl: worker processes sharing a private redis-server.
+mod distributed;

@@ -1,0 +1,122 @@
+//! Three workers on the fixture site give the single-process graph; joiners must share the
+//! crawl's settings; an evicting Redis is refused; politeness holds across workers.
+
+use std::time::Duration;
+
+use crawler_tests::{FixtureServer, Listen, RedisServer};
+
+use super::{duplicates, export, reference, status, wait_all, worker, ID};
+use crate::support::crawl;
+
+const FLAGS: [&str; 4] = ["--depth", "5", "--per-host", "4"];
+
+#[test]
+fn three_workers_build_the_single_process_graph() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let server = FixtureServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let seed = server.url("/index.html");
+    let (ref_edges, ref_nodes) = reference(&FLAGS, &seed, dir.path());
+    let before = server.requests().len();
+
+    let first = worker(&redis, &FLAGS).args([&seed, "-c", "4"]).spawn();
+    let others: Vec<_> = (0..2)
+        .map(|_| worker(&redis, &["-c", "4"]).spawn())
+        .collect();
+    for out in wait_all(std::iter::once(first).chain(others).collect()) {
+        out.expect_code(0);
+    }
+    let (edges, nodes) = export(&redis, dir.path());
+    assert_eq!(edges, ref_edges, "edges");
+    assert_eq!(nodes, ref_nodes, "node table");
+    assert_eq!(duplicates(&server, before), 0, "no URL fetched twice");
+    assert_eq!(
+        server.hits("/robots.txt"),
+        2,
+        "once by the reference, once for all workers"
+    );
+    let status = status(&redis);
+    assert_eq!(status["state"], "complete");
+    assert_eq!(status["leases"], 0);
+    assert!(status["levels"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|l| l["left"] == 0));
+}
+
+#[test]
+fn a_joiner_with_other_settings_exits_2_naming_the_setting() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let server = FixtureServer::start();
+    let seed = server.url("/index.html");
+    worker(&redis, &["--depth", "1"])
+        .args([&seed])
+        .run()
+        .expect_code(0);
+    let line = worker(&redis, &["--depth", "2"]).run().expect_usage_error();
+    assert!(
+        line.contains("depth") && line.contains('1') && line.contains('2'),
+        "{line}"
+    );
+    // A joiner that gives no graph flags inherits the crawl's and finds it complete.
+    worker(&redis, &[]).run().expect_code(0);
+    let line = worker(&redis, &["-o", "x.tsv"]).run().expect_usage_error();
+    assert!(line.contains("crawl export"), "{line}");
+}
+
+#[test]
+fn an_evicting_redis_is_refused() {
+    let Some(redis) = RedisServer::start_with(Listen::Tcp, &["--maxmemory-policy", "allkeys-lru"])
+    else {
+        return;
+    };
+    let out = crawl([
+        "--redis",
+        &redis.url(),
+        "--crawl-id",
+        ID,
+        "http://127.0.0.1:9/",
+    ])
+    .run()
+    .expect_code(1);
+    assert!(out.stderr.contains("noeviction"), "{}", out.stderr);
+}
+
+#[test]
+fn politeness_holds_across_workers() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let server = FixtureServer::start();
+    let seed = server.url("/index.html");
+    let flags = [
+        "--depth",
+        "5",
+        "--per-host",
+        "2",
+        "--delay",
+        "0.05",
+        "--ignore-robots",
+    ];
+    let first = worker(&redis, &flags).args([&seed]).spawn();
+    let others: Vec<_> = (0..2).map(|_| worker(&redis, &[]).spawn()).collect();
+    for out in wait_all(std::iter::once(first).chain(others).collect()) {
+        out.expect_code(0);
+    }
+    assert!(server.max_in_flight() <= 2, "{}", server.max_in_flight());
+    let arrivals = server.arrivals();
+    assert!(arrivals.len() > 20, "{}", arrivals.len());
+    for pair in arrivals.windows(2) {
+        let gap = pair[1].0 - pair[0].0;
+        assert!(
+            gap >= Duration::from_millis(45),
+            "{gap:?} before {}",
+            pair[1].1
+        );
+    }
+}
