@@ -62,6 +62,10 @@ pub struct RedisFrontier {
     con: ConnectionManager,
     keys: Keys,
     scripts: std::sync::Arc<Scripts>,
+    /// Failed calls so far: a change tells caches that Redis may have lost recent writes.
+    errors: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// Round trips made so far (pipelines count once).
+    trips: std::sync::Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl std::fmt::Debug for RedisFrontier {
@@ -94,6 +98,8 @@ impl RedisFrontier {
             con,
             keys,
             scripts: std::sync::Arc::new(Scripts::new()),
+            errors: std::sync::Arc::default(),
+            trips: std::sync::Arc::default(),
         };
         frontier.load_scripts().await?;
         Ok(frontier)
@@ -102,6 +108,18 @@ impl RedisFrontier {
     /// The crawl's key names.
     pub fn keys(&self) -> &Keys {
         &self.keys
+    }
+
+    /// How many frontier calls failed so far (on this frontier and its clones). A Redis that
+    /// restarted may have lost its last second of writes (AOF `everysec`): whoever caches what
+    /// Redis holds must drop the cache when this changes.
+    pub fn errors(&self) -> u64 {
+        self.errors.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Round trips to Redis made through this frontier and its clones so far.
+    pub fn round_trips(&self) -> u64 {
+        self.trips.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// A clone of the connection, for commands outside the frontier.
@@ -434,8 +452,7 @@ impl RedisFrontier {
                     .arg(0)
                     .arg("WITHSCORES");
             }
-            let mut con = self.con.clone();
-            let values: Vec<redis::Value> = pipe.query_async(&mut con).await?;
+            let values: Vec<redis::Value> = self.query(&pipe).await?;
             let mut it = values.into_iter();
             let (secs, micros): (u64, u64) = take(&mut it)?;
             let now_ms = secs * 1000 + micros / 1000;
@@ -471,15 +488,15 @@ impl RedisFrontier {
     /// # Errors
     /// Redis errors.
     pub async fn mark_alive(&self, id: &str) -> Result<(), RedisCrawlError> {
-        let mut con = self.con.clone();
-        let (secs, _): (u64, u64) = redis::cmd("TIME").query_async(&mut con).await?;
-        let () = redis::cmd("ZADD")
+        let mut pipe = redis::pipe();
+        pipe.cmd("TIME");
+        let ((secs, _),): ((u64, u64),) = self.query(&pipe).await?;
+        let mut pipe = redis::pipe();
+        pipe.cmd("ZADD")
             .arg(self.keys.workers())
             .arg(secs)
             .arg(id)
-            .query_async(&mut con)
-            .await
-            .map(|_: usize| ())?;
-        Ok(())
+            .ignore();
+        self.query::<()>(&pipe).await
     }
 }

@@ -69,6 +69,8 @@ pub struct WorkReport {
     pub fetched: usize,
     /// Outcomes it stored (a late duplicate stores nothing).
     pub stored: usize,
+    /// Round trips to Redis it made.
+    pub round_trips: u64,
 }
 
 /// The state shared by the loop and its fetch tasks.
@@ -83,8 +85,9 @@ struct Shared {
     /// Leases held, by queue member, for heartbeats and release.
     held: Mutex<HashMap<Vec<u8>, Lease>>,
     /// Fingerprints this worker already claimed as links: `seen` only grows, so they need not
-    /// be sent again.
-    known: Mutex<HashSet<[u8; FP_LEN]>>,
+    /// be sent again. Dropped whenever a Redis call fails (see [`RedisFrontier::errors`]),
+    /// with the error count it was valid for.
+    known: Mutex<(u64, HashSet<[u8; FP_LEN]>)>,
 }
 
 /// Entries of the positive cache before it is cleared (about 50 bytes each).
@@ -119,10 +122,19 @@ impl Shared {
                 "redis unreachable during a fetch; outcome not stored".into(),
             ));
         }
-        let links = self.new_links(&lease, &outcome);
+        let cached = self.new_links(&lease, &outcome, true);
         let blob = codec::encode(&outcome);
+        let mut attempt = 0;
         let (stored, _) = with_retry(self.timeout, || {
-            self.frontier.complete(&lease, &blob, &links)
+            attempt += 1;
+            // After a failure Redis may have lost claims the cache remembers: send them all.
+            let links = if attempt == 1 {
+                cached.clone()
+            } else {
+                self.new_links(&lease, &outcome, false)
+            };
+            let (frontier, lease, blob) = (&self.frontier, &lease, &blob);
+            async move { frontier.complete(lease, blob, &links).await }
         })
         .await?;
         self.held
@@ -132,8 +144,9 @@ impl Shared {
         Ok(stored)
     }
 
-    /// The outcome's links that the next level may fetch and this worker has not sent before.
-    fn new_links(&self, lease: &Lease, outcome: &PageOutcome) -> Vec<Url> {
+    /// The outcome's links that the next level may fetch; with `cached`, only those this
+    /// worker has not sent before.
+    fn new_links(&self, lease: &Lease, outcome: &PageOutcome, cached: bool) -> Vec<Url> {
         if outcome.blocked || lease.depth >= self.max_depth {
             return Vec::new();
         }
@@ -141,14 +154,16 @@ impl Shared {
             .known
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if known.len() > KNOWN_MAX {
-            known.clear();
+        let errors = self.frontier.errors();
+        if known.1.len() > KNOWN_MAX || known.0 != errors {
+            *known = (errors, HashSet::new());
         }
         outcome
             .links
             .iter()
             .filter(|link| {
-                self.scope.allows(&link.url) && known.insert(keys::fingerprint(&link.url))
+                self.scope.allows(&link.url)
+                    && (known.1.insert(keys::fingerprint(&link.url)) || !cached)
             })
             .map(|link| link.url.clone())
             .collect()
@@ -213,7 +228,7 @@ impl RedisCrawl {
             max_depth: config.max_depth,
             timeout: options.redis_timeout,
             held: Mutex::new(HashMap::new()),
-            known: Mutex::new(HashSet::new()),
+            known: Mutex::new((0, HashSet::new())),
         });
         let mut run = Run {
             shared,
@@ -227,9 +242,13 @@ impl RedisCrawl {
                 end: WorkEnd::Complete,
                 fetched: 0,
                 stored: 0,
+                round_trips: 0,
             },
         };
-        let result = run.drive(shutdown).await;
+        let mut result = run.drive(shutdown).await;
+        if let Ok(report) = &mut result {
+            report.round_trips = run.shared.frontier.round_trips();
+        }
         if result.is_err() {
             run.tasks.abort_all();
         }

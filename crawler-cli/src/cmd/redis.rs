@@ -318,8 +318,9 @@ pub(crate) fn work(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
     let (report, signal) = result?;
     if !cli.quiet {
         progress::eprint_line(&format!(
-            "crawl {id}: this worker fetched {} pages; {}",
+            "crawl {id}: this worker fetched {} pages in {} redis round trips; {}",
             report.fetched,
+            report.round_trips,
             match report.end {
                 WorkEnd::Complete => "the crawl is complete (crawl export writes the graph)",
                 WorkEnd::Stopped => "stopped; its leases were released",
