@@ -16,7 +16,8 @@
 #
 # Environment: RUNS (3), SEED (1), CONCURRENCY (64), PER_HOST (64), SERVER (nginx|fixture,
 # default nginx when installed), KEEP=1 keeps the temp dir, CRAWL_ARGS adds crawl flags,
-# CRAWL_TIMEOUT (900 s) bounds each crawl.
+# CRAWL_TIMEOUT (900 s) bounds each crawl, CRAWL_BIN runs that `crawl` binary instead of the one
+# built here (to compare two builds: alternate invocations with RUNS=1, one binary each).
 #
 # MODE=redis WORKERS=N (default 1) runs the distributed crawl instead: a private redis-server
 # (Unix socket in the temp dir, AOF on) and N `crawl --redis` worker processes, each with
@@ -36,11 +37,13 @@ CONCURRENCY=${CONCURRENCY:-64}
 PER_HOST=${PER_HOST:-64}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}/release
+CRAWL_BIN=${CRAWL_BIN:-$TARGET/crawl}
 TIME=/usr/bin/time
 
 die() { echo "bench-e2e: $*" >&2; exit 1; }
 calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
 [[ $PAGES =~ ^[0-9]+$ && $PAGES -gt 0 ]] || die "PAGES must be a positive number"
+[[ -x $CRAWL_BIN ]] || [[ $CRAWL_BIN == "$TARGET/crawl" ]] || die "CRAWL_BIN $CRAWL_BIN is not executable"
 [[ -x $TIME ]] || die "/usr/bin/time is missing (apt-get install -y time)"
 [[ $MODE == memory || $MODE == redis ]] || die "MODE is memory or redis"
 [[ $WORKERS =~ ^[0-9]+$ && $WORKERS -gt 0 ]] || die "WORKERS must be a positive number"
@@ -165,7 +168,7 @@ crawl_redis() { # $1 = run name
         local seed_arg=()
         [[ $i == 1 ]] && seed_arg=("$SEED_URL")
         # shellcheck disable=SC2086
-        timeout "${CRAWL_TIMEOUT:-900}" "$TIME" -v -o "$WORK/time.$name.$i" "$TARGET/crawl" --depth 100 \
+        timeout "${CRAWL_TIMEOUT:-900}" "$TIME" -v -o "$WORK/time.$name.$i" "$CRAWL_BIN" --depth 100 \
             --concurrency "$CONCURRENCY" --per-host "$PER_HOST" --redis "$url" --crawl-id "$id" \
             ${CRAWL_ARGS:-} "${seed_arg[@]}" 2>"$WORK/worker.$name.$i" &
         pids+=($!)
@@ -175,7 +178,7 @@ crawl_redis() { # $1 = run name
     t1=$(date +%s.%N)
     local e0 e1
     e0=$(date +%s.%N)
-    "$TARGET/crawl" export --redis "$url" --crawl-id "$id" -f tsv -o "$WORK/out.$name.tsv"
+    "$CRAWL_BIN" export --redis "$url" --crawl-id "$id" -f tsv -o "$WORK/out.$name.tsv"
     e1=$(date +%s.%N)
     local mem cpu trips
     mem=$(( $(redis_info memory used_memory) - mem0 ))
@@ -184,7 +187,7 @@ crawl_redis() { # $1 = run name
     echo "$name: export $(calc "$e1 - $e0") s; redis memory $(calc "$mem / $NODES") B/URL," \
         "$(calc "$mem / $EXPECTED_EDGES") B/edge; $(calc "$trips / $NODES") round trips/page;" \
         "redis-server CPU $cpu s" >>"$WORK/redis-notes"
-    "$TARGET/crawl" delete --redis "$url" --crawl-id "$id" 2>/dev/null
+    "$CRAWL_BIN" delete --redis "$url" --crawl-id "$id" 2>/dev/null
     local user=0 sys=0 rss=0
     for i in $(seq "$WORKERS"); do
         user=$(calc "$user + $(awk -F': ' '/User time/ { print $2 }' "$WORK/time.$name.$i")")
@@ -206,7 +209,7 @@ crawl_once() { # $1 = run name; extra crawl flags follow
     local t0 t1
     t0=$(date +%s.%N)
     # shellcheck disable=SC2086
-    timeout "${CRAWL_TIMEOUT:-900}" "$TIME" -v -o "$WORK/time.$name" "$TARGET/crawl" --depth 100 --format tsv \
+    timeout "${CRAWL_TIMEOUT:-900}" "$TIME" -v -o "$WORK/time.$name" "$CRAWL_BIN" --depth 100 --format tsv \
         --concurrency "$CONCURRENCY" --per-host "$PER_HOST" -q -o "$WORK/out.$name.tsv" \
         ${CRAWL_ARGS:-} "$@" "$SEED_URL"
     t1=$(date +%s.%N)
@@ -234,7 +237,7 @@ report_run() { # $1 = run name, $2 = wall seconds
 [[ $MODE == redis ]] && start_redis
 echo "mode: $MODE$([[ $MODE == redis ]] && echo " ($WORKERS workers, $(redis-server --version | awk '{ print $3 }'))")"
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" \
-    "| server: $SERVER | $(cd "$ROOT" && "$TARGET/crawl" --version 2>/dev/null || true)"
+    "| server: $SERVER | $(cd "$ROOT" && "$CRAWL_BIN" --version 2>/dev/null || true) ($CRAWL_BIN)"
 echo "site: $PAGES files, $FETCHABLE URLs answering 200, $NODES URLs in all, $EXPECTED_EDGES edges," \
     "$((SITE_BYTES / 1024 / 1024)) MiB, max depth $(summary max_depth)"
 echo "pages/s counts every URL fetched ($NODES, 404s included) over wall time;" \
