@@ -2,8 +2,9 @@
 //!
 //! The crawl's description lives in the meta hash `cg:{X}:meta`: the schema version, the
 //! graph-affecting settings, the seeds and the ordered level-0 list, the number of partitions
-//! and the state (`creating`, `running`, `complete`). Creation is claimed with `HSETNX`, so
-//! two workers started at once agree on one creator; a worker that finds the crawl still
+//! and the state (`creating`, `running`, `complete`). The whole meta is written by one small
+//! script (only if absent), so two workers started at once agree on one creator and a joiner
+//! never reads half of it; a worker that finds the crawl still
 //! `creating` (its creator died half-way) finishes the creation itself, which is idempotent.
 
 use std::time::Duration;
@@ -27,7 +28,7 @@ pub const DEFAULT_PARTITIONS: u32 = 64;
 /// What a crawl was created with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Meta {
-    /// The settings by name (see [`settings`](crate::settings::settings)).
+    /// The settings by name (see [`settings`]).
     pub settings: Vec<(String, String)>,
     /// The seeds as given, in order: the scope is derived from them.
     pub seeds: Vec<Url>,
@@ -178,32 +179,35 @@ impl RedisCrawl {
         let mut con = checked(url, timeout).await?;
         let keys = Keys::new(id, new.partitions)?;
         let given = settings(new.config);
-        let created: bool = con.hset_nx(keys.meta(), "schema", SCHEMA).await?;
-        if created {
-            let created_ms = std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(0));
-            let stored: Vec<(&str, &String)> = given.iter().map(|(n, v)| (*n, v)).collect();
-            let fields = [
-                (
-                    "settings",
-                    serde_json::to_string(&stored).unwrap_or_default(),
-                ),
-                ("seeds", urls_json(new.seeds)),
-                ("level0", urls_json(new.level0)),
-                ("partitions", new.partitions.to_string()),
-                ("argv", serde_json::to_string(new.argv).unwrap_or_default()),
-                ("created_ms", created_ms.to_string()),
-                ("state", "creating".to_owned()),
-            ];
-            let () = redis::pipe()
-                .hset_multiple(keys.meta(), &fields)
-                .ignore()
-                .set_nx(keys.level(), 0)
-                .ignore()
-                .query_async(&mut con)
-                .await?;
+        let created_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(0));
+        let stored: Vec<(&str, &String)> = given.iter().map(|(n, v)| (*n, v)).collect();
+        let fields = [
+            ("schema", SCHEMA.to_string()),
+            (
+                "settings",
+                serde_json::to_string(&stored).unwrap_or_default(),
+            ),
+            ("seeds", urls_json(new.seeds)),
+            ("level0", urls_json(new.level0)),
+            ("partitions", new.partitions.to_string()),
+            ("argv", serde_json::to_string(new.argv).unwrap_or_default()),
+            ("created_ms", created_ms.to_string()),
+            ("state", "creating".to_owned()),
+        ];
+        // One atomic step, so a joiner never sees half a meta; the first creator wins.
+        let create = redis::Script::new(
+            "if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end \
+             redis.call('HSET', KEYS[1], unpack(ARGV)) \
+             redis.call('SET', KEYS[2], 0) return 1",
+        );
+        let mut call = create.key(keys.meta());
+        call.key(keys.level());
+        for (name, value) in &fields {
+            call.arg(*name).arg(value);
         }
+        let _created: u8 = call.invoke_async(&mut con).await?;
         let mut meta = read_meta(&mut con, id)
             .await?
             .ok_or_else(|| RedisCrawlError::NotFound(id.to_owned()))?;

@@ -76,7 +76,8 @@ impl RedisCrawl {
                 .await?
                 .into_iter()
                 .zip(&links)
-                .filter_map(|(has, url)| has.then(|| (*url).clone()))
+                .filter(|(has, _)| *has)
+                .map(|(_, url)| (*url).clone())
                 .collect();
             let mut next = Vec::new();
             for ((node, url), outcome) in level.iter().zip(outcomes) {

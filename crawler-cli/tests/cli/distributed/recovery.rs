@@ -11,7 +11,7 @@ use super::{
     wait_until, worker,
 };
 
-const PAGES: usize = 600;
+const PAGES: usize = 300;
 const LATENCY: Duration = Duration::from_millis(10);
 const FLAGS: [&str; 6] = [
     "--depth",
