@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crawler_tests::{FixtureServer, Listen, RedisServer};
 
-use super::{duplicates, export, reference, status, wait_all, worker, ID};
+use super::{duplicates, export, reference, run_workers, status, worker, ID};
 use crate::support::crawl;
 
 const FLAGS: [&str; 4] = ["--depth", "5", "--per-host", "4"];
@@ -21,13 +21,7 @@ fn three_workers_build_the_single_process_graph() {
     let (ref_edges, ref_nodes) = reference(&FLAGS, &seed, dir.path());
     let before = server.requests().len();
 
-    let first = worker(&redis, &FLAGS).args([&seed, "-c", "4"]).spawn();
-    let others: Vec<_> = (0..2)
-        .map(|_| worker(&redis, &["-c", "4"]).spawn())
-        .collect();
-    for out in wait_all(std::iter::once(first).chain(others).collect()) {
-        out.expect_code(0);
-    }
+    run_workers(&redis, 3, &seed, &FLAGS, &["-c", "4"]);
     let (edges, nodes) = export(&redis, dir.path());
     assert_eq!(edges, ref_edges, "edges");
     assert_eq!(nodes, ref_nodes, "node table");
@@ -103,11 +97,7 @@ fn politeness_holds_across_workers() {
         "0.05",
         "--ignore-robots",
     ];
-    let first = worker(&redis, &flags).args([&seed]).spawn();
-    let others: Vec<_> = (0..2).map(|_| worker(&redis, &[]).spawn()).collect();
-    for out in wait_all(std::iter::once(first).chain(others).collect()) {
-        out.expect_code(0);
-    }
+    run_workers(&redis, 3, &seed, &flags, &[]);
     assert!(server.max_in_flight() <= 2, "{}", server.max_in_flight());
     let arrivals = server.arrivals();
     assert!(arrivals.len() > 20, "{}", arrivals.len());

@@ -25,8 +25,8 @@ pub(crate) fn worker(redis: &RedisServer, flags: &[&str]) -> Cmd {
     crawl(["--redis", &redis.url(), "--crawl-id", ID, "-q"]).args(flags)
 }
 
-/// `crawl status --json`, parsed.
-pub(crate) fn status(redis: &RedisServer) -> serde_json::Value {
+/// `crawl status --json`, parsed; `None` if it fails (no crawl yet).
+fn try_status(redis: &RedisServer) -> Option<serde_json::Value> {
     let out = crawl([
         "status",
         "--redis",
@@ -35,9 +35,44 @@ pub(crate) fn status(redis: &RedisServer) -> serde_json::Value {
         ID,
         "--json",
     ])
-    .run()
-    .expect_code(0);
-    serde_json::from_str(&out.stdout).expect("status is JSON")
+    .run();
+    (out.code == Some(0)).then(|| serde_json::from_str(&out.stdout).expect("status is JSON"))
+}
+
+/// `crawl status --json`, parsed.
+#[track_caller]
+pub(crate) fn status(redis: &RedisServer) -> serde_json::Value {
+    try_status(redis).expect("crawl status exits 0")
+}
+
+/// Starts `n` workers with the graph `flags` and worker-local `local` flags; the first one
+/// gets `seed` and creates the crawl.
+pub(crate) fn start_workers(
+    redis: &RedisServer,
+    n: usize,
+    seed: &str,
+    flags: &[&str],
+    local: &[&str],
+) -> Vec<Running> {
+    (0..n)
+        .map(|i| {
+            let cmd = worker(redis, flags).args(local);
+            if i == 0 { cmd.args([seed]) } else { cmd }.spawn()
+        })
+        .collect()
+}
+
+/// Runs `n` workers to the end (see [`start_workers`]) and requires each to exit 0.
+pub(crate) fn run_workers(
+    redis: &RedisServer,
+    n: usize,
+    seed: &str,
+    flags: &[&str],
+    local: &[&str],
+) {
+    for out in wait_all(start_workers(redis, n, seed, flags, local)) {
+        out.expect_code(0);
+    }
 }
 
 /// `crawl export -f tsv --nodes`: (edges TSV, node table).
@@ -97,20 +132,7 @@ pub(crate) fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
 
 /// Pages done so far, from `crawl status` (0 before the crawl exists).
 pub(crate) fn pages_done(redis: &RedisServer) -> u64 {
-    let out = crawl([
-        "status",
-        "--redis",
-        &redis.url(),
-        "--crawl-id",
-        ID,
-        "--json",
-    ])
-    .run();
-    if out.code != Some(0) {
-        return 0;
-    }
-    let status: serde_json::Value = serde_json::from_str(&out.stdout).expect("status is JSON");
-    status["pages_done"].as_u64().expect("pages_done")
+    try_status(redis).map_or(0, |s| s["pages_done"].as_u64().expect("pages_done"))
 }
 
 /// Leases held now by the worker with process id `pid` (its lease tokens start `PID-`).

@@ -7,8 +7,8 @@ use std::time::Duration;
 use crawler_tests::RedisServer;
 
 use super::{
-    duplicates, export, generated_site, leases_of, pages_done, reference, status, wait_all,
-    wait_until, worker,
+    duplicates, export, generated_site, leases_of, pages_done, reference, start_workers, status,
+    wait_all, wait_until, worker,
 };
 
 const PAGES: usize = 300;
@@ -54,12 +54,7 @@ fn kill_9_of_a_worker_loses_nothing() {
     let (server, seed, dir) = generated_site(PAGES, LATENCY);
     let reference = reference(&flags(), &seed, dir.path());
     let before = server.requests().len();
-    let mut workers: Vec<_> = (0..3)
-        .map(|i| {
-            let cmd = worker(&redis, &flags()).args(workers_flags());
-            if i == 0 { cmd.args([&seed]) } else { cmd }.spawn()
-        })
-        .collect();
+    let mut workers = start_workers(&redis, 3, &seed, &flags(), &workers_flags());
     let victim = workers.remove(1);
     wait_until("30% done and the victim holds leases", || {
         pages_done(&redis) * 10 >= (PAGES as u64) * 3 && leases_of(&redis, victim.id()) > 0
@@ -87,12 +82,7 @@ fn sigterm_of_every_worker_then_two_fresh_workers_finish() {
     let (server, seed, dir) = generated_site(PAGES, LATENCY);
     let reference = reference(&flags(), &seed, dir.path());
     let before = server.requests().len();
-    let workers: Vec<_> = (0..3)
-        .map(|i| {
-            let cmd = worker(&redis, &flags()).args(workers_flags());
-            if i == 0 { cmd.args([&seed]) } else { cmd }.spawn()
-        })
-        .collect();
+    let workers = start_workers(&redis, 3, &seed, &flags(), &workers_flags());
     wait_until("half done", || pages_done(&redis) * 2 >= PAGES as u64);
     for w in &workers {
         w.signal("TERM");
@@ -126,12 +116,7 @@ fn redis_restarted_mid_crawl_workers_reconnect_and_finish() {
     };
     let (_server, seed, dir) = generated_site(PAGES, LATENCY);
     let reference = reference(&flags(), &seed, dir.path());
-    let workers: Vec<_> = (0..3)
-        .map(|i| {
-            let cmd = worker(&redis, &flags()).args(workers_flags());
-            if i == 0 { cmd.args([&seed]) } else { cmd }.spawn()
-        })
-        .collect();
+    let workers = start_workers(&redis, 3, &seed, &flags(), &workers_flags());
     wait_until("30% done", || pages_done(&redis) * 10 >= (PAGES as u64) * 3);
     redis.kill();
     std::thread::sleep(Duration::from_millis(500));
@@ -150,12 +135,7 @@ fn redis_gone_past_the_timeout_workers_exit_1_and_the_crawl_resumes() {
     let (_server, seed, dir) = generated_site(PAGES, LATENCY);
     let reference = reference(&flags(), &seed, dir.path());
     let local = ["-c", "6", "--lease", "5", "--redis-timeout", "1"];
-    let workers: Vec<_> = (0..2)
-        .map(|i| {
-            let cmd = worker(&redis, &flags()).args(local);
-            if i == 0 { cmd.args([&seed]) } else { cmd }.spawn()
-        })
-        .collect();
+    let workers = start_workers(&redis, 2, &seed, &flags(), &local);
     wait_until("30% done", || pages_done(&redis) * 10 >= (PAGES as u64) * 3);
     redis.kill();
     for out in wait_all(workers) {
