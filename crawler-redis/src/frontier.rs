@@ -142,15 +142,22 @@ impl RedisFrontier {
         pipe: &redis::Pipeline,
     ) -> Result<T, RedisCrawlError> {
         let mut con = self.con.clone();
-        match pipe.query_async(&mut con).await {
+        self.trips
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let result = match pipe.query_async(&mut con).await {
             Err(err)
                 if err.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) =>
             {
                 self.load_scripts().await?;
-                Ok(pipe.query_async(&mut con).await?)
+                pipe.query_async(&mut con).await
             }
-            other => Ok(other?),
+            other => other,
+        };
+        if result.is_err() {
+            self.errors
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
+        Ok(result?)
     }
 
     /// Leases up to `n` URLs of level `depth` in partition `p`, after returning up to 16
