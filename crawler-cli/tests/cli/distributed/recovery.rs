@@ -88,7 +88,6 @@ fn sigterm_of_every_worker_then_two_fresh_workers_finish() {
         w.signal("TERM");
     }
     for out in wait_all(workers) {
-        eprintln!("worker stderr: {:?} {}", out.code, out.stderr);
         out.expect_code(143);
     }
     let stopped = status(&redis);
