@@ -24,6 +24,10 @@ fn after_help() -> String {
 Depth: seeds are depth 0; pages at depth <= --depth are fetched; links found at
 the last depth are kept as unfetched boundary nodes.
 
+Several workers (Redis): crawl --redis URL --crawl-id ID [URL...] creates or
+joins a distributed crawl; crawl status|export|delete --redis URL --crawl-id ID
+read or remove it (see crawl export --help).
+
 Seeds: URL arguments and --seeds FILE (one URL a line; `#` comments and blank
 lines are ignored; `-` reads stdin) are used together. With neither, ./urls.txt
 is read if it exists.
@@ -201,6 +205,10 @@ pub(crate) struct Cli {
 
     #[command(flatten)]
     pub(crate) report: crate::cmd::report::LiveReportArgs,
+
+    #[cfg(feature = "redis")]
+    #[command(flatten)]
+    pub(crate) redis: crate::cmd::redis::RedisArgs,
 }
 
 /// How gently hosts are treated; the library does the work, these only configure it.

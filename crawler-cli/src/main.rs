@@ -12,7 +12,8 @@
 //! - [`output`]: stdout, an atomically replaced file, or a device written in place.
 //! - [`fdlimit`]: the open-file limit raised at start, and concurrency kept within it.
 //! - [`exit`]: the exit codes and how errors map to them.
-//! - [`cmd`]: the subcommands on saved crawls (`report`, `diff`).
+//! - [`cmd`]: the subcommands: `report` and `diff` on saved crawls; the distributed crawl on
+//!   Redis and its `export`, `status`, `delete` commands.
 
 mod args;
 mod cmd;
@@ -32,12 +33,27 @@ use crate::args::Cli;
 use crate::exit::ExitStatus;
 
 fn main() -> ExitCode {
+    #[cfg(feature = "redis")]
+    if cmd::redis::is_subcommand(std::env::args_os().nth(1).as_ref()) {
+        progress::init_logging(0, false);
+        return finish(runtime().and_then(|runtime| {
+            let result = cmd::redis::subcommand(std::env::args_os().collect(), &runtime);
+            // Tasks of a cancelled crawl are already aborted; don't wait long for stragglers.
+            runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+            result
+        }));
+    }
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return clap_error(&err).into(),
     };
     progress::init_logging(cli.verbose, cli.quiet);
-    match start(&cli) {
+    finish(start(&cli))
+}
+
+/// The exit code of a run, printing its error as one line.
+fn finish(result: anyhow::Result<ExitStatus>) -> ExitCode {
+    match result {
         Ok(status) => status.into(),
         Err(err) => {
             // A closed stdout (`crawl ... | head`) is how pipelines end, not an error.
@@ -49,12 +65,17 @@ fn main() -> ExitCode {
     }
 }
 
-/// Builds the runtime and runs the command on it.
-fn start(cli: &Cli) -> anyhow::Result<ExitStatus> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+/// The async runtime every command runs on.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .context("cannot start the async runtime")?;
+        .context("cannot start the async runtime")
+}
+
+/// Runs the command `cli` describes: a subcommand on saved crawls, or a crawl.
+fn start(cli: &Cli) -> anyhow::Result<ExitStatus> {
+    let runtime = runtime()?;
     match &cli.command {
         Some(command) => cmd::run(command),
         None => run::run(cli, runtime),

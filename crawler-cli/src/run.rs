@@ -29,6 +29,10 @@ use crate::seeds;
 /// Usage errors (seeds, settings, output paths), I/O errors writing the output, and a broken
 /// pipe on stdout; `main` maps each to its exit status.
 pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
+    #[cfg(feature = "redis")]
+    if cli.redis.crawl_id.is_some() {
+        return crate::cmd::redis::work(cli, &runtime);
+    }
     let data = Sink::new(cli.output.as_deref());
     let nodes = cli.nodes.as_deref().map(|path| Sink::new(Some(path)));
     if data == Sink::Stdout && nodes == Some(Sink::Stdout) {
@@ -139,7 +143,7 @@ fn concurrency_within_fd_limit(cli: &Cli) -> usize {
 }
 
 /// The crawler settings from the arguments; `build` validates them.
-fn configure(cli: &Cli) -> CrawlerBuilder {
+pub(crate) fn configure(cli: &Cli) -> CrawlerBuilder {
     let mut builder = Crawler::builder()
         .max_depth(cli.depth)
         .concurrency(cli.concurrency.get())
@@ -184,7 +188,7 @@ fn configure(cli: &Cli) -> CrawlerBuilder {
 /// after the devices and FIFOs (which cannot be staged) were written, so a failure leaves every
 /// regular file as it was; stdout comes last, so a closed pipe (`| head`) cannot keep the files
 /// from being written.
-fn write_outputs(
+pub(crate) fn write_outputs(
     report: &CrawlReport,
     format: ExportFormat,
     data: &Sink,
@@ -239,7 +243,7 @@ fn broken_lines(report: &CrawlReport) -> Vec<String> {
 /// The handlers are installed here, before the crawl starts, so a signal that arrives before
 /// the future is first polled is not lost to the default action.
 #[cfg(unix)]
-fn shutdown_signal() -> std::io::Result<impl Future<Output = ExitStatus>> {
+pub(crate) fn shutdown_signal() -> std::io::Result<impl Future<Output = ExitStatus>> {
     use tokio::signal::unix::{signal, SignalKind};
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut terminate = signal(SignalKind::terminate())?;
@@ -253,7 +257,7 @@ fn shutdown_signal() -> std::io::Result<impl Future<Output = ExitStatus>> {
 
 /// A future that resolves with the exit status for the first Ctrl-C.
 #[cfg(not(unix))]
-fn shutdown_signal() -> std::io::Result<impl Future<Output = ExitStatus>> {
+pub(crate) fn shutdown_signal() -> std::io::Result<impl Future<Output = ExitStatus>> {
     Ok(async {
         match tokio::signal::ctrl_c().await {
             Ok(()) => ExitStatus::Interrupted,

@@ -16,6 +16,8 @@
 //!
 //! The server only ever binds addresses in `127.0.0.0/8`.
 //!
+//! [`RedisServer`] runs a private `redis-server` for the distributed-crawl tests.
+//!
 //! For scale, [`synth::generate`] writes a deterministic site of any size
 //! (about 14 KB and 40 links a page) with the exact graph a crawl must find;
 //! serve its folder with [`FixtureServer::start_with`] or any web server.
@@ -37,7 +39,8 @@
 //! Any request (built-in, programmable route, static file, or 404) whose
 //! query contains `delay_ms=X` is answered after an extra wait of `X`
 //! milliseconds, which makes concurrency observable through
-//! [`FixtureServer::max_in_flight`].
+//! [`FixtureServer::max_in_flight`]. [`FixtureServer::set_latency`] delays
+//! every answer (`fixture-server --latency-ms N`).
 //!
 //! # Fault routes
 //!
@@ -95,6 +98,7 @@ mod conn;
 mod faults;
 mod files;
 mod http;
+mod redis_server;
 mod reply;
 mod response;
 mod routes;
@@ -104,5 +108,6 @@ pub mod synth;
 #[cfg(test)]
 mod tests;
 
+pub use redis_server::{Listen, RedisServer};
 pub use reply::Reply;
 pub use server::{fixture_root, FixtureServer, ServerOptions};

@@ -31,6 +31,8 @@ pub(crate) struct Shared {
     /// under the lock, never awaiting while holding it.
     pub(crate) routes: Mutex<HashMap<String, Reply>>,
     pub(crate) stats: Stats,
+    /// Extra wait before every answer, in microseconds (a slow network or server).
+    pub(crate) latency_us: std::sync::atomic::AtomicU64,
 }
 
 impl Shared {
@@ -39,6 +41,7 @@ impl Shared {
             root,
             routes: Mutex::default(),
             stats: Stats::default(),
+            latency_us: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -60,7 +63,8 @@ impl Shared {
 pub(crate) async fn respond(shared: &Shared, req: &Request) -> Response {
     let path = req.path();
     let decoded = decode_path(path);
-    let mut delay = query_delay(req.query());
+    let latency = shared.latency_us.load(std::sync::atomic::Ordering::Relaxed);
+    let mut delay = query_delay(req.query()) + Duration::from_micros(latency);
     let response = if let Method::Other(_) = req.method {
         let mut r = Response::html(405, "<html><body>method not allowed</body></html>");
         r.headers.push(("Allow".to_owned(), "GET, HEAD".to_owned()));

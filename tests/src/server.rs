@@ -217,6 +217,15 @@ impl FixtureServer {
         self.shared.stats.max_in_flight()
     }
 
+    /// Delays every answer by `latency` from now on (zero: none), as a slow network or
+    /// server would, so that a crawl lasts long enough to be interrupted.
+    pub fn set_latency(&self, latency: std::time::Duration) {
+        let micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
+        self.shared
+            .latency_us
+            .store(micros, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// Answers requests for exactly `path` (no query; as sent or
     /// percent-decoded) with `reply` from now on, replacing any earlier
     /// route for it. Routes take precedence over built-in routes and files.

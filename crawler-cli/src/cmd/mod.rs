@@ -7,6 +7,8 @@
 //! # Architecture
 //! - [`report`]: `crawl report [FILE]`, and the `--report` of a live crawl.
 //! - [`diff`]: `crawl diff OLD NEW`.
+//! - `redis`: the distributed crawl (`crawl --redis URL --crawl-id ID`) and its `export`,
+//!   `status` and `delete` commands (feature `redis`).
 
 use std::io::{IsTerminal, Read};
 use std::path::Path;
@@ -17,6 +19,8 @@ use crawler_core::CrawlReport;
 use crate::exit::ExitStatus;
 
 pub(crate) mod diff;
+#[cfg(feature = "redis")]
+pub(crate) mod redis;
 pub(crate) mod report;
 
 /// A subcommand.

@@ -36,3 +36,5 @@ mod report;
 mod diff;
 // The HTML report in a real headless chromium (file://, network off).
 mod html;
+// The distributed crawl: worker processes sharing a private redis-server.
+mod distributed;

@@ -169,6 +169,14 @@ impl Running {
         self.child.id()
     }
 
+    /// Waits for a child killed by a signal (at most [`TIMEOUT`]); returns its process id.
+    pub(crate) fn wait_killed(self) -> u32 {
+        let id = self.child.id();
+        let out = self.wait();
+        assert_eq!(out.code, None, "killed by a signal");
+        id
+    }
+
     /// Sends a signal (`"INT"`, `"TERM"`) with the `kill` command.
     pub(crate) fn signal(&self, name: &str) {
         let status = Command::new("kill")
