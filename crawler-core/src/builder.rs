@@ -53,6 +53,7 @@ impl Default for CrawlerBuilder {
                 deny_private_ips: false,
                 sitemaps: false,
                 extraction: Extraction::default(),
+                http: crate::http_options::HttpOptions::default(),
             },
             events: Events::default(),
             seen: None,
@@ -67,7 +68,7 @@ fn nonzero(n: usize) -> NonZeroUsize {
 
 impl CrawlerBuilder {
     /// Keeps the first error a setter found, to be returned by `build`.
-    fn fail(mut self, err: ConfigError) -> Self {
+    pub(crate) fn fail(mut self, err: ConfigError) -> Self {
         self.error.get_or_insert(err);
         self
     }
@@ -292,12 +293,20 @@ impl CrawlerBuilder {
         if let Some(err) = self.error {
             return Err(err);
         }
+        if self.config.deny_private_ips && self.config.http.proxy.is_some() {
+            return Err(ConfigError::ProxyWithDenyPrivateIps);
+        }
         Ok(Crawler::new(self.config, self.events, self.seen))
     }
 
     /// The settings as they stand.
     pub fn config(&self) -> &CrawlConfig {
         &self.config
+    }
+
+    /// The settings, for setters defined beside the settings they fill.
+    pub(crate) fn config_mut(&mut self) -> &mut CrawlConfig {
+        &mut self.config
     }
 }
 

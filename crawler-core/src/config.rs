@@ -92,6 +92,8 @@ pub struct CrawlConfig {
     pub sitemaps: bool,
     /// How links are taken out of pages.
     pub extraction: Extraction,
+    /// Extra headers, cookies, credentials, proxy and TLS checks.
+    pub http: crate::http_options::HttpOptions,
 }
 
 impl CrawlConfig {
@@ -113,6 +115,7 @@ pub(crate) fn http_client(config: &CrawlConfig) -> Result<reqwest::Client, Error
     if config.deny_private_ips {
         builder = builder.dns_resolver(Arc::new(crate::address::PublicOnlyResolver));
     }
+    builder = config.http.configure(builder);
     builder
         .user_agent(config.user_agent.clone())
         .redirect(reqwest::redirect::Policy::none())

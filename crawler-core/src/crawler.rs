@@ -85,6 +85,7 @@ impl Crawler {
                 .clone()
                 .unwrap_or_else(|| Arc::new(MemorySeenSet::default())),
             scope: self.config.scope.for_seeds(&seeds),
+            credentials: self.config.http.credentials_for(&seeds),
             events: self.events.clone(),
             parse_slots: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),

@@ -68,6 +68,30 @@ pub enum ConfigError {
     /// The user agent is not a valid HTTP header value.
     #[error("invalid user agent: {0}")]
     InvalidUserAgent(String),
+    /// An extra request header is not a valid name and value.
+    #[error("invalid header `{header}`: {reason}")]
+    InvalidHeader {
+        /// The header's name as given.
+        header: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A cookie is not `name=value`.
+    #[error("invalid cookie `{0}`: expected name=value")]
+    InvalidCookie(String),
+    /// The proxy is not an http(s) URL.
+    #[error("invalid proxy `{proxy}`: {reason}")]
+    InvalidProxy {
+        /// The proxy as given.
+        proxy: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A proxy resolves host names itself, so private addresses could not be refused.
+    #[error(
+        "a proxy cannot be combined with denying private IPs (the proxy would resolve host names)"
+    )]
+    ProxyWithDenyPrivateIps,
 }
 
 /// Why one page could not be fetched, stored on its node in the graph.

@@ -30,6 +30,8 @@ pub(crate) struct FetchContext {
     pub(crate) hosts: HostLimiter,
     pub(crate) seen: Arc<dyn SeenSet>,
     pub(crate) scope: SeedScope,
+    /// Credentials for the seeds' origins, added per request.
+    pub(crate) credentials: crate::http_options::Credentials,
     pub(crate) robots: RobotsCache,
     pub(crate) events: Events,
     /// One permit per core for parsing: more parses at once than cores only adds threads,

@@ -42,6 +42,7 @@ mod address;
 pub mod builder;
 mod charset;
 pub mod config;
+pub mod cookies;
 mod crawler;
 pub mod error;
 pub mod event;
@@ -50,6 +51,7 @@ pub mod extract;
 mod fetch;
 pub mod frontier;
 pub mod graph;
+pub mod http_options;
 mod politeness;
 pub mod report;
 mod request;
@@ -66,12 +68,14 @@ pub use config::{
     DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY,
     DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
+pub use cookies::CookieJar;
 pub use crawler::Crawler;
 pub use error::{ConfigError, Error, PageError};
 pub use event::CrawlEvent;
 pub use export::ExportFormat;
 pub use extract::Extraction;
 pub use graph::{CrawlGraph, Link, LinkKind, Page, SkipReason};
+pub use http_options::{BasicAuth, HttpOptions};
 pub use report::{CrawlReport, CrawlStats, StopReason};
 pub use retry::MAX_RETRY_WAIT;
 pub use scope::HostScope;

@@ -58,7 +58,8 @@ async fn request(ctx: &FetchContext, url: &Url, depth: u32) -> Answer {
         depth,
     });
     let started = Instant::now();
-    let response = match ctx.client.get(url.clone()).send().await {
+    let request = ctx.credentials.apply(ctx.client.get(url.clone()), url);
+    let response = match request.send().await {
         Ok(response) => response,
         Err(err) => {
             hop.error = Some(PageError::from_reqwest(&err, false));

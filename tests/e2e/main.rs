@@ -6,6 +6,7 @@
 //! - `dedup`: no page is fetched twice;
 //! - `concurrency`: the per-host and global caps, measured at the server;
 //! - `redirects`: chains, loops, caps and off-scope targets;
+//! - `request_options`: headers, cookies, basic auth and proxies as the server sees them;
 //! - `failures`: 404, 500, timeouts, refused connections, body caps;
 //! - `politeness`: robots.txt, crawl delays per host, sitemaps;
 //! - `stopping`: cancellation and the page cap return partial reports;
@@ -20,6 +21,7 @@ mod failures;
 mod hostile;
 mod politeness;
 mod redirects;
+mod request_options;
 mod stopping;
 mod support;
 mod synthetic;

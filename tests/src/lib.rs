@@ -100,3 +100,4 @@ mod tests;
 
 pub use reply::Reply;
 pub use server::{fixture_root, FixtureServer, ServerOptions};
+pub use stats::RequestHead;
