@@ -34,7 +34,12 @@ is read if it exists.
 
 /// Crawl web sites breadth-first to a bounded depth and write the link graph.
 #[derive(Debug, Parser)]
-#[command(name = "crawl", version, after_help = after_help())]
+#[command(
+    name = "crawl",
+    version,
+    after_help = after_help(),
+    args_conflicts_with_subcommands = true
+)]
 pub(crate) struct Cli {
     /// Seed URLs (http or https).
     #[arg(value_name = "URL")]
@@ -160,6 +165,21 @@ pub(crate) struct Cli {
 
     #[command(flatten)]
     pub(crate) politeness: PolitenessArgs,
+
+    #[command(flatten)]
+    pub(crate) http: crate::http_args::HttpArgs,
+
+    /// Read settings from FILE, a TOML table whose keys are long flags (`per-host = 4`);
+    /// flags given on the command line win [default: ./crawlgraph.toml if it exists].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+
+    /// Do not read ./crawlgraph.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub(crate) no_config: bool,
+
+    #[command(subcommand)]
+    pub(crate) command: Option<crate::commands::Command>,
 }
 
 /// How gently hosts are treated; the library does the work, these only configure it.

@@ -6,6 +6,10 @@
 //!
 //! # Architecture
 //! - [`args`]: the clap definition, with defaults from the library's `DEFAULT_*` constants.
+//! - [`config_file`]: `crawlgraph.toml` / `--config FILE`, turned into flags under the
+//!   command line's.
+//! - [`http_args`]: headers, cookies, auth, proxy and TLS flags.
+//! - [`commands`]: `crawl completions SHELL` and `crawl man`.
 //! - [`seeds`]: seed URLs from arguments, `--seeds FILE` / stdin, or `./urls.txt`.
 //! - [`run`]: builds the crawler, runs it with SIGINT/SIGTERM handling, writes the output.
 //! - [`progress`]: the spinner, logging and summary on stderr.
@@ -13,7 +17,10 @@
 //! - [`exit`]: the exit codes and how errors map to them.
 
 mod args;
+mod commands;
+mod config_file;
 mod exit;
+mod http_args;
 mod output;
 mod progress;
 mod run;
@@ -22,19 +29,25 @@ mod seeds;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use anyhow::Context;
-use clap::Parser;
-
 use crate::args::Cli;
 use crate::exit::ExitStatus;
+use anyhow::Context;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    let cli = match config_file::parse(std::env::args_os().collect()) {
         Ok(cli) => cli,
-        Err(err) => return clap_error(&err).into(),
+        Err(config_file::ParseError::Clap(err)) => return clap_error(&err).into(),
+        Err(config_file::ParseError::Config(message)) => {
+            progress::eprint_line(&format!("crawl: error: {message}"));
+            return ExitStatus::Usage.into();
+        }
     };
     progress::init_logging(cli.verbose, cli.quiet);
-    match start(&cli) {
+    let result = match &cli.command {
+        Some(command) => commands::run(command),
+        None => start(&cli),
+    };
+    match result {
         Ok(status) => status.into(),
         Err(err) => {
             // A closed stdout (`crawl ... | head`) is how pipelines end, not an error.

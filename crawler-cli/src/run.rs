@@ -43,7 +43,7 @@ pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
     }
 
     let progress = Progress::new(cli.quiet, cli.verbose);
-    let mut builder = configure(cli);
+    let (mut builder, jar) = cli.http.apply(configure(cli))?;
     if let Some(handler) = progress.handler() {
         builder = builder.on_event(handler);
     }
@@ -64,6 +64,9 @@ pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
     });
     progress.finish();
     let report = report?;
+    if let Some(jar) = &jar {
+        cli.http.save_jar(jar)?;
+    }
 
     write_outputs(&report, cli.format.into(), &data, nodes.as_ref())?;
 

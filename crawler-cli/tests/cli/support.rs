@@ -62,6 +62,12 @@ impl Cmd {
         self
     }
 
+    /// Sets an environment variable of the child.
+    pub(crate) fn env(mut self, name: &str, value: impl AsRef<OsStr>) -> Self {
+        self.command.env(name, value);
+        self
+    }
+
     /// Runs the child in `dir`.
     pub(crate) fn current_dir(mut self, dir: &Path) -> Self {
         self.command.current_dir(dir);
