@@ -54,6 +54,7 @@ impl Default for CrawlerBuilder {
                 sitemaps: false,
                 extraction: Extraction::default(),
                 http: crate::http_options::HttpOptions::default(),
+                links: crate::link_options::LinkOptions::default(),
             },
             events: Events::default(),
             seen: None,

@@ -94,6 +94,8 @@ pub struct CrawlConfig {
     pub extraction: Extraction,
     /// Extra headers, cookies, credentials, proxy and TLS checks.
     pub http: crate::http_options::HttpOptions,
+    /// Which links become edges and which are followed.
+    pub links: crate::link_options::LinkOptions,
 }
 
 impl CrawlConfig {

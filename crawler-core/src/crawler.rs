@@ -316,14 +316,29 @@ impl Run {
             let (target, new) = self.graph.add_page(&link.url, depth + 1);
             let text = link.text.as_deref().map(|t| self.graph.intern(t));
             let rel = link.rel.as_deref().map(|r| self.graph.intern(r));
-            self.graph.add_link(last, target, Link::anchor(text, rel));
-            if !new {
+            let nofollow = outcome.nofollow && !config.links.ignore_nofollow;
+            let edge = Link::new(link.kind, text, rel, outcome.nofollow);
+            self.graph.add_link(last, target, edge);
+            let follows = !nofollow
+                && config
+                    .links
+                    .follows(link.kind, link.rel.as_deref(), outcome.nofollow);
+            // A target so far only linked by links that are not followed is fetched once a
+            // followed link reaches it.
+            let held_back = self.graph.page_mut(target).skipped == Some(SkipReason::NotFollowed);
+            if !new && !(follows && held_back) {
                 continue;
+            }
+            if !new {
+                // Its depth is now that of the followed link.
+                self.graph.page_mut(target).depth = depth + 1;
             }
             let skip = if !self.ctx.scope.allows(&link.url) {
                 Some(SkipReason::OutOfScope)
             } else if depth + 1 > config.max_depth {
                 Some(SkipReason::BeyondDepth)
+            } else if !follows {
+                Some(SkipReason::NotFollowed)
             } else {
                 // A failed claim means a redirect in this level already fetches it.
                 if self.ctx.seen.claim(&link.url) {

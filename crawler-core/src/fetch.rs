@@ -13,9 +13,9 @@ use crate::charset;
 use crate::config::CrawlConfig;
 use crate::error::PageError;
 use crate::event::{CrawlEvent, Events};
-use crate::extract::extract_with;
+use crate::extract::{extract_with, RawLink, RobotsDirectives};
 use crate::frontier::SeenSet;
-use crate::graph::SkipReason;
+use crate::graph::{LinkKind, SkipReason};
 use crate::politeness::HostLimiter;
 use crate::request::request_with_retries;
 use crate::robots::RobotsCache;
@@ -80,6 +80,7 @@ pub(crate) struct FoundLink {
     pub(crate) url: Url,
     pub(crate) text: Option<String>,
     pub(crate) rel: Option<String>,
+    pub(crate) kind: LinkKind,
 }
 
 /// The result of fetching one frontier URL.
@@ -93,6 +94,9 @@ pub(crate) struct FetchOutcome {
     pub(crate) links: Vec<FoundLink>,
     /// robots.txt disallowed the frontier URL itself: nothing was requested.
     pub(crate) blocked: bool,
+    /// The last hop's robots directives (`<meta name="robots">`, `X-Robots-Tag`) say
+    /// `nofollow`.
+    pub(crate) nofollow: bool,
 }
 
 /// Fetches `url` (claimed already), following redirects that are in scope and not yet claimed.
@@ -110,16 +114,23 @@ pub(crate) async fn fetch_page(ctx: Arc<FetchContext>, url: Url, depth: u32) -> 
             Some(location) => follow(&ctx, &mut outcome.hops, &mut hop, &location).await,
             None => None,
         };
+        let mut robots = answer.robots;
+        let mut seen = std::collections::HashSet::new();
+        outcome.links = resolve(&ctx, &current, answer.header_links, &mut seen);
         if let Some(body) = body {
             let parsed = parse(&ctx, &current, body, hop.content_type.clone()).await;
             match parsed {
-                Ok((title, links)) => {
-                    outcome.title = title;
-                    outcome.links = links;
+                Ok(page) => {
+                    outcome.title = page.title;
+                    robots.nofollow |= page.robots.nofollow;
+                    let base = page.base.unwrap_or_else(|| current.clone());
+                    let links = resolve(&ctx, &base, page.links, &mut seen);
+                    outcome.links.extend(links);
                 }
                 Err(detail) => hop.error = Some(PageError::Internal { detail }),
             }
         }
+        outcome.nofollow = robots.nofollow;
         emit_result(&ctx.events, &hop, depth, outcome.links.len());
         outcome.hops.push(hop);
         match next {
@@ -188,61 +199,85 @@ async fn follow(
 /// benchmark). Larger pages go to the blocking pool so they never stall other requests.
 const INLINE_PARSE_BYTES: usize = 32 * 1024;
 
-/// Decodes, parses and resolves a page body: small ones inline, large ones on the blocking
-/// pool, at most one per core at a time either way.
+/// A parsed page: its links as written, its base already resolved.
+#[derive(Debug, Default)]
+pub(crate) struct Parsed {
+    pub(crate) title: Option<String>,
+    pub(crate) base: Option<Url>,
+    pub(crate) links: Vec<RawLink>,
+    pub(crate) robots: RobotsDirectives,
+}
+
+/// Decodes and parses a page body: small ones inline, large ones on the blocking pool, at most
+/// one per core at a time either way.
 async fn parse(
     ctx: &Arc<FetchContext>,
     url: &Url,
     body: Vec<u8>,
     content_type: Option<String>,
-) -> Result<(Option<String>, Vec<FoundLink>), String> {
+) -> Result<Parsed, String> {
     let _slot = ctx
         .parse_slots
         .acquire()
         .await
         .map_err(|err| err.to_string())?;
     if body.len() <= INLINE_PARSE_BYTES {
-        return Ok(parse_now(ctx, url.clone(), &body, content_type.as_deref()));
+        return Ok(parse_now(ctx, url, &body, content_type.as_deref()));
     }
     let ctx = Arc::clone(ctx);
     let url = url.clone();
-    tokio::task::spawn_blocking(move || parse_now(&ctx, url, &body, content_type.as_deref()))
+    tokio::task::spawn_blocking(move || parse_now(&ctx, &url, &body, content_type.as_deref()))
         .await
         .map_err(|err| err.to_string())
 }
 
-/// The parsing itself: decode, extract, resolve and dedup the links.
-fn parse_now(
-    ctx: &FetchContext,
-    url: Url,
-    body: &[u8],
-    content_type: Option<&str>,
-) -> (Option<String>, Vec<FoundLink>) {
+/// The parsing itself: decode, then extract from HTML, or take the `url()`s of a stylesheet.
+fn parse_now(ctx: &FetchContext, url: &Url, body: &[u8], content_type: Option<&str>) -> Parsed {
     let text = charset::decode(body, content_type);
-    let page = extract_with(
-        ctx.config.extraction,
-        &text,
-        ctx.config.max_links_per_page.get(),
-    );
+    let max_links = ctx.config.max_links_per_page.get();
+    if crate::request::is_css(content_type) {
+        let mut page = crate::extract::Extracted::default();
+        page.push_css(&text, max_links);
+        return Parsed {
+            links: page.links,
+            ..Parsed::default()
+        };
+    }
+    let page = extract_with(ctx.config.extraction, &text, max_links);
     let max_len = ctx.config.max_url_len.get();
-    let base = page
-        .base
-        .as_deref()
-        .and_then(|base| url_norm::resolve(&url, base, max_len).ok())
-        .unwrap_or(url);
-    let mut seen = std::collections::HashSet::with_capacity(page.links.len());
-    let links = page
-        .links
+    Parsed {
+        title: page.title,
+        base: page
+            .base
+            .as_deref()
+            .and_then(|base| url_norm::resolve(url, base, max_len).ok()),
+        links: page.links,
+        robots: page.robots,
+    }
+}
+
+/// Resolves `links` against `base`, keeping the kinds recorded and the first link of each kind
+/// to each target (`seen` spans the header and body links of one page).
+fn resolve(
+    ctx: &FetchContext,
+    base: &Url,
+    links: Vec<RawLink>,
+    seen: &mut std::collections::HashSet<(Url, LinkKind)>,
+) -> Vec<FoundLink> {
+    let max_len = ctx.config.max_url_len.get();
+    let kinds = ctx.config.links.kinds;
+    links
         .into_iter()
+        .filter(|link| kinds.contains(link.kind))
         .filter_map(|link| {
-            let target = url_norm::resolve(&base, &link.href, max_len).ok()?;
-            let first = seen.insert(target.clone());
+            let target = url_norm::resolve(base, &link.href, max_len).ok()?;
+            let first = seen.insert((target.clone(), link.kind));
             first.then_some(FoundLink {
                 url: target,
                 text: link.text,
                 rel: link.rel,
+                kind: link.kind,
             })
         })
-        .collect();
-    (page.title, links)
+        .collect()
 }

@@ -8,6 +8,7 @@ use url::{Host, Url};
 
 use crate::error::PageError;
 use crate::event::CrawlEvent;
+use crate::extract::{RawLink, RobotsDirectives};
 use crate::fetch::{FetchContext, Hop};
 use crate::retry;
 
@@ -18,6 +19,10 @@ pub(crate) struct Answer {
     pub(crate) hop: Hop,
     pub(crate) location: Option<String>,
     pub(crate) body: Option<Vec<u8>>,
+    /// Links from the headers of a successful answer (`Link`, `Refresh`).
+    pub(crate) header_links: Vec<RawLink>,
+    /// Robots directives from `X-Robots-Tag`.
+    pub(crate) robots: RobotsDirectives,
     retry_after: Option<Duration>,
 }
 
@@ -43,6 +48,8 @@ async fn request(ctx: &FetchContext, url: &Url, depth: u32) -> Answer {
         hop: Hop::new(url.clone()),
         location: None,
         body: None,
+        header_links: Vec::new(),
+        robots: RobotsDirectives::default(),
         retry_after: None,
     };
     if let Some(blocked) = blocked_address(ctx, url) {
@@ -84,7 +91,14 @@ async fn request(ctx: &FetchContext, url: &Url, depth: u32) -> Answer {
         });
         answer.retry_after = header(&response, RETRY_AFTER)
             .and_then(|value| retry::parse_retry_after(&value, SystemTime::now()));
-    } else if is_html(hop.content_type.as_deref()) {
+    } else if status.is_success() {
+        let headers = response.headers().iter().filter_map(|(name, value)| {
+            Some((name.as_str(), std::str::from_utf8(value.as_bytes()).ok()?))
+        });
+        answer.header_links = crate::extract::links::from_headers(headers, &mut answer.robots);
+    }
+    let css = ctx.config.links.check_resources && is_css(hop.content_type.as_deref());
+    if status.is_success() && (css || is_html(hop.content_type.as_deref())) {
         let limit = ctx.config.max_body_bytes.get();
         let (bytes, error) = read_body(response, limit).await;
         hop.bytes = bytes.len() as u64;
@@ -146,6 +160,15 @@ fn is_private_literal(url: &Url) -> bool {
 fn header(response: &reqwest::Response, name: reqwest::header::HeaderName) -> Option<String> {
     let value = response.headers().get(name)?;
     Some(String::from_utf8_lossy(value.as_bytes()).into_owned())
+}
+
+/// Whether a body with this `Content-Type` is a stylesheet, parsed for `url()`s when resources
+/// are checked.
+pub(crate) fn is_css(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|ct| {
+        let essence = ct.split(';').next().unwrap_or_default().trim();
+        essence.eq_ignore_ascii_case("text/css")
+    })
 }
 
 /// Whether a body with this `Content-Type` is parsed for links. A missing type is sniffed as
