@@ -92,12 +92,16 @@ impl HttpOptions {
         })
     }
 
-    /// The credentials of a crawl from `seeds`; stores the `name=value` cookies for each seed.
-    pub(crate) fn credentials_for(&self, seeds: &[Url]) -> Credentials {
+    /// The credentials of a crawl from seeds with these origins; stores the `name=value`
+    /// cookies for each seed host.
+    pub(crate) fn credentials_for(&self, seeds: &[Origin]) -> Credentials {
         if let Some(jar) = &self.cookie_jar {
             for seed in seeds {
+                let Ok(root) = Url::parse(&seed.ascii_serialization()) else {
+                    continue;
+                };
                 for pair in &self.cookies {
-                    jar.add_host_cookie(pair, seed);
+                    jar.add_host_cookie(pair, &root);
                 }
             }
         }
@@ -112,14 +116,11 @@ impl HttpOptions {
             value.set_sensitive(true);
             headers.insert(AUTHORIZATION, value);
         }
-        let mut origins: Vec<Origin> = Vec::new();
-        if !headers.is_empty() {
-            for seed in seeds {
-                if !origins.contains(&seed.origin()) {
-                    origins.push(seed.origin());
-                }
-            }
-        }
+        let origins = if headers.is_empty() {
+            Vec::new()
+        } else {
+            seeds.to_vec()
+        };
         Credentials { origins, headers }
     }
 }
@@ -299,7 +300,7 @@ mod tests {
             }),
             ..HttpOptions::default()
         };
-        let credentials = options.credentials_for(std::slice::from_ref(&seed));
+        let credentials = options.credentials_for(&[seed.origin()]);
         let client = reqwest::Client::new();
         let sent = |url: &str| {
             let url = Url::parse(url).unwrap();

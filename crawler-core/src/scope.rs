@@ -66,8 +66,9 @@ impl Scope {
         })
     }
 
-    /// Binds the rules to the seeds of one crawl.
-    pub(crate) fn for_seeds(&self, seeds: &[Url]) -> SeedScope {
+    /// Binds the rules to the seeds of one crawl (normalised, as
+    /// [`Crawler::parse_seeds`](crate::Crawler::parse_seeds) returns them).
+    pub fn for_seeds(&self, seeds: &[Url]) -> SeedScope {
         let hosts = seeds
             .iter()
             .filter_map(|seed| {
@@ -82,20 +83,28 @@ impl Scope {
         SeedScope {
             rules: self.clone(),
             hosts,
+            origins: seeds.iter().map(Url::origin).collect(),
         }
     }
 }
 
-/// The scope rules bound to the seeds of one crawl.
-#[derive(Debug)]
-pub(crate) struct SeedScope {
+/// The scope rules bound to the seeds of one crawl: which URLs it may fetch.
+#[derive(Debug, Clone)]
+pub struct SeedScope {
     rules: Scope,
     hosts: Vec<(String, Option<u16>)>,
+    /// The seeds' origins (scheme, host, port): where credentials may be sent.
+    origins: Vec<url::Origin>,
 }
 
 impl SeedScope {
+    /// The seeds' origins (scheme, host and port), each once.
+    pub(crate) fn seed_origins(&self) -> &[url::Origin] {
+        &self.origins
+    }
+
     /// Whether `url` may be fetched.
-    pub(crate) fn allows(&self, url: &Url) -> bool {
+    pub fn allows(&self, url: &Url) -> bool {
         self.allows_host(url)
             && (self.rules.prefixes.is_empty()
                 || self
