@@ -109,17 +109,15 @@ impl GraphBuilder {
                 .links
                 .follows(link.kind, link.rel.as_deref(), outcome.nofollow);
             // A target so far only linked by links that are not followed is fetched once a
-            // followed link reaches it, at that link's depth.
-            if !new {
-                let page = self.graph.page_mut(target);
-                if !(follows && page.skipped == Some(SkipReason::NotFollowed)) {
-                    continue;
-                }
-                page.depth = depth + 1;
+            // followed link reaches it; its depth stays that of its first link.
+            let page = self.graph.page_mut(target);
+            if !new && !(follows && page.skipped == Some(SkipReason::NotFollowed)) {
+                continue;
             }
+            let target_depth = page.depth;
             let skip = if !self.scope.allows(&link.url) {
                 Some(SkipReason::OutOfScope)
-            } else if depth + 1 > self.max_depth {
+            } else if target_depth > self.max_depth {
                 Some(SkipReason::BeyondDepth)
             } else if !follows {
                 Some(SkipReason::NotFollowed)

@@ -76,5 +76,5 @@ fn networkx_reads_json_and_graphml_with_the_tsv_counts() {
         "{}",
         out.stderr
     );
-    assert_eq!(expected, "22 42 True");
+    assert_eq!(expected, "25 45 True");
 }
