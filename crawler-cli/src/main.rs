@@ -9,6 +9,7 @@
 //! - [`config_file`]: `crawlgraph.toml` / `--config FILE`, turned into flags under the
 //!   command line's.
 //! - [`http_args`]: headers, cookies, auth, proxy and TLS flags.
+//! - [`link_args`]: which link kinds are recorded and followed.
 //! - [`commands`]: `crawl completions SHELL` and `crawl man`.
 //! - [`seeds`]: seed URLs from arguments, `--seeds FILE` / stdin, or `./urls.txt`.
 //! - [`run`]: builds the crawler, runs it with SIGINT/SIGTERM handling, writes the output.
@@ -21,6 +22,7 @@ mod commands;
 mod config_file;
 mod exit;
 mod http_args;
+mod link_args;
 mod output;
 mod progress;
 mod run;

@@ -43,7 +43,7 @@ pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
     }
 
     let progress = Progress::new(cli.quiet, cli.verbose);
-    let (mut builder, jar) = cli.http.apply(configure(cli))?;
+    let (mut builder, jar) = cli.http.apply(cli.links.apply(configure(cli)))?;
     if let Some(handler) = progress.handler() {
         builder = builder.on_event(handler);
     }
@@ -68,7 +68,12 @@ pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
         cli.http.save_jar(jar)?;
     }
 
-    write_outputs(&report, cli.format.into(), &data, nodes.as_ref())?;
+    let format = if cli.links.tsv_kind && cli.format == crate::args::Format::Tsv {
+        None
+    } else {
+        Some(cli.format.into())
+    };
+    write_outputs(&report, format, &data, nodes.as_ref())?;
 
     let broken = if cli.fail_on_broken {
         broken_lines(&report)
@@ -134,11 +139,15 @@ fn configure(cli: &Cli) -> CrawlerBuilder {
 /// keep the files from being written.
 fn write_outputs(
     report: &CrawlReport,
-    format: ExportFormat,
+    format: Option<ExportFormat>,
     data: &Sink,
     nodes: Option<&Sink>,
 ) -> anyhow::Result<()> {
-    let write_data = |w: &mut dyn std::io::Write| export::write(report, format, w);
+    // `None`: TSV with the kind column.
+    let write_data = |w: &mut dyn std::io::Write| match format {
+        Some(format) => export::write(report, format, w),
+        None => export::tsv::write_tsv_with_kind(report, w),
+    };
     let write_nodes = |w: &mut dyn std::io::Write| write_nodes_tsv(report, w);
     let mut staged = Vec::new();
     if let Sink::File(path) = data {

@@ -111,7 +111,8 @@ impl GraphBuilder {
             // A target so far only linked by links that are not followed is fetched once a
             // followed link reaches it; its depth stays that of its first link.
             let page = self.graph.page_mut(target);
-            if !new && !(follows && page.skipped == Some(SkipReason::NotFollowed)) {
+            let upgrade = follows && page.skipped == Some(SkipReason::NotFollowed);
+            if !(new || upgrade) {
                 continue;
             }
             let target_depth = page.depth;

@@ -11,6 +11,7 @@
 //! - `politeness`: robots.txt, crawl delays per host, sitemaps;
 //! - `stopping`: cancellation and the page cap return partial reports;
 //! - `hostile`: fault-injecting servers, crawler traps, retries and blocked addresses;
+//! - `typed`: every link kind, nofollow rules and resource checks on `fixtures/site/typed/`;
 //! - `synthetic`: a generated 300-page site, crawled completely, exactly and once per URL;
 //! - `replay`: the public fetch and fold seams, and stored outcomes replayed into the same graph.
 
@@ -27,3 +28,4 @@ mod request_options;
 mod stopping;
 mod support;
 mod synthetic;
+mod typed;

@@ -18,6 +18,8 @@ mod signals;
 // robots.txt on by default and `--ignore-robots`, `--sitemap`, `--deny-private-ips`, bad
 // politeness values.
 mod politeness;
+// --tsv-kind, --links and --check-resources on the typed fixture pages.
+mod links;
 // Headers, cookie jar, --user, proxies, the config file, completions and the man page.
 mod request;
 // `--help` documents every flag and the exit codes.

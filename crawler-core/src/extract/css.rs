@@ -23,7 +23,7 @@ pub fn urls(css: &str) -> Vec<String> {
                 && !ident_before(bytes, i - 3) =>
             {
                 let (url, end) = url_body(css, i + 1);
-                keep(&mut found, url);
+                keep(&mut found, &url);
                 i = end;
             }
             b'@' if bytes.len() >= i + 7
@@ -37,7 +37,7 @@ pub fn urls(css: &str) -> Vec<String> {
                 }
                 if let Some(&quote @ (b'"' | b'\'')) = bytes.get(i) {
                     let (url, end) = string(css, i + 1, quote);
-                    keep(&mut found, url);
+                    keep(&mut found, &url);
                     i = end;
                 }
                 // `@import url(...)` is found by the `url(` arm.
@@ -48,7 +48,7 @@ pub fn urls(css: &str) -> Vec<String> {
     found
 }
 
-fn keep(found: &mut Vec<String>, url: String) {
+fn keep(found: &mut Vec<String>, url: &str) {
     let url = url.trim();
     let is_data = url
         .get(..5)

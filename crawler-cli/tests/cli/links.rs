@@ -1,0 +1,82 @@
+//! Link kinds on the command line: `--tsv-kind`, `--links`, the nofollow switches and
+//! `--check-resources` with `--fail-on-broken`, on the fixture's `typed/` pages.
+
+use crawler_tests::{fixture_root, FixtureServer};
+
+use crate::support::crawl;
+
+#[test]
+fn tsv_kind_column_matches_the_typed_oracle() {
+    let server = FixtureServer::start();
+    let out = crawl([
+        server.url("/typed/index.html").as_str(),
+        "-d",
+        "5",
+        "-q",
+        "--tsv-kind",
+    ])
+    .run()
+    .expect_code(0);
+    let expected = std::fs::read_to_string(
+        fixture_root()
+            .parent()
+            .unwrap()
+            .join("site.expected-typed.tsv"),
+    )
+    .unwrap()
+    .replace("SERVER", &server.addr().to_string());
+    assert_eq!(out.stdout, expected);
+}
+
+#[test]
+fn links_flag_keeps_only_the_named_kinds() {
+    let server = FixtureServer::start();
+    let out = crawl([
+        server.url("/typed/index.html").as_str(),
+        "-d",
+        "5",
+        "-q",
+        "--tsv-kind",
+        "--links",
+        "anchor,refresh",
+    ])
+    .run()
+    .expect_code(0);
+    let kinds: std::collections::BTreeSet<&str> = out
+        .stdout
+        .lines()
+        .skip(1)
+        .map(|line| line.rsplit('\t').next().unwrap())
+        .collect();
+    assert_eq!(kinds, ["anchor", "refresh"].into());
+    let line = crawl([server.url("/").as_str(), "--links", "anchor,img"])
+        .run()
+        .expect_usage_error();
+    assert!(line.contains("unknown link kind `img`"), "{line}");
+}
+
+#[test]
+fn broken_assets_fail_the_run_only_when_resources_are_checked() {
+    let server = FixtureServer::start();
+    let seed = server.url("/typed/index.html");
+    crawl([seed.as_str(), "-d", "5", "-q", "--fail-on-broken"])
+        .run()
+        .expect_code(0);
+    let out = crawl([
+        seed.as_str(),
+        "-d",
+        "5",
+        "-q",
+        "--fail-on-broken",
+        "--check-resources",
+    ])
+    .run()
+    .expect_code(1);
+    for broken in ["missing.js", "img/logo@2x.png", "print.css"] {
+        assert!(
+            out.stderr.contains(&format!("/typed/{broken} (")),
+            "{broken}: {}",
+            out.stderr
+        );
+    }
+}
