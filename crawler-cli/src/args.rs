@@ -170,6 +170,9 @@ pub(crate) struct Cli {
     pub(crate) links: crate::link_args::LinkArgs,
 
     #[command(flatten)]
+    pub(crate) local: crate::link_args::LocalArgs,
+
+    #[command(flatten)]
     pub(crate) http: crate::http_args::HttpArgs,
 
     /// Read settings from FILE, a TOML table whose keys are long flags (`per-host = 4`);

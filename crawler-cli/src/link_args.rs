@@ -2,7 +2,11 @@
 //! `--check-resources`, and the TSV kind column. The rules are the library's
 //! ([`crawler_core::link_options`]); these flags only set them.
 
+use std::path::{Path, PathBuf};
+
 use crawler_core::{CrawlerBuilder, LinkKind};
+
+use crate::exit::usage;
 
 /// Link flags.
 #[derive(Debug, clap::Args)]
@@ -35,6 +39,64 @@ pub(crate) struct LinkArgs {
     /// Add a third column, the link's kind, to the TSV output.
     #[arg(long)]
     pub(crate) tsv_kind: bool,
+}
+
+/// Local sites: `crawl ./public/` or `crawl file:///abs/site/index.html`.
+#[derive(Debug, clap::Args)]
+#[command(next_help_heading = "Local sites")]
+pub(crate) struct LocalArgs {
+    /// The file served for a directory of a local site.
+    #[arg(long, value_name = "NAME", default_value = crawler_core::transport::file::DEFAULT_INDEX_FILE)]
+    pub(crate) index_file: String,
+
+    /// The root of a local site: root-relative links (`/css/site.css`) resolve against it
+    /// [default: the file system root, as in a browser].
+    #[arg(long, value_name = "DIR")]
+    pub(crate) root: Option<PathBuf>,
+}
+
+impl LocalArgs {
+    /// Adds the local-site settings to `builder`.
+    ///
+    /// # Errors
+    /// `--root` is not a directory.
+    pub(crate) fn apply(&self, mut builder: CrawlerBuilder) -> anyhow::Result<CrawlerBuilder> {
+        builder = builder.index_file(&self.index_file);
+        if let Some(root) = &self.root {
+            let canonical = root
+                .canonicalize()
+                .ok()
+                .filter(|dir| dir.is_dir())
+                .ok_or_else(|| usage(format!("--root {}: not a directory", root.display())))?;
+            builder = builder.site_root(canonical);
+        }
+        Ok(builder)
+    }
+}
+
+/// A seed argument as a URL: a local path (`./public/`, `site/index.html`) becomes its
+/// absolute `file://` URL; anything else is returned as given, for the URL checks.
+///
+/// # Errors
+/// A path-like argument (no `scheme:`) that does not exist.
+pub(crate) fn local_seed(arg: &str) -> anyhow::Result<String> {
+    let has_scheme = url::Url::parse(arg).is_ok_and(|url| url.scheme().len() > 1);
+    if has_scheme {
+        return Ok(arg.to_owned());
+    }
+    let path = Path::new(arg);
+    let canonical = path.canonicalize().map_err(|err| {
+        usage(format!(
+            "invalid URL `{arg}`: neither an absolute URL nor a readable local path ({err})"
+        ))
+    })?;
+    let url = if canonical.is_dir() {
+        url::Url::from_directory_path(&canonical)
+    } else {
+        url::Url::from_file_path(&canonical)
+    };
+    url.map(String::from)
+        .map_err(|()| usage(format!("`{arg}` cannot be a file:// URL")))
 }
 
 fn parse_kind(s: &str) -> Result<LinkKind, String> {

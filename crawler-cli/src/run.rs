@@ -43,7 +43,8 @@ pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
     }
 
     let progress = Progress::new(cli.quiet, cli.verbose);
-    let (mut builder, jar) = cli.http.apply(cli.links.apply(configure(cli)))?;
+    let builder = cli.local.apply(cli.links.apply(configure(cli)))?;
+    let (mut builder, jar) = cli.http.apply(builder)?;
     if let Some(handler) = progress.handler() {
         builder = builder.on_event(handler);
     }

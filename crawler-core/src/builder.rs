@@ -55,6 +55,7 @@ impl Default for CrawlerBuilder {
                 extraction: Extraction::default(),
                 http: crate::http_options::HttpOptions::default(),
                 links: crate::link_options::LinkOptions::default(),
+                files: crate::transport::file::FileOptions::default(),
             },
             events: Events::default(),
             seen: None,

@@ -96,6 +96,8 @@ pub struct CrawlConfig {
     pub http: crate::http_options::HttpOptions,
     /// Which links become edges and which are followed.
     pub links: crate::link_options::LinkOptions,
+    /// Settings of `file://` crawls.
+    pub files: crate::transport::file::FileOptions,
 }
 
 impl CrawlConfig {

@@ -68,6 +68,9 @@ pub enum ConfigError {
     /// The user agent is not a valid HTTP header value.
     #[error("invalid user agent: {0}")]
     InvalidUserAgent(String),
+    /// The index file of `file://` directories is empty or has a `/`.
+    #[error("invalid index file `{0}`: a file name is needed")]
+    InvalidIndexFile(String),
     /// An extra request header is not a valid name and value.
     #[error("invalid header `{header}`: {reason}")]
     InvalidHeader {
@@ -149,6 +152,13 @@ pub enum PageError {
     BodyTooLarge {
         /// The configured maximum, in bytes.
         limit: usize,
+    },
+    /// A `file://` URL could not be read: missing, not a regular file, or outside the site
+    /// root.
+    #[error("file: {detail}")]
+    File {
+        /// What was wrong, naming the path.
+        detail: String,
     },
     /// The host resolves only to private or reserved addresses, and `deny_private_ips` is on.
     #[error("blocked: {detail}")]

@@ -88,7 +88,12 @@ impl Fetcher {
     /// Page URLs listed in the sitemaps of the seeds' hosts, in scope, deduplicated, in order
     /// (see [`sitemap`](crate::sitemap)).
     pub async fn sitemap_urls(&self, seeds: &[Url]) -> Vec<Url> {
-        crate::sitemap::discover(&self.ctx, seeds).await
+        let web: Vec<Url> = seeds
+            .iter()
+            .filter(|seed| seed.scheme() != "file")
+            .cloned()
+            .collect();
+        crate::sitemap::discover(&self.ctx, &web).await
     }
 
     /// The crawl's settings.
@@ -126,7 +131,9 @@ pub(crate) struct FetchContext {
 impl FetchContext {
     /// Whether robots.txt lets us fetch `url` (always true when robots.txt is ignored).
     pub(crate) async fn robots_allow(&self, url: &Url) -> bool {
-        !self.config.respect_robots || self.robots.rules(self, url).await.allows(url)
+        !self.config.respect_robots
+            || url.scheme() == "file"
+            || self.robots.rules(self, url).await.allows(url)
     }
 }
 
@@ -304,7 +311,8 @@ fn resolve(
         .into_iter()
         .filter(|link| kinds.contains(link.kind))
         .filter_map(|link| {
-            let target = url_norm::resolve(base, &link.href, max_len).ok()?;
+            let href = ctx.config.files.rebase(base, &link.href);
+            let target = url_norm::resolve(base, &href, max_len).ok()?;
             let first = seen.insert((target.clone(), link.kind));
             first.then(|| FoundLink::of_kind(target, link.kind, link.text, link.rel))
         })

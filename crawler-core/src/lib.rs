@@ -70,6 +70,7 @@ mod retry;
 pub mod robots;
 pub mod scope;
 pub mod sitemap;
+pub mod transport;
 mod url_norm;
 
 pub use builder::CrawlerBuilder;

@@ -28,6 +28,20 @@ pub(crate) struct Answer {
     retry_after: Option<Duration>,
 }
 
+impl Answer {
+    /// An answer holding only `hop`.
+    pub(crate) fn new(hop: Hop) -> Self {
+        Self {
+            hop,
+            location: None,
+            body: None,
+            header_links: Vec::new(),
+            robots: RobotsDirectives::default(),
+            retry_after: None,
+        }
+    }
+}
+
 /// Requests `url`, retrying transient failures with backoff.
 pub(crate) async fn request_with_retries(ctx: &FetchContext, url: &Url, depth: u32) -> Answer {
     let mut attempt = 0;
@@ -53,14 +67,10 @@ pub(crate) async fn request_with_retries(ctx: &FetchContext, url: &Url, depth: u
 
 /// Sends one GET and reads what is needed of the answer.
 async fn request(ctx: &FetchContext, url: &Url, depth: u32) -> Answer {
-    let mut answer = Answer {
-        hop: Hop::new(url.clone()),
-        location: None,
-        body: None,
-        header_links: Vec::new(),
-        robots: RobotsDirectives::default(),
-        retry_after: None,
-    };
+    if url.scheme() == "file" {
+        return crate::transport::file::request(ctx, url);
+    }
+    let mut answer = Answer::new(Hop::new(url.clone()));
     if let Some(blocked) = blocked_address(ctx, url) {
         answer.hop.error = Some(blocked);
         return answer;
@@ -182,7 +192,7 @@ pub(crate) fn is_css(content_type: Option<&str>) -> bool {
 
 /// Whether a body with this `Content-Type` is parsed for links. A missing type is sniffed as
 /// HTML, as browsers do for a document.
-fn is_html(content_type: Option<&str>) -> bool {
+pub(crate) fn is_html(content_type: Option<&str>) -> bool {
     content_type.is_none_or(|ct| {
         let essence = ct.split(';').next().unwrap_or_default().trim();
         essence.eq_ignore_ascii_case("text/html")

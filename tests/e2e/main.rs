@@ -10,6 +10,7 @@
 //! - `failures`: 404, 500, timeouts, refused connections, body caps;
 //! - `politeness`: robots.txt, crawl delays per host, sitemaps;
 //! - `stopping`: cancellation and the page cap return partial reports;
+//! - `local`: `file://` sites, their scope, and files outside the root never opened;
 //! - `hostile`: fault-injecting servers, crawler traps, retries and blocked addresses;
 //! - `typed`: every link kind, nofollow rules and resource checks on `fixtures/site/typed/`;
 //! - `synthetic`: a generated 300-page site, crawled completely, exactly and once per URL;
@@ -21,6 +22,7 @@ mod dedup;
 mod depth;
 mod failures;
 mod hostile;
+mod local;
 mod politeness;
 mod redirects;
 mod replay;

@@ -80,3 +80,46 @@ fn broken_assets_fail_the_run_only_when_resources_are_checked() {
         );
     }
 }
+
+#[test]
+fn a_local_folder_is_a_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("public");
+    std::fs::create_dir_all(site.join("css")).unwrap();
+    std::fs::write(
+        site.join("index.html"),
+        "<link rel=stylesheet href=\"/css/site.css\"><a href=\"about.html\">About</a> <a href=\"gone.html\">Gone</a>",
+    )
+    .unwrap();
+    std::fs::write(site.join("about.html"), "<title>About</title>").unwrap();
+    std::fs::write(site.join("css/site.css"), "body{}").unwrap();
+    let out = crawl([
+        "./public/",
+        "--root",
+        "public",
+        "--tsv-kind",
+        "-q",
+        "--fail-on-broken",
+    ])
+    .current_dir(dir.path())
+    .run()
+    .expect_code(1);
+    let base = url::Url::from_directory_path(site.canonicalize().unwrap()).unwrap();
+    assert_eq!(
+        out.stdout,
+        format!(
+            "source_url\tparsed_url\tkind\n{base}\t{base}css/site.css\tstylesheet\n\
+             {base}\t{base}about.html\tanchor\n{base}\t{base}gone.html\tanchor\n"
+        )
+    );
+    assert!(
+        out.stderr.contains("gone.html (file: no such file"),
+        "{}",
+        out.stderr
+    );
+    let line = crawl(["./nowhere/"])
+        .current_dir(dir.path())
+        .run()
+        .expect_usage_error();
+    assert!(line.contains("nor a readable local path"), "{line}");
+}
