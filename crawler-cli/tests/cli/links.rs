@@ -5,18 +5,18 @@ use crawler_tests::{fixture_root, FixtureServer};
 
 use crate::support::crawl;
 
+/// `crawl /typed/index.html -d 5 -q --tsv-kind EXTRA...`; returns stdout.
+fn typed_tsv(server: &FixtureServer, extra: &[&str]) -> String {
+    let seed = server.url("/typed/index.html");
+    let mut args = vec![seed.as_str(), "-d", "5", "-q", "--tsv-kind"];
+    args.extend_from_slice(extra);
+    crawl(args).run().expect_code(0).stdout
+}
+
 #[test]
 fn tsv_kind_column_matches_the_typed_oracle() {
     let server = FixtureServer::start();
-    let out = crawl([
-        server.url("/typed/index.html").as_str(),
-        "-d",
-        "5",
-        "-q",
-        "--tsv-kind",
-    ])
-    .run()
-    .expect_code(0);
+    let stdout = typed_tsv(&server, &[]);
     let expected = std::fs::read_to_string(
         fixture_root()
             .parent()
@@ -25,25 +25,14 @@ fn tsv_kind_column_matches_the_typed_oracle() {
     )
     .unwrap()
     .replace("SERVER", &server.addr().to_string());
-    assert_eq!(out.stdout, expected);
+    assert_eq!(stdout, expected);
 }
 
 #[test]
 fn links_flag_keeps_only_the_named_kinds() {
     let server = FixtureServer::start();
-    let out = crawl([
-        server.url("/typed/index.html").as_str(),
-        "-d",
-        "5",
-        "-q",
-        "--tsv-kind",
-        "--links",
-        "anchor,refresh",
-    ])
-    .run()
-    .expect_code(0);
-    let kinds: std::collections::BTreeSet<&str> = out
-        .stdout
+    let stdout = typed_tsv(&server, &["--links", "anchor,refresh"]);
+    let kinds: std::collections::BTreeSet<&str> = stdout
         .lines()
         .skip(1)
         .map(|line| line.rsplit('\t').next().unwrap())
