@@ -73,10 +73,27 @@ fn resolve(root: &Path, path: &str) -> Option<PathBuf> {
     Some(file)
 }
 
-/// The `Content-Type` for a file, by extension: the same table as the crawler's own for
-/// `file://` sites, so a site served here and read from disk look alike.
+/// The `Content-Type` for a file, by extension.
 pub(crate) fn content_type(file: &Path) -> &'static str {
-    crawler_core::transport::file::content_type(file)
+    let ext = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase)
+        .unwrap_or_default();
+    match ext.as_str() {
+        "html" | "htm" => "text/html",
+        "txt" => "text/plain",
+        "csv" => "text/csv",
+        "png" => "image/png",
+        "pdf" => "application/pdf",
+        "json" => "application/json",
+        "xml" => "application/xml",
+        "gz" => "application/gzip",
+        "css" => "text/css",
+        "js" => "text/javascript",
+        "svg" => "image/svg+xml",
+        _ => "application/octet-stream",
+    }
 }
 
 #[cfg(test)]
