@@ -26,13 +26,14 @@ pub(crate) enum Command {
 /// # Errors
 /// Writing to stdout failed (a closed pipe is mapped to success by `main`).
 pub(crate) fn run(command: &Command) -> anyhow::Result<ExitStatus> {
-    let mut cli = Cli::command();
     match command {
-        Command::Completions { shell } => output::to_stdout(|out| {
-            clap_complete::generate(*shell, &mut cli, "crawl", out);
+        Command::Completions { shell } => output::to_stdout(&|out| {
+            clap_complete::generate(*shell, &mut Cli::command(), "crawl", out);
             Ok(())
         })?,
-        Command::Man => output::to_stdout(|out| clap_mangen::Man::new(cli).render(out))?,
+        Command::Man => {
+            output::to_stdout(&|out| clap_mangen::Man::new(Cli::command()).render(out))?
+        }
     }
     Ok(ExitStatus::Success)
 }

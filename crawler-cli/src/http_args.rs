@@ -107,7 +107,7 @@ impl HttpArgs {
         let Some(path) = &self.cookie_jar else {
             return Ok(());
         };
-        crate::output::stage(path, |w| jar.write_netscape(w))
+        crate::output::stage(path, &|w| jar.write_netscape(w))
             .and_then(crate::output::Staged::commit)
             .with_context(|| format!("cannot write the cookie jar {}", path.display()))?;
         Ok(())

@@ -14,13 +14,15 @@
 //! - [`seeds`]: seed URLs from arguments, `--seeds FILE` / stdin, or `./urls.txt`.
 //! - [`run`]: builds the crawler, runs it with SIGINT/SIGTERM handling, writes the output.
 //! - [`progress`]: the spinner, logging and summary on stderr.
-//! - [`output`]: stdout or an atomically replaced file.
+//! - [`output`]: stdout, an atomically replaced file, or a device written in place.
+//! - [`fdlimit`]: the open-file limit raised at start, and concurrency kept within it.
 //! - [`exit`]: the exit codes and how errors map to them.
 
 mod args;
 mod commands;
 mod config_file;
 mod exit;
+mod fdlimit;
 mod http_args;
 mod link_args;
 mod output;
@@ -29,7 +31,6 @@ mod run;
 mod seeds;
 
 use std::process::ExitCode;
-use std::time::Duration;
 
 use crate::args::Cli;
 use crate::exit::ExitStatus;
@@ -67,10 +68,7 @@ fn start(cli: &Cli) -> anyhow::Result<ExitStatus> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")?;
-    let result = run::run(cli, &runtime);
-    // Tasks of a cancelled crawl are already aborted; don't wait long for stragglers.
-    runtime.shutdown_timeout(Duration::from_secs(1));
-    result
+    run::run(cli, runtime)
 }
 
 /// Prints help and version as clap does, and any other clap error as one line; returns the

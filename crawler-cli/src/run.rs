@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use anyhow::Context;
 use crawler_core::export::{self, tsv::write_nodes_tsv};
@@ -16,17 +17,18 @@ use tokio::runtime::Runtime;
 
 use crate::args::Cli;
 use crate::exit::{usage, ExitStatus};
+use crate::fdlimit;
 use crate::output::{self, Sink};
 use crate::progress::{self, Progress};
 use crate::seeds;
 
-/// Runs the command described by `cli` on `runtime`.
+/// Runs the command described by `cli` on `runtime`, which it shuts down before writing the
+/// output.
 ///
 /// # Errors
 /// Usage errors (seeds, settings, output paths), I/O errors writing the output, and a broken
 /// pipe on stdout; `main` maps each to its exit status.
-pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
-    let seeds = seeds::collect(&cli.urls, cli.seeds.as_deref())?;
+pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
     let data = Sink::new(cli.output.as_deref());
     let nodes = cli.nodes.as_deref().map(|path| Sink::new(Some(path)));
     if data == Sink::Stdout && nodes == Some(Sink::Stdout) {
@@ -34,7 +36,7 @@ pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
             "the graph and the node table cannot both go to stdout; give -o FILE or --nodes FILE",
         ));
     }
-    if nodes.as_ref() == Some(&data) {
+    if nodes.as_ref().is_some_and(|nodes| nodes.same_file(&data)) {
         return Err(usage("-o and --nodes name the same file"));
     }
     data.check()?;
@@ -42,29 +44,48 @@ pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
         nodes.check()?;
     }
 
-    let progress = Progress::new(cli.quiet, cli.verbose);
-    let builder = cli.local.apply(cli.links.apply(configure(cli)))?;
-    let (mut builder, jar) = cli.http.apply(builder)?;
-    if let Some(handler) = progress.handler() {
-        builder = builder.on_event(handler);
-    }
-    let crawler = builder.build()?;
-    tracing::info!(seeds = seeds.len(), depth = cli.depth, "crawl starting");
-    tracing::debug!(config = ?crawler.config(), "settings");
-
+    let settings = cli.local.apply(cli.links.apply(configure(cli)))?;
+    let (settings, jar) = cli.http.apply(settings)?;
     let signal = OnceLock::new();
     let report = runtime.block_on(async {
+        // Installed before anything slow (a seeds file of millions of lines, a stdin that is
+        // still open), and raced against every phase, so no phase is deaf to a signal.
         let shutdown = shutdown_signal().context("cannot install the signal handlers")?;
+        let mut shutdown = std::pin::pin!(shutdown);
+        let seeds = tokio::select! {
+            status = &mut shutdown => {
+                let _ = signal.set(status);
+                return Ok(None);
+            }
+            seeds = load_seeds(cli) => seeds?,
+        };
+        let progress = Progress::new(cli.quiet, cli.verbose);
+        let mut builder = settings.concurrency(concurrency_within_fd_limit(cli));
+        if let Some(handler) = progress.handler() {
+            builder = builder.on_event(handler);
+        }
+        let crawler = builder.build()?;
+        tracing::info!(seeds = seeds.len(), depth = cli.depth, "crawl starting");
+        tracing::debug!(config = ?crawler.config(), "settings");
         let shutdown = async {
             let _ = signal.set(shutdown.await);
         };
-        crawler
-            .crawl(&seeds, shutdown)
-            .await
-            .map_err(anyhow::Error::from)
+        let report = crawler.crawl(&seeds, shutdown).await;
+        progress.finish();
+        Ok::<_, anyhow::Error>(Some(report?))
     });
-    progress.finish();
-    let report = report?;
+    // Tasks of a cancelled crawl are already aborted, and a seed reader blocked on stdin is
+    // not waited for long. Shutting down also closes the pooled connections, whose file
+    // descriptors the output files may need.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    let Some(report) = report? else {
+        // Stopped while the seeds were read: there is no graph, and an existing output file
+        // is left as it was.
+        if !cli.quiet {
+            progress::eprint_line("crawl: stopped before the crawl started; nothing was written");
+        }
+        return Ok(signal.get().copied().unwrap_or(ExitStatus::Interrupted));
+    };
     if let Some(jar) = &jar {
         cli.http.save_jar(jar)?;
     }
@@ -94,6 +115,35 @@ pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Failure
     })
+}
+
+/// The seeds, read on the blocking pool so that a slow stdin or a huge file never holds up the
+/// async runtime (and with it the signal handling).
+async fn load_seeds(cli: &Cli) -> anyhow::Result<Vec<String>> {
+    let urls = cli.urls.clone();
+    let file = cli.seeds.clone();
+    tokio::task::spawn_blocking(move || seeds::collect(&urls, file.as_deref()))
+        .await
+        .context("reading the seeds failed")?
+}
+
+/// `--concurrency`, lowered if the open-file limit (raised to its hard limit first) cannot hold
+/// that many connections; says so on stderr unless `--quiet`.
+fn concurrency_within_fd_limit(cli: &Cli) -> usize {
+    let requested = cli.concurrency.get();
+    if requested > crawler_core::MAX_CONCURRENCY {
+        return requested; // refused by `build`, with the maximum
+    }
+    let limit = fdlimit::raise();
+    let capped = fdlimit::cap(requested, limit);
+    if capped < requested && !cli.quiet {
+        progress::eprint_line(&format!(
+            "crawl: concurrency capped at {capped} (asked for {requested}): the open-file limit \
+             is {}; raise it with `ulimit -n`",
+            limit.unwrap_or_default()
+        ));
+    }
+    capped
 }
 
 /// The crawler settings from the arguments; `build` validates them.
@@ -135,9 +185,10 @@ fn configure(cli: &Cli) -> CrawlerBuilder {
     builder
 }
 
-/// Writes the graph and the node table. Files are staged first and renamed together, so a
-/// failure leaves every target as it was; stdout comes last, so a closed pipe (`| head`) cannot
-/// keep the files from being written.
+/// Writes the graph and the node table. Regular files are staged first and renamed together
+/// after the devices and FIFOs (which cannot be staged) were written, so a failure leaves every
+/// regular file as it was; stdout comes last, so a closed pipe (`| head`) cannot keep the files
+/// from being written.
 fn write_outputs(
     report: &CrawlReport,
     format: Option<ExportFormat>,
@@ -145,11 +196,11 @@ fn write_outputs(
     nodes: Option<&Sink>,
 ) -> anyhow::Result<()> {
     // `None`: TSV with the kind column.
-    let write_data = |w: &mut dyn std::io::Write| match format {
+    let write_data: output::Writer<'_> = &|w| match format {
         Some(format) => export::write(report, format, w),
         None => export::tsv::write_tsv_with_kind(report, w),
     };
-    let write_nodes = |w: &mut dyn std::io::Write| write_nodes_tsv(report, w);
+    let write_nodes: output::Writer<'_> = &|w| write_nodes_tsv(report, w);
     let mut staged = Vec::new();
     if let Sink::File(path) = data {
         staged.push(output::stage(path, write_data)?);
@@ -157,6 +208,7 @@ fn write_outputs(
     if let Some(Sink::File(path)) = nodes {
         staged.push(output::stage(path, write_nodes)?);
     }
+    staged.sort_by_key(|file| !file.is_through());
     for file in staged {
         file.commit()?;
     }

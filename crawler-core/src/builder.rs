@@ -9,7 +9,7 @@ use crate::config::{
     CrawlConfig, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_DEPTH, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_URL_LEN,
     DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY,
-    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, MAX_CONCURRENCY, MAX_DURATION,
 };
 use crate::error::ConfigError;
 use crate::event::{CrawlEvent, Events};
@@ -91,14 +91,39 @@ impl CrawlerBuilder {
         }
     }
 
+    /// A request count: at least 1 and at most [`MAX_CONCURRENCY`], which also keeps it within
+    /// what a semaphore can hold.
+    fn in_flight(
+        self,
+        name: &'static str,
+        n: usize,
+        set: impl FnOnce(&mut CrawlConfig, NonZeroUsize),
+    ) -> Self {
+        if n > MAX_CONCURRENCY {
+            return self.fail(ConfigError::TooMany {
+                name,
+                max: MAX_CONCURRENCY,
+            });
+        }
+        self.limit(name, n, set)
+    }
+
+    /// A duration of at most [`MAX_DURATION`], and more than zero unless `zero_ok`.
     fn duration(
         mut self,
         name: &'static str,
         d: Duration,
+        zero_ok: bool,
         set: impl FnOnce(&mut CrawlConfig),
     ) -> Self {
-        if d.is_zero() {
+        if d.is_zero() && !zero_ok {
             return self.fail(ConfigError::ZeroDuration { name });
+        }
+        if d > MAX_DURATION {
+            return self.fail(ConfigError::TooLong {
+                name,
+                max: MAX_DURATION,
+            });
         }
         set(&mut self.config);
         self
@@ -130,29 +155,36 @@ impl CrawlerBuilder {
         self.limit("max pages", pages, |c, n| c.max_pages = Some(n))
     }
 
-    /// Requests in flight across all hosts. Must be at least 1. Default: [`DEFAULT_CONCURRENCY`].
+    /// Requests in flight across all hosts. Must be at least 1 and at most
+    /// [`MAX_CONCURRENCY`]. Default: [`DEFAULT_CONCURRENCY`].
     pub fn concurrency(self, n: usize) -> Self {
-        self.limit("concurrency", n, |c, n| c.concurrency = n)
+        self.in_flight("concurrency", n, |c, n| c.concurrency = n)
     }
 
-    /// Requests in flight to one host. Must be at least 1. Default: [`DEFAULT_PER_HOST`].
+    /// Requests in flight to one host. Must be at least 1 and at most [`MAX_CONCURRENCY`].
+    /// Default: [`DEFAULT_PER_HOST`].
     pub fn per_host(self, n: usize) -> Self {
-        self.limit("per-host concurrency", n, |c, n| c.per_host = n)
+        self.in_flight("per-host concurrency", n, |c, n| c.per_host = n)
     }
 
-    /// Limit for a whole request, connect to last byte. Default: [`DEFAULT_TIMEOUT`].
+    /// Limit for a whole request, connect to last byte; more than zero, at most
+    /// [`MAX_DURATION`]. Default: [`DEFAULT_TIMEOUT`].
     pub fn timeout(self, timeout: Duration) -> Self {
-        self.duration("timeout", timeout, |c| c.timeout = timeout)
+        self.duration("timeout", timeout, false, |c| c.timeout = timeout)
     }
 
-    /// Limit for establishing a connection. Default: [`DEFAULT_CONNECT_TIMEOUT`].
+    /// Limit for establishing a connection; more than zero, at most [`MAX_DURATION`].
+    /// Default: [`DEFAULT_CONNECT_TIMEOUT`].
     pub fn connect_timeout(self, timeout: Duration) -> Self {
-        self.duration("connect timeout", timeout, |c| c.connect_timeout = timeout)
+        self.duration("connect timeout", timeout, false, |c| {
+            c.connect_timeout = timeout;
+        })
     }
 
-    /// Limit for one read on an open connection. Default: [`DEFAULT_READ_TIMEOUT`].
+    /// Limit for one read on an open connection; more than zero, at most [`MAX_DURATION`].
+    /// Default: [`DEFAULT_READ_TIMEOUT`].
     pub fn read_timeout(self, timeout: Duration) -> Self {
-        self.duration("read timeout", timeout, |c| c.read_timeout = timeout)
+        self.duration("read timeout", timeout, false, |c| c.read_timeout = timeout)
     }
 
     /// Redirects followed from one URL; 0 records every redirect without following it.
@@ -223,14 +255,17 @@ impl CrawlerBuilder {
     }
 
     /// Minimum time between the starts of two requests to one host (a robots.txt
-    /// `Crawl-delay` can raise it for its host). Default: none.
+    /// `Crawl-delay` can raise it for its host); more than zero, at most [`MAX_DURATION`].
+    /// Default: none.
     pub fn delay(self, delay: Duration) -> Self {
-        self.duration("delay", delay, |c| c.delay = Some(delay))
+        self.duration("delay", delay, false, |c| c.delay = Some(delay))
     }
 
-    /// Maximum requests per second to one host; must be positive. Default: no limit.
+    /// Maximum requests per second to one host; at least one a day (the gap it implies is at
+    /// most [`MAX_DURATION`]). Default: no limit.
     pub fn rate(mut self, per_second: f64) -> Self {
-        if !(per_second.is_finite() && per_second > 0.0) {
+        let min = 1.0 / MAX_DURATION.as_secs_f64();
+        if !(per_second.is_finite() && per_second >= min) {
             return self.fail(ConfigError::InvalidRate(per_second.to_string()));
         }
         self.config.rate = Some(per_second);
@@ -245,10 +280,12 @@ impl CrawlerBuilder {
     }
 
     /// Wait before the first retry, doubled for each further one; a longer `Retry-After` from
-    /// the server wins, up to 30 s. Default: [`DEFAULT_RETRY_BASE_DELAY`].
-    pub fn retry_base_delay(mut self, delay: Duration) -> Self {
-        self.config.retry_base_delay = delay;
-        self
+    /// the server wins, up to 30 s. At most [`MAX_DURATION`]. Default:
+    /// [`DEFAULT_RETRY_BASE_DELAY`].
+    pub fn retry_base_delay(self, delay: Duration) -> Self {
+        self.duration("retry base delay", delay, true, |c| {
+            c.retry_base_delay = delay;
+        })
     }
 
     /// Refuses hosts that resolve to loopback, private, link-local or reserved addresses,
@@ -358,6 +395,40 @@ mod tests {
                 name: "per-host concurrency"
             }
         );
+    }
+
+    #[test]
+    fn values_that_would_overflow_are_rejected_at_build() {
+        let too_long = Duration::from_secs(10_000_000_000_000_000_000);
+        let err = Crawler::builder().delay(too_long).build().unwrap_err();
+        let max = MAX_DURATION;
+        assert_eq!(err, ConfigError::TooLong { name: "delay", max });
+        for builder in [
+            Crawler::builder().timeout(too_long),
+            Crawler::builder().connect_timeout(too_long),
+            Crawler::builder().read_timeout(too_long),
+            Crawler::builder().retry_base_delay(too_long),
+            Crawler::builder().per_host(usize::MAX),
+            Crawler::builder().concurrency(MAX_CONCURRENCY + 1),
+        ] {
+            let err = builder.build().unwrap_err();
+            assert!(matches!(
+                err,
+                ConfigError::TooLong { .. } | ConfigError::TooMany { .. }
+            ));
+        }
+        for rate in [1e-300, 1e-5, 0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let err = Crawler::builder().rate(rate).build().unwrap_err();
+            assert!(matches!(err, ConfigError::InvalidRate(_)), "{rate}");
+        }
+        // The maximums themselves are taken.
+        let crawler = Crawler::builder()
+            .delay(MAX_DURATION)
+            .rate(1.0 / 86_400.0)
+            .per_host(MAX_CONCURRENCY)
+            .build()
+            .unwrap();
+        assert_eq!(crawler.config().host_gap(), MAX_DURATION);
     }
 
     #[test]

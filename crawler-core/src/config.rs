@@ -37,6 +37,14 @@ pub const DEFAULT_MAX_URL_LEN: usize = 2048;
 pub const DEFAULT_RETRIES: u32 = 2;
 /// Default wait before the first retry; it doubles with each further retry.
 pub const DEFAULT_RETRY_BASE_DELAY: Duration = Duration::from_millis(500);
+/// Longest duration any setting takes (the timeouts, `delay`, `retry_base_delay`, and the gap
+/// between requests that `rate` implies): one day. Longer values are refused by
+/// [`build`](crate::CrawlerBuilder::build), so no deadline computed from a setting can overflow.
+pub const MAX_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
+/// Most requests in flight a crawler takes, across all hosts (`concurrency`) or to one host
+/// (`per_host`): 2^20, Linux's default ceiling on a process's open files, since every request in
+/// flight holds a socket. Larger values are refused by [`build`](crate::CrawlerBuilder::build).
+pub const MAX_CONCURRENCY: usize = 1 << 20;
 /// Default `User-Agent` header.
 pub const DEFAULT_USER_AGENT: &str = concat!(
     "crawlgraph/",
@@ -103,10 +111,15 @@ pub struct CrawlConfig {
 impl CrawlConfig {
     /// The minimum gap between two request starts to one host, from `delay` and `rate`.
     pub fn host_gap(&self) -> Duration {
-        let from_rate = self
-            .rate
-            .map_or(Duration::ZERO, |rate| Duration::from_secs_f64(1.0 / rate));
-        self.delay.unwrap_or_default().max(from_rate)
+        // The builder keeps `1 / rate` within MAX_DURATION; the checked conversion and the cap
+        // make sure no value can panic here even so.
+        let from_rate = self.rate.map_or(Duration::ZERO, |rate| {
+            Duration::try_from_secs_f64(1.0 / rate).unwrap_or(MAX_DURATION)
+        });
+        self.delay
+            .unwrap_or_default()
+            .max(from_rate)
+            .min(MAX_DURATION)
     }
 }
 
@@ -114,10 +127,16 @@ impl CrawlConfig {
 ///
 /// Redirects are not followed by reqwest: the crawler follows them itself, to record each hop
 /// as an edge and to check every target against the scope and the seen set.
+///
+/// With `deny_private_ips`, proxies from the environment (`HTTP_PROXY`, `HTTPS_PROXY`,
+/// `ALL_PROXY`) are not used: a proxy resolves the target's name itself, out of reach of the
+/// guard's resolver, so the guard would be void.
 pub(crate) fn http_client(config: &CrawlConfig) -> Result<reqwest::Client, Error> {
     let mut builder = reqwest::Client::builder();
     if config.deny_private_ips {
-        builder = builder.dns_resolver(Arc::new(crate::address::PublicOnlyResolver));
+        builder = builder
+            .dns_resolver(Arc::new(crate::address::PublicOnlyResolver))
+            .no_proxy();
     }
     builder = config.http.configure(builder);
     builder

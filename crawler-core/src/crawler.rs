@@ -95,7 +95,8 @@ impl Crawler {
         Ok(run.execute(seeds, shutdown).await)
     }
 
-    /// Parses, normalises and deduplicates seed URLs as [`crawl`](Self::crawl) does.
+    /// Parses, normalises and deduplicates seed URLs as [`crawl`](Self::crawl) does, in one
+    /// pass (a seeds file can hold millions of lines), the first spelling kept in order.
     ///
     /// # Errors
     /// [`Error::NoSeeds`] if there are none, [`Error::InvalidSeed`] for the first bad one.
@@ -103,8 +104,12 @@ impl Crawler {
         &self,
         seeds: impl IntoIterator<Item = S>,
     ) -> Result<Vec<Url>, Error> {
+        use std::hash::BuildHasher as _;
         let max_len = self.config.max_url_len.get();
         let mut parsed: Vec<Url> = Vec::new();
+        // Indices into `parsed` by URL: linear de-duplication without a second copy of every URL.
+        let mut index = hashbrown::HashTable::<usize>::new();
+        let hasher = std::hash::RandomState::new();
         for seed in seeds {
             let seed = seed.as_ref();
             let url =
@@ -112,7 +117,9 @@ impl Crawler {
                     url: seed.to_owned(),
                     reason: reason.to_string(),
                 })?;
-            if !parsed.contains(&url) {
+            let hash = hasher.hash_one(url.as_str());
+            if index.find(hash, |&i| parsed[i] == url).is_none() {
+                index.insert_unique(hash, parsed.len(), |&i| hasher.hash_one(parsed[i].as_str()));
                 parsed.push(url);
             }
         }

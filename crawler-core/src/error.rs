@@ -43,6 +43,22 @@ pub enum ConfigError {
         /// The setting's name.
         name: &'static str,
     },
+    /// A duration above [`MAX_DURATION`](crate::MAX_DURATION).
+    #[error("{name} must be at most {} seconds (one day)", max.as_secs())]
+    TooLong {
+        /// The setting's name.
+        name: &'static str,
+        /// The longest duration taken.
+        max: std::time::Duration,
+    },
+    /// A count above its maximum, such as [`MAX_CONCURRENCY`](crate::MAX_CONCURRENCY).
+    #[error("{name} must be at most {max}")]
+    TooMany {
+        /// The setting's name.
+        name: &'static str,
+        /// The largest value taken.
+        max: usize,
+    },
     /// An include or exclude pattern is not a valid regular expression.
     #[error("invalid pattern `{pattern}`: {reason}")]
     InvalidPattern {
@@ -62,8 +78,11 @@ pub enum ConfigError {
     /// A scheme other than `http` or `https` was allowed.
     #[error("unsupported scheme `{0}` (only http and https can be fetched)")]
     UnsupportedScheme(String),
-    /// A rate limit that is not a positive number.
-    #[error("invalid rate `{0}`: must be a positive number of requests per second")]
+    /// A rate limit that is not a number of requests per second of at least one a day
+    /// (`1 / rate` must not exceed [`MAX_DURATION`](crate::MAX_DURATION)).
+    #[error(
+        "invalid rate `{0}`: must be a number of requests per second of at least 1/86400 (one a day)"
+    )]
     InvalidRate(String),
     /// The user agent is not a valid HTTP header value.
     #[error("invalid user agent: {0}")]
@@ -172,6 +191,13 @@ pub enum PageError {
         /// What failed.
         detail: String,
     },
+    /// The body came in a `Content-Encoding` the crawler cannot decode (gzip, deflate and brotli
+    /// are decoded), so its links could not be read. Not a broken link: a browser may read it.
+    #[error("unsupported Content-Encoding `{encoding}`")]
+    UnsupportedEncoding {
+        /// The `Content-Encoding` header as sent.
+        encoding: String,
+    },
 }
 
 impl PageError {
@@ -193,7 +219,10 @@ impl PageError {
 
     /// Whether the failure is a broken link (as opposed to a crawl limit such as a body cap).
     pub fn is_broken(&self) -> bool {
-        !matches!(self, PageError::BodyTooLarge { .. })
+        !matches!(
+            self,
+            PageError::BodyTooLarge { .. } | PageError::UnsupportedEncoding { .. }
+        )
     }
 }
 

@@ -45,6 +45,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
 mod address;
+mod backpressure;
 pub mod builder;
 mod charset;
 pub mod config;
@@ -78,7 +79,7 @@ pub use config::{
     CrawlConfig, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_DEPTH, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_URL_LEN,
     DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY,
-    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, MAX_CONCURRENCY, MAX_DURATION,
 };
 pub use cookies::CookieJar;
 pub use coordination::{Coordination, Local};

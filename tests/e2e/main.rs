@@ -11,6 +11,8 @@
 //! - `politeness`: robots.txt, crawl delays per host, sitemaps;
 //! - `stopping`: cancellation and the page cap return partial reports;
 //! - `local`: `file://` sites, their scope, and files outside the root never opened;
+//! - `fetch_path`: lying headers, odd encodings, hostile markup and robots.txt, credentials,
+//!   sitemaps out of scope;
 //! - `hostile`: fault-injecting servers, crawler traps, retries and blocked addresses;
 //! - `typed`: every link kind, nofollow rules and resource checks on `fixtures/site/typed/`;
 //! - `synthetic`: a generated 300-page site, crawled completely, exactly and once per URL;
@@ -21,6 +23,7 @@ mod crawl_graph;
 mod dedup;
 mod depth;
 mod failures;
+mod fetch_path;
 mod hostile;
 mod local;
 mod politeness;

@@ -42,6 +42,16 @@ pub(crate) fn all_edges(report: &CrawlReport) -> BTreeSet<(String, String)> {
         .collect()
 }
 
+/// Targets of the anchor links on the page at `url`, in graph order.
+pub(crate) fn anchors_from(report: &CrawlReport, url: &str) -> Vec<String> {
+    report
+        .graph
+        .links()
+        .filter(|(s, _, l)| s.url.as_str() == url && l.kind == LinkKind::Anchor)
+        .map(|(_, t, _)| t.url.to_string())
+        .collect()
+}
+
 /// The page for a URL; panics with the URL if it is missing.
 pub(crate) fn page<'a>(report: &'a CrawlReport, url: &str) -> &'a Page {
     let parsed = crawler_core::Url::parse(url).expect("test URL parses");

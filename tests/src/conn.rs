@@ -59,6 +59,9 @@ async fn requests(conn: &mut Conn<TcpStream>, shared: &Shared, port: u16) -> io:
             Method::Other(other) => other.as_str(),
         };
         shared.stats.record_head(method, &req.target, &req.headers);
+        if req.header("authorization").is_some() {
+            shared.stats.note_authorization();
+        }
         let mut keep_alive = req.wants_keep_alive();
         match req.body_framing() {
             BodyFraming::None => {}

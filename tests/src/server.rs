@@ -211,6 +211,11 @@ impl FixtureServer {
         self.shared.stats.heads()
     }
 
+    /// Number of requests so far that carried an `Authorization` header (credentials).
+    pub fn authorized_requests(&self) -> usize {
+        self.shared.stats.authorized()
+    }
+
     /// The highest number of requests handled at the same time so far. A
     /// request is in flight from when its head has been read until the last
     /// byte of its response has been written.

@@ -74,6 +74,8 @@ pub(crate) struct Stats {
     log: Mutex<Vec<Entry>>,
     /// Method, target and headers of every request, for tests of what the crawler sends.
     heads: Mutex<Vec<RequestHead>>,
+    /// Requests that carried an `Authorization` header.
+    authorized: AtomicUsize,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
 }
@@ -165,6 +167,15 @@ impl Stats {
             .iter()
             .map(|e| (e.at, e.target.clone()))
             .collect()
+    }
+
+    /// Counts a request that carried an `Authorization` header.
+    pub(crate) fn note_authorization(&self) {
+        self.authorized.fetch_add(1, Ordering::SeqCst);
+    }
+
+    pub(crate) fn authorized(&self) -> usize {
+        self.authorized.load(Ordering::SeqCst)
     }
 
     pub(crate) fn max_in_flight(&self) -> usize {

@@ -4,21 +4,10 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::io::{BufRead, BufReader};
-use std::path::Path;
 
 use crawler_tests::FixtureServer;
 
-use crate::support::{crawl, expected_depths, expected_edges, tsv_edges};
-
-/// The names in a folder, sorted.
-fn listing(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
+use crate::support::{crawl, expected_depths, expected_edges, listing, tsv_edges};
 
 #[test]
 fn output_file_is_untouched_by_a_failed_run_and_replaced_by_a_good_one() {

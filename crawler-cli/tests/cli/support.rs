@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -30,6 +30,7 @@ pub(crate) type Edge = (String, String);
 pub(crate) struct Cmd {
     command: Command,
     stdin: Option<Vec<u8>>,
+    hold_stdin: bool,
 }
 
 /// `crawl` with `args`. `RUST_LOG` is removed so the test sees the default logging.
@@ -48,6 +49,7 @@ pub(crate) fn program(name: impl AsRef<OsStr>) -> Cmd {
     Cmd {
         command: Command::new(name),
         stdin: None,
+        hold_stdin: false,
     }
 }
 
@@ -62,9 +64,9 @@ impl Cmd {
         self
     }
 
-    /// Sets an environment variable of the child.
-    pub(crate) fn env(mut self, name: &str, value: impl AsRef<OsStr>) -> Self {
-        self.command.env(name, value);
+    /// Sets an environment variable for the child.
+    pub(crate) fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Self {
+        self.command.env(key, value);
         self
     }
 
@@ -74,9 +76,23 @@ impl Cmd {
         self
     }
 
+    /// Removes the child's environment variable `key`.
+    pub(crate) fn env_remove(mut self, key: &str) -> Self {
+        self.command.env_remove(key);
+        self
+    }
+
     /// Feeds `data` to the child's stdin (otherwise stdin is empty).
     pub(crate) fn stdin(mut self, data: impl Into<Vec<u8>>) -> Self {
         self.stdin = Some(data.into());
+        self
+    }
+
+    /// Feeds `data` to the child's stdin and then keeps the pipe open (no end of file) until
+    /// the child has exited: a reader that never finishes. See [`Running::stdin_written`].
+    pub(crate) fn stdin_held_open(mut self, data: impl Into<Vec<u8>>) -> Self {
+        self.stdin = Some(data.into());
+        self.hold_stdin = true;
         self
     }
 
@@ -106,10 +122,15 @@ impl Cmd {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        let hold = self.hold_stdin;
         let stdin = self.stdin.map(|data| {
             let mut pipe = child.stdin.take().expect("stdin is piped");
-            // The child may exit without reading; a failed write is its business.
-            thread::spawn(move || drop(pipe.write_all(&data)))
+            // The child may exit without reading; a failed write is its business. A held pipe
+            // is handed back, so it closes only when the handle is joined, after the child's exit.
+            thread::spawn(move || {
+                let _ = pipe.write_all(&data);
+                hold.then_some(pipe)
+            })
         });
         let stdout = child.stdout.take().expect("stdout is piped");
         let stderr = drain(child.stderr.take().expect("stderr is piped"));
@@ -137,12 +158,17 @@ fn drain(mut pipe: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
 pub(crate) struct Running {
     child: Child,
     name: String,
-    stdin: Option<JoinHandle<()>>,
+    stdin: Option<JoinHandle<Option<ChildStdin>>>,
     stdout: Option<JoinHandle<Vec<u8>>>,
     stderr: JoinHandle<Vec<u8>>,
 }
 
 impl Running {
+    /// The child's process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Sends a signal (`"INT"`, `"TERM"`) with the `kill` command.
     pub(crate) fn signal(&self, name: &str) {
         let status = Command::new("kill")
@@ -151,6 +177,20 @@ impl Running {
             .status()
             .expect("kill runs");
         assert!(status.success(), "kill -{name} failed");
+    }
+
+    /// Waits until everything given to stdin has been written (the child has read all but
+    /// what the pipe buffers), at most [`TIMEOUT`]; fails the test after that.
+    pub(crate) fn stdin_written(&self) {
+        let deadline = Instant::now() + TIMEOUT;
+        while !self.stdin.as_ref().is_none_or(JoinHandle::is_finished) {
+            assert!(
+                Instant::now() < deadline,
+                "{} did not read its stdin",
+                self.name
+            );
+            thread::sleep(Duration::from_millis(10));
+        }
     }
 
     /// Waits for the child to exit, at most [`TIMEOUT`]; kills it and fails the test after that.
@@ -173,7 +213,7 @@ impl Running {
             thread::sleep(Duration::from_millis(10));
         };
         if let Some(stdin) = self.stdin {
-            stdin.join().expect("stdin writer");
+            drop(stdin.join().expect("stdin writer"));
         }
         let text = |bytes: Vec<u8>| String::from_utf8(bytes).expect("output is UTF-8");
         Output {
@@ -227,6 +267,16 @@ impl Output {
         assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
         lines[0].to_owned()
     }
+}
+
+/// The names in a folder, sorted.
+pub(crate) fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }
 
 /// The edges of a TSV export, after checking its header.
