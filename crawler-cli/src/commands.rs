@@ -32,7 +32,7 @@ pub(crate) fn run(command: &Command) -> anyhow::Result<ExitStatus> {
             Ok(())
         })?,
         Command::Man => {
-            output::to_stdout(&|out| clap_mangen::Man::new(Cli::command()).render(out))?
+            output::to_stdout(&|out| clap_mangen::Man::new(Cli::command()).render(out))?;
         }
     }
     Ok(ExitStatus::Success)
