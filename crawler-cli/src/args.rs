@@ -209,6 +209,24 @@ pub(crate) struct Cli {
     #[cfg(feature = "redis")]
     #[command(flatten)]
     pub(crate) redis: crate::cmd::redis::RedisArgs,
+
+    #[command(flatten)]
+    pub(crate) links: crate::link_args::LinkArgs,
+
+    #[command(flatten)]
+    pub(crate) local: crate::link_args::LocalArgs,
+
+    #[command(flatten)]
+    pub(crate) http: crate::http_args::HttpArgs,
+
+    /// Read settings from FILE, a TOML table whose keys are long flags (`per-host = 4`);
+    /// flags given on the command line win [default: ./crawlgraph.toml if it exists].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+
+    /// Do not read ./crawlgraph.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub(crate) no_config: bool,
 }
 
 /// How gently hosts are treated; the library does the work, these only configure it.

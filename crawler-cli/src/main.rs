@@ -6,6 +6,11 @@
 //!
 //! # Architecture
 //! - [`args`]: the clap definition, with defaults from the library's `DEFAULT_*` constants.
+//! - [`config_file`]: `crawlgraph.toml` / `--config FILE`, turned into flags under the
+//!   command line's.
+//! - [`http_args`]: headers, cookies, auth, proxy and TLS flags.
+//! - [`link_args`]: which link kinds are recorded and followed.
+//! - [`commands`]: `crawl completions SHELL` and `crawl man`.
 //! - [`seeds`]: seed URLs from arguments, `--seeds FILE` / stdin, or `./urls.txt`.
 //! - [`run`]: builds the crawler, runs it with SIGINT/SIGTERM handling, writes the output.
 //! - [`progress`]: the spinner, logging and summary on stderr.
@@ -17,8 +22,11 @@
 
 mod args;
 mod cmd;
+mod config_file;
 mod exit;
 mod fdlimit;
+mod http_args;
+mod link_args;
 mod output;
 mod progress;
 mod run;
@@ -26,11 +34,9 @@ mod seeds;
 
 use std::process::ExitCode;
 
-use anyhow::Context;
-use clap::Parser;
-
 use crate::args::Cli;
 use crate::exit::ExitStatus;
+use anyhow::Context;
 
 fn main() -> ExitCode {
     #[cfg(feature = "redis")]
@@ -43,9 +49,13 @@ fn main() -> ExitCode {
             result
         }));
     }
-    let cli = match Cli::try_parse() {
+    let cli = match config_file::parse(std::env::args_os().collect()) {
         Ok(cli) => cli,
-        Err(err) => return clap_error(&err).into(),
+        Err(config_file::ParseError::Clap(err)) => return clap_error(&err).into(),
+        Err(config_file::ParseError::Config(message)) => {
+            progress::eprint_line(&format!("crawl: error: {message}"));
+            return ExitStatus::Usage.into();
+        }
     };
     progress::init_logging(cli.verbose, cli.quiet);
     finish(start(&cli))

@@ -49,6 +49,8 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
         nodes.check()?;
     }
 
+    let settings = cli.local.apply(cli.links.apply(configure(cli)))?;
+    let (settings, jar) = cli.http.apply(settings)?;
     let signal = OnceLock::new();
     let report = runtime.block_on(async {
         // Installed before anything slow (a seeds file of millions of lines, a stdin that is
@@ -63,7 +65,7 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
             seeds = load_seeds(cli) => seeds?,
         };
         let progress = Progress::new(cli.quiet, cli.verbose);
-        let mut builder = configure(cli).concurrency(concurrency_within_fd_limit(cli));
+        let mut builder = settings.concurrency(concurrency_within_fd_limit(cli));
         if let Some(handler) = progress.handler() {
             builder = builder.on_event(handler);
         }
@@ -89,8 +91,16 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
         }
         return Ok(signal.get().copied().unwrap_or(ExitStatus::Interrupted));
     };
+    if let Some(jar) = &jar {
+        cli.http.save_jar(jar)?;
+    }
 
-    write_outputs(&report, cli.format.into(), &data, nodes.as_ref())?;
+    let format = if cli.links.tsv_kind && cli.format == crate::args::Format::Tsv {
+        None
+    } else {
+        Some(cli.format.into())
+    };
+    write_outputs(&report, format, &data, nodes.as_ref())?;
     crate::cmd::report::write_live(&cli.report, &report)?;
 
     let broken = if cli.fail_on_broken {
@@ -190,11 +200,15 @@ pub(crate) fn configure(cli: &Cli) -> CrawlerBuilder {
 /// from being written.
 pub(crate) fn write_outputs(
     report: &CrawlReport,
-    format: ExportFormat,
+    format: Option<ExportFormat>,
     data: &Sink,
     nodes: Option<&Sink>,
 ) -> anyhow::Result<()> {
-    let write_data: output::Writer<'_> = &|w| export::write(report, format, w);
+    // `None`: TSV with the kind column.
+    let write_data: output::Writer<'_> = &|w| match format {
+        Some(format) => export::write(report, format, w),
+        None => export::tsv::write_tsv_with_kind(report, w),
+    };
     let write_nodes: output::Writer<'_> = &|w| write_nodes_tsv(report, w);
     let mut staged = Vec::new();
     if let Sink::File(path) = data {

@@ -19,14 +19,14 @@ const LONGEST_WAIT: Duration = Duration::from_secs(1);
 /// Sends a GET for `url`, waiting and trying again while no file descriptor is left for the
 /// connection, for at most `patience` in all.
 pub(crate) async fn send(
-    client: &reqwest::Client,
+    request: impl Fn() -> reqwest::RequestBuilder,
     url: &Url,
     patience: Duration,
 ) -> reqwest::Result<reqwest::Response> {
     let started = Instant::now();
     let mut wait = FIRST_WAIT;
     loop {
-        match client.get(url.clone()).send().await {
+        match request().send().await {
             Err(err) if out_of_descriptors(&err) && started.elapsed() + wait <= patience => {
                 tracing::debug!(url = %url, ?wait, "no file descriptor left; waiting");
                 tokio::time::sleep(wait).await;

@@ -57,6 +57,9 @@ impl Default for CrawlerBuilder {
                 deny_private_ips: false,
                 sitemaps: false,
                 extraction: Extraction::default(),
+                http: crate::http_options::HttpOptions::default(),
+                links: crate::link_options::LinkOptions::default(),
+                files: crate::transport::file::FileOptions::default(),
             },
             events: Events::default(),
             seen: None,
@@ -71,7 +74,7 @@ fn nonzero(n: usize) -> NonZeroUsize {
 
 impl CrawlerBuilder {
     /// Keeps the first error a setter found, to be returned by `build`.
-    fn fail(mut self, err: ConfigError) -> Self {
+    pub(crate) fn fail(mut self, err: ConfigError) -> Self {
         self.error.get_or_insert(err);
         self
     }
@@ -356,12 +359,20 @@ impl CrawlerBuilder {
         if let Some(err) = self.error {
             return Err(err);
         }
+        if self.config.deny_private_ips && self.config.http.proxy.is_some() {
+            return Err(ConfigError::ProxyWithDenyPrivateIps);
+        }
         Ok(Crawler::new(self.config, self.events, self.seen))
     }
 
     /// The settings as they stand.
     pub fn config(&self) -> &CrawlConfig {
         &self.config
+    }
+
+    /// The settings, for setters defined beside the settings they fill.
+    pub(crate) fn config_mut(&mut self) -> &mut CrawlConfig {
+        &mut self.config
     }
 }
 

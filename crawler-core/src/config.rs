@@ -114,6 +114,12 @@ pub struct CrawlConfig {
     pub sitemaps: bool,
     /// How links are taken out of pages.
     pub extraction: Extraction,
+    /// Extra headers, cookies, credentials, proxy and TLS checks.
+    pub http: crate::http_options::HttpOptions,
+    /// Which links become edges and which are followed.
+    pub links: crate::link_options::LinkOptions,
+    /// Settings of `file://` crawls.
+    pub files: crate::transport::file::FileOptions,
 }
 
 impl CrawlConfig {
@@ -146,6 +152,7 @@ pub(crate) fn http_client(config: &CrawlConfig) -> Result<reqwest::Client, Error
             .dns_resolver(Arc::new(crate::address::PublicOnlyResolver))
             .no_proxy();
     }
+    builder = config.http.configure(builder);
     builder
         .user_agent(config.user_agent.clone())
         .redirect(reqwest::redirect::Policy::none())

@@ -87,6 +87,33 @@ pub enum ConfigError {
     /// The user agent is not a valid HTTP header value.
     #[error("invalid user agent: {0}")]
     InvalidUserAgent(String),
+    /// The index file of `file://` directories is empty or has a `/`.
+    #[error("invalid index file `{0}`: a file name is needed")]
+    InvalidIndexFile(String),
+    /// An extra request header is not a valid name and value.
+    #[error("invalid header `{header}`: {reason}")]
+    InvalidHeader {
+        /// The header's name as given.
+        header: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A cookie is not `name=value`.
+    #[error("invalid cookie `{0}`: expected name=value")]
+    InvalidCookie(String),
+    /// The proxy is not an http(s) URL.
+    #[error("invalid proxy `{proxy}`: {reason}")]
+    InvalidProxy {
+        /// The proxy as given.
+        proxy: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A proxy resolves host names itself, so private addresses could not be refused.
+    #[error(
+        "a proxy cannot be combined with denying private IPs (the proxy would resolve host names)"
+    )]
+    ProxyWithDenyPrivateIps,
 }
 
 /// Why one page could not be fetched, stored on its node in the graph.
@@ -151,6 +178,13 @@ pub enum PageError {
     BodyTooLarge {
         /// The configured maximum, in bytes.
         limit: usize,
+    },
+    /// A `file://` URL could not be read: missing, not a regular file, or outside the site
+    /// root.
+    #[error("file: {detail}")]
+    File {
+        /// What was wrong, naming the path.
+        detail: String,
     },
     /// The host resolves only to private or reserved addresses, and `deny_private_ips` is on.
     #[error("blocked: {detail}")]

@@ -1,12 +1,15 @@
 //! Link extraction: parse HTML with html5ever and collect its links.
 //!
-//! Taken: `<a href>` and `<area href>` (the hyperlinks of HTML), with their `rel` and, for `<a>`,
-//! their text (whitespace collapsed, at most [`MAX_TEXT_CHARS`] characters); the first
-//! `<base href>`; the `<title>`. Not taken: `<link>`, `<img>`, `<script>`, `<iframe>`, which are
-//! resources rather than navigation. This module knows nothing of URLs: resolving is
-//! `url_norm`'s job.
+//! Taken: every link a page makes, with its [`LinkKind`]: `<a href>` and `<area href>` (the
+//! hyperlinks of HTML) with their `rel` and, for `<a>`, their text (whitespace collapsed, at
+//! most [`MAX_TEXT_CHARS`] characters); embedded resources, stylesheets, `<link rel>`s, meta
+//! refresh and CSS `url()`s (the table is in [`links`]); the first `<base href>`; the
+//! `<title>`; and the page's `<meta name="robots">` directives. This module knows nothing of
+//! URLs: resolving is `url_norm`'s job.
 //!
 //! # Architecture
+//! - [`links`]: which tag and attribute pairs are links, of which kind; `srcset` and refresh
+//!   values. [`css`]: URLs in CSS.
 //! - `tokens`: html5ever's tokenizer alone, the crawler's default ([`Extraction::Tokens`]):
 //!   twice as fast as building a tree, and linear whatever the input.
 //! - `tree`: html5ever's full tree builder into an `RcDom`, walked with an explicit stack
@@ -24,6 +27,8 @@
 //! reopens in a later block (`<p><a href=x>a<p>b` gives two in the DOM) are found once by the
 //! tokenizer.
 
+use crate::graph::LinkKind;
+
 /// Longest anchor text kept on an edge, in characters.
 pub const MAX_TEXT_CHARS: usize = 200;
 
@@ -36,6 +41,57 @@ pub struct RawLink {
     pub text: Option<String>,
     /// The `rel` attribute, if present.
     pub rel: Option<String>,
+    /// What kind of link it is.
+    pub kind: LinkKind,
+}
+
+impl RawLink {
+    /// A link of `kind`; `text` is the anchor text, or the `hreflang` of an alternate link.
+    pub fn new(href: String, kind: LinkKind, text: Option<String>, rel: Option<String>) -> Self {
+        Self {
+            href,
+            text,
+            rel,
+            kind,
+        }
+    }
+}
+
+/// Robots directives of a page, from `<meta name="robots">`, `<meta name="crawlgraph">` or the
+/// `X-Robots-Tag` header.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RobotsDirectives {
+    /// `nofollow` or `none`: the page's links are not to be followed.
+    pub nofollow: bool,
+    /// `noindex` or `none`: the page is not to be indexed.
+    pub noindex: bool,
+}
+
+impl RobotsDirectives {
+    /// Adds the directives of a comma-separated list (`noindex, nofollow`), as in a meta tag's
+    /// `content`.
+    pub fn add(&mut self, content: &str) {
+        for directive in content.split(',') {
+            let directive = directive.trim();
+            let is = |name: &str| directive.eq_ignore_ascii_case(name);
+            self.nofollow |= is("nofollow") || is("none");
+            self.noindex |= is("noindex") || is("none");
+        }
+    }
+
+    /// Adds the directives of an `X-Robots-Tag` header value. A value for a named crawler
+    /// (`googlebot: nofollow`) applies only when the name is `crawlgraph`.
+    pub fn add_header(&mut self, value: &str) {
+        match value.split_once(':') {
+            Some((agent, rest)) if !agent.contains(',') => {
+                if agent.trim().eq_ignore_ascii_case("crawlgraph") {
+                    self.add(rest);
+                }
+            }
+            _ => self.add(value),
+        }
+    }
 }
 
 /// What a page yields: its links in document order, its base and its title.
@@ -47,6 +103,26 @@ pub struct Extracted {
     pub title: Option<String>,
     /// Links in document order, at most the requested number.
     pub links: Vec<RawLink>,
+    /// The page's `<meta name="robots">` / `<meta name="crawlgraph">` directives.
+    pub robots: RobotsDirectives,
+}
+
+impl Extracted {
+    /// Adds `link` unless `max_links` are held already; returns whether it was added.
+    pub(crate) fn push(&mut self, link: RawLink, max_links: usize) -> bool {
+        let room = self.links.len() < max_links;
+        if room {
+            self.links.push(link);
+        }
+        room
+    }
+
+    /// Adds the `url()`s and `@import`s of `css` as [`LinkKind::Css`] links.
+    pub(crate) fn push_css(&mut self, css: &str, max_links: usize) {
+        for url in css::urls(css) {
+            self.push(RawLink::new(url, LinkKind::Css, None, None), max_links);
+        }
+    }
 }
 
 /// Documents that may nest deeper than this (elements open at once, estimated on the raw
@@ -186,9 +262,13 @@ impl Text {
     }
 }
 
+pub mod css;
 mod guard;
+pub mod links;
 mod tokens;
 mod tree;
 
+#[cfg(test)]
+mod kind_tests;
 #[cfg(test)]
 mod tests;

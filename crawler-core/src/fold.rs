@@ -13,6 +13,7 @@ use url::Url;
 
 use crate::config::CrawlConfig;
 use crate::graph::{CrawlGraph, Link, SkipReason};
+use crate::link_options::LinkOptions;
 use crate::outcome::{FoundLink, PageOutcome};
 use crate::report::{CrawlReport, CrawlStats, StopReason};
 use crate::scope::SeedScope;
@@ -25,6 +26,7 @@ pub struct GraphBuilder {
     scope: SeedScope,
     max_depth: u32,
     budget: Budget,
+    links: LinkOptions,
 }
 
 /// The limits on what the graph records, and where the crawl stands against them.
@@ -60,6 +62,7 @@ impl GraphBuilder {
                 full: false,
                 page_cap_hit: false,
             },
+            links: config.links,
         }
     }
 
@@ -160,8 +163,9 @@ impl GraphBuilder {
             }
         }
         self.graph.page_mut(last).title = outcome.title;
+        let nofollow = outcome.nofollow;
         for link in outcome.links {
-            if !self.fold_link(last, depth, link, &mut claim, next) {
+            if !self.fold_link(last, depth, link, nofollow, &mut claim, next) {
                 break;
             }
         }
@@ -173,6 +177,7 @@ impl GraphBuilder {
         source: NodeIndex,
         depth: u32,
         link: FoundLink,
+        nofollow: bool,
         claim: &mut impl FnMut(&Url) -> bool,
         next: &mut Vec<(NodeIndex, Url)>,
     ) -> bool {
@@ -203,14 +208,23 @@ impl GraphBuilder {
         let (target, new) = self.graph.add_page(&link.url, depth + 1);
         let text = link.text.as_deref().map(|t| self.graph.intern(t));
         let rel = link.rel.as_deref().map(|r| self.graph.intern(r));
-        self.graph.add_link(source, target, Link::anchor(text, rel));
-        if !new {
+        self.graph
+            .add_link(source, target, Link::new(link.kind, text, rel, nofollow));
+        let follows = self.links.follows(link.kind, link.rel.as_deref(), nofollow);
+        // A target so far only linked by links that are not followed is fetched once a
+        // followed link reaches it; its depth stays that of its first link.
+        let page = self.graph.page_mut(target);
+        let upgrade = follows && page.skipped == Some(SkipReason::NotFollowed);
+        if !(new || upgrade) {
             return true;
         }
+        let target_depth = page.depth;
         let skip = if !self.scope.allows(&link.url) {
             Some(SkipReason::OutOfScope)
-        } else if depth + 1 > self.max_depth {
+        } else if target_depth > self.max_depth {
             Some(SkipReason::BeyondDepth)
+        } else if !follows {
+            Some(SkipReason::NotFollowed)
         } else if self
             .budget
             .max_pages

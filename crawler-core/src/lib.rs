@@ -50,6 +50,7 @@ mod backpressure;
 pub mod builder;
 mod charset;
 pub mod config;
+pub mod cookies;
 pub mod coordination;
 mod crawler;
 mod dispatch;
@@ -61,7 +62,10 @@ mod fetch;
 mod fold;
 pub mod frontier;
 pub mod graph;
+pub mod http_options;
 pub mod import;
+pub mod link_kind;
+pub mod link_options;
 pub mod outcome;
 mod politeness;
 pub mod report;
@@ -70,6 +74,7 @@ mod retry;
 pub mod robots;
 pub mod scope;
 pub mod sitemap;
+pub mod transport;
 mod url_norm;
 
 pub use builder::CrawlerBuilder;
@@ -80,6 +85,7 @@ pub use config::{
     DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT,
     DEFAULT_USER_AGENT, MAX_CONCURRENCY, MAX_DURATION,
 };
+pub use cookies::CookieJar;
 pub use coordination::{Coordination, Local};
 pub use crawler::Crawler;
 pub use error::{ConfigError, Error, PageError};
@@ -89,6 +95,9 @@ pub use extract::Extraction;
 pub use fetch::Fetcher;
 pub use fold::GraphBuilder;
 pub use graph::{CrawlGraph, Link, LinkKind, Page, SkipReason};
+pub use http_options::{BasicAuth, HttpOptions};
+pub use link_kind::LinkKinds;
+pub use link_options::LinkOptions;
 pub use outcome::{FoundLink, Hop, PageOutcome};
 pub use petgraph::graph::NodeIndex;
 pub use report::{CrawlReport, CrawlStats, StopReason};

@@ -20,6 +20,7 @@ use url::{Host, Url};
 use crate::coordination::host_label;
 use crate::error::PageError;
 use crate::event::CrawlEvent;
+use crate::extract::{RawLink, RobotsDirectives};
 use crate::fetch::FetchContext;
 use crate::outcome::Hop;
 use crate::url_norm;
@@ -32,7 +33,25 @@ pub(crate) struct Answer {
     pub(crate) hop: Hop,
     pub(crate) location: Option<String>,
     pub(crate) body: Option<Vec<u8>>,
+    /// Links from the headers of a successful answer (`Link`, `Refresh`).
+    pub(crate) header_links: Vec<RawLink>,
+    /// Robots directives from `X-Robots-Tag`.
+    pub(crate) robots: RobotsDirectives,
     retry_after: Option<Duration>,
+}
+
+impl Answer {
+    /// An answer holding only `hop`.
+    pub(crate) fn new(hop: Hop) -> Self {
+        Self {
+            hop,
+            location: None,
+            body: None,
+            header_links: Vec::new(),
+            robots: RobotsDirectives::default(),
+            retry_after: None,
+        }
+    }
 }
 
 /// Requests `url`, retrying transient failures with backoff.
@@ -67,16 +86,15 @@ pub(crate) async fn request_with_retries(
 
 /// Sends one GET and reads what is needed of the answer.
 async fn request(ctx: &FetchContext, url: &Url, depth: u32) -> Answer {
-    let mut answer = Answer {
-        hop: Hop::new(url.clone()),
-        location: None,
-        body: None,
-        retry_after: None,
-    };
+    if url.scheme() == "file" {
+        return crate::transport::file::request(ctx, url);
+    }
+    let mut answer = Answer::new(Hop::new(url.clone()));
     if let Some(blocked) = blocked_address(ctx, url) {
         answer.hop.error = Some(blocked);
         return answer;
     }
+    let (mut header_links, mut robots) = (Vec::new(), RobotsDirectives::default());
     let hop = &mut answer.hop;
     // The host permit is held across the request and the body read only: that is the time the
     // server is busy with us. Parsing happens after it is released.
@@ -86,7 +104,8 @@ async fn request(ctx: &FetchContext, url: &Url, depth: u32) -> Answer {
         depth,
     });
     let started = Instant::now();
-    let response = match backpressure::send(&ctx.client, url, ctx.config.timeout).await {
+    let request = || ctx.credentials.apply(ctx.client.get(url.clone()), url);
+    let response = match backpressure::send(request, url, ctx.config.timeout).await {
         Ok(response) => response,
         Err(err) => {
             hop.error = Some(PageError::from_reqwest(&err, false));
@@ -97,6 +116,14 @@ async fn request(ctx: &FetchContext, url: &Url, depth: u32) -> Answer {
     let status = response.status();
     hop.status = Some(status.as_u16());
     hop.content_type = header(&response, CONTENT_TYPE);
+    if status.is_success() {
+        let headers = response.headers().iter().filter_map(|(name, value)| {
+            Some((name.as_str(), std::str::from_utf8(value.as_bytes()).ok()?))
+        });
+        header_links = crate::extract::links::from_headers(headers, &mut robots);
+    }
+    let css = ctx.config.links.check_resources && is_css(hop.content_type.as_deref());
+    let parsed = css || is_html(hop.content_type.as_deref());
     hop.bytes = response.content_length().unwrap_or(0);
     if is_redirect(status) {
         answer.location = location(&response);
@@ -113,7 +140,7 @@ async fn request(ctx: &FetchContext, url: &Url, depth: u32) -> Answer {
         });
         answer.retry_after = header(&response, RETRY_AFTER)
             .and_then(|value| retry::parse_retry_after(&value, SystemTime::now()));
-    } else if !is_html(hop.content_type.as_deref()) {
+    } else if !parsed {
         // Not parsed: nothing more to read.
     } else if let Some(encoding) = undecoded_encoding(&response) {
         hop.error = Some(PageError::UnsupportedEncoding { encoding });
@@ -128,6 +155,8 @@ async fn request(ctx: &FetchContext, url: &Url, depth: u32) -> Answer {
         hop.error = error;
     }
     hop.elapsed = started.elapsed();
+    answer.header_links = header_links;
+    answer.robots = robots;
     answer
 }
 
@@ -215,9 +244,18 @@ fn header(response: &reqwest::Response, name: reqwest::header::HeaderName) -> Op
     Some(String::from_utf8_lossy(value.as_bytes()).into_owned())
 }
 
+/// Whether a body with this `Content-Type` is a stylesheet, parsed for `url()`s when resources
+/// are checked.
+pub(crate) fn is_css(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|ct| {
+        let essence = ct.split(';').next().unwrap_or_default().trim();
+        essence.eq_ignore_ascii_case("text/css")
+    })
+}
+
 /// Whether a body with this `Content-Type` is parsed for links. A missing type is sniffed as
 /// HTML, as browsers do for a document.
-fn is_html(content_type: Option<&str>) -> bool {
+pub(crate) fn is_html(content_type: Option<&str>) -> bool {
     content_type.is_none_or(|ct| {
         let essence = ct.split(';').next().unwrap_or_default().trim();
         essence.eq_ignore_ascii_case("text/html")

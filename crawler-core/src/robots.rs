@@ -206,7 +206,16 @@ impl RobotsCache {
             }
             let response = {
                 let _permit = ctx.hosts.acquire(&current).await;
-                match crate::backpressure::send(&ctx.client, &current, ctx.config.timeout).await {
+                match crate::backpressure::send(
+                    || {
+                        ctx.credentials
+                            .apply(ctx.client.get(current.clone()), &current)
+                    },
+                    &current,
+                    ctx.config.timeout,
+                )
+                .await
+                {
                     Ok(response) => response,
                     Err(err) if err.is_connect() => return RobotsFile::Unavailable,
                     Err(err) => {

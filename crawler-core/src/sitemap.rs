@@ -85,9 +85,13 @@ async fn fetch_sitemap(ctx: &FetchContext, url: &Url) -> Option<String> {
     }
     let response = {
         let _permit = ctx.hosts.acquire(url).await;
-        crate::backpressure::send(&ctx.client, url, ctx.config.timeout)
-            .await
-            .ok()?
+        crate::backpressure::send(
+            || ctx.credentials.apply(ctx.client.get(url.clone()), url),
+            url,
+            ctx.config.timeout,
+        )
+        .await
+        .ok()?
     };
     if !response.status().is_success() {
         tracing::info!(url = %url, status = %response.status(), "no sitemap");

@@ -38,6 +38,10 @@ pub(crate) fn resolve(base: &Url, href: &str, max_len: usize) -> Result<Url, Rej
         return Err(Rejected::Scheme);
     }
     let url = base.join(href).map_err(Rejected::Invalid)?;
+    // A `file:` link is followed only from a `file:` page (a local site), never from the web.
+    if url.scheme() == "file" && base.scheme() != "file" {
+        return Err(Rejected::Scheme);
+    }
     finish(url, max_len)
 }
 
@@ -48,7 +52,8 @@ pub(crate) fn parse_absolute(input: &str, max_len: usize) -> Result<Url, Rejecte
 }
 
 fn finish(mut url: Url, max_len: usize) -> Result<Url, Rejected> {
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+    let web = matches!(url.scheme(), "http" | "https") && url.host().is_some();
+    if !web && url.scheme() != "file" {
         return Err(Rejected::Scheme);
     }
     // Cannot fail: an http(s) URL with a host can carry userinfo, so it can drop it.

@@ -33,6 +33,15 @@ pub(crate) fn anchor_edges(report: &CrawlReport) -> BTreeSet<(String, String)> {
         .collect()
 }
 
+/// Edges of every kind as (source, target) URL strings.
+pub(crate) fn all_edges(report: &CrawlReport) -> BTreeSet<(String, String)> {
+    report
+        .graph
+        .links()
+        .map(|(s, t, _)| (s.url.to_string(), t.url.to_string()))
+        .collect()
+}
+
 /// Targets of the anchor links on the page at `url`, in graph order.
 pub(crate) fn anchors_from(report: &CrawlReport, url: &str) -> Vec<String> {
     report

@@ -111,3 +111,4 @@ mod tests;
 pub use redis_server::{Listen, RedisServer};
 pub use reply::Reply;
 pub use server::{fixture_root, FixtureServer, ServerOptions};
+pub use stats::RequestHead;

@@ -24,6 +24,7 @@ use tokio::task::{JoinError, JoinSet};
 use crate::conn::serve_connection;
 use crate::reply::Reply;
 use crate::routes::Shared;
+use crate::stats::RequestHead;
 
 /// The payload of a panic, as caught from a thread or task.
 type Panic = Box<dyn Any + Send + 'static>;
@@ -203,6 +204,11 @@ impl FixtureServer {
     /// every request, in arrival order.
     pub fn arrivals(&self) -> Vec<(Instant, String)> {
         self.shared.stats.arrivals()
+    }
+
+    /// Method, target and headers of every request so far, in arrival order.
+    pub fn request_heads(&self) -> Vec<RequestHead> {
+        self.shared.stats.heads()
     }
 
     /// Number of requests so far that carried an `Authorization` header (credentials).

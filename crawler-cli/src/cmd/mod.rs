@@ -7,6 +7,7 @@
 //! # Architecture
 //! - [`report`]: `crawl report [FILE]`, and the `--report` of a live crawl.
 //! - [`diff`]: `crawl diff OLD NEW`.
+//! - [`describe`]: `crawl completions SHELL` and `crawl man`, generated from the clap definition.
 //! - `redis`: the distributed crawl (`crawl --redis URL --crawl-id ID`) and its `export`,
 //!   `status` and `delete` commands (feature `redis`).
 
@@ -18,6 +19,7 @@ use crawler_core::CrawlReport;
 
 use crate::exit::ExitStatus;
 
+pub(crate) mod describe;
 pub(crate) mod diff;
 #[cfg(feature = "redis")]
 pub(crate) mod redis;
@@ -32,6 +34,15 @@ pub(crate) enum Command {
     /// Compare two saved crawls: pages and links added and removed, status changes, newly
     /// broken links with their referrers, depth changes.
     Diff(diff::DiffArgs),
+    /// Print a completion script for SHELL on stdout, e.g.
+    /// `crawl completions bash > ~/.local/share/bash-completion/completions/crawl`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout, e.g. `crawl man > crawl.1; man ./crawl.1`.
+    Man,
 }
 
 /// Runs a subcommand.
@@ -42,6 +53,8 @@ pub(crate) fn run(command: &Command) -> anyhow::Result<ExitStatus> {
     match command {
         Command::Report(args) => report::run(args),
         Command::Diff(args) => diff::run(args),
+        Command::Completions { shell } => describe::completions(*shell),
+        Command::Man => describe::man(),
     }
 }
 

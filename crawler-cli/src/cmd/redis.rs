@@ -155,7 +155,7 @@ pub(crate) fn subcommand(args: Vec<OsString>, runtime: &Runtime) -> anyhow::Resu
                 let cli = stored_cli(crawl.meta())?;
                 let crawler = configure(&cli).build()?;
                 let report = crawl.export(crawler.config()).await.map_err(classify)?;
-                write_outputs(&report, format.into(), &data, nodes.as_ref())?;
+                write_outputs(&report, Some(format.into()), &data, nodes.as_ref())?;
                 Ok(ExitStatus::Success)
             }
             Command::Status { at, json } => {

@@ -76,7 +76,7 @@ fn networkx_reads_json_and_graphml_with_the_tsv_counts() {
         "{}",
         out.stderr
     );
-    assert_eq!(expected, "22 42 True");
+    assert_eq!(expected, "25 45 True");
 }
 
 /// PageRank of every node of a node-link JSON file by networkx, one `url<TAB>score` a line.

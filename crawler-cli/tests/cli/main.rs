@@ -20,6 +20,10 @@ mod signals;
 // robots.txt on by default and `--ignore-robots`, `--sitemap`, `--deny-private-ips`, bad
 // politeness values.
 mod politeness;
+// --tsv-kind, --links and --check-resources on the typed fixture pages.
+mod links;
+// Headers, cookie jar, --user, proxies, the config file, completions and the man page.
+mod request;
 // `--deny-private-ips` with a proxy in the environment: the proxy is not used.
 mod proxy;
 // Peak memory of the binary against a hostile robots.txt.

@@ -134,10 +134,10 @@ fn summary_on_stderr_unless_quiet() {
     let out = crawl([seed.as_str(), "-d", "1"]).run().expect_code(0);
     let lines: Vec<&str> = out.stderr.lines().collect();
     assert_eq!(lines.len(), 1, "{}", out.stderr);
-    // Depth 1: the seed and its 8 in-site links are fetched; the external link and the 12
-    // boundary pages are not.
+    // Depth 1: the seed and its 8 in-site links are fetched; the external link, the 12
+    // boundary pages and map.html's 3 resources are not.
     assert!(
-        lines[0].starts_with("crawled 9 pages (0 failed, 13 not fetched), 42 links in "),
+        lines[0].starts_with("crawled 9 pages (0 failed, 16 not fetched), 45 links in "),
         "{}",
         lines[0]
     );

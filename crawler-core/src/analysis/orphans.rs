@@ -45,8 +45,8 @@ fn counts(graph: &CrawlGraph) -> (Vec<u32>, Vec<u32>, Vec<u32>) {
         }
         out[s] += 1;
         match edge.weight.kind {
-            LinkKind::Anchor => anchors[t] += 1,
             LinkKind::Redirect => redirects[t] += 1,
+            _ => anchors[t] += 1,
         }
     }
     (anchors, redirects, out)

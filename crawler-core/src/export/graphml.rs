@@ -76,11 +76,7 @@ pub fn write_graphml(report: &CrawlReport, mut out: impl Write) -> io::Result<()
             edge.source().index(),
             edge.target().index()
         )?;
-        let kind = match edge.weight.kind {
-            crate::graph::LinkKind::Anchor => "anchor",
-            crate::graph::LinkKind::Redirect => "redirect",
-        };
-        data(&mut out, "kind", kind)?;
+        data(&mut out, "kind", edge.weight.kind.as_str())?;
         if let Some(text) = report.graph.link_text(&edge.weight) {
             data(&mut out, "text", text)?;
         }

@@ -98,7 +98,7 @@ pub fn write_junit(report: &CrawlReport, mut out: impl Write) -> io::Result<()> 
 fn kind(kind: crate::graph::LinkKind) -> &'static str {
     match kind {
         crate::graph::LinkKind::Anchor => "link",
-        crate::graph::LinkKind::Redirect => "redirect",
+        other => other.as_str(),
     }
 }
 

@@ -14,7 +14,7 @@ fn hrefs(html: &str) -> Vec<String> {
 #[case(r"<a href='  spaced.html '>x</a>", &["  spaced.html "])]
 #[case(r#"<map><area href="/map.html" alt=m></map>"#, &["/map.html"])]
 #[case(r#"<a>no href</a><a href="">empty</a>"#, &[""])]
-#[case(r#"<link href="style.css"><img src="i.png"><script src="s.js"></script>"#, &[])]
+#[case(r#"<link href="style.css"><img src="i.png"><script src="s.js"></script>"#, &["style.css", "i.png", "s.js"])]
 #[case(r#"<a href="1"></a><div><a href="2"><a href="3"></a></a></div>"#, &["1", "2", "3"])]
 #[case(r#"<A HREF="upper.html">x</A>"#, &["upper.html"])]
 #[case(r#"<p><a href="unclosed.html">text<p>more"#, &["unclosed.html", "unclosed.html"])] // HTML5 reopens the <a> in the new <p>, as browsers do
@@ -233,7 +233,7 @@ fn one_tag_with_a_hundred_thousand_attributes_is_capped_before_parsing() {
 #[case(r"<a href='  spaced.html '>x</a>", &["  spaced.html "])]
 #[case(r#"<map><area href="/map.html" alt=m></map>"#, &["/map.html"])]
 #[case(r#"<a>no href</a><a href="">empty</a>"#, &[""])]
-#[case(r#"<link href="style.css"><img src="i.png"><script src="s.js"></script>"#, &[])]
+#[case(r#"<link href="style.css"><img src="i.png"><script src="s.js"></script>"#, &["style.css", "i.png", "s.js"])]
 #[case(r#"<a href="1"></a><div><a href="2"><a href="3"></a></a></div>"#, &["1", "2", "3"])]
 #[case(r#"<A HREF="upper.html">x</A>"#, &["upper.html"])]
 #[case(r#"<p><a href="unclosed.html">text<p>more"#, &["unclosed.html"])] // not reopened: same edge

@@ -93,7 +93,11 @@ pub fn read_graphml(data_bytes: &[u8]) -> Result<crate::CrawlReport, ImportError
         } else {
             let text = d.get("text").map(|t| graph.intern(t));
             let rel = d.get("rel").map(|r| graph.intern(r));
-            Link::anchor(text, rel)
+            let kind = d
+                .get("kind")
+                .and_then(|k| k.parse().ok())
+                .unwrap_or(crate::LinkKind::Anchor);
+            Link::new(kind, text, rel, d.get("nofollow") == Some(&"true"))
         };
         graph.add_link(source, target, link);
     }

@@ -66,6 +66,8 @@ struct Edge {
     kind: LinkKind,
     text: Option<String>,
     rel: Option<String>,
+    #[serde(default)]
+    nofollow: bool,
 }
 
 /// Reads a node-link JSON export.
@@ -103,10 +105,10 @@ pub fn read_json(data: &[u8]) -> Result<crate::CrawlReport, ImportError> {
         let (source, target) = (find(&edge.source)?, find(&edge.target)?);
         let link = match edge.kind {
             LinkKind::Redirect => Link::redirect(),
-            LinkKind::Anchor => {
+            kind => {
                 let text = edge.text.as_deref().map(|t| graph.intern(t));
                 let rel = edge.rel.as_deref().map(|r| graph.intern(r));
-                Link::anchor(text, rel)
+                Link::new(kind, text, rel, edge.nofollow)
             }
         };
         graph.add_link(source, target, link);

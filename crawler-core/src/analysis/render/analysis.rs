@@ -121,6 +121,7 @@ pub(crate) fn referrer_rows(targets: &[crate::analysis::broken::BrokenTarget]) -
             let text = match r.kind {
                 LinkKind::Redirect => Cell::toned("(redirect)", Tone::Dim),
                 LinkKind::Anchor => Cell::new(r.text.clone().unwrap_or_default()),
+                other => Cell::new(r.text.clone().unwrap_or_else(|| format!("({other})"))),
             };
             rows.push([lead, vec![Cell::new(r.url.clone()), text]].concat());
         }
