@@ -40,9 +40,14 @@ fn report_numbers_equal_the_expected_graph() {
     let kinds = |kind: &str| nodes.values().filter(|(_, k)| k == kind).count();
     assert_eq!(summary["by_status"]["404"], kinds("missing"));
     assert_eq!(summary["by_state"]["out_of_scope"], kinds("external"));
-    assert_eq!(summary["fetched"], nodes.len() - kinds("external"));
+    assert_eq!(summary["by_state"]["not_followed"], kinds("resource"));
+    assert_eq!(
+        summary["fetched"],
+        nodes.len() - kinds("external") - kinds("resource")
+    );
 
-    // Pages per depth: the README's 1, 9, 12, 5, 1, 2, from the expected node table.
+    // Pages per depth: 1, 9, 15, 4, 1, 2, from the expected node table (map.html's stylesheet,
+    // script and image are depth 2).
     let mut per_depth = BTreeMap::new();
     for (depth, _) in nodes.values() {
         *per_depth.entry(u64::from(*depth)).or_insert(0u64) += 1;
@@ -56,7 +61,7 @@ fn report_numbers_equal_the_expected_graph() {
     assert_eq!(histogram, per_depth);
     assert_eq!(
         per_depth.values().copied().collect::<Vec<_>>(),
-        [1, 9, 12, 5, 1, 2]
+        [1, 9, 15, 4, 1, 2]
     );
 
     // Broken: the `missing` nodes, each with every source that links to it.

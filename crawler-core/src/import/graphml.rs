@@ -142,6 +142,8 @@ fn skip_reason(state: &str) -> Option<SkipReason> {
         SkipReason::Cancelled,
         SkipReason::RedirectLimit,
         SkipReason::RobotsTxt,
+        SkipReason::GraphLimit,
+        SkipReason::NotFollowed,
     ]
     .into_iter()
     .find(|r| r.as_str() == state)
