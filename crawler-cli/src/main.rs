@@ -10,15 +10,14 @@
 //!   command line's.
 //! - [`http_args`]: headers, cookies, auth, proxy and TLS flags.
 //! - [`link_args`]: which link kinds are recorded and followed.
-//! - [`commands`]: `crawl completions SHELL` and `crawl man`.
 //! - [`seeds`]: seed URLs from arguments, `--seeds FILE` / stdin, or `./urls.txt`.
 //! - [`run`]: builds the crawler, runs it with SIGINT/SIGTERM handling, writes the output.
 //! - [`progress`]: the spinner, logging and summary on stderr.
 //! - [`output`]: stdout, an atomically replaced file, or a device written in place.
 //! - [`fdlimit`]: the open-file limit raised at start, and concurrency kept within it.
 //! - [`exit`]: the exit codes and how errors map to them.
-//! - [`cmd`]: the subcommands: `report` and `diff` on saved crawls; the distributed crawl on
-//!   Redis and its `export`, `status`, `delete` commands.
+//! - [`cmd`]: the subcommands: `report` and `diff` on saved crawls, `completions` and `man`;
+//!   the distributed crawl on Redis and its `export`, `status`, `delete` commands.
 
 mod args;
 mod cmd;
