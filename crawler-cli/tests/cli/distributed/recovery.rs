@@ -56,13 +56,22 @@ fn kill_9_of_a_worker_loses_nothing() {
     let before = server.requests().len();
     let mut workers = start_workers(&redis, 3, &seed, &flags(), &workers_flags());
     let victim = workers.remove(1);
-    wait_until("30% done and the victim holds leases", || {
-        pages_done(&redis) * 10 >= (PAGES as u64) * 3 && leases_of(&redis, victim.pid()) > 0
-    });
+    // Freeze the victim while it holds leases, so none is acked between the look and the kill.
+    let mut held = 0;
+    for _ in 0..20 {
+        wait_until("30% done and the victim holds leases", || {
+            pages_done(&redis) * 10 >= (PAGES as u64) * 3 && leases_of(&redis, victim.pid()) > 0
+        });
+        victim.signal("STOP");
+        held = leases_of(&redis, victim.pid());
+        if held > 0 {
+            break;
+        }
+        victim.signal("CONT");
+    }
+    assert!(held > 0, "the victim never held a lease when frozen");
     victim.signal("KILL");
-    let held = victim.wait_killed();
-    let held = leases_of(&redis, held);
-    assert!(held > 0);
+    let _ = victim.wait_killed();
     for out in wait_all(workers) {
         out.expect_code(0);
     }
