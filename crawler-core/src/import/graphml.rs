@@ -133,20 +133,12 @@ pub fn read_graphml(data_bytes: &[u8]) -> Result<crate::CrawlReport, ImportError
     Ok(meta.into_report(graph))
 }
 
-/// The skip reason named by a page state, if it is one.
+/// The skip reason named by a page state, if it is one. Read through serde, whose names are the
+/// states the exports write (`SkipReason::as_str`, pinned by a test in `outcome`), so a new
+/// reason needs no second list here.
 fn skip_reason(state: &str) -> Option<SkipReason> {
-    [
-        SkipReason::BeyondDepth,
-        SkipReason::OutOfScope,
-        SkipReason::MaxPages,
-        SkipReason::Cancelled,
-        SkipReason::RedirectLimit,
-        SkipReason::RobotsTxt,
-        SkipReason::GraphLimit,
-        SkipReason::NotFollowed,
-    ]
-    .into_iter()
-    .find(|r| r.as_str() == state)
+    use serde::de::{value::StrDeserializer, Deserialize as _};
+    SkipReason::deserialize(StrDeserializer::<serde::de::value::Error>::new(state)).ok()
 }
 
 /// The [`PageError`] whose display text is `text`.
