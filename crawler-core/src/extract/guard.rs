@@ -71,12 +71,16 @@ impl<'a> Scan<'a> {
 
     /// Moves past the next `needle`, or to the end.
     fn skip_past(&mut self, needle: &[u8]) {
-        self.at = find(&self.bytes[self.at..], needle, false)
-            .map_or(self.bytes.len(), |i| self.at + i + needle.len());
+        let rest = &self.bytes[self.at..];
+        let found = match needle {
+            [byte] => memchr::memchr(*byte, rest),
+            _ => memchr::memmem::find(rest, needle),
+        };
+        self.at = found.map_or(self.bytes.len(), |i| self.at + i + needle.len());
     }
 
     fn document(&mut self) {
-        while let Some(i) = self.bytes[self.at..].iter().position(|&b| b == b'<') {
+        while let Some(i) = memchr::memchr(b'<', &self.bytes[self.at..]) {
             self.at += i;
             if self.starts_with(b"<!--") {
                 self.at += 4;
@@ -105,14 +109,25 @@ impl<'a> Scan<'a> {
 
     /// Moves to the `</name` that ends a raw text element, or to the end.
     fn skip_to_end_tag(&mut self, name: &[u8]) {
-        let mut needle = b"</".to_vec();
-        needle.extend_from_slice(name);
-        self.at =
-            find(&self.bytes[self.at..], &needle, true).map_or(self.bytes.len(), |i| self.at + i);
+        let mut from = self.at;
+        while let Some(i) = memchr::memmem::find(&self.bytes[from..], b"</") {
+            let at = from + i;
+            let after = at + 2;
+            if self
+                .bytes
+                .get(after..after + name.len())
+                .is_some_and(|candidate| candidate.eq_ignore_ascii_case(name))
+            {
+                self.at = at;
+                return;
+            }
+            from = after;
+        }
+        self.at = self.bytes.len();
     }
 
     /// Reads a tag from its name to its `>`, marking attributes past the cap; returns the name.
-    fn tag(&mut self) -> Vec<u8> {
+    fn tag(&mut self) -> &'a [u8] {
         let start = self.at;
         while self
             .peek(0)
@@ -120,7 +135,7 @@ impl<'a> Scan<'a> {
         {
             self.at += 1;
         }
-        let name = self.bytes[start..self.at].to_vec();
+        let name = &self.bytes[start..self.at];
         let (mut count, mut kept_href, mut kept_rel) = (0usize, false, false);
         // A removed attribute takes the blanks before it along.
         let mut previous_end = self.at;
@@ -192,29 +207,6 @@ impl<'a> Scan<'a> {
 /// The HTML tokenizer's whitespace.
 fn is_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
-}
-
-/// The first position of `needle` in `haystack`, ASCII case-insensitively if asked.
-fn find(haystack: &[u8], needle: &[u8], ignore_case: bool) -> Option<usize> {
-    let first = needle.first()?.to_ascii_lowercase();
-    let mut from = 0;
-    while let Some(i) = haystack[from..]
-        .iter()
-        .position(|b| b.to_ascii_lowercase() == first)
-    {
-        let at = from + i;
-        let candidate = haystack.get(at..at + needle.len())?;
-        let found = if ignore_case {
-            candidate.eq_ignore_ascii_case(needle)
-        } else {
-            candidate == needle
-        };
-        if found {
-            return Some(at);
-        }
-        from = at + 1;
-    }
-    None
 }
 
 #[cfg(test)]
