@@ -16,8 +16,9 @@ use crate::coordination::Coordination;
 use crate::error::{Error, PageError};
 use crate::event::{CrawlEvent, Events};
 use crate::extract::{extract_with, RawLink, RobotsDirectives};
-use crate::graph::{LinkKind, SkipReason};
-use crate::outcome::{FoundLink, Hop, PageOutcome};
+use crate::graph::SkipReason;
+use crate::outcome::{Hop, PageOutcome};
+use crate::page_links::{PageLinks, Rules};
 use crate::politeness::HostLimiter;
 use crate::request::request_with_retries;
 use crate::robots::RobotsCache;
@@ -191,8 +192,13 @@ async fn follow_chain(
             None => None,
         };
         let mut robots = answer.robots;
-        let mut seen = std::collections::HashSet::new();
-        outcome.links = resolve(ctx, current, answer.header_links, &mut seen);
+        let rules = Rules {
+            kinds: ctx.config.links.kinds,
+            max_url_len: ctx.config.max_url_len.get(),
+            files: &ctx.config.files,
+        };
+        let mut links = PageLinks::default();
+        links.add(&rules, current, answer.header_links);
         if let Some(body) = body {
             let parsed = parse(ctx, current, body, hop.content_type.clone()).await;
             match parsed {
@@ -200,12 +206,12 @@ async fn follow_chain(
                     outcome.title = page.title;
                     robots.nofollow |= page.robots.nofollow;
                     let base = page.base.unwrap_or_else(|| current.clone());
-                    let links = resolve(ctx, &base, page.links, &mut seen);
-                    outcome.links.extend(links);
+                    links.add(&rules, &base, page.links);
                 }
                 Err(detail) => hop.error = Some(PageError::Internal { detail }),
             }
         }
+        outcome.links = links.finish();
         outcome.nofollow = robots.nofollow;
         emit_result(&ctx.events, &hop, depth, outcome.links.len());
         outcome.hops.push(hop);
@@ -334,26 +340,4 @@ fn parse_now(ctx: &FetchContext, url: &Url, body: &[u8], content_type: Option<&s
         links: page.links,
         robots: page.robots,
     }
-}
-
-/// Resolves `links` against `base`, keeping the kinds recorded and the first link of each kind
-/// to each target (`seen` spans the header and body links of one page).
-fn resolve(
-    ctx: &FetchContext,
-    base: &Url,
-    links: Vec<RawLink>,
-    seen: &mut std::collections::HashSet<(Url, LinkKind)>,
-) -> Vec<FoundLink> {
-    let max_len = ctx.config.max_url_len.get();
-    let kinds = ctx.config.links.kinds;
-    links
-        .into_iter()
-        .filter(|link| kinds.contains(link.kind))
-        .filter_map(|link| {
-            let href = ctx.config.files.rebase(base, &link.href);
-            let target = url_norm::resolve(base, &href, max_len).ok()?;
-            let first = seen.insert((target.clone(), link.kind));
-            first.then(|| FoundLink::of_kind(target, link.kind, link.text, link.rel))
-        })
-        .collect()
 }

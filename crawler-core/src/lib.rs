@@ -67,6 +67,7 @@ pub mod import;
 pub mod link_kind;
 pub mod link_options;
 pub mod outcome;
+mod page_links;
 mod politeness;
 pub mod report;
 mod request;

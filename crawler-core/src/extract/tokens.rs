@@ -65,7 +65,7 @@ impl State {
             tag.attrs
                 .iter()
                 .find(|a| a.name.local == wanted)
-                .map(|a| a.value.to_string())
+                .map(|a| String::from(&*a.value))
         };
         let name = &tag.name;
         if *name == local_name!("template") {

@@ -21,7 +21,7 @@ pub(super) fn extract(html: &str, max_links: usize) -> Extracted {
                 attrs
                     .iter()
                     .find(|a| a.name.local == wanted)
-                    .map(|a| a.value.to_string())
+                    .map(|a| String::from(&*a.value))
             };
             // Atoms are compared with `==`: as match patterns, html5ever's interned names do
             // not match reliably.
