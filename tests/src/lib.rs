@@ -62,6 +62,7 @@
 //! | `/_/fault/raw-location` | `302` whose `Location` holds Latin-1 bytes: `/caf\xe9.html?q=\xff` |
 //! | `/_/fault/redirect-ftp` | `302` to `ftp://127.0.0.1/x` |
 //! | `/_/fault/redirect-offscope` | `302` to `http://localhost:PORT/a.html`: this server under another host name |
+//! | `/_/fault/head-body` | `200` `image/png` whose body is a whole `404` answer, sent to HEAD requests too (a lying server), connection kept open |
 //! | `/_/fault/gzip-bomb` | `Content-Encoding: gzip` `text/html` that inflates to a link and 10 MiB of spaces (about 10 KB sent) |
 //! | `/_/fault/big/MB` | a `text/html` page of `MB` MiB (at most 1024) starting with a link, streamed |
 //! | `/_/fault/many-links/N` | `N` (at most 100 000) unquoted links to the leaves `/_/links/N/I` |
