@@ -180,6 +180,9 @@ mod tests {
             PageError::Connect {
                 detail: "refused".into(),
             },
+            PageError::Tls {
+                detail: "invalid peer certificate: UnknownIssuer".into(),
+            },
             PageError::Body {
                 detail: "reset".into(),
             },

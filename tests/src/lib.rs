@@ -18,6 +18,8 @@
 //!
 //! [`RedisServer`] runs a private `redis-server` for the distributed-crawl tests.
 //!
+//! [`TlsFront`] puts HTTPS with a self-signed certificate in front of a fixture server.
+//!
 //! For scale, [`synth::generate`] writes a deterministic site of any size
 //! (about 14 KB and 40 links a page) with the exact graph a crawl must find;
 //! serve its folder with [`FixtureServer::start_with`] or any web server.
@@ -108,8 +110,10 @@ mod stats;
 pub mod synth;
 #[cfg(test)]
 mod tests;
+mod tls;
 
 pub use redis_server::{Listen, RedisServer};
 pub use reply::Reply;
 pub use server::{fixture_root, FixtureServer, ServerOptions};
 pub use stats::RequestHead;
+pub use tls::{TlsFront, CERTIFICATE_DER};
