@@ -1,6 +1,8 @@
 //! `check_resources` asks resources with HEAD, and with GET only where the HEAD answer cannot
 //! be trusted or the body is needed, as the server counts the methods.
 
+use std::fmt::Write as _;
+
 use crawler_core::{CrawlReport, Crawler, PageError};
 use crawler_tests::{FixtureServer, Reply};
 
@@ -42,7 +44,7 @@ async fn a_head_that_is_refused_or_fails_is_asked_again_with_get() {
         let path = format!("/rc/{status}.png");
         server.route(&path, png());
         server.route_method("HEAD", &path, Reply::status(status));
-        body.push_str(&format!("<img src=\"{path}\">"));
+        let _ = write!(body, "<img src=\"{path}\">");
     }
     let report = crawl_page(&server, &body).await;
     for status in refusals {
@@ -146,7 +148,7 @@ async fn a_head_answered_with_a_body_does_not_poison_the_next_answer() {
     let mut body = String::from("<img src=\"/_/fault/head-body\">");
     for i in 0..5 {
         server.route(&format!("/rc/{i}.png"), png());
-        body.push_str(&format!("<img src=\"/rc/{i}.png\">"));
+        let _ = write!(body, "<img src=\"/rc/{i}.png\">");
     }
     let report = crawl_page(&server, &body).await;
     assert_eq!(methods(&server, "/_/fault/head-body"), ["HEAD"]);

@@ -58,9 +58,9 @@ pub fn write_dot(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
     }
     let graph = report.graph.as_petgraph();
     for edge in graph.raw_edges() {
-        let link = &edge.weight;
-        let nofollow = link.nofollow || report.graph.link_rel(link).is_some_and(has_nofollow);
-        let style = match link.kind {
+        let weight = &edge.weight;
+        let nofollow = weight.nofollow || report.graph.link_rel(weight).is_some_and(has_nofollow);
+        let style = match weight.kind {
             LinkKind::Redirect => {
                 let status = graph[edge.source()].status.unwrap_or_default();
                 format!(" [style=dashed, color=\"#d9822b\", fontcolor=\"#d9822b\", fontsize=8, label=\"{status}\"]")

@@ -11,6 +11,7 @@
 //! from, so they cannot drift apart. Every href is root-relative: it is also its normalised
 //! path.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::Path;
@@ -74,12 +75,13 @@ pub(crate) fn head_tags(i: usize) -> String {
 pub(crate) fn figures(site: &Site, i: usize) -> String {
     let mut out = String::new();
     for image in images(site, i) {
-        out.push_str(&format!(
+        let _ = writeln!(
+            out,
             "<figure><img src=\"/assets/img/{image}.png\" \
              srcset=\"/assets/img/{image}.png 1x, /assets/img/{image}@2x.png 2x\" \
              alt=\"figure {image}\" width=\"640\" height=\"360\" loading=\"lazy\">\
-             <figcaption>Figure {image}</figcaption></figure>\n"
-        ));
+             <figcaption>Figure {image}</figcaption></figure>"
+        );
     }
     out
 }
