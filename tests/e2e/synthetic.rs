@@ -44,20 +44,26 @@ fn expected_edges(summary: &SiteSummary) -> BTreeSet<(String, String)> {
         .collect()
 }
 
+/// A temp dir and a server for its `site/` folder, started first so that the pages' full
+/// URLs can name its port.
+fn served_temp_site() -> (tempfile::TempDir, FixtureServer) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    std::fs::create_dir_all(&root).expect("site dir");
+    let server = FixtureServer::start_with(ServerOptions {
+        root,
+        ..ServerOptions::default()
+    });
+    (dir, server)
+}
+
 fn first<T: std::fmt::Debug>(items: impl Iterator<Item = T>) -> Vec<T> {
     items.take(10).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_site_is_crawled_completely_and_exactly() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path().join("site");
-    std::fs::create_dir_all(&root).expect("site dir");
-    // The server first, so the pages' full URLs can name its port.
-    let server = FixtureServer::start_with(ServerOptions {
-        root,
-        ..ServerOptions::default()
-    });
+    let (dir, server) = served_temp_site();
     let summary =
         synth::generate(dir.path(), 300, 7, &server.addr().to_string()).expect("site generated");
     assert!(summary.max_depth >= 3, "{summary:?}");
@@ -171,13 +177,7 @@ fn expected_typed(summary: &SiteSummary) -> BTreeSet<(String, String, String)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_kind_of_a_generated_site_is_in_its_typed_oracle() {
     for assets in [false, true] {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let root = dir.path().join("site");
-        std::fs::create_dir_all(&root).expect("site dir");
-        let server = FixtureServer::start_with(ServerOptions {
-            root,
-            ..ServerOptions::default()
-        });
+        let (dir, server) = served_temp_site();
         let host = server.addr().to_string();
         let summary =
             synth::generate_with_assets(dir.path(), 150, 5, &host, assets).expect("generated");
