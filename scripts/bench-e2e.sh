@@ -9,15 +9,20 @@
 #
 #   crawl --depth 100 --format tsv --concurrency 64 --per-host 64 -q -o out.tsv SEED
 #
-# under /usr/bin/time -v. Prints per run and as median: URLs fetched per second, CPU seconds
-# (user + sys), peak RSS, coverage (pages answered 200 found / pages the generator made), and
-# edges in the TSV against the generator's list (exact set compared). A last run with the
-# nginx access log on counts duplicate requests. Only 127.0.0.1 is ever contacted.
+# under /usr/bin/time -v (with --tsv-kind). Prints per run and as median: pages fetched per
+# second, CPU seconds (user + sys), peak RSS, coverage (pages answered 200 found / pages the
+# generator made), and edges in the TSV against the generator's typed list (exact set of
+# source, target, kind compared; the Redis export has no kind column, so there pairs are).
+# A last run with the nginx access log on counts duplicate requests. Only 127.0.0.1 is ever
+# contacted.
 #
 # Environment: RUNS (3), SEED (1), CONCURRENCY (64), PER_HOST (64), SERVER (nginx|fixture,
 # default nginx when installed), KEEP=1 keeps the temp dir, CRAWL_ARGS adds crawl flags,
 # CRAWL_TIMEOUT (900 s) bounds each crawl, CRAWL_BIN runs that `crawl` binary instead of the one
 # built here (to compare two builds: alternate invocations with RUNS=1, one binary each).
+# ASSETS=1 generates the site with assets (gen-site --assets: each page also links its
+# section's stylesheet and script and two images with srcset); LINKS=KIND,... passes
+# --links KIND,... and compares with the expected edges of those kinds only.
 #
 # MODE=redis WORKERS=N (default 1) runs the distributed crawl instead: a private redis-server
 # (Unix socket in the temp dir, AOF on) and N `crawl --redis` worker processes, each with
@@ -32,6 +37,8 @@ PAGES=${1:-10000}
 RUNS=${RUNS:-3}
 SEED=${SEED:-1}
 MODE=${MODE:-memory}
+ASSETS=${ASSETS:-0}
+LINKS=${LINKS:-}
 WORKERS=${WORKERS:-1}
 CONCURRENCY=${CONCURRENCY:-64}
 PER_HOST=${PER_HOST:-64}
@@ -46,6 +53,8 @@ calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
 [[ -x $CRAWL_BIN ]] || [[ $CRAWL_BIN == "$TARGET/crawl" ]] || die "CRAWL_BIN $CRAWL_BIN is not executable"
 [[ -x $TIME ]] || die "/usr/bin/time is missing (apt-get install -y time)"
 [[ $MODE == memory || $MODE == redis ]] || die "MODE is memory or redis"
+[[ $ASSETS == 0 || $ASSETS == 1 ]] || die "ASSETS is 0 or 1"
+[[ $LINKS =~ ^[a-z,]*$ ]] || die "LINKS is a comma-separated list of link kinds"
 [[ $WORKERS =~ ^[0-9]+$ && $WORKERS -gt 0 ]] || die "WORKERS must be a positive number"
 if [[ $MODE == redis ]]; then command -v redis-server >/dev/null || die "redis-server is missing (scripts/test-deps.sh)"; fi
 if [[ -z ${SERVER:-} ]]; then
@@ -82,15 +91,28 @@ done
 [[ -n $PORT ]] || die "no free port found"
 HOST=127.0.0.1:$PORT
 
-echo "== generating $PAGES pages (seed $SEED) for $HOST" >&2
-"$TARGET/gen-site" --pages "$PAGES" --seed "$SEED" --host "$HOST" "$WORK" >/dev/null
+ASSETS_FLAG=()
+[[ $ASSETS == 1 ]] && ASSETS_FLAG=(--assets)
+LINKS_FLAG=()
+[[ -n $LINKS ]] && LINKS_FLAG=(--links "$LINKS")
+echo "== generating $PAGES pages (seed $SEED) for $HOST${ASSETS_FLAG[*]:+ with assets}" >&2
+"$TARGET/gen-site" --pages "$PAGES" --seed "$SEED" --host "$HOST" "${ASSETS_FLAG[@]}" "$WORK" >/dev/null
 summary() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$WORK/summary.tsv"; }
 SEED_URL=$(summary seed_url)
 NODES=$(summary nodes)
 FETCHABLE=$(summary fetchable)
-EXPECTED_EDGES=$(summary edges)
 SITE_BYTES=$(summary bytes)
-tail -n +2 "$WORK/expected-edges.tsv" | LC_ALL=C sort >"$WORK/expected.sorted"
+# The expected edges of the kinds recorded (all, or LINKS), as the TSV will have them: with the
+# kind column, or as distinct pairs for the Redis export.
+tail -n +2 "$WORK/expected-typed.tsv" \
+    | awk -F'\t' -v kinds="$LINKS" 'BEGIN { n = split(kinds, k, ","); for (i = 1; i <= n; i++) want[k[i]] = 1 }
+        n == 0 || ($3 in want) || $3 == "redirect"' >"$WORK/expected.typed"
+if [[ $MODE == redis ]]; then
+    cut -f1,2 "$WORK/expected.typed" | LC_ALL=C sort -u >"$WORK/expected.sorted"
+else
+    LC_ALL=C sort "$WORK/expected.typed" >"$WORK/expected.sorted"
+fi
+EXPECTED_EDGES=$(wc -l <"$WORK/expected.sorted")
 
 start_server() { # $1 = "log" to enable the access log
     if [[ $SERVER == nginx ]]; then
@@ -170,7 +192,7 @@ crawl_redis() { # $1 = run name
         # shellcheck disable=SC2086
         timeout "${CRAWL_TIMEOUT:-900}" "$TIME" -v -o "$WORK/time.$name.$i" "$CRAWL_BIN" --depth 100 \
             --concurrency "$CONCURRENCY" --per-host "$PER_HOST" --redis "$url" --crawl-id "$id" \
-            ${CRAWL_ARGS:-} "${seed_arg[@]}" 2>"$WORK/worker.$name.$i" &
+            "${LINKS_FLAG[@]}" ${CRAWL_ARGS:-} "${seed_arg[@]}" 2>"$WORK/worker.$name.$i" &
         pids+=($!)
         [[ $i == 1 ]] && sleep 0.2 # the first worker creates the crawl
     done
@@ -210,8 +232,8 @@ crawl_once() { # $1 = run name; extra crawl flags follow
     t0=$(date +%s.%N)
     # shellcheck disable=SC2086
     timeout "${CRAWL_TIMEOUT:-900}" "$TIME" -v -o "$WORK/time.$name" "$CRAWL_BIN" --depth 100 --format tsv \
-        --concurrency "$CONCURRENCY" --per-host "$PER_HOST" -q -o "$WORK/out.$name.tsv" \
-        ${CRAWL_ARGS:-} "$@" "$SEED_URL"
+        --concurrency "$CONCURRENCY" --per-host "$PER_HOST" -q -o "$WORK/out.$name.tsv" --tsv-kind \
+        "${LINKS_FLAG[@]}" ${CRAWL_ARGS:-} "$@" "$SEED_URL"
     t1=$(date +%s.%N)
     report_run "$name" "$(calc "$t1 - $t0")"
 }
@@ -222,7 +244,11 @@ report_run() { # $1 = run name, $2 = wall seconds
     user=$(awk -F': ' '/User time/ { print $2 }' "$WORK/time.$name")
     sys=$(awk -F': ' '/System time/ { print $2 }' "$WORK/time.$name")
     rss=$(awk -F': ' '/Maximum resident/ { print $2 }' "$WORK/time.$name")
-    tail -n +2 "$WORK/out.$name.tsv" | LC_ALL=C sort >"$WORK/got.sorted"
+    if [[ $MODE == redis ]]; then
+        tail -n +2 "$WORK/out.$name.tsv" | LC_ALL=C sort -u >"$WORK/got.sorted"
+    else
+        tail -n +2 "$WORK/out.$name.tsv" | LC_ALL=C sort >"$WORK/got.sorted"
+    fi
     edges=$(wc -l <"$WORK/got.sorted")
     sources=$(cut -f1 "$WORK/got.sorted" | uniq | wc -l)
     diff=$(LC_ALL=C comm -3 "$WORK/expected.sorted" "$WORK/got.sorted" | wc -l)
@@ -238,7 +264,8 @@ report_run() { # $1 = run name, $2 = wall seconds
 echo "mode: $MODE$([[ $MODE == redis ]] && echo " ($WORKERS workers, $(redis-server --version | awk '{ print $3 }'))")"
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" \
     "| server: $SERVER | $(cd "$ROOT" && "$CRAWL_BIN" --version 2>/dev/null || true) ($CRAWL_BIN)"
-echo "site: $PAGES files, $FETCHABLE URLs answering 200, $NODES URLs in all, $EXPECTED_EDGES edges," \
+echo "site: $PAGES files, $FETCHABLE URLs answering 200, $NODES page URLs in all" \
+    "(+$(summary assets) asset URLs, recorded, not fetched), $EXPECTED_EDGES edges${LINKS:+ of kinds $LINKS}," \
     "$((SITE_BYTES / 1024 / 1024)) MiB, max depth $(summary max_depth)"
 echo "pages/s counts every URL fetched ($NODES, 404s included) over wall time;" \
     "coverage = distinct TSV sources / $FETCHABLE; diff = edges not in both sets"

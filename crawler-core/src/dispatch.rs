@@ -23,7 +23,7 @@ use crate::crawler::Run;
 use crate::error::PageError;
 use crate::fetch::Fetcher;
 use crate::graph::SkipReason;
-use crate::outcome::PageOutcome;
+use crate::outcome::{PageOutcome, Target};
 use crate::politeness::{host_key, HostKey};
 
 /// Frontier entries that may be started past the first unfolded one, per global slot.
@@ -52,6 +52,7 @@ struct Dispatcher<'a> {
     fetcher: Fetcher,
     pass: Pass,
     depths: Vec<u32>,
+    targets: Vec<Target>,
     per_host: usize,
     /// Frontier entries looked at so far (started, or queued behind their host).
     scanned: usize,
@@ -105,12 +106,13 @@ impl Dispatcher<'_> {
             self.depths[i],
             self.pass,
         );
+        let target = self.targets[i];
         // Spawned so pages are fetched and parsed on all worker threads; the handle aborts its
         // task when dropped, so cancelling drops every request in flight.
         let task = tokio::spawn(async move {
             match pass {
-                Pass::First => fetcher.fetch(url, depth).await,
-                Pass::Again => fetcher.fetch_again(url, depth).await,
+                Pass::First => fetcher.fetch_as(url, depth, target).await,
+                Pass::Again => fetcher.fetch_again(url, depth, target).await,
             }
         });
         let task = AbortOnDropHandle::new(task);
@@ -139,6 +141,10 @@ impl Run {
             fetcher: self.fetcher.clone(),
             pass,
             depths: level.iter().map(|(i, _)| self.depth_of(*i)).collect(),
+            targets: level
+                .iter()
+                .map(|(i, _)| self.graph.target_of(*i))
+                .collect(),
             per_host,
             scanned: 0,
             running: HashMap::new(),

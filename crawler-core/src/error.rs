@@ -138,6 +138,14 @@ pub enum PageError {
         /// The underlying error, as text.
         detail: String,
     },
+    /// The TLS handshake failed: most often a certificate that is self-signed, expired or for
+    /// another name (see [`accept_invalid_certs`](crate::CrawlerBuilder::accept_invalid_certs)).
+    /// Not retried: the certificate will not change.
+    #[error("TLS failed: {detail}")]
+    Tls {
+        /// What TLS said, e.g. `invalid peer certificate: UnknownIssuer`.
+        detail: String,
+    },
     /// The connection failed while the response body was read (reset, closed early, bad chunking).
     #[error("body read failed: {detail}")]
     Body {
@@ -213,6 +221,10 @@ impl PageError {
         let detail = error_chain(err);
         if crate::address::is_private_address_error(err) {
             PageError::Blocked { detail }
+        } else if let Some(tls) = tls_error(err) {
+            PageError::Tls {
+                detail: tls.to_string(),
+            }
         } else if err.is_timeout() {
             PageError::Timeout
         } else if err.is_connect() {
@@ -231,6 +243,23 @@ impl PageError {
             PageError::BodyTooLarge { .. } | PageError::UnsupportedEncoding { .. }
         )
     }
+}
+
+/// The rustls error among `err`'s sources, if any. An `io::Error`'s `source` skips the error
+/// it wraps (and the TLS connector wraps one `io::Error` in another), so the walk goes into
+/// the wrapped error instead.
+fn tls_error<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    let mut source = Some(err);
+    while let Some(cause) = source {
+        if let Some(tls) = cause.downcast_ref::<rustls::Error>() {
+            return Some(tls);
+        }
+        source = match cause.downcast_ref::<std::io::Error>() {
+            Some(io) => io.get_ref().map(|inner| inner as _),
+            None => cause.source(),
+        };
+    }
+    None
 }
 
 /// Joins an error and its sources into one line, innermost last.
@@ -259,6 +288,16 @@ mod tests {
         assert_send_sync_static::<Error>();
         assert_send_sync_static::<ConfigError>();
         assert_send_sync_static::<PageError>();
+    }
+
+    #[test]
+    fn a_tls_error_is_found_inside_an_io_error() {
+        let bad = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let io = std::io::Error::new(std::io::ErrorKind::InvalidData, bad.clone());
+        let outer = std::io::Error::other(io);
+        assert_eq!(tls_error(&outer), Some(&bad));
+        let plain = std::io::Error::from(std::io::ErrorKind::ConnectionRefused);
+        assert_eq!(tls_error(&plain), None);
     }
 
     #[test]

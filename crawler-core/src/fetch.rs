@@ -17,7 +17,7 @@ use crate::error::{Error, PageError};
 use crate::event::{CrawlEvent, Events};
 use crate::extract::{extract_with, RawLink, RobotsDirectives};
 use crate::graph::SkipReason;
-use crate::outcome::{Hop, PageOutcome};
+use crate::outcome::{Hop, PageOutcome, Target};
 use crate::page_links::{PageLinks, Rules};
 use crate::politeness::HostLimiter;
 use crate::request::request_with_retries;
@@ -83,13 +83,20 @@ impl Fetcher {
     /// are in scope, allowed and won through
     /// [`Coordination::claim_redirect`](crate::Coordination::claim_redirect).
     pub async fn fetch(&self, url: Url, depth: u32) -> PageOutcome {
-        fetch_page(&self.ctx, url, depth, self.ctx.config.retries).await
+        self.fetch_as(url, depth, Target::Page).await
     }
 
-    /// Fetches `url` as [`fetch`](Self::fetch) does, once more after its retries ran out: the
-    /// end-of-crawl pass, with one request per hop and no further retries.
-    pub async fn fetch_again(&self, url: Url, depth: u32) -> PageOutcome {
-        fetch_page(&self.ctx, url, depth, 0).await
+    /// Fetches `url` as [`fetch`](Self::fetch) does, as a page or as a resource (HEAD first,
+    /// see [`Target`]).
+    pub async fn fetch_as(&self, url: Url, depth: u32, target: Target) -> PageOutcome {
+        let retries = self.ctx.config.retries;
+        fetch_page(&self.ctx, url, depth, retries, target).await
+    }
+
+    /// Fetches `url` as [`fetch_as`](Self::fetch_as) does, once more after its retries ran
+    /// out: the end-of-crawl pass, with one request per hop and no further retries.
+    pub async fn fetch_again(&self, url: Url, depth: u32, target: Target) -> PageOutcome {
+        fetch_page(&self.ctx, url, depth, 0, target).await
     }
 
     /// Page URLs listed in the sitemaps of the seeds' hosts, in scope, deduplicated, in order
@@ -152,11 +159,18 @@ impl FetchContext {
 /// Fetches `url` (claimed already), following redirects that are in scope and not yet claimed,
 /// within the page's deadline: when `page_timeout` passes, the hop in progress is recorded with
 /// [`PageError::PageTimeout`] and the hops made before it are kept.
-async fn fetch_page(ctx: &Arc<FetchContext>, url: Url, depth: u32, retries: u32) -> PageOutcome {
+async fn fetch_page(
+    ctx: &Arc<FetchContext>,
+    url: Url,
+    depth: u32,
+    retries: u32,
+    target: Target,
+) -> PageOutcome {
     let mut outcome = PageOutcome::default();
     let mut current = url.clone();
     let deadline = tokio::time::Instant::now() + ctx.config.page_timeout;
-    let chain = follow_chain(ctx, &url, depth, retries, &mut outcome, &mut current);
+    let how = (retries, target);
+    let chain = follow_chain(ctx, &url, depth, how, &mut outcome, &mut current);
     if tokio::time::timeout_at(deadline, chain).await.is_err() {
         let mut hop = Hop::new(current);
         hop.error = Some(PageError::PageTimeout {
@@ -171,12 +185,13 @@ async fn fetch_page(ctx: &Arc<FetchContext>, url: Url, depth: u32, retries: u32)
 }
 
 /// The body of [`fetch_page`]: `outcome` gets each hop once it is done and `current` is the URL
-/// being requested, so that a deadline cutting this future short knows where it stopped.
+/// being requested, so that a deadline cutting this future short knows where it stopped. Every
+/// hop is requested with `how`'s retries and as its target.
 async fn follow_chain(
     ctx: &Arc<FetchContext>,
     url: &Url,
     depth: u32,
-    retries: u32,
+    (retries, target): (u32, Target),
     outcome: &mut PageOutcome,
     current: &mut Url,
 ) {
@@ -185,7 +200,7 @@ async fn follow_chain(
         return;
     }
     loop {
-        let answer = request_with_retries(ctx, current, depth, retries).await;
+        let answer = request_with_retries(ctx, current, depth, retries, target).await;
         let (mut hop, body) = (answer.hop, answer.body);
         let next = match answer.location {
             Some(location) => follow(ctx, url, &mut outcome.hops, &mut hop, &location).await,

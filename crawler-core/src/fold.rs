@@ -12,9 +12,9 @@ use petgraph::graph::NodeIndex;
 use url::Url;
 
 use crate::config::CrawlConfig;
-use crate::graph::{CrawlGraph, Link, SkipReason};
+use crate::graph::{CrawlGraph, Link, LinkKind, SkipReason};
 use crate::link_options::LinkOptions;
-use crate::outcome::{FoundLink, PageOutcome};
+use crate::outcome::{FoundLink, PageOutcome, Target};
 use crate::report::{CrawlReport, CrawlStats, StopReason};
 use crate::scope::SeedScope;
 
@@ -243,6 +243,32 @@ impl GraphBuilder {
         };
         self.graph.page_mut(target).skipped = skip;
         true
+    }
+
+    /// What frontier page `index` is fetched as: when resources are checked and only embeds,
+    /// stylesheets and CSS link to it so far, a [`Target::Stylesheet`] if one of those is a
+    /// stylesheet link, else a [`Target::Resource`]; otherwise a page. The links of every
+    /// earlier level are folded when a level starts, so this is decided on all of them; a
+    /// followed link met later, from the page's own level, comes too late to change it (the
+    /// URL is fetched once).
+    pub fn target_of(&self, index: NodeIndex) -> Target {
+        if !self.links.check_resources {
+            return Target::Page;
+        }
+        let mut target = Target::Page;
+        let incoming = self
+            .graph
+            .as_petgraph()
+            .edges_directed(index, petgraph::Direction::Incoming);
+        for edge in incoming {
+            match edge.weight().kind {
+                LinkKind::Stylesheet => target = Target::Stylesheet,
+                kind if kind.is_resource() && target == Target::Page => target = Target::Resource,
+                kind if kind.is_resource() => {}
+                _ => return Target::Page,
+            }
+        }
+        target
     }
 
     /// Whether a link from `depth` to `url` would be queued for fetching, page cap aside.

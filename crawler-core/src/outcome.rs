@@ -15,6 +15,23 @@ use url::Url;
 use crate::error::PageError;
 use crate::graph::{LinkKind, SkipReason};
 
+/// What a frontier URL is fetched as, which decides the method and whether the body is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Target {
+    /// A page: GET, and an HTML body is read and its links taken.
+    #[default]
+    Page,
+    /// A resource only embeds, stylesheets or CSS link to (fetched with
+    /// [`check_resources`](crate::CrawlerBuilder::check_resources)): HEAD first, GET when the
+    /// HEAD answer cannot be trusted, the body read only for a stylesheet's `url()`s.
+    Resource,
+    /// A resource a `<link rel="stylesheet">` points to: GET at once, since a stylesheet's
+    /// body is read for its `url()`s; never parsed as HTML.
+    Stylesheet,
+}
+
 /// One request of a fetch: the page itself, or a hop of its redirect chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -162,6 +179,9 @@ mod tests {
             PageError::PageTimeout { limit_ms: 1500 },
             PageError::Connect {
                 detail: "refused".into(),
+            },
+            PageError::Tls {
+                detail: "invalid peer certificate: UnknownIssuer".into(),
             },
             PageError::Body {
                 detail: "reset".into(),

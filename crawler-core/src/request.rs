@@ -1,5 +1,6 @@
 //! One HTTP exchange: a GET under the host's politeness limits, retried while the failure is
-//! transient, with the body read up to its cap when it is HTML worth parsing.
+//! transient, with the body read up to its cap when it is HTML worth parsing. A resource
+//! ([`Target::Resource`]) is asked with HEAD first (see [`probe`](crate::probe)).
 //!
 //! Statuses, as the Fetch standard reads them:
 //! - 301, 302, 303, 307 and 308 are redirects: their `Location` is followed (a missing one is
@@ -22,7 +23,7 @@ use crate::error::PageError;
 use crate::event::CrawlEvent;
 use crate::extract::{RawLink, RobotsDirectives};
 use crate::fetch::FetchContext;
-use crate::outcome::Hop;
+use crate::outcome::{Hop, Target};
 use crate::url_norm;
 use crate::{backpressure, retry};
 
@@ -60,10 +61,11 @@ pub(crate) async fn request_with_retries(
     url: &Url,
     depth: u32,
     retries: u32,
+    target: Target,
 ) -> Answer {
     let mut attempt = 0;
     loop {
-        let answer = request(ctx, url, depth).await;
+        let answer = request(ctx, url, depth, target).await;
         let transient = retry::is_transient(answer.hop.status, answer.hop.error.as_ref());
         if transient {
             if let Some(wait) = answer.retry_after {
@@ -84,26 +86,30 @@ pub(crate) async fn request_with_retries(
     }
 }
 
-/// Sends one GET and reads what is needed of the answer.
-async fn request(ctx: &FetchContext, url: &Url, depth: u32) -> Answer {
+/// Sends one GET (for a resource, a HEAD first) and reads what is needed of the answer.
+async fn request(ctx: &FetchContext, url: &Url, depth: u32, target: Target) -> Answer {
     if url.scheme() == "file" {
-        return crate::transport::file::request(ctx, url);
+        return crate::transport::file::request(ctx, url, target);
     }
     let mut answer = Answer::new(Hop::new(url.clone()));
     if let Some(blocked) = blocked_address(ctx, url) {
         answer.hop.error = Some(blocked);
         return answer;
     }
-    let (mut header_links, mut robots) = (Vec::new(), RobotsDirectives::default());
-    let hop = &mut answer.hop;
-    // The host permit is held across the request and the body read only: that is the time the
-    // server is busy with us. Parsing happens after it is released.
+    // The host permit is held across the request(s) and the body read only: that is the time
+    // the server is busy with us. Parsing happens after it is released.
     let _permit = ctx.hosts.acquire(url).await;
     ctx.events.emit(|| CrawlEvent::PageStarted {
         url: url.clone(),
         depth,
     });
     let started = Instant::now();
+    if target == Target::Resource {
+        if let Some(answer) = crate::probe::head(ctx, url, started).await {
+            return answer;
+        }
+    }
+    let hop = &mut answer.hop;
     let request = || ctx.credentials.apply(ctx.client.get(url.clone()), url);
     let response = match backpressure::send(request, url, ctx.config.timeout).await {
         Ok(response) => response,
@@ -113,35 +119,15 @@ async fn request(ctx: &FetchContext, url: &Url, depth: u32) -> Answer {
             return answer;
         }
     };
-    let status = response.status();
-    hop.status = Some(status.as_u16());
-    hop.content_type = header(&response, CONTENT_TYPE);
-    if status.is_success() {
-        let headers = response.headers().iter().filter_map(|(name, value)| {
-            Some((name.as_str(), std::str::from_utf8(value.as_bytes()).ok()?))
-        });
-        header_links = crate::extract::links::from_headers(headers, &mut robots);
-    }
-    let css = ctx.config.links.check_resources && is_css(hop.content_type.as_deref());
-    let parsed = css || is_html(hop.content_type.as_deref());
     hop.bytes = response.content_length().unwrap_or(0);
-    if is_redirect(status) {
-        answer.location = location(&response);
-        if answer.location.is_none() {
-            hop.error = Some(PageError::BadRedirect {
-                location: String::new(),
-            });
-        }
-    } else if status.is_redirection() {
-        // A final answer without a page (see the module docs).
-    } else if !status.is_success() {
-        hop.error = Some(PageError::HttpStatus {
-            status: status.as_u16(),
-        });
-        answer.retry_after = header(&response, RETRY_AFTER)
-            .and_then(|value| retry::parse_retry_after(&value, SystemTime::now()));
-    } else if !parsed {
-        // Not parsed: nothing more to read.
+    read_head(&response, &mut answer);
+    let hop = &mut answer.hop;
+    let css = ctx.config.links.check_resources && is_css(hop.content_type.as_deref());
+    // A resource's body is read only for its `url()`s: an HTML resource (an iframe) is
+    // checked, not crawled.
+    let parsed = css || (target == Target::Page && is_html(hop.content_type.as_deref()));
+    if !response.status().is_success() || !parsed {
+        // Nothing more to read.
     } else if let Some(encoding) = undecoded_encoding(&response) {
         hop.error = Some(PageError::UnsupportedEncoding { encoding });
     } else {
@@ -154,10 +140,40 @@ async fn request(ctx: &FetchContext, url: &Url, depth: u32) -> Answer {
         }
         hop.error = error;
     }
-    hop.elapsed = started.elapsed();
-    answer.header_links = header_links;
-    answer.robots = robots;
+    answer.hop.elapsed = started.elapsed();
     answer
+}
+
+/// Records what the head of `response` says on `answer`: status, content type, the links
+/// and robots directives of the headers of a success, the `Location` of a redirect, the
+/// error of a 4xx or 5xx and its `Retry-After`.
+pub(crate) fn read_head(response: &reqwest::Response, answer: &mut Answer) {
+    let status = response.status();
+    let hop = &mut answer.hop;
+    hop.status = Some(status.as_u16());
+    hop.content_type = header(response, CONTENT_TYPE);
+    if status.is_success() {
+        let headers = response.headers().iter().filter_map(|(name, value)| {
+            Some((name.as_str(), std::str::from_utf8(value.as_bytes()).ok()?))
+        });
+        answer.header_links = crate::extract::links::from_headers(headers, &mut answer.robots);
+    }
+    if is_redirect(status) {
+        answer.location = location(response);
+        if answer.location.is_none() {
+            hop.error = Some(PageError::BadRedirect {
+                location: String::new(),
+            });
+        }
+    } else if status.is_redirection() || status.is_success() {
+        // A final answer without a page (see the module docs), or a page.
+    } else {
+        hop.error = Some(PageError::HttpStatus {
+            status: status.as_u16(),
+        });
+        answer.retry_after = header(response, RETRY_AFTER)
+            .and_then(|value| retry::parse_retry_after(&value, SystemTime::now()));
+    }
 }
 
 /// Reads at most `limit` bytes of the (decompressed) body.
@@ -239,7 +255,10 @@ fn undecoded_encoding(response: &reqwest::Response) -> Option<String> {
     (!coding.is_empty() && !coding.eq_ignore_ascii_case("identity")).then(|| coding.to_owned())
 }
 
-fn header(response: &reqwest::Response, name: reqwest::header::HeaderName) -> Option<String> {
+pub(crate) fn header(
+    response: &reqwest::Response,
+    name: reqwest::header::HeaderName,
+) -> Option<String> {
     let value = response.headers().get(name)?;
     Some(String::from_utf8_lossy(value.as_bytes()).into_owned())
 }

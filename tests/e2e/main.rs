@@ -15,6 +15,7 @@
 //! - `fetch_path`: lying headers, odd encodings, hostile markup and robots.txt, credentials,
 //!   sitemaps out of scope;
 //! - `hostile`: fault-injecting servers, crawler traps, retries and blocked addresses;
+//! - `resource_check`: resources asked with HEAD, and GET where HEAD cannot be trusted;
 //! - `typed`: every link kind, nofollow rules and resource checks on `fixtures/site/typed/`;
 //! - `synthetic`: a generated 300-page site, crawled completely, exactly and once per URL;
 //! - `replay`: the public fetch and fold seams, and stored outcomes replayed into the same graph.
@@ -34,6 +35,7 @@ mod redirect_depth;
 mod redirects;
 mod replay;
 mod request_options;
+mod resource_check;
 mod stopping;
 mod support;
 mod synthetic;

@@ -44,20 +44,26 @@ fn expected_edges(summary: &SiteSummary) -> BTreeSet<(String, String)> {
         .collect()
 }
 
+/// A temp dir and a server for its `site/` folder, started first so that the pages' full
+/// URLs can name its port.
+fn served_temp_site() -> (tempfile::TempDir, FixtureServer) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    std::fs::create_dir_all(&root).expect("site dir");
+    let server = FixtureServer::start_with(ServerOptions {
+        root,
+        ..ServerOptions::default()
+    });
+    (dir, server)
+}
+
 fn first<T: std::fmt::Debug>(items: impl Iterator<Item = T>) -> Vec<T> {
     items.take(10).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_site_is_crawled_completely_and_exactly() {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path().join("site");
-    std::fs::create_dir_all(&root).expect("site dir");
-    // The server first, so the pages' full URLs can name its port.
-    let server = FixtureServer::start_with(ServerOptions {
-        root,
-        ..ServerOptions::default()
-    });
+    let (dir, server) = served_temp_site();
     let summary =
         synth::generate(dir.path(), 300, 7, &server.addr().to_string()).expect("site generated");
     assert!(summary.max_depth >= 3, "{summary:?}");
@@ -152,4 +158,72 @@ fn generation_is_deterministic() {
 
 fn read_page(dir: &tempfile::TempDir, file: &str) -> Vec<u8> {
     std::fs::read(dir.path().join(file)).unwrap()
+}
+
+/// `expected-typed.tsv` as a set of (source, target, kind).
+fn expected_typed(summary: &SiteSummary) -> BTreeSet<(String, String, String)> {
+    let text = std::fs::read_to_string(&summary.typed_file).expect("typed file");
+    text.lines()
+        .skip(1)
+        .map(|line| {
+            let cols: Vec<&str> = line.split('\t').collect();
+            (cols[0].to_owned(), cols[1].to_owned(), cols[2].to_owned())
+        })
+        .collect()
+}
+
+/// Both sites, with and without assets, crawled with every kind recorded (the default): the
+/// typed edge set is exactly the generator's, and the assets are nodes that are not fetched.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_kind_of_a_generated_site_is_in_its_typed_oracle() {
+    for assets in [false, true] {
+        let (dir, server) = served_temp_site();
+        let host = server.addr().to_string();
+        let summary =
+            synth::generate_with_assets(dir.path(), 150, 5, &host, assets).expect("generated");
+        let builder = Crawler::builder().max_depth(100).concurrency(8).per_host(8);
+        let report = crawl(builder, std::slice::from_ref(&summary.seed_url)).await;
+        let want = expected_typed(&summary);
+        assert_eq!(want.len(), summary.typed_edges);
+        let have: BTreeSet<(String, String, String)> = report
+            .graph
+            .links()
+            .map(|(s, t, l)| (s.url.to_string(), t.url.to_string(), l.kind.to_string()))
+            .collect();
+        let missing = first(want.difference(&have));
+        let extra = first(have.difference(&want));
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "assets {assets}: missing {missing:#?}\nextra {extra:#?}"
+        );
+        assert_eq!(
+            report.graph.link_count(),
+            summary.typed_edges,
+            "no duplicates"
+        );
+        assert_eq!(report.graph.page_count(), summary.nodes + summary.assets);
+        let kinds: BTreeSet<&str> = want.iter().map(|(_, _, k)| k.as_str()).collect();
+        assert_eq!(kinds, ["anchor", "canonical", "embed", "stylesheet"].into());
+        // Assets are recorded, not fetched.
+        assert!(!server.requests().iter().any(|t| t.starts_with("/static/")));
+        assert!(!server.requests().iter().any(|t| t.starts_with("/assets/")));
+        if assets {
+            assert!(summary.assets > 200, "{summary:?}");
+            assert!(root_has(dir.path(), "site/assets/img/0@2x.png"));
+            let page = std::fs::read_to_string(dir.path().join("site/sec1/part0/page101.html"))
+                .expect("page");
+            assert!(page.contains(" srcset=\"/assets/img/"), "{page}");
+            assert!(
+                (14_000..16_500).contains(&page.len()),
+                "{} bytes",
+                page.len()
+            );
+        } else {
+            assert_eq!(summary.assets, 3, "the site stylesheet, logo and script");
+        }
+    }
+}
+
+fn root_has(dir: &std::path::Path, file: &str) -> bool {
+    dir.join(file).is_file()
 }

@@ -53,12 +53,9 @@ async fn requests(conn: &mut Conn<TcpStream>, shared: &Shared, port: u16) -> io:
             return finish(conn, &resp).await;
         };
         let in_flight = shared.stats.begin(&req.target);
-        let method = match &req.method {
-            Method::Get => "GET",
-            Method::Head => "HEAD",
-            Method::Other(other) => other.as_str(),
-        };
-        shared.stats.record_head(method, &req.target, &req.headers);
+        shared
+            .stats
+            .record_head(req.method.as_str(), &req.target, &req.headers);
         if req.header("authorization").is_some() {
             shared.stats.note_authorization();
         }
@@ -74,8 +71,8 @@ async fn requests(conn: &mut Conn<TcpStream>, shared: &Shared, port: u16) -> io:
             None => routes::respond(shared, &req).await,
         };
         keep_alive &= !resp.close;
-        conn.write_response(&resp, req.method != Method::Head, keep_alive)
-            .await?;
+        let with_body = req.method != Method::Head || resp.body_on_head;
+        conn.write_response(&resp, with_body, keep_alive).await?;
         drop(in_flight);
         if !keep_alive {
             conn.close().await;

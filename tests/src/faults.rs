@@ -84,6 +84,10 @@ pub(crate) enum Wire {
     RawLocation,
 }
 
+/// The body of `head-body`, sent to HEAD requests too: a whole HTTP answer, so a client that
+/// read it as the answer to its next request on the connection would record a false 404.
+const STRAY_ANSWER: &[u8] = b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n";
+
 /// The fault for `req`, if its path is a fault route. `port` is the port
 /// the request came in on (for redirects to another host name of this
 /// server); `stats` already counts `req`.
@@ -108,6 +112,11 @@ pub(crate) fn route(req: &Request, stats: &Stats, port: u16) -> Option<Fault> {
             &format!("http://localhost:{port}/a.html"),
         )),
         ["gzip-bomb"] => reply(gzip_bomb()),
+        ["head-body"] => {
+            let mut r = Response::new(200, Some("image/png"), Body::Bytes(STRAY_ANSWER.to_vec()));
+            r.body_on_head = true;
+            reply(r)
+        }
         ["big", mb] => reply(big_page(mb.parse().ok().filter(|&mb| mb <= MAX_BIG_MB)?)),
         ["many-links", n] => reply(many_links(
             n.parse().ok().filter(|&n| n <= MAX_LINKS)?,

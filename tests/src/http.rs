@@ -41,6 +41,17 @@ pub(crate) enum Method {
     Other(String),
 }
 
+impl Method {
+    /// The method as sent.
+    pub(crate) fn as_str(&self) -> &str {
+        match self {
+            Method::Get => "GET",
+            Method::Head => "HEAD",
+            Method::Other(other) => other,
+        }
+    }
+}
+
 /// A parsed request head.
 #[derive(Debug)]
 pub(crate) struct Request {

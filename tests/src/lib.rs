@@ -18,6 +18,8 @@
 //!
 //! [`RedisServer`] runs a private `redis-server` for the distributed-crawl tests.
 //!
+//! [`TlsFront`] puts HTTPS with a self-signed certificate in front of a fixture server.
+//!
 //! For scale, [`synth::generate`] writes a deterministic site of any size
 //! (about 14 KB and 40 links a page) with the exact graph a crawl must find;
 //! serve its folder with [`FixtureServer::start_with`] or any web server.
@@ -62,6 +64,7 @@
 //! | `/_/fault/raw-location` | `302` whose `Location` holds Latin-1 bytes: `/caf\xe9.html?q=\xff` |
 //! | `/_/fault/redirect-ftp` | `302` to `ftp://127.0.0.1/x` |
 //! | `/_/fault/redirect-offscope` | `302` to `http://localhost:PORT/a.html`: this server under another host name |
+//! | `/_/fault/head-body` | `200` `image/png` whose body is a whole `404` answer, sent to HEAD requests too (a lying server), connection kept open |
 //! | `/_/fault/gzip-bomb` | `Content-Encoding: gzip` `text/html` that inflates to a link and 10 MiB of spaces (about 10 KB sent) |
 //! | `/_/fault/big/MB` | a `text/html` page of `MB` MiB (at most 1024) starting with a link, streamed |
 //! | `/_/fault/many-links/N` | `N` (at most 100 000) unquoted links to the leaves `/_/links/N/I` |
@@ -107,8 +110,10 @@ mod stats;
 pub mod synth;
 #[cfg(test)]
 mod tests;
+mod tls;
 
 pub use redis_server::{Listen, RedisServer};
 pub use reply::Reply;
 pub use server::{fixture_root, FixtureServer, ServerOptions};
 pub use stats::RequestHead;
+pub use tls::{TlsFront, CERTIFICATE_DER};

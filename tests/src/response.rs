@@ -36,6 +36,8 @@ pub(crate) struct Response {
     pub(crate) body: Body,
     /// Close the connection after this response.
     pub(crate) close: bool,
+    /// Send the body to a HEAD request too, as a lying server does.
+    pub(crate) body_on_head: bool,
 }
 
 impl Response {
@@ -49,6 +51,7 @@ impl Response {
             headers,
             body,
             close: false,
+            body_on_head: false,
         }
     }
 
@@ -85,6 +88,7 @@ impl From<Reply> for Response {
             headers: reply.headers,
             body: Body::Bytes(reply.body),
             close,
+            body_on_head: false,
         }
     }
 }

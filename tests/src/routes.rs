@@ -30,6 +30,8 @@ pub(crate) struct Shared {
     /// test thread writes it synchronously and tasks only clone a reply out
     /// under the lock, never awaiting while holding it.
     pub(crate) routes: Mutex<HashMap<String, Reply>>,
+    /// Programmed replies for one method and path (`("HEAD", "/x")`), before `routes`.
+    pub(crate) method_routes: Mutex<HashMap<(String, String), Reply>>,
     pub(crate) stats: Stats,
     /// Extra wait before every answer, in microseconds (a slow network or server).
     pub(crate) latency_us: std::sync::atomic::AtomicU64,
@@ -40,6 +42,7 @@ impl Shared {
         Self {
             root,
             routes: Mutex::default(),
+            method_routes: Mutex::default(),
             stats: Stats::default(),
             latency_us: std::sync::atomic::AtomicU64::new(0),
         }
@@ -52,7 +55,27 @@ impl Shared {
             .insert(path.to_owned(), reply);
     }
 
-    fn route(&self, path: &str, decoded: Option<&str>) -> Option<Reply> {
+    pub(crate) fn set_method_route(&self, method: &str, path: &str, reply: Reply) {
+        self.method_routes
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert((method.to_ascii_uppercase(), path.to_owned()), reply);
+    }
+
+    fn route(&self, method: &str, path: &str, decoded: Option<&str>) -> Option<Reply> {
+        {
+            let routes = self
+                .method_routes
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            let key = |path: &str| (method.to_owned(), path.to_owned());
+            let reply = routes
+                .get(&key(path))
+                .or_else(|| routes.get(&key(decoded?)));
+            if let Some(reply) = reply {
+                return Some(reply.clone());
+            }
+        }
         let routes = self.routes.lock().unwrap_or_else(PoisonError::into_inner);
         routes.get(path).or_else(|| routes.get(decoded?)).cloned()
     }
@@ -71,7 +94,7 @@ pub(crate) async fn respond(shared: &Shared, req: &Request) -> Response {
         // The body of such a request may not be skippable; start afresh.
         r.close = true;
         r
-    } else if let Some(reply) = shared.route(path, decoded.as_deref()) {
+    } else if let Some(reply) = shared.route(req.method.as_str(), path, decoded.as_deref()) {
         delay += reply.delay;
         Response::from(reply)
     } else if let Some((response, wait)) = path.strip_prefix("/_/").and_then(builtin) {

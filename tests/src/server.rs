@@ -238,6 +238,13 @@ impl FixtureServer {
     pub fn route(&self, path: &str, reply: Reply) {
         self.shared.set_route(path, reply);
     }
+
+    /// Answers `method` requests (`"HEAD"`, `"GET"`, ...) for exactly `path` with `reply`
+    /// from now on, ahead of any [`route`](Self::route) for that path; other methods get what
+    /// they got before. For servers that answer HEAD unlike GET.
+    pub fn route_method(&self, method: &str, path: &str, reply: Reply) {
+        self.shared.set_method_route(method, path, reply);
+    }
 }
 
 impl Drop for FixtureServer {

@@ -7,10 +7,17 @@
 //!   segments, empty queries, `mailto:`/`javascript:` links, query variants of section heads
 //!   (same file, different URL) and about 1% links to missing pages. Every page is reachable
 //!   from `/index.html`; the BFS depth grows as log8 of the page count (5 for 10,000 pages).
-//! - `expected-edges.tsv`: every distinct `source_url<TAB>target_url` pair after normalisation,
-//!   with the same header as `crawl --format tsv`.
+//! - `expected-edges.tsv`: every distinct `source_url<TAB>target_url` anchor pair after
+//!   normalisation, with the same header as `crawl --format tsv` (the anchor graph).
+//! - `expected-typed.tsv`: every edge of every kind a default crawl records, as
+//!   `source_url<TAB>parsed_url<TAB>kind` (what `crawl --tsv-kind` writes): the anchors, and
+//!   each page's stylesheet, canonical, logo and script links (see `assets`).
 //! - `expected-nodes.tsv`: `url<TAB>depth<TAB>status` for every URL a full crawl meets.
 //! - `summary.tsv`: the [`SiteSummary`] as `key<TAB>value` lines, for scripts.
+//!
+//! With assets ([`generate_with_assets`]), every page also links its section's stylesheet and
+//! script and two article images with a `srcset`, and the asset files are written; the pages
+//! keep their size (less filler text).
 //!
 //! Links are mostly relative or root-relative, so only the few full URLs name the host: pass
 //! the `IP:PORT` the site will be served on. The same seed gives the same bytes on every
@@ -20,7 +27,9 @@
 //! - `plan`: which pages each page links to, and how each `href` is spelt.
 //! - `render`: the HTML around the links.
 //! - `rng`: the seeded random stream.
+//! - `assets`: the typed links of a page, and the asset files.
 
+mod assets;
 mod plan;
 mod render;
 mod rng;
@@ -30,6 +39,7 @@ use std::fs::{self, File};
 use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
+use assets::TypedLink;
 use plan::{page_path, target_path, PagePlan, Site, Target};
 
 /// What [`generate`] wrote and what a full crawl of it must find.
@@ -42,6 +52,8 @@ pub struct SiteSummary {
     pub edges_file: PathBuf,
     /// `DIR/expected-nodes.tsv`.
     pub nodes_file: PathBuf,
+    /// `DIR/expected-typed.tsv`.
+    pub typed_file: PathBuf,
     /// The crawl's seed: `http://HOST/index.html`.
     pub seed_url: String,
     /// HTML files written.
@@ -52,8 +64,13 @@ pub struct SiteSummary {
     pub missing: usize,
     /// Distinct URLs a full crawl meets: `files + variants + missing`.
     pub nodes: usize,
-    /// Distinct (source, target) pairs after normalisation.
+    /// Distinct (source, target) anchor pairs after normalisation.
     pub edges: usize,
+    /// Distinct (source, target, kind) edges of every kind: the lines of `expected-typed.tsv`.
+    pub typed_edges: usize,
+    /// Distinct asset URLs linked (stylesheets, scripts, images): unfetched nodes of a default
+    /// crawl, not counted in `nodes`.
+    pub assets: usize,
     /// `<a href>` elements written, all pages together.
     pub links: usize,
     /// Bytes of HTML written.
@@ -71,7 +88,7 @@ impl SiteSummary {
     fn to_tsv(&self) -> String {
         format!(
             "seed_url\t{}\nfiles\t{}\nvariants\t{}\nmissing\t{}\nfetchable\t{}\nnodes\t{}\n\
-             edges\t{}\nlinks\t{}\nbytes\t{}\nmax_depth\t{}\n",
+             edges\t{}\ntyped_edges\t{}\nassets\t{}\nlinks\t{}\nbytes\t{}\nmax_depth\t{}\n",
             self.seed_url,
             self.files,
             self.variants,
@@ -79,6 +96,8 @@ impl SiteSummary {
             self.fetchable(),
             self.nodes,
             self.edges,
+            self.typed_edges,
+            self.assets,
             self.links,
             self.bytes,
             self.max_depth
@@ -93,6 +112,21 @@ impl SiteSummary {
 /// # Errors
 /// I/O errors while writing, and `InvalidInput` for `pages == 0`.
 pub fn generate(dir: &Path, pages: usize, seed: u64, host: &str) -> io::Result<SiteSummary> {
+    generate_with_assets(dir, pages, seed, host, false)
+}
+
+/// [`generate`], with `assets`: each page also links section stylesheets and scripts and
+/// article images, and those files are written (see the [module docs](self)).
+///
+/// # Errors
+/// As [`generate`].
+pub fn generate_with_assets(
+    dir: &Path,
+    pages: usize,
+    seed: u64,
+    host: &str,
+    assets: bool,
+) -> io::Result<SiteSummary> {
     if pages == 0 {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -103,14 +137,24 @@ pub fn generate(dir: &Path, pages: usize, seed: u64, host: &str) -> io::Result<S
         pages,
         seed,
         host: host.to_owned(),
+        assets,
     };
     // The URL as normalised: the default port is dropped.
     let origin = format!("http://{}", host.strip_suffix(":80").unwrap_or(host));
     let root = dir.join("site");
     fs::create_dir_all(&root)?;
     let edges_file = dir.join("expected-edges.tsv");
-    let mut oracle = Oracle::new(BufWriter::new(File::create(&edges_file)?), origin);
+    let typed_file = dir.join("expected-typed.tsv");
+    let mut oracle = Oracle::new(
+        BufWriter::new(File::create(&edges_file)?),
+        BufWriter::new(File::create(&typed_file)?),
+        origin,
+    );
     oracle.edges.write_all(b"source_url\tparsed_url\n")?;
+    oracle.typed.write_all(b"source_url\tparsed_url\tkind\n")?;
+    if assets {
+        assets::write_files(&root, pages)?;
+    }
     oracle.node(&page_path(0), Kind::Ok);
     let (mut links, mut bytes) = (0, 0);
     let mut dirs = HashSet::new();
@@ -127,14 +171,15 @@ pub fn generate(dir: &Path, pages: usize, seed: u64, host: &str) -> io::Result<S
         fs::write(&file, &html)?;
         links += plan.links().count();
         bytes += html.len() as u64;
-        oracle.source(&path, &plan)?;
+        oracle.source(&path, &plan, &assets::typed_links(&site, i))?;
     }
     // Variants are served the file of their page, so they link where it links; a variant's
     // links can name further variants, hence the loop.
     while let Some((page, key)) = oracle.pending.pop() {
-        oracle.source(&key, &site.plan(page))?;
+        oracle.source(&key, &site.plan(page), &assets::typed_links(&site, page))?;
     }
     oracle.edges.flush()?;
+    oracle.typed.flush()?;
     let nodes_file = dir.join("expected-nodes.tsv");
     let max_depth = oracle.write_nodes(&nodes_file)?;
     let count = |kind| oracle.kinds.iter().filter(|k| **k == kind).count();
@@ -143,11 +188,14 @@ pub fn generate(dir: &Path, pages: usize, seed: u64, host: &str) -> io::Result<S
         root,
         edges_file,
         nodes_file,
+        typed_file,
         files: pages,
         variants: count(Kind::Variant),
         missing: count(Kind::Missing),
         nodes: oracle.keys.len(),
         edges: oracle.edge_count,
+        typed_edges: oracle.typed_count,
+        assets: oracle.assets.len(),
         links,
         bytes,
         max_depth,
@@ -167,6 +215,7 @@ pub fn render_page(pages: usize, seed: u64, host: &str, i: usize) -> String {
         pages,
         seed,
         host: host.to_owned(),
+        assets: false,
     };
     render::render(&site, i, &site.plan(i))
 }
@@ -183,26 +232,34 @@ enum Kind {
 #[derive(Debug)]
 struct Oracle<W: Write> {
     edges: W,
+    /// `expected-typed.tsv`.
+    typed: W,
     origin: String,
     ids: HashMap<String, u32>,
     keys: Vec<String>,
     kinds: Vec<Kind>,
     out: Vec<Vec<u32>>,
     edge_count: usize,
+    typed_count: usize,
+    /// Asset paths linked (not pages: no node, no depth).
+    assets: HashSet<String>,
     /// Variants found but not yet given their links: (page, path and query).
     pending: Vec<(usize, String)>,
 }
 
 impl<W: Write> Oracle<W> {
-    fn new(edges: W, origin: String) -> Self {
+    fn new(edges: W, typed: W, origin: String) -> Self {
         Self {
             edges,
+            typed,
             origin,
             ids: HashMap::new(),
             keys: Vec::new(),
             kinds: Vec::new(),
             out: Vec::new(),
             edge_count: 0,
+            typed_count: 0,
+            assets: HashSet::new(),
             pending: Vec::new(),
         }
     }
@@ -220,8 +277,9 @@ impl<W: Write> Oracle<W> {
         (id, true)
     }
 
-    /// Records the distinct targets of the page at `source` (path and query).
-    fn source(&mut self, source: &str, plan: &PagePlan) -> io::Result<()> {
+    /// Records the distinct targets of the page at `source` (path and query): its anchors
+    /// from `plan`, then its `typed` links (in the typed file only).
+    fn source(&mut self, source: &str, plan: &PagePlan, typed: &[TypedLink]) -> io::Result<()> {
         let (from, _) = self.node(source, Kind::Ok);
         let mut targets: Vec<u32> = Vec::with_capacity(48);
         for target in plan.links().filter_map(|l| l.target) {
@@ -240,9 +298,28 @@ impl<W: Write> Oracle<W> {
             if !targets.contains(&to) {
                 targets.push(to);
                 writeln!(self.edges, "{}{source}\t{}{key}", self.origin, self.origin)?;
+                writeln!(self.typed, "{0}{source}\t{0}{key}\tanchor", self.origin)?;
             }
         }
         self.edge_count += targets.len();
+        self.typed_count += targets.len();
+        let mut seen: Vec<(&str, &str)> = Vec::with_capacity(typed.len());
+        for link in typed {
+            if seen.contains(&(link.href.as_str(), link.kind)) {
+                continue;
+            }
+            seen.push((link.href.as_str(), link.kind));
+            if !self.ids.contains_key(&link.href) {
+                self.assets.insert(link.href.clone());
+            }
+            let (origin, kind) = (&self.origin, link.kind);
+            writeln!(
+                self.typed,
+                "{origin}{source}\t{origin}{}\t{kind}",
+                link.href
+            )?;
+            self.typed_count += 1;
+        }
         self.out[from as usize] = targets;
         Ok(())
     }

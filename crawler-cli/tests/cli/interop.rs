@@ -174,3 +174,60 @@ fn junit_lists_each_broken_link_as_a_failed_case() {
     assert_eq!(expected.len(), 2, "the fixture's two links to 404s");
     assert_eq!(got, expected);
 }
+
+/// Graphviz parses the typed fixture's DOT, and its own JSON rendering of it shows the
+/// nofollow edges (the meta-robots page's links, the `rel="nofollow"` anchor) drawn apart
+/// from the others: light grey with an open-circle arrowhead.
+#[test]
+fn graphviz_draws_nofollow_edges_apart() {
+    require_tool("dot", &["-V"]);
+    let server = FixtureServer::start();
+    let seed = server.url("/typed/index.html");
+    let dot = crawl([seed.as_str(), "-d", "5", "-f", "dot"])
+        .run()
+        .expect_code(0)
+        .stdout;
+    let rendered = program("dot")
+        .args(["-Tjson"])
+        .stdin(dot)
+        .run()
+        .expect_code(0);
+    assert!(
+        rendered.stderr.is_empty(),
+        "dot warnings: {}",
+        rendered.stderr
+    );
+    let json: serde_json::Value = serde_json::from_str(&rendered.stdout).unwrap();
+    let urls: Vec<&str> = json["objects"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|node| node["URL"].as_str().unwrap())
+        .collect();
+    let path = |id: &serde_json::Value| {
+        let url = urls[usize::try_from(id.as_u64().unwrap()).unwrap()];
+        url.split_once("/typed/").unwrap().1.to_owned()
+    };
+    let mut nofollow = Vec::new();
+    for edge in json["edges"].as_array().unwrap() {
+        let (tail, head) = (path(&edge["tail"]), path(&edge["head"]));
+        let marked = edge["arrowhead"].as_str() == Some("odot");
+        if marked {
+            assert_eq!(edge["color"], "#b0b0b0", "{tail} -> {head}");
+            nofollow.push(format!("{tail} -> {head}"));
+        } else {
+            assert_ne!(edge["color"], "#b0b0b0", "{tail} -> {head}");
+        }
+    }
+    nofollow.sort();
+    assert_eq!(
+        nofollow,
+        [
+            "index.html -> sponsored.html",
+            "nofollow.html -> hidden.html",
+            "xrobots.html -> hidden.html",
+            "xrobots.html -> site.css",
+            "xrobots.html -> target.html",
+        ]
+    );
+}

@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use crawler_tests::{FixtureServer, Reply};
+use crawler_tests::{FixtureServer, Reply, TlsFront};
 
 use crate::support::{crawl, tsv_edges};
 
@@ -71,23 +71,53 @@ fn user_without_password_and_no_terminal_is_a_usage_error() {
     assert!(line.contains("--user alice:PASSWORD"), "{line}");
 }
 
+/// HTTPS with a self-signed certificate on 127.0.0.1: refused by default, the seed's node
+/// saying why; crawled with `--accept-invalid-certs`, which warns.
 #[test]
-fn invalid_certs_warn_loudly() {
+fn a_self_signed_certificate_is_refused_unless_accepted() {
     let server = FixtureServer::start();
-    let out = crawl([
-        server.url("/index.html").as_str(),
+    let front = TlsFront::start(server.addr());
+    let seed = front.url("/index.html");
+    let dir = tempfile::tempdir().unwrap();
+    let nodes = dir.path().join("nodes.tsv");
+    let refused = crawl([
+        seed.as_str(),
         "-d",
-        "0",
+        "1",
         "-q",
-        "--accept-invalid-certs",
+        "--fail-on-broken",
+        "--nodes",
     ])
+    .args([&nodes])
     .run()
-    .expect_code(0);
+    .expect_code(1);
+    assert!(tsv_edges(&refused.stdout).is_empty(), "{}", refused.stdout);
+    let table = fs::read_to_string(&nodes).unwrap();
+    let row: Vec<&str> = table.lines().nth(1).unwrap().split('\t').collect();
+    assert_eq!(row[0], seed);
+    assert_eq!(row[4], "error", "{table}");
+    assert!(
+        row[5].starts_with("TLS failed: invalid peer certificate: UnknownIssuer"),
+        "{table}"
+    );
+    assert_eq!(
+        server.total_hits(),
+        0,
+        "no request got through, none retried"
+    );
+    let out = crawl([seed.as_str(), "-d", "1", "-q", "--accept-invalid-certs"])
+        .run()
+        .expect_code(0);
     assert!(
         out.stderr.contains("WARNING: --accept-invalid-certs"),
         "{}",
         out.stderr
     );
+    let edges = tsv_edges(&out.stdout);
+    assert!(edges.len() > 20, "the site is crawled: {edges:?}");
+    assert!(edges.iter().all(|(s, _)| s.starts_with(&front.url("/"))));
+    assert_eq!(server.hits("/index.html"), 1);
+    assert!(server.hits("/a.html") >= 1);
 }
 
 #[test]

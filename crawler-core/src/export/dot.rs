@@ -3,8 +3,10 @@
 //! Nodes are `n0`, `n1`, ... in discovery order, labelled with a short form of the URL (the path
 //! and query on a seed's host, host and path elsewhere, cut to [`MAX_LABEL_CHARS`]), with the
 //! full URL as tooltip and `URL` attribute so SVG nodes are clickable. Broken pages are red,
-//! unfetched pages dashed grey, redirects dashed orange edges labelled with their status. Left to
-//! right by depth keeps a couple of hundred nodes legible.
+//! unfetched pages dashed grey, redirects dashed orange edges labelled with their status. Edges
+//! marked nofollow (`rel="nofollow"`, or from a page whose robots directives say nofollow) are
+//! light grey with an open-circle arrowhead, whatever their kind. The graph starts with a legend
+//! in DOT comments. Left to right by depth keeps a couple of hundred nodes legible.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -12,12 +14,20 @@ use std::io::{self, Write};
 use url::Url;
 
 use crate::graph::{LinkKind, Page};
+use crate::link_options::has_nofollow;
 use crate::report::CrawlReport;
 
 /// Longest node label, in characters; longer labels end in `…`.
 pub const MAX_LABEL_CHARS: usize = 48;
 
 const HEADER: &str = r##"digraph crawl {
+  // Legend. Nodes: blue = fetched page, green note = other content, orange = redirect,
+  //   red = broken, dashed grey = not fetched (the tooltip says why).
+  // Edges: solid grey = anchor; dashed orange = redirect (label: status) or refresh;
+  //   dotted purple = embed, stylesheet, css; dashed green = canonical, alternate;
+  //   dotted blue-grey = icon, manifest, preload, link, header (labels: kind);
+  //   light grey with an open-circle (odot) arrowhead = nofollow (rel="nofollow", or from a
+  //   page whose robots directives say nofollow), whatever the kind.
   graph [rankdir=LR, ranksep=0.6, nodesep=0.15, fontname="Helvetica", fontsize=10, overlap=false, splines=true];
   node [shape=box, style="rounded,filled", fillcolor="#e8f0fe", color="#5b7fbf", fontname="Helvetica", fontsize=9, height=0.25, margin="0.08,0.03"];
   edge [color="#8a8a8a", arrowsize=0.5, penwidth=0.7];
@@ -48,13 +58,18 @@ pub fn write_dot(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
     }
     let graph = report.graph.as_petgraph();
     for edge in graph.raw_edges() {
-        let style = match edge.weight.kind {
+        let weight = &edge.weight;
+        let nofollow = weight.nofollow || report.graph.link_rel(weight).is_some_and(has_nofollow);
+        let style = match weight.kind {
             LinkKind::Redirect => {
                 let status = graph[edge.source()].status.unwrap_or_default();
                 format!(" [style=dashed, color=\"#d9822b\", fontcolor=\"#d9822b\", fontsize=8, label=\"{status}\"]")
             }
+            LinkKind::Anchor if nofollow => format!(
+                " [style=dashed, color=\"{NOFOLLOW_COLOR}\", arrowhead=odot, tooltip=\"nofollow\"]"
+            ),
             LinkKind::Anchor => String::new(),
-            kind => kind_style(kind),
+            kind => kind_style(kind, nofollow),
         };
         writeln!(
             out,
@@ -68,10 +83,21 @@ pub fn write_dot(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
     out.flush()
 }
 
+/// The colour of nofollow edges.
+const NOFOLLOW_COLOR: &str = "#b0b0b0";
+
 /// Edges that are not anchors or redirects: dotted for resources, dashed for the page-level
-/// links (canonical, alternate, refresh, headers), each labelled with its kind.
-fn kind_style(kind: LinkKind) -> String {
-    let (style, color) = if kind.is_resource() {
+/// links (canonical, alternate, refresh, headers), each labelled with its kind; a nofollow one
+/// in [`NOFOLLOW_COLOR`] with an open-circle arrowhead.
+fn kind_style(kind: LinkKind, nofollow: bool) -> String {
+    let (style, color) = if nofollow {
+        let style = if kind.is_resource() {
+            "dotted"
+        } else {
+            "dashed"
+        };
+        (style, NOFOLLOW_COLOR)
+    } else if kind.is_resource() {
         ("dotted", "#7e57c2")
     } else if kind == LinkKind::Refresh {
         ("dashed", "#d9822b")
@@ -80,8 +106,9 @@ fn kind_style(kind: LinkKind) -> String {
     } else {
         ("dotted", "#607d8b")
     };
+    let arrow = if nofollow { ", arrowhead=odot" } else { "" };
     format!(
-        " [style={style}, color=\"{color}\", fontcolor=\"{color}\", fontsize=7, label=\"{}\"]",
+        " [style={style}, color=\"{color}\", fontcolor=\"{color}\", fontsize=7, label=\"{}\"{arrow}]",
         kind.as_str()
     )
 }
@@ -181,11 +208,15 @@ mod tests {
     #[test]
     fn nodes_and_edges() {
         let dot = dot();
-        assert!(dot.starts_with("digraph crawl {\n"));
+        assert!(dot.starts_with("digraph crawl {\n  // Legend."));
         assert!(dot.ends_with("}\n"));
         assert!(dot.contains("  n0 [label=\"/index.html\", tooltip=\"http://site.test/index.html\\nHTTP 200\\nHome & \\\"garden\\\"\\n\", URL=\"http://site.test/index.html\"];"));
         assert!(dot.contains("  n4 [label=\"other.test/\""));
-        assert!(dot.contains("  n0 -> n1;\n"));
+        assert!(dot.contains("  n0 -> n2;\n"));
+        // rel="nofollow"
+        assert!(dot.contains(
+            "  n0 -> n1 [style=dashed, color=\"#b0b0b0\", arrowhead=odot, tooltip=\"nofollow\"];"
+        ));
         assert!(dot.contains("  n3 -> n0 [style=dashed, color=\"#d9822b\", fontcolor=\"#d9822b\", fontsize=8, label=\"301\"];"));
         assert_eq!(dot.matches(" -> ").count(), 5);
         // The 404 is styled as broken, the external page as not fetched.

@@ -169,6 +169,8 @@ pub(crate) fn parse_error(text: &str) -> PageError {
     }
     if let Some(detail) = detail("connection failed: ") {
         PageError::Connect { detail }
+    } else if let Some(detail) = detail("TLS failed: ") {
+        PageError::Tls { detail }
     } else if let Some(detail) = detail("body read failed: ") {
         PageError::Body { detail }
     } else if let Some(detail) = detail("blocked: ") {
@@ -194,6 +196,7 @@ mod tests {
             PageError::HttpStatus { status: 404 },
             PageError::Timeout,
             PageError::Connect { detail: d() },
+            PageError::Tls { detail: d() },
             PageError::Body { detail: d() },
             PageError::Request { detail: d() },
             PageError::TooManyRedirects { limit: 5 },

@@ -16,7 +16,7 @@ use url::Url;
 use crate::builder::CrawlerBuilder;
 use crate::error::PageError;
 use crate::fetch::FetchContext;
-use crate::outcome::Hop;
+use crate::outcome::{Hop, Target};
 use crate::request::Answer;
 
 /// The default index file of a directory URL.
@@ -70,8 +70,9 @@ impl FileOptions {
 }
 
 /// Answers a `file://` URL: reads the file (or the directory's index file) if it is a regular
-/// file inside one of `roots` (the canonical seed directories).
-pub(crate) fn request(ctx: &FetchContext, url: &Url) -> Answer {
+/// file inside one of `roots` (the canonical seed directories). A resource's body is kept only
+/// for a stylesheet's `url()`s, as over HTTP.
+pub(crate) fn request(ctx: &FetchContext, url: &Url, target: Target) -> Answer {
     let mut answer = Answer::new(Hop::new(url.clone()));
     let started = std::time::Instant::now();
     match read(ctx, url) {
@@ -79,7 +80,7 @@ pub(crate) fn request(ctx: &FetchContext, url: &Url) -> Answer {
             let hop = &mut answer.hop;
             hop.status = Some(200);
             hop.bytes = body.len() as u64;
-            let parse = crate::request::is_html(Some(content_type))
+            let parse = (target == Target::Page && crate::request::is_html(Some(content_type)))
                 || (ctx.config.links.check_resources && crate::request::is_css(Some(content_type)));
             hop.content_type = Some(content_type.to_owned());
             let limit = ctx.config.max_body_bytes.get();

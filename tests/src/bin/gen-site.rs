@@ -1,11 +1,12 @@
 //! `gen-site`: writes a synthetic site and its expected graph, for benchmarks and manual runs.
 //!
 //! ```text
-//! gen-site [--pages 10000] [--seed 1] [--host 127.0.0.1:8000] DIR
+//! gen-site [--pages 10000] [--seed 1] [--host 127.0.0.1:8000] [--assets] DIR
 //! ```
 //!
 //! Writes `DIR/site/` (serve it on the `--host` address: a few links are full URLs naming
-//! it), `DIR/expected-edges.tsv`, `DIR/expected-nodes.tsv` and `DIR/summary.tsv`, and prints
+//! it), `DIR/expected-edges.tsv`, `DIR/expected-typed.tsv`, `DIR/expected-nodes.tsv` and
+//! `DIR/summary.tsv`, and prints
 //! the summary (`key<TAB>value` lines) on stdout. See `crawler_tests::synth`.
 
 use std::num::NonZeroUsize;
@@ -28,6 +29,10 @@ struct Args {
     /// `host:port` the site will be served on (a few links are full URLs naming it).
     #[arg(long, default_value = "127.0.0.1:8000")]
     host: String,
+    /// Each page also links its section's stylesheet and script and two article images with a
+    /// `srcset`; the asset files are written too.
+    #[arg(long)]
+    assets: bool,
     /// Folder to write into.
     dir: PathBuf,
 }
@@ -35,7 +40,14 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     let started = Instant::now();
-    match crawler_tests::synth::generate(&args.dir, args.pages.get(), args.seed, &args.host) {
+    let (pages, seed) = (args.pages.get(), args.seed);
+    match crawler_tests::synth::generate_with_assets(
+        &args.dir,
+        pages,
+        seed,
+        &args.host,
+        args.assets,
+    ) {
         Ok(_) => {
             let summary = args.dir.join("summary.tsv");
             match std::fs::read_to_string(&summary) {
@@ -74,6 +86,8 @@ mod tests {
         );
         assert_eq!(args.dir, std::path::PathBuf::from("out"));
         assert_eq!(parse(&["out"]).unwrap().pages.get(), 10_000);
+        assert!(!parse(&["out"]).unwrap().assets);
+        assert!(parse(&["--assets", "out"]).unwrap().assets);
     }
 
     #[test]

@@ -143,12 +143,17 @@ pub(crate) fn render(site: &Site, i: usize, plan: &PagePlan) -> String {
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
          <title>{title}</title>\n<meta name=\"description\" content=\"{}\">\n\
          <link rel=\"stylesheet\" href=\"/static/site.css\">\n\
-         <link rel=\"canonical\" href=\"{}\">\n<style>{STYLE}</style>\n\
+         <link rel=\"canonical\" href=\"{}\">\n{}<style>{STYLE}</style>\n\
          <script>window.dataLayer=window.dataLayer||[];function track(){{dataLayer.push(arguments);}}\
          track('page','{i}');</script>\n</head>\n<body id=\"top\">\n<!-- page {i} of {} -->\n\
          <header class=\"site-header\">\n",
         escape(&sentence(&mut rng)),
         page_path(i),
+        if site.assets {
+            super::assets::head_tags(i)
+        } else {
+            String::new()
+        },
         site.pages,
     );
     if let Some((logo, menu)) = plan.nav.split_first() {
@@ -170,6 +175,9 @@ pub(crate) fn render(site: &Site, i: usize, plan: &PagePlan) -> String {
         escape(&words(&mut rng, 2, true)),
         2 + rng.below(9),
     );
+    if site.assets {
+        out.push_str(&super::assets::figures(site, i));
+    }
     for (k, chunk) in plan.body.chunks(3).enumerate() {
         if k % 2 == 1 {
             let _ = writeln!(
