@@ -107,12 +107,7 @@ impl Dispatcher<'_> {
         );
         // Spawned so pages are fetched and parsed on all worker threads; the handle aborts its
         // task when dropped, so cancelling drops every request in flight.
-        let task = tokio::spawn(async move {
-            match pass {
-                Pass::First => fetcher.fetch(url, depth).await,
-                Pass::Again => fetcher.fetch_again(url, depth).await,
-            }
-        });
+        let task = tokio::spawn(async move { fetcher.fetch_in_level(url, depth, i, pass).await });
         let task = AbortOnDropHandle::new(task);
         let url = self.level[i].1.clone();
         self.tasks.push(Box::pin(async move {
