@@ -229,6 +229,8 @@ impl Run {
             tokio::select! {
                 biased;
                 () = &mut shutdown => {
+                    let seeds = Arc::clone(&self.seeds);
+                    self.record_seeds(seeds.urls(), SkipReason::Cancelled);
                     level.clear();
                     stopped = StopReason::Cancelled;
                 }

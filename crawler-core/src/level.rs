@@ -12,9 +12,9 @@
 //!   and a node an earlier part's link gave it is lowered to depth 0 when its part starts;
 //! - the seeds of a later part come after the pages the earlier parts' links found in node
 //!   order (the same in every run);
-//! - the seeds of parts the crawl never reached (it was cancelled, or the graph budget was used
-//!   up) are in the report's seed list but not in the graph. Seeds past the page cap still get
-//!   their nodes, marked `max_pages`.
+//! - when the crawl stops before a part (cancelled, page cap, graph budget), its seeds still
+//!   get their nodes, marked with the reason, as every seed always did; a cancelled crawl of
+//!   ten million seeds spends a few seconds on that.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -95,8 +95,8 @@ struct Budget {
 
 impl Run {
     /// Fetches and folds `level`, the seeds a [`PART`] at a time, within `budget` pages (the
-    /// page cap's remainder) if any. When a part ends the level early, the pages after it are
-    /// marked with the reason, and the seeds after it get no node.
+    /// page cap's remainder) if any. When a part ends the level early, the seeds and pages
+    /// after it are marked with the reason.
     pub(crate) async fn run_parts(
         &mut self,
         level: &Level,
@@ -111,10 +111,12 @@ impl Run {
         };
         let mut end = LevelEnd::Done;
         let seeds = Arc::clone(&self.seeds);
-        let parts = if level.seeds { seeds.urls() } else { &[] }.chunks(PART);
-        for part in parts {
+        let mut parts = if level.seeds { seeds.urls() } else { &[] }.chunks(PART);
+        let mut unclaimed = None;
+        for part in parts.by_ref() {
             if resolved(shutdown.as_mut()).await {
                 end = LevelEnd::Cancelled;
+                unclaimed = Some(part);
                 break;
             }
             let entries = self.claim_seeds(part);
@@ -133,6 +135,7 @@ impl Run {
                 LevelEnd::Full => SkipReason::GraphLimit,
                 _ => SkipReason::Cancelled,
             };
+            self.record_seeds(unclaimed.into_iter().chain(parts).flatten(), reason);
             self.graph.skip_all(&level.pages, reason);
         }
         PartsEnd {
@@ -151,6 +154,21 @@ impl Run {
             }
         }
         entries
+    }
+
+    /// Gives `seeds` their nodes without fetching them, marked `reason`: the crawl stopped
+    /// before their part.
+    pub(crate) fn record_seeds<'a>(
+        &mut self,
+        seeds: impl IntoIterator<Item = &'a Url>,
+        reason: SkipReason,
+    ) {
+        for seed in seeds {
+            if self.claimed.claim(seed) {
+                let node = self.graph.add_seed(seed);
+                self.graph.skip_nodes([node], reason);
+            }
+        }
     }
 
     /// Fetches and folds `entries` as one dispatch, those past the budget marked `max_pages`.
