@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use crawler_tests::FixtureServer;
 
-use crate::support::{crawl, expected_edges, tsv_edges, Edge};
+use crate::support::{crawl, expected_edges, tsv_edges, Edge, Output, Running};
 
 /// The edges of `/_/links/N` crawled at depth 0.
 fn links_edges(server: &FixtureServer, n: usize) -> BTreeSet<Edge> {
@@ -235,18 +235,24 @@ fn sigterm_while_seeds_are_read_from_stdin_exits_143() {
     .stdin_held_open(data)
     .spawn();
     running.stdin_written();
-    let signalled = std::time::Instant::now();
+    let out = terminate(running);
+    assert_eq!(out.stdout, "");
+    assert_eq!(server.total_hits(), 0);
+    assert_eq!(fs::read_to_string(&out_path).unwrap(), "old\n");
+}
+
+/// Sends SIGTERM to `running` and waits: it must exit 143 within 20 s, without a panic.
+fn terminate(running: Running) -> Output {
+    let signalled = Instant::now();
     running.signal("TERM");
     let out = running.wait().expect_code(143);
     assert!(
-        signalled.elapsed() < std::time::Duration::from_secs(20),
+        signalled.elapsed() < Duration::from_secs(20),
         "took {:?} to stop",
         signalled.elapsed()
     );
-    assert_eq!(out.stdout, "");
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
-    assert_eq!(server.total_hits(), 0);
-    assert_eq!(fs::read_to_string(&out_path).unwrap(), "old\n");
+    out
 }
 
 /// A seeds file of `lines` lines on `server` (empty pages), every tenth a repeat of an earlier
@@ -299,15 +305,7 @@ fn a_long_seed_list_starts_the_crawl_and_sigterm_stops_it() {
         }
         thread::sleep(Duration::from_millis(10));
     }
-    let signalled = Instant::now();
-    running.signal("TERM");
-    let out = running.wait().expect_code(143);
-    assert!(
-        signalled.elapsed() < Duration::from_secs(20),
-        "took {:?} to stop",
-        signalled.elapsed()
-    );
-    assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+    terminate(running);
     assert_eq!(
         fs::read_to_string(&graph).unwrap(),
         "source_url\tparsed_url\n"
@@ -347,14 +345,7 @@ fn sigterm_while_a_long_seed_list_is_parsed_exits_143() {
     .spawn();
     // Parsing a million URLs takes seconds (debug build): the signal comes well within it.
     thread::sleep(Duration::from_millis(500));
-    let signalled = Instant::now();
-    running.signal("TERM");
-    let out = running.wait().expect_code(143);
-    assert!(
-        signalled.elapsed() < Duration::from_secs(20),
-        "took {:?} to stop",
-        signalled.elapsed()
-    );
+    let out = terminate(running);
     assert!(
         out.stderr.contains("stopped before the crawl started"),
         "{}",
