@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use crawler_core::export::{self, tsv::write_nodes_tsv};
-use crawler_core::{CrawlReport, Crawler, CrawlerBuilder, ExportFormat, StopReason, Url};
+use crawler_core::{CrawlReport, Crawler, CrawlerBuilder, ExportFormat, SeedList, StopReason, Url};
 use tokio::runtime::Runtime;
 
 use crate::args::Cli;
@@ -52,33 +52,33 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
     let settings = cli.local.apply(cli.links.apply(configure(cli)))?;
     let (settings, jar) = cli.http.apply(settings)?;
     let signal = OnceLock::new();
+    let progress = Progress::new(cli.quiet, cli.verbose);
     let report = runtime.block_on(async {
         // Installed before anything slow (a seeds file of millions of lines, a stdin that is
         // still open), and raced against every phase, so no phase is deaf to a signal.
         let shutdown = shutdown_signal().context("cannot install the signal handlers")?;
         let mut shutdown = std::pin::pin!(shutdown);
-        let seeds = tokio::select! {
-            status = &mut shutdown => {
-                let _ = signal.set(status);
-                return Ok(None);
-            }
-            seeds = load_seeds(cli) => seeds?,
-        };
-        let progress = Progress::new(cli.quiet, cli.verbose);
         let mut builder = settings.concurrency(concurrency_within_fd_limit(cli));
         if let Some(handler) = progress.handler() {
             builder = builder.on_event(handler);
         }
         let crawler = builder.build()?;
+        let seeds = tokio::select! {
+            status = &mut shutdown => {
+                let _ = signal.set(status);
+                return Ok(None);
+            }
+            seeds = load_seeds(cli, crawler.seed_list()) => seeds?,
+        };
         tracing::info!(seeds = seeds.len(), depth = cli.depth, "crawl starting");
         tracing::debug!(config = ?crawler.config(), "settings");
         let shutdown = async {
             let _ = signal.set(shutdown.await);
         };
-        let report = crawler.crawl(&seeds, shutdown).await;
-        progress.finish();
+        let report = crawler.crawl_seeds(seeds, shutdown).await;
         Ok::<_, anyhow::Error>(Some(report?))
     });
+    progress.finish();
     // Tasks of a cancelled crawl are already aborted, and a seed reader blocked on stdin is
     // not waited for long. Shutting down also closes the pooled connections, whose file
     // descriptors the output files may need.
@@ -123,12 +123,12 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
     })
 }
 
-/// The seeds, read on the blocking pool so that a slow stdin or a huge file never holds up the
-/// async runtime (and with it the signal handling).
-async fn load_seeds(cli: &Cli) -> anyhow::Result<Vec<String>> {
+/// The seeds added to `list`, read and parsed on the blocking pool so that a slow stdin or a
+/// huge file never holds up the async runtime (and with it the signal handling).
+async fn load_seeds(cli: &Cli, list: SeedList) -> anyhow::Result<SeedList> {
     let urls = cli.urls.clone();
     let file = cli.seeds.clone();
-    tokio::task::spawn_blocking(move || seeds::collect(&urls, file.as_deref()))
+    tokio::task::spawn_blocking(move || seeds::collect(&urls, file.as_deref(), list))
         .await
         .context("reading the seeds failed")?
 }

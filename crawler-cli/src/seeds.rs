@@ -1,12 +1,13 @@
 //! Where the seed URLs come from: arguments, `--seeds FILE` (or stdin), or `./urls.txt`.
 //!
 //! Seeds are checked here, before any request, so a typo is a usage error (exit 2) that names
-//! the URL and the line it came from. The library checks them again with its own rules; this
-//! only has to catch what a person is likely to get wrong.
+//! the URL and the line it came from. Each is parsed once, into the library's [`SeedList`]
+//! (which normalises and deduplicates it): a seeds file of millions of lines loads in seconds.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crawler_core::SeedList;
 use url::Url;
 
 use crate::exit::usage;
@@ -14,7 +15,7 @@ use crate::exit::usage;
 /// The seed file read when neither URLs nor `--seeds` are given, like areq.py's `urls.txt`.
 pub(crate) const DEFAULT_SEEDS_FILE: &str = "urls.txt";
 
-/// The seeds for this run: the URL arguments, then the URLs of the seed file.
+/// The seeds for this run added to `seeds`: the URL arguments, then the URLs of the seed file.
 ///
 /// The seed file is `file` if given (`-` = stdin), else `./urls.txt` when there are no URL
 /// arguments and it exists.
@@ -22,12 +23,14 @@ pub(crate) const DEFAULT_SEEDS_FILE: &str = "urls.txt";
 /// # Errors
 /// A usage error when there are no seeds, the seed file cannot be read or lists no URL, or a
 /// seed is not an absolute http(s) URL.
-pub(crate) fn collect(urls: &[String], file: Option<&Path>) -> anyhow::Result<Vec<String>> {
-    let mut seeds = Vec::new();
+pub(crate) fn collect(
+    urls: &[String],
+    file: Option<&Path>,
+    mut seeds: SeedList,
+) -> anyhow::Result<SeedList> {
     for url in urls {
         let url = &crate::link_args::local_seed(url)?;
-        check(url).map_err(|reason| usage(format!("invalid URL `{url}`: {reason}")))?;
-        seeds.push(url.clone());
+        add(&mut seeds, url).map_err(|reason| usage(format!("invalid URL `{url}`: {reason}")))?;
     }
     let file = match file {
         Some(file) => Some(file.to_path_buf()),
@@ -38,11 +41,9 @@ pub(crate) fn collect(urls: &[String], file: Option<&Path>) -> anyhow::Result<Ve
     };
     if let Some(file) = file {
         let (name, text) = read(&file)?;
-        let listed = parse_list(&name, &text)?;
-        if listed.is_empty() {
+        if add_list(&mut seeds, &name, &text)? == 0 {
             return Err(usage(format!("{name}: no seed URLs in the file")));
         }
-        seeds.extend(listed);
     }
     if seeds.is_empty() {
         return Err(usage(
@@ -67,34 +68,54 @@ fn read(path: &Path) -> anyhow::Result<(String, String)> {
     Ok((name, text))
 }
 
-/// The URLs of a seed list: one a line, surrounding whitespace trimmed, blank lines and lines
-/// starting with `#` ignored.
-fn parse_list(name: &str, text: &str) -> anyhow::Result<Vec<String>> {
+/// Adds the URLs of a seed list: one a line, surrounding whitespace trimmed, blank lines and
+/// lines starting with `#` ignored. Returns how many lines listed a URL.
+fn add_list(seeds: &mut SeedList, name: &str, text: &str) -> anyhow::Result<usize> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut urls = Vec::new();
+    // Room for every line at once: a list of millions never grows (and copies itself) twenty
+    // times over.
+    seeds.reserve(bytecount(text, b'\n') + 1);
+    let mut listed = 0;
     for (number, line) in text.lines().enumerate() {
         let line = line.trim();
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
-        check(line).map_err(|reason| {
+        add(seeds, line).map_err(|reason| {
             usage(format!(
                 "{name}:{}: invalid URL `{line}`: {reason}",
                 number + 1
             ))
         })?;
-        urls.push(line.to_owned());
+        listed += 1;
     }
-    Ok(urls)
+    Ok(listed)
 }
 
-/// Why `url` cannot be a seed, if it cannot.
-fn check(url: &str) -> Result<(), String> {
+/// How many times `byte` occurs in `text`.
+fn bytecount(text: &str, byte: u8) -> usize {
+    text.bytes().filter(|&b| b == byte).count()
+}
+
+/// Adds `url` to `seeds` unless it cannot be a seed; says why then.
+fn add(seeds: &mut SeedList, url: &str) -> Result<(), String> {
     // The URL parser would percent-encode inner whitespace; in a seed it is a typo, such as a
     // trailing comment (`http://a.test/ # home`).
     if url.contains(char::is_whitespace) {
         return Err("contains whitespace".to_owned());
     }
+    match seeds.push(url) {
+        Ok(_) => Ok(()),
+        // The library's reason is for a program; say it for a person where we can.
+        Err(err) => Err(check(url).err().unwrap_or_else(|| match err {
+            crawler_core::Error::InvalidSeed { reason, .. } => reason,
+            other => other.to_string(),
+        })),
+    }
+}
+
+/// Why `url` cannot be a seed, in a person's words, if it cannot.
+fn check(url: &str) -> Result<(), String> {
     let parsed = Url::parse(url).map_err(|err| err.to_string())?;
     match parsed.scheme() {
         "http" | "https" if parsed.host().is_some() => Ok(()),
@@ -108,42 +129,69 @@ fn check(url: &str) -> Result<(), String> {
 mod tests {
     use super::*;
 
+    fn empty() -> SeedList {
+        crawler_core::Crawler::builder()
+            .build()
+            .unwrap()
+            .seed_list()
+    }
+
+    /// The seeds of a list, as URL strings, or the error.
+    fn listed(text: &str) -> anyhow::Result<(usize, Vec<String>)> {
+        let mut seeds = empty();
+        let lines = add_list(&mut seeds, "s.txt", text)?;
+        Ok((
+            lines,
+            seeds.urls().iter().map(ToString::to_string).collect(),
+        ))
+    }
+
     #[test]
     fn list_skips_comments_blanks_and_trims() {
-        let text = "\u{feff}# seeds\n\n  http://a.test/  \n\t# indented comment\nhttps://b.test/x?y=1#z\r\n";
-        assert_eq!(
-            parse_list("s.txt", text).unwrap(),
-            ["http://a.test/", "https://b.test/x?y=1#z"]
-        );
-        assert!(parse_list("s.txt", "# only\n\n").unwrap().is_empty());
+        let text = "\u{feff}# seeds\n\n  http://a.test/  \n\t# indented comment\nhttps://b.test/x?y=1#z\r\nHTTP://A.test/#again\n";
+        let (lines, urls) = listed(text).unwrap();
+        assert_eq!(lines, 3);
+        assert_eq!(urls, ["http://a.test/", "https://b.test/x?y=1"]);
+        assert_eq!(listed("# only\n\n").unwrap().0, 0);
     }
 
     #[test]
     fn bad_line_is_named_with_its_number() {
-        let err = parse_list("s.txt", "http://a.test/\n\nnot a url\n").unwrap_err();
+        let err = listed("http://a.test/\n\nnot a url\n").unwrap_err();
         let msg = err.to_string();
         assert!(msg.starts_with("s.txt:3: invalid URL `not a url`"), "{msg}");
     }
 
     #[test]
-    fn check_accepts_only_absolute_http_urls() {
-        assert!(check("http://a.test/").is_ok());
-        assert!(check("https://a.test:8443/x").is_ok());
-        for bad in [
-            "a.test",
-            "/index.html",
-            "ftp://a.test/",
-            "mailto:x@a.test",
-            "http://",
-            "http://a.test/ # home",
+    fn only_absolute_http_and_file_urls_are_seeds() {
+        for good in [
+            "http://a.test/",
+            "https://a.test:8443/x",
+            "file:///tmp/site/",
         ] {
-            assert!(check(bad).is_err(), "{bad}");
+            assert!(add(&mut empty(), good).is_ok(), "{good}");
+        }
+        for (bad, reason) in [
+            ("a.test", "relative URL without a base"),
+            ("/index.html", "relative URL without a base"),
+            (
+                "ftp://a.test/",
+                "scheme must be http, https or file, not `ftp`",
+            ),
+            (
+                "mailto:x@a.test",
+                "scheme must be http, https or file, not `mailto`",
+            ),
+            ("http://", "empty host"),
+            ("http://a.test/ # home", "contains whitespace"),
+        ] {
+            assert_eq!(add(&mut empty(), bad).unwrap_err(), reason, "{bad}");
         }
     }
 
     #[test]
     fn arguments_are_checked() {
-        let err = collect(&["http://a.test/".into(), "nope".into()], None).unwrap_err();
+        let err = collect(&["http://a.test/".into(), "nope".into()], None, empty()).unwrap_err();
         assert!(err.to_string().contains("`nope`"), "{err}");
     }
 }

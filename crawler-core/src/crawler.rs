@@ -41,10 +41,11 @@ use crate::fetch::Fetcher;
 use crate::fold::GraphBuilder;
 use crate::frontier::{MemorySeenSet, SeenSet};
 use crate::graph::SkipReason;
+use crate::level::Level;
 use crate::outcome::PageOutcome;
 use crate::report::{CrawlReport, StopReason};
 use crate::scope::SeedScope;
-use crate::url_norm;
+use crate::seeds::{SeedList, WithSeeds};
 
 /// A configured crawler. Cheap to keep; each [`crawl`](Self::crawl) builds its own HTTP client
 /// and state, so one crawler can run several crawls.
@@ -88,23 +89,55 @@ impl Crawler {
         seeds: impl IntoIterator<Item = S>,
         shutdown: impl Future<Output = ()>,
     ) -> Result<CrawlReport, Error> {
-        let seeds = self.parse_seeds(seeds)?;
-        let scope = self.config.scope.for_seeds(&seeds);
-        let seen = self
+        let seeds = self.seed_list_of(seeds)?;
+        self.crawl_seeds(seeds, shutdown).await
+    }
+
+    /// Crawls from a [`SeedList`] as [`crawl`](Self::crawl) does: for a caller that builds the
+    /// list itself (reading a large seeds file elsewhere, with its own error messages).
+    ///
+    /// A long list is claimed and given its graph nodes 65,536 seeds at a time, each part
+    /// fetched whole before the next (see the README's limits), so the first requests go out
+    /// as soon as the first part is ready, and `shutdown` is looked at between parts.
+    ///
+    /// # Errors
+    /// [`Error::NoSeeds`] if the list is empty, [`Error::Client`] if the HTTP client cannot be
+    /// built.
+    pub async fn crawl_seeds(
+        &self,
+        seeds: SeedList,
+        shutdown: impl Future<Output = ()>,
+    ) -> Result<CrawlReport, Error> {
+        if seeds.is_empty() {
+            return Err(Error::NoSeeds);
+        }
+        let scope = self.config.scope.for_seeds(seeds.urls());
+        let seeds = Arc::new(seeds);
+        let claimed = self
             .seen
             .clone()
             .unwrap_or_else(|| Arc::new(MemorySeenSet::default()));
-        let fetcher = self.fetcher(scope.clone(), Arc::new(Local::new(Arc::clone(&seen))))?;
+        let seen: Arc<dyn SeenSet> = Arc::new(WithSeeds::new(&seeds, Arc::clone(&claimed)));
+        let local = Arc::new(Local::new(Arc::clone(&seen)));
+        let fetcher = self.fetcher(scope.clone(), Arc::clone(&local) as Arc<dyn Coordination>)?;
         let run = Run {
             graph: GraphBuilder::new(&self.config, scope),
             fetcher,
+            seeds,
+            claimed,
             seen,
+            local,
             level_claims: HashSet::new(),
             deferred: Vec::new(),
             retried: false,
             started: Instant::now(),
         };
-        Ok(run.execute(seeds, shutdown).await)
+        Ok(run.execute(shutdown).await)
+    }
+
+    /// An empty [`SeedList`] with this crawler's URL length limit.
+    pub fn seed_list(&self) -> SeedList {
+        SeedList::new(self.config.max_url_len.get())
     }
 
     /// Parses, normalises and deduplicates seed URLs as [`crawl`](Self::crawl) does, in one
@@ -116,31 +149,24 @@ impl Crawler {
         &self,
         seeds: impl IntoIterator<Item = S>,
     ) -> Result<Vec<Url>, Error> {
-        use std::hash::BuildHasher as _;
-        let max_len = self.config.max_url_len.get();
-        let seeds = seeds.into_iter();
-        let expected = seeds.size_hint().0;
-        let mut parsed: Vec<Url> = Vec::with_capacity(expected);
-        // Indices into `parsed` by URL: linear de-duplication without a second copy of every URL.
-        let mut index = hashbrown::HashTable::<usize>::with_capacity(expected);
-        let hasher = hashbrown::DefaultHashBuilder::default();
-        for seed in seeds {
-            let seed = seed.as_ref();
-            let url =
-                url_norm::parse_absolute(seed, max_len).map_err(|reason| Error::InvalidSeed {
-                    url: seed.to_owned(),
-                    reason: reason.to_string(),
-                })?;
-            let hash = hasher.hash_one(url.as_str());
-            if index.find(hash, |&i| parsed[i] == url).is_none() {
-                index.insert_unique(hash, parsed.len(), |&i| hasher.hash_one(parsed[i].as_str()));
-                parsed.push(url);
-            }
-        }
-        if parsed.is_empty() {
+        let seeds = self.seed_list_of(seeds)?;
+        if seeds.is_empty() {
             return Err(Error::NoSeeds);
         }
-        Ok(parsed)
+        Ok(seeds.into_urls())
+    }
+
+    fn seed_list_of<S: AsRef<str>>(
+        &self,
+        seeds: impl IntoIterator<Item = S>,
+    ) -> Result<SeedList, Error> {
+        let seeds = seeds.into_iter();
+        let mut list = self.seed_list();
+        list.reserve(seeds.size_hint().0);
+        for seed in seeds {
+            list.push(seed.as_ref())?;
+        }
+        Ok(list)
     }
 
     /// A [`Fetcher`] with this crawler's settings and event handler, for `scope` (from
@@ -167,9 +193,15 @@ impl Crawler {
 pub(crate) struct Run {
     pub(crate) fetcher: Fetcher,
     pub(crate) graph: GraphBuilder,
-    /// Claims links at the end of each level; the fetcher's [`Local`] claims redirects in it
-    /// while the level runs.
+    /// The seeds, for level 0 and then the report.
+    pub(crate) seeds: Arc<SeedList>,
+    /// The seen set itself: level 0 claims the seeds in it, a part at a time.
+    pub(crate) claimed: Arc<dyn SeenSet>,
+    /// The seen set with every seed counted as claimed ([`WithSeeds`]): claims links at the end
+    /// of each level; the fetcher's [`Local`] claims redirects in it while the level runs.
     seen: Arc<dyn SeenSet>,
+    /// The fetcher's coordination: who holds each redirect target.
+    pub(crate) local: Arc<Local>,
     /// Links of this level's pages queued for the next level, claimed in `seen` only when the
     /// level is done: a redirect of this level may still reach them first, at a smaller depth.
     level_claims: HashSet<Box<str>>,
@@ -181,68 +213,73 @@ pub(crate) struct Run {
 }
 
 impl Run {
-    async fn execute(mut self, seeds: Vec<Url>, shutdown: impl Future<Output = ()>) -> CrawlReport {
+    async fn execute(mut self, shutdown: impl Future<Output = ()>) -> CrawlReport {
         let started_at = SystemTime::now();
         let fetcher = self.fetcher.clone();
         let config = fetcher.config();
-        let events = fetcher.events();
+        let events = fetcher.events().clone();
         events.emit(|| CrawlEvent::Started {
-            seeds: seeds.clone(),
+            seeds: self.seeds.urls().to_vec(),
         });
-        let mut level: Vec<(NodeIndex, Url)> = Vec::new();
-        for seed in &seeds {
-            if self.seen.claim(seed) {
-                level.push((self.graph.add_seed(seed), seed.clone()));
-            }
-        }
         let mut shutdown = std::pin::pin!(shutdown);
         let mut stopped = StopReason::Completed;
+        let mut level = Level::seeds();
         if config.sitemaps {
             // Sitemap hosts can be slow or never answer: the shutdown wins over them too.
             tokio::select! {
                 biased;
                 () = &mut shutdown => {
-                    self.graph.skip_all(&level, SkipReason::Cancelled);
+                    let seeds = Arc::clone(&self.seeds);
+                    self.record_seeds(seeds.urls(), SkipReason::Cancelled);
                     level.clear();
                     stopped = StopReason::Cancelled;
                 }
-                urls = fetcher.sitemap_urls(&seeds) => for url in urls {
+                urls = fetcher.sitemap_urls(self.seeds.urls()) => for url in urls {
                     if self.seen.claim(&url) {
-                        level.push((self.graph.add_seed(&url), url));
+                        level.push(self.graph.add_seed(&url), url);
                     }
                 },
             }
         }
         let mut pass = Pass::First;
         loop {
-            if level.is_empty() {
-                // The end-of-crawl pass: pages whose retries ran out, once more, and then the
-                // levels their links lead to.
-                if self.retried || self.deferred.is_empty() || stopped != StopReason::Completed {
-                    break;
+            let depth = match level.pages().first() {
+                _ if level.holds_seeds() => 0,
+                Some(&(first, _)) => self.depth_of(first),
+                None => {
+                    // The end-of-crawl pass: pages whose retries ran out, once more, and then
+                    // the levels their links lead to.
+                    if self.retried || self.deferred.is_empty() || stopped != StopReason::Completed
+                    {
+                        break;
+                    }
+                    pass = Pass::Again;
+                    self.retried = true;
+                    level = Level::of_pages(self.take_deferred());
+                    continue;
                 }
-                pass = Pass::Again;
-                self.retried = true;
-                level = self.take_deferred();
-                continue;
-            }
-            if let Some(max) = config.max_pages {
-                let budget = max.get().saturating_sub(self.graph.stats().pages_fetched);
-                if level.len() > budget {
-                    self.graph.skip_all(&level[budget..], SkipReason::MaxPages);
-                    level.truncate(budget);
-                    stopped = StopReason::MaxPages;
-                }
-            }
-            let depth = self.depth_of(level[0].0);
+            };
+            let budget = config
+                .max_pages
+                .map(|max| max.get().saturating_sub(self.graph.stats().pages_fetched));
+            let pages = level.pages().len()
+                + if level.holds_seeds() {
+                    self.seeds.len()
+                } else {
+                    0
+                };
             events.emit(|| CrawlEvent::LevelStarted {
                 depth,
-                pages: level.len(),
+                pages: budget.map_or(pages, |budget| pages.min(budget)),
             });
             let mut next = Vec::new();
-            let end = self
-                .run_level(&level, pass, shutdown.as_mut(), &mut next)
+            let parts = self
+                .run_parts(&level, pass, budget, shutdown.as_mut(), &mut next)
                 .await;
+            if parts.cut {
+                stopped = StopReason::MaxPages;
+            }
+            let end = parts.end;
             self.claim_next(&mut next);
             // Robots rules are kept for the hosts still to be fetched from only.
             let deferred = self.deferred.iter().map(|(_, url, _)| url);
@@ -255,7 +292,7 @@ impl Run {
             pass = Pass::First;
             let reason = match end {
                 LevelEnd::Done if stopped == StopReason::Completed => {
-                    level = next;
+                    level = Level::of_pages(next);
                     continue;
                 }
                 LevelEnd::Done => SkipReason::MaxPages,
@@ -271,6 +308,17 @@ impl Run {
             self.graph.skip_all(&next, reason);
             break;
         }
+        self.finish(stopped, started_at, &events)
+    }
+
+    /// Ends the crawl: records the outcomes put aside and never tried again, and hands the
+    /// graph and the seeds to the report.
+    fn finish(
+        mut self,
+        mut stopped: StopReason,
+        started_at: SystemTime,
+        events: &Events,
+    ) -> CrawlReport {
         if stopped == StopReason::Completed && self.graph.page_cap_hit() {
             stopped = StopReason::MaxPages;
         }
@@ -282,7 +330,12 @@ impl Run {
                 .fold(index, depth, outcome, |_| false, &mut ignored);
         }
         let elapsed = self.started.elapsed();
-        let report = self.graph.finish(stopped, seeds, started_at, elapsed);
+        let Run { graph, seeds, .. } = self;
+        // Only weak references to the seeds are left (in aborted tasks at most), but one of
+        // those may be looking at them this very moment.
+        let seeds =
+            Arc::try_unwrap(seeds).map_or_else(|seeds| seeds.urls().to_vec(), SeedList::into_urls);
+        let report = graph.finish(stopped, seeds, started_at, elapsed);
         let stats = report.stats;
         events.emit(|| CrawlEvent::Finished { stats });
         report
@@ -317,10 +370,11 @@ impl Run {
         index: NodeIndex,
         url: &Url,
         depth: u32,
-        outcome: PageOutcome,
+        mut outcome: PageOutcome,
         pass: Pass,
         next: &mut Vec<(NodeIndex, Url)>,
     ) {
+        self.keep_owned_hops(&mut outcome);
         let exhausted = outcome.hops.last().is_some_and(|hop| hop.retries_exhausted);
         match pass {
             Pass::First if exhausted && !self.retried => {
@@ -346,5 +400,23 @@ impl Run {
         let (seen, claims) = (&self.seen, &mut self.level_claims);
         let claim = |url: &Url| !seen.contains(url) && claims.insert(url.as_str().into());
         self.graph.fold(index, depth, outcome, claim, next);
+    }
+
+    /// Cuts `outcome`'s redirect chain before the first target that an earlier page of the
+    /// level took over (see [`Local`]): that page's outcome holds the target, so this one
+    /// records only the redirect to it, as if it had lost the claim at once.
+    fn keep_owned_hops(&self, outcome: &mut PageOutcome) {
+        let Some(start) = outcome.hops.first().map(|hop| hop.url.clone()) else {
+            return;
+        };
+        let lost = outcome.hops[1..]
+            .iter()
+            .position(|hop| !self.local.owns(&hop.url, &start));
+        if let Some(lost) = lost {
+            outcome.hops.truncate(lost + 1);
+            outcome.links.clear();
+            outcome.title = None;
+            outcome.nofollow = false;
+        }
     }
 }

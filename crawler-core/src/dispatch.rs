@@ -109,12 +109,10 @@ impl Dispatcher<'_> {
         let target = self.targets[i];
         // Spawned so pages are fetched and parsed on all worker threads; the handle aborts its
         // task when dropped, so cancelling drops every request in flight.
-        let task = tokio::spawn(async move {
-            match pass {
-                Pass::First => fetcher.fetch_as(url, depth, target).await,
-                Pass::Again => fetcher.fetch_again(url, depth, target).await,
-            }
-        });
+        let task =
+            tokio::spawn(
+                async move { fetcher.fetch_in_level(url, depth, (i, pass), target).await },
+            );
         let task = AbortOnDropHandle::new(task);
         let url = self.level[i].1.clone();
         self.tasks.push(Box::pin(async move {

@@ -13,6 +13,7 @@ use url::Url;
 use crate::charset;
 use crate::config::{http_client, CrawlConfig};
 use crate::coordination::Coordination;
+use crate::dispatch::Pass;
 use crate::error::{Error, PageError};
 use crate::event::{CrawlEvent, Events};
 use crate::extract::{extract_with, RawLink, RobotsDirectives};
@@ -90,13 +91,30 @@ impl Fetcher {
     /// see [`Target`]).
     pub async fn fetch_as(&self, url: Url, depth: u32, target: Target) -> PageOutcome {
         let retries = self.ctx.config.retries;
-        fetch_page(&self.ctx, url, depth, retries, target).await
+        fetch_page(&self.ctx, url, depth, (retries, target), None).await
     }
 
     /// Fetches `url` as [`fetch_as`](Self::fetch_as) does, once more after its retries ran
     /// out: the end-of-crawl pass, with one request per hop and no further retries.
     pub async fn fetch_again(&self, url: Url, depth: u32, target: Target) -> PageOutcome {
-        fetch_page(&self.ctx, url, depth, 0, target).await
+        fetch_page(&self.ctx, url, depth, (0, target), None).await
+    }
+
+    /// Fetches frontier URL `url` at `place` in its level, on `pass`: as
+    /// [`fetch_as`](Self::fetch_as) or [`fetch_again`](Self::fetch_again), with redirect targets
+    /// claimed through [`Coordination::claim_redirect_at`](crate::Coordination::claim_redirect_at).
+    pub(crate) async fn fetch_in_level(
+        &self,
+        url: Url,
+        depth: u32,
+        (place, pass): (usize, Pass),
+        target: Target,
+    ) -> PageOutcome {
+        let retries = match pass {
+            Pass::First => self.ctx.config.retries,
+            Pass::Again => 0,
+        };
+        fetch_page(&self.ctx, url, depth, (retries, target), Some(place)).await
     }
 
     /// Page URLs listed in the sitemaps of the seeds' hosts, in scope, deduplicated, in order
@@ -159,18 +177,20 @@ impl FetchContext {
 /// Fetches `url` (claimed already), following redirects that are in scope and not yet claimed,
 /// within the page's deadline: when `page_timeout` passes, the hop in progress is recorded with
 /// [`PageError::PageTimeout`] and the hops made before it are kept.
+/// `place` is the URL's place in its level, for redirect claims.
 async fn fetch_page(
     ctx: &Arc<FetchContext>,
     url: Url,
     depth: u32,
-    retries: u32,
-    target: Target,
+    (retries, target): (u32, Target),
+    place: Option<usize>,
 ) -> PageOutcome {
     let mut outcome = PageOutcome::default();
     let mut current = url.clone();
     let deadline = tokio::time::Instant::now() + ctx.config.page_timeout;
+    let owner = Owner { url: &url, place };
     let how = (retries, target);
-    let chain = follow_chain(ctx, &url, depth, how, &mut outcome, &mut current);
+    let chain = follow_chain(ctx, owner, depth, how, &mut outcome, &mut current);
     if tokio::time::timeout_at(deadline, chain).await.is_err() {
         let mut hop = Hop::new(current);
         hop.error = Some(PageError::PageTimeout {
@@ -189,13 +209,13 @@ async fn fetch_page(
 /// hop is requested with `how`'s retries and as its target.
 async fn follow_chain(
     ctx: &Arc<FetchContext>,
-    url: &Url,
+    owner: Owner<'_>,
     depth: u32,
     (retries, target): (u32, Target),
     outcome: &mut PageOutcome,
     current: &mut Url,
 ) {
-    if !ctx.robots_allow(url).await {
+    if !ctx.robots_allow(owner.url).await {
         *outcome = PageOutcome::blocked();
         return;
     }
@@ -203,7 +223,7 @@ async fn follow_chain(
         let answer = request_with_retries(ctx, current, depth, retries, target).await;
         let (mut hop, body) = (answer.hop, answer.body);
         let next = match answer.location {
-            Some(location) => follow(ctx, url, &mut outcome.hops, &mut hop, &location).await,
+            Some(location) => follow(ctx, owner, &mut outcome.hops, &mut hop, &location).await,
             None => None,
         };
         let mut robots = answer.robots;
@@ -253,13 +273,19 @@ fn emit_result(events: &Events, hop: &Hop, depth: u32, links: usize) {
     });
 }
 
+/// The frontier URL a redirect chain started from, and its place in the level if known.
+#[derive(Clone, Copy)]
+struct Owner<'a> {
+    url: &'a Url,
+    place: Option<usize>,
+}
+
 /// Decides whether to follow a redirect from `hop`; returns the target to fetch next.
 ///
 /// Loops and over-long chains mark every hop of the chain, since none of them leads to a page.
-/// `owner` is the frontier URL the chain started from.
 async fn follow(
     ctx: &FetchContext,
-    owner: &Url,
+    owner: Owner<'_>,
     chain: &mut [Hop],
     hop: &mut Hop,
     location: &str,
@@ -290,7 +316,15 @@ async fn follow(
     }
     let follow = hop.error.is_none()
         && skip.is_none()
-        && ctx.coordination.claim_redirect(&target, owner).await;
+        && match owner.place {
+            Some(place) => {
+                let claim = ctx
+                    .coordination
+                    .claim_redirect_at(&target, owner.url, place);
+                claim.await
+            }
+            None => ctx.coordination.claim_redirect(&target, owner.url).await,
+        };
     hop.redirect = Some((target.clone(), skip));
     follow.then_some(target)
 }

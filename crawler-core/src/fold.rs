@@ -89,10 +89,13 @@ impl GraphBuilder {
     }
 
     /// Adds a level-0 page (a seed or a sitemap URL) and returns its node. Only claimed URLs
-    /// should be added: each is fetched and folded once.
+    /// should be added: each is fetched and folded once. A node a link gave it already (a
+    /// seed of a later part of a long list) is lowered to depth 0, to be fetched.
     pub fn add_seed(&mut self, url: &Url) -> NodeIndex {
         self.budget.queued += 1;
-        self.graph.add_page(url, 0).0
+        let index = self.add_at(url, 0);
+        self.graph.page_mut(index).skipped = None;
+        index
     }
 
     /// Adds a page met while folding, lowering its depth if this path is shorter: a redirect
@@ -278,8 +281,17 @@ impl GraphBuilder {
 
     /// Marks pages that will not be fetched (cut by the page cap, or cancelled).
     pub fn skip_all(&mut self, pages: &[(NodeIndex, Url)], reason: SkipReason) {
-        for (index, _) in pages {
-            let page = self.graph.page_mut(*index);
+        self.skip_nodes(pages.iter().map(|&(index, _)| index), reason);
+    }
+
+    /// [`skip_all`](Self::skip_all) by node.
+    pub(crate) fn skip_nodes(
+        &mut self,
+        nodes: impl IntoIterator<Item = NodeIndex>,
+        reason: SkipReason,
+    ) {
+        for index in nodes {
+            let page = self.graph.page_mut(index);
             if !page.is_fetched() {
                 page.skipped = Some(reason);
             }

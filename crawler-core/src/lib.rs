@@ -64,6 +64,7 @@ pub mod frontier;
 pub mod graph;
 pub mod http_options;
 pub mod import;
+mod level;
 pub mod link_kind;
 pub mod link_options;
 pub mod outcome;
@@ -75,6 +76,7 @@ mod request;
 mod retry;
 pub mod robots;
 pub mod scope;
+mod seeds;
 pub mod sitemap;
 pub mod transport;
 mod url_norm;
@@ -105,6 +107,7 @@ pub use petgraph::graph::NodeIndex;
 pub use report::{CrawlReport, CrawlStats, StopReason};
 pub use retry::MAX_RETRY_WAIT;
 pub use scope::{HostScope, SeedScope};
+pub use seeds::SeedList;
 pub use url::{self, Url};
 
 #[doc(hidden)]

@@ -4,6 +4,9 @@
 //! target), so a link or a redirect can never move the crawl off the configured scope. URLs out of
 //! scope still appear in the graph, as unfetched nodes, so the links to them are not lost.
 
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+
 use regex::Regex;
 use url::Url;
 
@@ -67,56 +70,74 @@ impl Scope {
     }
 
     /// Binds the rules to the seeds of one crawl (normalised, as
-    /// [`Crawler::parse_seeds`](crate::Crawler::parse_seeds) returns them).
+    /// [`Crawler::parse_seeds`](crate::Crawler::parse_seeds) returns them). Linear in the
+    /// seeds, and each host, origin and directory is kept once however many seeds share it.
     pub fn for_seeds(&self, seeds: &[Url]) -> SeedScope {
-        let hosts = seeds
-            .iter()
-            .filter_map(|seed| {
-                let host = seed.host_str()?.to_ascii_lowercase();
-                let host = match self.hosts {
-                    HostScope::SameDomain => host.strip_prefix("www.").unwrap_or(&host).to_owned(),
-                    _ => host,
-                };
-                Some((host, seed.port_or_known_default()))
-            })
-            .collect();
-        let file_seeds = seeds.iter().filter(|seed| seed.scheme() == "file");
-        let file_dirs = file_seeds
-            .clone()
-            .map(|seed| seed.path()[..=seed.path().rfind('/').unwrap_or(0)].to_owned())
-            .collect();
-        let file_roots = file_seeds
-            .filter_map(|seed| {
-                let path = seed.to_file_path().ok()?;
-                let dir = if seed.path().ends_with('/') {
-                    path
-                } else {
-                    path.parent()?.to_path_buf()
-                };
-                dir.canonicalize().ok()
-            })
-            .collect();
-        SeedScope {
+        let mut bound = SeedScope {
             rules: self.clone(),
-            hosts,
-            origins: seeds.iter().map(Url::origin).collect(),
-            file_dirs,
-            file_roots,
+            hosts: HashMap::new(),
+            origins: Vec::new(),
+            file_dirs: Vec::new(),
+            file_roots: Vec::new(),
+        };
+        // What the seeds met so far gave: most seeds of a long list share a few of each.
+        let mut origins = HashSet::new();
+        let mut dirs = HashSet::new();
+        for seed in seeds {
+            if seed.scheme() == "file" {
+                let dir = &seed.path()[..=seed.path().rfind('/').unwrap_or(0)];
+                if dirs.insert(dir) {
+                    bound.file_dirs.push(dir.to_owned());
+                    bound.file_roots.extend(file_root(seed));
+                }
+                continue;
+            }
+            let Some(host) = seed.host_str() else {
+                continue;
+            };
+            let port = seed.port_or_known_default();
+            if !origins.insert((seed.scheme(), host, port)) {
+                continue;
+            }
+            bound.origins.push(seed.origin());
+            let host = host.to_ascii_lowercase();
+            let host = match self.hosts {
+                HostScope::SameDomain => host.strip_prefix("www.").unwrap_or(&host).to_owned(),
+                _ => host,
+            };
+            let ports = bound.hosts.entry(host).or_default();
+            if !ports.contains(&port) {
+                ports.push(port);
+            }
         }
+        bound
     }
+}
+
+/// The canonical directory of a `file://` seed: itself if it names a directory (ends in `/`),
+/// else its parent.
+fn file_root(seed: &Url) -> Option<PathBuf> {
+    let path = seed.to_file_path().ok()?;
+    let dir = if seed.path().ends_with('/') {
+        path
+    } else {
+        path.parent()?.to_path_buf()
+    };
+    dir.canonicalize().ok()
 }
 
 /// The scope rules bound to the seeds of one crawl: which URLs it may fetch.
 #[derive(Debug, Clone)]
 pub struct SeedScope {
     rules: Scope,
-    hosts: Vec<(String, Option<u16>)>,
-    /// The seeds' origins (scheme, host, port): where credentials may be sent.
+    /// The seeds' hosts (without `www.` for [`HostScope::SameDomain`]), each with its ports.
+    hosts: HashMap<String, Vec<Option<u16>>>,
+    /// The seeds' origins (scheme, host, port), each once: where credentials may be sent.
     origins: Vec<url::Origin>,
     /// The URL paths of the `file://` seeds' directories (ending in `/`): a local site's scope.
     file_dirs: Vec<String>,
     /// The same directories, canonical: a file whose real path is elsewhere is not read.
-    file_roots: Vec<std::path::PathBuf>,
+    file_roots: Vec<PathBuf>,
 }
 
 impl SeedScope {
@@ -126,7 +147,7 @@ impl SeedScope {
     }
 
     /// The canonical directories of the `file://` seeds.
-    pub(crate) fn file_roots(&self) -> &[std::path::PathBuf] {
+    pub(crate) fn file_roots(&self) -> &[PathBuf] {
         &self.file_roots
     }
 
@@ -167,14 +188,15 @@ impl SeedScope {
             HostScope::AnyHost => true,
             HostScope::SameHost => {
                 let port = url.port_or_known_default();
-                self.hosts.iter().any(|(h, p)| h == host && *p == port)
+                self.hosts
+                    .get(host)
+                    .is_some_and(|ports| ports.contains(&port))
             }
-            HostScope::SameDomain => self.hosts.iter().any(|(domain, _)| {
-                host == domain
-                    || host
-                        .strip_suffix(domain.as_str())
-                        .is_some_and(|sub| sub.ends_with('.'))
-            }),
+            // The host itself or a domain it is under: each suffix after a dot.
+            HostScope::SameDomain => std::iter::successors(Some(host), |rest| {
+                rest.split_once('.').map(|(_, parent)| parent)
+            })
+            .any(|domain| self.hosts.contains_key(domain)),
         }
     }
 }

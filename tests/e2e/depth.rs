@@ -68,3 +68,38 @@ async fn boundary_nodes_are_kept_but_never_fetched() {
         assert_eq!(boundary, expected, "max {max}: boundary node count");
     }
 }
+
+/// A seed list longer than one part of level 0 (65,536 seeds): a link from the first part to a
+/// seed of the second leaves it a seed, depth 0 and never fetched through the link; the later
+/// part's seeds come after that link's node, all of them recorded (here as cut by the page cap).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_seed_linked_from_an_earlier_part_stays_a_seed() {
+    const SEEDS: usize = 70_000;
+    let server = FixtureServer::start();
+    let seed = |i: usize| server.url(&format!("/_/links/0?i={i}"));
+    let last = seed(SEEDS - 1);
+    server.route(
+        "/hub.html",
+        crawler_tests::Reply::html(format!(r#"<a href="{last}">last seed</a>"#)),
+    );
+    let mut seeds = vec![server.url("/hub.html")];
+    seeds.extend((1..SEEDS).map(seed));
+    let report = crawl(Crawler::builder().max_depth(1).max_pages(2), &seeds).await;
+    assert_eq!(server.total_hits() - server.hits("/robots.txt"), 2);
+    let urls: Vec<&str> = report.graph.pages().map(|p| p.url.as_str()).collect();
+    assert_eq!(urls.len(), SEEDS, "every seed is a node, and nothing else");
+    let first_part = 1 << 16;
+    assert!(urls[..first_part].iter().eq(seeds[..first_part].iter()));
+    assert_eq!(urls[first_part], last, "linked before its part started");
+    assert!(urls[first_part + 1..]
+        .iter()
+        .eq(seeds[first_part..SEEDS - 1].iter()));
+    assert!(report.graph.pages().all(|p| p.depth == 0));
+    let page = report
+        .graph
+        .pages()
+        .find(|p| p.url.as_str() == last)
+        .unwrap();
+    assert_eq!(page.skipped, Some(SkipReason::MaxPages));
+    assert_eq!(report.graph.link_count(), 1);
+}

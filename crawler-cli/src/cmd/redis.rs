@@ -356,8 +356,7 @@ async fn await_creation(
 /// The seeds and level 0 of a new crawl: the seeds, then their sitemaps' URLs (in scope,
 /// deduplicated), as the single-process crawl orders them.
 async fn first_level(cli: &Cli, crawler: &Crawler) -> anyhow::Result<(Vec<Url>, Vec<Url>)> {
-    let raw = seeds::collect(&cli.urls, cli.seeds.as_deref())?;
-    let seeds = crawler.parse_seeds(&raw)?;
+    let seeds = seeds::collect(&cli.urls, cli.seeds.as_deref(), crawler.seed_list())?.into_urls();
     let mut level0 = seeds.clone();
     let mut seen: std::collections::HashSet<Url> = seeds.iter().cloned().collect();
     if crawler.config().sitemaps {

@@ -1,0 +1,206 @@
+//! The pages of one level, and level 0 made from the seeds a part at a time.
+//!
+//! A level is fetched and folded by [`dispatch`](crate::dispatch) from a slice of
+//! `(node, URL)` entries. For the levels found by crawling that slice is the level itself.
+//! Level 0 starts with the seeds, and a seed list can hold ten million URLs: claiming each and
+//! giving each its node before the first request took minutes and gigabytes. So the seeds are
+//! handed over [`PART`] at a time: a part's seeds are claimed and given their nodes, the part is
+//! fetched and folded whole, then the next part starts. Nothing changes for a list that fits
+//! in one part; for a longer one:
+//! - a seed's depth is still 0 and it is fetched by its own entry: links, redirects and
+//!   sitemaps treat every seed as claimed from the start ([`WithSeeds`](crate::seeds::WithSeeds)),
+//!   and a node an earlier part's link gave it is lowered to depth 0 when its part starts;
+//! - the seeds of a later part come after the pages the earlier parts' links found in node
+//!   order (the same in every run);
+//! - when the crawl stops before a part (cancelled, page cap, graph budget), its seeds still
+//!   get their nodes, marked with the reason, as every seed always did; a cancelled crawl of
+//!   ten million seeds spends a few seconds on that.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+
+use futures::FutureExt as _;
+use petgraph::graph::NodeIndex;
+use url::Url;
+
+use crate::crawler::Run;
+use crate::dispatch::{LevelEnd, Pass};
+use crate::graph::SkipReason;
+
+/// Seeds claimed and given their nodes at once. Fetching waits for the first part only; each
+/// part's end is a short pause (its slowest page), and a look at the shutdown.
+pub(crate) const PART: usize = 1 << 16;
+
+/// The pages of one level: the seeds first at level 0, then pages with their URL.
+#[derive(Debug, Default)]
+pub(crate) struct Level {
+    /// Level 0: the seeds come first (see the module docs).
+    seeds: bool,
+    pages: Vec<(NodeIndex, Url)>,
+}
+
+/// How [`Run::run_parts`] ended a level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PartsEnd {
+    pub(crate) end: LevelEnd,
+    /// The page cap cut some of the level's pages.
+    pub(crate) cut: bool,
+}
+
+impl Level {
+    /// Level 0: the seeds.
+    pub(crate) fn seeds() -> Self {
+        Self {
+            seeds: true,
+            pages: Vec::new(),
+        }
+    }
+
+    /// A level of pages found by crawling.
+    pub(crate) fn of_pages(pages: Vec<(NodeIndex, Url)>) -> Self {
+        Self {
+            seeds: false,
+            pages,
+        }
+    }
+
+    /// Adds a page after the seeds (a sitemap URL).
+    pub(crate) fn push(&mut self, node: NodeIndex, url: Url) {
+        self.pages.push((node, url));
+    }
+
+    /// Drops everything: the pages given are marked by the caller.
+    pub(crate) fn clear(&mut self) {
+        *self = Self::default();
+    }
+
+    pub(crate) fn holds_seeds(&self) -> bool {
+        self.seeds
+    }
+
+    /// The pages after the seeds.
+    pub(crate) fn pages(&self) -> &[(NodeIndex, Url)] {
+        &self.pages
+    }
+}
+
+/// What is left of the page cap for a level.
+#[derive(Debug)]
+struct Budget {
+    left: Option<usize>,
+    /// The cap cut some of the level's pages.
+    cut: bool,
+}
+
+impl Run {
+    /// Fetches and folds `level`, the seeds a [`PART`] at a time, within `budget` pages (the
+    /// page cap's remainder) if any. When a part ends the level early, the seeds and pages
+    /// after it are marked with the reason.
+    pub(crate) async fn run_parts(
+        &mut self,
+        level: &Level,
+        pass: Pass,
+        budget: Option<usize>,
+        mut shutdown: Pin<&mut impl Future<Output = ()>>,
+        next: &mut Vec<(NodeIndex, Url)>,
+    ) -> PartsEnd {
+        let mut budget = Budget {
+            left: budget,
+            cut: false,
+        };
+        let mut end = LevelEnd::Done;
+        let seeds = Arc::clone(&self.seeds);
+        let mut parts = if level.seeds { seeds.urls() } else { &[] }.chunks(PART);
+        let mut unclaimed = None;
+        for part in parts.by_ref() {
+            if resolved(shutdown.as_mut()).await {
+                end = LevelEnd::Cancelled;
+                unclaimed = Some(part);
+                break;
+            }
+            let entries = self.claim_seeds(part);
+            let run = self.run_some(&entries, &mut budget, pass, shutdown.as_mut(), next);
+            end = run.await;
+            if end != LevelEnd::Done {
+                break;
+            }
+        }
+        if end == LevelEnd::Done {
+            end = self
+                .run_some(&level.pages, &mut budget, pass, shutdown, next)
+                .await;
+        } else {
+            let reason = match end {
+                LevelEnd::Full => SkipReason::GraphLimit,
+                _ => SkipReason::Cancelled,
+            };
+            self.record_seeds(unclaimed.into_iter().chain(parts).flatten(), reason);
+            self.graph.skip_all(&level.pages, reason);
+        }
+        PartsEnd {
+            end,
+            cut: budget.cut,
+        }
+    }
+
+    /// Claims the seeds of `part` in the seen set, and gives each claimed one its node (or
+    /// lowers the node an earlier link gave it to depth 0).
+    fn claim_seeds(&mut self, part: &[Url]) -> Vec<(NodeIndex, Url)> {
+        let mut entries = Vec::with_capacity(part.len());
+        for seed in part {
+            if self.claimed.claim(seed) {
+                entries.push((self.graph.add_seed(seed), seed.clone()));
+            }
+        }
+        entries
+    }
+
+    /// Gives `seeds` their nodes without fetching them, marked `reason`: the crawl stopped
+    /// before their part.
+    pub(crate) fn record_seeds<'a>(
+        &mut self,
+        seeds: impl IntoIterator<Item = &'a Url>,
+        reason: SkipReason,
+    ) {
+        for seed in seeds {
+            if self.claimed.claim(seed) {
+                let node = self.graph.add_seed(seed);
+                self.graph.skip_nodes([node], reason);
+            }
+        }
+    }
+
+    /// Fetches and folds `entries` as one dispatch, those past the budget marked `max_pages`.
+    async fn run_some(
+        &mut self,
+        entries: &[(NodeIndex, Url)],
+        budget: &mut Budget,
+        pass: Pass,
+        shutdown: Pin<&mut impl Future<Output = ()>>,
+        next: &mut Vec<(NodeIndex, Url)>,
+    ) -> LevelEnd {
+        let mut fetched = entries;
+        if let Some(left) = &mut budget.left {
+            if entries.len() > *left {
+                self.graph.skip_all(&entries[*left..], SkipReason::MaxPages);
+                fetched = &entries[..*left];
+                budget.cut = true;
+            }
+            *left -= fetched.len();
+        }
+        if fetched.is_empty() {
+            return LevelEnd::Done;
+        }
+        // A dispatch is folded whole before the next starts: its redirect claims are final.
+        self.local.next_level();
+        self.run_level(fetched, pass, shutdown, next).await
+    }
+}
+
+/// Whether `shutdown` has resolved, looked at once after the runtime had a turn to run its
+/// other tasks (the signal driver among them).
+pub(crate) async fn resolved(shutdown: Pin<&mut impl Future<Output = ()>>) -> bool {
+    tokio::task::yield_now().await;
+    shutdown.now_or_never().is_some()
+}
