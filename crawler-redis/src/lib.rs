@@ -91,6 +91,7 @@
 #![warn(unreachable_pub, missing_debug_implementations)]
 #![deny(missing_docs)]
 
+mod batch;
 mod codec;
 mod connect;
 pub mod coordination;
@@ -99,17 +100,18 @@ pub mod error;
 mod export;
 pub mod frontier;
 pub mod keys;
+pub mod levels;
 mod retry;
 mod scripts;
 pub mod settings;
 pub mod status;
 pub mod worker;
 
-pub use connect::{check_noeviction, connect};
+pub use connect::{check_noeviction, connect, RedisConnection, CLUSTER_SCHEME};
 pub use coordination::RedisCoordination;
 pub use crawl::{Meta, NewCrawl, RedisCrawl, DEFAULT_PARTITIONS, SCHEMA};
 pub use error::RedisCrawlError;
-pub use frontier::{ClaimPolicy, Lease, RedisFrontier};
+pub use frontier::{ClaimPolicy, Completed, Completion, Lease, RedisFrontier};
 pub use keys::Keys;
 pub use status::Status;
 pub use worker::{WorkEnd, WorkReport, WorkerOptions, DEFAULT_LEASE, DEFAULT_REDIS_TIMEOUT};
