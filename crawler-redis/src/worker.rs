@@ -110,6 +110,17 @@ struct Done {
     fresh: Vec<Url>,
 }
 
+/// What one store did.
+#[derive(Debug)]
+struct Stored {
+    /// Pages sent.
+    pages: usize,
+    /// Outcomes stored by this call (a late duplicate stores nothing).
+    new: usize,
+    /// Whether a page left its partition's level with nothing to do.
+    level_emptied: bool,
+}
+
 /// Entries of the positive cache before it is cleared (about 50 bytes each).
 const KNOWN_MAX: usize = 1 << 20;
 
@@ -181,6 +192,42 @@ impl Shared {
             .collect()
     }
 
+    /// Stores the outcomes of `done` (one round trip, retried for `timeout`).
+    async fn store(
+        self: Arc<Self>,
+        done: Vec<Done>,
+        timeout: Duration,
+    ) -> Result<Stored, RedisCrawlError> {
+        let mut attempt = 0;
+        let frontier = &self.frontier;
+        let stored = with_retry(timeout, || {
+            attempt += 1;
+            // After a failure Redis may have lost claims the cache remembers: send them all.
+            let pages: Vec<Completion<'_>> = done
+                .iter()
+                .map(|d| Completion {
+                    lease: &d.lease,
+                    outcome: &d.blob,
+                    links: if attempt == 1 { &d.fresh } else { &d.links },
+                })
+                .collect();
+            async move { frontier.complete_many(&pages).await }
+        })
+        .await?;
+        let mut held = self
+            .held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for d in &done {
+            held.remove(&d.lease.member);
+        }
+        Ok(Stored {
+            pages: done.len(),
+            new: stored.iter().filter(|c| c.stored).count(),
+            level_emptied: stored.iter().any(|c| c.remaining <= 0),
+        })
+    }
+
     fn held(&self) -> Vec<Lease> {
         self.held
             .lock()
@@ -249,6 +296,7 @@ impl RedisCrawl {
             seq: 0,
             level: 0,
             tasks: JoinSet::new(),
+            stores: JoinSet::new(),
             hot: Vec::new(),
             viewed: None,
             report: WorkReport {
@@ -264,6 +312,7 @@ impl RedisCrawl {
         }
         if result.is_err() {
             run.tasks.abort_all();
+            run.stores.abort_all();
         }
         result
     }
@@ -279,6 +328,8 @@ struct Run {
     /// The last level seen.
     level: u32,
     tasks: JoinSet<Result<Done, RedisCrawlError>>,
+    /// Stores in flight: the loop goes on claiming while they travel.
+    stores: JoinSet<Result<Stored, RedisCrawlError>>,
     /// Partitions the last claims got work from, tried first next time.
     hot: Vec<u32>,
     /// When the overview of all partitions was last read.
@@ -304,7 +355,9 @@ impl Run {
                 biased;
                 () = &mut shutdown => {
                     self.tasks.abort_all();
+                    self.stores.abort_all();
                     while self.tasks.join_next().await.is_some() {}
+                    while self.stores.join_next().await.is_some() {}
                     let held = self.shared.held();
                     let timeout = self.options.redis_timeout.min(Duration::from_secs(5));
                     with_retry(timeout, || self.shared.frontier.release(&held)).await?;
@@ -312,7 +365,7 @@ impl Run {
                     return Ok(self.report);
                 }
                 Some(joined) = self.tasks.join_next(), if !self.tasks.is_empty() => {
-                    // Store every page finished by now in one round trip.
+                    // Store every page finished by now in one round trip, in the background.
                     let mut done = vec![joined];
                     while let Some(more) = self.tasks.try_join_next() {
                         done.push(more);
@@ -321,7 +374,14 @@ impl Run {
                         .into_iter()
                         .map(|j| j.map_err(|e| RedisCrawlError::Corrupt(format!("worker task: {e}")))?)
                         .collect::<Result<Vec<_>, _>>()?;
-                    if self.store(&done).await? {
+                    let timeout = self.options.redis_timeout;
+                    self.stores.spawn(Arc::clone(&self.shared).store(done, timeout));
+                }
+                Some(joined) = self.stores.join_next(), if !self.stores.is_empty() => {
+                    let stored = joined.map_err(|e| RedisCrawlError::Corrupt(format!("worker store: {e}")))??;
+                    self.report.fetched += stored.pages;
+                    self.report.stored += stored.new;
+                    if stored.level_emptied {
                         // A partition finished its level: the level may be done everywhere.
                         next_claim = tokio::time::Instant::now();
                     }
@@ -347,36 +407,9 @@ impl Run {
         }
     }
 
-    /// Stores the outcomes of `done` (one round trip, retried). Returns whether one of them
-    /// left its partition's level empty.
-    async fn store(&mut self, done: &[Done]) -> Result<bool, RedisCrawlError> {
-        let mut attempt = 0;
-        let frontier = &self.shared.frontier;
-        let stored = with_retry(self.options.redis_timeout, || {
-            attempt += 1;
-            // After a failure Redis may have lost claims the cache remembers: send them all.
-            let pages: Vec<Completion<'_>> = done
-                .iter()
-                .map(|d| Completion {
-                    lease: &d.lease,
-                    outcome: &d.blob,
-                    links: if attempt == 1 { &d.fresh } else { &d.links },
-                })
-                .collect();
-            async move { frontier.complete_many(&pages).await }
-        })
-        .await?;
-        let mut held = self
-            .shared
-            .held
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        for d in done {
-            held.remove(&d.lease.member);
-        }
-        self.report.fetched += done.len();
-        self.report.stored += stored.iter().filter(|c| c.stored).count();
-        Ok(stored.iter().any(|c| c.remaining <= 0))
+    /// Whether fetches or stores are in flight.
+    fn busy(&self) -> bool {
+        !self.tasks.is_empty() || !self.stores.is_empty()
     }
 
     /// Extends the leases held and marks this worker alive.
@@ -440,10 +473,10 @@ impl Run {
             self.viewed = Some(tokio::time::Instant::now());
             self.level = view.level;
             if view.state == "complete" {
-                return Ok(if self.tasks.is_empty() { None } else { Some(0) });
+                return Ok(if self.busy() { Some(0) } else { None });
             }
             leases = self.claim_from(&view.candidates, view.level, free).await?;
-            if leases.is_empty() && self.tasks.is_empty() {
+            if leases.is_empty() && !self.busy() {
                 // Nothing to claim here: maybe the level is done everywhere.
                 with_retry(self.options.redis_timeout, || frontier.advance(view.level)).await?;
                 return Ok(Some(0));

@@ -16,7 +16,8 @@
 //!
 //! The server only ever binds addresses in `127.0.0.0/8`.
 //!
-//! [`RedisServer`] runs a private `redis-server` for the distributed-crawl tests.
+//! [`RedisServer`] runs a private `redis-server` for the distributed-crawl tests, and
+//! [`RedisCluster`] a Redis Cluster of them.
 //!
 //! For scale, [`synth::generate`] writes a deterministic site of any size
 //! (about 14 KB and 40 links a page) with the exact graph a crawl must find;
@@ -108,7 +109,7 @@ pub mod synth;
 #[cfg(test)]
 mod tests;
 
-pub use redis_server::{Listen, RedisServer};
+pub use redis_server::{Listen, RedisCluster, RedisServer};
 pub use reply::Reply;
 pub use server::{fixture_root, FixtureServer, ServerOptions};
 pub use stats::RequestHead;
