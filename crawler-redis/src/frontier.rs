@@ -2,7 +2,7 @@
 //!
 //! It follows `URLFrontier`'s verbs (claim, complete, heartbeat, release, pace) with a level
 //! barrier added: URLs are queued per level, partition and host, and a level is claimed only
-//! once the crawl's `level` says so. Each method is one [`Batch`] (one round trip on one
+//! once the crawl's `level` says so. Each method is one `Batch` (one round trip on one
 //! server), and every method may be retried after a dropped connection: the scripts are
 //! idempotent or, for claims, lose at worst a lease that the reaper returns. The level barrier
 //! and the crawl-wide reads are in [`crate::levels`].

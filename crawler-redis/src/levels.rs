@@ -2,7 +2,7 @@
 //! work waits, moving the crawl to its next level, and the workers' heartbeats.
 //!
 //! These read one key per partition; on one server each is a single pipeline, on a Cluster
-//! one pipeline per partition sent together (see [`Batch`]).
+//! one pipeline per partition sent together (see the `batch` module).
 
 use crate::batch::{evalsha, Batch};
 use crate::error::RedisCrawlError;
