@@ -284,13 +284,7 @@ impl RedisCrawl {
                 .arg(1000)
                 .query_async(&mut con)
                 .await?;
-            if !batch.is_empty() {
-                let n: usize = redis::cmd("UNLINK")
-                    .arg(&batch)
-                    .query_async(&mut con)
-                    .await?;
-                deleted += n;
-            }
+            deleted += unlink(&mut con, &batch).await?;
             if next == 0 {
                 return Ok(deleted);
             }
@@ -332,15 +326,20 @@ async fn delete_slot(
             .iter()
             .filter(|k| k.starts_with(tag.as_bytes()) && k.get(tag.len()) == Some(&b':'))
             .collect();
-        if !ours.is_empty() {
-            let n: usize = redis::cmd("UNLINK")
-                .arg(&ours)
-                .query_async(&mut con)
-                .await?;
-            deleted += n;
-        }
+        deleted += unlink(&mut con, &ours).await?;
         if listed.len() < COUNT || ours.is_empty() {
             return Ok(deleted);
         }
     }
+}
+
+/// Deletes `keys` (none: no call). Returns how many existed.
+async fn unlink(
+    con: &mut (impl redis::aio::ConnectionLike + Send),
+    keys: &[impl redis::ToRedisArgs + Sync],
+) -> Result<usize, RedisCrawlError> {
+    if keys.is_empty() {
+        return Ok(0);
+    }
+    Ok(redis::cmd("UNLINK").arg(keys).query_async(con).await?)
 }
