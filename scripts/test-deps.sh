@@ -33,7 +33,8 @@ if ! command -v redis-server >/dev/null 2>&1; then
 fi
 
 if [ "${CI:-}" = "true" ]; then
-    for tool in dot chromium redis-server; do
+    # redis-cli (Debian's redis-tools, a dependency of redis-server) forms the test Cluster.
+    for tool in dot chromium redis-server redis-cli; do
         command -v "$tool" >/dev/null 2>&1 || { echo "test-deps: $tool is missing" >&2; exit 1; }
     done
     python3 -c 'import networkx, scipy' || { echo "test-deps: networkx/scipy missing" >&2; exit 1; }

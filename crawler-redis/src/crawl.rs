@@ -13,7 +13,7 @@ use crawler_core::CrawlConfig;
 use redis::AsyncCommands;
 use url::Url;
 
-use crate::connect::{check_noeviction, connect};
+use crate::connect::{check_noeviction, connect, RedisConnection};
 use crate::error::RedisCrawlError;
 use crate::frontier::RedisFrontier;
 use crate::keys::Keys;
@@ -85,20 +85,14 @@ fn urls_json(urls: &[Url]) -> String {
 }
 
 /// Opens a checked connection: reachable and not evicting.
-async fn checked(
-    url: &str,
-    timeout: Duration,
-) -> Result<redis::aio::ConnectionManager, RedisCrawlError> {
+async fn checked(url: &str, timeout: Duration) -> Result<RedisConnection, RedisCrawlError> {
     let mut con = connect(url, timeout).await?;
     check_noeviction(&mut con).await?;
     Ok(con)
 }
 
 /// Reads the meta hash of crawl `id`, or `None` if there is no such crawl.
-async fn read_meta(
-    con: &mut redis::aio::ConnectionManager,
-    id: &str,
-) -> Result<Option<Meta>, RedisCrawlError> {
+async fn read_meta(con: &mut RedisConnection, id: &str) -> Result<Option<Meta>, RedisCrawlError> {
     let keys = Keys::new(id, 1)?;
     let fields: std::collections::HashMap<String, String> = con.hgetall(keys.meta()).await?;
     if fields.is_empty() {
@@ -264,8 +258,21 @@ impl RedisCrawl {
     /// # Errors
     /// Redis errors (a partial delete can be repeated).
     pub async fn delete(self) -> Result<usize, RedisCrawlError> {
-        let mut con = self.frontier.connection();
-        let pattern = self.frontier.keys().pattern();
+        let con = self.frontier.connection();
+        let keys = self.frontier.keys();
+        if let RedisConnection::Cluster(con) = con {
+            // SCAN is per node: read the crawl's slots instead (the meta slot and one per
+            // partition), each from the node that owns it.
+            let mut deleted = 0;
+            let tags = std::iter::once(keys.meta_prefix())
+                .chain((0..keys.partitions()).map(|p| keys.partition(p)));
+            for tag in tags {
+                deleted += delete_slot(con.clone(), &tag).await?;
+            }
+            return Ok(deleted);
+        }
+        let mut con = con;
+        let pattern = keys.pattern();
         let mut cursor: u64 = 0;
         let mut deleted = 0;
         loop {
@@ -277,17 +284,62 @@ impl RedisCrawl {
                 .arg(1000)
                 .query_async(&mut con)
                 .await?;
-            if !batch.is_empty() {
-                let n: usize = redis::cmd("UNLINK")
-                    .arg(&batch)
-                    .query_async(&mut con)
-                    .await?;
-                deleted += n;
-            }
+            deleted += unlink(&mut con, &batch).await?;
             if next == 0 {
                 return Ok(deleted);
             }
             cursor = next;
         }
     }
+}
+
+/// Deletes the keys starting with `tag` (a hash-tagged prefix `cg:{…}`) from the Cluster node
+/// that owns the tag's slot. Returns how many.
+async fn delete_slot(
+    mut con: redis::cluster_async::ClusterConnection,
+    tag: &str,
+) -> Result<usize, RedisCrawlError> {
+    use redis::cluster_routing::{Route, RoutingInfo, SingleNodeRoutingInfo, SlotAddr};
+    const COUNT: usize = 10_000;
+    let route = Route::with_key(tag, SlotAddr::Master);
+    let slot: u16 = redis::cmd("CLUSTER")
+        .arg("KEYSLOT")
+        .arg(tag)
+        .query_async(&mut con)
+        .await?;
+    let mut deleted = 0;
+    loop {
+        let listed = con
+            .route_command(
+                redis::cmd("CLUSTER")
+                    .arg("GETKEYSINSLOT")
+                    .arg(slot)
+                    .arg(COUNT)
+                    .clone(),
+                RoutingInfo::SingleNode(SingleNodeRoutingInfo::SpecificNode(route)),
+            )
+            .await?;
+        let listed: Vec<Vec<u8>> = redis::FromRedisValue::from_redis_value(listed)
+            .map_err(|e| RedisCrawlError::Redis(e.into()))?;
+        // Other crawls' keys may share the slot: only ours go.
+        let ours: Vec<&Vec<u8>> = listed
+            .iter()
+            .filter(|k| k.starts_with(tag.as_bytes()) && k.get(tag.len()) == Some(&b':'))
+            .collect();
+        deleted += unlink(&mut con, &ours).await?;
+        if listed.len() < COUNT || ours.is_empty() {
+            return Ok(deleted);
+        }
+    }
+}
+
+/// Deletes `keys` (none: no call). Returns how many existed.
+async fn unlink(
+    con: &mut (impl redis::aio::ConnectionLike + Send),
+    keys: &[impl redis::ToRedisArgs + Sync],
+) -> Result<usize, RedisCrawlError> {
+    if keys.is_empty() {
+        return Ok(0);
+    }
+    Ok(redis::cmd("UNLINK").arg(keys).query_async(con).await?)
 }

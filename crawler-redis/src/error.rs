@@ -61,7 +61,10 @@ impl RedisCrawlError {
                     || matches!(
                         err.kind(),
                         redis::ErrorKind::Server(
-                            redis::ServerErrorKind::BusyLoading | redis::ServerErrorKind::TryAgain
+                            redis::ServerErrorKind::BusyLoading
+                                | redis::ServerErrorKind::TryAgain
+                                | redis::ServerErrorKind::ClusterDown
+                                | redis::ServerErrorKind::MasterDown
                         )
                     )
             }

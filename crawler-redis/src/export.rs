@@ -19,6 +19,7 @@ use crawler_core::{
 };
 use url::Url;
 
+use crate::batch::Batch;
 use crate::codec;
 use crate::crawl::RedisCrawl;
 use crate::error::RedisCrawlError;
@@ -133,7 +134,6 @@ impl RedisCrawl {
         let frontier = self.frontier();
         let keys = frontier.keys();
         let mut result = vec![None; urls.len()];
-        let mut con = frontier.connection();
         for chunk_start in (0..urls.len()).step_by(BATCH) {
             let chunk = &urls[chunk_start..(chunk_start + BATCH).min(urls.len())];
             let mut by_partition: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
@@ -141,7 +141,7 @@ impl RedisCrawl {
                 let p = keys.partition_of(&keys::host_key(url));
                 by_partition.entry(p).or_default().push(chunk_start + i);
             }
-            let mut pipe = redis::pipe();
+            let mut batch = Batch::new();
             for (p, indices) in &by_partition {
                 if command == "HMGET" {
                     let mut cmd = redis::cmd("HMGET");
@@ -149,16 +149,17 @@ impl RedisCrawl {
                     for &i in indices {
                         cmd.arg(&keys::fingerprint(urls[i])[..]);
                     }
-                    pipe.add_command(cmd);
+                    batch.add(Some(*p), cmd);
                 } else {
                     for &i in indices {
-                        pipe.cmd("HSTRLEN")
-                            .arg(keys.in_partition(*p, "out"))
+                        let mut cmd = redis::cmd("HSTRLEN");
+                        cmd.arg(keys.in_partition(*p, "out"))
                             .arg(&keys::fingerprint(urls[i])[..]);
+                        batch.add(Some(*p), cmd);
                     }
                 }
             }
-            let replies: Vec<redis::Value> = pipe.query_async(&mut con).await?;
+            let replies = frontier.query(&batch).await?;
             let mut replies = replies.into_iter();
             for indices in by_partition.values() {
                 if command == "HMGET" {

@@ -2,16 +2,21 @@
 //!
 //! It follows `URLFrontier`'s verbs (claim, complete, heartbeat, release, pace) with a level
 //! barrier added: URLs are queued per level, partition and host, and a level is claimed only
-//! once the crawl's `level` says so. Each method is one round trip (a pipeline where it calls
-//! several scripts), and every method may be retried after a dropped connection: the scripts
-//! are idempotent or, for claims, lose at worst a lease that the reaper returns.
+//! once the crawl's `level` says so. Each method is one `Batch` (one round trip on one
+//! server), and every method may be retried after a dropped connection: the scripts are
+//! idempotent or, for claims, lose at worst a lease that the reaper returns. The level barrier
+//! and the crawl-wide reads are in [`crate::levels`].
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
-use redis::aio::ConnectionManager;
+use redis::{Cmd, Value};
 use url::Url;
 
+use crate::batch::{evalsha, Batch};
+use crate::connect::RedisConnection;
 use crate::error::RedisCrawlError;
 use crate::keys::{self, Keys};
 use crate::scripts::Scripts;
@@ -45,27 +50,37 @@ pub struct Lease {
     pub(crate) member: Vec<u8>,
 }
 
-/// Where the crawl stands, and which partitions may have work at its level.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Overview {
-    /// The current level.
-    pub level: u32,
-    /// `creating`, `running` or `complete`.
-    pub state: String,
-    /// Partitions with hosts ready at the level, or with an expired lease to reap.
-    pub candidates: Vec<u32>,
+/// One page to complete: its lease, its stored outcome and the links to queue at the next
+/// level.
+#[derive(Debug, Clone, Copy)]
+pub struct Completion<'a> {
+    /// The lease the page was fetched under.
+    pub lease: &'a Lease,
+    /// The encoded outcome.
+    pub outcome: &'a [u8],
+    /// Links for the next level (already claimed ones may be left out).
+    pub links: &'a [Url],
+}
+
+/// What a completion did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Completed {
+    /// Whether this call stored the outcome (a late duplicate does not).
+    pub stored: bool,
+    /// URLs of the page's level left in its partition after the call.
+    pub remaining: i64,
 }
 
 /// The frontier of one crawl in Redis.
 #[derive(Clone)]
 pub struct RedisFrontier {
-    con: ConnectionManager,
+    con: RedisConnection,
     keys: Keys,
-    scripts: std::sync::Arc<Scripts>,
+    scripts: Arc<Scripts>,
     /// Failed calls so far: a change tells caches that Redis may have lost recent writes.
-    errors: std::sync::Arc<std::sync::atomic::AtomicU64>,
-    /// Round trips made so far (pipelines count once).
-    trips: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    errors: Arc<AtomicU64>,
+    /// Round trips made so far (a batch counts once).
+    trips: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for RedisFrontier {
@@ -76,15 +91,15 @@ impl std::fmt::Debug for RedisFrontier {
     }
 }
 
-/// The next reply of a pipeline, typed.
-fn take<T: redis::FromRedisValue>(
-    replies: &mut impl Iterator<Item = redis::Value>,
+/// The next reply of a batch, typed.
+pub(crate) fn take<T: redis::FromRedisValue>(
+    replies: &mut impl Iterator<Item = Value>,
 ) -> Result<T, RedisCrawlError> {
-    let value = replies.next().unwrap_or(redis::Value::Nil);
+    let value = replies.next().unwrap_or(Value::Nil);
     T::from_redis_value(value).map_err(|e| RedisCrawlError::Redis(e.into()))
 }
 
-fn ms(d: Duration) -> u64 {
+pub(crate) fn ms(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
@@ -93,13 +108,13 @@ impl RedisFrontier {
     ///
     /// # Errors
     /// Redis errors while loading the scripts.
-    pub async fn new(con: ConnectionManager, keys: Keys) -> Result<Self, RedisCrawlError> {
+    pub async fn new(con: RedisConnection, keys: Keys) -> Result<Self, RedisCrawlError> {
         let frontier = Self {
             con,
             keys,
-            scripts: std::sync::Arc::new(Scripts::new()),
-            errors: std::sync::Arc::default(),
-            trips: std::sync::Arc::default(),
+            scripts: Arc::new(Scripts::new()),
+            errors: Arc::default(),
+            trips: Arc::default(),
         };
         frontier.load_scripts().await?;
         Ok(frontier)
@@ -110,20 +125,25 @@ impl RedisFrontier {
         &self.keys
     }
 
+    /// The loaded scripts.
+    pub(crate) fn scripts(&self) -> &Scripts {
+        &self.scripts
+    }
+
     /// How many frontier calls failed so far (on this frontier and its clones). A Redis that
     /// restarted may have lost its last second of writes (AOF `everysec`): whoever caches what
     /// Redis holds must drop the cache when this changes.
     pub fn errors(&self) -> u64 {
-        self.errors.load(std::sync::atomic::Ordering::Relaxed)
+        self.errors.load(Ordering::Relaxed)
     }
 
     /// Round trips to Redis made through this frontier and its clones so far.
     pub fn round_trips(&self) -> u64 {
-        self.trips.load(std::sync::atomic::Ordering::Relaxed)
+        self.trips.load(Ordering::Relaxed)
     }
 
     /// A clone of the connection, for commands outside the frontier.
-    pub fn connection(&self) -> ConnectionManager {
+    pub fn connection(&self) -> RedisConnection {
         self.con.clone()
     }
 
@@ -135,27 +155,21 @@ impl RedisFrontier {
         Ok(())
     }
 
-    /// Runs a pipeline; after a Redis restart (script cache empty) loads the scripts and
-    /// runs it once more.
-    async fn query<T: redis::FromRedisValue>(
-        &self,
-        pipe: &redis::Pipeline,
-    ) -> Result<T, RedisCrawlError> {
-        let mut con = self.con.clone();
-        self.trips
-            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let result = match pipe.query_async(&mut con).await {
+    /// Runs a batch; after a Redis restart (script cache empty) loads the scripts and runs it
+    /// once more.
+    pub(crate) async fn query(&self, batch: &Batch) -> Result<Vec<Value>, RedisCrawlError> {
+        self.trips.fetch_add(1, Ordering::Relaxed);
+        let result = match batch.run(&self.con).await {
             Err(err)
                 if err.kind() == redis::ErrorKind::Server(redis::ServerErrorKind::NoScript) =>
             {
                 self.load_scripts().await?;
-                pipe.query_async(&mut con).await
+                batch.run(&self.con).await
             }
             other => other,
         };
         if result.is_err() {
-            self.errors
-                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            self.errors.fetch_add(1, Ordering::Relaxed);
         }
         Ok(result?)
     }
@@ -174,21 +188,20 @@ impl RedisFrontier {
         token: &str,
     ) -> Result<Vec<Lease>, RedisCrawlError> {
         let prefix = self.keys.partition(p);
-        let mut pipe = redis::pipe();
-        pipe.invoke_script(self.scripts.reap.key(&prefix).arg(REAP_PER_CLAIM))
-            .ignore();
-        pipe.invoke_script(
-            self.scripts
-                .claim
-                .key(&prefix)
-                .arg(depth)
-                .arg(n)
-                .arg(ms(policy.lease))
-                .arg(policy.per_host)
-                .arg(ms(policy.gap))
-                .arg(token),
-        );
-        let (raw,): (Vec<Vec<u8>>,) = self.query(&pipe).await?;
+        let mut batch = Batch::new();
+        let mut reap = evalsha(&self.scripts.reap, &prefix);
+        reap.arg(REAP_PER_CLAIM);
+        batch.add(Some(p), reap).ignore();
+        let mut claim = evalsha(&self.scripts.claim, &prefix);
+        claim
+            .arg(depth)
+            .arg(n)
+            .arg(ms(policy.lease))
+            .arg(policy.per_host)
+            .arg(ms(policy.gap))
+            .arg(token);
+        batch.add(Some(p), claim);
+        let raw: Vec<Vec<u8>> = take(&mut self.query(&batch).await?.into_iter())?;
         let mut leases = Vec::with_capacity(raw.len() / 2);
         for pair in raw.chunks_exact(2) {
             let attempts = std::str::from_utf8(&pair[1])
@@ -212,39 +225,41 @@ impl RedisFrontier {
     /// # Errors
     /// Redis errors.
     pub async fn reap(&self, p: u32, limit: usize) -> Result<usize, RedisCrawlError> {
-        let mut pipe = redis::pipe();
-        pipe.invoke_script(self.scripts.reap.key(self.keys.partition(p)).arg(limit));
-        let (n,): (usize,) = self.query(&pipe).await?;
-        Ok(n)
+        let mut cmd = evalsha(&self.scripts.reap, &self.keys.partition(p));
+        cmd.arg(limit);
+        let mut batch = Batch::new();
+        batch.add(Some(p), cmd);
+        take(&mut self.query(&batch).await?.into_iter())
     }
 
-    /// Adds the `enqueue` calls claiming `urls` into level `depth`, one per partition.
-    /// With `ignore`, their replies are left out of the pipeline's result.
-    fn push_enqueue(
+    /// Adds the `enqueue` calls claiming `urls` into their levels, one per partition and
+    /// level. With `ignore`, their replies are left out of the batch's result. Returns how
+    /// many calls were added.
+    fn push_enqueue<'u>(
         &self,
-        pipe: &mut redis::Pipeline,
-        depth: u32,
-        urls: &[Url],
+        batch: &mut Batch,
+        urls: impl IntoIterator<Item = (u32, &'u Url)>,
         ignore: bool,
     ) -> usize {
-        let mut by_partition: BTreeMap<u32, Vec<(Vec<u8>, String)>> = BTreeMap::new();
-        for url in urls {
+        let mut by_partition: BTreeMap<(u32, u32), Cmd> = BTreeMap::new();
+        for (depth, url) in urls {
             let host = keys::host_key(url);
+            let p = self.keys.partition_of(&host);
             by_partition
-                .entry(self.keys.partition_of(&host))
-                .or_default()
-                .push((keys::member(url), host));
+                .entry((p, depth))
+                .or_insert_with(|| {
+                    let mut cmd = evalsha(&self.scripts.enqueue, &self.keys.partition(p));
+                    cmd.arg(depth);
+                    cmd
+                })
+                .arg(keys::member(url))
+                .arg(host);
         }
         let calls = by_partition.len();
-        for (p, links) in by_partition {
-            let mut call = self.scripts.enqueue.key(self.keys.partition(p));
-            call.arg(depth);
-            for (member, host) in links {
-                call.arg(member).arg(host);
-            }
-            pipe.invoke_script(&call);
+        for ((p, _), cmd) in by_partition {
+            batch.add(Some(p), cmd);
             if ignore {
-                pipe.ignore();
+                batch.ignore();
             }
         }
         calls
@@ -256,11 +271,16 @@ impl RedisFrontier {
     /// # Errors
     /// Redis errors; the URLs of the partitions already done stay queued (retrying is safe).
     pub async fn enqueue(&self, depth: u32, urls: &[Url]) -> Result<usize, RedisCrawlError> {
-        let mut pipe = redis::pipe();
-        if self.push_enqueue(&mut pipe, depth, urls, false) == 0 {
+        let mut batch = Batch::new();
+        if self.push_enqueue(&mut batch, urls.iter().map(|u| (depth, u)), false) == 0 {
             return Ok(0);
         }
-        let added: Vec<usize> = self.query(&pipe).await?;
+        let added: Vec<usize> = self
+            .query(&batch)
+            .await?
+            .into_iter()
+            .map(|v| take(&mut std::iter::once(v)))
+            .collect::<Result<_, _>>()?;
         Ok(added.into_iter().sum())
     }
 
@@ -276,19 +296,71 @@ impl RedisFrontier {
         outcome: &[u8],
         links: &[Url],
     ) -> Result<(bool, i64), RedisCrawlError> {
-        let mut pipe = redis::pipe();
-        self.push_enqueue(&mut pipe, lease.depth + 1, links, true);
-        pipe.invoke_script(
-            self.scripts
-                .complete
-                .key(self.keys.partition(lease.partition))
-                .arg(&lease.member)
-                .arg(&lease.token)
-                .arg(lease.depth)
-                .arg(outcome),
-        );
-        let ((stored, rem),): ((u8, i64),) = self.query(&pipe).await?;
-        Ok((stored == 1, rem))
+        let done = self
+            .complete_many(&[Completion {
+                lease,
+                outcome,
+                links,
+            }])
+            .await?;
+        Ok(done.first().map_or((false, 0), |c| (c.stored, c.remaining)))
+    }
+
+    /// Completes several leases in one round trip: first every page's links are queued at
+    /// the next level (one script call per partition and level), then the outcomes are
+    /// stored, one script call per partition. Links are queued before any completion can end
+    /// their level, so a finished level never misses a link. Returns one [`Completed`] per
+    /// page, in order.
+    ///
+    /// # Errors
+    /// Redis errors; retrying is safe (the claims and the stores are idempotent).
+    pub async fn complete_many(
+        &self,
+        pages: &[Completion<'_>],
+    ) -> Result<Vec<Completed>, RedisCrawlError> {
+        let mut batch = Batch::new();
+        let links = pages
+            .iter()
+            .flat_map(|c| c.links.iter().map(|u| (c.lease.depth + 1, u)));
+        if self.push_enqueue(&mut batch, links, true) > 0 {
+            batch.then();
+        }
+        let mut by_partition: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+        for (i, page) in pages.iter().enumerate() {
+            by_partition
+                .entry(page.lease.partition)
+                .or_default()
+                .push(i);
+        }
+        for (&p, indices) in &by_partition {
+            let mut cmd = evalsha(&self.scripts.complete, &self.keys.partition(p));
+            for &i in indices {
+                let page = &pages[i];
+                cmd.arg(&page.lease.member)
+                    .arg(&page.lease.token)
+                    .arg(page.lease.depth)
+                    .arg(page.outcome);
+            }
+            batch.add(Some(p), cmd);
+        }
+        let mut replies = self.query(&batch).await?.into_iter();
+        let mut done = vec![
+            Completed {
+                stored: false,
+                remaining: 0
+            };
+            pages.len()
+        ];
+        for indices in by_partition.values() {
+            let flat: Vec<i64> = take(&mut replies)?;
+            for (&i, pair) in indices.iter().zip(flat.chunks_exact(2)) {
+                done[i] = Completed {
+                    stored: pair[0] == 1,
+                    remaining: pair[1],
+                };
+            }
+        }
+        Ok(done)
     }
 
     /// Claims the redirect target `target` for the page `owner`. True if the owner may fetch
@@ -298,15 +370,12 @@ impl RedisFrontier {
     /// Redis errors.
     pub async fn claim_redirect(&self, target: &Url, owner: &Url) -> Result<bool, RedisCrawlError> {
         let p = self.keys.partition_of(&keys::host_key(target));
-        let mut pipe = redis::pipe();
-        pipe.invoke_script(
-            self.scripts
-                .redirect
-                .key(self.keys.partition(p))
-                .arg(&keys::fingerprint(target)[..])
-                .arg(&keys::fingerprint(owner)[..]),
-        );
-        let (won,): (u8,) = self.query(&pipe).await?;
+        let mut cmd = evalsha(&self.scripts.redirect, &self.keys.partition(p));
+        cmd.arg(&keys::fingerprint(target)[..])
+            .arg(&keys::fingerprint(owner)[..]);
+        let mut batch = Batch::new();
+        batch.add(Some(p), cmd);
+        let won: u8 = take(&mut self.query(&batch).await?.into_iter())?;
         Ok(won == 1)
     }
 
@@ -325,19 +394,22 @@ impl RedisFrontier {
         if by_partition.is_empty() {
             return Ok(0);
         }
-        let mut pipe = redis::pipe();
+        let mut batch = Batch::new();
         for (p, leases) in by_partition {
-            let mut call = script.key(self.keys.partition(p));
+            let mut cmd = evalsha(script, &self.keys.partition(p));
             if let Some(lead) = lead {
-                call.arg(lead);
+                cmd.arg(lead);
             }
             for lease in leases {
-                call.arg(&lease.member).arg(&lease.token);
+                cmd.arg(&lease.member).arg(&lease.token);
             }
-            pipe.invoke_script(&call);
+            batch.add(Some(p), cmd);
         }
-        let counts: Vec<usize> = self.query(&pipe).await?;
-        Ok(counts.into_iter().sum())
+        let mut total = 0;
+        for value in self.query(&batch).await? {
+            total += take::<usize>(&mut std::iter::once(value))?;
+        }
+        Ok(total)
     }
 
     /// Extends `leases` by `lease` from now, where this worker still holds them. Returns how
@@ -376,134 +448,12 @@ impl RedisFrontier {
         block: Duration,
     ) -> Result<(), RedisCrawlError> {
         let p = self.keys.partition_of(host);
-        let mut pipe = redis::pipe();
-        pipe.invoke_script(
-            self.scripts
-                .pace
-                .key(self.keys.partition(p))
-                .arg(host)
-                .arg(gap.map(|g| ms(g).to_string()).unwrap_or_default())
-                .arg(ms(block)),
-        )
-        .ignore();
-        self.query::<()>(&pipe).await
-    }
-
-    /// URLs of level `depth` not yet completed, per partition.
-    ///
-    /// # Errors
-    /// Redis errors.
-    pub async fn remaining(&self, depth: u32) -> Result<Vec<i64>, RedisCrawlError> {
-        let mut pipe = redis::pipe();
-        for p in 0..self.keys.partitions() {
-            pipe.get(self.keys.in_partition(p, &format!("rem:{depth}")));
-        }
-        let rem: Vec<Option<i64>> = self.query(&pipe).await?;
-        Ok(rem.into_iter().map(Option::unwrap_or_default).collect())
-    }
-
-    /// Leases held now, over all partitions.
-    ///
-    /// # Errors
-    /// Redis errors.
-    pub async fn leases_held(&self) -> Result<u64, RedisCrawlError> {
-        let mut pipe = redis::pipe();
-        for p in 0..self.keys.partitions() {
-            pipe.zcard(self.keys.in_partition(p, "lease"));
-        }
-        let held: Vec<u64> = self.query(&pipe).await?;
-        Ok(held.into_iter().sum())
-    }
-
-    /// Moves the crawl past level `depth` if every partition has finished it: to the next
-    /// level, or to `complete` when the next level is empty. Idempotent: racing workers agree.
-    /// Returns the level and state after the call, or `None` if level `depth` is not done.
-    ///
-    /// # Errors
-    /// Redis errors.
-    pub async fn advance(&self, depth: u32) -> Result<Option<(u32, String)>, RedisCrawlError> {
-        if self.remaining(depth).await?.iter().any(|&r| r > 0) {
-            return Ok(None);
-        }
-        // Level `depth` is done, so nothing adds to level `depth + 1` any more: its count is final.
-        let next: i64 = self.remaining(depth + 1).await?.iter().sum();
-        let mut pipe = redis::pipe();
-        pipe.invoke_script(
-            self.scripts
-                .advance
-                .key(self.keys.meta_prefix())
-                .arg(depth)
-                .arg(next),
-        );
-        let ((level, state),): ((u32, String),) = self.query(&pipe).await?;
-        Ok(Some((level, state)))
-    }
-
-    /// The crawl's level and state, and the partitions worth claiming from, in one round trip
-    /// when `hint` is the current level (two otherwise).
-    ///
-    /// # Errors
-    /// Redis errors.
-    pub async fn overview(&self, hint: u32) -> Result<Overview, RedisCrawlError> {
-        let mut level = hint;
-        loop {
-            let mut pipe = redis::pipe();
-            pipe.cmd("TIME")
-                .get(self.keys.level())
-                .hget(self.keys.meta(), "state");
-            for p in 0..self.keys.partitions() {
-                pipe.zcard(self.keys.in_partition(p, &format!("ready:{level}")))
-                    .cmd("ZRANGE")
-                    .arg(self.keys.in_partition(p, "lease"))
-                    .arg(0)
-                    .arg(0)
-                    .arg("WITHSCORES");
-            }
-            let values: Vec<redis::Value> = self.query(&pipe).await?;
-            let mut it = values.into_iter();
-            let (secs, micros): (u64, u64) = take(&mut it)?;
-            let now_ms = secs * 1000 + micros / 1000;
-            let current: Option<u32> = take(&mut it)?;
-            let state: Option<String> = take(&mut it)?;
-            let current = current.unwrap_or_default();
-            if current != level {
-                level = current;
-                continue;
-            }
-            let mut candidates = Vec::new();
-            for p in 0..self.keys.partitions() {
-                let ready: u64 = take(&mut it)?;
-                let lease: Vec<(Vec<u8>, f64)> = take(&mut it)?;
-                #[expect(clippy::cast_precision_loss, reason = "milliseconds fit in f64")]
-                let expired = lease
-                    .first()
-                    .is_some_and(|(_, deadline)| *deadline <= now_ms as f64);
-                if ready > 0 || expired {
-                    candidates.push(p);
-                }
-            }
-            return Ok(Overview {
-                level,
-                state: state.unwrap_or_default(),
-                candidates,
-            });
-        }
-    }
-
-    /// Marks worker `id` alive now (Redis clock), for `crawl status`.
-    ///
-    /// # Errors
-    /// Redis errors.
-    pub async fn mark_alive(&self, id: &str) -> Result<(), RedisCrawlError> {
-        let mut pipe = redis::pipe();
-        pipe.cmd("TIME");
-        let ((secs, _),): ((u64, u64),) = self.query(&pipe).await?;
-        let mut pipe = redis::pipe();
-        pipe.cmd("ZADD")
-            .arg(self.keys.workers())
-            .arg(secs)
-            .arg(id)
-            .ignore();
-        self.query::<()>(&pipe).await
+        let mut cmd = evalsha(&self.scripts.pace, &self.keys.partition(p));
+        cmd.arg(host)
+            .arg(gap.map(|g| ms(g).to_string()).unwrap_or_default())
+            .arg(ms(block));
+        let mut batch = Batch::new();
+        batch.add(Some(p), cmd).ignore();
+        self.query(&batch).await.map(drop)
     }
 }

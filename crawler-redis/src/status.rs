@@ -2,8 +2,10 @@
 
 use serde::Serialize;
 
+use crate::batch::Batch;
 use crate::crawl::RedisCrawl;
 use crate::error::RedisCrawlError;
+use crate::frontier::take;
 
 /// A worker counts as alive if it beat within this many seconds (of the Redis clock).
 pub const ALIVE_SECS: u64 = 30;
@@ -59,15 +61,22 @@ impl RedisCrawl {
             let left = frontier.remaining(depth).await?.iter().sum();
             levels.push(LevelLeft { depth, left });
         }
-        let mut pipe = redis::pipe();
+        let mut batch = Batch::new();
         for p in 0..keys.partitions() {
-            pipe.hlen(keys.in_partition(p, "out"))
-                .scard(keys.in_partition(p, "seen"))
-                .zcard(keys.in_partition(p, "lease"));
+            for (cmd, suffix) in [("HLEN", "out"), ("SCARD", "seen"), ("ZCARD", "lease")] {
+                let mut c = redis::cmd(cmd);
+                c.arg(keys.in_partition(p, suffix));
+                batch.add(Some(p), c);
+            }
         }
-        let mut con = frontier.connection();
-        let counts: Vec<u64> = pipe.query_async(&mut con).await?;
+        let counts: Vec<u64> = frontier
+            .query(&batch)
+            .await?
+            .into_iter()
+            .map(|v| take(&mut std::iter::once(v)))
+            .collect::<Result<_, _>>()?;
         let sum = |k: usize| counts.iter().skip(k).step_by(3).sum::<u64>();
+        let mut con = frontier.connection();
         let (now, _): (u64, u64) = redis::cmd("TIME").query_async(&mut con).await?;
         let workers: u64 = redis::cmd("ZCOUNT")
             .arg(keys.workers())

@@ -1,11 +1,14 @@
-//! The worker loop: claim a batch, fetch, store each outcome with its new links, repeat until
+//! The worker loop: claim a batch, fetch, store the outcomes with their new links, repeat until
 //! the crawl is complete or the worker is told to stop.
 //!
-//! Each fetch task stores its own outcome (one pipelined round trip: the new links' claims
-//! into the next level, then the completion), so the loop itself only claims, beats and
-//! advances levels. The level barrier makes depths exact: a level is claimed only once every
-//! partition finished the one before, and the worker that sees a level finished moves the crawl
-//! on (a compare-and-set, so racing workers agree).
+//! Each fetch task fetches and encodes its page; the loop stores every outcome finished by
+//! then in one round trip ([`RedisFrontier::complete_many`]: the new links' claims into the
+//! next level, then the completions), claims more, beats and advances levels. Claims go
+//! straight to the partitions that gave work last time; the overview of all partitions is
+//! read only when those have nothing (or every [`OVERVIEW_EVERY`]), and an idle worker looks
+//! again after 5 ms, backing off to 50 ms. The level barrier makes depths exact: a level is
+//! claimed only once every partition finished the one before, and the worker that sees a
+//! level finished moves the crawl on (a compare-and-set, so racing workers agree).
 //!
 //! Leases are extended every third of their length. On shutdown the worker aborts its fetches
 //! and releases its leases at once; if it dies instead, they expire and other workers'
@@ -26,7 +29,7 @@ use crate::codec;
 use crate::coordination::RedisCoordination;
 use crate::crawl::RedisCrawl;
 use crate::error::RedisCrawlError;
-use crate::frontier::{ClaimPolicy, Lease, RedisFrontier};
+use crate::frontier::{ClaimPolicy, Completion, Lease, RedisFrontier};
 use crate::keys::{self, FP_LEN};
 use crate::retry::with_retry;
 
@@ -37,8 +40,14 @@ pub const DEFAULT_REDIS_TIMEOUT: Duration = Duration::from_secs(30);
 /// A URL whose lease expired this many times is recorded as failed instead of fetched again
 /// (it may be what kills the workers).
 pub const MAX_ATTEMPTS: u32 = 3;
-/// How often an idle worker looks for work or a finished level.
-const IDLE_POLL: Duration = Duration::from_millis(50);
+/// How soon an idle worker looks again for work or a finished level; the wait doubles up to
+/// [`IDLE_POLL_MAX`] while there is none.
+const IDLE_POLL_MIN: Duration = Duration::from_millis(5);
+/// The longest wait of an idle worker.
+const IDLE_POLL_MAX: Duration = Duration::from_millis(50);
+/// How long claims may go straight to the partitions that gave work last, before the
+/// overview of all partitions is read again (it also finds expired leases to reap).
+pub const OVERVIEW_EVERY: Duration = Duration::from_secs(1);
 
 /// How one worker runs.
 #[derive(Debug, Clone, Copy)]
@@ -81,7 +90,6 @@ struct Shared {
     fetcher: Fetcher,
     scope: SeedScope,
     max_depth: u32,
-    timeout: Duration,
     /// Leases held, by queue member, for heartbeats and release.
     held: Mutex<HashMap<Vec<u8>, Lease>>,
     /// Fingerprints this worker already claimed as links: `seen` only grows, so they need not
@@ -90,13 +98,35 @@ struct Shared {
     known: Mutex<(u64, HashSet<[u8; FP_LEN]>)>,
 }
 
+/// A fetched page, ready to be stored.
+#[derive(Debug)]
+struct Done {
+    lease: Lease,
+    /// The encoded outcome.
+    blob: Vec<u8>,
+    /// Every link the next level may fetch (sent again after a failed store).
+    links: Vec<Url>,
+    /// Those this worker had not sent before.
+    fresh: Vec<Url>,
+}
+
+/// What one store did.
+#[derive(Debug)]
+struct Stored {
+    /// Pages sent.
+    pages: usize,
+    /// Outcomes stored by this call (a late duplicate stores nothing).
+    new: usize,
+    /// Whether a page left its partition's level with nothing to do.
+    level_emptied: bool,
+}
+
 /// Entries of the positive cache before it is cleared (about 50 bytes each).
 const KNOWN_MAX: usize = 1 << 20;
 
 impl Shared {
-    /// Fetches (or gives up on) one leased URL and stores its outcome. Returns whether this
-    /// call stored it.
-    async fn run(self: Arc<Self>, lease: Lease) -> Result<bool, RedisCrawlError> {
+    /// Fetches (or gives up on) one leased URL and encodes its outcome for the loop to store.
+    async fn run(self: Arc<Self>, lease: Lease) -> Result<Done, RedisCrawlError> {
         let outcome = if lease.attempts >= MAX_ATTEMPTS {
             PageOutcome::failed(
                 lease.url.clone(),
@@ -122,34 +152,31 @@ impl Shared {
                 "redis unreachable during a fetch; outcome not stored".into(),
             ));
         }
-        let cached = self.new_links(&lease, &outcome, true);
-        let blob = codec::encode(&outcome);
-        let mut attempt = 0;
-        let (stored, _) = with_retry(self.timeout, || {
-            attempt += 1;
-            // After a failure Redis may have lost claims the cache remembers: send them all.
-            let links = if attempt == 1 {
-                cached.clone()
-            } else {
-                self.new_links(&lease, &outcome, false)
-            };
-            let (frontier, lease, blob) = (&self.frontier, &lease, &blob);
-            async move { frontier.complete(lease, blob, &links).await }
+        let links = self.next_links(&lease, &outcome);
+        let fresh = self.unsent(&links);
+        Ok(Done {
+            blob: codec::encode(&outcome),
+            lease,
+            links,
+            fresh,
         })
-        .await?;
-        self.held
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(&lease.member);
-        Ok(stored)
     }
 
-    /// The outcome's links that the next level may fetch; with `cached`, only those this
-    /// worker has not sent before.
-    fn new_links(&self, lease: &Lease, outcome: &PageOutcome, cached: bool) -> Vec<Url> {
+    /// The outcome's links that the next level may fetch.
+    fn next_links(&self, lease: &Lease, outcome: &PageOutcome) -> Vec<Url> {
         if outcome.blocked || lease.depth >= self.max_depth {
             return Vec::new();
         }
+        outcome
+            .links
+            .iter()
+            .filter(|link| self.scope.allows(&link.url))
+            .map(|link| link.url.clone())
+            .collect()
+    }
+
+    /// Those of `links` this worker has not sent before (remembering them as sent).
+    fn unsent(&self, links: &[Url]) -> Vec<Url> {
         let mut known = self
             .known
             .lock()
@@ -158,15 +185,47 @@ impl Shared {
         if known.1.len() > KNOWN_MAX || known.0 != errors {
             *known = (errors, HashSet::new());
         }
-        outcome
-            .links
+        links
             .iter()
-            .filter(|link| {
-                self.scope.allows(&link.url)
-                    && (known.1.insert(keys::fingerprint(&link.url)) || !cached)
-            })
-            .map(|link| link.url.clone())
+            .filter(|url| known.1.insert(keys::fingerprint(url)))
+            .cloned()
             .collect()
+    }
+
+    /// Stores the outcomes of `done` (one round trip, retried for `timeout`).
+    async fn store(
+        self: Arc<Self>,
+        done: Vec<Done>,
+        timeout: Duration,
+    ) -> Result<Stored, RedisCrawlError> {
+        let mut attempt = 0;
+        let frontier = &self.frontier;
+        let stored = with_retry(timeout, || {
+            attempt += 1;
+            // After a failure Redis may have lost claims the cache remembers: send them all.
+            let pages: Vec<Completion<'_>> = done
+                .iter()
+                .map(|d| Completion {
+                    lease: &d.lease,
+                    outcome: &d.blob,
+                    links: if attempt == 1 { &d.fresh } else { &d.links },
+                })
+                .collect();
+            async move { frontier.complete_many(&pages).await }
+        })
+        .await?;
+        let mut held = self
+            .held
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        for d in &done {
+            held.remove(&d.lease.member);
+        }
+        Ok(Stored {
+            pages: done.len(),
+            new: stored.iter().filter(|c| c.stored).count(),
+            level_emptied: stored.iter().any(|c| c.remaining <= 0),
+        })
     }
 
     fn held(&self) -> Vec<Lease> {
@@ -226,7 +285,6 @@ impl RedisCrawl {
             fetcher,
             scope,
             max_depth: config.max_depth,
-            timeout: options.redis_timeout,
             held: Mutex::new(HashMap::new()),
             known: Mutex::new((0, HashSet::new())),
         });
@@ -238,6 +296,9 @@ impl RedisCrawl {
             seq: 0,
             level: 0,
             tasks: JoinSet::new(),
+            stores: JoinSet::new(),
+            hot: Vec::new(),
+            viewed: None,
             report: WorkReport {
                 end: WorkEnd::Complete,
                 fetched: 0,
@@ -251,6 +312,7 @@ impl RedisCrawl {
         }
         if result.is_err() {
             run.tasks.abort_all();
+            run.stores.abort_all();
         }
         result
     }
@@ -265,7 +327,13 @@ struct Run {
     seq: u64,
     /// The last level seen.
     level: u32,
-    tasks: JoinSet<Result<bool, RedisCrawlError>>,
+    tasks: JoinSet<Result<Done, RedisCrawlError>>,
+    /// Stores in flight: the loop goes on claiming while they travel.
+    stores: JoinSet<Result<Stored, RedisCrawlError>>,
+    /// Partitions the last claims got work from, tried first next time.
+    hot: Vec<u32>,
+    /// When the overview of all partitions was last read.
+    viewed: Option<tokio::time::Instant>,
     report: WorkReport,
 }
 
@@ -278,6 +346,7 @@ impl Run {
         let mut beat = tokio::time::interval(self.options.lease / 3);
         let batch = (self.options.concurrency / 4).max(1);
         let mut next_claim = tokio::time::Instant::now();
+        let mut idle = IDLE_POLL_MIN;
         self.beat().await?;
         loop {
             let free = self.options.concurrency - self.tasks.len();
@@ -286,7 +355,9 @@ impl Run {
                 biased;
                 () = &mut shutdown => {
                     self.tasks.abort_all();
+                    self.stores.abort_all();
                     while self.tasks.join_next().await.is_some() {}
+                    while self.stores.join_next().await.is_some() {}
                     let held = self.shared.held();
                     let timeout = self.options.redis_timeout.min(Duration::from_secs(5));
                     with_retry(timeout, || self.shared.frontier.release(&held)).await?;
@@ -294,15 +365,38 @@ impl Run {
                     return Ok(self.report);
                 }
                 Some(joined) = self.tasks.join_next(), if !self.tasks.is_empty() => {
-                    let stored = joined.map_err(|e| RedisCrawlError::Corrupt(format!("worker task: {e}")))??;
-                    self.report.fetched += 1;
-                    self.report.stored += usize::from(stored);
+                    // Store every page finished by now in one round trip, in the background.
+                    let mut done = vec![joined];
+                    while let Some(more) = self.tasks.try_join_next() {
+                        done.push(more);
+                    }
+                    let done = done
+                        .into_iter()
+                        .map(|j| j.map_err(|e| RedisCrawlError::Corrupt(format!("worker task: {e}")))?)
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let timeout = self.options.redis_timeout;
+                    self.stores.spawn(Arc::clone(&self.shared).store(done, timeout));
+                }
+                Some(joined) = self.stores.join_next(), if !self.stores.is_empty() => {
+                    let stored = joined.map_err(|e| RedisCrawlError::Corrupt(format!("worker store: {e}")))??;
+                    self.report.fetched += stored.pages;
+                    self.report.stored += stored.new;
+                    if stored.level_emptied {
+                        // A partition finished its level: the level may be done everywhere.
+                        next_claim = tokio::time::Instant::now();
+                    }
                 }
                 _ = beat.tick() => self.beat().await?,
                 () = tokio::time::sleep_until(next_claim), if due => {
                     match self.claim(free).await? {
-                        Some(0) => next_claim = tokio::time::Instant::now() + IDLE_POLL,
-                        Some(_) => next_claim = tokio::time::Instant::now(),
+                        Some(0) => {
+                            next_claim = tokio::time::Instant::now() + idle;
+                            idle = (idle * 2).min(IDLE_POLL_MAX);
+                        }
+                        Some(_) => {
+                            next_claim = tokio::time::Instant::now();
+                            idle = IDLE_POLL_MIN;
+                        }
                         None => {
                             self.report.end = WorkEnd::Complete;
                             return Ok(self.report);
@@ -311,6 +405,11 @@ impl Run {
                 }
             }
         }
+    }
+
+    /// Whether fetches or stores are in flight.
+    fn busy(&self) -> bool {
+        !self.tasks.is_empty() || !self.stores.is_empty()
     }
 
     /// Extends the leases held and marks this worker alive.
@@ -324,37 +423,64 @@ impl Run {
         with_retry(self.options.redis_timeout, || frontier.mark_alive(&self.id)).await
     }
 
-    /// Claims up to `free` URLs and starts their fetches. Returns how many, or `None` once the
-    /// crawl is complete and this worker has nothing in flight.
-    async fn claim(&mut self, free: usize) -> Result<Option<usize>, RedisCrawlError> {
+    /// Claims up to `free` URLs of level `level` from the partitions `from`, in turn.
+    async fn claim_from(
+        &mut self,
+        from: &[u32],
+        level: u32,
+        free: usize,
+    ) -> Result<Vec<Lease>, RedisCrawlError> {
         let frontier = self.shared.frontier.clone();
-        let timeout = self.options.redis_timeout;
-        let view = with_retry(timeout, || frontier.overview(self.level)).await?;
-        self.level = view.level;
-        if view.state == "complete" {
-            return Ok(if self.tasks.is_empty() { None } else { Some(0) });
-        }
         self.seq += 1;
         let token = format!("{}:{}", self.id, self.seq);
         let mut leases: Vec<Lease> = Vec::new();
-        let n = view.candidates.len();
+        let n = from.len();
         let start = usize::try_from(self.seq).unwrap_or(0) % n.max(1);
+        let mut hot = Vec::new();
         for i in 0..n {
-            let p = view.candidates[(start + i) % n];
+            let p = from[(start + i) % n];
             let want = free - leases.len();
-            let got = with_retry(timeout, || {
-                frontier.claim(p, view.level, want, self.policy, &token)
+            let got = with_retry(self.options.redis_timeout, || {
+                frontier.claim(p, level, want, self.policy, &token)
             })
             .await?;
+            if !got.is_empty() {
+                hot.push(p);
+            }
             leases.extend(got);
             if leases.len() >= free {
                 break;
             }
         }
-        if leases.is_empty() && self.tasks.is_empty() {
-            // Nothing to claim here: maybe the level is done everywhere.
-            with_retry(timeout, || frontier.advance(view.level)).await?;
-            return Ok(Some(0));
+        self.hot = hot;
+        Ok(leases)
+    }
+
+    /// Claims up to `free` URLs and starts their fetches. Returns how many, or `None` once the
+    /// crawl is complete and this worker has nothing in flight.
+    async fn claim(&mut self, free: usize) -> Result<Option<usize>, RedisCrawlError> {
+        let fresh_view = self.viewed.is_some_and(|at| at.elapsed() < OVERVIEW_EVERY);
+        let mut leases = Vec::new();
+        if fresh_view && !self.hot.is_empty() {
+            // A level never reopens, so a claim at a level already passed just finds nothing.
+            let hot = std::mem::take(&mut self.hot);
+            leases = self.claim_from(&hot, self.level, free).await?;
+        }
+        if leases.is_empty() {
+            let frontier = self.shared.frontier.clone();
+            let view =
+                with_retry(self.options.redis_timeout, || frontier.overview(self.level)).await?;
+            self.viewed = Some(tokio::time::Instant::now());
+            self.level = view.level;
+            if view.state == "complete" {
+                return Ok(if self.busy() { Some(0) } else { None });
+            }
+            leases = self.claim_from(&view.candidates, view.level, free).await?;
+            if leases.is_empty() && !self.busy() {
+                // Nothing to claim here: maybe the level is done everywhere.
+                with_retry(self.options.redis_timeout, || frontier.advance(view.level)).await?;
+                return Ok(Some(0));
+            }
         }
         let count = leases.len();
         {

@@ -16,7 +16,8 @@
 //!
 //! The server only ever binds addresses in `127.0.0.0/8`.
 //!
-//! [`RedisServer`] runs a private `redis-server` for the distributed-crawl tests.
+//! [`RedisServer`] runs a private `redis-server` for the distributed-crawl tests, and
+//! [`RedisCluster`] a Redis Cluster of them.
 //!
 //! [`TlsFront`] puts HTTPS with a self-signed certificate in front of a fixture server.
 //!
@@ -112,7 +113,7 @@ pub mod synth;
 mod tests;
 mod tls;
 
-pub use redis_server::{Listen, RedisServer};
+pub use redis_server::{Listen, RedisCluster, RedisServer};
 pub use reply::Reply;
 pub use server::{fixture_root, FixtureServer, ServerOptions};
 pub use stats::RequestHead;

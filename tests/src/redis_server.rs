@@ -7,6 +7,10 @@
 //!
 //! A missing `redis-server` fails the test under `CI=true` and is reported loudly otherwise
 //! ([`RedisServer::start`] returns `None`); `scripts/test-deps.sh` installs it.
+//!
+//! [`RedisCluster`] is a real Redis Cluster made of such servers: each node is a
+//! [`RedisServer`] on a free 127.0.0.1 port with `cluster-enabled yes` (its cluster bus on
+//! another free port), joined by `redis-cli --cluster create`, all masters, no replicas.
 
 use std::io::{Read, Write};
 use std::os::unix::net::UnixStream;
@@ -62,10 +66,7 @@ impl RedisServer {
         }
         let port = match listen {
             Listen::Unix => 0,
-            Listen::Tcp => std::net::TcpListener::bind("127.0.0.1:0")
-                .and_then(|l| l.local_addr())
-                .map(|a| a.port())
-                .expect("free port"),
+            Listen::Tcp => free_port(),
         };
         let mut server = Self {
             dir: tempfile::tempdir().expect("temp dir"),
@@ -94,6 +95,30 @@ impl RedisServer {
         } else {
             format!("redis://127.0.0.1:{}/", self.port)
         }
+    }
+
+    /// The TCP port, or `None` on a Unix socket.
+    pub fn port(&self) -> Option<u16> {
+        (self.port != 0).then_some(self.port)
+    }
+
+    /// Runs `redis-cli` with `args` against this server; its stdout.
+    ///
+    /// # Panics
+    /// If `redis-cli` cannot be run.
+    pub fn cli(&self, args: &[&str]) -> String {
+        let mut cmd = Command::new("redis-cli");
+        if self.port == 0 {
+            cmd.arg("-s").arg(self.socket());
+        } else {
+            cmd.args(["-h", "127.0.0.1", "-p", &self.port.to_string()]);
+        }
+        let out = cmd
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("run redis-cli");
+        String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
     /// Process id of the running server.
@@ -171,6 +196,92 @@ impl RedisServer {
             std::net::TcpStream::connect(("127.0.0.1", self.port))
                 .is_ok_and(|mut s| exchange(&mut s))
         }
+    }
+}
+
+/// A free port on 127.0.0.1 (free when asked; the server binds it right after).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("free port")
+}
+
+/// A Redis Cluster of private `redis-server` processes, all masters, stopped when dropped.
+#[derive(Debug)]
+pub struct RedisCluster {
+    nodes: Vec<RedisServer>,
+}
+
+impl RedisCluster {
+    /// Starts `masters` nodes (at least 3, as `redis-cli --cluster create` requires), joins
+    /// them, and waits until every node reports `cluster_state:ok`; `None` (with a loud note)
+    /// if `redis-server` is not installed outside CI.
+    ///
+    /// # Panics
+    /// Under `CI=true` when `redis-server` is missing, or if the cluster does not form
+    /// within 30 s.
+    pub fn start(masters: usize) -> Option<Self> {
+        let mut nodes = Vec::with_capacity(masters);
+        for _ in 0..masters {
+            let bus = free_port().to_string();
+            nodes.push(RedisServer::start_with(
+                Listen::Tcp,
+                &[
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    "nodes.conf",
+                    "--cluster-node-timeout",
+                    "5000",
+                    "--cluster-port",
+                    &bus,
+                ],
+            )?);
+        }
+        let addrs: Vec<String> = nodes
+            .iter()
+            .map(|n| format!("127.0.0.1:{}", n.port))
+            .collect();
+        let out = Command::new("redis-cli")
+            .args(["--cluster", "create"])
+            .args(&addrs)
+            .args(["--cluster-replicas", "0", "--cluster-yes"])
+            .stdin(Stdio::null())
+            .output()
+            .expect("run redis-cli --cluster create");
+        assert!(
+            out.status.success(),
+            "redis-cli --cluster create failed: {}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let cluster = Self { nodes };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while !cluster
+            .nodes
+            .iter()
+            .all(|n| n.cli(&["CLUSTER", "INFO"]).contains("cluster_state:ok"))
+        {
+            assert!(Instant::now() < deadline, "the cluster did not become ok");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Some(cluster)
+    }
+
+    /// The nodes.
+    pub fn nodes(&self) -> &[RedisServer] {
+        &self.nodes
+    }
+
+    /// The URL to give a client: `redis+cluster://127.0.0.1:P1,127.0.0.1:P2,...`.
+    pub fn url(&self) -> String {
+        let addrs: Vec<String> = self
+            .nodes
+            .iter()
+            .map(|n| format!("127.0.0.1:{}", n.port))
+            .collect();
+        format!("redis+cluster://{}", addrs.join(","))
     }
 }
 

@@ -34,7 +34,8 @@ use crate::seeds;
 #[command(next_help_heading = "Distributed (Redis)")]
 pub(crate) struct RedisArgs {
     /// Crawl through this Redis as one of many workers (`redis://host:port/`, `rediss://`,
-    /// `unix:///path/to/socket`). Workers write no graph: use `crawl export`.
+    /// `unix:///path/to/socket`, or a Cluster: `redis+cluster://host:port,host:port`).
+    /// Workers write no graph: use `crawl export`.
     #[arg(long, value_name = "URL", env = "CRAWL_REDIS")]
     pub(crate) redis: Option<String>,
 

@@ -1,15 +1,25 @@
--- Stores a page's outcome; the first completion wins. A late ack (lease reaped or re-leased:
--- token mismatch) leaves the lease alone; it still stores the outcome if none is there yet.
--- ARGV: member, token, d, blob. Returns {1 if stored, URLs of level d left in this partition}.
-local m, token, d, blob = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
-local o = own_of(m)
-if o and o.t == token then
-  drop_lease(m, o)
-  wake(o.h, o.d, now_ms())
+-- Stores pages' outcomes; for each, the first completion wins. A late ack (lease reaped or
+-- re-leased: token mismatch) leaves the lease alone; it still stores the outcome if none is
+-- there yet. ARGV: (member, token, d, blob) per page. Returns per page {1 if stored, URLs of
+-- level d left in this partition}, flattened.
+local out = {}
+local now = nil
+for i = 1, #ARGV, 4 do
+  local m, token, d, blob = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+  local o = own_of(m)
+  if o and o.t == token then
+    drop_lease(m, o)
+    now = now or now_ms()
+    wake(o.h, o.d, now)
+  end
+  local rem_key = P .. ':rem:' .. d
+  if redis.call('HSETNX', P .. ':out', string.sub(m, 1, 16), blob) == 1 then
+    redis.call('HDEL', P .. ':att', m)
+    out[#out + 1] = 1
+    out[#out + 1] = redis.call('DECR', rem_key)
+  else
+    out[#out + 1] = 0
+    out[#out + 1] = tonumber(redis.call('GET', rem_key) or '0')
+  end
 end
-local rem_key = P .. ':rem:' .. d
-if redis.call('HSETNX', P .. ':out', string.sub(m, 1, 16), blob) == 1 then
-  redis.call('HDEL', P .. ':att', m)
-  return {1, redis.call('DECR', rem_key)}
-end
-return {0, tonumber(redis.call('GET', rem_key) or '0')}
+return out

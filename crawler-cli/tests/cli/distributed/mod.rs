@@ -6,6 +6,7 @@
 //! table). Server hit counters give the duplicate-fetch bounds.
 
 mod basics;
+mod cluster;
 mod recovery;
 
 use std::collections::HashMap;
@@ -13,20 +14,38 @@ use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crawler_tests::{synth, FixtureServer, RedisServer, ServerOptions};
+use crawler_tests::{synth, FixtureServer, RedisCluster, RedisServer, ServerOptions};
 
-use crate::support::{crawl, program, Cmd, Output, Running};
+use crate::support::{crawl, Cmd, Output, Running};
 
 /// The crawl id every test uses (each test has its own Redis).
 pub(crate) const ID: &str = "t";
 
+/// Where a test's crawl lives: one `redis-server`, or a Redis Cluster.
+pub(crate) trait Redis {
+    /// The URL workers are given.
+    fn url(&self) -> String;
+}
+
+impl Redis for RedisServer {
+    fn url(&self) -> String {
+        RedisServer::url(self)
+    }
+}
+
+impl Redis for RedisCluster {
+    fn url(&self) -> String {
+        RedisCluster::url(self)
+    }
+}
+
 /// A worker of crawl [`ID`] with `flags` (graph-affecting ones first, then worker-local).
-pub(crate) fn worker(redis: &RedisServer, flags: &[&str]) -> Cmd {
+pub(crate) fn worker(redis: &impl Redis, flags: &[&str]) -> Cmd {
     crawl(["--redis", &redis.url(), "--crawl-id", ID, "-q"]).args(flags)
 }
 
 /// `crawl status --json`, parsed; `None` if it fails (no crawl yet).
-fn try_status(redis: &RedisServer) -> Option<serde_json::Value> {
+fn try_status(redis: &impl Redis) -> Option<serde_json::Value> {
     let out = crawl([
         "status",
         "--redis",
@@ -41,14 +60,14 @@ fn try_status(redis: &RedisServer) -> Option<serde_json::Value> {
 
 /// `crawl status --json`, parsed.
 #[track_caller]
-pub(crate) fn status(redis: &RedisServer) -> serde_json::Value {
+pub(crate) fn status(redis: &impl Redis) -> serde_json::Value {
     try_status(redis).expect("crawl status exits 0")
 }
 
 /// Starts `n` workers with the graph `flags` and worker-local `local` flags; the first one
 /// gets `seed` and creates the crawl.
 pub(crate) fn start_workers(
-    redis: &RedisServer,
+    redis: &impl Redis,
     n: usize,
     seed: &str,
     flags: &[&str],
@@ -64,7 +83,7 @@ pub(crate) fn start_workers(
 
 /// Runs `n` workers to the end (see [`start_workers`]) and requires each to exit 0.
 pub(crate) fn run_workers(
-    redis: &RedisServer,
+    redis: &impl Redis,
     n: usize,
     seed: &str,
     flags: &[&str],
@@ -76,7 +95,7 @@ pub(crate) fn run_workers(
 }
 
 /// `crawl export -f tsv --nodes`: (edges TSV, node table).
-pub(crate) fn export(redis: &RedisServer, dir: &Path) -> (String, String) {
+pub(crate) fn export(redis: &impl Redis, dir: &Path) -> (String, String) {
     let nodes = dir.join("export-nodes.tsv");
     let out = crawl([
         "export",
@@ -131,21 +150,13 @@ pub(crate) fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
 }
 
 /// Pages done so far, from `crawl status` (0 before the crawl exists).
-pub(crate) fn pages_done(redis: &RedisServer) -> u64 {
+pub(crate) fn pages_done(redis: &impl Redis) -> u64 {
     try_status(redis).map_or(0, |s| s["pages_done"].as_u64().expect("pages_done"))
 }
 
 /// Leases held now by the worker with process id `pid` (its lease tokens start `PID-`).
 pub(crate) fn leases_of(redis: &RedisServer, pid: u32) -> usize {
-    let cli = |args: &[&str]| -> String {
-        program("redis-cli")
-            .args(["-s"])
-            .args([redis.socket()])
-            .args(args)
-            .run()
-            .expect_code(0)
-            .stdout
-    };
+    let cli = |args: &[&str]| redis.cli(args);
     let prefix = format!("{pid}-");
     cli(&["--scan", "--pattern", &format!("cg:{{{ID}:*}}:own")])
         .lines()

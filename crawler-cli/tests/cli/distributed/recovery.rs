@@ -1,6 +1,10 @@
 //! Failures: a worker killed with SIGKILL, every worker stopped and the crawl resumed, Redis
 //! restarted mid-crawl, and Redis gone for longer than `--redis-timeout`. After each the
 //! export equals the single-process graph and no lease is left.
+//!
+//! The site has 2,000 pages (about 2,350 URLs), as the issue asks for "a few thousand"; the
+//! suite took 42 s at 300 pages and 192 s at 2,000 with debug workers on the loaded 2-core
+//! machine (load average 20).
 
 use std::time::Duration;
 
@@ -11,8 +15,8 @@ use super::{
     wait_all, wait_until, worker,
 };
 
-const PAGES: usize = 300;
-const LATENCY: Duration = Duration::from_millis(10);
+const PAGES: usize = 2000;
+const LATENCY: Duration = Duration::from_millis(2);
 const FLAGS: [&str; 6] = [
     "--depth",
     "9",

@@ -1,0 +1,152 @@
+//! The level barrier and the crawl-wide reads of the frontier: what is left per level, where
+//! work waits, moving the crawl to its next level, and the workers' heartbeats.
+//!
+//! These read one key per partition; on one server each is a single pipeline, on a Cluster
+//! one pipeline per partition sent together (see the `batch` module).
+
+use crate::batch::{evalsha, Batch};
+use crate::error::RedisCrawlError;
+use crate::frontier::{take, RedisFrontier};
+
+/// Where the crawl stands, and which partitions may have work at its level.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overview {
+    /// The current level.
+    pub level: u32,
+    /// `creating`, `running` or `complete`.
+    pub state: String,
+    /// Partitions with hosts ready at the level, or with an expired lease to reap.
+    pub candidates: Vec<u32>,
+}
+
+impl RedisFrontier {
+    /// URLs of level `depth` not yet completed, per partition.
+    ///
+    /// # Errors
+    /// Redis errors.
+    pub async fn remaining(&self, depth: u32) -> Result<Vec<i64>, RedisCrawlError> {
+        let keys = self.keys();
+        let mut batch = Batch::new();
+        for p in 0..keys.partitions() {
+            let mut cmd = redis::cmd("GET");
+            cmd.arg(keys.in_partition(p, &format!("rem:{depth}")));
+            batch.add(Some(p), cmd);
+        }
+        let mut replies = self.query(&batch).await?.into_iter();
+        (0..keys.partitions())
+            .map(|_| take::<Option<i64>>(&mut replies).map(Option::unwrap_or_default))
+            .collect()
+    }
+
+    /// Leases held now, over all partitions.
+    ///
+    /// # Errors
+    /// Redis errors.
+    pub async fn leases_held(&self) -> Result<u64, RedisCrawlError> {
+        let keys = self.keys();
+        let mut batch = Batch::new();
+        for p in 0..keys.partitions() {
+            let mut cmd = redis::cmd("ZCARD");
+            cmd.arg(keys.in_partition(p, "lease"));
+            batch.add(Some(p), cmd);
+        }
+        let mut total = 0;
+        for value in self.query(&batch).await? {
+            total += take::<u64>(&mut std::iter::once(value))?;
+        }
+        Ok(total)
+    }
+
+    /// Moves the crawl past level `depth` if every partition has finished it: to the next
+    /// level, or to `complete` when the next level is empty. Idempotent: racing workers agree.
+    /// Returns the level and state after the call, or `None` if level `depth` is not done.
+    ///
+    /// # Errors
+    /// Redis errors.
+    pub async fn advance(&self, depth: u32) -> Result<Option<(u32, String)>, RedisCrawlError> {
+        if self.remaining(depth).await?.iter().any(|&r| r > 0) {
+            return Ok(None);
+        }
+        // Level `depth` is done, so nothing adds to level `depth + 1` any more: its count is final.
+        let next: i64 = self.remaining(depth + 1).await?.iter().sum();
+        let mut cmd = evalsha(&self.scripts().advance, &self.keys().meta_prefix());
+        cmd.arg(depth).arg(next);
+        let mut batch = Batch::new();
+        batch.add(None, cmd);
+        let (level, state): (u32, String) = take(&mut self.query(&batch).await?.into_iter())?;
+        Ok(Some((level, state)))
+    }
+
+    /// The crawl's level and state, and the partitions worth claiming from, in one round trip
+    /// when `hint` is the current level (two otherwise).
+    ///
+    /// # Errors
+    /// Redis errors.
+    pub async fn overview(&self, hint: u32) -> Result<Overview, RedisCrawlError> {
+        let keys = self.keys();
+        let mut level = hint;
+        loop {
+            let mut batch = Batch::new();
+            batch
+                .add(None, redis::cmd("TIME"))
+                .add(None, redis::cmd("GET").arg(keys.level()).clone())
+                .add(
+                    None,
+                    redis::cmd("HGET").arg(keys.meta()).arg("state").clone(),
+                );
+            for p in 0..keys.partitions() {
+                let mut ready = redis::cmd("ZCARD");
+                ready.arg(keys.in_partition(p, &format!("ready:{level}")));
+                let mut first = redis::cmd("ZRANGE");
+                first
+                    .arg(keys.in_partition(p, "lease"))
+                    .arg(0)
+                    .arg(0)
+                    .arg("WITHSCORES");
+                batch.add(Some(p), ready).add(Some(p), first);
+            }
+            let mut it = self.query(&batch).await?.into_iter();
+            let (secs, micros): (u64, u64) = take(&mut it)?;
+            let now_ms = secs * 1000 + micros / 1000;
+            let current: Option<u32> = take(&mut it)?;
+            let state: Option<String> = take(&mut it)?;
+            let current = current.unwrap_or_default();
+            if current != level {
+                level = current;
+                continue;
+            }
+            let mut candidates = Vec::new();
+            for p in 0..keys.partitions() {
+                let ready: u64 = take(&mut it)?;
+                let lease: Vec<(Vec<u8>, f64)> = take(&mut it)?;
+                #[expect(clippy::cast_precision_loss, reason = "milliseconds fit in f64")]
+                let expired = lease
+                    .first()
+                    .is_some_and(|(_, deadline)| *deadline <= now_ms as f64);
+                if ready > 0 || expired {
+                    candidates.push(p);
+                }
+            }
+            return Ok(Overview {
+                level,
+                state: state.unwrap_or_default(),
+                candidates,
+            });
+        }
+    }
+
+    /// Marks worker `id` alive now (Redis clock), for `crawl status`.
+    ///
+    /// # Errors
+    /// Redis errors.
+    pub async fn mark_alive(&self, id: &str) -> Result<(), RedisCrawlError> {
+        let mut batch = Batch::new();
+        batch.add(None, redis::cmd("TIME"));
+        let (secs, _): (u64, u64) = take(&mut self.query(&batch).await?.into_iter())?;
+        let mut batch = Batch::new();
+        let mut cmd = redis::cmd("ZADD");
+        cmd.arg(self.keys().workers()).arg(secs).arg(id);
+        batch.add(None, cmd).ignore();
+        self.query(&batch).await.map(drop)
+    }
+}
