@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crawler_core::{Crawler, StopReason};
 use crawler_tests::synth::{self, SiteSummary};
-use crawler_tests::{FixtureServer, ServerOptions};
+use crawler_tests::{FixtureServer, ServerOptions, Synthetic};
 
 use crate::support::{anchor_edges, crawl};
 
@@ -149,4 +149,100 @@ fn generation_is_deterministic() {
 
 fn read_page(dir: &tempfile::TempDir, file: &str) -> Vec<u8> {
     std::fs::read(dir.path().join(file)).unwrap()
+}
+
+/// `url` without its `http://HOST` origin (path and query).
+fn path_of(url: &str, origin: &str) -> String {
+    url.strip_prefix(origin)
+        .map_or_else(|| format!("OFF-SITE {url}"), str::to_owned)
+}
+
+/// The edges of a crawl of `seed` (with `origin` stripped) and its pages as
+/// (path, depth, status).
+async fn crawl_paths(origin: &str) -> (BTreeSet<(String, String)>, BTreeSet<(String, u32, u16)>) {
+    let report = crawl(
+        Crawler::builder()
+            .max_depth(100)
+            .concurrency(16)
+            .per_host(16),
+        &[format!("{origin}/index.html")],
+    )
+    .await;
+    assert_eq!(report.stopped, StopReason::Completed);
+    let edges = anchor_edges(&report)
+        .into_iter()
+        .map(|(s, t)| (path_of(&s, origin), path_of(&t, origin)))
+        .collect();
+    let pages = report
+        .graph
+        .pages()
+        .map(|p| {
+            let url = p.url.to_string();
+            (path_of(&url, origin), p.depth, p.status.unwrap_or_default())
+        })
+        .collect();
+    (edges, pages)
+}
+
+/// `fixture-server --synthetic` renders the pages per request: the same bytes as the files,
+/// hence the same graph, checked by crawling both and against the generator's edge list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn synthetic_server_serves_the_generated_site() {
+    const PAGES: usize = 300;
+    const SEED: u64 = 7;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    std::fs::create_dir_all(&root).expect("site dir");
+    let files = FixtureServer::start_with(ServerOptions {
+        root,
+        ..ServerOptions::default()
+    });
+    let summary = synth::generate(dir.path(), PAGES, SEED, &files.addr().to_string())
+        .expect("site generated");
+    let synthetic = FixtureServer::start_with(ServerOptions {
+        synthetic: Some(Synthetic {
+            pages: PAGES,
+            seed: SEED,
+        }),
+        ..ServerOptions::default()
+    });
+
+    // Byte for byte, for the host the files were written for.
+    let site = synth::SyntheticSite::new(PAGES, SEED, &files.addr().to_string());
+    for i in [0, 1, 100, 101, 299] {
+        let path = format!("site{}", page_path_of(i));
+        let file = std::fs::read_to_string(dir.path().join(&path)).expect("page file");
+        let served = site.page(&page_path_of(i)).expect("a page");
+        assert!(file == served, "{path} differs");
+    }
+
+    let (file_edges, file_pages) = crawl_paths(&files.url("")).await;
+    let (synth_edges, synth_pages) = crawl_paths(&synthetic.url("")).await;
+    let files_origin = files.url("");
+    let want: BTreeSet<(String, String)> = expected_edges(&summary)
+        .into_iter()
+        .map(|(s, t)| (path_of(&s, &files_origin), path_of(&t, &files_origin)))
+        .collect();
+    assert_eq!(file_edges, want, "the files' crawl matches the generator");
+    let missing = first(file_edges.difference(&synth_edges));
+    let extra = first(synth_edges.difference(&file_edges));
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "synthetic misses {missing:#?}\nand adds {extra:#?}"
+    );
+    assert_eq!(synth_pages, file_pages, "same pages, depths and statuses");
+    assert_eq!(synth_pages.len(), summary.nodes);
+    assert!(
+        synth_pages.iter().any(|(_, _, status)| *status == 404),
+        "the missing pages are 404s"
+    );
+}
+
+/// The URL path of page `i`, as the generator lays pages out (`synth` module docs).
+fn page_path_of(i: usize) -> String {
+    match i {
+        0 => "/index.html".to_owned(),
+        i if i % 100 == 0 => format!("/sec{}/index.html", i / 100),
+        i => format!("/sec{}/part{}/page{i}.html", i / 100, (i % 100) / 25),
+    }
 }

@@ -99,4 +99,4 @@ pub mod synth;
 mod tests;
 
 pub use reply::Reply;
-pub use server::{fixture_root, FixtureServer, ServerOptions};
+pub use server::{fixture_root, FixtureServer, ServerOptions, Synthetic};

@@ -17,6 +17,7 @@ use crate::http::{decode_path, Method, Request};
 use crate::reply::Reply;
 use crate::response::{Body, Response};
 use crate::stats::Stats;
+use crate::synth::SyntheticSite;
 
 /// Largest `N` accepted by `/_/links/N`, to keep pages a sane size.
 const MAX_LINKS: u64 = 100_000;
@@ -31,14 +32,17 @@ pub(crate) struct Shared {
     /// under the lock, never awaiting while holding it.
     pub(crate) routes: Mutex<HashMap<String, Reply>>,
     pub(crate) stats: Stats,
+    /// A generated site served in place of the files under `root`.
+    pub(crate) synthetic: Option<SyntheticSite>,
 }
 
 impl Shared {
-    pub(crate) fn new(root: Arc<Path>) -> Self {
+    pub(crate) fn new(root: Arc<Path>, synthetic: Option<SyntheticSite>, log: bool) -> Self {
         Self {
             root,
             routes: Mutex::default(),
-            stats: Stats::default(),
+            stats: Stats::new(log),
+            synthetic,
         }
     }
 
@@ -73,6 +77,11 @@ pub(crate) async fn respond(shared: &Shared, req: &Request) -> Response {
     } else if let Some((response, wait)) = path.strip_prefix("/_/").and_then(builtin) {
         delay += wait;
         response
+    } else if let Some(site) = &shared.synthetic {
+        match site.page(path) {
+            Some(html) => Response::html(200, html),
+            None => Response::not_found(),
+        }
     } else {
         files::serve(Arc::clone(&shared.root), decoded).await
     };

@@ -20,10 +20,15 @@
 //! - `plan`: which pages each page links to, and how each `href` is spelt.
 //! - `render`: the HTML around the links.
 //! - `rng`: the seeded random stream.
+//! - `serve`: [`SyntheticSite`], the same pages rendered per request, for sites too big to
+//!   write out.
 
 mod plan;
 mod render;
 mod rng;
+mod serve;
+
+pub use serve::SyntheticSite;
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
@@ -93,6 +98,52 @@ impl SiteSummary {
 /// # Errors
 /// I/O errors while writing, and `InvalidInput` for `pages == 0`.
 pub fn generate(dir: &Path, pages: usize, seed: u64, host: &str) -> io::Result<SiteSummary> {
+    write_site(dir, pages, seed, host, Outputs::ALL)
+}
+
+/// Which of [`generate`]'s files [`write_site`] writes; the summary and the node list are
+/// always written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Outputs {
+    /// The pages under `DIR/site/` (leave them out when a [`SyntheticSite`] serves them).
+    pub pages: bool,
+    /// `DIR/expected-edges.tsv` (about 90 bytes an edge, 3 GB for a million pages).
+    pub edges: bool,
+}
+
+impl Outputs {
+    /// Every file.
+    pub const ALL: Self = Self {
+        pages: true,
+        edges: true,
+    };
+
+    /// Only the expected graph: no pages.
+    pub const ORACLE: Self = Self {
+        pages: false,
+        edges: true,
+    };
+
+    /// Only the summary and the node list.
+    pub const SUMMARY: Self = Self {
+        pages: false,
+        edges: false,
+    };
+}
+
+/// [`generate`], writing only the files `outputs` names. The summary is the same whatever
+/// is left out (the pages are still rendered to count their bytes).
+///
+/// # Errors
+/// I/O errors while writing, and `InvalidInput` for `pages == 0`.
+pub fn write_site(
+    dir: &Path,
+    pages: usize,
+    seed: u64,
+    host: &str,
+    outputs: Outputs,
+) -> io::Result<SiteSummary> {
     if pages == 0 {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -107,9 +158,14 @@ pub fn generate(dir: &Path, pages: usize, seed: u64, host: &str) -> io::Result<S
     // The URL as normalised: the default port is dropped.
     let origin = format!("http://{}", host.strip_suffix(":80").unwrap_or(host));
     let root = dir.join("site");
-    fs::create_dir_all(&root)?;
+    fs::create_dir_all(if outputs.pages { &root } else { dir })?;
     let edges_file = dir.join("expected-edges.tsv");
-    let mut oracle = Oracle::new(BufWriter::new(File::create(&edges_file)?), origin);
+    let edges: Box<dyn Write> = if outputs.edges {
+        Box::new(BufWriter::new(File::create(&edges_file)?))
+    } else {
+        Box::new(io::sink())
+    };
+    let mut oracle = Oracle::new(edges, origin);
     oracle.edges.write_all(b"source_url\tparsed_url\n")?;
     oracle.node(&page_path(0), Kind::Ok);
     let (mut links, mut bytes) = (0, 0);
@@ -118,13 +174,15 @@ pub fn generate(dir: &Path, pages: usize, seed: u64, host: &str) -> io::Result<S
         let plan = site.plan(i);
         let html = render::render(&site, i, &plan);
         let path = page_path(i);
-        let file = root.join(path.trim_start_matches('/'));
-        if let Some(parent) = file.parent() {
-            if dirs.insert(parent.to_path_buf()) {
-                fs::create_dir_all(parent)?;
+        if outputs.pages {
+            let file = root.join(path.trim_start_matches('/'));
+            if let Some(parent) = file.parent() {
+                if dirs.insert(parent.to_path_buf()) {
+                    fs::create_dir_all(parent)?;
+                }
             }
+            fs::write(&file, &html)?;
         }
-        fs::write(&file, &html)?;
         links += plan.links().count();
         bytes += html.len() as u64;
         oracle.source(&path, &plan)?;

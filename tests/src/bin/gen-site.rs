@@ -1,17 +1,19 @@
 //! `gen-site`: writes a synthetic site and its expected graph, for benchmarks and manual runs.
 //!
 //! ```text
-//! gen-site [--pages 10000] [--seed 1] [--host 127.0.0.1:8000] DIR
+//! gen-site [--pages 10000] [--seed 1] [--host 127.0.0.1:8000] [--no-pages] [--no-edges] DIR
 //! ```
 //!
 //! Writes `DIR/site/` (serve it on the `--host` address: a few links are full URLs naming
 //! it), `DIR/expected-edges.tsv`, `DIR/expected-nodes.tsv` and `DIR/summary.tsv`, and prints
-//! the summary (`key<TAB>value` lines) on stdout. See `crawler_tests::synth`.
+//! the summary (`key<TAB>value` lines) on stdout. See `crawler_tests::synth`. `--no-pages`
+//! leaves out the pages (for `fixture-server --synthetic`), `--no-edges` the edge list.
 
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::Parser;
+use crawler_tests::synth;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -28,6 +30,12 @@ struct Args {
     /// `host:port` the site will be served on (a few links are full URLs naming it).
     #[arg(long, default_value = "127.0.0.1:8000")]
     host: String,
+    /// Write no pages, only the expected graph (`fixture-server --synthetic` serves them).
+    #[arg(long)]
+    no_pages: bool,
+    /// Write no `expected-edges.tsv` (about 90 bytes an edge).
+    #[arg(long)]
+    no_edges: bool,
     /// Folder to write into.
     dir: PathBuf,
 }
@@ -35,7 +43,10 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     let started = Instant::now();
-    match crawler_tests::synth::generate(&args.dir, args.pages.get(), args.seed, &args.host) {
+    let mut outputs = synth::Outputs::ALL;
+    outputs.pages = !args.no_pages;
+    outputs.edges = !args.no_edges;
+    match synth::write_site(&args.dir, args.pages.get(), args.seed, &args.host, outputs) {
         Ok(_) => {
             let summary = args.dir.join("summary.tsv");
             match std::fs::read_to_string(&summary) {
@@ -73,6 +84,9 @@ mod tests {
             (20, 7, "127.0.0.1:9")
         );
         assert_eq!(args.dir, std::path::PathBuf::from("out"));
+        assert!(!args.no_pages && !args.no_edges);
+        let args = parse(&["--no-pages", "--no-edges", "out"]).unwrap();
+        assert!(args.no_pages && args.no_edges);
         assert_eq!(parse(&["out"]).unwrap().pages.get(), 10_000);
     }
 

@@ -20,7 +20,7 @@ use super::rng::Rng;
 /// Children per page in the spanning tree.
 pub(crate) const BRANCHING: usize = 8;
 /// Pages per section folder (`/sec{s}/`); page `s * SECTION` is the section's `index.html`.
-const SECTION: usize = 100;
+pub(crate) const SECTION: usize = 100;
 /// Pages per part folder (`/sec{s}/part{p}/`).
 const PART: usize = 25;
 /// Queries of the pagination and sort variants of section heads.
