@@ -100,6 +100,7 @@ mod tests {
     use super::Args;
     use clap::Parser;
     use std::net::Ipv4Addr;
+    use std::num::NonZeroUsize;
 
     #[test]
     fn parses_flags_in_both_forms() {
@@ -121,7 +122,7 @@ mod tests {
         let args =
             Args::try_parse_from(["fixture-server", "--synthetic", "1000000", "--seed=3"]).unwrap();
         assert_eq!(
-            (args.synthetic.map(|p| p.get()), args.seed),
+            (args.synthetic.map(NonZeroUsize::get), args.seed),
             (Some(1_000_000), 3)
         );
     }
