@@ -46,11 +46,11 @@ pub fn write_dot(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
         );
         writeln!(out, "{line}")?;
     }
-    let graph = report.graph.as_petgraph();
-    for edge in graph.raw_edges() {
-        let style = match edge.weight.kind {
+    let graph = &report.graph;
+    for (source, target, link) in graph.edge_ends() {
+        let style = match link.kind {
             LinkKind::Redirect => {
-                let status = graph[edge.source()].status.unwrap_or_default();
+                let status = graph.page_at(source).status.unwrap_or_default();
                 format!(" [style=dashed, color=\"#d9822b\", fontcolor=\"#d9822b\", fontsize=8, label=\"{status}\"]")
             }
             LinkKind::Anchor => String::new(),
@@ -58,8 +58,8 @@ pub fn write_dot(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
         writeln!(
             out,
             "  n{} -> n{}{};",
-            edge.source().index(),
-            edge.target().index(),
+            source.index(),
+            target.index(),
             style
         )?;
     }

@@ -39,6 +39,11 @@ impl SyntheticSite {
         self.site.pages
     }
 
+    /// The URL path of page `i` (`/index.html` for 0).
+    pub fn path(i: usize) -> String {
+        page_path(i)
+    }
+
     /// The HTML of the page at URL path `path` (no query), or `None` if there is none.
     pub fn page(&self, path: &str) -> Option<String> {
         let i = page_number(path).filter(|&i| i < self.site.pages)?;
