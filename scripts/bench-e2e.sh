@@ -215,8 +215,8 @@ echo "== machine limit (single-thread probes)" >&2
 parse_us=$("$TARGET/examples/machine_limit" parse --pages "$PAGES" --seed "$SEED" --host "$HOST" \
     --sample "${LIMIT_SAMPLE:-500}" | awk -F'\t' '$1 == "parse_us" { print $2 }')
 start_server
-awk -F'\t' 'NR > 1 && $3 == 200 { print $1 }' "$WORK/expected-nodes.tsv" | head -n 5000 |
-    sed "s|^http://$HOST||" >"$WORK/paths"
+awk -F'\t' -v origin="http://$HOST" 'NR > 1 && $3 == 200 && n++ < 5000 { print substr($1, length(origin) + 1) }' \
+    "$WORK/expected-nodes.tsv" >"$WORK/paths"
 client_us=$("$TARGET/examples/machine_limit" client "$HOST" <"$WORK/paths" |
     awk -F'\t' '$1 == "client_us" { print $2 }')
 stop_server
