@@ -24,7 +24,9 @@
 #
 # Environment: RUNS (3), SEED (1), CONCURRENCY (64), PER_HOST (64), SERVER (nginx|fixture|
 # synthetic, default nginx when installed), EDGE_CHECK_MAX (200000), KEEP=1 keeps the temp
-# dir, CRAWL_ARGS adds crawl flags, CRAWL_TIMEOUT (900 s) bounds each crawl.
+# dir, CRAWL_ARGS adds crawl flags, CRAWL_TIMEOUT (900 s) bounds each crawl, CRAWL_BIN runs
+# that `crawl` binary instead of the one built here (to compare two builds: alternate
+# invocations with RUNS=1, one binary each).
 set -euo pipefail
 
 STREAM=
@@ -37,11 +39,13 @@ EDGE_CHECK_MAX=${EDGE_CHECK_MAX:-200000}
 PER_HOST=${PER_HOST:-64}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}/release
+CRAWL_BIN=${CRAWL_BIN:-$TARGET/crawl}
 TIME=/usr/bin/time
 
 die() { echo "bench-e2e: $*" >&2; exit 1; }
 calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
 [[ $PAGES =~ ^[0-9]+$ && $PAGES -gt 0 ]] || die "PAGES must be a positive number"
+[[ -x $CRAWL_BIN ]] || [[ $CRAWL_BIN == "$TARGET/crawl" ]] || die "CRAWL_BIN $CRAWL_BIN is not executable"
 [[ -x $TIME ]] || die "/usr/bin/time is missing (apt-get install -y time)"
 if [[ -z ${SERVER:-} ]]; then
     if command -v nginx >/dev/null; then SERVER=nginx; else SERVER=fixture; fi
@@ -163,7 +167,7 @@ crawl_once() { # $1 = run name; extra crawl flags follow
     s0=$(server_cpu)
     t0=$(date +%s.%N)
     # shellcheck disable=SC2086
-    timeout "${CRAWL_TIMEOUT:-900}" "$TIME" -v -o "$WORK/time.$name" "$TARGET/crawl" --depth 100 --format tsv \
+    timeout "${CRAWL_TIMEOUT:-900}" "$TIME" -v -o "$WORK/time.$name" "$CRAWL_BIN" --depth 100 --format tsv \
         --concurrency "$CONCURRENCY" --per-host "$PER_HOST" -q -o "$WORK/out.$name.tsv" \
         ${CRAWL_ARGS:-} $STREAM "$@" "$SEED_URL"
     t1=$(date +%s.%N)
@@ -193,7 +197,7 @@ crawl_once() { # $1 = run name; extra crawl flags follow
 }
 
 echo "machine: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" \
-    "| server: $SERVER | $(cd "$ROOT" && "$TARGET/crawl" --version 2>/dev/null || true)"
+    "| server: $SERVER | $(cd "$ROOT" && "$CRAWL_BIN" --version 2>/dev/null || true) ($CRAWL_BIN)"
 echo "site: $PAGES files, $FETCHABLE URLs answering 200, $NODES URLs in all, $EXPECTED_EDGES edges," \
     "$((SITE_BYTES / 1024 / 1024)) MiB, max depth $(summary max_depth)"
 echo "pages/s counts every URL fetched ($NODES, 404s included) over wall time; srv_us = server" \

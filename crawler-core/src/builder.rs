@@ -269,8 +269,10 @@ impl CrawlerBuilder {
     }
 
     /// Uses `seen` as the set of claimed URLs instead of a fresh in-memory set per crawl: the
-    /// seam for a store shared by several crawler processes. Every crawl of this crawler then
-    /// shares it, so a URL claimed once is never fetched again. Default: a new
+    /// seam for sharing within one process. Every crawl of this crawler then shares it, so a
+    /// URL claimed once is never fetched again. It is not the seam for a crawl spread over
+    /// several processes: it is synchronous and called for every link; see
+    /// [`Coordination`](crate::Coordination). Default: a new
     /// [`MemorySeenSet`](crate::frontier::MemorySeenSet) for each crawl.
     pub fn seen_set(mut self, seen: Arc<dyn SeenSet>) -> Self {
         self.seen = Some(seen);

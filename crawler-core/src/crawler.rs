@@ -10,6 +10,9 @@
 //! Seeds are depth 0. Every page at depth `d <= max_depth` is fetched and its links are
 //! recorded. A link target first seen from depth `d` gets depth `d + 1`; targets at
 //! `max_depth + 1` stay in the graph as unfetched boundary nodes (`beyond_depth`).
+//!
+//! Fetching is the [`Fetcher`]'s, folding an outcome into the graph the [`GraphBuilder`]'s; this
+//! module only orders the work.
 
 use std::future::Future;
 use std::sync::Arc;
@@ -21,15 +24,17 @@ use tokio_util::task::AbortOnDropHandle;
 use url::Url;
 
 use crate::builder::CrawlerBuilder;
-use crate::config::{http_client, CrawlConfig};
+use crate::config::CrawlConfig;
+use crate::coordination::{Coordination, Local};
 use crate::error::{Error, PageError};
 use crate::event::{CrawlEvent, Events};
-use crate::fetch::{fetch_page, FetchContext, FetchOutcome};
+use crate::fetch::Fetcher;
+use crate::fold::GraphBuilder;
 use crate::frontier::{MemorySeenSet, SeenSet};
-use crate::graph::{CrawlGraph, Link, SkipReason};
-use crate::politeness::HostLimiter;
-use crate::report::{CrawlReport, CrawlStats, StopReason};
-use crate::robots::RobotsCache;
+use crate::graph::SkipReason;
+use crate::outcome::PageOutcome;
+use crate::report::{CrawlReport, StopReason};
+use crate::scope::SeedScope;
 use crate::url_norm;
 
 /// A configured crawler. Cheap to keep; each [`crawl`](Self::crawl) builds its own HTTP client
@@ -74,78 +79,97 @@ impl Crawler {
         seeds: impl IntoIterator<Item = S>,
         shutdown: impl Future<Output = ()>,
     ) -> Result<CrawlReport, Error> {
-        let seeds = parse_seeds(seeds, self.config.max_url_len.get())?;
-        let ctx = Arc::new(FetchContext {
-            client: http_client(&self.config)?,
-            config: Arc::clone(&self.config),
-            hosts: HostLimiter::new(self.config.per_host.get(), self.config.host_gap()),
-            robots: RobotsCache::new(&self.config.user_agent),
-            seen: self
-                .seen
-                .clone()
-                .unwrap_or_else(|| Arc::new(MemorySeenSet::default())),
-            scope: self.config.scope.for_seeds(&seeds),
-            events: self.events.clone(),
-            parse_slots: tokio::sync::Semaphore::new(
-                std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
-            ),
-        });
+        let seeds = self.parse_seeds(seeds)?;
+        let scope = self.config.scope.for_seeds(&seeds);
+        let seen = self
+            .seen
+            .clone()
+            .unwrap_or_else(|| Arc::new(MemorySeenSet::default()));
+        let fetcher = self.fetcher(scope.clone(), Arc::new(Local::new(Arc::clone(&seen))))?;
         let run = Run {
-            ctx,
-            graph: CrawlGraph::new(),
-            stats: CrawlStats::default(),
+            graph: GraphBuilder::new(&self.config, scope),
+            fetcher,
+            seen,
             started: Instant::now(),
         };
         Ok(run.execute(seeds, shutdown).await)
     }
-}
 
-fn parse_seeds<S: AsRef<str>>(
-    seeds: impl IntoIterator<Item = S>,
-    max_len: usize,
-) -> Result<Vec<Url>, Error> {
-    let mut parsed: Vec<Url> = Vec::new();
-    for seed in seeds {
-        let seed = seed.as_ref();
-        let url = url_norm::parse_absolute(seed, max_len).map_err(|reason| Error::InvalidSeed {
-            url: seed.to_owned(),
-            reason: reason.to_string(),
-        })?;
-        if !parsed.contains(&url) {
-            parsed.push(url);
+    /// Parses, normalises and deduplicates seed URLs as [`crawl`](Self::crawl) does.
+    ///
+    /// # Errors
+    /// [`Error::NoSeeds`] if there are none, [`Error::InvalidSeed`] for the first bad one.
+    pub fn parse_seeds<S: AsRef<str>>(
+        &self,
+        seeds: impl IntoIterator<Item = S>,
+    ) -> Result<Vec<Url>, Error> {
+        let max_len = self.config.max_url_len.get();
+        let mut parsed: Vec<Url> = Vec::new();
+        for seed in seeds {
+            let seed = seed.as_ref();
+            let url =
+                url_norm::parse_absolute(seed, max_len).map_err(|reason| Error::InvalidSeed {
+                    url: seed.to_owned(),
+                    reason: reason.to_string(),
+                })?;
+            if !parsed.contains(&url) {
+                parsed.push(url);
+            }
         }
+        if parsed.is_empty() {
+            return Err(Error::NoSeeds);
+        }
+        Ok(parsed)
     }
-    if parsed.is_empty() {
-        return Err(Error::NoSeeds);
+
+    /// A [`Fetcher`] with this crawler's settings and event handler, for `scope` (from
+    /// [`Scope::for_seeds`](crate::scope::Scope::for_seeds)) and `coordination`: the fetch half
+    /// of [`crawl`](Self::crawl), for a crawl driven from elsewhere (a distributed worker).
+    ///
+    /// # Errors
+    /// [`Error::Client`] if the HTTP client cannot be built.
+    pub fn fetcher(
+        &self,
+        scope: SeedScope,
+        coordination: Arc<dyn Coordination>,
+    ) -> Result<Fetcher, Error> {
+        Fetcher::with_events(
+            Arc::clone(&self.config),
+            scope,
+            coordination,
+            self.events.clone(),
+        )
     }
-    Ok(parsed)
 }
 
 /// The state of one crawl.
 struct Run {
-    ctx: Arc<FetchContext>,
-    graph: CrawlGraph,
-    stats: CrawlStats,
+    fetcher: Fetcher,
+    graph: GraphBuilder,
+    /// Claims links when outcomes are folded; the fetcher's [`Local`] claims redirects in it.
+    seen: Arc<dyn SeenSet>,
     started: Instant,
 }
 
 impl Run {
     async fn execute(mut self, seeds: Vec<Url>, shutdown: impl Future<Output = ()>) -> CrawlReport {
         let started_at = SystemTime::now();
-        let config = Arc::clone(&self.ctx.config);
-        self.ctx.events.emit(|| CrawlEvent::Started {
+        let fetcher = self.fetcher.clone();
+        let config = fetcher.config();
+        let events = fetcher.events();
+        events.emit(|| CrawlEvent::Started {
             seeds: seeds.clone(),
         });
         let mut level: Vec<(NodeIndex, Url)> = Vec::new();
         for seed in &seeds {
-            if self.ctx.seen.claim(seed) {
-                level.push((self.graph.add_page(seed, 0).0, seed.clone()));
+            if self.seen.claim(seed) {
+                level.push((self.graph.add_seed(seed), seed.clone()));
             }
         }
         if config.sitemaps {
-            for url in crate::sitemap::discover(&self.ctx, &seeds).await {
-                if self.ctx.seen.claim(&url) {
-                    level.push((self.graph.add_page(&url, 0).0, url));
+            for url in fetcher.sitemap_urls(&seeds).await {
+                if self.seen.claim(&url) {
+                    level.push((self.graph.add_seed(&url), url));
                 }
             }
         }
@@ -154,14 +178,14 @@ impl Run {
         let mut depth = 0;
         while !level.is_empty() {
             if let Some(max) = config.max_pages {
-                let budget = max.get().saturating_sub(self.stats.pages_fetched);
+                let budget = max.get().saturating_sub(self.graph.stats().pages_fetched);
                 if level.len() > budget {
-                    self.skip_all(&level[budget..], SkipReason::MaxPages);
+                    self.graph.skip_all(&level[budget..], SkipReason::MaxPages);
                     level.truncate(budget);
                     stopped = StopReason::MaxPages;
                 }
             }
-            self.ctx.events.emit(|| CrawlEvent::LevelStarted {
+            events.emit(|| CrawlEvent::LevelStarted {
                 depth,
                 pages: level.len(),
             });
@@ -172,7 +196,7 @@ impl Run {
             if cancelled {
                 stopped = StopReason::Cancelled;
             }
-            self.ctx.events.emit(|| CrawlEvent::LevelDone {
+            events.emit(|| CrawlEvent::LevelDone {
                 depth,
                 next: next.len(),
             });
@@ -182,36 +206,17 @@ impl Run {
                 } else {
                     SkipReason::MaxPages
                 };
-                self.skip_all(&next, reason);
+                self.graph.skip_all(&next, reason);
                 break;
             }
             level = next;
             depth += 1;
         }
-        // A redirect target claimed by a task that was cancelled or cut off is the only page
-        // that can end up neither fetched nor marked; mark it with the stop reason.
-        let leftover = if stopped == StopReason::MaxPages {
-            SkipReason::MaxPages
-        } else {
-            SkipReason::Cancelled
-        };
-        for page in self.graph.pages_mut() {
-            if !page.is_fetched() && page.skipped.is_none() {
-                page.skipped = Some(leftover);
-            }
-        }
-        self.stats.pages_skipped = self.graph.pages().filter(|p| p.skipped.is_some()).count();
-        self.stats.elapsed = self.started.elapsed();
-        let stats = self.stats;
-        self.ctx.events.emit(|| CrawlEvent::Finished { stats });
-        CrawlReport {
-            graph: self.graph,
-            stats,
-            stopped,
-            seeds,
-            max_depth: config.max_depth,
-            started_at,
-        }
+        let elapsed = self.started.elapsed();
+        let report = self.graph.finish(stopped, seeds, started_at, elapsed);
+        let stats = report.stats;
+        events.emit(|| CrawlEvent::Finished { stats });
+        report
     }
 
     /// Fetches one level with at most `concurrency` tasks at a time and folds each outcome
@@ -227,19 +232,17 @@ impl Run {
         mut shutdown: std::pin::Pin<&mut impl Future<Output = ()>>,
         next: &mut Vec<(NodeIndex, Url)>,
     ) -> bool {
-        let ctx = Arc::clone(&self.ctx);
+        let fetcher = self.fetcher.clone();
         // Tasks are spawned so pages are fetched and parsed on all worker threads; the handle
         // aborts its task when dropped, so cancelling drops every request in flight.
         let mut results = futures::stream::iter(level.iter().enumerate().map(|(i, (_, url))| {
-            let task = AbortOnDropHandle::new(tokio::spawn(fetch_page(
-                Arc::clone(&ctx),
-                url.clone(),
-                depth,
-            )));
+            let (fetcher, url) = (fetcher.clone(), url.clone());
+            let task = tokio::spawn(async move { fetcher.fetch(url, depth).await });
+            let task = AbortOnDropHandle::new(task);
             async move { (i, task.await) }
         }))
-        .buffer_unordered(ctx.config.concurrency.get());
-        let mut waiting: Vec<Option<FetchOutcome>> =
+        .buffer_unordered(fetcher.config().concurrency.get());
+        let mut waiting: Vec<Option<PageOutcome>> =
             std::iter::repeat_with(|| None).take(level.len()).collect();
         let mut folded = 0;
         let cancelled = loop {
@@ -266,99 +269,29 @@ impl Run {
             for (i, outcome) in waiting.into_iter().enumerate().skip(folded) {
                 match outcome {
                     Some(outcome) => self.fold(level[i].0, depth, outcome, next),
-                    None => self.skip_all(&level[i..=i], SkipReason::Cancelled),
+                    None => self.graph.skip_all(&level[i..=i], SkipReason::Cancelled),
                 }
             }
         }
         cancelled
     }
 
-    /// Stores one fetch outcome in the graph and queues the new in-scope links found.
+    /// Folds one outcome, claiming its new links in the seen set.
     fn fold(
         &mut self,
         index: NodeIndex,
         depth: u32,
-        outcome: FetchOutcome,
+        outcome: PageOutcome,
         next: &mut Vec<(NodeIndex, Url)>,
     ) {
-        if outcome.blocked {
-            self.graph.page_mut(index).skipped = Some(SkipReason::RobotsTxt);
-            return;
-        }
-        self.stats.pages_fetched += 1;
-        let mut last = index;
-        for hop in outcome.hops {
-            let (node, _) = self.graph.add_page(&hop.url, depth);
-            last = node;
-            self.stats.requests += 1;
-            self.stats.bytes += hop.bytes;
-            self.stats.pages_failed += usize::from(hop.error.is_some());
-            let page = self.graph.page_mut(node);
-            page.status = hop.status;
-            page.content_type = hop.content_type;
-            page.error = hop.error;
-            page.bytes = hop.bytes;
-            page.fetch_time = Some(hop.elapsed);
-            page.skipped = None;
-            if let Some((target, skip)) = hop.redirect {
-                let (target_node, _) = self.graph.add_page(&target, depth);
-                self.graph.add_link(node, target_node, Link::redirect());
-                let target_page = self.graph.page_mut(target_node);
-                if !target_page.is_fetched() && target_page.skipped.is_none() {
-                    target_page.skipped = skip;
-                }
-            }
-        }
-        self.graph.page_mut(last).title = outcome.title;
-        let config = &self.ctx.config;
-        for link in outcome.links {
-            let (target, new) = self.graph.add_page(&link.url, depth + 1);
-            let text = link.text.as_deref().map(|t| self.graph.intern(t));
-            let rel = link.rel.as_deref().map(|r| self.graph.intern(r));
-            self.graph.add_link(last, target, Link::anchor(text, rel));
-            if !new {
-                continue;
-            }
-            let skip = if !self.ctx.scope.allows(&link.url) {
-                Some(SkipReason::OutOfScope)
-            } else if depth + 1 > config.max_depth {
-                Some(SkipReason::BeyondDepth)
-            } else {
-                // A failed claim means a redirect in this level already fetches it.
-                if self.ctx.seen.claim(&link.url) {
-                    next.push((target, link.url));
-                }
-                None
-            };
-            self.graph.page_mut(target).skipped = skip;
-        }
-    }
-
-    /// Marks pages that will not be fetched.
-    fn skip_all(&mut self, pages: &[(NodeIndex, Url)], reason: SkipReason) {
-        for (index, _) in pages {
-            let page = self.graph.page_mut(*index);
-            if !page.is_fetched() {
-                page.skipped = Some(reason);
-            }
-        }
+        let seen = &self.seen;
+        self.graph
+            .fold(index, depth, outcome, |url: &Url| seen.claim(url), next);
     }
 }
 
 /// The outcome recorded for a page whose task panicked: the crawl goes on without it.
-fn panicked(url: &Url, err: &tokio::task::JoinError) -> FetchOutcome {
-    FetchOutcome {
-        hops: vec![crate::fetch::Hop {
-            url: url.clone(),
-            status: None,
-            content_type: None,
-            error: Some(PageError::Internal {
-                detail: err.to_string(),
-            }),
-            bytes: 0,
-            elapsed: std::time::Duration::ZERO,
-            redirect: None,
-        }],
-        ..FetchOutcome::default()
-    }
+fn panicked(url: &Url, err: &tokio::task::JoinError) -> PageOutcome {
+    let detail = err.to_string();
+    PageOutcome::failed(url.clone(), PageError::Internal { detail })
 }

@@ -5,7 +5,7 @@
 //! crawl, because one broken page must not lose the rest of the graph (the areq.py rule: survive
 //! 404s, disconnects and redirect loops).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A failure that stops a crawl before it starts. Per-page failures are [`PageError`]s instead.
 #[derive(Debug, thiserror::Error)]
@@ -73,7 +73,7 @@ pub enum ConfigError {
 /// Why one page could not be fetched, stored on its node in the graph.
 ///
 /// Serialises as an object with a `kind` tag, e.g. `{"kind":"http_status","status":404}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum PageError {

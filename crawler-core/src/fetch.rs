@@ -1,26 +1,109 @@
 //! Fetching one page: a GET on the shared client, the redirect chain followed by hand, the body
 //! read up to its cap, and the links extracted off the async workers.
 //!
-//! A fetch never fails as a whole: every outcome, good or bad, comes back as a [`FetchOutcome`]
-//! whose hops carry status and error, for the crawl loop to store in the graph.
+//! A fetch never fails as a whole: every outcome, good or bad, comes back as a [`PageOutcome`]
+//! whose hops carry status and error, for [`GraphBuilder`](crate::GraphBuilder) to fold into the
+//! graph. [`Fetcher`] is the public face: the crawl loop uses it, and so can a worker of a
+//! distributed crawl, which stores the outcome instead of folding it.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use url::Url;
 
 use crate::charset;
-use crate::config::CrawlConfig;
-use crate::error::PageError;
+use crate::config::{http_client, CrawlConfig};
+use crate::coordination::Coordination;
+use crate::error::{Error, PageError};
 use crate::event::{CrawlEvent, Events};
 use crate::extract::extract_with;
-use crate::frontier::SeenSet;
 use crate::graph::SkipReason;
+use crate::outcome::{FoundLink, Hop, PageOutcome};
 use crate::politeness::HostLimiter;
 use crate::request::request_with_retries;
 use crate::robots::RobotsCache;
 use crate::scope::SeedScope;
 use crate::url_norm;
+
+/// Fetches the pages of one crawl: one HTTP client, per-host politeness, robots.txt, and the
+/// [`Coordination`] that redirect claims, robots.txt and pacing go through.
+///
+/// Cheap to clone (one `Arc`): clones share everything, so a fetcher can be moved into each
+/// spawned fetch task.
+#[derive(Debug, Clone)]
+pub struct Fetcher {
+    ctx: Arc<FetchContext>,
+}
+
+impl Fetcher {
+    /// A fetcher for a crawl with `config`, restricted to `scope` (from
+    /// [`Scope::for_seeds`](crate::scope::Scope::for_seeds)), coordinated by `coordination`
+    /// ([`Local`](crate::Local) for a crawl in one process). Emits no events; see
+    /// [`Crawler::fetcher`](crate::Crawler::fetcher) for one that does.
+    ///
+    /// # Errors
+    /// [`Error::Client`] if the HTTP client cannot be built.
+    pub fn new(
+        config: Arc<CrawlConfig>,
+        scope: SeedScope,
+        coordination: Arc<dyn Coordination>,
+    ) -> Result<Self, Error> {
+        Self::with_events(config, scope, coordination, Events::default())
+    }
+
+    pub(crate) fn with_events(
+        config: Arc<CrawlConfig>,
+        scope: SeedScope,
+        coordination: Arc<dyn Coordination>,
+        events: Events,
+    ) -> Result<Self, Error> {
+        // When the store paces hosts for all workers, a local gap would only add to it.
+        let gap = if coordination.paces_locally() {
+            config.host_gap()
+        } else {
+            std::time::Duration::ZERO
+        };
+        let ctx = FetchContext {
+            client: http_client(&config)?,
+            hosts: HostLimiter::new(config.per_host.get(), gap),
+            robots: RobotsCache::new(&config.user_agent),
+            config,
+            coordination,
+            scope,
+            events,
+            parse_slots: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+            ),
+        };
+        Ok(Self { ctx: Arc::new(ctx) })
+    }
+
+    /// Fetches frontier URL `url` (already claimed) found at `depth`, following redirects that
+    /// are in scope, allowed and won through
+    /// [`Coordination::claim_redirect`](crate::Coordination::claim_redirect).
+    pub async fn fetch(&self, url: Url, depth: u32) -> PageOutcome {
+        fetch_page(&self.ctx, url, depth).await
+    }
+
+    /// Page URLs listed in the sitemaps of the seeds' hosts, in scope, deduplicated, in order
+    /// (see [`sitemap`](crate::sitemap)).
+    pub async fn sitemap_urls(&self, seeds: &[Url]) -> Vec<Url> {
+        crate::sitemap::discover(&self.ctx, seeds).await
+    }
+
+    /// The crawl's settings.
+    pub fn config(&self) -> &CrawlConfig {
+        &self.ctx.config
+    }
+
+    /// The crawl's scope.
+    pub fn scope(&self) -> &SeedScope {
+        &self.ctx.scope
+    }
+
+    pub(crate) fn events(&self) -> &Events {
+        &self.ctx.events
+    }
+}
 
 /// Everything a fetch task needs, shared by all tasks of one crawl.
 #[derive(Debug)]
@@ -28,7 +111,7 @@ pub(crate) struct FetchContext {
     pub(crate) client: reqwest::Client,
     pub(crate) config: Arc<CrawlConfig>,
     pub(crate) hosts: HostLimiter,
-    pub(crate) seen: Arc<dyn SeenSet>,
+    pub(crate) coordination: Arc<dyn Coordination>,
     pub(crate) scope: SeedScope,
     pub(crate) robots: RobotsCache,
     pub(crate) events: Events,
@@ -44,72 +127,22 @@ impl FetchContext {
     }
 }
 
-/// One request of a fetch: the page itself, or a hop of its redirect chain.
-#[derive(Debug)]
-pub(crate) struct Hop {
-    pub(crate) url: Url,
-    pub(crate) status: Option<u16>,
-    pub(crate) content_type: Option<String>,
-    pub(crate) error: Option<PageError>,
-    pub(crate) bytes: u64,
-    pub(crate) elapsed: Duration,
-    /// Where this hop redirected to, and why that target was not fetched, if it was not.
-    pub(crate) redirect: Option<(Url, Option<SkipReason>)>,
-}
-
-impl Hop {
-    /// A hop for `url` with nothing recorded yet.
-    pub(crate) fn new(url: Url) -> Self {
-        Self {
-            url,
-            status: None,
-            content_type: None,
-            error: None,
-            bytes: 0,
-            elapsed: Duration::ZERO,
-            redirect: None,
-        }
-    }
-}
-
-/// A link found on a page, resolved and normalised.
-#[derive(Debug)]
-pub(crate) struct FoundLink {
-    pub(crate) url: Url,
-    pub(crate) text: Option<String>,
-    pub(crate) rel: Option<String>,
-}
-
-/// The result of fetching one frontier URL.
-#[derive(Debug, Default)]
-pub(crate) struct FetchOutcome {
-    /// The requests made, first to last; the last one is the page whose links were taken.
-    pub(crate) hops: Vec<Hop>,
-    /// The `<title>` of the last hop, if it was HTML.
-    pub(crate) title: Option<String>,
-    /// Distinct links of the last hop, in document order.
-    pub(crate) links: Vec<FoundLink>,
-    /// robots.txt disallowed the frontier URL itself: nothing was requested.
-    pub(crate) blocked: bool,
-}
-
 /// Fetches `url` (claimed already), following redirects that are in scope and not yet claimed.
-pub(crate) async fn fetch_page(ctx: Arc<FetchContext>, url: Url, depth: u32) -> FetchOutcome {
-    let mut outcome = FetchOutcome::default();
+async fn fetch_page(ctx: &Arc<FetchContext>, url: Url, depth: u32) -> PageOutcome {
     if !ctx.robots_allow(&url).await {
-        outcome.blocked = true;
-        return outcome;
+        return PageOutcome::blocked();
     }
-    let mut current = url;
+    let mut outcome = PageOutcome::default();
+    let mut current = url.clone();
     loop {
-        let answer = request_with_retries(&ctx, &current, depth).await;
+        let answer = request_with_retries(ctx, &current, depth).await;
         let (mut hop, body) = (answer.hop, answer.body);
         let next = match answer.location {
-            Some(location) => follow(&ctx, &mut outcome.hops, &mut hop, &location).await,
+            Some(location) => follow(ctx, &url, &mut outcome.hops, &mut hop, &location).await,
             None => None,
         };
         if let Some(body) = body {
-            let parsed = parse(&ctx, &current, body, hop.content_type.clone()).await;
+            let parsed = parse(ctx, &current, body, hop.content_type.clone()).await;
             match parsed {
                 Ok((title, links)) => {
                     outcome.title = title;
@@ -146,8 +179,10 @@ fn emit_result(events: &Events, hop: &Hop, depth: u32, links: usize) {
 /// Decides whether to follow a redirect from `hop`; returns the target to fetch next.
 ///
 /// Loops and over-long chains mark every hop of the chain, since none of them leads to a page.
+/// `owner` is the frontier URL the chain started from.
 async fn follow(
     ctx: &FetchContext,
+    owner: &Url,
     chain: &mut [Hop],
     hop: &mut Hop,
     location: &str,
@@ -176,7 +211,9 @@ async fn follow(
     } else if !ctx.robots_allow(&target).await {
         skip = Some(SkipReason::RobotsTxt);
     }
-    let follow = hop.error.is_none() && skip.is_none() && ctx.seen.claim(&target);
+    let follow = hop.error.is_none()
+        && skip.is_none()
+        && ctx.coordination.claim_redirect(&target, owner).await;
     hop.redirect = Some((target.clone(), skip));
     follow.then_some(target)
 }
@@ -235,11 +272,7 @@ fn parse_now(
         .filter_map(|link| {
             let target = url_norm::resolve(&base, &link.href, max_len).ok()?;
             let first = seen.insert(target.clone());
-            first.then_some(FoundLink {
-                url: target,
-                text: link.text,
-                rel: link.rel,
-            })
+            first.then(|| FoundLink::new(target, link.text, link.rel))
         })
         .collect();
     (page.title, links)

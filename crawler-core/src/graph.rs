@@ -15,7 +15,7 @@ use std::time::Duration;
 use hashbrown::HashTable;
 use indexmap::IndexSet;
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::error::PageError;
@@ -91,7 +91,7 @@ fn serialize_millis<S: serde::Serializer>(
 }
 
 /// Why a page in the graph was not fetched.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum SkipReason {

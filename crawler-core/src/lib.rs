@@ -30,7 +30,13 @@
 //! # Architecture
 //! - [`config`] and [`builder`]: settings, defaults and the builder.
 //! - `crawler`: the level-by-level loop, the depth rule and stop reasons.
-//! - `fetch`: one page: request, redirect chain, body cap, parse off the async workers.
+//! - `fetch` ([`Fetcher`]): one page: request, redirect chain, body cap, parse off the async
+//!   workers; `request`, `retry`, [`robots`], `politeness`, `address`, `charset` serve it.
+//! - [`outcome`]: what one fetch produces ([`PageOutcome`]), serialisable.
+//! - `fold` ([`GraphBuilder`]): outcomes folded into the graph, the same for a live crawl and a
+//!   replay of stored outcomes.
+//! - [`coordination`]: the per-request seam a store shared by several workers answers
+//!   (redirect claims, robots.txt, pacing); [`Local`] is the in-process one.
 //! - [`extract`] and `url_norm`: links out of HTML, and the normalisation rules.
 //! - `politeness`: the per-host semaphores. [`frontier`]: the seen set behind a trait.
 //! - [`graph`], [`report`], [`event`], [`export`]: what comes back and how it is written out.
@@ -42,14 +48,17 @@ mod address;
 pub mod builder;
 mod charset;
 pub mod config;
+pub mod coordination;
 mod crawler;
 pub mod error;
 pub mod event;
 pub mod export;
 pub mod extract;
 mod fetch;
+mod fold;
 pub mod frontier;
 pub mod graph;
+pub mod outcome;
 mod politeness;
 pub mod report;
 mod request;
@@ -66,15 +75,20 @@ pub use config::{
     DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY,
     DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
+pub use coordination::{Coordination, Local};
 pub use crawler::Crawler;
 pub use error::{ConfigError, Error, PageError};
 pub use event::CrawlEvent;
 pub use export::ExportFormat;
 pub use extract::Extraction;
+pub use fetch::Fetcher;
+pub use fold::GraphBuilder;
 pub use graph::{CrawlGraph, Link, LinkKind, Page, SkipReason};
+pub use outcome::{FoundLink, Hop, PageOutcome};
+pub use petgraph::graph::NodeIndex;
 pub use report::{CrawlReport, CrawlStats, StopReason};
 pub use retry::MAX_RETRY_WAIT;
-pub use scope::HostScope;
+pub use scope::{HostScope, SeedScope};
 pub use url::{self, Url};
 
 #[doc(hidden)]

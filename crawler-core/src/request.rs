@@ -6,9 +6,11 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::header::{CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use url::{Host, Url};
 
+use crate::coordination::host_label;
 use crate::error::PageError;
 use crate::event::CrawlEvent;
-use crate::fetch::{FetchContext, Hop};
+use crate::fetch::FetchContext;
+use crate::outcome::Hop;
 use crate::retry;
 
 /// What one request gave: the hop as recorded, the `Location` of a redirect, and the body of a
@@ -27,6 +29,13 @@ pub(crate) async fn request_with_retries(ctx: &FetchContext, url: &Url, depth: u
     loop {
         let answer = request(ctx, url, depth).await;
         let transient = retry::is_transient(answer.hop.status, answer.hop.error.as_ref());
+        if transient {
+            if let Some(wait) = answer.retry_after {
+                // The server asked the whole host to wait: tell the workers that share it.
+                let wait = wait.min(retry::MAX_RETRY_WAIT);
+                ctx.coordination.back_off(&host_label(url), wait).await;
+            }
+        }
         if !transient || attempt >= ctx.config.retries {
             return answer;
         }

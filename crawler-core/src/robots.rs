@@ -14,17 +14,20 @@
 //!   [`MAX_CRAWL_DELAY`] so one file cannot stall a crawl for hours.
 //!
 //! The file is fetched through the crawl's client and the host's politeness limits, so it is
-//! paced like any other request.
+//! paced like any other request. In a distributed crawl the raw file ([`RobotsFile`]) is shared
+//! through [`Coordination`](crate::Coordination), so one worker fetches it for all.
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use dashmap::DashMap;
 use reqwest::header::LOCATION;
+use serde::{Deserialize, Serialize};
 use texting_robots::Robot;
 use tokio::sync::OnceCell;
 use url::Url;
 
+use crate::coordination::host_label;
 use crate::fetch::FetchContext;
 use crate::politeness::{host_key, HostKey};
 use crate::request::blocked_address;
@@ -38,6 +41,19 @@ pub const MAX_CRAWL_DELAY: Duration = Duration::from_secs(30);
 /// Redirects followed when fetching robots.txt.
 const MAX_ROBOTS_REDIRECTS: usize = 5;
 
+/// A host's robots.txt as fetched, before parsing: what workers of one crawl share.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub enum RobotsFile {
+    /// No usable file (4xx, too many redirects, a connection that could not be made): every
+    /// URL is allowed.
+    Unavailable,
+    /// The file was unreachable (5xx, timeout, broken transfer): the host is disallowed.
+    Unreachable,
+    /// A 2xx answer: the first [`MAX_ROBOTS_BYTES`] of the body.
+    Found(Vec<u8>),
+}
+
 /// The rules of one host.
 #[derive(Debug)]
 pub(crate) enum RobotsRules {
@@ -50,6 +66,18 @@ pub(crate) enum RobotsRules {
 }
 
 impl RobotsRules {
+    /// Parses a fetched file for the product token `agent`; an unparsable file allows all.
+    fn parse(agent: &str, file: &RobotsFile) -> Self {
+        match file {
+            RobotsFile::Unavailable => RobotsRules::AllowAll,
+            RobotsFile::Unreachable => RobotsRules::DisallowAll,
+            RobotsFile::Found(body) => match Robot::new(agent, body) {
+                Ok(robot) => RobotsRules::Parsed(Box::new(robot)),
+                Err(_) => RobotsRules::AllowAll,
+            },
+        }
+    }
+
     /// Whether `url` may be fetched.
     pub(crate) fn allows(&self, url: &Url) -> bool {
         match self {
@@ -101,15 +129,28 @@ impl RobotsCache {
         }
     }
 
-    /// The rules for `url`'s host, fetching robots.txt the first time the host is met. Tasks
-    /// asking for the same host meanwhile wait for that one fetch.
+    /// The rules for `url`'s host, fetching robots.txt the first time the host is met (unless
+    /// another worker shared it). Tasks asking for the same host meanwhile wait for that one
+    /// fetch.
     pub(crate) async fn rules(&self, ctx: &FetchContext, url: &Url) -> Arc<RobotsRules> {
         let cell = Arc::clone(self.hosts.entry(host_key(url)).or_default().value());
         Arc::clone(
             cell.get_or_init(|| async {
-                let rules = self.fetch(ctx, url).await;
+                let host = host_label(url);
+                let shared = ctx.coordination.robots(&host).await;
+                let file = if let Some(file) = shared {
+                    file
+                } else {
+                    let file = Self::fetch(ctx, url).await;
+                    ctx.coordination.put_robots(&host, &file).await;
+                    file
+                };
+                let rules = RobotsRules::parse(&self.agent, &file);
                 if let Some(delay) = rules.crawl_delay() {
-                    ctx.hosts.slow_down(url, delay);
+                    if ctx.coordination.paces_locally() {
+                        ctx.hosts.slow_down(url, delay);
+                    }
+                    ctx.coordination.crawl_delay(&host, delay).await;
                 }
                 Arc::new(rules)
             })
@@ -117,23 +158,24 @@ impl RobotsCache {
         )
     }
 
-    async fn fetch(&self, ctx: &FetchContext, url: &Url) -> RobotsRules {
+    /// Fetches `url`'s robots.txt, following redirects.
+    async fn fetch(ctx: &FetchContext, url: &Url) -> RobotsFile {
         let Ok(mut current) = url.join("/robots.txt") else {
-            return RobotsRules::AllowAll;
+            return RobotsFile::Unavailable;
         };
         for _ in 0..=MAX_ROBOTS_REDIRECTS {
             if blocked_address(ctx, &current).is_some() {
                 // The page's own request reports the refusal.
-                return RobotsRules::AllowAll;
+                return RobotsFile::Unavailable;
             }
             let response = {
                 let _permit = ctx.hosts.acquire(&current).await;
                 match ctx.client.get(current.clone()).send().await {
                     Ok(response) => response,
-                    Err(err) if err.is_connect() => return RobotsRules::AllowAll,
+                    Err(err) if err.is_connect() => return RobotsFile::Unavailable,
                     Err(err) => {
                         tracing::info!(url = %current, error = %err, "robots.txt unreachable: host disallowed");
-                        return RobotsRules::DisallowAll;
+                        return RobotsFile::Unreachable;
                     }
                 }
             };
@@ -148,7 +190,7 @@ impl RobotsCache {
                     });
                 match next {
                     Some(next) => current = next,
-                    None => return RobotsRules::AllowAll,
+                    None => return RobotsFile::Unavailable,
                 }
             } else if status.is_success() {
                 let (body, error) = read_body(response, MAX_ROBOTS_BYTES).await;
@@ -156,20 +198,17 @@ impl RobotsCache {
                     error,
                     Some(crate::PageError::Body { .. } | crate::PageError::Timeout)
                 ) {
-                    return RobotsRules::DisallowAll;
+                    return RobotsFile::Unreachable;
                 }
-                return match Robot::new(&self.agent, &body) {
-                    Ok(robot) => RobotsRules::Parsed(Box::new(robot)),
-                    Err(_) => RobotsRules::AllowAll,
-                };
+                return RobotsFile::Found(body);
             } else if status.is_client_error() {
-                return RobotsRules::AllowAll;
+                return RobotsFile::Unavailable;
             } else {
                 tracing::info!(url = %current, %status, "robots.txt unreachable: host disallowed");
-                return RobotsRules::DisallowAll;
+                return RobotsFile::Unreachable;
             }
         }
-        RobotsRules::AllowAll
+        RobotsFile::Unavailable
     }
 }
 

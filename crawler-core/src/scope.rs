@@ -66,8 +66,9 @@ impl Scope {
         })
     }
 
-    /// Binds the rules to the seeds of one crawl.
-    pub(crate) fn for_seeds(&self, seeds: &[Url]) -> SeedScope {
+    /// Binds the rules to the seeds of one crawl (normalised, as
+    /// [`Crawler::parse_seeds`](crate::Crawler::parse_seeds) returns them).
+    pub fn for_seeds(&self, seeds: &[Url]) -> SeedScope {
         let hosts = seeds
             .iter()
             .filter_map(|seed| {
@@ -86,16 +87,16 @@ impl Scope {
     }
 }
 
-/// The scope rules bound to the seeds of one crawl.
-#[derive(Debug)]
-pub(crate) struct SeedScope {
+/// The scope rules bound to the seeds of one crawl: which URLs it may fetch.
+#[derive(Debug, Clone)]
+pub struct SeedScope {
     rules: Scope,
     hosts: Vec<(String, Option<u16>)>,
 }
 
 impl SeedScope {
     /// Whether `url` may be fetched.
-    pub(crate) fn allows(&self, url: &Url) -> bool {
+    pub fn allows(&self, url: &Url) -> bool {
         self.allows_host(url)
             && (self.rules.prefixes.is_empty()
                 || self

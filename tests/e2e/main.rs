@@ -10,7 +10,8 @@
 //! - `politeness`: robots.txt, crawl delays per host, sitemaps;
 //! - `stopping`: cancellation and the page cap return partial reports;
 //! - `hostile`: fault-injecting servers, crawler traps, retries and blocked addresses;
-//! - `synthetic`: a generated 300-page site, crawled completely, exactly and once per URL.
+//! - `synthetic`: a generated 300-page site, crawled completely, exactly and once per URL;
+//! - `replay`: the public fetch and fold seams, and stored outcomes replayed into the same graph.
 
 mod concurrency;
 mod crawl_graph;
@@ -20,6 +21,7 @@ mod failures;
 mod hostile;
 mod politeness;
 mod redirects;
+mod replay;
 mod stopping;
 mod support;
 mod synthetic;

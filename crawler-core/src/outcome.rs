@@ -1,0 +1,201 @@
+//! What fetching one frontier URL produces: the requests made (the page and its redirect
+//! hops), the title and the links of the last one.
+//!
+//! A [`PageOutcome`] is the unit that crosses a process boundary in a distributed crawl: a worker
+//! fetches a page and stores its outcome, and the exporter replays the stored outcomes through
+//! [`GraphBuilder::fold`](crate::GraphBuilder::fold) to rebuild the graph. So every type here is
+//! serde `Serialize + Deserialize`, and `#[non_exhaustive]` so that fields can be added; the
+//! constructors below are how code outside this crate builds one.
+
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use url::Url;
+
+use crate::error::PageError;
+use crate::graph::SkipReason;
+
+/// One request of a fetch: the page itself, or a hop of its redirect chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Hop {
+    /// The URL requested.
+    pub url: Url,
+    /// The HTTP status, if an answer came.
+    pub status: Option<u16>,
+    /// The `Content-Type` header as sent.
+    pub content_type: Option<String>,
+    /// Why this request failed, if it did.
+    pub error: Option<PageError>,
+    /// Body bytes read (or the announced length when the body was not read).
+    pub bytes: u64,
+    /// Time from sending the request to the end of the body read.
+    pub elapsed: Duration,
+    /// Where this hop redirected to, and why that target was not fetched, if it was not.
+    pub redirect: Option<(Url, Option<SkipReason>)>,
+}
+
+impl Hop {
+    /// A hop for `url` with nothing recorded yet.
+    pub fn new(url: Url) -> Self {
+        Self {
+            url,
+            status: None,
+            content_type: None,
+            error: None,
+            bytes: 0,
+            elapsed: Duration::ZERO,
+            redirect: None,
+        }
+    }
+}
+
+/// A link found on a page, resolved and normalised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FoundLink {
+    /// The absolute, normalised target.
+    pub url: Url,
+    /// The anchor text, if any.
+    pub text: Option<String>,
+    /// The `rel` attribute, if any.
+    pub rel: Option<String>,
+}
+
+impl FoundLink {
+    /// A link to `url` with the given anchor text and `rel`.
+    pub fn new(url: Url, text: Option<String>, rel: Option<String>) -> Self {
+        Self { url, text, rel }
+    }
+}
+
+/// The result of fetching one frontier URL. A fetch never fails as a whole: failures are in
+/// the hops.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PageOutcome {
+    /// The requests made, first to last; the last one is the page whose links were taken.
+    pub hops: Vec<Hop>,
+    /// The `<title>` of the last hop, if it was HTML.
+    pub title: Option<String>,
+    /// Distinct links of the last hop, in document order.
+    pub links: Vec<FoundLink>,
+    /// robots.txt disallowed the frontier URL itself: nothing was requested.
+    pub blocked: bool,
+}
+
+impl PageOutcome {
+    /// The outcome of a URL that robots.txt disallows: nothing was requested.
+    pub fn blocked() -> Self {
+        Self {
+            blocked: true,
+            ..Self::default()
+        }
+    }
+
+    /// The outcome of a URL given up on without an answer (a task that panicked, a URL
+    /// abandoned after too many attempts): one hop for `url` carrying `error`.
+    pub fn failed(url: Url, error: PageError) -> Self {
+        let mut hop = Hop::new(url);
+        hop.error = Some(error);
+        Self {
+            hops: vec![hop],
+            ..Self::default()
+        }
+    }
+
+    /// An outcome made of the given requests, title and links (for tests and replays).
+    pub fn new(hops: Vec<Hop>, title: Option<String>, links: Vec<FoundLink>) -> Self {
+        Self {
+            hops,
+            title,
+            links,
+            blocked: false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn url(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+
+    fn round_trip<T: Serialize + for<'de> Deserialize<'de>>(value: &T) -> T {
+        serde_json::from_str(&serde_json::to_string(value).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn every_page_error_round_trips() {
+        let errors = [
+            PageError::HttpStatus { status: 404 },
+            PageError::Timeout,
+            PageError::Connect {
+                detail: "refused".into(),
+            },
+            PageError::Body {
+                detail: "reset".into(),
+            },
+            PageError::Request {
+                detail: "bad".into(),
+            },
+            PageError::TooManyRedirects { limit: 5 },
+            PageError::RedirectLoop,
+            PageError::BadRedirect {
+                location: "x:".into(),
+            },
+            PageError::BodyTooLarge { limit: 10 },
+            PageError::Blocked {
+                detail: "10.0.0.1".into(),
+            },
+            PageError::Internal {
+                detail: "panic".into(),
+            },
+        ];
+        for error in errors {
+            assert_eq!(round_trip(&error), error);
+        }
+    }
+
+    #[test]
+    fn every_skip_reason_round_trips() {
+        for reason in [
+            SkipReason::BeyondDepth,
+            SkipReason::OutOfScope,
+            SkipReason::MaxPages,
+            SkipReason::Cancelled,
+            SkipReason::RedirectLimit,
+            SkipReason::RobotsTxt,
+        ] {
+            assert_eq!(round_trip(&reason), reason);
+            assert_eq!(
+                serde_json::to_string(&reason).unwrap(),
+                format!("\"{}\"", reason.as_str())
+            );
+        }
+    }
+
+    #[test]
+    fn an_outcome_round_trips() {
+        let mut first = Hop::new(url("http://a.test/old"));
+        first.status = Some(301);
+        first.elapsed = Duration::from_micros(1234);
+        first.redirect = Some((url("http://a.test/new"), None));
+        let mut last = Hop::new(url("http://a.test/new"));
+        last.status = Some(200);
+        last.content_type = Some("text/html".into());
+        last.bytes = 512;
+        last.error = Some(PageError::BodyTooLarge { limit: 512 });
+        let links = vec![
+            FoundLink::new(url("http://a.test/x"), Some("X".into()), None),
+            FoundLink::new(url("http://b.test/"), None, Some("nofollow".into())),
+        ];
+        let outcome = PageOutcome::new(vec![first, last], Some("New".into()), links);
+        assert_eq!(round_trip(&outcome), outcome);
+        assert_eq!(round_trip(&PageOutcome::blocked()), PageOutcome::blocked());
+        let failed = PageOutcome::failed(url("http://a.test/"), PageError::Timeout);
+        assert_eq!(round_trip(&failed), failed);
+    }
+}
