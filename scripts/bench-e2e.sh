@@ -26,7 +26,7 @@
 # synthetic, default nginx when installed), EDGE_CHECK_MAX (200000), KEEP=1 keeps the temp
 # dir, CRAWL_ARGS adds crawl flags, CRAWL_TIMEOUT (900 s) bounds each crawl, CRAWL_BIN runs
 # that `crawl` binary instead of the one built here (to compare two builds: alternate
-# invocations with RUNS=1, one binary each).
+# invocations with RUNS=1, one binary each), NO_BUILD=1 uses the binaries already built.
 set -euo pipefail
 
 STREAM=
@@ -51,8 +51,8 @@ if [[ -z ${SERVER:-} ]]; then
     if command -v nginx >/dev/null; then SERVER=nginx; else SERVER=fixture; fi
 fi
 
-echo "== building (release)" >&2
-(cd "$ROOT" && cargo build --release --quiet -p crawler-cli --bin crawl \
+[[ ${NO_BUILD:-0} == 1 ]] || echo "== building (release)" >&2
+[[ ${NO_BUILD:-0} == 1 ]] || (cd "$ROOT" && cargo build --release --quiet -p crawler-cli --bin crawl \
     -p crawler-tests --bin gen-site --bin fixture-server \
     -p crawler-core --example machine_limit)
 

@@ -61,6 +61,12 @@ pub(crate) struct Cli {
     #[arg(help_heading = "Output", long, value_name = "FILE")]
     pub(crate) nodes: Option<PathBuf>,
 
+    /// Write as pages are crawled instead of at the end, keeping no graph in memory (only the
+    /// seen set and the frontier): TSV edges, or with `--format jsonl` one line per page
+    /// (jsonl always streams).
+    #[arg(help_heading = "Output", long)]
+    pub(crate) stream: bool,
+
     /// Requests in flight across all hosts.
     #[arg(
         help_heading = "Requests",
@@ -277,15 +283,20 @@ pub(crate) enum Format {
     /// GraphML (networkx, Gephi, yEd).
     #[value(name = "graphml")]
     GraphMl,
+    /// One JSON object a line per fetched page (url, depth, status, state, title, links),
+    /// written as the crawl goes.
+    Jsonl,
 }
 
-impl From<Format> for ExportFormat {
-    fn from(format: Format) -> Self {
-        match format {
-            Format::Dot => ExportFormat::Dot,
-            Format::Tsv => ExportFormat::Tsv,
-            Format::Json => ExportFormat::Json,
-            Format::GraphMl => ExportFormat::GraphMl,
+impl Format {
+    /// The export of a whole graph for this format; `None` for `jsonl`, which only streams.
+    pub(crate) fn batch(self) -> Option<ExportFormat> {
+        match self {
+            Format::Dot => Some(ExportFormat::Dot),
+            Format::Tsv => Some(ExportFormat::Tsv),
+            Format::Json => Some(ExportFormat::Json),
+            Format::GraphMl => Some(ExportFormat::GraphMl),
+            Format::Jsonl => None,
         }
     }
 }
@@ -349,7 +360,7 @@ mod tests {
     fn formats_cover_the_library() {
         let names: Vec<String> = Format::value_variants()
             .iter()
-            .map(|f| ExportFormat::from(*f).name().to_owned())
+            .filter_map(|f| Some(f.batch()?.name().to_owned()))
             .collect();
         let all: Vec<String> = ExportFormat::ALL
             .iter()
@@ -358,7 +369,8 @@ mod tests {
         assert_eq!(names, all);
         for format in Format::value_variants() {
             let spelled = format.to_possible_value().unwrap();
-            assert_eq!(spelled.get_name(), ExportFormat::from(*format).name());
+            let name = format.batch().map_or("jsonl", ExportFormat::name);
+            assert_eq!(spelled.get_name(), name);
         }
     }
 

@@ -18,6 +18,7 @@ mod output;
 mod progress;
 mod run;
 mod seeds;
+mod stream;
 
 use std::process::ExitCode;
 use std::time::Duration;

@@ -130,6 +130,49 @@ fn temp_file_in(dir: &Path, target: &Path) -> io::Result<NamedTempFile> {
 }
 
 impl Staged {
+    /// An empty temporary file beside `path`, to be written while the crawl goes (streaming)
+    /// through [`file`](Self::file), then [`commit`](Self::commit)ted.
+    ///
+    /// # Errors
+    /// If the temporary file cannot be created.
+    pub(crate) fn open(path: &Path) -> anyhow::Result<Self> {
+        let dir = parent(path);
+        let temp = temp_file_in(dir, path).with_context(|| {
+            format!(
+                "cannot create a temporary file in `{}` for `{}`",
+                dir.display(),
+                path.display()
+            )
+        })?;
+        Ok(Staged {
+            temp,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// A handle on the temporary file for writing.
+    ///
+    /// # Errors
+    /// If the handle cannot be duplicated.
+    pub(crate) fn file(&self) -> anyhow::Result<fs::File> {
+        self.temp
+            .as_file()
+            .try_clone()
+            .with_context(|| format!("cannot write `{}`", self.path.display()))
+    }
+
+    /// Syncs what was written through [`file`](Self::file), then commits.
+    ///
+    /// # Errors
+    /// If the sync or the rename fails.
+    pub(crate) fn sync_and_commit(self) -> anyhow::Result<()> {
+        self.temp
+            .as_file()
+            .sync_all()
+            .with_context(|| format!("cannot write `{}`", self.path.display()))?;
+        self.commit()
+    }
+
     /// Renames the temporary file over the target.
     ///
     /// # Errors

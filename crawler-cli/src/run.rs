@@ -14,11 +14,12 @@ use crawler_core::export::{self, tsv::write_nodes_tsv};
 use crawler_core::{CrawlReport, Crawler, CrawlerBuilder, ExportFormat, StopReason, Url};
 use tokio::runtime::Runtime;
 
-use crate::args::Cli;
+use crate::args::{Cli, Format};
 use crate::exit::{usage, ExitStatus};
 use crate::output::{self, Sink};
 use crate::progress::{self, Progress};
 use crate::seeds;
+use crate::stream::Stream;
 
 /// Runs the command described by `cli` on `runtime`.
 ///
@@ -42,6 +43,16 @@ pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
         nodes.check()?;
     }
 
+    let streaming = cli.stream || cli.format == Format::Jsonl;
+    if streaming && !matches!(cli.format, Format::Tsv | Format::Jsonl) {
+        return Err(usage("--stream writes --format tsv or jsonl"));
+    }
+    if streaming && (nodes.is_some() || cli.fail_on_broken) {
+        return Err(usage(
+            "--nodes and --fail-on-broken need the whole graph: not with --stream or --format jsonl",
+        ));
+    }
+
     let progress = Progress::new(cli.quiet, cli.verbose);
     let mut builder = configure(cli);
     if let Some(handler) = progress.handler() {
@@ -51,21 +62,35 @@ pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
     tracing::info!(seeds = seeds.len(), depth = cli.depth, "crawl starting");
     tracing::debug!(config = ?crawler.config(), "settings");
 
+    let stream = if streaming {
+        Some(Stream::open(&data, cli.format == Format::Jsonl)?)
+    } else {
+        None
+    };
     let signal = OnceLock::new();
     let report = runtime.block_on(async {
         let shutdown = shutdown_signal().context("cannot install the signal handlers")?;
         let shutdown = async {
             let _ = signal.set(shutdown.await);
         };
-        crawler
-            .crawl(&seeds, shutdown)
-            .await
-            .map_err(anyhow::Error::from)
+        match &stream {
+            Some(stream) => {
+                crawler
+                    .crawl_streaming(&seeds, shutdown, stream.sink())
+                    .await
+            }
+            None => crawler.crawl(&seeds, shutdown).await,
+        }
+        .map_err(anyhow::Error::from)
     });
     progress.finish();
     let report = report?;
 
-    write_outputs(&report, cli.format.into(), &data, nodes.as_ref())?;
+    if let Some(stream) = stream {
+        stream.finish()?;
+    } else if let Some(format) = cli.format.batch() {
+        write_outputs(&report, format, &data, nodes.as_ref())?;
+    }
 
     let broken = if cli.fail_on_broken {
         broken_lines(&report)

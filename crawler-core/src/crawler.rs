@@ -35,6 +35,7 @@ use crate::graph::SkipReason;
 use crate::outcome::PageOutcome;
 use crate::report::{CrawlReport, StopReason};
 use crate::scope::SeedScope;
+use crate::stream::FoldSink;
 use crate::url_norm;
 
 /// A configured crawler. Cheap to keep; each [`crawl`](Self::crawl) builds its own HTTP client
@@ -79,6 +80,30 @@ impl Crawler {
         seeds: impl IntoIterator<Item = S>,
         shutdown: impl Future<Output = ()>,
     ) -> Result<CrawlReport, Error> {
+        self.run(seeds, shutdown, None).await
+    }
+
+    /// Crawls as [`crawl`](Self::crawl) does, but hands each page to `sink` as it is folded
+    /// (see [`crate::stream`]) instead of keeping the graph: memory holds only the seen set and
+    /// the frontier. The report's graph is empty; its counters and stop reason are filled in.
+    ///
+    /// # Errors
+    /// As [`crawl`](Self::crawl).
+    pub async fn crawl_streaming<S: AsRef<str>>(
+        &self,
+        seeds: impl IntoIterator<Item = S>,
+        shutdown: impl Future<Output = ()>,
+        sink: FoldSink,
+    ) -> Result<CrawlReport, Error> {
+        self.run(seeds, shutdown, Some(sink)).await
+    }
+
+    async fn run<S: AsRef<str>>(
+        &self,
+        seeds: impl IntoIterator<Item = S>,
+        shutdown: impl Future<Output = ()>,
+        sink: Option<FoldSink>,
+    ) -> Result<CrawlReport, Error> {
         let seeds = self.parse_seeds(seeds)?;
         let scope = self.config.scope.for_seeds(&seeds);
         let seen = self
@@ -86,8 +111,12 @@ impl Crawler {
             .clone()
             .unwrap_or_else(|| Arc::new(MemorySeenSet::default()));
         let fetcher = self.fetcher(scope.clone(), Arc::new(Local::new(Arc::clone(&seen))))?;
+        let graph = match sink {
+            Some(sink) => GraphBuilder::streaming(&self.config, scope, sink),
+            None => GraphBuilder::new(&self.config, scope),
+        };
         let run = Run {
-            graph: GraphBuilder::new(&self.config, scope),
+            graph,
             fetcher,
             seen,
             started: Instant::now(),

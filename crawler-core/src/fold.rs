@@ -16,14 +16,30 @@ use crate::graph::{CrawlGraph, Link, SkipReason};
 use crate::outcome::PageOutcome;
 use crate::report::{CrawlReport, CrawlStats, StopReason};
 use crate::scope::SeedScope;
+use crate::stream::FoldSink;
 
 /// The graph and counters of one crawl, fed one page outcome at a time.
-#[derive(Debug)]
+///
+/// A streaming builder ([`streaming`](Self::streaming)) hands each folded page to its sink
+/// instead of keeping it: its graph stays empty and its frontier indices are placeholders.
 pub struct GraphBuilder {
     graph: CrawlGraph,
     stats: CrawlStats,
     scope: SeedScope,
     max_depth: u32,
+    sink: Option<FoldSink>,
+}
+
+impl std::fmt::Debug for GraphBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GraphBuilder")
+            .field("graph", &self.graph)
+            .field("stats", &self.stats)
+            .field("scope", &self.scope)
+            .field("max_depth", &self.max_depth)
+            .field("streaming", &self.sink.is_some())
+            .finish()
+    }
 }
 
 impl GraphBuilder {
@@ -34,12 +50,25 @@ impl GraphBuilder {
             stats: CrawlStats::default(),
             scope,
             max_depth: config.max_depth,
+            sink: None,
+        }
+    }
+
+    /// A builder that hands each folded page to `sink` (see [`crate::stream`]) and keeps no
+    /// graph: what it [`finish`](Self::finish)es with is an empty graph and the counters.
+    pub fn streaming(config: &CrawlConfig, scope: SeedScope, sink: FoldSink) -> Self {
+        Self {
+            sink: Some(sink),
+            ..Self::new(config, scope)
         }
     }
 
     /// Adds a level-0 page (a seed or a sitemap URL) and returns its node. Only claimed URLs
     /// should be added: each is fetched and folded once.
     pub fn add_seed(&mut self, url: &Url) -> NodeIndex {
+        if self.sink.is_some() {
+            return NodeIndex::end();
+        }
         self.graph.add_page(url, 0).0
     }
 
@@ -67,6 +96,18 @@ impl GraphBuilder {
         mut claim: impl FnMut(&Url) -> bool,
         next: &mut Vec<(NodeIndex, Url)>,
     ) {
+        if let Some(sink) = &mut self.sink {
+            crate::stream::fold(
+                sink,
+                &mut self.stats,
+                (&self.scope, self.max_depth),
+                depth,
+                outcome,
+                claim,
+                next,
+            );
+            return;
+        }
         if outcome.blocked {
             self.graph.page_mut(index).skipped = Some(SkipReason::RobotsTxt);
             return;
@@ -121,6 +162,9 @@ impl GraphBuilder {
 
     /// Marks pages that will not be fetched (cut by the page cap, or cancelled).
     pub fn skip_all(&mut self, pages: &[(NodeIndex, Url)], reason: SkipReason) {
+        if self.sink.is_some() {
+            return;
+        }
         for (index, _) in pages {
             let page = self.graph.page_mut(*index);
             if !page.is_fetched() {

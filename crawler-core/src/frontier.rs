@@ -38,7 +38,9 @@ pub struct MemorySeenSet {
 
 impl SeenSet for MemorySeenSet {
     fn claim(&self, url: &Url) -> bool {
-        self.seen.insert(url.as_str().into())
+        // Look first: most claims are of URLs met before (a streaming crawl claims every
+        // link), and a lookup allocates nothing.
+        !self.seen.contains(url.as_str()) && self.seen.insert(url.as_str().into())
     }
 
     fn contains(&self, url: &Url) -> bool {

@@ -66,6 +66,7 @@ mod retry;
 pub mod robots;
 pub mod scope;
 pub mod sitemap;
+pub mod stream;
 mod url_norm;
 
 pub use builder::CrawlerBuilder;
@@ -89,6 +90,7 @@ pub use petgraph::graph::NodeIndex;
 pub use report::{CrawlReport, CrawlStats, StopReason};
 pub use retry::MAX_RETRY_WAIT;
 pub use scope::{HostScope, SeedScope};
+pub use stream::{FoldSink, FoldedLink, FoldedPage};
 pub use url::{self, Url};
 
 #[doc(hidden)]

@@ -246,3 +246,51 @@ fn page_path_of(i: usize) -> String {
         i => format!("/sec{}/part{}/page{i}.html", i / 100, (i % 100) / 25),
     }
 }
+
+/// A streaming crawl hands its sink the batch graph's edges, in the batch order, and keeps
+/// no graph.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streaming_crawl_gives_the_batch_edges_in_order() {
+    let server = FixtureServer::start_with(ServerOptions {
+        synthetic: Some(Synthetic {
+            pages: 300,
+            seed: 11,
+        }),
+        ..ServerOptions::default()
+    });
+    let seed = server.url("/index.html");
+    let builder = || {
+        Crawler::builder()
+            .max_depth(100)
+            .concurrency(16)
+            .per_host(16)
+    };
+    let batch = crawl(builder(), std::slice::from_ref(&seed)).await;
+    let want: Vec<(String, String)> = batch
+        .graph
+        .links()
+        .map(|(s, t, _)| (s.url.to_string(), t.url.to_string()))
+        .collect();
+
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = {
+        let got = std::sync::Arc::clone(&got);
+        Box::new(move |page: &crawler_core::FoldedPage<'_>| {
+            let mut got = got.lock().unwrap();
+            for link in &page.links {
+                got.push((page.url.to_string(), link.url.to_string()));
+            }
+        })
+    };
+    let crawler = builder().build().expect("valid config");
+    let report = crawler
+        .crawl_streaming([&seed], std::future::pending(), sink)
+        .await
+        .expect("crawl started");
+    assert_eq!(report.stopped, StopReason::Completed);
+    assert_eq!(report.graph.page_count(), 0, "no graph kept");
+    assert_eq!(report.stats.pages_fetched, batch.stats.pages_fetched);
+    let got = got.lock().unwrap();
+    assert_eq!(got.len(), want.len());
+    assert!(*got == want, "same edges in the same order");
+}

@@ -13,7 +13,7 @@ use crate::report::CrawlReport;
 /// # Errors
 /// Any I/O error from `out`.
 pub fn write_tsv(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
-    out.write_all(b"source_url\tparsed_url\n")?;
+    out.write_all(crate::stream::TSV_HEADER)?;
     for (source, target, _) in report.graph.links() {
         writeln!(out, "{}\t{}", source.url, target.url)?;
     }
