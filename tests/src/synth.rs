@@ -61,7 +61,7 @@ pub struct SiteSummary {
     pub edges: usize,
     /// `<a href>` elements written, all pages together.
     pub links: usize,
-    /// Bytes of HTML written.
+    /// Bytes of HTML written (0 when the pages were left out: they are not rendered).
     pub bytes: u64,
     /// The deepest BFS depth from the seed.
     pub max_depth: u32,
@@ -133,7 +133,8 @@ impl Outputs {
 }
 
 /// [`generate`], writing only the files `outputs` names. The summary is the same whatever
-/// is left out (the pages are still rendered to count their bytes).
+/// is left out, except `bytes`, which is 0 without the pages (they are not even rendered, so
+/// a million-page oracle takes seconds).
 ///
 /// # Errors
 /// I/O errors while writing, and `InvalidInput` for `pages == 0`.
@@ -172,9 +173,9 @@ pub fn write_site(
     let mut dirs = HashSet::new();
     for i in 0..pages {
         let plan = site.plan(i);
-        let html = render::render(&site, i, &plan);
         let path = page_path(i);
         if outputs.pages {
+            let html = render::render(&site, i, &plan);
             let file = root.join(path.trim_start_matches('/'));
             if let Some(parent) = file.parent() {
                 if dirs.insert(parent.to_path_buf()) {
@@ -182,9 +183,9 @@ pub fn write_site(
                 }
             }
             fs::write(&file, &html)?;
+            bytes += html.len() as u64;
         }
         links += plan.links().count();
-        bytes += html.len() as u64;
         oracle.source(&path, &plan)?;
     }
     // Variants are served the file of their page, so they link where it links; a variant's
