@@ -11,7 +11,8 @@
 use super::plan::{page_path, Site, SECTION};
 use super::render;
 
-/// A generated site answered from memory. See the [module docs](self).
+/// A generated site answered from memory: each page planned and rendered when it is asked
+/// for, with the bytes [`generate`](super::generate) writes; other paths are misses.
 #[derive(Debug, Clone)]
 pub struct SyntheticSite {
     site: Site,
