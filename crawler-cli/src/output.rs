@@ -90,26 +90,16 @@ pub(crate) fn stage(
     path: &Path,
     write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
 ) -> anyhow::Result<Staged> {
-    let dir = parent(path);
-    let temp = temp_file_in(dir, path).with_context(|| {
-        format!(
-            "cannot create a temporary file in `{}` for `{}`",
-            dir.display(),
-            path.display()
-        )
-    })?;
+    let staged = Staged::open(path)?;
     let written = (|| {
-        let mut out = BufWriter::new(temp.as_file());
+        let mut out = BufWriter::new(staged.temp.as_file());
         write(&mut out)?;
         out.flush()?;
         drop(out);
-        temp.as_file().sync_all()
+        staged.temp.as_file().sync_all()
     })();
     written.with_context(|| format!("cannot write `{}`", path.display()))?;
-    Ok(Staged {
-        temp,
-        path: path.to_path_buf(),
-    })
+    Ok(staged)
 }
 
 /// A temporary file in `dir`, readable like a file made by `File::create` (mode 0666 less the
