@@ -27,6 +27,14 @@
 # dir, CRAWL_ARGS adds crawl flags, CRAWL_TIMEOUT (900 s) bounds each crawl, CRAWL_BIN runs
 # that `crawl` binary instead of the one built here (to compare two builds: alternate
 # invocations with RUNS=1, one binary each), NO_BUILD=1 uses the binaries already built.
+#
+# MODE=redis WORKERS=N (default 1) runs the distributed crawl instead: a private redis-server
+# (Unix socket in the temp dir, AOF on) and N `crawl --redis` worker processes, each with
+# --concurrency CONCURRENCY; --per-host PER_HOST is then global. Wall time runs from the first
+# worker's start to the last one's exit; `crawl export` writes the TSV afterwards (its time is
+# shown apart). CPU and RSS are the workers' sums plus redis-server's CPU. It also prints
+# Redis memory per URL and per edge (INFO memory, used_memory after the crawl minus before)
+# and the workers' Redis round trips per page.
 set -euo pipefail
 
 STREAM=
@@ -34,6 +42,8 @@ if [[ ${1:-} == --stream ]]; then STREAM=--stream; shift; fi
 PAGES=${1:-10000}
 RUNS=${RUNS:-3}
 SEED=${SEED:-1}
+MODE=${MODE:-memory}
+WORKERS=${WORKERS:-1}
 CONCURRENCY=${CONCURRENCY:-64}
 EDGE_CHECK_MAX=${EDGE_CHECK_MAX:-200000}
 PER_HOST=${PER_HOST:-64}
@@ -47,6 +57,9 @@ calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
 [[ $PAGES =~ ^[0-9]+$ && $PAGES -gt 0 ]] || die "PAGES must be a positive number"
 [[ -x $CRAWL_BIN ]] || [[ $CRAWL_BIN == "$TARGET/crawl" ]] || die "CRAWL_BIN $CRAWL_BIN is not executable"
 [[ -x $TIME ]] || die "/usr/bin/time is missing (apt-get install -y time)"
+[[ $MODE == memory || $MODE == redis ]] || die "MODE is memory or redis"
+[[ $WORKERS =~ ^[0-9]+$ && $WORKERS -gt 0 ]] || die "WORKERS must be a positive number"
+if [[ $MODE == redis ]]; then command -v redis-server >/dev/null || die "redis-server is missing (scripts/test-deps.sh)"; fi
 if [[ -z ${SERVER:-} ]]; then
     if command -v nginx >/dev/null; then SERVER=nginx; else SERVER=fixture; fi
 fi
@@ -61,6 +74,7 @@ chmod 755 "$WORK" # nginx workers may run as another user
 SERVER_PID=
 cleanup() {
     if [[ -n $SERVER_PID ]]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+    if [[ -n ${REDIS_PID:-} ]]; then kill "$REDIS_PID" 2>/dev/null || true; wait "$REDIS_PID" 2>/dev/null || true; fi
     if [[ ${KEEP:-0} == 1 ]]; then echo "kept $WORK" >&2; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -161,10 +175,71 @@ server_cpu() {
     calc "$ticks / $TICKS"
 }
 
+REDIS_PID=
+start_redis() {
+    mkdir -p "$WORK/redis"
+    redis-server --port 0 --unixsocket "$WORK/redis/r.sock" --dir "$WORK/redis" --appendonly yes \
+        --save '' --maxmemory-policy noeviction --daemonize no --logfile redis.log &
+    REDIS_PID=$!
+    for _ in $(seq 100); do
+        redis-cli -s "$WORK/redis/r.sock" ping >/dev/null 2>&1 && return 0
+        sleep 0.1
+    done
+    die "redis-server did not start"
+}
+redis_info() { redis-cli -s "$WORK/redis/r.sock" info "$1" | tr -d '\r' | awk -F: -v k="$2" '$1 == k { print $2 }'; }
+
+# One distributed run: WORKERS workers, then the export; writes the same files as crawl_once.
+crawl_redis() { # $1 = run name
+    local name=$1 id="bench-$1" url="unix://$WORK/redis/r.sock" pids=() i mem0 cpu0 t0 t1
+    mem0=$(redis_info memory used_memory)
+    cpu0=$(redis_info cpu used_cpu_user)
+    t0=$(date +%s.%N)
+    for i in $(seq "$WORKERS"); do
+        local seed_arg=()
+        [[ $i == 1 ]] && seed_arg=("$SEED_URL")
+        # shellcheck disable=SC2086
+        timeout "${CRAWL_TIMEOUT:-900}" "$TIME" -v -o "$WORK/time.$name.$i" "$CRAWL_BIN" --depth 100 \
+            --concurrency "$CONCURRENCY" --per-host "$PER_HOST" --redis "$url" --crawl-id "$id" \
+            ${CRAWL_ARGS:-} "${seed_arg[@]}" 2>"$WORK/worker.$name.$i" &
+        pids+=($!)
+        [[ $i == 1 ]] && sleep 0.2 # the first worker creates the crawl
+    done
+    for pid in "${pids[@]}"; do wait "$pid" || die "a worker failed: $(cat "$WORK"/worker."$name".*)"; done
+    t1=$(date +%s.%N)
+    local e0 e1
+    e0=$(date +%s.%N)
+    "$CRAWL_BIN" export --redis "$url" --crawl-id "$id" -f tsv -o "$WORK/out.$name.tsv"
+    e1=$(date +%s.%N)
+    local mem cpu trips
+    mem=$(( $(redis_info memory used_memory) - mem0 ))
+    cpu=$(calc "$(redis_info cpu used_cpu_user) - $cpu0")
+    trips=$(cat "$WORK"/worker."$name".* | sed -n 's/.* in \([0-9]*\) redis round trips.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+    echo "$name: export $(calc "$e1 - $e0") s; redis memory $(calc "$mem / $NODES") B/URL," \
+        "$(calc "$mem / $EXPECTED_EDGES") B/edge; $(calc "$trips / $NODES") round trips/page;" \
+        "redis-server CPU $cpu s" >>"$WORK/redis-notes"
+    "$CRAWL_BIN" delete --redis "$url" --crawl-id "$id" 2>/dev/null
+    local user=0 sys=0 rss=0
+    for i in $(seq "$WORKERS"); do
+        user=$(calc "$user + $(awk -F': ' '/User time/ { print $2 }' "$WORK/time.$name.$i")")
+        sys=$(calc "$sys + $(awk -F': ' '/System time/ { print $2 }' "$WORK/time.$name.$i")")
+        rss=$(( rss + $(awk -F': ' '/Maximum resident/ { print $2 }' "$WORK/time.$name.$i") ))
+    done
+    printf 'User time (seconds): %s\nSystem time (seconds): %s\nMaximum resident set size (kbytes): %s\n' \
+        "$(calc "$user + $cpu")" "$sys" "$rss" >"$WORK/time.$name"
+    echo "$(calc "$t1 - $t0")" >"$WORK/wall.$name"
+}
+
 crawl_once() { # $1 = run name; extra crawl flags follow
     local name=$1; shift
     local t0 t1 s0 s1
     s0=$(server_cpu)
+    if [[ $MODE == redis ]]; then
+        crawl_redis "$name"
+        s1=$(server_cpu)
+        report_run "$name" "$(cat "$WORK/wall.$name")" "$(calc "($s1 - $s0) * 1000000 / $NODES")"
+        return
+    fi
     t0=$(date +%s.%N)
     # shellcheck disable=SC2086
     timeout "${CRAWL_TIMEOUT:-900}" "$TIME" -v -o "$WORK/time.$name" "$CRAWL_BIN" --depth 100 --format tsv \
@@ -172,12 +247,15 @@ crawl_once() { # $1 = run name; extra crawl flags follow
         ${CRAWL_ARGS:-} $STREAM "$@" "$SEED_URL"
     t1=$(date +%s.%N)
     s1=$(server_cpu)
-    local wall user sys rss sources edges diff server_us
-    wall=$(calc "$t1 - $t0")
+    report_run "$name" "$(calc "$t1 - $t0")" "$(calc "($s1 - $s0) * 1000000 / $NODES")"
+}
+
+report_run() { # $1 = run name, $2 = wall seconds, $3 = server CPU microseconds per URL
+    local name=$1 wall=$2 server_us=$3
+    local user sys rss sources edges diff
     user=$(awk -F': ' '/User time/ { print $2 }' "$WORK/time.$name")
     sys=$(awk -F': ' '/System time/ { print $2 }' "$WORK/time.$name")
     rss=$(awk -F': ' '/Maximum resident/ { print $2 }' "$WORK/time.$name")
-    server_us=$(calc "($s1 - $s0) * 1000000 / $NODES")
     if ((CHECK_EDGES)); then
         tail -n +2 "$WORK/out.$name.tsv" | LC_ALL=C sort >"$WORK/got.sorted"
         edges=$(wc -l <"$WORK/got.sorted")
@@ -196,6 +274,8 @@ crawl_once() { # $1 = run name; extra crawl flags follow
     echo "$wall $(calc "$NODES / $wall") $(calc "$user + $sys") $rss $server_us" >>"$WORK/runs"
 }
 
+[[ $MODE == redis ]] && start_redis
+echo "mode: $MODE$([[ $MODE == redis ]] && echo " ($WORKERS workers, $(redis-server --version | awk '{ print $3 }'))")"
 echo "machine: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" \
     "| server: $SERVER | $(cd "$ROOT" && "$CRAWL_BIN" --version 2>/dev/null || true) ($CRAWL_BIN)"
 echo "site: $PAGES files, $FETCHABLE URLs answering 200, $NODES URLs in all, $EXPECTED_EDGES edges," \
@@ -254,7 +334,11 @@ else
     echo "spider_cli: not on PATH, peer not run (cargo install spider_cli)"
 fi
 
-if [[ $SERVER == nginx ]]; then
+if [[ $MODE == redis ]]; then
+    cat "$WORK/redis-notes"
+    kill "$REDIS_PID" 2>/dev/null || true
+    wait "$REDIS_PID" 2>/dev/null || true
+elif [[ $SERVER == nginx ]]; then
     start_server log
     crawl_once logged --nodes "$WORK/nodes.tsv" >/dev/null
     stop_server

@@ -1,16 +1,52 @@
 #!/usr/bin/env bash
 # Installs what the tests need beyond the Rust toolchain: Graphviz (`dot`, for the DOT interop
-# test) and networkx (for the JSON and GraphML interop tests). Idempotent; needs root for apt-get.
+# test), networkx with scipy (JSON/GraphML interop and the PageRank cross-check) and Debian's
+# chromium (the HTML report opened in a real headless browser) and Debian's redis-server (the
+# distributed crawl; tests start their own instance, never a system one). Idempotent; needs root for
+# apt-get. Under CI=true a dependency that cannot be installed fails the script.
 set -euo pipefail
+
+apt_install() {
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "$@" >/dev/null
+}
 
 if ! command -v dot >/dev/null 2>&1; then
     echo "test-deps: installing graphviz" >&2
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq
-    apt-get install -y -qq graphviz >/dev/null
+    apt_install graphviz
 fi
 
-if ! python3 -c 'import networkx' >/dev/null 2>&1; then
-    echo "test-deps: installing networkx" >&2
-    python3 -m pip install -q networkx
+if ! python3 -c 'import networkx, scipy' >/dev/null 2>&1; then
+    echo "test-deps: installing networkx and scipy" >&2
+    python3 -m pip install -q networkx scipy
+fi
+
+if ! command -v chromium >/dev/null 2>&1; then
+    echo "test-deps: installing chromium" >&2
+    apt_install chromium || true
+fi
+
+if ! command -v redis-server >/dev/null 2>&1; then
+    echo "test-deps: installing redis-server" >&2
+    apt_install redis-server || true
+fi
+
+if [ "${CI:-}" = "true" ]; then
+    for tool in dot chromium redis-server; do
+        command -v "$tool" >/dev/null 2>&1 || { echo "test-deps: $tool is missing" >&2; exit 1; }
+    done
+    python3 -c 'import networkx, scipy' || { echo "test-deps: networkx/scipy missing" >&2; exit 1; }
+fi
+
+# The distributed-crawl tests start their own redis-server (never a system instance).
+if ! command -v redis-server >/dev/null 2>&1; then
+    echo "test-deps: installing redis-server" >&2
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq redis-server >/dev/null
+fi
+if [ "${CI:-}" = "true" ] && ! command -v redis-server >/dev/null 2>&1; then
+    echo "test-deps: redis-server is required under CI" >&2
+    exit 1
 fi

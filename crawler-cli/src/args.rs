@@ -12,8 +12,9 @@ use std::time::Duration;
 use clap::{ArgAction, Parser, ValueEnum};
 use crawler_core::{
     ExportFormat, Extraction, HostScope, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_REDIRECTS, DEFAULT_PER_HOST,
-    DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES,
+    DEFAULT_MAX_REDIRECTS, DEFAULT_PAGE_TIMEOUT, DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT,
+    DEFAULT_RETRIES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 
 /// What `crawl --help` prints after the options: the depth rule, seeds, and the exit codes.
@@ -22,6 +23,10 @@ fn after_help() -> String {
         "\
 Depth: seeds are depth 0; pages at depth <= --depth are fetched; links found at
 the last depth are kept as unfetched boundary nodes.
+
+Several workers (Redis): crawl --redis URL --crawl-id ID [URL...] creates or
+joins a distributed crawl; crawl status|export|delete --redis URL --crawl-id ID
+read or remove it (see crawl export --help).
 
 Seeds: URL arguments and --seeds FILE (one URL a line; `#` comments and blank
 lines are ignored; `-` reads stdin) are used together. With neither, ./urls.txt
@@ -34,8 +39,21 @@ is read if it exists.
 
 /// Crawl web sites breadth-first to a bounded depth and write the link graph.
 #[derive(Debug, Parser)]
-#[command(name = "crawl", version, after_help = after_help())]
+#[command(
+    name = "crawl",
+    version,
+    after_help = after_help(),
+    args_conflicts_with_subcommands = true
+)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent command-line switches, not a state machine"
+)]
 pub(crate) struct Cli {
+    /// A subcommand working on saved crawls; none crawls the URLs.
+    #[command(subcommand)]
+    pub(crate) command: Option<crate::cmd::Command>,
+
     /// Seed URLs (http or https).
     #[arg(value_name = "URL")]
     pub(crate) urls: Vec<String>,
@@ -120,6 +138,34 @@ pub(crate) struct Cli {
     #[arg(help_heading = "Requests", long, value_name = "N", value_parser = at_least_one)]
     pub(crate) max_pages: Option<NonZeroUsize>,
 
+    /// Limit for one page across its redirect hops, retries and their waits, in seconds.
+    #[arg(
+        help_heading = "Requests",
+        long,
+        value_name = "SECS",
+        allow_negative_numbers = true,
+        default_value_t = Secs(DEFAULT_PAGE_TIMEOUT),
+    )]
+    pub(crate) page_timeout: Secs,
+
+    /// Stop once the graph holds N nodes (about 675 bytes each; see the README).
+    #[arg(
+        help_heading = "Requests",
+        long,
+        value_name = "N",
+        value_parser = at_least_one, default_value_t = nonzero(DEFAULT_MAX_NODES),
+    )]
+    pub(crate) max_nodes: NonZeroUsize,
+
+    /// Stop once the graph holds N edges.
+    #[arg(
+        help_heading = "Requests",
+        long,
+        value_name = "N",
+        value_parser = at_least_one, default_value_t = nonzero(DEFAULT_MAX_EDGES),
+    )]
+    pub(crate) max_edges: NonZeroUsize,
+
     /// Redirects followed from one URL (0 records redirects without following them).
     #[arg(
         help_heading = "Requests",
@@ -166,6 +212,31 @@ pub(crate) struct Cli {
 
     #[command(flatten)]
     pub(crate) politeness: PolitenessArgs,
+
+    #[command(flatten)]
+    pub(crate) report: crate::cmd::report::LiveReportArgs,
+
+    #[cfg(feature = "redis")]
+    #[command(flatten)]
+    pub(crate) redis: crate::cmd::redis::RedisArgs,
+
+    #[command(flatten)]
+    pub(crate) links: crate::link_args::LinkArgs,
+
+    #[command(flatten)]
+    pub(crate) local: crate::link_args::LocalArgs,
+
+    #[command(flatten)]
+    pub(crate) http: crate::http_args::HttpArgs,
+
+    /// Read settings from FILE, a TOML table whose keys are long flags (`per-host = 4`);
+    /// flags given on the command line win [default: ./crawlgraph.toml if it exists].
+    #[arg(long, value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
+
+    /// Do not read ./crawlgraph.toml.
+    #[arg(long, conflicts_with = "config")]
+    pub(crate) no_config: bool,
 }
 
 /// How gently hosts are treated; the library does the work, these only configure it.
@@ -283,6 +354,10 @@ pub(crate) enum Format {
     /// GraphML (networkx, Gephi, yEd).
     #[value(name = "graphml")]
     GraphMl,
+    /// JUnit XML: one failed test case per broken link, for CI.
+    Junit,
+    /// The interactive HTML report (one self-contained file).
+    Html,
     /// One JSON object a line per fetched page (url, depth, status, state, title, links),
     /// written as the crawl goes.
     Jsonl,
@@ -296,6 +371,8 @@ impl Format {
             Format::Tsv => Some(ExportFormat::Tsv),
             Format::Json => Some(ExportFormat::Json),
             Format::GraphMl => Some(ExportFormat::GraphMl),
+            Format::Junit => Some(ExportFormat::Junit),
+            Format::Html => Some(ExportFormat::Html),
             Format::Jsonl => None,
         }
     }

@@ -6,14 +6,26 @@
 //!
 //! # Architecture
 //! - [`args`]: the clap definition, with defaults from the library's `DEFAULT_*` constants.
+//! - [`config_file`]: `crawlgraph.toml` / `--config FILE`, turned into flags under the
+//!   command line's.
+//! - [`http_args`]: headers, cookies, auth, proxy and TLS flags.
+//! - [`link_args`]: which link kinds are recorded and followed.
 //! - [`seeds`]: seed URLs from arguments, `--seeds FILE` / stdin, or `./urls.txt`.
 //! - [`run`]: builds the crawler, runs it with SIGINT/SIGTERM handling, writes the output.
 //! - [`progress`]: the spinner, logging and summary on stderr.
-//! - [`output`]: stdout or an atomically replaced file.
+//! - [`output`]: stdout, an atomically replaced file, or a device written in place.
+//! - [`fdlimit`]: the open-file limit raised at start, and concurrency kept within it.
 //! - [`exit`]: the exit codes and how errors map to them.
+//! - [`cmd`]: the subcommands: `report` and `diff` on saved crawls, `completions` and `man`;
+//!   the distributed crawl on Redis and its `export`, `status`, `delete` commands.
 
 mod args;
+mod cmd;
+mod config_file;
 mod exit;
+mod fdlimit;
+mod http_args;
+mod link_args;
 mod output;
 mod progress;
 mod run;
@@ -21,21 +33,37 @@ mod seeds;
 mod stream;
 
 use std::process::ExitCode;
-use std::time::Duration;
-
-use anyhow::Context;
-use clap::Parser;
 
 use crate::args::Cli;
 use crate::exit::ExitStatus;
+use anyhow::Context;
 
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    #[cfg(feature = "redis")]
+    if cmd::redis::is_subcommand(std::env::args_os().nth(1).as_ref()) {
+        progress::init_logging(0, false);
+        return finish(runtime().and_then(|runtime| {
+            let result = cmd::redis::subcommand(std::env::args_os().collect(), &runtime);
+            // Tasks of a cancelled crawl are already aborted; don't wait long for stragglers.
+            runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+            result
+        }));
+    }
+    let cli = match config_file::parse(std::env::args_os().collect()) {
         Ok(cli) => cli,
-        Err(err) => return clap_error(&err).into(),
+        Err(config_file::ParseError::Clap(err)) => return clap_error(&err).into(),
+        Err(config_file::ParseError::Config(message)) => {
+            progress::eprint_line(&format!("crawl: error: {message}"));
+            return ExitStatus::Usage.into();
+        }
     };
     progress::init_logging(cli.verbose, cli.quiet);
-    match start(&cli) {
+    finish(start(&cli))
+}
+
+/// The exit code of a run, printing its error as one line.
+fn finish(result: anyhow::Result<ExitStatus>) -> ExitCode {
+    match result {
         Ok(status) => status.into(),
         Err(err) => {
             // A closed stdout (`crawl ... | head`) is how pipelines end, not an error.
@@ -47,16 +75,21 @@ fn main() -> ExitCode {
     }
 }
 
-/// Builds the runtime and runs the command on it.
-fn start(cli: &Cli) -> anyhow::Result<ExitStatus> {
-    let runtime = tokio::runtime::Builder::new_multi_thread()
+/// The async runtime every command runs on.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
-        .context("cannot start the async runtime")?;
-    let result = run::run(cli, &runtime);
-    // Tasks of a cancelled crawl are already aborted; don't wait long for stragglers.
-    runtime.shutdown_timeout(Duration::from_secs(1));
-    result
+        .context("cannot start the async runtime")
+}
+
+/// Runs the command `cli` describes: a subcommand on saved crawls, or a crawl.
+fn start(cli: &Cli) -> anyhow::Result<ExitStatus> {
+    let runtime = runtime()?;
+    match &cli.command {
+        Some(command) => cmd::run(command),
+        None => run::run(cli, runtime),
+    }
 }
 
 /// Prints help and version as clap does, and any other clap error as one line; returns the
@@ -89,6 +122,12 @@ fn one_line(err: &clap::Error) -> String {
         Some(ContextValue::String(value)) => Some(value.clone()),
         _ => None,
     };
+    if line.ends_with(':') {
+        // "the following required arguments were not provided:" lists them on the next lines.
+        if let Some(missing) = values(ContextKind::InvalidArg) {
+            let _ = write!(line, " {missing}");
+        }
+    }
     if let Some(valid) = values(ContextKind::ValidValue) {
         let _ = write!(line, " (possible values: {valid})");
     } else if let Some(similar) =

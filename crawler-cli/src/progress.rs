@@ -5,6 +5,7 @@
 //! (so pipes and CI logs stay clean), under `--quiet`, and when `-v` logging is on (log lines and
 //! a redrawn bar would garble each other). Data never goes to stderr; it goes to the output sink.
 
+use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
@@ -146,9 +147,12 @@ impl Counters {
 }
 
 /// The one-line summary printed at the end unless `--quiet`.
+///
+/// Pages whose retries ran out (tried once more at the end) and links dropped at a budget or
+/// cap are named only when there are some.
 pub(crate) fn summary(report: &CrawlReport) -> String {
     let stats = &report.stats;
-    format!(
+    let mut line = format!(
         "crawled {} pages ({} failed, {} not fetched), {} links in {:.2}s; stopped: {}",
         stats.pages_fetched,
         stats.pages_failed,
@@ -156,7 +160,18 @@ pub(crate) fn summary(report: &CrawlReport) -> String {
         report.graph.link_count(),
         stats.elapsed.as_secs_f64(),
         report.stopped.as_str(),
-    )
+    );
+    if stats.retries_exhausted > 0 {
+        let _ = write!(
+            line,
+            "; retries ran out for {} pages ({} recovered at the end)",
+            stats.retries_exhausted, stats.recovered_at_end
+        );
+    }
+    if stats.links_dropped > 0 {
+        let _ = write!(line, "; {} links not recorded", stats.links_dropped);
+    }
+    line
 }
 
 /// Writes one line to stderr, ignoring failure: with stderr gone there is nobody to tell, and

@@ -8,6 +8,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::OnceLock;
+use std::time::Duration;
 
 use anyhow::Context;
 use crawler_core::export::{self, tsv::write_nodes_tsv};
@@ -16,18 +17,23 @@ use tokio::runtime::Runtime;
 
 use crate::args::{Cli, Format};
 use crate::exit::{usage, ExitStatus};
+use crate::fdlimit;
 use crate::output::{self, Sink};
 use crate::progress::{self, Progress};
 use crate::seeds;
-use crate::stream::Stream;
+use crate::stream::{Lines, Stream};
 
-/// Runs the command described by `cli` on `runtime`.
+/// Runs the command described by `cli` on `runtime`, which it shuts down before writing the
+/// output.
 ///
 /// # Errors
 /// Usage errors (seeds, settings, output paths), I/O errors writing the output, and a broken
 /// pipe on stdout; `main` maps each to its exit status.
-pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
-    let seeds = seeds::collect(&cli.urls, cli.seeds.as_deref())?;
+pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
+    #[cfg(feature = "redis")]
+    if cli.redis.crawl_id.is_some() {
+        return crate::cmd::redis::work(cli, &runtime);
+    }
     let data = Sink::new(cli.output.as_deref());
     let nodes = cli.nodes.as_deref().map(|path| Sink::new(Some(path)));
     if data == Sink::Stdout && nodes == Some(Sink::Stdout) {
@@ -35,61 +41,80 @@ pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
             "the graph and the node table cannot both go to stdout; give -o FILE or --nodes FILE",
         ));
     }
-    if nodes.as_ref() == Some(&data) {
+    if nodes.as_ref().is_some_and(|nodes| nodes.same_file(&data)) {
         return Err(usage("-o and --nodes name the same file"));
     }
     data.check()?;
+    crate::cmd::report::check_live(&cli.report, &data)?;
     if let Some(nodes) = &nodes {
         nodes.check()?;
     }
 
-    let streaming = cli.stream || cli.format == Format::Jsonl;
-    if streaming && !matches!(cli.format, Format::Tsv | Format::Jsonl) {
-        return Err(usage("--stream writes --format tsv or jsonl"));
-    }
-    if streaming && (nodes.is_some() || cli.fail_on_broken) {
-        return Err(usage(
-            "--nodes and --fail-on-broken need the whole graph: not with --stream or --format jsonl",
-        ));
-    }
+    let stream = open_stream(cli, &data, nodes.as_ref())?;
 
-    let progress = Progress::new(cli.quiet, cli.verbose);
-    let mut builder = configure(cli);
-    if let Some(handler) = progress.handler() {
-        builder = builder.on_event(handler);
-    }
-    let crawler = builder.build()?;
-    tracing::info!(seeds = seeds.len(), depth = cli.depth, "crawl starting");
-    tracing::debug!(config = ?crawler.config(), "settings");
-
-    let stream = if streaming {
-        Some(Stream::open(&data, cli.format == Format::Jsonl)?)
-    } else {
-        None
-    };
+    let settings = cli.local.apply(cli.links.apply(configure(cli)))?;
+    let (settings, jar) = cli.http.apply(settings)?;
     let signal = OnceLock::new();
     let report = runtime.block_on(async {
+        // Installed before anything slow (a seeds file of millions of lines, a stdin that is
+        // still open), and raced against every phase, so no phase is deaf to a signal.
         let shutdown = shutdown_signal().context("cannot install the signal handlers")?;
+        let mut shutdown = std::pin::pin!(shutdown);
+        let seeds = tokio::select! {
+            status = &mut shutdown => {
+                let _ = signal.set(status);
+                return Ok(None);
+            }
+            seeds = load_seeds(cli) => seeds?,
+        };
+        let progress = Progress::new(cli.quiet, cli.verbose);
+        let mut builder = settings.concurrency(concurrency_within_fd_limit(cli));
+        if let Some(handler) = progress.handler() {
+            builder = builder.on_event(handler);
+        }
+        let crawler = builder.build()?;
+        tracing::info!(seeds = seeds.len(), depth = cli.depth, "crawl starting");
+        tracing::debug!(config = ?crawler.config(), "settings");
         let shutdown = async {
             let _ = signal.set(shutdown.await);
         };
-        match &stream {
+        let report = match &stream {
             Some(stream) => {
                 crawler
                     .crawl_streaming(&seeds, shutdown, stream.sink())
                     .await
             }
             None => crawler.crawl(&seeds, shutdown).await,
-        }
-        .map_err(anyhow::Error::from)
+        };
+        progress.finish();
+        Ok::<_, anyhow::Error>(Some(report?))
     });
-    progress.finish();
-    let report = report?;
+    // Tasks of a cancelled crawl are already aborted, and a seed reader blocked on stdin is
+    // not waited for long. Shutting down also closes the pooled connections, whose file
+    // descriptors the output files may need.
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    let Some(report) = report? else {
+        // Stopped while the seeds were read: there is no graph, and an existing output file
+        // is left as it was.
+        if !cli.quiet {
+            progress::eprint_line("crawl: stopped before the crawl started; nothing was written");
+        }
+        return Ok(signal.get().copied().unwrap_or(ExitStatus::Interrupted));
+    };
+    if let Some(jar) = &jar {
+        cli.http.save_jar(jar)?;
+    }
 
     if let Some(stream) = stream {
         stream.finish()?;
-    } else if let Some(format) = cli.format.batch() {
+    } else {
+        let format = if cli.links.tsv_kind && cli.format == Format::Tsv {
+            None
+        } else {
+            cli.format.batch()
+        };
         write_outputs(&report, format, &data, nodes.as_ref())?;
+        crate::cmd::report::write_live(&cli.report, &report)?;
     }
 
     let broken = if cli.fail_on_broken {
@@ -112,8 +137,60 @@ pub(crate) fn run(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
     })
 }
 
+/// The streaming output, when `--stream` or `--format jsonl` asks for one: opened before the
+/// crawl (so a bad `-o` fails first). The options that need the whole graph are refused.
+///
+/// # Errors
+/// A usage error for a format that cannot stream or an option that needs the graph; any error
+/// opening the output.
+fn open_stream(cli: &Cli, data: &Sink, nodes: Option<&Sink>) -> anyhow::Result<Option<Stream>> {
+    let lines = match (cli.stream, cli.format) {
+        (_, Format::Jsonl) => Lines::Jsonl,
+        (true, Format::Tsv) if cli.links.tsv_kind => Lines::TsvWithKind,
+        (true, Format::Tsv) => Lines::Tsv,
+        (true, _) => return Err(usage("--stream writes --format tsv or jsonl")),
+        (false, _) => return Ok(None),
+    };
+    if nodes.is_some() || cli.fail_on_broken || cli.report.report.is_some() {
+        return Err(usage(
+            "--nodes, --fail-on-broken and --report need the whole graph: not with --stream or \
+             --format jsonl",
+        ));
+    }
+    Stream::open(data, lines).map(Some)
+}
+
+/// The seeds, read on the blocking pool so that a slow stdin or a huge file never holds up the
+/// async runtime (and with it the signal handling).
+async fn load_seeds(cli: &Cli) -> anyhow::Result<Vec<String>> {
+    let urls = cli.urls.clone();
+    let file = cli.seeds.clone();
+    tokio::task::spawn_blocking(move || seeds::collect(&urls, file.as_deref()))
+        .await
+        .context("reading the seeds failed")?
+}
+
+/// `--concurrency`, lowered if the open-file limit (raised to its hard limit first) cannot hold
+/// that many connections; says so on stderr unless `--quiet`.
+fn concurrency_within_fd_limit(cli: &Cli) -> usize {
+    let requested = cli.concurrency.get();
+    if requested > crawler_core::MAX_CONCURRENCY {
+        return requested; // refused by `build`, with the maximum
+    }
+    let limit = fdlimit::raise();
+    let capped = fdlimit::cap(requested, limit);
+    if capped < requested && !cli.quiet {
+        progress::eprint_line(&format!(
+            "crawl: concurrency capped at {capped} (asked for {requested}): the open-file limit \
+             is {}; raise it with `ulimit -n`",
+            limit.unwrap_or_default()
+        ));
+    }
+    capped
+}
+
 /// The crawler settings from the arguments; `build` validates them.
-fn configure(cli: &Cli) -> CrawlerBuilder {
+pub(crate) fn configure(cli: &Cli) -> CrawlerBuilder {
     let mut builder = Crawler::builder()
         .max_depth(cli.depth)
         .concurrency(cli.concurrency.get())
@@ -121,6 +198,9 @@ fn configure(cli: &Cli) -> CrawlerBuilder {
         .timeout(cli.timeout.0)
         .connect_timeout(cli.connect_timeout.0)
         .read_timeout(cli.read_timeout.0)
+        .page_timeout(cli.page_timeout.0)
+        .max_nodes(cli.max_nodes.get())
+        .max_edges(cli.max_edges.get())
         .max_redirects(cli.max_redirects)
         .max_body_bytes(cli.max_body_bytes.get())
         .user_agent(cli.user_agent.clone())
@@ -151,17 +231,22 @@ fn configure(cli: &Cli) -> CrawlerBuilder {
     builder
 }
 
-/// Writes the graph and the node table. Files are staged first and renamed together, so a
-/// failure leaves every target as it was; stdout comes last, so a closed pipe (`| head`) cannot
-/// keep the files from being written.
-fn write_outputs(
+/// Writes the graph and the node table. Regular files are staged first and renamed together
+/// after the devices and FIFOs (which cannot be staged) were written, so a failure leaves every
+/// regular file as it was; stdout comes last, so a closed pipe (`| head`) cannot keep the files
+/// from being written.
+pub(crate) fn write_outputs(
     report: &CrawlReport,
-    format: ExportFormat,
+    format: Option<ExportFormat>,
     data: &Sink,
     nodes: Option<&Sink>,
 ) -> anyhow::Result<()> {
-    let write_data = |w: &mut dyn std::io::Write| export::write(report, format, w);
-    let write_nodes = |w: &mut dyn std::io::Write| write_nodes_tsv(report, w);
+    // `None`: TSV with the kind column.
+    let write_data: output::Writer<'_> = &|w| match format {
+        Some(format) => export::write(report, format, w),
+        None => export::tsv::write_tsv_with_kind(report, w),
+    };
+    let write_nodes: output::Writer<'_> = &|w| write_nodes_tsv(report, w);
     let mut staged = Vec::new();
     if let Sink::File(path) = data {
         staged.push(output::stage(path, write_data)?);
@@ -169,6 +254,7 @@ fn write_outputs(
     if let Some(Sink::File(path)) = nodes {
         staged.push(output::stage(path, write_nodes)?);
     }
+    staged.sort_by_key(|file| !file.is_through());
     for file in staged {
         file.commit()?;
     }
@@ -208,7 +294,7 @@ fn broken_lines(report: &CrawlReport) -> Vec<String> {
 /// The handlers are installed here, before the crawl starts, so a signal that arrives before
 /// the future is first polled is not lost to the default action.
 #[cfg(unix)]
-fn shutdown_signal() -> std::io::Result<impl Future<Output = ExitStatus>> {
+pub(crate) fn shutdown_signal() -> std::io::Result<impl Future<Output = ExitStatus>> {
     use tokio::signal::unix::{signal, SignalKind};
     let mut interrupt = signal(SignalKind::interrupt())?;
     let mut terminate = signal(SignalKind::terminate())?;
@@ -222,7 +308,7 @@ fn shutdown_signal() -> std::io::Result<impl Future<Output = ExitStatus>> {
 
 /// A future that resolves with the exit status for the first Ctrl-C.
 #[cfg(not(unix))]
-fn shutdown_signal() -> std::io::Result<impl Future<Output = ExitStatus>> {
+pub(crate) fn shutdown_signal() -> std::io::Result<impl Future<Output = ExitStatus>> {
     Ok(async {
         match tokio::signal::ctrl_c().await {
             Ok(()) => ExitStatus::Interrupted,

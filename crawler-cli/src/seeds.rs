@@ -25,6 +25,7 @@ pub(crate) const DEFAULT_SEEDS_FILE: &str = "urls.txt";
 pub(crate) fn collect(urls: &[String], file: Option<&Path>) -> anyhow::Result<Vec<String>> {
     let mut seeds = Vec::new();
     for url in urls {
+        let url = &crate::link_args::local_seed(url)?;
         check(url).map_err(|reason| usage(format!("invalid URL `{url}`: {reason}")))?;
         seeds.push(url.clone());
     }
@@ -98,7 +99,8 @@ fn check(url: &str) -> Result<(), String> {
     match parsed.scheme() {
         "http" | "https" if parsed.host().is_some() => Ok(()),
         "http" | "https" => Err("has no host".to_owned()),
-        other => Err(format!("scheme must be http or https, not `{other}`")),
+        "file" => Ok(()),
+        other => Err(format!("scheme must be http, https or file, not `{other}`")),
     }
 }
 

@@ -11,10 +11,12 @@ use std::io::{self, BufWriter, Write};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use anyhow::Context;
-use crawler_core::stream::{write_jsonl, write_tsv_edges, TSV_HEADER};
+use crawler_core::stream::{
+    write_jsonl, write_tsv_edges, write_tsv_edges_with_kind, TSV_HEADER, TSV_KIND_HEADER,
+};
 use crawler_core::{FoldSink, FoldedPage};
 
-use crate::output::{Sink, Staged};
+use crate::output::{Sink, Streamed};
 
 /// The buffered output and the first error met writing it.
 struct Writer {
@@ -22,51 +24,64 @@ struct Writer {
     error: Option<io::Error>,
 }
 
+/// The line formats a stream can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lines {
+    /// `source_url<TAB>parsed_url` edges.
+    Tsv,
+    /// TSV edges with a third column, the kind (`--tsv-kind`).
+    TsvWithKind,
+    /// One JSON object a page.
+    Jsonl,
+}
+
 /// A streaming output: hand [`sink`](Self::sink) to the crawl, then [`finish`](Self::finish).
 pub(crate) struct Stream {
     writer: Arc<Mutex<Writer>>,
-    staged: Option<Staged>,
-    jsonl: bool,
+    staged: Option<Streamed>,
+    lines: Lines,
 }
 
 impl Stream {
-    /// Opens `data` for streaming JSON lines (`jsonl`) or TSV edges (after their header).
+    /// Opens `data` for streaming `lines` (TSV edges after their header).
     ///
     /// # Errors
     /// If the temporary file for `-o` cannot be created or the header cannot be written.
-    pub(crate) fn open(data: &Sink, jsonl: bool) -> anyhow::Result<Self> {
+    pub(crate) fn open(data: &Sink, lines: Lines) -> anyhow::Result<Self> {
         let (out, staged): (Box<dyn Write + Send>, _) = match data {
             Sink::Stdout => (Box::new(io::stdout()), None),
             Sink::File(path) => {
-                let staged = Staged::open(path)?;
-                (Box::new(staged.file()?), Some(staged))
+                let (staged, file) = Streamed::open(path)?;
+                (Box::new(file), Some(staged))
             }
         };
         let mut out = BufWriter::with_capacity(256 * 1024, out);
-        if !jsonl {
-            out.write_all(TSV_HEADER)
-                .context("cannot write the output")?;
-        }
+        let header = match lines {
+            Lines::Tsv => TSV_HEADER,
+            Lines::TsvWithKind => TSV_KIND_HEADER,
+            Lines::Jsonl => b"",
+        };
+        out.write_all(header).context("cannot write the output")?;
         Ok(Self {
             writer: Arc::new(Mutex::new(Writer { out, error: None })),
             staged,
-            jsonl,
+            lines,
         })
     }
 
     /// The sink the crawl writes each folded page through.
     pub(crate) fn sink(&self) -> FoldSink {
         let writer = Arc::clone(&self.writer);
-        let jsonl = self.jsonl;
+        let lines = self.lines;
         Box::new(move |page: &FoldedPage<'_>| {
             let mut writer = writer.lock().unwrap_or_else(PoisonError::into_inner);
             if writer.error.is_some() {
                 return;
             }
-            let written = if jsonl {
-                write_jsonl(page, &mut writer.out)
-            } else {
-                write_tsv_edges(page, &mut writer.out)
+            let written = match lines {
+                Lines::Tsv => write_tsv_edges(page, &mut writer.out),
+                Lines::TsvWithKind => write_tsv_edges_with_kind(page, &mut writer.out),
+                Lines::Jsonl => write_jsonl(page, &mut writer.out),
             };
             if let Err(err) = written {
                 writer.error = Some(err);
@@ -88,7 +103,7 @@ impl Stream {
             writer.out.flush().context("cannot write the output")?;
         }
         match self.staged {
-            Some(staged) => staged.sync_and_commit(),
+            Some(staged) => staged.commit(),
             None => Ok(()),
         }
     }

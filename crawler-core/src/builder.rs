@@ -7,9 +7,10 @@ use std::time::Duration;
 
 use crate::config::{
     CrawlConfig, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
-    DEFAULT_MAX_DEPTH, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_URL_LEN,
-    DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY,
-    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+    DEFAULT_MAX_DEPTH, DEFAULT_MAX_EDGES, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_NODES,
+    DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_URL_LEN, DEFAULT_PAGE_TIMEOUT, DEFAULT_PER_HOST,
+    DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT,
+    DEFAULT_USER_AGENT, MAX_CONCURRENCY, MAX_DURATION,
 };
 use crate::error::ConfigError;
 use crate::event::{CrawlEvent, Events};
@@ -38,6 +39,9 @@ impl Default for CrawlerBuilder {
                 per_host: nonzero(DEFAULT_PER_HOST),
                 timeout: DEFAULT_TIMEOUT,
                 connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+                page_timeout: DEFAULT_PAGE_TIMEOUT,
+                max_nodes: nonzero(DEFAULT_MAX_NODES),
+                max_edges: nonzero(DEFAULT_MAX_EDGES),
                 read_timeout: DEFAULT_READ_TIMEOUT,
                 max_redirects: DEFAULT_MAX_REDIRECTS,
                 max_body_bytes: nonzero(DEFAULT_MAX_BODY_BYTES),
@@ -53,6 +57,9 @@ impl Default for CrawlerBuilder {
                 deny_private_ips: false,
                 sitemaps: false,
                 extraction: Extraction::default(),
+                http: crate::http_options::HttpOptions::default(),
+                links: crate::link_options::LinkOptions::default(),
+                files: crate::transport::file::FileOptions::default(),
             },
             events: Events::default(),
             seen: None,
@@ -67,7 +74,7 @@ fn nonzero(n: usize) -> NonZeroUsize {
 
 impl CrawlerBuilder {
     /// Keeps the first error a setter found, to be returned by `build`.
-    fn fail(mut self, err: ConfigError) -> Self {
+    pub(crate) fn fail(mut self, err: ConfigError) -> Self {
         self.error.get_or_insert(err);
         self
     }
@@ -88,14 +95,39 @@ impl CrawlerBuilder {
         }
     }
 
+    /// A request count: at least 1 and at most [`MAX_CONCURRENCY`], which also keeps it within
+    /// what a semaphore can hold.
+    fn in_flight(
+        self,
+        name: &'static str,
+        n: usize,
+        set: impl FnOnce(&mut CrawlConfig, NonZeroUsize),
+    ) -> Self {
+        if n > MAX_CONCURRENCY {
+            return self.fail(ConfigError::TooMany {
+                name,
+                max: MAX_CONCURRENCY,
+            });
+        }
+        self.limit(name, n, set)
+    }
+
+    /// A duration of at most [`MAX_DURATION`], and more than zero unless `zero_ok`.
     fn duration(
         mut self,
         name: &'static str,
         d: Duration,
+        zero_ok: bool,
         set: impl FnOnce(&mut CrawlConfig),
     ) -> Self {
-        if d.is_zero() {
+        if d.is_zero() && !zero_ok {
             return self.fail(ConfigError::ZeroDuration { name });
+        }
+        if d > MAX_DURATION {
+            return self.fail(ConfigError::TooLong {
+                name,
+                max: MAX_DURATION,
+            });
         }
         set(&mut self.config);
         self
@@ -127,29 +159,57 @@ impl CrawlerBuilder {
         self.limit("max pages", pages, |c, n| c.max_pages = Some(n))
     }
 
-    /// Requests in flight across all hosts. Must be at least 1. Default: [`DEFAULT_CONCURRENCY`].
+    /// Requests in flight across all hosts. Must be at least 1 and at most
+    /// [`MAX_CONCURRENCY`]. Default: [`DEFAULT_CONCURRENCY`].
     pub fn concurrency(self, n: usize) -> Self {
-        self.limit("concurrency", n, |c, n| c.concurrency = n)
+        self.in_flight("concurrency", n, |c, n| c.concurrency = n)
     }
 
-    /// Requests in flight to one host. Must be at least 1. Default: [`DEFAULT_PER_HOST`].
+    /// Requests in flight to one host. Must be at least 1 and at most [`MAX_CONCURRENCY`].
+    /// Default: [`DEFAULT_PER_HOST`].
     pub fn per_host(self, n: usize) -> Self {
-        self.limit("per-host concurrency", n, |c, n| c.per_host = n)
+        self.in_flight("per-host concurrency", n, |c, n| c.per_host = n)
     }
 
-    /// Limit for a whole request, connect to last byte. Default: [`DEFAULT_TIMEOUT`].
+    /// Limit for a whole request, connect to last byte; more than zero, at most
+    /// [`MAX_DURATION`]. Default: [`DEFAULT_TIMEOUT`].
     pub fn timeout(self, timeout: Duration) -> Self {
-        self.duration("timeout", timeout, |c| c.timeout = timeout)
+        self.duration("timeout", timeout, false, |c| c.timeout = timeout)
     }
 
-    /// Limit for establishing a connection. Default: [`DEFAULT_CONNECT_TIMEOUT`].
+    /// Limit for one page, across its redirect hops, retries and their waits (more than zero,
+    /// at most [`MAX_DURATION`]); a page that
+    /// passes it fails with [`PageError::PageTimeout`](crate::PageError::PageTimeout).
+    /// Default: [`DEFAULT_PAGE_TIMEOUT`].
+    pub fn page_timeout(self, timeout: Duration) -> Self {
+        self.duration("page timeout", timeout, false, |c| c.page_timeout = timeout)
+    }
+
+    /// Nodes the graph may hold. Once reached, new URLs are no longer recorded and the crawl
+    /// stops with [`StopReason::GraphLimit`](crate::StopReason::GraphLimit). Must be at least
+    /// 1. Default: [`DEFAULT_MAX_NODES`].
+    pub fn max_nodes(self, n: usize) -> Self {
+        self.limit("max nodes", n, |c, n| c.max_nodes = n)
+    }
+
+    /// Edges the graph may hold, as [`max_nodes`](Self::max_nodes) for links. Must be at
+    /// least 1. Default: [`DEFAULT_MAX_EDGES`].
+    pub fn max_edges(self, n: usize) -> Self {
+        self.limit("max edges", n, |c, n| c.max_edges = n)
+    }
+
+    /// Limit for establishing a connection; more than zero, at most [`MAX_DURATION`].
+    /// Default: [`DEFAULT_CONNECT_TIMEOUT`].
     pub fn connect_timeout(self, timeout: Duration) -> Self {
-        self.duration("connect timeout", timeout, |c| c.connect_timeout = timeout)
+        self.duration("connect timeout", timeout, false, |c| {
+            c.connect_timeout = timeout;
+        })
     }
 
-    /// Limit for one read on an open connection. Default: [`DEFAULT_READ_TIMEOUT`].
+    /// Limit for one read on an open connection; more than zero, at most [`MAX_DURATION`].
+    /// Default: [`DEFAULT_READ_TIMEOUT`].
     pub fn read_timeout(self, timeout: Duration) -> Self {
-        self.duration("read timeout", timeout, |c| c.read_timeout = timeout)
+        self.duration("read timeout", timeout, false, |c| c.read_timeout = timeout)
     }
 
     /// Redirects followed from one URL; 0 records every redirect without following it.
@@ -220,14 +280,17 @@ impl CrawlerBuilder {
     }
 
     /// Minimum time between the starts of two requests to one host (a robots.txt
-    /// `Crawl-delay` can raise it for its host). Default: none.
+    /// `Crawl-delay` can raise it for its host); more than zero, at most [`MAX_DURATION`].
+    /// Default: none.
     pub fn delay(self, delay: Duration) -> Self {
-        self.duration("delay", delay, |c| c.delay = Some(delay))
+        self.duration("delay", delay, false, |c| c.delay = Some(delay))
     }
 
-    /// Maximum requests per second to one host; must be positive. Default: no limit.
+    /// Maximum requests per second to one host; at least one a day (the gap it implies is at
+    /// most [`MAX_DURATION`]). Default: no limit.
     pub fn rate(mut self, per_second: f64) -> Self {
-        if !(per_second.is_finite() && per_second > 0.0) {
+        let min = 1.0 / MAX_DURATION.as_secs_f64();
+        if !(per_second.is_finite() && per_second >= min) {
             return self.fail(ConfigError::InvalidRate(per_second.to_string()));
         }
         self.config.rate = Some(per_second);
@@ -242,10 +305,12 @@ impl CrawlerBuilder {
     }
 
     /// Wait before the first retry, doubled for each further one; a longer `Retry-After` from
-    /// the server wins, up to 30 s. Default: [`DEFAULT_RETRY_BASE_DELAY`].
-    pub fn retry_base_delay(mut self, delay: Duration) -> Self {
-        self.config.retry_base_delay = delay;
-        self
+    /// the server wins, up to 30 s. At most [`MAX_DURATION`]. Default:
+    /// [`DEFAULT_RETRY_BASE_DELAY`].
+    pub fn retry_base_delay(self, delay: Duration) -> Self {
+        self.duration("retry base delay", delay, true, |c| {
+            c.retry_base_delay = delay;
+        })
     }
 
     /// Refuses hosts that resolve to loopback, private, link-local or reserved addresses,
@@ -294,12 +359,20 @@ impl CrawlerBuilder {
         if let Some(err) = self.error {
             return Err(err);
         }
+        if self.config.deny_private_ips && self.config.http.proxy.is_some() {
+            return Err(ConfigError::ProxyWithDenyPrivateIps);
+        }
         Ok(Crawler::new(self.config, self.events, self.seen))
     }
 
     /// The settings as they stand.
     pub fn config(&self) -> &CrawlConfig {
         &self.config
+    }
+
+    /// The settings, for setters defined beside the settings they fill.
+    pub(crate) fn config_mut(&mut self) -> &mut CrawlConfig {
+        &mut self.config
     }
 }
 
@@ -347,6 +420,40 @@ mod tests {
                 name: "per-host concurrency"
             }
         );
+    }
+
+    #[test]
+    fn values_that_would_overflow_are_rejected_at_build() {
+        let too_long = Duration::from_secs(10_000_000_000_000_000_000);
+        let err = Crawler::builder().delay(too_long).build().unwrap_err();
+        let max = MAX_DURATION;
+        assert_eq!(err, ConfigError::TooLong { name: "delay", max });
+        for builder in [
+            Crawler::builder().timeout(too_long),
+            Crawler::builder().connect_timeout(too_long),
+            Crawler::builder().read_timeout(too_long),
+            Crawler::builder().retry_base_delay(too_long),
+            Crawler::builder().per_host(usize::MAX),
+            Crawler::builder().concurrency(MAX_CONCURRENCY + 1),
+        ] {
+            let err = builder.build().unwrap_err();
+            assert!(matches!(
+                err,
+                ConfigError::TooLong { .. } | ConfigError::TooMany { .. }
+            ));
+        }
+        for rate in [1e-300, 1e-5, 0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let err = Crawler::builder().rate(rate).build().unwrap_err();
+            assert!(matches!(err, ConfigError::InvalidRate(_)), "{rate}");
+        }
+        // The maximums themselves are taken.
+        let crawler = Crawler::builder()
+            .delay(MAX_DURATION)
+            .rate(1.0 / 86_400.0)
+            .per_host(MAX_CONCURRENCY)
+            .build()
+            .unwrap();
+        assert_eq!(crawler.config().host_gap(), MAX_DURATION);
     }
 
     #[test]

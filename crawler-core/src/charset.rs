@@ -2,12 +2,13 @@
 //!
 //! Order, after the HTML standard's encoding sniffing, simplified: a byte-order mark, then the
 //! `charset` parameter of the `Content-Type` header, then a `<meta charset>` or
-//! `<meta http-equiv="Content-Type" content="...; charset=...">` in the first 1024 bytes, then
-//! UTF-8. Undecodable bytes become U+FFFD; decoding never fails.
+//! `<meta http-equiv="Content-Type" content="...; charset=...">` in the first 1024 bytes (a
+//! declared UTF-16 read as UTF-8 and `x-user-defined` as windows-1252, as the standard's prescan
+//! does), then UTF-8. A header label that names no known encoding is ignored, like a missing one. Undecodable bytes become U+FFFD; decoding never fails.
 
 use std::borrow::Cow;
 
-use encoding_rs::{Encoding, UTF_8};
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8, WINDOWS_1252, X_USER_DEFINED};
 
 /// How far into the body a `<meta>` charset declaration is looked for, as the standard says.
 const PRESCAN_BYTES: usize = 1024;
@@ -16,8 +17,8 @@ const PRESCAN_BYTES: usize = 1024;
 pub(crate) fn decode<'a>(body: &'a [u8], content_type: Option<&str>) -> Cow<'a, str> {
     let declared = content_type
         .and_then(charset_param)
-        .or_else(|| meta_charset(&body[..body.len().min(PRESCAN_BYTES)]))
         .and_then(|label| Encoding::for_label(label.as_bytes()))
+        .or_else(|| prescan(&body[..body.len().min(PRESCAN_BYTES)]))
         .unwrap_or(UTF_8);
     // `decode` honours a BOM over the declared encoding, as browsers do.
     let (text, _encoding, _had_errors) = declared.decode(body);
@@ -31,6 +32,20 @@ fn charset_param(content_type: &str) -> Option<String> {
         name.trim()
             .eq_ignore_ascii_case("charset")
             .then(|| value.trim().trim_matches(['"', '\'']).to_owned())
+    })
+}
+
+/// The encoding a `<meta>` in the first bytes declares, as the standard's prescan maps it: a
+/// document that can be read with an ASCII-based prescan is not UTF-16, so a declared UTF-16
+/// (LE or BE) means UTF-8, and `x-user-defined` means windows-1252.
+fn prescan(head: &[u8]) -> Option<&'static Encoding> {
+    let declared = Encoding::for_label(meta_charset(head)?.as_bytes())?;
+    Some(if declared == UTF_16LE || declared == UTF_16BE {
+        UTF_8
+    } else if declared == X_USER_DEFINED {
+        WINDOWS_1252
+    } else {
+        declared
     })
 }
 
@@ -93,6 +108,24 @@ mod tests {
     )]
     #[case(b"<p>\xff</p>", Some("text/html"), "\u{fffd}")]
     #[case(b"<meta charset=no-such-thing><p>\xc3\xa9</p>", None, "\u{e9}")]
+    #[case(
+        b"<meta charset=\"utf-16\"><a href=x>\xc3\xa9</a>",
+        None,
+        "<a href=x>\u{e9}"
+    )]
+    #[case(b"<meta charset=UTF-16LE><a href=x>", None, "<a href=x>")]
+    #[case(b"<meta charset=utf-16be><a href=x>", None, "<a href=x>")]
+    #[case(
+        b"<meta http-equiv=content-type content='text/html; charset=utf-16'><a href=x>",
+        None,
+        "<a href=x>"
+    )]
+    #[case(b"<meta charset=x-user-defined><p>\x80</p>", None, "\u{20ac}")]
+    #[case(
+        b"<meta charset=windows-1252><p>\xe9</p>",
+        Some("text/html; charset=bogus"),
+        "\u{e9}"
+    )]
     fn decodes(#[case] body: &[u8], #[case] content_type: Option<&str>, #[case] contains: &str) {
         let text = decode(body, content_type);
         assert!(

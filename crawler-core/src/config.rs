@@ -37,6 +37,22 @@ pub const DEFAULT_MAX_URL_LEN: usize = 2048;
 pub const DEFAULT_RETRIES: u32 = 2;
 /// Default wait before the first retry; it doubles with each further retry.
 pub const DEFAULT_RETRY_BASE_DELAY: Duration = Duration::from_millis(500);
+/// Default limit for one page across its redirect hops and retries, so that one URL cannot
+/// hold a level for `(max_redirects + 1) x (retries + 1) x (timeout + Retry-After)`.
+pub const DEFAULT_PAGE_TIMEOUT: Duration = Duration::from_secs(120);
+/// Default budget of nodes in the graph: about 340 MB of graph and seen set at the measured
+/// ~675 bytes a node (see the README's limits section).
+pub const DEFAULT_MAX_NODES: usize = 500_000;
+/// Default budget of edges in the graph: about 175 MB at ~35 bytes an edge.
+pub const DEFAULT_MAX_EDGES: usize = 5_000_000;
+/// Longest duration any setting takes (the timeouts, `delay`, `retry_base_delay`, and the gap
+/// between requests that `rate` implies): one day. Longer values are refused by
+/// [`build`](crate::CrawlerBuilder::build), so no deadline computed from a setting can overflow.
+pub const MAX_DURATION: Duration = Duration::from_secs(24 * 60 * 60);
+/// Most requests in flight a crawler takes, across all hosts (`concurrency`) or to one host
+/// (`per_host`): 2^20, Linux's default ceiling on a process's open files, since every request in
+/// flight holds a socket. Larger values are refused by [`build`](crate::CrawlerBuilder::build).
+pub const MAX_CONCURRENCY: usize = 1 << 20;
 /// Default `User-Agent` header.
 pub const DEFAULT_USER_AGENT: &str = concat!(
     "crawlgraph/",
@@ -60,6 +76,12 @@ pub struct CrawlConfig {
     pub per_host: NonZeroUsize,
     /// Limit for a whole request.
     pub timeout: Duration,
+    /// Limit for one page across its redirect hops and retries.
+    pub page_timeout: Duration,
+    /// Nodes the graph may hold; reaching it stops the crawl ([`StopReason::GraphLimit`](crate::StopReason::GraphLimit)).
+    pub max_nodes: NonZeroUsize,
+    /// Edges the graph may hold; reaching it stops the crawl ([`StopReason::GraphLimit`](crate::StopReason::GraphLimit)).
+    pub max_edges: NonZeroUsize,
     /// Limit for establishing a connection.
     pub connect_timeout: Duration,
     /// Limit for one read.
@@ -92,15 +114,26 @@ pub struct CrawlConfig {
     pub sitemaps: bool,
     /// How links are taken out of pages.
     pub extraction: Extraction,
+    /// Extra headers, cookies, credentials, proxy and TLS checks.
+    pub http: crate::http_options::HttpOptions,
+    /// Which links become edges and which are followed.
+    pub links: crate::link_options::LinkOptions,
+    /// Settings of `file://` crawls.
+    pub files: crate::transport::file::FileOptions,
 }
 
 impl CrawlConfig {
     /// The minimum gap between two request starts to one host, from `delay` and `rate`.
     pub fn host_gap(&self) -> Duration {
-        let from_rate = self
-            .rate
-            .map_or(Duration::ZERO, |rate| Duration::from_secs_f64(1.0 / rate));
-        self.delay.unwrap_or_default().max(from_rate)
+        // The builder keeps `1 / rate` within MAX_DURATION; the checked conversion and the cap
+        // make sure no value can panic here even so.
+        let from_rate = self.rate.map_or(Duration::ZERO, |rate| {
+            Duration::try_from_secs_f64(1.0 / rate).unwrap_or(MAX_DURATION)
+        });
+        self.delay
+            .unwrap_or_default()
+            .max(from_rate)
+            .min(MAX_DURATION)
     }
 }
 
@@ -108,11 +141,18 @@ impl CrawlConfig {
 ///
 /// Redirects are not followed by reqwest: the crawler follows them itself, to record each hop
 /// as an edge and to check every target against the scope and the seen set.
+///
+/// With `deny_private_ips`, proxies from the environment (`HTTP_PROXY`, `HTTPS_PROXY`,
+/// `ALL_PROXY`) are not used: a proxy resolves the target's name itself, out of reach of the
+/// guard's resolver, so the guard would be void.
 pub(crate) fn http_client(config: &CrawlConfig) -> Result<reqwest::Client, Error> {
     let mut builder = reqwest::Client::builder();
     if config.deny_private_ips {
-        builder = builder.dns_resolver(Arc::new(crate::address::PublicOnlyResolver));
+        builder = builder
+            .dns_resolver(Arc::new(crate::address::PublicOnlyResolver))
+            .no_proxy();
     }
+    builder = config.http.configure(builder);
     builder
         .user_agent(config.user_agent.clone())
         .redirect(reqwest::redirect::Policy::none())

@@ -17,6 +17,7 @@ use std::fmt::Debug;
 use std::sync::Arc;
 use std::time::Duration;
 
+use dashmap::DashMap;
 use futures::future::{self, BoxFuture, FutureExt};
 use url::Url;
 
@@ -70,18 +71,33 @@ pub fn host_label(url: &Url) -> String {
 #[derive(Debug, Clone)]
 pub struct Local {
     seen: Arc<dyn SeenSet>,
+    /// Who claimed each redirect target, so that a page fetched again (the end-of-crawl retry
+    /// pass) follows its own redirects again. One entry per redirect followed.
+    owners: Arc<DashMap<Box<str>, Box<str>>>,
 }
 
 impl Local {
     /// Coordination through `seen`, the seen set the crawl loop claims links in.
     pub fn new(seen: Arc<dyn SeenSet>) -> Self {
-        Self { seen }
+        Self {
+            seen,
+            owners: Arc::default(),
+        }
     }
 }
 
 impl Coordination for Local {
-    fn claim_redirect<'a>(&'a self, target: &'a Url, _owner: &'a Url) -> BoxFuture<'a, bool> {
-        future::ready(self.seen.claim(target)).boxed()
+    fn claim_redirect<'a>(&'a self, target: &'a Url, owner: &'a Url) -> BoxFuture<'a, bool> {
+        let claimed = if self.seen.claim(target) {
+            self.owners
+                .insert(target.as_str().into(), owner.as_str().into());
+            true
+        } else {
+            self.owners
+                .get(target.as_str())
+                .is_some_and(|first| &**first == owner.as_str())
+        };
+        future::ready(claimed).boxed()
     }
 
     fn robots<'a>(&'a self, _host: &'a str) -> BoxFuture<'a, Option<RobotsFile>> {
@@ -124,8 +140,11 @@ mod tests {
         let local: Arc<dyn Coordination> = Arc::new(Local::new(Arc::clone(&seen)));
         let target = Url::parse("http://a.test/t").unwrap();
         let owner = Url::parse("http://a.test/o").unwrap();
+        let other = Url::parse("http://a.test/other").unwrap();
         assert!(local.claim_redirect(&target, &owner).await);
-        assert!(!local.claim_redirect(&target, &owner).await);
+        assert!(!local.claim_redirect(&target, &other).await);
+        // The owner may claim it again (a page fetched once more).
+        assert!(local.claim_redirect(&target, &owner).await);
         assert!(seen.contains(&target));
         local
             .put_robots("a.test:80", &RobotsFile::Unreachable)

@@ -1,15 +1,23 @@
 //! The crawl loop: level by level, breadth first, to a bounded depth.
 //!
-//! Each level is fetched with at most `concurrency` requests in flight (each request also waits
-//! for its host's permit), then its results are folded into the graph in frontier order. Folding
-//! in a fixed order keeps the graph's node order the same from run to run whatever order the
-//! responses arrive in, and a level barrier makes depths exact: a page's depth is the length of
-//! the shortest link path from a seed.
+//! Each level is run by [`dispatch`](crate::dispatch) (per-host queues, a crawl-wide cap on
+//! requests in flight taken only when a host may send) and its outcomes are folded into the
+//! graph in frontier order. Folding in a fixed order keeps the graph's node order the same from
+//! run to run whatever order the responses arrive in, and a level barrier makes depths exact: a
+//! page's depth is the length of the shortest link path from a seed.
 //!
 //! # Depth rule
 //! Seeds are depth 0. Every page at depth `d <= max_depth` is fetched and its links are
 //! recorded. A link target first seen from depth `d` gets depth `d + 1`; targets at
-//! `max_depth + 1` stay in the graph as unfetched boundary nodes (`beyond_depth`).
+//! `max_depth + 1` stay in the graph as unfetched boundary nodes (`beyond_depth`). A redirect
+//! target keeps the depth of the URL that redirected: the links of a level are claimed for the
+//! next level only when the level is done, so a redirect of the same level always reaches them
+//! first, and folding it lowers the depth a longer path gave them.
+//!
+//! # The end
+//! The crawl ends when a level is empty, the page cap or the graph budget is reached, or the
+//! shutdown future resolves (which every phase races, sitemap discovery included). Pages whose
+//! retries ran out are put aside and tried once more after the last level, before finishing.
 //!
 //! Fetching is the [`Fetcher`]'s, folding an outcome into the graph the [`GraphBuilder`]'s; this
 //! module only orders the work.
@@ -18,15 +26,16 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-use futures::{FutureExt, StreamExt};
+use std::collections::HashSet;
+
 use petgraph::graph::NodeIndex;
-use tokio_util::task::AbortOnDropHandle;
 use url::Url;
 
 use crate::builder::CrawlerBuilder;
 use crate::config::CrawlConfig;
 use crate::coordination::{Coordination, Local};
-use crate::error::{Error, PageError};
+use crate::dispatch::{LevelEnd, Pass};
+use crate::error::Error;
 use crate::event::{CrawlEvent, Events};
 use crate::fetch::Fetcher;
 use crate::fold::GraphBuilder;
@@ -119,12 +128,16 @@ impl Crawler {
             graph,
             fetcher,
             seen,
+            level_claims: HashSet::new(),
+            deferred: Vec::new(),
+            retried: false,
             started: Instant::now(),
         };
         Ok(run.execute(seeds, shutdown).await)
     }
 
-    /// Parses, normalises and deduplicates seed URLs as [`crawl`](Self::crawl) does.
+    /// Parses, normalises and deduplicates seed URLs as [`crawl`](Self::crawl) does, in one
+    /// pass (a seeds file can hold millions of lines), the first spelling kept in order.
     ///
     /// # Errors
     /// [`Error::NoSeeds`] if there are none, [`Error::InvalidSeed`] for the first bad one.
@@ -132,8 +145,14 @@ impl Crawler {
         &self,
         seeds: impl IntoIterator<Item = S>,
     ) -> Result<Vec<Url>, Error> {
+        use std::hash::BuildHasher as _;
         let max_len = self.config.max_url_len.get();
-        let mut parsed: Vec<Url> = Vec::new();
+        let seeds = seeds.into_iter();
+        let expected = seeds.size_hint().0;
+        let mut parsed: Vec<Url> = Vec::with_capacity(expected);
+        // Indices into `parsed` by URL: linear de-duplication without a second copy of every URL.
+        let mut index = hashbrown::HashTable::<usize>::with_capacity(expected);
+        let hasher = hashbrown::DefaultHashBuilder::default();
         for seed in seeds {
             let seed = seed.as_ref();
             let url =
@@ -141,7 +160,9 @@ impl Crawler {
                     url: seed.to_owned(),
                     reason: reason.to_string(),
                 })?;
-            if !parsed.contains(&url) {
+            let hash = hasher.hash_one(url.as_str());
+            if index.find(hash, |&i| parsed[i] == url).is_none() {
+                index.insert_unique(hash, parsed.len(), |&i| hasher.hash_one(parsed[i].as_str()));
                 parsed.push(url);
             }
         }
@@ -172,11 +193,19 @@ impl Crawler {
 }
 
 /// The state of one crawl.
-struct Run {
-    fetcher: Fetcher,
-    graph: GraphBuilder,
-    /// Claims links when outcomes are folded; the fetcher's [`Local`] claims redirects in it.
+pub(crate) struct Run {
+    pub(crate) fetcher: Fetcher,
+    pub(crate) graph: GraphBuilder,
+    /// Claims links at the end of each level; the fetcher's [`Local`] claims redirects in it
+    /// while the level runs.
     seen: Arc<dyn SeenSet>,
+    /// Links of this level's pages queued for the next level, claimed in `seen` only when the
+    /// level is done: a redirect of this level may still reach them first, at a smaller depth.
+    level_claims: HashSet<Box<str>>,
+    /// Pages whose retries ran out, with their outcome, for the end-of-crawl pass.
+    deferred: Vec<(NodeIndex, Url, PageOutcome)>,
+    /// The end-of-crawl pass has run: nothing is deferred any more.
+    retried: bool,
     started: Instant,
 }
 
@@ -195,17 +224,37 @@ impl Run {
                 level.push((self.graph.add_seed(seed), seed.clone()));
             }
         }
-        if config.sitemaps {
-            for url in fetcher.sitemap_urls(&seeds).await {
-                if self.seen.claim(&url) {
-                    level.push((self.graph.add_seed(&url), url));
-                }
-            }
-        }
         let mut shutdown = std::pin::pin!(shutdown);
         let mut stopped = StopReason::Completed;
-        let mut depth = 0;
-        while !level.is_empty() {
+        if config.sitemaps {
+            // Sitemap hosts can be slow or never answer: the shutdown wins over them too.
+            tokio::select! {
+                biased;
+                () = &mut shutdown => {
+                    self.graph.skip_all(&level, SkipReason::Cancelled);
+                    level.clear();
+                    stopped = StopReason::Cancelled;
+                }
+                urls = fetcher.sitemap_urls(&seeds) => for url in urls {
+                    if self.seen.claim(&url) {
+                        level.push((self.graph.add_seed(&url), url));
+                    }
+                },
+            }
+        }
+        let mut pass = Pass::First;
+        loop {
+            if level.is_empty() {
+                // The end-of-crawl pass: pages whose retries ran out, once more, and then the
+                // levels their links lead to.
+                if self.retried || self.deferred.is_empty() || stopped != StopReason::Completed {
+                    break;
+                }
+                pass = Pass::Again;
+                self.retried = true;
+                level = self.take_deferred();
+                continue;
+            }
             if let Some(max) = config.max_pages {
                 let budget = max.get().saturating_sub(self.graph.stats().pages_fetched);
                 if level.len() > budget {
@@ -214,32 +263,52 @@ impl Run {
                     stopped = StopReason::MaxPages;
                 }
             }
+            let depth = self.depth_of(level[0].0);
             events.emit(|| CrawlEvent::LevelStarted {
                 depth,
                 pages: level.len(),
             });
             let mut next = Vec::new();
-            let cancelled = self
-                .run_level(&level, depth, shutdown.as_mut(), &mut next)
+            let end = self
+                .run_level(&level, pass, shutdown.as_mut(), &mut next)
                 .await;
-            if cancelled {
-                stopped = StopReason::Cancelled;
-            }
+            self.claim_next(&mut next);
+            // Robots rules are kept for the hosts still to be fetched from only.
+            let deferred = self.deferred.iter().map(|(_, url, _)| url);
+            fetcher.forget_robots(next.iter().map(|(_, url)| url).chain(deferred));
             events.emit(|| CrawlEvent::LevelDone {
                 depth,
                 next: next.len(),
             });
-            if stopped != StopReason::Completed {
-                let reason = if cancelled {
+            // The levels after the end-of-crawl pass fetch as usual, and defer nothing.
+            pass = Pass::First;
+            let reason = match end {
+                LevelEnd::Done if stopped == StopReason::Completed => {
+                    level = next;
+                    continue;
+                }
+                LevelEnd::Done => SkipReason::MaxPages,
+                LevelEnd::Cancelled => {
+                    stopped = StopReason::Cancelled;
                     SkipReason::Cancelled
-                } else {
-                    SkipReason::MaxPages
-                };
-                self.graph.skip_all(&next, reason);
-                break;
-            }
-            level = next;
-            depth += 1;
+                }
+                LevelEnd::Full => {
+                    stopped = StopReason::GraphLimit;
+                    SkipReason::GraphLimit
+                }
+            };
+            self.graph.skip_all(&next, reason);
+            break;
+        }
+        if stopped == StopReason::Completed && self.graph.page_cap_hit() {
+            stopped = StopReason::MaxPages;
+        }
+        // Pages put aside and never tried again (the crawl stopped first) keep their outcome.
+        for (index, _, outcome) in std::mem::take(&mut self.deferred) {
+            let mut ignored = Vec::new();
+            let depth = self.depth_of(index);
+            self.graph
+                .fold(index, depth, outcome, |_| false, &mut ignored);
         }
         let elapsed = self.started.elapsed();
         let report = self.graph.finish(stopped, seeds, started_at, elapsed);
@@ -248,64 +317,54 @@ impl Run {
         report
     }
 
-    /// Fetches one level with at most `concurrency` tasks at a time and folds each outcome
-    /// into the graph, queueing new links in `next`. Returns whether it was cancelled.
-    ///
-    /// Outcomes are folded in frontier order as soon as every earlier one is in, so the graph
-    /// is the same whatever order responses arrive in, while only the out-of-order window is
-    /// held in memory rather than a whole level.
-    async fn run_level(
-        &mut self,
-        level: &[(NodeIndex, Url)],
-        depth: u32,
-        mut shutdown: std::pin::Pin<&mut impl Future<Output = ()>>,
-        next: &mut Vec<(NodeIndex, Url)>,
-    ) -> bool {
-        let fetcher = self.fetcher.clone();
-        // Tasks are spawned so pages are fetched and parsed on all worker threads; the handle
-        // aborts its task when dropped, so cancelling drops every request in flight.
-        let mut results = futures::stream::iter(level.iter().enumerate().map(|(i, (_, url))| {
-            let (fetcher, url) = (fetcher.clone(), url.clone());
-            let task = tokio::spawn(async move { fetcher.fetch(url, depth).await });
-            let task = AbortOnDropHandle::new(task);
-            async move { (i, task.await) }
-        }))
-        .buffer_unordered(fetcher.config().concurrency.get());
-        let mut waiting: Vec<Option<PageOutcome>> =
-            std::iter::repeat_with(|| None).take(level.len()).collect();
-        let mut folded = 0;
-        let cancelled = loop {
-            let arrived = tokio::select! {
-                biased;
-                () = &mut shutdown => break true,
-                arrived = results.next() => arrived,
-            };
-            let Some((i, joined)) = arrived else {
-                break false;
-            };
-            waiting[i] = Some(joined.unwrap_or_else(|err| panicked(&level[i].1, &err)));
-            while let Some(outcome) = waiting.get_mut(folded).and_then(Option::take) {
-                self.fold(level[folded].0, depth, outcome, next);
-                folded += 1;
-            }
-        };
-        if cancelled {
-            // Keep the pages whose fetch already finished: their work is done. Order no longer
-            // matters for a cancelled crawl.
-            while let Some(Some((i, Ok(outcome)))) = results.next().now_or_never() {
-                waiting[i] = Some(outcome);
-            }
-            for (i, outcome) in waiting.into_iter().enumerate().skip(folded) {
-                match outcome {
-                    Some(outcome) => self.fold(level[i].0, depth, outcome, next),
-                    None => self.graph.skip_all(&level[i..=i], SkipReason::Cancelled),
-                }
-            }
-        }
-        cancelled
+    /// The depth recorded for a frontier page.
+    pub(crate) fn depth_of(&self, index: NodeIndex) -> u32 {
+        self.graph.depth_of(index)
     }
 
-    /// Folds one outcome, claiming its new links in the seen set.
+    /// The pages put aside for the end-of-crawl pass, as a level.
+    fn take_deferred(&mut self) -> Vec<(NodeIndex, Url)> {
+        let deferred = std::mem::take(&mut self.deferred);
+        self.graph.count_retries_exhausted(deferred.len());
+        deferred
+            .into_iter()
+            .map(|(index, url, _)| (index, url))
+            .collect()
+    }
+
+    /// Claims the next level's links in the seen set, dropping those that a redirect of this
+    /// level fetched already (at the smaller depth of the URL that redirected).
+    fn claim_next(&mut self, next: &mut Vec<(NodeIndex, Url)>) {
+        let seen = &self.seen;
+        next.retain(|(_, url)| seen.claim(url));
+        self.level_claims.clear();
+    }
+
+    /// Folds one outcome, or puts it aside for the end-of-crawl pass if its retries ran out.
+    pub(crate) fn fold_or_defer(
+        &mut self,
+        index: NodeIndex,
+        url: &Url,
+        depth: u32,
+        outcome: PageOutcome,
+        pass: Pass,
+        next: &mut Vec<(NodeIndex, Url)>,
+    ) {
+        let exhausted = outcome.hops.last().is_some_and(|hop| hop.retries_exhausted);
+        match pass {
+            Pass::First if exhausted && !self.retried => {
+                self.deferred.push((index, url.clone(), outcome));
+            }
+            Pass::First => self.fold(index, depth, outcome, next),
+            Pass::Again => {
+                let recovered = outcome.hops.last().is_some_and(|hop| hop.error.is_none());
+                self.graph.count_recovered(usize::from(recovered));
+                self.fold(index, depth, outcome, next);
+            }
+        }
+    }
+
+    /// Folds one outcome, queueing its new links for the next level.
     fn fold(
         &mut self,
         index: NodeIndex,
@@ -313,14 +372,8 @@ impl Run {
         outcome: PageOutcome,
         next: &mut Vec<(NodeIndex, Url)>,
     ) {
-        let seen = &self.seen;
-        self.graph
-            .fold(index, depth, outcome, |url: &Url| seen.claim(url), next);
+        let (seen, claims) = (&self.seen, &mut self.level_claims);
+        let claim = |url: &Url| !seen.contains(url) && claims.insert(url.as_str().into());
+        self.graph.fold(index, depth, outcome, claim, next);
     }
-}
-
-/// The outcome recorded for a page whose task panicked: the crawl goes on without it.
-fn panicked(url: &Url, err: &tokio::task::JoinError) -> PageOutcome {
-    let detail = err.to_string();
-    PageOutcome::failed(url.clone(), PageError::Internal { detail })
 }

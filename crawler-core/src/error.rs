@@ -43,6 +43,22 @@ pub enum ConfigError {
         /// The setting's name.
         name: &'static str,
     },
+    /// A duration above [`MAX_DURATION`](crate::MAX_DURATION).
+    #[error("{name} must be at most {} seconds (one day)", max.as_secs())]
+    TooLong {
+        /// The setting's name.
+        name: &'static str,
+        /// The longest duration taken.
+        max: std::time::Duration,
+    },
+    /// A count above its maximum, such as [`MAX_CONCURRENCY`](crate::MAX_CONCURRENCY).
+    #[error("{name} must be at most {max}")]
+    TooMany {
+        /// The setting's name.
+        name: &'static str,
+        /// The largest value taken.
+        max: usize,
+    },
     /// An include or exclude pattern is not a valid regular expression.
     #[error("invalid pattern `{pattern}`: {reason}")]
     InvalidPattern {
@@ -62,12 +78,42 @@ pub enum ConfigError {
     /// A scheme other than `http` or `https` was allowed.
     #[error("unsupported scheme `{0}` (only http and https can be fetched)")]
     UnsupportedScheme(String),
-    /// A rate limit that is not a positive number.
-    #[error("invalid rate `{0}`: must be a positive number of requests per second")]
+    /// A rate limit that is not a number of requests per second of at least one a day
+    /// (`1 / rate` must not exceed [`MAX_DURATION`](crate::MAX_DURATION)).
+    #[error(
+        "invalid rate `{0}`: must be a number of requests per second of at least 1/86400 (one a day)"
+    )]
     InvalidRate(String),
     /// The user agent is not a valid HTTP header value.
     #[error("invalid user agent: {0}")]
     InvalidUserAgent(String),
+    /// The index file of `file://` directories is empty or has a `/`.
+    #[error("invalid index file `{0}`: a file name is needed")]
+    InvalidIndexFile(String),
+    /// An extra request header is not a valid name and value.
+    #[error("invalid header `{header}`: {reason}")]
+    InvalidHeader {
+        /// The header's name as given.
+        header: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A cookie is not `name=value`.
+    #[error("invalid cookie `{0}`: expected name=value")]
+    InvalidCookie(String),
+    /// The proxy is not an http(s) URL.
+    #[error("invalid proxy `{proxy}`: {reason}")]
+    InvalidProxy {
+        /// The proxy as given.
+        proxy: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A proxy resolves host names itself, so private addresses could not be refused.
+    #[error(
+        "a proxy cannot be combined with denying private IPs (the proxy would resolve host names)"
+    )]
+    ProxyWithDenyPrivateIps,
 }
 
 /// Why one page could not be fetched, stored on its node in the graph.
@@ -104,6 +150,13 @@ pub enum PageError {
         /// The underlying error, as text.
         detail: String,
     },
+    /// The page's deadline (`page_timeout`) passed before its redirect hops and retries were
+    /// done; the hops made before it are kept.
+    #[error("page took longer than {limit_ms} ms")]
+    PageTimeout {
+        /// The configured page timeout, in milliseconds.
+        limit_ms: u64,
+    },
     /// The redirect chain was longer than the configured maximum.
     #[error("more than {limit} redirects")]
     TooManyRedirects {
@@ -126,6 +179,13 @@ pub enum PageError {
         /// The configured maximum, in bytes.
         limit: usize,
     },
+    /// A `file://` URL could not be read: missing, not a regular file, or outside the site
+    /// root.
+    #[error("file: {detail}")]
+    File {
+        /// What was wrong, naming the path.
+        detail: String,
+    },
     /// The host resolves only to private or reserved addresses, and `deny_private_ips` is on.
     #[error("blocked: {detail}")]
     Blocked {
@@ -137,6 +197,13 @@ pub enum PageError {
     Internal {
         /// What failed.
         detail: String,
+    },
+    /// The body came in a `Content-Encoding` the crawler cannot decode (gzip, deflate and brotli
+    /// are decoded), so its links could not be read. Not a broken link: a browser may read it.
+    #[error("unsupported Content-Encoding `{encoding}`")]
+    UnsupportedEncoding {
+        /// The `Content-Encoding` header as sent.
+        encoding: String,
     },
 }
 
@@ -159,7 +226,10 @@ impl PageError {
 
     /// Whether the failure is a broken link (as opposed to a crawl limit such as a body cap).
     pub fn is_broken(&self) -> bool {
-        !matches!(self, PageError::BodyTooLarge { .. })
+        !matches!(
+            self,
+            PageError::BodyTooLarge { .. } | PageError::UnsupportedEncoding { .. }
+        )
     }
 }
 

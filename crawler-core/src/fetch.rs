@@ -15,8 +15,8 @@ use crate::config::{http_client, CrawlConfig};
 use crate::coordination::Coordination;
 use crate::error::{Error, PageError};
 use crate::event::{CrawlEvent, Events};
-use crate::extract::extract_with;
-use crate::graph::SkipReason;
+use crate::extract::{extract_with, RawLink, RobotsDirectives};
+use crate::graph::{LinkKind, SkipReason};
 use crate::outcome::{FoundLink, Hop, PageOutcome};
 use crate::politeness::HostLimiter;
 use crate::request::request_with_retries;
@@ -64,8 +64,9 @@ impl Fetcher {
         };
         let ctx = FetchContext {
             client: http_client(&config)?,
-            hosts: HostLimiter::new(config.per_host.get(), gap),
+            hosts: HostLimiter::new(config.concurrency.get(), config.per_host.get(), gap),
             robots: RobotsCache::new(&config.user_agent),
+            credentials: config.http.credentials_for(scope.seed_origins()),
             config,
             coordination,
             scope,
@@ -81,13 +82,29 @@ impl Fetcher {
     /// are in scope, allowed and won through
     /// [`Coordination::claim_redirect`](crate::Coordination::claim_redirect).
     pub async fn fetch(&self, url: Url, depth: u32) -> PageOutcome {
-        fetch_page(&self.ctx, url, depth).await
+        fetch_page(&self.ctx, url, depth, self.ctx.config.retries).await
+    }
+
+    /// Fetches `url` as [`fetch`](Self::fetch) does, once more after its retries ran out: the
+    /// end-of-crawl pass, with one request per hop and no further retries.
+    pub async fn fetch_again(&self, url: Url, depth: u32) -> PageOutcome {
+        fetch_page(&self.ctx, url, depth, 0).await
     }
 
     /// Page URLs listed in the sitemaps of the seeds' hosts, in scope, deduplicated, in order
     /// (see [`sitemap`](crate::sitemap)).
     pub async fn sitemap_urls(&self, seeds: &[Url]) -> Vec<Url> {
-        crate::sitemap::discover(&self.ctx, seeds).await
+        let web: Vec<Url> = seeds
+            .iter()
+            .filter(|seed| seed.scheme() != "file")
+            .cloned()
+            .collect();
+        crate::sitemap::discover(&self.ctx, &web).await
+    }
+
+    /// Drops the robots.txt rules of the hosts none of `queued` is on (between levels).
+    pub(crate) fn forget_robots<'a>(&self, queued: impl IntoIterator<Item = &'a Url>) {
+        self.ctx.robots.forget_unqueued(queued);
     }
 
     /// The crawl's settings.
@@ -113,6 +130,8 @@ pub(crate) struct FetchContext {
     pub(crate) hosts: HostLimiter,
     pub(crate) coordination: Arc<dyn Coordination>,
     pub(crate) scope: SeedScope,
+    /// Credentials for the seeds' origins, added per request.
+    pub(crate) credentials: crate::http_options::Credentials,
     pub(crate) robots: RobotsCache,
     pub(crate) events: Events,
     /// One permit per core for parsing: more parses at once than cores only adds threads,
@@ -123,39 +142,76 @@ pub(crate) struct FetchContext {
 impl FetchContext {
     /// Whether robots.txt lets us fetch `url` (always true when robots.txt is ignored).
     pub(crate) async fn robots_allow(&self, url: &Url) -> bool {
-        !self.config.respect_robots || self.robots.rules(self, url).await.allows(url)
+        !self.config.respect_robots
+            || url.scheme() == "file"
+            || self.robots.rules(self, url).await.allows(url)
     }
 }
 
-/// Fetches `url` (claimed already), following redirects that are in scope and not yet claimed.
-async fn fetch_page(ctx: &Arc<FetchContext>, url: Url, depth: u32) -> PageOutcome {
-    if !ctx.robots_allow(&url).await {
-        return PageOutcome::blocked();
-    }
+/// Fetches `url` (claimed already), following redirects that are in scope and not yet claimed,
+/// within the page's deadline: when `page_timeout` passes, the hop in progress is recorded with
+/// [`PageError::PageTimeout`] and the hops made before it are kept.
+async fn fetch_page(ctx: &Arc<FetchContext>, url: Url, depth: u32, retries: u32) -> PageOutcome {
     let mut outcome = PageOutcome::default();
     let mut current = url.clone();
+    let deadline = tokio::time::Instant::now() + ctx.config.page_timeout;
+    let chain = follow_chain(ctx, &url, depth, retries, &mut outcome, &mut current);
+    if tokio::time::timeout_at(deadline, chain).await.is_err() {
+        let mut hop = Hop::new(current);
+        hop.error = Some(PageError::PageTimeout {
+            limit_ms: u64::try_from(ctx.config.page_timeout.as_millis()).unwrap_or(u64::MAX),
+        });
+        emit_result(&ctx.events, &hop, depth, 0);
+        outcome.title = None;
+        outcome.links.clear();
+        outcome.hops.push(hop);
+    }
+    outcome
+}
+
+/// The body of [`fetch_page`]: `outcome` gets each hop once it is done and `current` is the URL
+/// being requested, so that a deadline cutting this future short knows where it stopped.
+async fn follow_chain(
+    ctx: &Arc<FetchContext>,
+    url: &Url,
+    depth: u32,
+    retries: u32,
+    outcome: &mut PageOutcome,
+    current: &mut Url,
+) {
+    if !ctx.robots_allow(url).await {
+        *outcome = PageOutcome::blocked();
+        return;
+    }
     loop {
-        let answer = request_with_retries(ctx, &current, depth).await;
+        let answer = request_with_retries(ctx, current, depth, retries).await;
         let (mut hop, body) = (answer.hop, answer.body);
         let next = match answer.location {
-            Some(location) => follow(ctx, &url, &mut outcome.hops, &mut hop, &location).await,
+            Some(location) => follow(ctx, url, &mut outcome.hops, &mut hop, &location).await,
             None => None,
         };
+        let mut robots = answer.robots;
+        let mut seen = std::collections::HashSet::new();
+        outcome.links = resolve(ctx, current, answer.header_links, &mut seen);
         if let Some(body) = body {
-            let parsed = parse(ctx, &current, body, hop.content_type.clone()).await;
+            let parsed = parse(ctx, current, body, hop.content_type.clone()).await;
             match parsed {
-                Ok((title, links)) => {
-                    outcome.title = title;
-                    outcome.links = links;
+                Ok(page) => {
+                    outcome.title = page.title;
+                    robots.nofollow |= page.robots.nofollow;
+                    let base = page.base.unwrap_or_else(|| current.clone());
+                    let links = resolve(ctx, &base, page.links, &mut seen);
+                    outcome.links.extend(links);
                 }
                 Err(detail) => hop.error = Some(PageError::Internal { detail }),
             }
         }
+        outcome.nofollow = robots.nofollow;
         emit_result(&ctx.events, &hop, depth, outcome.links.len());
         outcome.hops.push(hop);
         match next {
-            Some(target) => current = target,
-            None => return outcome,
+            Some(target) => *current = target,
+            None => return,
         }
     }
 }
@@ -223,57 +279,81 @@ async fn follow(
 /// benchmark). Larger pages go to the blocking pool so they never stall other requests.
 const INLINE_PARSE_BYTES: usize = 32 * 1024;
 
-/// Decodes, parses and resolves a page body: small ones inline, large ones on the blocking
-/// pool, at most one per core at a time either way.
+/// A parsed page: its links as written, its base already resolved.
+#[derive(Debug, Default)]
+struct Parsed {
+    title: Option<String>,
+    base: Option<Url>,
+    links: Vec<RawLink>,
+    robots: RobotsDirectives,
+}
+
+/// Decodes and parses a page body: small ones inline, large ones on the blocking pool, at most
+/// one per core at a time either way.
 async fn parse(
     ctx: &Arc<FetchContext>,
     url: &Url,
     body: Vec<u8>,
     content_type: Option<String>,
-) -> Result<(Option<String>, Vec<FoundLink>), String> {
+) -> Result<Parsed, String> {
     let _slot = ctx
         .parse_slots
         .acquire()
         .await
         .map_err(|err| err.to_string())?;
     if body.len() <= INLINE_PARSE_BYTES {
-        return Ok(parse_now(ctx, url.clone(), &body, content_type.as_deref()));
+        return Ok(parse_now(ctx, url, &body, content_type.as_deref()));
     }
     let ctx = Arc::clone(ctx);
     let url = url.clone();
-    tokio::task::spawn_blocking(move || parse_now(&ctx, url, &body, content_type.as_deref()))
+    tokio::task::spawn_blocking(move || parse_now(&ctx, &url, &body, content_type.as_deref()))
         .await
         .map_err(|err| err.to_string())
 }
 
-/// The parsing itself: decode, extract, resolve and dedup the links.
-fn parse_now(
-    ctx: &FetchContext,
-    url: Url,
-    body: &[u8],
-    content_type: Option<&str>,
-) -> (Option<String>, Vec<FoundLink>) {
+/// The parsing itself: decode, then extract from HTML, or take the `url()`s of a stylesheet.
+fn parse_now(ctx: &FetchContext, url: &Url, body: &[u8], content_type: Option<&str>) -> Parsed {
     let text = charset::decode(body, content_type);
-    let page = extract_with(
-        ctx.config.extraction,
-        &text,
-        ctx.config.max_links_per_page.get(),
-    );
+    let max_links = ctx.config.max_links_per_page.get();
+    if crate::request::is_css(content_type) {
+        let mut page = crate::extract::Extracted::default();
+        page.push_css(&text, max_links);
+        return Parsed {
+            links: page.links,
+            ..Parsed::default()
+        };
+    }
+    let page = extract_with(ctx.config.extraction, &text, max_links);
     let max_len = ctx.config.max_url_len.get();
-    let base = page
-        .base
-        .as_deref()
-        .and_then(|base| url_norm::resolve(&url, base, max_len).ok())
-        .unwrap_or(url);
-    let mut seen = std::collections::HashSet::with_capacity(page.links.len());
-    let links = page
-        .links
+    Parsed {
+        title: page.title,
+        base: page
+            .base
+            .as_deref()
+            .and_then(|base| url_norm::resolve(url, base, max_len).ok()),
+        links: page.links,
+        robots: page.robots,
+    }
+}
+
+/// Resolves `links` against `base`, keeping the kinds recorded and the first link of each kind
+/// to each target (`seen` spans the header and body links of one page).
+fn resolve(
+    ctx: &FetchContext,
+    base: &Url,
+    links: Vec<RawLink>,
+    seen: &mut std::collections::HashSet<(Url, LinkKind)>,
+) -> Vec<FoundLink> {
+    let max_len = ctx.config.max_url_len.get();
+    let kinds = ctx.config.links.kinds;
+    links
         .into_iter()
+        .filter(|link| kinds.contains(link.kind))
         .filter_map(|link| {
-            let target = url_norm::resolve(&base, &link.href, max_len).ok()?;
-            let first = seen.insert(target.clone());
-            first.then(|| FoundLink::new(target, link.text, link.rel))
+            let href = ctx.config.files.rebase(base, &link.href);
+            let target = url_norm::resolve(base, &href, max_len).ok()?;
+            let first = seen.insert((target.clone(), link.kind));
+            first.then(|| FoundLink::of_kind(target, link.kind, link.text, link.rel))
         })
-        .collect();
-    (page.title, links)
+        .collect()
 }

@@ -13,20 +13,24 @@ use url::Url;
 
 use crate::config::CrawlConfig;
 use crate::graph::{CrawlGraph, Link, SkipReason};
-use crate::outcome::PageOutcome;
+use crate::link_options::LinkOptions;
+use crate::outcome::{FoundLink, PageOutcome};
 use crate::report::{CrawlReport, CrawlStats, StopReason};
 use crate::scope::SeedScope;
-use crate::stream::FoldSink;
+use crate::stream::{FoldSink, FoldedLink, FoldedPage};
 
 /// The graph and counters of one crawl, fed one page outcome at a time.
 ///
 /// A streaming builder ([`streaming`](Self::streaming)) hands each folded page to its sink
-/// instead of keeping it: its graph stays empty and its frontier indices are placeholders.
+/// instead of keeping it: its graph stays empty, and the node of a frontier entry it queues
+/// is a placeholder that holds the entry's depth (see [`depth_of`](Self::depth_of)).
 pub struct GraphBuilder {
     graph: CrawlGraph,
     stats: CrawlStats,
     scope: SeedScope,
     max_depth: u32,
+    budget: Budget,
+    links: LinkOptions,
     sink: Option<FoldSink>,
 }
 
@@ -37,9 +41,27 @@ impl std::fmt::Debug for GraphBuilder {
             .field("stats", &self.stats)
             .field("scope", &self.scope)
             .field("max_depth", &self.max_depth)
+            .field("budget", &self.budget)
+            .field("links", &self.links)
             .field("streaming", &self.sink.is_some())
             .finish()
     }
+}
+
+/// The limits on what the graph records, and where the crawl stands against them.
+#[derive(Debug)]
+struct Budget {
+    max_nodes: usize,
+    max_edges: usize,
+    max_pages: Option<usize>,
+    /// Pages queued for fetching so far (seeds and claimed links).
+    queued: usize,
+    /// New links past the page cap recorded as `max_pages` nodes, at most `max_pages` of them.
+    capped: usize,
+    /// The node or edge budget was reached.
+    full: bool,
+    /// The page cap cut links.
+    page_cap_hit: bool,
 }
 
 impl GraphBuilder {
@@ -50,12 +72,25 @@ impl GraphBuilder {
             stats: CrawlStats::default(),
             scope,
             max_depth: config.max_depth,
+            budget: Budget {
+                max_nodes: config.max_nodes.get(),
+                max_edges: config.max_edges.get(),
+                max_pages: config.max_pages.map(std::num::NonZeroUsize::get),
+                queued: 0,
+                capped: 0,
+                full: false,
+                page_cap_hit: false,
+            },
+            links: config.links,
             sink: None,
         }
     }
 
     /// A builder that hands each folded page to `sink` (see [`crate::stream`]) and keeps no
     /// graph: what it [`finish`](Self::finish)es with is an empty graph and the counters.
+    ///
+    /// Without a graph, `--max-nodes` bounds the URLs queued for fetching (the seen set, which
+    /// is what such a crawl keeps), and `--max-edges` bounds nothing: no edge is kept.
     pub fn streaming(config: &CrawlConfig, scope: SeedScope, sink: FoldSink) -> Self {
         Self {
             sink: Some(sink),
@@ -63,13 +98,62 @@ impl GraphBuilder {
         }
     }
 
+    /// The depth of frontier entry `index`, as recorded when it was queued.
+    ///
+    /// # Panics
+    /// If `index` is not a node this builder returned.
+    pub fn depth_of(&self, index: NodeIndex) -> u32 {
+        if self.sink.is_some() {
+            return u32::try_from(index.index()).expect("a streaming placeholder holds a depth");
+        }
+        self.graph.page_at(index).depth
+    }
+
+    /// Whether the node or edge budget is used up: the crawl should stop
+    /// ([`StopReason::GraphLimit`]).
+    pub fn is_full(&self) -> bool {
+        self.budget.full
+    }
+
+    /// Counts pages whose retries ran out, tried once more at the end of the crawl.
+    pub(crate) fn count_retries_exhausted(&mut self, pages: usize) {
+        self.stats.retries_exhausted += pages;
+    }
+
+    /// Counts pages that succeeded on the end-of-crawl pass.
+    pub(crate) fn count_recovered(&mut self, pages: usize) {
+        self.stats.recovered_at_end += pages;
+    }
+
+    /// Whether the page cap cut links that would have been fetched
+    /// ([`StopReason::MaxPages`]).
+    pub fn page_cap_hit(&self) -> bool {
+        self.budget.page_cap_hit
+    }
+
     /// Adds a level-0 page (a seed or a sitemap URL) and returns its node. Only claimed URLs
     /// should be added: each is fetched and folded once.
     pub fn add_seed(&mut self, url: &Url) -> NodeIndex {
+        self.budget.queued += 1;
         if self.sink.is_some() {
-            return NodeIndex::end();
+            return NodeIndex::new(0);
         }
         self.graph.add_page(url, 0).0
+    }
+
+    /// Adds a page met while folding, lowering its depth if this path is shorter: a redirect
+    /// target keeps the depth of the URL that redirected, even when a longer path of the same
+    /// level was folded first.
+    fn add_at(&mut self, url: &Url, depth: u32) -> NodeIndex {
+        let (index, new) = self.graph.add_page(url, depth);
+        let page = self.graph.page_mut(index);
+        if !new && depth < page.depth {
+            page.depth = depth;
+            if page.skipped == Some(SkipReason::BeyondDepth) && depth <= self.max_depth {
+                page.skipped = None;
+            }
+        }
+        index
     }
 
     /// The graph so far.
@@ -96,16 +180,8 @@ impl GraphBuilder {
         mut claim: impl FnMut(&Url) -> bool,
         next: &mut Vec<(NodeIndex, Url)>,
     ) {
-        if let Some(sink) = &mut self.sink {
-            crate::stream::fold(
-                sink,
-                &mut self.stats,
-                (&self.scope, self.max_depth),
-                depth,
-                outcome,
-                claim,
-                next,
-            );
+        if self.sink.is_some() {
+            self.fold_streamed(depth, outcome, claim, next);
             return;
         }
         if outcome.blocked {
@@ -115,7 +191,7 @@ impl GraphBuilder {
         self.stats.pages_fetched += 1;
         let mut last = index;
         for hop in outcome.hops {
-            let (node, _) = self.graph.add_page(&hop.url, depth);
+            let node = self.add_at(&hop.url, depth);
             last = node;
             self.stats.requests += 1;
             self.stats.bytes += hop.bytes;
@@ -128,7 +204,7 @@ impl GraphBuilder {
             page.fetch_time = Some(hop.elapsed);
             page.skipped = None;
             if let Some((target, skip)) = hop.redirect {
-                let (target_node, _) = self.graph.add_page(&target, depth);
+                let target_node = self.add_at(&target, depth);
                 self.graph.add_link(node, target_node, Link::redirect());
                 let target_page = self.graph.page_mut(target_node);
                 if !target_page.is_fetched() && target_page.skipped.is_none() {
@@ -137,26 +213,158 @@ impl GraphBuilder {
             }
         }
         self.graph.page_mut(last).title = outcome.title;
+        let nofollow = outcome.nofollow;
         for link in outcome.links {
-            let (target, new) = self.graph.add_page(&link.url, depth + 1);
-            let text = link.text.as_deref().map(|t| self.graph.intern(t));
-            let rel = link.rel.as_deref().map(|r| self.graph.intern(r));
-            self.graph.add_link(last, target, Link::anchor(text, rel));
-            if !new {
+            if !self.fold_link(last, depth, link, nofollow, &mut claim, next) {
+                break;
+            }
+        }
+    }
+
+    /// Records one link of page `source`; false once the node or edge budget is used up.
+    fn fold_link(
+        &mut self,
+        source: NodeIndex,
+        depth: u32,
+        link: FoundLink,
+        nofollow: bool,
+        claim: &mut impl FnMut(&Url) -> bool,
+        next: &mut Vec<(NodeIndex, Url)>,
+    ) -> bool {
+        let budget = &self.budget;
+        let edges_full = self.graph.link_count() >= budget.max_edges;
+        let nodes_full = self.graph.page_count() >= budget.max_nodes;
+        let cap_full = budget.max_pages.is_some_and(|max| budget.capped >= max);
+        if edges_full || nodes_full || cap_full {
+            // Only a link to a known page may still be recorded.
+            if self.graph.index_of(&link.url).is_none() {
+                if edges_full || nodes_full {
+                    self.budget.full = true;
+                    self.stats.links_dropped += 1;
+                    return false;
+                }
+                if self.fetchable(&link.url, depth) {
+                    // Past the page cap, with as many `max_pages` nodes recorded as the cap:
+                    // more would only record every link of every page fetched.
+                    self.stats.links_dropped += 1;
+                    return true;
+                }
+            } else if edges_full {
+                self.budget.full = true;
+                self.stats.links_dropped += 1;
+                return false;
+            }
+        }
+        let (target, new) = self.graph.add_page(&link.url, depth + 1);
+        let text = link.text.as_deref().map(|t| self.graph.intern(t));
+        let rel = link.rel.as_deref().map(|r| self.graph.intern(r));
+        self.graph
+            .add_link(source, target, Link::new(link.kind, text, rel, nofollow));
+        let follows = self.links.follows(link.kind, link.rel.as_deref(), nofollow);
+        // A target so far only linked by links that are not followed is fetched once a
+        // followed link reaches it; its depth stays that of its first link.
+        let page = self.graph.page_mut(target);
+        let upgrade = follows && page.skipped == Some(SkipReason::NotFollowed);
+        if !(new || upgrade) {
+            return true;
+        }
+        let target_depth = page.depth;
+        let skip = if !self.scope.allows(&link.url) {
+            Some(SkipReason::OutOfScope)
+        } else if target_depth > self.max_depth {
+            Some(SkipReason::BeyondDepth)
+        } else if !follows {
+            Some(SkipReason::NotFollowed)
+        } else if self
+            .budget
+            .max_pages
+            .is_some_and(|max| self.budget.queued >= max)
+        {
+            self.budget.page_cap_hit = true;
+            self.budget.capped += 1;
+            Some(SkipReason::MaxPages)
+        } else {
+            // A failed claim means the URL is fetched elsewhere (a redirect of this level).
+            if claim(&link.url) {
+                self.budget.queued += 1;
+                next.push((target, link.url));
+            }
+            None
+        };
+        self.graph.page_mut(target).skipped = skip;
+        true
+    }
+
+    /// Whether a link from `depth` to `url` would be queued for fetching, page cap aside.
+    fn fetchable(&self, url: &Url, depth: u32) -> bool {
+        depth < self.max_depth && self.scope.allows(url)
+    }
+
+    /// The streaming half of [`fold`](Self::fold): hands each hop of `outcome` to the sink
+    /// and queues the links that the batch graph would queue, with placeholder nodes. A page
+    /// robots.txt kept from being fetched is not written.
+    ///
+    /// Without a graph to say whether a link is new, `claim` is asked for every link that
+    /// would be followed: the crawl's claim answers false for a URL met before. A redirect
+    /// target that is not followed (over the redirect limit) is claimed too, as the batch
+    /// graph's node for it keeps it from being fetched later.
+    fn fold_streamed(
+        &mut self,
+        depth: u32,
+        outcome: PageOutcome,
+        mut claim: impl FnMut(&Url) -> bool,
+        next: &mut Vec<(NodeIndex, Url)>,
+    ) {
+        let Some(sink) = self.sink.as_mut() else {
+            return;
+        };
+        if outcome.blocked {
+            return;
+        }
+        self.stats.pages_fetched += 1;
+        let last = outcome.hops.len().saturating_sub(1);
+        for (i, hop) in outcome.hops.iter().enumerate() {
+            self.stats.requests += 1;
+            self.stats.bytes += hop.bytes;
+            self.stats.pages_failed += usize::from(hop.error.is_some());
+            let mut page = FoldedPage::new(&hop.url, depth, hop.status, hop.error.as_ref(), None);
+            if let Some((target, skip)) = &hop.redirect {
+                if skip.is_some() && self.scope.allows(target) {
+                    claim(target);
+                }
+                page.links.push(FoldedLink::redirect(target));
+            }
+            if i == last {
+                page.title = outcome.title.as_deref();
+                let nofollow = outcome.nofollow;
+                let links = outcome.links.iter();
+                page.links
+                    .extend(links.map(|link| FoldedLink::found(link, nofollow)));
+            }
+            sink(&page);
+        }
+        let placeholder = NodeIndex::new(depth as usize + 1);
+        for link in outcome.links {
+            let follows = self
+                .links
+                .follows(link.kind, link.rel.as_deref(), outcome.nofollow);
+            if !follows || !self.fetchable(&link.url, depth) {
                 continue;
             }
-            let skip = if !self.scope.allows(&link.url) {
-                Some(SkipReason::OutOfScope)
-            } else if depth + 1 > self.max_depth {
-                Some(SkipReason::BeyondDepth)
-            } else {
-                // A failed claim means a redirect in this level already fetches it.
-                if claim(&link.url) {
-                    next.push((target, link.url));
-                }
-                None
-            };
-            self.graph.page_mut(target).skipped = skip;
+            let budget = &mut self.budget;
+            if budget.queued >= budget.max_nodes {
+                budget.full = true;
+                self.stats.links_dropped += 1;
+                break;
+            }
+            if budget.max_pages.is_some_and(|max| budget.queued >= max) {
+                budget.page_cap_hit = true;
+                continue;
+            }
+            if claim(&link.url) {
+                budget.queued += 1;
+                next.push((placeholder, link.url));
+            }
         }
     }
 
@@ -184,10 +392,10 @@ impl GraphBuilder {
     ) -> CrawlReport {
         // A redirect target claimed by a task that was cancelled or cut off is the only page
         // that can end up neither fetched nor marked; mark it with the stop reason.
-        let leftover = if stopped == StopReason::MaxPages {
-            SkipReason::MaxPages
-        } else {
-            SkipReason::Cancelled
+        let leftover = match stopped {
+            StopReason::MaxPages => SkipReason::MaxPages,
+            StopReason::GraphLimit => SkipReason::GraphLimit,
+            _ => SkipReason::Cancelled,
         };
         for page in self.graph.pages_mut() {
             if !page.is_fetched() && page.skipped.is_none() {

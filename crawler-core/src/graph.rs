@@ -107,6 +107,11 @@ pub enum SkipReason {
     RedirectLimit,
     /// The host's robots.txt disallows it.
     RobotsTxt,
+    /// The graph reached its node or edge budget before its turn.
+    GraphLimit,
+    /// Only linked by links that are not followed: resources (unless checked), alternates,
+    /// icons, links of a nofollow page (see [`LinkOptions`](crate::LinkOptions)).
+    NotFollowed,
 }
 
 impl SkipReason {
@@ -119,20 +124,13 @@ impl SkipReason {
             SkipReason::Cancelled => "cancelled",
             SkipReason::RedirectLimit => "redirect_limit",
             SkipReason::RobotsTxt => "robots_txt",
+            SkipReason::GraphLimit => "graph_limit",
+            SkipReason::NotFollowed => "not_followed",
         }
     }
 }
 
-/// What kind of edge a link is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum LinkKind {
-    /// An `<a href>` or `<area href>` in the source page.
-    Anchor,
-    /// An HTTP redirect (3xx with `Location`) from the source URL.
-    Redirect,
-}
+pub use crate::link_kind::LinkKind;
 
 /// An interned string of the graph (anchor text or `rel`): see [`CrawlGraph::text`].
 ///
@@ -145,30 +143,36 @@ pub struct TextId(NonZeroU32);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Link {
-    /// Anchor or redirect.
+    /// What kind of link it is.
     pub kind: LinkKind,
-    /// Anchor text of the first link to this target on the page ([`CrawlGraph::text`]).
+    /// Anchor text of the first link of this kind to this target on the page, or the
+    /// `hreflang` of an alternate link ([`CrawlGraph::text`]).
     pub text: Option<TextId>,
     /// The `rel` attribute of that link ([`CrawlGraph::text`]).
     pub rel: Option<TextId>,
+    /// The source page's robots directives said `nofollow`: the link was recorded, not
+    /// followed (unless the crawl ignored such directives).
+    pub nofollow: bool,
 }
 
 impl Link {
     /// A redirect edge.
     pub fn redirect() -> Self {
-        Self {
-            kind: LinkKind::Redirect,
-            text: None,
-            rel: None,
-        }
+        Self::new(LinkKind::Redirect, None, None, false)
     }
 
     /// An anchor edge with optional text and `rel`, interned with [`CrawlGraph::intern`].
     pub fn anchor(text: Option<TextId>, rel: Option<TextId>) -> Self {
+        Self::new(LinkKind::Anchor, text, rel, false)
+    }
+
+    /// An edge of any kind.
+    pub fn new(kind: LinkKind, text: Option<TextId>, rel: Option<TextId>, nofollow: bool) -> Self {
         Self {
-            kind: LinkKind::Anchor,
+            kind,
             text,
             rel,
+            nofollow,
         }
     }
 }

@@ -45,11 +45,15 @@
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
 mod address;
+pub mod analysis;
+mod backpressure;
 pub mod builder;
 mod charset;
 pub mod config;
+pub mod cookies;
 pub mod coordination;
 mod crawler;
+mod dispatch;
 pub mod error;
 pub mod event;
 pub mod export;
@@ -58,6 +62,10 @@ mod fetch;
 mod fold;
 pub mod frontier;
 pub mod graph;
+pub mod http_options;
+pub mod import;
+pub mod link_kind;
+pub mod link_options;
 pub mod outcome;
 mod politeness;
 pub mod report;
@@ -67,15 +75,18 @@ pub mod robots;
 pub mod scope;
 pub mod sitemap;
 pub mod stream;
+pub mod transport;
 mod url_norm;
 
 pub use builder::CrawlerBuilder;
 pub use config::{
     CrawlConfig, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
-    DEFAULT_MAX_DEPTH, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_URL_LEN,
-    DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY,
-    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+    DEFAULT_MAX_DEPTH, DEFAULT_MAX_EDGES, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_NODES,
+    DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_URL_LEN, DEFAULT_PAGE_TIMEOUT, DEFAULT_PER_HOST,
+    DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT,
+    DEFAULT_USER_AGENT, MAX_CONCURRENCY, MAX_DURATION,
 };
+pub use cookies::CookieJar;
 pub use coordination::{Coordination, Local};
 pub use crawler::Crawler;
 pub use error::{ConfigError, Error, PageError};
@@ -85,6 +96,9 @@ pub use extract::Extraction;
 pub use fetch::Fetcher;
 pub use fold::GraphBuilder;
 pub use graph::{CrawlGraph, Link, LinkKind, Page, SkipReason};
+pub use http_options::{BasicAuth, HttpOptions};
+pub use link_kind::LinkKinds;
+pub use link_options::LinkOptions;
 pub use outcome::{FoundLink, Hop, PageOutcome};
 pub use petgraph::graph::NodeIndex;
 pub use report::{CrawlReport, CrawlStats, StopReason};

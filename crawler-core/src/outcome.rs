@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::error::PageError;
-use crate::graph::SkipReason;
+use crate::graph::{LinkKind, SkipReason};
 
 /// One request of a fetch: the page itself, or a hop of its redirect chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -33,6 +33,10 @@ pub struct Hop {
     pub elapsed: Duration,
     /// Where this hop redirected to, and why that target was not fetched, if it was not.
     pub redirect: Option<(Url, Option<SkipReason>)>,
+    /// The last answer was still a transient failure when the retries ran out: the page is
+    /// worth one more try at the end of the crawl.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub retries_exhausted: bool,
 }
 
 impl Hop {
@@ -46,6 +50,7 @@ impl Hop {
             bytes: 0,
             elapsed: Duration::ZERO,
             redirect: None,
+            retries_exhausted: false,
         }
     }
 }
@@ -60,12 +65,29 @@ pub struct FoundLink {
     pub text: Option<String>,
     /// The `rel` attribute, if any.
     pub rel: Option<String>,
+    /// What kind of link it is (an outcome stored without one holds anchors).
+    #[serde(default = "anchor")]
+    pub kind: LinkKind,
+}
+
+fn anchor() -> LinkKind {
+    LinkKind::Anchor
 }
 
 impl FoundLink {
-    /// A link to `url` with the given anchor text and `rel`.
+    /// An anchor link to `url` with the given anchor text and `rel`.
     pub fn new(url: Url, text: Option<String>, rel: Option<String>) -> Self {
-        Self { url, text, rel }
+        Self::of_kind(url, LinkKind::Anchor, text, rel)
+    }
+
+    /// A link of `kind` to `url`; `text` is the anchor text, or an alternate's `hreflang`.
+    pub fn of_kind(url: Url, kind: LinkKind, text: Option<String>, rel: Option<String>) -> Self {
+        Self {
+            url,
+            text,
+            rel,
+            kind,
+        }
     }
 }
 
@@ -82,6 +104,10 @@ pub struct PageOutcome {
     pub links: Vec<FoundLink>,
     /// robots.txt disallowed the frontier URL itself: nothing was requested.
     pub blocked: bool,
+    /// The last hop's robots directives (`<meta name="robots">`, `X-Robots-Tag`) say
+    /// `nofollow`: its links are recorded, not followed.
+    #[serde(default)]
+    pub nofollow: bool,
 }
 
 impl PageOutcome {
@@ -111,6 +137,7 @@ impl PageOutcome {
             title,
             links,
             blocked: false,
+            nofollow: false,
         }
     }
 }
@@ -132,6 +159,7 @@ mod tests {
         let errors = [
             PageError::HttpStatus { status: 404 },
             PageError::Timeout,
+            PageError::PageTimeout { limit_ms: 1500 },
             PageError::Connect {
                 detail: "refused".into(),
             },
@@ -168,6 +196,8 @@ mod tests {
             SkipReason::Cancelled,
             SkipReason::RedirectLimit,
             SkipReason::RobotsTxt,
+            SkipReason::GraphLimit,
+            SkipReason::NotFollowed,
         ] {
             assert_eq!(round_trip(&reason), reason);
             assert_eq!(
@@ -191,6 +221,7 @@ mod tests {
         let links = vec![
             FoundLink::new(url("http://a.test/x"), Some("X".into()), None),
             FoundLink::new(url("http://b.test/"), None, Some("nofollow".into())),
+            FoundLink::of_kind(url("http://a.test/i.png"), LinkKind::Embed, None, None),
         ];
         let outcome = PageOutcome::new(vec![first, last], Some("New".into()), links);
         assert_eq!(round_trip(&outcome), outcome);

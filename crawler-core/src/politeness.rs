@@ -5,6 +5,10 @@
 //! [`DashMap`] so tasks for different hosts never contend on one lock. The gap is the largest of
 //! the configured delay, the inverse of the configured rate, and the host's robots.txt
 //! `Crawl-delay`; it applies to that host only, so a slow host never slows the others.
+//!
+//! The crawl-wide cap on requests in flight is a semaphore here too, taken only once the host
+//! may send: after the host's permit and its pacing wait. A request waiting for a slow host's
+//! turn therefore never holds a slot that a request to another host could use.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -47,15 +51,19 @@ struct Pacing {
 pub(crate) struct HostLimiter {
     per_host: usize,
     gap: Duration,
+    /// Requests in flight across all hosts.
+    global: Arc<Semaphore>,
     hosts: DashMap<HostKey, Arc<Host>>,
 }
 
 impl HostLimiter {
-    /// A limiter allowing `per_host` requests in flight per host, started at least `gap` apart.
-    pub(crate) fn new(per_host: usize, gap: Duration) -> Self {
+    /// A limiter allowing `per_host` requests in flight per host, started at least `gap` apart,
+    /// and `global` in flight in all.
+    pub(crate) fn new(global: usize, per_host: usize, gap: Duration) -> Self {
         Self {
             per_host,
             gap,
+            global: Arc::new(Semaphore::new(global.min(Semaphore::MAX_PERMITS))),
             hosts: DashMap::new(),
         }
     }
@@ -88,11 +96,12 @@ impl HostLimiter {
         pacing.gap = pacing.gap.max(gap);
     }
 
-    /// Waits for a slot on `url`'s host and for its turn in the host's pacing.
+    /// Waits for a slot on `url`'s host, for its turn in the host's pacing, and then for a
+    /// crawl-wide slot.
     ///
     /// Hold the permit only across the request and the body read: that is when the server is
     /// busy with us. Parsing does not load the server, so it runs after the permit is dropped.
-    pub(crate) async fn acquire(&self, url: &Url) -> OwnedSemaphorePermit {
+    pub(crate) async fn acquire(&self, url: &Url) -> SendPermit {
         let host = self.host(url);
         let permit = Arc::clone(&host.slots)
             .acquire_owned()
@@ -109,8 +118,22 @@ impl HostLimiter {
             start
         };
         tokio::time::sleep_until(start).await;
-        permit
+        let global = Arc::clone(&self.global)
+            .acquire_owned()
+            .await
+            .expect("the global semaphore is never closed");
+        SendPermit {
+            _host: permit,
+            _global: global,
+        }
     }
+}
+
+/// Leave to send one request: a slot on its host and a crawl-wide slot, released together.
+#[derive(Debug)]
+pub(crate) struct SendPermit {
+    _host: OwnedSemaphorePermit,
+    _global: OwnedSemaphorePermit,
 }
 
 #[cfg(test)]
@@ -123,7 +146,7 @@ mod tests {
 
     #[tokio::test]
     async fn permits_are_per_host() {
-        let limiter = HostLimiter::new(1, Duration::ZERO);
+        let limiter = HostLimiter::new(8, 1, Duration::ZERO);
         let a = url("http://a.test/x");
         let held = limiter.acquire(&a).await;
         // Another host is not blocked by a's permit.
@@ -137,7 +160,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn starts_are_spaced_by_the_gap_per_host() {
-        let limiter = HostLimiter::new(8, Duration::from_millis(500));
+        let limiter = HostLimiter::new(8, 8, Duration::from_millis(500));
         let a = url("http://a.test/");
         let b = url("http://b.test/");
         let t0 = Instant::now();
@@ -162,7 +185,7 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn crawl_delay_raises_the_gap_for_one_host() {
-        let limiter = HostLimiter::new(8, Duration::from_millis(100));
+        let limiter = HostLimiter::new(8, 8, Duration::from_millis(100));
         let a = url("http://a.test/");
         let b = url("http://b.test/");
         limiter.slow_down(&a, Duration::from_secs(2));
@@ -175,5 +198,23 @@ mod tests {
         drop(limiter.acquire(&b).await);
         drop(limiter.acquire(&b).await);
         assert_eq!(t1.elapsed(), Duration::from_millis(100));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_host_waiting_for_its_turn_holds_no_global_slot() {
+        let limiter = Arc::new(HostLimiter::new(1, 4, Duration::from_secs(10)));
+        let a = url("http://a.test/");
+        drop(limiter.acquire(&a).await);
+        // a's next turn is 10 s away; waiting for it must not take the one global slot.
+        let waiting = tokio::spawn({
+            let limiter = Arc::clone(&limiter);
+            async move { drop(limiter.acquire(&url("http://a.test/")).await) }
+        });
+        tokio::task::yield_now().await;
+        let t0 = Instant::now();
+        let b = limiter.acquire(&url("http://b.test/")).await;
+        assert_eq!(t0.elapsed(), Duration::ZERO);
+        drop(b);
+        waiting.await.unwrap();
     }
 }

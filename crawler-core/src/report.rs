@@ -59,6 +59,14 @@ pub struct CrawlStats {
     pub pages_skipped: usize,
     /// Body bytes read.
     pub bytes: u64,
+    /// Links not recorded: past the node or edge budget, or past the page cap once as many
+    /// `max_pages` nodes as the cap were recorded.
+    pub links_dropped: usize,
+    /// Pages whose retries ran out on a transient failure (429, 502-504, a broken
+    /// connection): each was tried once more at the end of the crawl.
+    pub retries_exhausted: usize,
+    /// Of those, pages that succeeded on that last try.
+    pub recovered_at_end: usize,
     /// Wall-clock time of the crawl.
     #[serde(serialize_with = "serialize_secs")]
     pub elapsed: Duration,
@@ -69,7 +77,7 @@ fn serialize_secs<S: serde::Serializer>(value: &Duration, s: S) -> Result<S::Ok,
 }
 
 /// Why a crawl ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum StopReason {
@@ -79,6 +87,9 @@ pub enum StopReason {
     MaxPages,
     /// The shutdown future resolved; pages left over are marked `cancelled`.
     Cancelled,
+    /// The graph reached its node or edge budget (`max_nodes`, `max_edges`); pages left over
+    /// are marked `graph_limit`.
+    GraphLimit,
 }
 
 impl StopReason {
@@ -88,6 +99,7 @@ impl StopReason {
             StopReason::Completed => "completed",
             StopReason::MaxPages => "max_pages",
             StopReason::Cancelled => "cancelled",
+            StopReason::GraphLimit => "graph_limit",
         }
     }
 }

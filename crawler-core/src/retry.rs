@@ -95,4 +95,17 @@ mod tests {
         );
         assert_eq!(parse_retry_after("soon", now), None);
     }
+
+    #[test]
+    fn hostile_retry_after_values_never_panic_and_are_capped() {
+        let now = SystemTime::UNIX_EPOCH;
+        for none in ["-1", "1e30", "NaN", "inf", "99999999999999999999"] {
+            assert_eq!(parse_retry_after(none, now), None, "{none}");
+        }
+        let longest = parse_retry_after("18446744073709551615", now);
+        assert_eq!(longest, Some(Duration::from_secs(u64::MAX)));
+        assert_eq!(backoff(Duration::MAX, u32::MAX, longest), MAX_RETRY_WAIT);
+        let far = parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now);
+        assert_eq!(backoff(Duration::ZERO, 0, far), MAX_RETRY_WAIT);
+    }
 }

@@ -16,22 +16,30 @@
 //! The file is fetched through the crawl's client and the host's politeness limits, so it is
 //! paced like any other request. In a distributed crawl the raw file ([`RobotsFile`]) is shared
 //! through [`Coordination`](crate::Coordination), so one worker fetches it for all.
+//!
+//! What a file costs is bounded: anchored rules are capped before compiling (see
+//! [`MAX_ANCHORED_RULES`] and `bound`), compiling runs on the blocking pool so a big file never
+//! stalls other tasks, and `RobotsCache::forget_unqueued` lets the crawl loop drop the rules
+//! of hosts it has nothing more to fetch from.
 
+mod bound;
+
+use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
 
 use dashmap::DashMap;
-use reqwest::header::LOCATION;
 use serde::{Deserialize, Serialize};
 use texting_robots::Robot;
 use tokio::sync::OnceCell;
 use url::Url;
 
+pub use bound::MAX_ANCHORED_RULES;
+
 use crate::coordination::host_label;
 use crate::fetch::FetchContext;
 use crate::politeness::{host_key, HostKey};
-use crate::request::blocked_address;
-use crate::request::read_body;
+use crate::request::{blocked_address, location, read_body};
 use crate::url_norm;
 
 /// How much of a robots.txt is read, as RFC 9309 allows (at least 500 KiB must be parsed).
@@ -71,10 +79,7 @@ impl RobotsRules {
         match file {
             RobotsFile::Unavailable => RobotsRules::AllowAll,
             RobotsFile::Unreachable => RobotsRules::DisallowAll,
-            RobotsFile::Found(body) => match Robot::new(agent, body) {
-                Ok(robot) => RobotsRules::Parsed(Box::new(robot)),
-                Err(_) => RobotsRules::AllowAll,
-            },
+            RobotsFile::Found(body) => compile(agent, body),
         }
     }
 
@@ -92,8 +97,7 @@ impl RobotsRules {
         match self {
             RobotsRules::Parsed(robot) => robot
                 .delay
-                .filter(|d| d.is_finite() && *d > 0.0)
-                .map(|d| Duration::from_secs_f32(d).min(MAX_CRAWL_DELAY)),
+                .and_then(|secs| capped_secs(f64::from(secs), MAX_CRAWL_DELAY)),
             _ => None,
         }
     }
@@ -105,6 +109,25 @@ impl RobotsRules {
             _ => &[],
         }
     }
+}
+
+/// Compiles a robots.txt body for `agent`, its cost bounded first (see `bound`). An
+/// unparsable file allows everything, as an unavailable one does.
+fn compile(agent: &str, body: &[u8]) -> RobotsRules {
+    match Robot::new(agent, &bound::bound(body)) {
+        Ok(robot) => RobotsRules::Parsed(Box::new(robot)),
+        Err(_) => RobotsRules::AllowAll,
+    }
+}
+
+/// A number of seconds read from a site as a `Duration` of at most `cap`: `None` unless it is
+/// positive. Values too large for a `Duration` (`1e30`, infinity) are the cap; the unchecked
+/// conversion panics on them.
+fn capped_secs(secs: f64, cap: Duration) -> Option<Duration> {
+    if secs.is_nan() || secs <= 0.0 {
+        return None;
+    }
+    Some(Duration::try_from_secs_f64(secs).map_or(cap, |d| d.min(cap)))
 }
 
 /// The robots.txt rules of every host met, fetched at most once each.
@@ -145,7 +168,11 @@ impl RobotsCache {
                     ctx.coordination.put_robots(&host, &file).await;
                     file
                 };
-                let rules = RobotsRules::parse(&self.agent, &file);
+                let agent = self.agent.clone();
+                // Seconds of CPU for a big file: never on an async worker.
+                let rules = tokio::task::spawn_blocking(move || RobotsRules::parse(&agent, &file))
+                    .await
+                    .unwrap_or(RobotsRules::AllowAll);
                 if let Some(delay) = rules.crawl_delay() {
                     if ctx.coordination.paces_locally() {
                         ctx.hosts.slow_down(url, delay);
@@ -156,6 +183,15 @@ impl RobotsCache {
             })
             .await,
         )
+    }
+
+    /// Drops the rules of every host that none of `queued` is on, so a long crawl holds the
+    /// rules of the hosts it still fetches from, not of every host it ever met. For the crawl
+    /// loop, between levels (no fetch in flight), with the next level's URLs; a host met again
+    /// later has its robots.txt fetched again (one more request, its `Crawl-delay` set again).
+    pub(crate) fn forget_unqueued<'a>(&self, queued: impl IntoIterator<Item = &'a Url>) {
+        let keep: HashSet<HostKey> = queued.into_iter().map(host_key).collect();
+        self.hosts.retain(|host, _| keep.contains(host));
     }
 
     /// Fetches `url`'s robots.txt, following redirects.
@@ -170,7 +206,16 @@ impl RobotsCache {
             }
             let response = {
                 let _permit = ctx.hosts.acquire(&current).await;
-                match ctx.client.get(current.clone()).send().await {
+                match crate::backpressure::send(
+                    || {
+                        ctx.credentials
+                            .apply(ctx.client.get(current.clone()), &current)
+                    },
+                    &current,
+                    ctx.config.timeout,
+                )
+                .await
+                {
                     Ok(response) => response,
                     Err(err) if err.is_connect() => return RobotsFile::Unavailable,
                     Err(err) => {
@@ -181,13 +226,9 @@ impl RobotsCache {
             };
             let status = response.status();
             if status.is_redirection() {
-                let next = response
-                    .headers()
-                    .get(LOCATION)
-                    .and_then(|l| l.to_str().ok())
-                    .and_then(|l| {
-                        url_norm::resolve(&current, l, ctx.config.max_url_len.get()).ok()
-                    });
+                let next = location(&response).and_then(|l| {
+                    url_norm::resolve(&current, &l, ctx.config.max_url_len.get()).ok()
+                });
                 match next {
                     Some(next) => current = next,
                     None => return RobotsFile::Unavailable,
@@ -252,6 +293,44 @@ mod tests {
             RobotsRules::Parsed(Box::new(robot)).crawl_delay(),
             Some(MAX_CRAWL_DELAY)
         );
+    }
+
+    #[test]
+    fn crawl_delay_from_a_hostile_file_never_panics() {
+        let delay = |value: &str| {
+            let txt = format!("User-agent: *\nCrawl-delay: {value}\n");
+            RobotsRules::Parsed(Box::new(Robot::new("crawlgraph", txt.as_bytes()).unwrap()))
+                .crawl_delay()
+        };
+        for huge in [
+            "1e30",
+            "3.4e38",
+            "1e39",
+            "inf",
+            "+inf",
+            "18446744073709551616",
+        ] {
+            assert_eq!(delay(huge), Some(MAX_CRAWL_DELAY), "{huge}");
+        }
+        for none in ["NaN", "-1", "-inf", "0", "-0", "1e-50", "soon"] {
+            assert_eq!(delay(none), None, "{none}");
+        }
+        assert_eq!(delay("0.5"), Some(Duration::from_millis(500)));
+    }
+
+    #[test]
+    fn rules_of_hosts_with_nothing_queued_are_dropped() {
+        let cache = RobotsCache::new("crawlgraph");
+        for host in ["http://a.test/", "http://b.test/", "http://b.test:8080/"] {
+            let cell = OnceCell::new_with(Some(Arc::new(RobotsRules::AllowAll)));
+            cache.hosts.insert(host_key(&url(host)), Arc::new(cell));
+        }
+        let queued = [url("http://b.test/x"), url("http://c.test/y")];
+        cache.forget_unqueued(&queued);
+        let held: Vec<HostKey> = cache.hosts.iter().map(|e| e.key().clone()).collect();
+        assert_eq!(held, [host_key(&url("http://b.test/"))]);
+        cache.forget_unqueued(std::iter::empty());
+        assert!(cache.hosts.is_empty());
     }
 
     #[test]

@@ -80,9 +80,28 @@ impl Scope {
                 Some((host, seed.port_or_known_default()))
             })
             .collect();
+        let file_seeds = seeds.iter().filter(|seed| seed.scheme() == "file");
+        let file_dirs = file_seeds
+            .clone()
+            .map(|seed| seed.path()[..=seed.path().rfind('/').unwrap_or(0)].to_owned())
+            .collect();
+        let file_roots = file_seeds
+            .filter_map(|seed| {
+                let path = seed.to_file_path().ok()?;
+                let dir = if seed.path().ends_with('/') {
+                    path
+                } else {
+                    path.parent()?.to_path_buf()
+                };
+                dir.canonicalize().ok()
+            })
+            .collect();
         SeedScope {
             rules: self.clone(),
             hosts,
+            origins: seeds.iter().map(Url::origin).collect(),
+            file_dirs,
+            file_roots,
         }
     }
 }
@@ -92,9 +111,25 @@ impl Scope {
 pub struct SeedScope {
     rules: Scope,
     hosts: Vec<(String, Option<u16>)>,
+    /// The seeds' origins (scheme, host, port): where credentials may be sent.
+    origins: Vec<url::Origin>,
+    /// The URL paths of the `file://` seeds' directories (ending in `/`): a local site's scope.
+    file_dirs: Vec<String>,
+    /// The same directories, canonical: a file whose real path is elsewhere is not read.
+    file_roots: Vec<std::path::PathBuf>,
 }
 
 impl SeedScope {
+    /// The seeds' origins (scheme, host and port), each once.
+    pub(crate) fn seed_origins(&self) -> &[url::Origin] {
+        &self.origins
+    }
+
+    /// The canonical directories of the `file://` seeds.
+    pub(crate) fn file_roots(&self) -> &[std::path::PathBuf] {
+        &self.file_roots
+    }
+
     /// Whether `url` may be fetched.
     pub fn allows(&self, url: &Url) -> bool {
         self.allows_host(url)
@@ -118,6 +153,13 @@ impl SeedScope {
     }
 
     fn allows_host(&self, url: &Url) -> bool {
+        if url.scheme() == "file" {
+            // A local site is the seed's directory tree, whatever the host rule.
+            return self
+                .file_dirs
+                .iter()
+                .any(|dir| url.path().starts_with(dir.as_str()));
+        }
         let Some(host) = url.host_str() else {
             return false;
         };

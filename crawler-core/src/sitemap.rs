@@ -6,6 +6,10 @@
 //! inflated. Bounded: at most [`MAX_SITEMAP_FILES`] files, [`MAX_SITEMAP_URLS`] URLs (the
 //! protocol's own per-file limit), and the crawl's body cap per file, after inflation. Listed
 //! URLs outside the crawl's scope are dropped.
+//!
+//! Sitemap files are requests like any other: a sitemap location (a robots.txt `Sitemap:` line
+//! or a `<sitemapindex>` entry) outside the crawl's scope is never fetched, and one that its
+//! host's robots.txt disallows is not fetched either.
 
 use std::collections::{HashSet, VecDeque};
 use std::io::Read;
@@ -30,15 +34,10 @@ pub(crate) async fn discover(ctx: &FetchContext, seeds: &[Url]) -> Vec<Url> {
             continue;
         }
         let rules = ctx.robots.rules(ctx, seed).await;
-        let listed: Vec<Url> = rules
-            .sitemaps()
-            .iter()
-            .filter_map(|s| Url::parse(s).ok())
-            .collect();
-        if listed.is_empty() {
+        if rules.sitemaps().is_empty() {
             queue.extend(seed.join("/sitemap.xml").ok());
         } else {
-            queue.extend(listed);
+            queue.extend(rules.sitemaps().iter().filter_map(|s| in_scope(ctx, s)));
         }
     }
     let mut fetched = HashSet::new();
@@ -51,6 +50,10 @@ pub(crate) async fn discover(ctx: &FetchContext, seeds: &[Url]) -> Vec<Url> {
         if !fetched.insert(sitemap.clone()) {
             continue;
         }
+        if !ctx.robots_allow(&sitemap).await {
+            tracing::info!(url = %sitemap, "sitemap disallowed by robots.txt");
+            continue;
+        }
         let Some(xml) = fetch_sitemap(ctx, &sitemap).await else {
             continue;
         };
@@ -58,23 +61,20 @@ pub(crate) async fn discover(ctx: &FetchContext, seeds: &[Url]) -> Vec<Url> {
             tracing::info!(url = %sitemap, "sitemap is not valid XML");
             continue;
         };
-        for loc in listing.sitemaps {
-            queue.extend(Url::parse(&loc).ok());
-        }
-        let max_len = ctx.config.max_url_len.get();
-        for loc in listing.pages {
-            let Ok(url) = url_norm::parse_absolute(&loc, max_len) else {
-                continue;
-            };
-            if pages.len() < MAX_SITEMAP_URLS
-                && ctx.scope.allows(&url)
-                && seen_pages.insert(url.clone())
-            {
+        queue.extend(listing.sitemaps.iter().filter_map(|loc| in_scope(ctx, loc)));
+        for url in listing.pages.iter().filter_map(|loc| in_scope(ctx, loc)) {
+            if pages.len() < MAX_SITEMAP_URLS && seen_pages.insert(url.clone()) {
                 pages.push(url);
             }
         }
     }
     pages
+}
+
+/// A listed location, normalised, if it is a URL in the crawl's scope.
+fn in_scope(ctx: &FetchContext, loc: &str) -> Option<Url> {
+    let url = url_norm::parse_absolute(loc, ctx.config.max_url_len.get()).ok()?;
+    ctx.scope.allows(&url).then_some(url)
 }
 
 /// Fetches one sitemap file and returns its XML text, inflated if gzipped.
@@ -85,7 +85,13 @@ async fn fetch_sitemap(ctx: &FetchContext, url: &Url) -> Option<String> {
     }
     let response = {
         let _permit = ctx.hosts.acquire(url).await;
-        ctx.client.get(url.clone()).send().await.ok()?
+        crate::backpressure::send(
+            || ctx.credentials.apply(ctx.client.get(url.clone()), url),
+            url,
+            ctx.config.timeout,
+        )
+        .await
+        .ok()?
     };
     if !response.status().is_success() {
         tracing::info!(url = %url, status = %response.status(), "no sitemap");

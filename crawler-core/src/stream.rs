@@ -12,15 +12,12 @@
 
 use std::io::{self, Write};
 
-use petgraph::graph::NodeIndex;
 use serde::Serialize;
 use url::Url;
 
 use crate::error::PageError;
 use crate::graph::{LinkKind, SkipReason};
-use crate::outcome::PageOutcome;
-use crate::report::CrawlStats;
-use crate::scope::SeedScope;
+use crate::outcome::FoundLink;
 
 /// Receives each page as it is folded, in fold order.
 pub type FoldSink = Box<dyn FnMut(&FoldedPage<'_>) + Send>;
@@ -54,14 +51,41 @@ pub struct FoldedPage<'a> {
 pub struct FoldedLink<'a> {
     /// The normalised target URL.
     pub url: &'a Url,
-    /// Anchor or redirect.
+    /// What kind of link it is (as the batch graph's [`Link::kind`](crate::Link::kind)).
     pub kind: LinkKind,
-    /// The anchor text.
+    /// The anchor text, or the `hreflang` of an alternate link.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<&'a str>,
     /// The `rel` attribute.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rel: Option<&'a str>,
+    /// The source page's robots directives said `nofollow` (written only when true).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub nofollow: bool,
+}
+
+impl<'a> FoldedLink<'a> {
+    /// The redirect of a hop to `target`.
+    pub(crate) fn redirect(target: &'a Url) -> Self {
+        Self {
+            url: target,
+            kind: LinkKind::Redirect,
+            text: None,
+            rel: None,
+            nofollow: false,
+        }
+    }
+
+    /// A link found in a page whose robots directives said `nofollow` or not.
+    pub(crate) fn found(link: &'a FoundLink, nofollow: bool) -> Self {
+        Self {
+            url: &link.url,
+            kind: link.kind,
+            text: link.text.as_deref(),
+            rel: link.rel.as_deref(),
+            nofollow,
+        }
+    }
 }
 
 impl<'a> FoldedPage<'a> {
@@ -86,7 +110,7 @@ impl<'a> FoldedPage<'a> {
 }
 
 /// Writes `page` as one JSON line: `{"url", "depth", "status", "state", ["error",] "title",
-/// "links": [{"url", "kind", ["text",] ["rel"]}]}`.
+/// "links": [{"url", "kind", ["text",] ["rel",] ["nofollow": true]}]}`.
 ///
 /// # Errors
 /// Any I/O error from `out`.
@@ -107,62 +131,20 @@ pub fn write_tsv_edges(page: &FoldedPage<'_>, mut out: impl Write) -> io::Result
     Ok(())
 }
 
+/// Writes the out-links of `page` as `source_url<TAB>parsed_url<TAB>kind` lines, the lines of
+/// the TSV export with kinds (whose header is [`TSV_KIND_HEADER`]).
+///
+/// # Errors
+/// Any I/O error from `out`.
+pub fn write_tsv_edges_with_kind(page: &FoldedPage<'_>, mut out: impl Write) -> io::Result<()> {
+    for link in &page.links {
+        writeln!(out, "{}\t{}\t{}", page.url, link.url, link.kind)?;
+    }
+    Ok(())
+}
+
 /// The header line of the TSV edge list.
 pub const TSV_HEADER: &[u8] = b"source_url\tparsed_url\n";
 
-/// The streaming half of [`GraphBuilder::fold`](crate::GraphBuilder::fold): hands each hop of
-/// `outcome` to `sink` and queues the in-scope links within `max_depth` that `claim` grants,
-/// with placeholder indices. A page robots.txt kept from being fetched is not written.
-///
-/// Without a graph to say whether a link is new, `claim` is asked for every in-scope link:
-/// the seen set answers false for a URL met before. A redirect target that is not followed
-/// (over the redirect limit) is claimed too, as the batch graph's node for it keeps it from
-/// being fetched later.
-pub(crate) fn fold(
-    sink: &mut FoldSink,
-    stats: &mut CrawlStats,
-    (scope, max_depth): (&SeedScope, u32),
-    depth: u32,
-    outcome: PageOutcome,
-    mut claim: impl FnMut(&Url) -> bool,
-    next: &mut Vec<(NodeIndex, Url)>,
-) {
-    if outcome.blocked {
-        return;
-    }
-    stats.pages_fetched += 1;
-    let last = outcome.hops.len().saturating_sub(1);
-    for (i, hop) in outcome.hops.iter().enumerate() {
-        stats.requests += 1;
-        stats.bytes += hop.bytes;
-        stats.pages_failed += usize::from(hop.error.is_some());
-        let mut page = FoldedPage::new(&hop.url, depth, hop.status, hop.error.as_ref(), None);
-        if let Some((target, skip)) = &hop.redirect {
-            if skip.is_some() && scope.allows(target) {
-                claim(target);
-            }
-            page.links.push(FoldedLink {
-                url: target,
-                kind: LinkKind::Redirect,
-                text: None,
-                rel: None,
-            });
-        }
-        if i == last {
-            page.title = outcome.title.as_deref();
-            page.links
-                .extend(outcome.links.iter().map(|link| FoldedLink {
-                    url: &link.url,
-                    kind: LinkKind::Anchor,
-                    text: link.text.as_deref(),
-                    rel: link.rel.as_deref(),
-                }));
-        }
-        sink(&page);
-    }
-    for link in outcome.links {
-        if depth < max_depth && scope.allows(&link.url) && claim(&link.url) {
-            next.push((NodeIndex::end(), link.url));
-        }
-    }
-}
+/// The header line of the TSV edge list with kinds.
+pub const TSV_KIND_HEADER: &[u8] = b"source_url\tparsed_url\tkind\n";

@@ -8,7 +8,14 @@
 //! 3. keep only `http` and `https` (so `mailto:`, `javascript:`, `tel:`, `data:` links are skipped);
 //! 4. drop the `#fragment`, and drop an empty query (`page?` is `page`); any other query is kept
 //!    as is, so `?a=1` and `?a=1&b=2` are different pages;
-//! 5. refuse URLs longer than the configured maximum.
+//! 5. drop any `user:password@`: credentials in a URL are never sent and never written to an
+//!    output, whether they come from a link, a redirect target, a sitemap or a seed (a seed's
+//!    credentials would otherwise be joined into every link of the site and land in every
+//!    export; a site that needs them is out of reach of this crawler for now);
+//! 6. refuse URLs longer than the configured maximum.
+//!
+//! A `Location` header is taken as bytes: bytes outside ASCII are kept percent-encoded as they
+//! were sent (`%E9` for a Latin-1 `é`), never replaced by U+FFFD ([`header_text`]).
 
 use url::Url;
 
@@ -31,6 +38,10 @@ pub(crate) fn resolve(base: &Url, href: &str, max_len: usize) -> Result<Url, Rej
         return Err(Rejected::Scheme);
     }
     let url = base.join(href).map_err(Rejected::Invalid)?;
+    // A `file:` link is followed only from a `file:` page (a local site), never from the web.
+    if url.scheme() == "file" && base.scheme() != "file" {
+        return Err(Rejected::Scheme);
+    }
     finish(url, max_len)
 }
 
@@ -41,9 +52,13 @@ pub(crate) fn parse_absolute(input: &str, max_len: usize) -> Result<Url, Rejecte
 }
 
 fn finish(mut url: Url, max_len: usize) -> Result<Url, Rejected> {
-    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() {
+    let web = matches!(url.scheme(), "http" | "https") && url.host().is_some();
+    if !web && url.scheme() != "file" {
         return Err(Rejected::Scheme);
     }
+    // Cannot fail: an http(s) URL with a host can carry userinfo, so it can drop it.
+    let _ = url.set_password(None);
+    let _ = url.set_username("");
     url.set_fragment(None);
     if url.query() == Some("") {
         url.set_query(None);
@@ -52,6 +67,33 @@ fn finish(mut url: Url, max_len: usize) -> Result<Url, Rejected> {
         return Err(Rejected::TooLong);
     }
     Ok(url)
+}
+
+/// A header value as text for URL resolution: ASCII as is, every other byte percent-encoded,
+/// so that the bytes a server sent are the bytes requested.
+pub(crate) fn header_text(bytes: &[u8]) -> String {
+    /// Only bytes outside ASCII are encoded here; the URL parser deals with the rest.
+    const NON_ASCII: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS.remove(b'\t');
+    percent_encoding::percent_encode(bytes, NON_ASCII).to_string()
+}
+
+/// `location` with any `user:password@` removed from its authority, for error messages: a
+/// redirect that cannot be followed is reported with its target, never with its credentials.
+pub(crate) fn redact_userinfo(location: &str) -> String {
+    let trimmed = location.trim_start();
+    let authority_start = trimmed
+        .find("://")
+        .map(|i| i + 3)
+        .or_else(|| trimmed.starts_with("//").then_some(2));
+    let Some(start) = authority_start else {
+        return location.to_owned();
+    };
+    let rest = &trimmed[start..];
+    let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
+    match rest[..end].rfind('@') {
+        Some(at) => format!("{}{}", &trimmed[..start], &rest[at + 1..]),
+        None => location.to_owned(),
+    }
 }
 
 fn has_skipped_scheme(href: &str) -> bool {
@@ -123,6 +165,53 @@ mod tests {
         ));
         let long = format!("/{}", "x".repeat(100));
         assert_eq!(resolve(&base, &long, 50), Err(Rejected::TooLong));
+    }
+
+    #[rstest]
+    #[case("http://user:secret@site.test/a", "http://site.test/a")]
+    #[case("http://user@site.test/a", "http://site.test/a")]
+    #[case("http://:secret@site.test/a", "http://site.test/a")]
+    #[case("//user:secret@other.test/b", "http://other.test/b")]
+    #[case(
+        "https://u%40x:p%3Aw@other.test:8443/c?q#f",
+        "https://other.test:8443/c?q"
+    )]
+    fn credentials_are_dropped(#[case] href: &str, #[case] expected: &str) {
+        let base = Url::parse("http://me:pw@site.test/dir/").unwrap();
+        assert_eq!(resolve(&base, href, 2048).unwrap().as_str(), expected);
+        // Relative links of a page whose URL carried credentials do not inherit them.
+        assert_eq!(
+            resolve(&base, "x.html", 2048).unwrap().as_str(),
+            "http://site.test/dir/x.html"
+        );
+        assert_eq!(
+            parse_absolute("http://me:pw@site.test/", 2048)
+                .unwrap()
+                .as_str(),
+            "http://site.test/"
+        );
+    }
+
+    #[rstest]
+    #[case("ftp://user:secret@host.test/x", "ftp://host.test/x")]
+    #[case("//user:secret@host.test/x", "//host.test/x")]
+    #[case("http://a@b:c@host.test?x@y", "http://host.test?x@y")]
+    #[case("/path/with@sign", "/path/with@sign")]
+    #[case("mailto:someone@site.test", "mailto:someone@site.test")]
+    #[case("", "")]
+    fn redacts_userinfo_in_reported_locations(#[case] location: &str, #[case] expected: &str) {
+        assert_eq!(redact_userinfo(location), expected);
+    }
+
+    #[test]
+    fn header_bytes_outside_ascii_stay_percent_encoded() {
+        let text = header_text(b"/caf\xe9.html?q=\xff&r=\xc3\xa9");
+        assert_eq!(text, "/caf%E9.html?q=%FF&r=%C3%A9");
+        let base = Url::parse("http://site.test/dir/").unwrap();
+        assert_eq!(
+            resolve(&base, &text, 2048).unwrap().as_str(),
+            "http://site.test/caf%E9.html?q=%FF&r=%C3%A9"
+        );
     }
 
     #[test]

@@ -3,7 +3,7 @@
 use crawler_core::{Crawler, Extraction, PageError, SkipReason, StopReason};
 use crawler_tests::FixtureServer;
 
-use crate::support::{anchor_edges, crawl, page, Oracle};
+use crate::support::{all_edges, crawl, page, Oracle};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn edge_set_matches_oracle_at_every_depth() {
@@ -14,7 +14,7 @@ async fn edge_set_matches_oracle_at_every_depth() {
         let report = crawl(builder, &[server.url("/index.html")]).await;
         assert_eq!(report.stopped, StopReason::Completed);
         let expected = oracle.edges_at(depth);
-        let got = anchor_edges(&report);
+        let got = all_edges(&report);
         let missing: Vec<_> = expected.difference(&got).collect();
         let extra: Vec<_> = got.difference(&expected).collect();
         assert!(
@@ -76,6 +76,7 @@ async fn pages_carry_depth_status_and_kind() {
                 assert!(page.is_broken());
             }
             "external" => assert_eq!(page.skipped, Some(SkipReason::OutOfScope), "{url}"),
+            "resource" => assert_eq!(page.skipped, Some(SkipReason::NotFollowed), "{url}"),
             other => panic!("unknown kind {other}"),
         }
     }

@@ -23,6 +23,9 @@ async fn boundary_nodes_are_kept_but_never_fetched() {
             let path = &page.url[crawler_core::url::Position::BeforePath..];
             if *kind == "external" {
                 assert_eq!(page.skipped, Some(SkipReason::OutOfScope));
+            } else if *kind == "resource" && *depth <= max {
+                assert_eq!(page.skipped, Some(SkipReason::NotFollowed), "{}", page.url);
+                assert!(!requested.iter().any(|r| r == path), "max {max}: {path}");
             } else if *depth <= max {
                 assert!(
                     page.is_fetched(),

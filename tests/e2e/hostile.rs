@@ -11,12 +11,10 @@ mod traps;
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use crawler_core::{
-    CrawlReport, Crawler, CrawlerBuilder, LinkKind, PageError, SkipReason, StopReason,
-};
+use crawler_core::{CrawlReport, Crawler, CrawlerBuilder, PageError, SkipReason, StopReason};
 use crawler_tests::{FixtureServer, Reply};
 
-use crate::support::{crawl, page};
+use crate::support::{anchors_from, crawl, page};
 
 /// The body cap of the hostile crawl.
 const CAP: usize = 1024 * 1024;
@@ -60,16 +58,6 @@ fn tight() -> CrawlerBuilder {
         .max_links_per_page(LINK_CAP)
         .retries(1)
         .retry_base_delay(Duration::from_millis(50))
-}
-
-/// Targets of the anchor links on the page at `url`, in graph order.
-fn anchors_from(report: &CrawlReport, url: &str) -> Vec<String> {
-    report
-        .graph
-        .links()
-        .filter(|(s, _, l)| s.url.as_str() == url && l.kind == LinkKind::Anchor)
-        .map(|(_, t, _)| t.url.to_string())
-        .collect()
 }
 
 /// Requests for trap pages (the crawler also asks for `/robots.txt`).
@@ -242,11 +230,14 @@ impl Crawled<'_> {
             "/_/fault/bad-headers",
         ];
         for fault in FAULTS {
-            let expected = if retried.contains(&fault) { 2 } else { 1 };
+            // One retry, then one more try at the end of the crawl.
+            let expected = if retried.contains(&fault) { 3 } else { 1 };
             assert_eq!(self.server.hits(fault), expected, "{fault}");
         }
         let failed = self.report.graph.pages().filter(|p| p.error.is_some());
         assert_eq!(self.report.stats.pages_failed, failed.count());
+        assert_eq!(self.report.stats.retries_exhausted, retried.len());
+        assert_eq!(self.report.stats.recovered_at_end, 0);
     }
 }
 

@@ -6,22 +6,35 @@
 //! - `dedup`: no page is fetched twice;
 //! - `concurrency`: the per-host and global caps, measured at the server;
 //! - `redirects`: chains, loops, caps and off-scope targets;
+//! - `redirect_depth`: the depth of a redirect target does not depend on timing;
+//! - `request_options`: headers, cookies, basic auth and proxies as the server sees them;
 //! - `failures`: 404, 500, timeouts, refused connections, body caps;
 //! - `politeness`: robots.txt, crawl delays per host, sitemaps;
 //! - `stopping`: cancellation and the page cap return partial reports;
+//! - `local`: `file://` sites, their scope, and files outside the root never opened;
+//! - `fetch_path`: lying headers, odd encodings, hostile markup and robots.txt, credentials,
+//!   sitemaps out of scope;
 //! - `hostile`: fault-injecting servers, crawler traps, retries and blocked addresses;
+//! - `typed`: every link kind, nofollow rules and resource checks on `fixtures/site/typed/`;
 //! - `synthetic`: a generated 300-page site, crawled completely, exactly and once per URL;
 //! - `replay`: the public fetch and fold seams, and stored outcomes replayed into the same graph.
+//! - `bounds`: the shutdown in every phase, the page deadline, the graph budget.
 
+mod bounds;
 mod concurrency;
 mod crawl_graph;
 mod dedup;
 mod depth;
 mod failures;
+mod fetch_path;
 mod hostile;
+mod local;
 mod politeness;
+mod redirect_depth;
 mod redirects;
 mod replay;
+mod request_options;
 mod stopping;
 mod support;
 mod synthetic;
+mod typed;

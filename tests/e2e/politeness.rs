@@ -2,10 +2,11 @@
 //! hosts, and sitemaps seeding the crawl. Gaps are measured at the server as lower bounds,
 //! which a correct crawler always meets, so these tests cannot flake on a slow machine.
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::{Duration, Instant};
 
-use crawler_core::{Crawler, SkipReason};
+use crawler_core::{Crawler, HostScope, SkipReason};
 use crawler_tests::{FixtureServer, Reply};
 
 use crate::support::{crawl, page, page_requests};
@@ -265,4 +266,64 @@ async fn default_sitemap_location_is_tried() {
         page(&report, &server.url("/chain/5.html")).status,
         Some(200)
     );
+}
+
+/// A page on `hub` linking `count` pages on each server, the slow one first.
+fn hub_of(hub: &FixtureServer, servers: &[&FixtureServer], count: usize) -> String {
+    let mut body = String::new();
+    for server in servers {
+        for i in 0..count {
+            let _ = write!(
+                body,
+                "<a href=\"{}\">{i}</a>",
+                server.url(&format!("/_/links/9/{i}"))
+            );
+        }
+    }
+    hub.route("/hub.html", Reply::html(body));
+    hub.url("/hub.html")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paced_host_holds_no_slot_the_other_hosts_could_use() {
+    let ip = |last| std::net::Ipv4Addr::new(127, 0, 0, last);
+    let slow = FixtureServer::start_on(ip(1));
+    robots(&slow, "User-agent: *\nCrawl-delay: 0.3\n");
+    let others: Vec<FixtureServer> = (2..=4)
+        .map(|last| FixtureServer::start_on(ip(last)))
+        .collect();
+    let mut servers = vec![&slow];
+    servers.extend(others.iter());
+    let seed = hub_of(&others[0], &servers, 12);
+    let report = crawl(
+        Crawler::builder()
+            .max_depth(1)
+            .concurrency(4)
+            .per_host(2)
+            .host_scope(HostScope::AnyHost),
+        &[seed],
+    )
+    .await;
+    assert_eq!(report.stats.pages_fetched, 1 + 4 * 12);
+    // The slow host is paced: its requests start 0.3 s apart. Arrivals can lag a start (a
+    // connection set-up, a busy machine), so the bound is from the first, less a margin.
+    let slow_times = page_arrivals(&slow);
+    assert_eq!(slow_times.len(), 12);
+    for (k, at) in slow_times.iter().enumerate().skip(1) {
+        let least = Duration::from_millis(300 * k as u64 - 200);
+        assert!(*at - slow_times[0] >= least, "request {k}: {slow_times:?}");
+    }
+    // Its frontier entries come first, yet every other host's first request starts before
+    // the slow host's third: no other host waits for the slow host's turns. (Before, its
+    // paced requests held all four slots, and the others started after its tenth.)
+    for (n, other) in others.iter().enumerate() {
+        let page_times: Vec<Instant> = other
+            .arrivals()
+            .into_iter()
+            .filter(|(_, t)| t.starts_with("/_/links/"))
+            .map(|(at, _)| at)
+            .collect();
+        assert_eq!(page_times.len(), 12, "host {n}");
+        assert!(page_times[0] < slow_times[2], "host {n}");
+    }
 }

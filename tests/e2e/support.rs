@@ -33,6 +33,25 @@ pub(crate) fn anchor_edges(report: &CrawlReport) -> BTreeSet<(String, String)> {
         .collect()
 }
 
+/// Edges of every kind as (source, target) URL strings.
+pub(crate) fn all_edges(report: &CrawlReport) -> BTreeSet<(String, String)> {
+    report
+        .graph
+        .links()
+        .map(|(s, t, _)| (s.url.to_string(), t.url.to_string()))
+        .collect()
+}
+
+/// Targets of the anchor links on the page at `url`, in graph order.
+pub(crate) fn anchors_from(report: &CrawlReport, url: &str) -> Vec<String> {
+    report
+        .graph
+        .links()
+        .filter(|(s, _, l)| s.url.as_str() == url && l.kind == LinkKind::Anchor)
+        .map(|(_, t, _)| t.url.to_string())
+        .collect()
+}
+
 /// The page for a URL; panics with the URL if it is missing.
 pub(crate) fn page<'a>(report: &'a CrawlReport, url: &str) -> &'a Page {
     let parsed = crawler_core::Url::parse(url).expect("test URL parses");

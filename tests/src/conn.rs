@@ -53,6 +53,15 @@ async fn requests(conn: &mut Conn<TcpStream>, shared: &Shared, port: u16) -> io:
             return finish(conn, &resp).await;
         };
         let in_flight = shared.stats.begin(&req.target);
+        let method = match &req.method {
+            Method::Get => "GET",
+            Method::Head => "HEAD",
+            Method::Other(other) => other.as_str(),
+        };
+        shared.stats.record_head(method, &req.target, &req.headers);
+        if req.header("authorization").is_some() {
+            shared.stats.note_authorization();
+        }
         let mut keep_alive = req.wants_keep_alive();
         match req.body_framing() {
             BodyFraming::None => {}

@@ -51,6 +51,12 @@ const MAX_LINKS: usize = 100_000;
 /// Largest `N` accepted by `deep/N` (a 5 MB page).
 const MAX_NESTING: usize = 1_000_000;
 
+/// Largest `N` accepted by `many-attrs/N` and `junk-ends/N` (pages of about 10 MB).
+const MAX_REPEATS: usize = 1_000_000;
+
+/// `Content-Length` announced by `lying-length`, which sends [`PAGE_LEN`] bytes of it.
+const LYING_LEN: u64 = 999_999_999_999;
+
 /// The start of the hostile pages that are cut off (bomb, big): a link
 /// before the cut, which the crawler should keep.
 const CUT_PREFIX: &[u8] = b"<html><body><a href=\"/a.html\">before the cut</a>";
@@ -74,6 +80,8 @@ pub(crate) enum Wire {
     GarbageStatus,
     BadHeaders,
     ShortBody,
+    LyingLength,
+    RawLocation,
 }
 
 /// The fault for `req`, if its path is a fault route. `port` is the port
@@ -92,6 +100,8 @@ pub(crate) fn route(req: &Request, stats: &Stats, port: u16) -> Option<Fault> {
         ["garbage-status"] => Some(Fault::Wire(Wire::GarbageStatus)),
         ["bad-headers"] => Some(Fault::Wire(Wire::BadHeaders)),
         ["short-body"] => Some(Fault::Wire(Wire::ShortBody)),
+        ["lying-length"] => Some(Fault::Wire(Wire::LyingLength)),
+        ["raw-location"] => Some(Fault::Wire(Wire::RawLocation)),
         ["redirect-ftp"] => reply(Response::redirect(302, "ftp://127.0.0.1/x")),
         ["redirect-offscope"] => reply(Response::redirect(
             302,
@@ -102,7 +112,13 @@ pub(crate) fn route(req: &Request, stats: &Stats, port: u16) -> Option<Fault> {
         ["many-links", n] => reply(many_links(
             n.parse().ok().filter(|&n| n <= MAX_LINKS)?,
         )),
+        ["farm", n, id] => reply(link_farm(n.parse().ok().filter(|&n| n <= MAX_LINKS)?, id)),
         ["deep", n] => reply(deep_page(n.parse().ok().filter(|&n| n <= MAX_NESTING)?)),
+        ["many-attrs", n] => reply(many_attrs(n.parse().ok().filter(|&n| n <= MAX_REPEATS)?)),
+        ["junk-ends", n] => reply(junk_ends(n.parse().ok().filter(|&n| n <= MAX_REPEATS)?)),
+        ["meta-utf16"] => reply(html(
+            b"<html><head><meta charset=\"utf-16\"></head><body><a href=\"/a.html\">ascii</a></body></html>",
+        )),
         ["invalid-utf8"] => reply(html(
             b"<html><body>\xff\xfe<a href=\"/a.html\">bad \xff\xfe bytes\xc3\x28</a>\xff</body></html>",
         )),
@@ -168,6 +184,20 @@ pub(crate) async fn misbehave(conn: &mut Conn<TcpStream>, wire: Wire) -> io::Res
             bytes.extend_from_slice(&page[..10]);
             stream.write_all(&bytes).await?;
         }
+        Wire::LyingLength => {
+            let mut bytes = head("200 OK", LYING_LEN);
+            bytes.extend_from_slice(&page);
+            stream.write_all(&bytes).await?;
+        }
+        Wire::RawLocation => {
+            // Latin-1 bytes, not UTF-8: what old servers send for a file named in ISO-8859-1.
+            stream
+                .write_all(
+                    b"HTTP/1.1 302 Found\r\nLocation: /caf\xe9.html?q=\xff\r\n\
+                      Content-Length: 0\r\nConnection: close\r\n\r\n",
+                )
+                .await?;
+        }
     }
     stream.flush().await?;
     conn.close().await;
@@ -176,7 +206,7 @@ pub(crate) async fn misbehave(conn: &mut Conn<TcpStream>, wire: Wire) -> io::Res
 
 /// A response head with `status` (`"200 OK"`, or garbage) as the rest of
 /// the status line, and the given `Content-Length`.
-fn head(status: &str, content_length: usize) -> Vec<u8> {
+fn head(status: &str, content_length: impl std::fmt::Display) -> Vec<u8> {
     format!(
         "HTTP/1.1 {status}\r\nContent-Type: text/html\r\nContent-Length: {content_length}\r\n\
          Connection: close\r\n\r\n"
@@ -232,6 +262,39 @@ fn many_links(n: usize) -> Response {
         let _ = write!(page, "<a href=/_/links/{n}/{i}>{i}</a>");
     }
     page.push_str("</body></html>");
+    Response::html(200, page)
+}
+
+/// `farm/N/ID`: a page linking `n` fresh farm pages `farm/N/ID-0` .. `farm/N/ID-{N-1}`, each
+/// of which does the same: every page met is new.
+fn link_farm(n: usize, id: &str) -> Response {
+    let mut page = String::with_capacity(30 * n + 64);
+    page.push_str("<html><body>");
+    for i in 0..n {
+        let _ = write!(page, "<a href={id}-{i}>{i}</a>");
+    }
+    page.push_str("</body></html>");
+    Response::html(200, page)
+}
+
+/// `many-attrs/N`: one `<a>` tag with `n` distinct attributes before its `href`.
+fn many_attrs(n: usize) -> Response {
+    let mut page = String::with_capacity(12 * n + 64);
+    page.push_str("<html><body><a");
+    for i in 0..n {
+        let _ = write!(page, " a{i}");
+    }
+    page.push_str(" href=\"/a.html\">many</a></body></html>");
+    Response::html(200, page)
+}
+
+/// `junk-ends/N`: `<div></x>` `n` times (each end tag closes nothing, so the `<div>`s nest),
+/// then a link.
+fn junk_ends(n: usize) -> Response {
+    let mut page = String::with_capacity(9 * n + 64);
+    page.push_str("<html><body>");
+    page.push_str(&"<div></x>".repeat(n));
+    page.push_str("<a href=\"/a.html\">junk</a></body></html>");
     Response::html(200, page)
 }
 

@@ -5,7 +5,9 @@
 //! folder's `index.html` without a redirect, and nothing outside the root can
 //! be reached (`..` and symlinks out of the root give 404). `Content-Type`
 //! comes from the extension; HTML gets no charset parameter on purpose, so
-//! that the crawler has to sniff `<meta charset>`.
+//! that the crawler has to sniff `<meta charset>`. A file `NAME.headers` beside `NAME` adds its
+//! `Name: value` lines to the response (for `X-Robots-Tag`, `Link` and `Refresh` fixtures);
+//! it is never served itself.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -21,21 +23,37 @@ pub(crate) async fn serve(root: Arc<Path>, decoded_path: Option<String>) -> Resp
     };
     // Reading files is blocking I/O; keep it off the runtime's two workers.
     match tokio::task::spawn_blocking(move || read(&root, &path)).await {
-        Ok(Some((body, content_type))) => Response::new(200, Some(content_type), Body::Bytes(body)),
+        Ok(Some((body, content_type, headers))) => {
+            let mut response = Response::new(200, Some(content_type), Body::Bytes(body));
+            response.headers.extend(headers);
+            response
+        }
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
         Ok(None) | Err(_) => Response::not_found(),
     }
 }
 
-/// The file's bytes and content type, or `None` if there is no such file
-/// inside `root`.
-fn read(root: &Path, path: &str) -> Option<(Vec<u8>, &'static str)> {
+/// Extra response headers of a file.
+type Headers = Vec<(String, String)>;
+
+/// The file's bytes, content type and extra headers, or `None` if there is no
+/// such file inside `root`.
+fn read(root: &Path, path: &str) -> Option<(Vec<u8>, &'static str, Headers)> {
     let file = resolve(root, path)?.canonicalize().ok()?;
-    if !file.starts_with(root) || !file.is_file() {
+    let sidecar = file.extension().is_some_and(|e| e == "headers");
+    if !file.starts_with(root) || !file.is_file() || sidecar {
         return None;
     }
     let body = fs::read(&file).ok()?;
-    Some((body, content_type(&file)))
+    let mut name = file.clone().into_os_string();
+    name.push(".headers");
+    let headers = fs::read_to_string(name)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|line| line.split_once(':'))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect();
+    Some((body, content_type(&file), headers))
 }
 
 /// Maps a URL path onto a file path under `root`, refusing `..`.
@@ -71,6 +89,9 @@ pub(crate) fn content_type(file: &Path) -> &'static str {
         "json" => "application/json",
         "xml" => "application/xml",
         "gz" => "application/gzip",
+        "css" => "text/css",
+        "js" => "text/javascript",
+        "svg" => "image/svg+xml",
         _ => "application/octet-stream",
     }
 }

@@ -16,6 +16,8 @@
 //!
 //! The server only ever binds addresses in `127.0.0.0/8`.
 //!
+//! [`RedisServer`] runs a private `redis-server` for the distributed-crawl tests.
+//!
 //! For scale, [`synth::generate`] writes a deterministic site of any size
 //! (about 14 KB and 40 links a page) with the exact graph a crawl must find;
 //! serve its folder with [`FixtureServer::start_with`] or any web server.
@@ -37,13 +39,14 @@
 //! Any request (built-in, programmable route, static file, or 404) whose
 //! query contains `delay_ms=X` is answered after an extra wait of `X`
 //! milliseconds, which makes concurrency observable through
-//! [`FixtureServer::max_in_flight`].
+//! [`FixtureServer::max_in_flight`]. [`FixtureServer::set_latency`] delays
+//! every answer (`fixture-server --latency-ms N`).
 //!
 //! # Fault routes
 //!
 //! Under `/_/fault/`, answered before programmable routes and files, so they
 //! cannot be overridden (the query is ignored unless stated). Wire faults
-//! (the first seven) break HTTP itself and end the connection after
+//! (the first nine) break HTTP itself and end the connection after
 //! misbehaving; the others are well-formed responses with hostile content.
 //!
 //! | path | answer |
@@ -55,12 +58,18 @@
 //! | `/_/fault/garbage-status` | status line `HTTP/1.1 abc`, then headers and a body |
 //! | `/_/fault/bad-headers` | a header line without a colon among otherwise valid headers |
 //! | `/_/fault/short-body` | `Content-Length: 1000`, 10 body bytes, then closes |
+//! | `/_/fault/lying-length` | `Content-Length: 999999999999`, a 100-byte page with a link, then closes |
+//! | `/_/fault/raw-location` | `302` whose `Location` holds Latin-1 bytes: `/caf\xe9.html?q=\xff` |
 //! | `/_/fault/redirect-ftp` | `302` to `ftp://127.0.0.1/x` |
 //! | `/_/fault/redirect-offscope` | `302` to `http://localhost:PORT/a.html`: this server under another host name |
 //! | `/_/fault/gzip-bomb` | `Content-Encoding: gzip` `text/html` that inflates to a link and 10 MiB of spaces (about 10 KB sent) |
 //! | `/_/fault/big/MB` | a `text/html` page of `MB` MiB (at most 1024) starting with a link, streamed |
 //! | `/_/fault/many-links/N` | `N` (at most 100 000) unquoted links to the leaves `/_/links/N/I` |
+//! | `/_/fault/farm/N/ID` | a link farm: `N` (at most 100 000) links to fresh farm pages `/_/fault/farm/N/ID-I`, which do the same |
 //! | `/_/fault/deep/N` | `N` (at most 1 000 000) unclosed nested `<div>`s, then a link |
+//! | `/_/fault/many-attrs/N` | one `<a>` with `N` (at most 1 000 000) distinct attributes before its `href` |
+//! | `/_/fault/junk-ends/N` | `<div></x>` `N` times (at most 1 000 000): balanced tags that nest, then a link |
+//! | `/_/fault/meta-utf16` | an ASCII page declaring `<meta charset="utf-16">`, with a link |
 //! | `/_/fault/invalid-utf8` | `text/html` with bytes `0xff 0xfe` and a bad UTF-8 sequence around a link |
 //! | `/_/fault/wrong-charset` | `Content-Type: text/html; charset=utf-16` on an ASCII page with a link |
 //! | `/_/fault/nul` | NUL bytes around and inside a link |
@@ -89,6 +98,7 @@ mod conn;
 mod faults;
 mod files;
 mod http;
+mod redis_server;
 mod reply;
 mod response;
 mod routes;
@@ -98,5 +108,7 @@ pub mod synth;
 #[cfg(test)]
 mod tests;
 
+pub use redis_server::{Listen, RedisServer};
 pub use reply::Reply;
 pub use server::{fixture_root, FixtureServer, ServerOptions, Synthetic};
+pub use stats::RequestHead;

@@ -34,6 +34,8 @@ pub(crate) struct Shared {
     pub(crate) stats: Stats,
     /// A generated site served in place of the files under `root`.
     pub(crate) synthetic: Option<SyntheticSite>,
+    /// Extra wait before every answer, in microseconds (a slow network or server).
+    pub(crate) latency_us: std::sync::atomic::AtomicU64,
 }
 
 impl Shared {
@@ -43,6 +45,7 @@ impl Shared {
             routes: Mutex::default(),
             stats: Stats::new(log),
             synthetic,
+            latency_us: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -64,7 +67,8 @@ impl Shared {
 pub(crate) async fn respond(shared: &Shared, req: &Request) -> Response {
     let path = req.path();
     let decoded = decode_path(path);
-    let mut delay = query_delay(req.query());
+    let latency = shared.latency_us.load(std::sync::atomic::Ordering::Relaxed);
+    let mut delay = query_delay(req.query()) + Duration::from_micros(latency);
     let response = if let Method::Other(_) = req.method {
         let mut r = Response::html(405, "<html><body>method not allowed</body></html>");
         r.headers.push(("Allow".to_owned(), "GET, HEAD".to_owned()));

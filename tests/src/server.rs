@@ -24,6 +24,7 @@ use tokio::task::{JoinError, JoinSet};
 use crate::conn::serve_connection;
 use crate::reply::Reply;
 use crate::routes::Shared;
+use crate::stats::RequestHead;
 use crate::synth::SyntheticSite;
 
 /// The payload of a panic, as caught from a thread or task.
@@ -233,11 +234,30 @@ impl FixtureServer {
         self.shared.stats.arrivals()
     }
 
+    /// Method, target and headers of every request so far, in arrival order.
+    pub fn request_heads(&self) -> Vec<RequestHead> {
+        self.shared.stats.heads()
+    }
+
+    /// Number of requests so far that carried an `Authorization` header (credentials).
+    pub fn authorized_requests(&self) -> usize {
+        self.shared.stats.authorized()
+    }
+
     /// The highest number of requests handled at the same time so far. A
     /// request is in flight from when its head has been read until the last
     /// byte of its response has been written.
     pub fn max_in_flight(&self) -> usize {
         self.shared.stats.max_in_flight()
+    }
+
+    /// Delays every answer by `latency` from now on (zero: none), as a slow network or
+    /// server would, so that a crawl lasts long enough to be interrupted.
+    pub fn set_latency(&self, latency: std::time::Duration) {
+        let micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
+        self.shared
+            .latency_us
+            .store(micros, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Answers requests for exactly `path` (no query; as sent or

@@ -35,6 +35,33 @@ impl Entry {
     }
 }
 
+/// What a request said, as recorded by [`FixtureServer::request_heads`](crate::FixtureServer::request_heads).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestHead {
+    /// `GET`, `HEAD`, ...
+    pub method: String,
+    /// Path plus query, in origin form (an absolute-form target, as sent to a proxy, is
+    /// reduced to it; its host is in the `Host` header).
+    pub target: String,
+    /// The headers in the order sent, names as sent.
+    pub headers: Vec<(String, String)>,
+}
+
+impl RequestHead {
+    /// The first value of header `name`, compared case-insensitively.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The target without its query.
+    pub fn path(&self) -> &str {
+        self.target.split('?').next().unwrap_or_default()
+    }
+}
+
 /// Shared statistics of one server.
 ///
 /// The log is behind a `std::sync::Mutex` rather than an async lock: it is
@@ -48,6 +75,10 @@ pub(crate) struct Stats {
     /// Whether `log` is kept; `total` counts either way.
     keep_log: bool,
     total: AtomicUsize,
+    /// Method, target and headers of every request, for tests of what the crawler sends.
+    heads: Mutex<Vec<RequestHead>>,
+    /// Requests that carried an `Authorization` header.
+    authorized: AtomicUsize,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
 }
@@ -76,6 +107,8 @@ impl Stats {
             log: Mutex::default(),
             keep_log,
             total: AtomicUsize::new(0),
+            heads: Mutex::default(),
+            authorized: AtomicUsize::new(0),
             in_flight: AtomicUsize::new(0),
             max_in_flight: AtomicUsize::new(0),
         }
@@ -104,6 +137,28 @@ impl Stats {
         };
         self.log().push(entry);
         InFlight(self)
+    }
+
+    /// Keeps the method, target and headers of a request.
+    pub(crate) fn record_head(&self, method: &str, target: &str, headers: &[(String, String)]) {
+        if !self.keep_log {
+            return;
+        }
+        self.heads
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(RequestHead {
+                method: method.to_owned(),
+                target: target.to_owned(),
+                headers: headers.to_vec(),
+            });
+    }
+
+    pub(crate) fn heads(&self) -> Vec<RequestHead> {
+        self.heads
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Requests whose path, as sent or percent-decoded, equals `path`.
@@ -141,6 +196,15 @@ impl Stats {
             .iter()
             .map(|e| (e.at, e.target.clone()))
             .collect()
+    }
+
+    /// Counts a request that carried an `Authorization` header.
+    pub(crate) fn note_authorization(&self) {
+        self.authorized.fetch_add(1, Ordering::SeqCst);
+    }
+
+    pub(crate) fn authorized(&self) -> usize {
+        self.authorized.load(Ordering::SeqCst)
     }
 
     pub(crate) fn max_in_flight(&self) -> usize {

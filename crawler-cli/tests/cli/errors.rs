@@ -69,6 +69,27 @@ fn bad_timeouts() {
     usage_error(&["--read-timeout", "-0.5"]);
 }
 
+/// Numbers that once overflowed a `Duration`, an `Instant` or a semaphore (a panic in main or
+/// in every fetch task) are refused up front with the flag's maximum.
+#[test]
+fn out_of_range_numbers_are_usage_errors() {
+    for (flag, value, says) in [
+        ("--rate", "1e-300", "1/86400"),
+        ("--rate", "0.00001", "1/86400"),
+        ("--delay", "1e19", "86400"),
+        ("--delay", "86400.5", "86400"),
+        ("--timeout", "1e19", "86400"),
+        ("--connect-timeout", "1e12", "86400"),
+        ("--read-timeout", "1e12", "86400"),
+        ("--per-host", "2305843009213693952", "1048576"),
+        ("--per-host", "18446744073709551615", "1048576"),
+        ("--concurrency", "18446744073709551615", "1048576"),
+    ] {
+        let line = usage_error(&[flag, value]);
+        assert!(line.contains(says), "{flag} {value}: {line}");
+    }
+}
+
 #[test]
 fn unknown_format() {
     let line = usage_error(&["--format", "xml"]);

@@ -78,3 +78,73 @@ fn bad_politeness_values_are_usage_errors() {
         assert!(line.contains(args[0]) || line.contains(args[1]), "{line}");
     }
 }
+
+#[test]
+fn the_node_budget_stops_a_link_farm_with_its_own_stop_reason() {
+    let server = FixtureServer::start();
+    let out = crawl([
+        server.url("/_/fault/farm/1000/f").as_str(),
+        "--depth",
+        "4",
+        "--per-host",
+        "8",
+        "--max-nodes",
+        "2500",
+        "--format",
+        "json",
+    ])
+    .run()
+    .expect_code(0);
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["graph"]["stopped"], "graph_limit");
+    let nodes = json["nodes"].as_array().unwrap();
+    assert!(nodes.len() <= 2500, "{} nodes", nodes.len());
+    assert!(json["graph"]["stats"]["links_dropped"].as_u64().unwrap() > 0);
+    assert!(
+        out.stderr.contains("stopped: graph_limit"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("links not recorded"), "{}", out.stderr);
+}
+
+#[test]
+fn exhausted_retries_are_counted_in_the_summary_and_the_json() {
+    let server = FixtureServer::start();
+    let out = crawl([
+        server.url("/_/fault/retry-after/503/100/cli").as_str(),
+        "--retries",
+        "1",
+        "--format",
+        "json",
+    ])
+    .run();
+    let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(json["graph"]["stats"]["retries_exhausted"], 1);
+    assert_eq!(json["graph"]["stats"]["recovered_at_end"], 0);
+    assert_eq!(server.hits("/_/fault/retry-after/503/100/cli"), 3);
+    assert!(
+        out.stderr
+            .contains("retries ran out for 1 pages (0 recovered at the end)"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn page_timeout_is_a_flag() {
+    let server = FixtureServer::start();
+    server.route(
+        "/stuck.html",
+        Reply::redirect(302, "/stuck.html?again").with_delay(std::time::Duration::from_millis(800)),
+    );
+    let out = crawl([
+        server.url("/stuck.html").as_str(),
+        "--page-timeout",
+        "1",
+        "--format",
+        "json",
+    ])
+    .run();
+    assert!(out.stdout.contains("page_timeout"), "{}", out.stdout);
+}

@@ -128,3 +128,29 @@ fn a_killed_run_leaves_an_existing_output_untouched() {
     let files: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(files.len(), 1, "no temporary file left behind");
 }
+
+#[test]
+fn sigterm_during_sitemap_discovery_exits_143_promptly() {
+    let server = FixtureServer::start();
+    let hang = server.url("/_/fault/hang");
+    server.route(
+        "/robots.txt",
+        Reply::bytes("text/plain", format!("Sitemap: {hang}\n").into_bytes()),
+    );
+    let running = crawl([server.url("/index.html").as_str(), "--sitemap"]).spawn();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while server.hits("/_/fault/hang") == 0 {
+        assert!(Instant::now() < deadline, "the sitemap was never requested");
+        thread::sleep(Duration::from_millis(10));
+    }
+    let signalled = Instant::now();
+    running.signal("TERM");
+    let out = running.wait().expect_code(143);
+    assert!(
+        signalled.elapsed() < Duration::from_secs(5),
+        "took {:?} after SIGTERM",
+        signalled.elapsed()
+    );
+    assert!(out.stderr.contains("stopped: cancelled"), "{}", out.stderr);
+    assert_eq!(server.hits("/index.html"), 0);
+}

@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::ffi::OsStr;
 use std::io::{Read, Write};
 use std::path::Path;
-use std::process::{Child, ChildStdout, Command, Stdio};
+use std::process::{Child, ChildStdin, ChildStdout, Command, Stdio};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
@@ -20,7 +20,7 @@ pub(crate) const TIMEOUT: Duration = Duration::from_secs(60);
 
 /// The hint given when a tool the interop tests need is missing.
 pub(crate) const TOOLS_HINT: &str =
-    "install graphviz / pip install networkx (scripts/test-deps.sh)";
+    "install graphviz, chromium / pip install networkx scipy (scripts/test-deps.sh)";
 
 /// A `source<TAB>target` edge.
 pub(crate) type Edge = (String, String);
@@ -30,6 +30,7 @@ pub(crate) type Edge = (String, String);
 pub(crate) struct Cmd {
     command: Command,
     stdin: Option<Vec<u8>>,
+    hold_stdin: bool,
 }
 
 /// `crawl` with `args`. `RUST_LOG` is removed so the test sees the default logging.
@@ -48,6 +49,7 @@ pub(crate) fn program(name: impl AsRef<OsStr>) -> Cmd {
     Cmd {
         command: Command::new(name),
         stdin: None,
+        hold_stdin: false,
     }
 }
 
@@ -62,15 +64,35 @@ impl Cmd {
         self
     }
 
+    /// Sets an environment variable for the child.
+    pub(crate) fn env(mut self, key: &str, value: impl AsRef<OsStr>) -> Self {
+        self.command.env(key, value);
+        self
+    }
+
     /// Runs the child in `dir`.
     pub(crate) fn current_dir(mut self, dir: &Path) -> Self {
         self.command.current_dir(dir);
         self
     }
 
+    /// Removes the child's environment variable `key`.
+    pub(crate) fn env_remove(mut self, key: &str) -> Self {
+        self.command.env_remove(key);
+        self
+    }
+
     /// Feeds `data` to the child's stdin (otherwise stdin is empty).
     pub(crate) fn stdin(mut self, data: impl Into<Vec<u8>>) -> Self {
         self.stdin = Some(data.into());
+        self
+    }
+
+    /// Feeds `data` to the child's stdin and then keeps the pipe open (no end of file) until
+    /// the child has exited: a reader that never finishes. See [`Running::stdin_written`].
+    pub(crate) fn stdin_held_open(mut self, data: impl Into<Vec<u8>>) -> Self {
+        self.stdin = Some(data.into());
+        self.hold_stdin = true;
         self
     }
 
@@ -100,10 +122,15 @@ impl Cmd {
             .stderr(Stdio::piped())
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        let hold = self.hold_stdin;
         let stdin = self.stdin.map(|data| {
             let mut pipe = child.stdin.take().expect("stdin is piped");
-            // The child may exit without reading; a failed write is its business.
-            thread::spawn(move || drop(pipe.write_all(&data)))
+            // The child may exit without reading; a failed write is its business. A held pipe
+            // is handed back, so it closes only when the handle is joined, after the child's exit.
+            thread::spawn(move || {
+                let _ = pipe.write_all(&data);
+                hold.then_some(pipe)
+            })
         });
         let stdout = child.stdout.take().expect("stdout is piped");
         let stderr = drain(child.stderr.take().expect("stderr is piped"));
@@ -131,12 +158,25 @@ fn drain(mut pipe: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
 pub(crate) struct Running {
     child: Child,
     name: String,
-    stdin: Option<JoinHandle<()>>,
+    stdin: Option<JoinHandle<Option<ChildStdin>>>,
     stdout: Option<JoinHandle<Vec<u8>>>,
     stderr: JoinHandle<Vec<u8>>,
 }
 
 impl Running {
+    /// The child's process id.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits for a child killed by a signal (at most [`TIMEOUT`]); returns its process id.
+    pub(crate) fn wait_killed(self) -> u32 {
+        let id = self.child.id();
+        let out = self.wait();
+        assert_eq!(out.code, None, "killed by a signal");
+        id
+    }
+
     /// Sends a signal (`"INT"`, `"TERM"`) with the `kill` command.
     pub(crate) fn signal(&self, name: &str) {
         let status = Command::new("kill")
@@ -145,6 +185,20 @@ impl Running {
             .status()
             .expect("kill runs");
         assert!(status.success(), "kill -{name} failed");
+    }
+
+    /// Waits until everything given to stdin has been written (the child has read all but
+    /// what the pipe buffers), at most [`TIMEOUT`]; fails the test after that.
+    pub(crate) fn stdin_written(&self) {
+        let deadline = Instant::now() + TIMEOUT;
+        while !self.stdin.as_ref().is_none_or(JoinHandle::is_finished) {
+            assert!(
+                Instant::now() < deadline,
+                "{} did not read its stdin",
+                self.name
+            );
+            thread::sleep(Duration::from_millis(10));
+        }
     }
 
     /// Waits for the child to exit, at most [`TIMEOUT`]; kills it and fails the test after that.
@@ -167,7 +221,7 @@ impl Running {
             thread::sleep(Duration::from_millis(10));
         };
         if let Some(stdin) = self.stdin {
-            stdin.join().expect("stdin writer");
+            drop(stdin.join().expect("stdin writer"));
         }
         let text = |bytes: Vec<u8>| String::from_utf8(bytes).expect("output is UTF-8");
         Output {
@@ -223,6 +277,16 @@ impl Output {
     }
 }
 
+/// The names in a folder, sorted.
+pub(crate) fn listing(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
 /// The edges of a TSV export, after checking its header.
 #[track_caller]
 pub(crate) fn tsv_edges(tsv: &str) -> BTreeSet<Edge> {
@@ -275,6 +339,45 @@ pub(crate) fn expected_depths(server: &FixtureServer) -> BTreeMap<String, u32> {
         .into_iter()
         .map(|row| (row[0].clone(), row[1].parse().expect("depth")))
         .collect()
+}
+
+/// Every node of the full fixture graph with its BFS depth and kind (`html`, `file`,
+/// `missing`, `external`).
+pub(crate) fn expected_nodes(server: &FixtureServer) -> BTreeMap<String, (u32, String)> {
+    expected_rows(server, "site.expected-nodes.tsv")
+        .into_iter()
+        .map(|row| {
+            (
+                row[0].clone(),
+                (row[1].parse().expect("depth"), row[2].clone()),
+            )
+        })
+        .collect()
+}
+
+/// Crawls the fixture site from `/index.html` to `depth` and saves the graph in `format` as
+/// `dir/NAME`; returns the path.
+pub(crate) fn save_crawl(
+    server: &FixtureServer,
+    depth: u32,
+    format: &str,
+    dir: &Path,
+    name: &str,
+) -> std::path::PathBuf {
+    let path = dir.join(name);
+    crawl([
+        server.url("/index.html").as_str(),
+        "-q",
+        "-d",
+        &depth.to_string(),
+        "-f",
+        format,
+        "-o",
+    ])
+    .args([&path])
+    .run()
+    .expect_code(0);
+    path
 }
 
 /// The fixture edges a crawl from `/index.html` keeps at `--depth depth`: those whose source

@@ -54,6 +54,7 @@ pub fn write_dot(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
                 format!(" [style=dashed, color=\"#d9822b\", fontcolor=\"#d9822b\", fontsize=8, label=\"{status}\"]")
             }
             LinkKind::Anchor => String::new(),
+            kind => kind_style(kind),
         };
         writeln!(
             out,
@@ -65,6 +66,24 @@ pub fn write_dot(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
     }
     out.write_all(b"}\n")?;
     out.flush()
+}
+
+/// Edges that are not anchors or redirects: dotted for resources, dashed for the page-level
+/// links (canonical, alternate, refresh, headers), each labelled with its kind.
+fn kind_style(kind: LinkKind) -> String {
+    let (style, color) = if kind.is_resource() {
+        ("dotted", "#7e57c2")
+    } else if kind == LinkKind::Refresh {
+        ("dashed", "#d9822b")
+    } else if matches!(kind, LinkKind::Canonical | LinkKind::Alternate) {
+        ("dashed", "#2e7d32")
+    } else {
+        ("dotted", "#607d8b")
+    };
+    format!(
+        " [style={style}, color=\"{color}\", fontcolor=\"{color}\", fontsize=7, label=\"{}\"]",
+        kind.as_str()
+    )
 }
 
 fn node_style(page: &Page) -> &'static str {

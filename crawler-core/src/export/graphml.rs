@@ -19,6 +19,9 @@ const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
   <key id="title" for="node" attr.name="title" attr.type="string"/>
   <key id="bytes" for="node" attr.name="bytes" attr.type="long"/>
   <key id="fetch_ms" for="node" attr.name="fetch_ms" attr.type="double"/>
+  <key id="seeds" for="graph" attr.name="seeds" attr.type="string"/>
+  <key id="max_depth" for="graph" attr.name="max_depth" attr.type="int"/>
+  <key id="stopped" for="graph" attr.name="stopped" attr.type="string"/>
   <key id="kind" for="edge" attr.name="kind" attr.type="string"/>
   <key id="text" for="edge" attr.name="text" attr.type="string"/>
   <key id="rel" for="edge" attr.name="rel" attr.type="string"/>
@@ -31,6 +34,13 @@ const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 /// Any I/O error from `out`.
 pub fn write_graphml(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
     out.write_all(HEADER.as_bytes())?;
+    // Graph-level data: the seeds one a line, so that `crawl report` can find the entry points.
+    out.write_all(b"    ")?;
+    let seeds: Vec<&str> = report.seeds.iter().map(url::Url::as_str).collect();
+    data(&mut out, "seeds", &seeds.join("\n"))?;
+    data(&mut out, "max_depth", &report.max_depth.to_string())?;
+    data(&mut out, "stopped", report.stopped.as_str())?;
+    out.write_all(b"\n")?;
     for (index, page) in report.graph.indexed_pages() {
         write!(out, "    <node id=\"n{}\">", index.index())?;
         data(&mut out, "url", page.url.as_str())?;
@@ -65,11 +75,7 @@ pub fn write_graphml(report: &CrawlReport, mut out: impl Write) -> io::Result<()
             source.index(),
             target.index()
         )?;
-        let kind = match link.kind {
-            crate::graph::LinkKind::Anchor => "anchor",
-            crate::graph::LinkKind::Redirect => "redirect",
-        };
-        data(&mut out, "kind", kind)?;
+        data(&mut out, "kind", link.kind.as_str())?;
         if let Some(text) = report.graph.link_text(link) {
             data(&mut out, "text", text)?;
         }

@@ -49,6 +49,8 @@ struct Edge<'a> {
     text: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     rel: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    nofollow: bool,
 }
 
 /// Writes the node-link JSON document (one line, no trailing newline).
@@ -58,7 +60,9 @@ struct Edge<'a> {
 pub fn write_json(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
     let doc = Document {
         directed: true,
-        multigraph: false,
+        // Two links of different kinds between the same pages (an `<a>` and an `<img>` to
+        // one image) are two edges.
+        multigraph: true,
         graph: Meta {
             generator: concat!("crawlgraph ", env!("CARGO_PKG_VERSION")),
             seeds: report.seeds.iter().map(url::Url::as_str).collect(),
@@ -86,6 +90,7 @@ pub fn write_json(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
                 kind: link.kind,
                 text: report.graph.link_text(link),
                 rel: report.graph.link_rel(link),
+                nofollow: link.nofollow,
             })
             .collect(),
     };
@@ -105,7 +110,7 @@ mod tests {
         write_json(&sample::report(), &mut out).unwrap();
         let doc: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(doc["directed"], true);
-        assert_eq!(doc["multigraph"], false);
+        assert_eq!(doc["multigraph"], true);
         assert_eq!(doc["graph"]["seeds"][0], "http://site.test/index.html");
         assert_eq!(doc["nodes"].as_array().unwrap().len(), 5);
         assert_eq!(doc["links"].as_array().unwrap().len(), 5);

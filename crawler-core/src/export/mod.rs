@@ -10,6 +10,8 @@
 //! - [`dot`]: Graphviz, styled for `dot -Tsvg` with clickable nodes.
 //! - [`json`]: the node-link document read by networkx and D3.
 //! - [`graphml`]: typed GraphML for networkx, Gephi and yEd.
+//! - [`html`]: the self-contained interactive report (sigma.js graph, charts, tables).
+//! - [`junit`]: JUnit XML, one failed test case per broken link, for CI.
 
 use std::io::{self, Write};
 use std::str::FromStr;
@@ -19,7 +21,9 @@ use crate::report::CrawlReport;
 
 pub mod dot;
 pub mod graphml;
+pub mod html;
 pub mod json;
+pub mod junit;
 pub mod tsv;
 
 /// An output format for the graph.
@@ -34,11 +38,22 @@ pub enum ExportFormat {
     Json,
     /// GraphML with typed attributes.
     GraphMl,
+    /// JUnit XML, one failed test case per broken link.
+    Junit,
+    /// The self-contained interactive HTML report.
+    Html,
 }
 
 impl ExportFormat {
     /// All formats, in the order the CLI lists them.
-    pub const ALL: [ExportFormat; 4] = [Self::Dot, Self::Tsv, Self::Json, Self::GraphMl];
+    pub const ALL: [ExportFormat; 6] = [
+        Self::Dot,
+        Self::Tsv,
+        Self::Json,
+        Self::GraphMl,
+        Self::Junit,
+        Self::Html,
+    ];
 
     /// The format's name as the CLI spells it.
     pub fn name(self) -> &'static str {
@@ -47,6 +62,8 @@ impl ExportFormat {
             Self::Tsv => "tsv",
             Self::Json => "json",
             Self::GraphMl => "graphml",
+            Self::Junit => "junit",
+            Self::Html => "html",
         }
     }
 }
@@ -59,7 +76,7 @@ impl std::fmt::Display for ExportFormat {
 
 /// The error for an unknown format name.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown format `{0}` (expected dot, tsv, json or graphml)")]
+#[error("unknown format `{0}` (expected dot, tsv, json, graphml, junit or html)")]
 pub struct UnknownFormat(pub String);
 
 impl FromStr for ExportFormat {
@@ -83,6 +100,8 @@ pub fn write(report: &CrawlReport, format: ExportFormat, out: impl Write) -> io:
         ExportFormat::Tsv => tsv::write_tsv(report, out),
         ExportFormat::Json => json::write_json(report, out),
         ExportFormat::GraphMl => graphml::write_graphml(report, out),
+        ExportFormat::Junit => junit::write_junit(report, out),
+        ExportFormat::Html => html::write_html(report, out),
     }
 }
 

@@ -20,6 +20,19 @@ pub fn write_tsv(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
     out.flush()
 }
 
+/// Writes the edges with their kind: a `source_url<TAB>parsed_url<TAB>kind` header, then one
+/// line per edge (the opt-in third column of the CLI's `--tsv-kind`).
+///
+/// # Errors
+/// Any I/O error from `out`.
+pub fn write_tsv_with_kind(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
+    out.write_all(crate::stream::TSV_KIND_HEADER)?;
+    for (source, target, link) in report.graph.links() {
+        writeln!(out, "{}\t{}\t{}", source.url, target.url, link.kind)?;
+    }
+    out.flush()
+}
+
 /// Writes the node table: `url depth status content_type state error title`, one page a line.
 ///
 /// # Errors

@@ -14,7 +14,7 @@ fn hrefs(html: &str) -> Vec<String> {
 #[case(r"<a href='  spaced.html '>x</a>", &["  spaced.html "])]
 #[case(r#"<map><area href="/map.html" alt=m></map>"#, &["/map.html"])]
 #[case(r#"<a>no href</a><a href="">empty</a>"#, &[""])]
-#[case(r#"<link href="style.css"><img src="i.png"><script src="s.js"></script>"#, &[])]
+#[case(r#"<link href="style.css"><img src="i.png"><script src="s.js"></script>"#, &["style.css", "i.png", "s.js"])]
 #[case(r#"<a href="1"></a><div><a href="2"><a href="3"></a></a></div>"#, &["1", "2", "3"])]
 #[case(r#"<A HREF="upper.html">x</A>"#, &["upper.html"])]
 #[case(r#"<p><a href="unclosed.html">text<p>more"#, &["unclosed.html", "unclosed.html"])] // HTML5 reopens the <a> in the new <p>, as browsers do
@@ -174,14 +174,57 @@ fn tokenizer_path_texts_and_title() {
 }
 
 #[test]
-fn unclosed_markup_takes_the_linear_path() {
-    assert_eq!(unclosed_tags(b"<div><p>x</p></div>"), 0);
-    assert_eq!(unclosed_tags(b"<div><p>x</div>"), 1);
-    assert_eq!(unclosed_tags(b"<br><br/><a href=x>y</a>"), 2);
+fn deep_markup_takes_the_linear_path() {
+    assert_eq!(nesting_depth(b"<div><p>x</p></div>"), 2);
+    assert_eq!(nesting_depth(b"<div><p>x</div>"), 2);
+    assert_eq!(nesting_depth(b"<br><br/><img src=i><a href=x>y</a>"), 1);
+    assert_eq!(nesting_depth("<p>x</P>".repeat(100_000).as_bytes()), 1);
     // A megabyte of nesting is extracted quickly (the tree builder would take minutes).
     let html = format!("{}<a href=\"deep\">d</a>", "<div>".repeat(200_000));
-    assert!(unclosed_tags(html.as_bytes()) > MAX_UNCLOSED_TAGS);
+    assert!(nesting_depth(html.as_bytes()) > MAX_UNCLOSED_TAGS);
     assert_eq!(hrefs(&html), ["deep"]);
+}
+
+#[test]
+fn end_tags_that_close_nothing_do_not_hide_the_nesting() {
+    // Each `</x>` closes nothing, so the `<div>`s nest 200,000 deep; counting end tags alone
+    // (the old estimate) saw a balanced document and sent it to the tree builder.
+    let junk = format!("{}<a href=\"junk\">j</a>", "<div></x>".repeat(200_000));
+    assert_eq!(nesting_depth(junk.as_bytes()), 200_001);
+    assert_eq!(hrefs(&junk), ["junk"]);
+    // Balanced, but 5,000 deep at its deepest point: still too deep for the tree builder.
+    let balanced = format!(
+        "{}<a href=b>b</a>{}",
+        "<div>".repeat(5000),
+        "</div>".repeat(5000)
+    );
+    assert_eq!(nesting_depth(balanced.as_bytes()), 5001);
+}
+
+#[test]
+fn one_tag_with_a_hundred_thousand_attributes_is_capped_before_parsing() {
+    use std::fmt::Write as _;
+    let mut html = String::from("<p><a");
+    for i in 0..100_000 {
+        let _ = write!(html, " a{i}=\"v\"");
+    }
+    html.push_str(" href=\"/late.html\" rel=next>many</a><a href=\"/after.html\">after</a>");
+    let (capped, removed) = guard::cap_attributes(&html);
+    assert_eq!(removed, 100_000 - MAX_ATTRIBUTES_PER_TAG);
+    assert!(capped.len() < 10_000, "{} bytes left", capped.len());
+    for how in [Extraction::Tokens, Extraction::Dom] {
+        let out = extract_with(how, &html, usize::MAX);
+        let found: Vec<(&str, Option<&str>)> = out
+            .links
+            .iter()
+            .map(|l| (l.href.as_str(), l.rel.as_deref()))
+            .collect();
+        assert_eq!(
+            found,
+            [("/late.html", Some("next")), ("/after.html", None)],
+            "{how:?}"
+        );
+    }
 }
 
 /// The table of `finds_links`, through the default (tokenizer) path.
@@ -190,7 +233,7 @@ fn unclosed_markup_takes_the_linear_path() {
 #[case(r"<a href='  spaced.html '>x</a>", &["  spaced.html "])]
 #[case(r#"<map><area href="/map.html" alt=m></map>"#, &["/map.html"])]
 #[case(r#"<a>no href</a><a href="">empty</a>"#, &[""])]
-#[case(r#"<link href="style.css"><img src="i.png"><script src="s.js"></script>"#, &[])]
+#[case(r#"<link href="style.css"><img src="i.png"><script src="s.js"></script>"#, &["style.css", "i.png", "s.js"])]
 #[case(r#"<a href="1"></a><div><a href="2"><a href="3"></a></a></div>"#, &["1", "2", "3"])]
 #[case(r#"<A HREF="upper.html">x</A>"#, &["upper.html"])]
 #[case(r#"<p><a href="unclosed.html">text<p>more"#, &["unclosed.html"])] // not reopened: same edge

@@ -15,7 +15,7 @@ use html5ever::tokenizer::{
 };
 use html5ever::{local_name, LocalName};
 
-use super::{Extracted, RawLink, Text, MAX_TEXT_CHARS};
+use super::{links, Extracted, Text, MAX_TEXT_CHARS};
 
 /// Tokenizes `html` and returns its links (at most `max_links`), base and title.
 pub(super) fn extract(html: &str, max_links: usize) -> Extracted {
@@ -26,6 +26,7 @@ pub(super) fn extract(html: &str, max_links: usize) -> Extracted {
         title: None,
         title_done: false,
         template_depth: 0,
+        style: None,
     }));
     let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
     let input = BufferQueue::default();
@@ -48,6 +49,8 @@ struct State {
     title: Option<Text>,
     title_done: bool,
     template_depth: usize,
+    /// The open `<style>`'s text.
+    style: Option<String>,
 }
 
 impl State {
@@ -71,24 +74,17 @@ impl State {
         if self.template_depth > 0 {
             return TokenSinkResult::Continue;
         }
-        let is_anchor = *name == local_name!("a");
-        if is_anchor {
+        if *name == local_name!("a") {
             // An `<a>` inside an `<a>` closes the first, as in the tree builder.
             self.close_anchor();
         }
-        if is_anchor || *name == local_name!("area") {
-            if let Some(href) =
-                attr(local_name!("href")).filter(|_| self.out.links.len() < self.max_links)
-            {
-                self.out.links.push(RawLink {
-                    href,
-                    text: None,
-                    rel: attr(local_name!("rel")),
-                });
-                if is_anchor && !tag.self_closing {
-                    self.anchor = Some((self.out.links.len() - 1, Text::new(MAX_TEXT_CHARS)));
-                }
+        if let Some(index) = links::from_tag(name, &attr, &mut self.out, self.max_links) {
+            if !tag.self_closing {
+                self.anchor = Some((index, Text::new(MAX_TEXT_CHARS)));
             }
+        }
+        if *name == local_name!("style") {
+            self.style = Some(String::new());
         } else if *name == local_name!("base") && self.out.base.is_none() {
             self.out.base = attr(local_name!("href"));
         } else if *name == local_name!("title") {
@@ -105,6 +101,10 @@ impl State {
             self.template_depth = self.template_depth.saturating_sub(1);
         } else if *name == local_name!("a") {
             self.close_anchor();
+        } else if *name == local_name!("style") {
+            if let Some(css) = self.style.take() {
+                self.out.push_css(&css, self.max_links);
+            }
         } else if *name == local_name!("title") {
             if let Some(text) = self.title.take() {
                 self.out.title = text.finish();
@@ -114,7 +114,9 @@ impl State {
     }
 
     fn text(&mut self, text: &str) {
-        if let Some(title) = &mut self.title {
+        if let Some(style) = &mut self.style {
+            style.push_str(text);
+        } else if let Some(title) = &mut self.title {
             title.push(text);
         } else if let Some((_, anchor)) = &mut self.anchor {
             anchor.push(text);

@@ -5,7 +5,7 @@ use html5ever::tendril::TendrilSink;
 use html5ever::{local_name, parse_document, ParseOpts};
 use markup5ever_rcdom::{Handle, NodeData, RcDom};
 
-use super::{Extracted, RawLink, Text, MAX_TEXT_CHARS};
+use super::{links, Extracted, Text, MAX_TEXT_CHARS};
 
 /// Parses `html` into an `RcDom` and returns its links (at most `max_links`), base and title.
 pub(super) fn extract(html: &str, max_links: usize) -> Extracted {
@@ -26,20 +26,17 @@ pub(super) fn extract(html: &str, max_links: usize) -> Extracted {
             // Atoms are compared with `==`: as match patterns, html5ever's interned names do
             // not match reliably.
             let local = &name.local;
-            let is_anchor = *local == local_name!("a");
-            if (is_anchor || *local == local_name!("area")) && out.links.len() < max_links {
-                if let Some(href) = attr(local_name!("href")) {
-                    let text = if is_anchor {
-                        collapsed_text(&node)
-                    } else {
-                        None
-                    };
-                    out.links.push(RawLink {
-                        href,
-                        text,
-                        rel: attr(local_name!("rel")),
-                    });
+            if let Some(index) = links::from_tag(local, &attr, &mut out, max_links) {
+                out.links[index].text = collapsed_text(&node);
+            }
+            if *local == local_name!("style") {
+                let mut css = String::new();
+                for child in node.children.borrow().iter() {
+                    if let NodeData::Text { contents } = &child.data {
+                        css.push_str(&contents.borrow());
+                    }
                 }
+                out.push_css(&css, max_links);
             } else if *local == local_name!("base") && out.base.is_none() {
                 out.base = attr(local_name!("href"));
             } else if *local == local_name!("title") && out.title.is_none() {

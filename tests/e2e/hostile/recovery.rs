@@ -37,10 +37,12 @@ async fn retry_after_answers_are_retried_until_they_succeed() {
         assert_eq!((p.status, &p.error), (Some(200), &None), "{path}");
         assert_eq!(server.hits(path), hits, "{path}");
     }
-    // Two retries, then the last answer stands.
+    // Two retries, one more try at the end of the crawl, then the last answer stands.
     let given_up = page(&report, &server.url(always));
     assert_eq!(given_up.error, Some(PageError::HttpStatus { status: 503 }));
-    assert_eq!(server.hits(always), 3);
+    assert_eq!(server.hits(always), 4);
+    assert_eq!(report.stats.retries_exhausted, 1);
+    assert_eq!(report.stats.recovered_at_end, 0);
     // A 404 is an answer, not a hiccup: never retried.
     assert_eq!(server.hits("/_/status/404"), 1);
     assert_eq!(server.hits("/a.html"), 1);
@@ -137,4 +139,45 @@ async fn private_addresses_are_blocked_after_a_redirect() {
         .graph
         .pages()
         .all(|p| p.status.is_none() && p.error.is_some()));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_whose_retries_ran_out_are_tried_once_more_at_the_end() {
+    let server = FixtureServer::start();
+    // 503 for the first three requests: the first pass (one try, two retries) gives up.
+    let late = "/_/fault/retry-after/503/3/late";
+    server.route(
+        "/hub.html",
+        Reply::html(format!(
+            r#"<a href="{late}">late</a><a href="/chain/1.html">chain</a>"#
+        )),
+    );
+    let report = crawl(
+        Crawler::builder()
+            .max_depth(3)
+            .retries(2)
+            .retry_base_delay(Duration::from_millis(10)),
+        &[server.url("/hub.html")],
+    )
+    .await;
+    assert_eq!(report.stopped, StopReason::Completed);
+    let recovered = page(&report, &server.url(late));
+    assert_eq!((recovered.status, &recovered.error), (Some(200), &None));
+    assert_eq!(recovered.depth, 1);
+    assert_eq!(
+        server.hits(late),
+        4,
+        "three in the first pass, one at the end"
+    );
+    assert_eq!(report.stats.retries_exhausted, 1);
+    assert_eq!(report.stats.recovered_at_end, 1);
+    // The last try comes after the last level (depth 3 of the chain), and its link is followed.
+    let arrivals = server.arrivals();
+    let last_try = arrivals.iter().rposition(|(_, t)| t == late).unwrap();
+    let deepest = arrivals
+        .iter()
+        .position(|(_, t)| t == "/chain/3.html")
+        .unwrap();
+    assert!(last_try > deepest, "{arrivals:?}");
+    assert_eq!(page(&report, &server.url("/a.html")).status, Some(200));
 }

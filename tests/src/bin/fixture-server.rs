@@ -12,7 +12,7 @@
 //! crawled. The process keeps no request log (nobody could ask for it).
 //!
 //! ```text
-//! fixture-server [--ip 127.0.0.1] [--root DIR] [--port N] [--until-stdin-eof]
+//! fixture-server [--ip 127.0.0.1] [--root DIR] [--port N] [--latency-ms N] [--until-stdin-eof]
 //!                [--synthetic PAGES [--seed S]]
 //! ```
 
@@ -38,6 +38,9 @@ struct Args {
     /// Port to bind; 0 picks a free one.
     #[arg(long, default_value_t = 0)]
     port: u16,
+    /// Delay every answer by this many milliseconds (a slow server).
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
     /// Stop when stdin is closed, so a parent can stop the server by dropping the pipe.
     #[arg(long)]
     until_stdin_eof: bool,
@@ -75,6 +78,7 @@ fn main() -> ExitCode {
         return ExitCode::from(2);
     }
     let server = FixtureServer::start_with(options);
+    server.set_latency(std::time::Duration::from_millis(args.latency_ms));
     let mut stdout = io::stdout().lock();
     if writeln!(stdout, "{}", server.url(""))
         .and_then(|()| stdout.flush())

@@ -230,3 +230,24 @@ fn retry_after_fails_n_times_per_key() {
     assert_eq!(c.get("/_/fault/retry-after/503/0/three").status, 200);
     assert_eq!(c.get("/_/fault/retry-after/200/1/four").status, 404);
 }
+
+#[test]
+fn lying_length_and_raw_location_send_what_they_promise() {
+    let site = TempSite::new();
+    let server = serve(&site);
+    let (text, end) = raw_exchange(&mut Client::connect(server.addr()), "/_/fault/lying-length");
+    assert_eq!(end, None, "a clean close");
+    assert!(
+        text.contains("\r\nContent-Length: 999999999999\r\n"),
+        "{text}"
+    );
+    let body = text.split_once("\r\n\r\n").map_or("", |(_, body)| body);
+    assert_eq!(body.len(), 100, "{text}");
+
+    let mut client = Client::connect(server.addr());
+    client.send("GET /_/fault/raw-location HTTP/1.1\r\nHost: fixture\r\n\r\n");
+    let (bytes, _) = client.read_until_closed();
+    assert!(bytes.starts_with(b"HTTP/1.1 302 Found\r\n"));
+    let location: &[u8] = b"\r\nLocation: /caf\xe9.html?q=\xff\r\n";
+    assert!(bytes.windows(location.len()).any(|w| w == location));
+}

@@ -1,0 +1,213 @@
+//! Running one level: which fetches start when, and folding their outcomes in frontier order.
+//!
+//! Fetches are started per host: at most `per_host` tasks of one host at a time, each taking a
+//! crawl-wide slot only once its host may send (see [`politeness`](crate::politeness)). So a
+//! host paced by `--delay` or `Crawl-delay` only holds its own tasks back, never the other
+//! hosts' ones. Outcomes are folded in frontier order as soon as every earlier one is in, which
+//! keeps the graph the same from run to run; fetches start only within a window of
+//! [`WINDOW_PER_SLOT`] x `concurrency` frontier entries past the first unfolded one, which
+//! bounds both the tasks alive and the outcomes held waiting for their turn, whatever the size
+//! of the level or the pace of its slowest host.
+
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+
+use futures::stream::FuturesUnordered;
+use futures::{FutureExt, StreamExt};
+use petgraph::graph::NodeIndex;
+use tokio_util::task::AbortOnDropHandle;
+use url::Url;
+
+use crate::crawler::Run;
+use crate::error::PageError;
+use crate::fetch::Fetcher;
+use crate::graph::SkipReason;
+use crate::outcome::PageOutcome;
+use crate::politeness::{host_key, HostKey};
+
+/// Frontier entries that may be started past the first unfolded one, per global slot.
+pub(crate) const WINDOW_PER_SLOT: usize = 16;
+
+/// Which pass over a level: the first, whose pages are put aside when their retries run out,
+/// or the end-of-crawl pass that tries those once more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pass {
+    First,
+    Again,
+}
+
+/// How a level ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LevelEnd {
+    Done,
+    Cancelled,
+    /// The graph's node or edge budget is used up.
+    Full,
+}
+
+/// The fetch tasks of one level and the per-host queues they start from.
+struct Dispatcher<'a> {
+    level: &'a [(NodeIndex, Url)],
+    fetcher: Fetcher,
+    pass: Pass,
+    depths: Vec<u32>,
+    per_host: usize,
+    /// Frontier entries looked at so far (started, or queued behind their host).
+    scanned: usize,
+    running: HashMap<HostKey, usize>,
+    queued: HashMap<HostKey, VecDeque<usize>>,
+    tasks: FuturesUnordered<Task>,
+}
+
+type Task = Pin<Box<dyn Future<Output = (usize, PageOutcome)> + Send>>;
+
+impl Dispatcher<'_> {
+    /// Starts or queues every entry up to `limit` (exclusive).
+    fn scan(&mut self, limit: usize) {
+        while self.scanned < limit.min(self.level.len()) {
+            let i = self.scanned;
+            self.scanned += 1;
+            let host = host_key(&self.level[i].1);
+            let running = self.running.get(&host).copied().unwrap_or_default();
+            let queue = self.queued.entry(host.clone()).or_default();
+            if running < self.per_host && queue.is_empty() {
+                self.start(i, host);
+            } else {
+                queue.push_back(i);
+            }
+        }
+    }
+
+    /// Entry `i`'s host is done with one fetch: start its next queued entry, if any.
+    fn finished(&mut self, i: usize) {
+        let host = host_key(&self.level[i].1);
+        if let Some(running) = self.running.get_mut(&host) {
+            *running -= 1;
+        }
+        let next = self.queued.get_mut(&host).and_then(VecDeque::pop_front);
+        match next {
+            Some(j) => self.start(j, host),
+            None => {
+                if self.running.get(&host) == Some(&0) {
+                    self.running.remove(&host);
+                    self.queued.remove(&host);
+                }
+            }
+        }
+    }
+
+    fn start(&mut self, i: usize, host: HostKey) {
+        *self.running.entry(host).or_default() += 1;
+        let (fetcher, url, depth, pass) = (
+            self.fetcher.clone(),
+            self.level[i].1.clone(),
+            self.depths[i],
+            self.pass,
+        );
+        // Spawned so pages are fetched and parsed on all worker threads; the handle aborts its
+        // task when dropped, so cancelling drops every request in flight.
+        let task = tokio::spawn(async move {
+            match pass {
+                Pass::First => fetcher.fetch(url, depth).await,
+                Pass::Again => fetcher.fetch_again(url, depth).await,
+            }
+        });
+        let task = AbortOnDropHandle::new(task);
+        let url = self.level[i].1.clone();
+        self.tasks.push(Box::pin(async move {
+            let outcome = task.await.unwrap_or_else(|err| panicked(&url, &err));
+            (i, outcome)
+        }));
+    }
+}
+
+impl Run {
+    /// Fetches one level and folds each outcome into the graph, queueing new links in `next`.
+    pub(crate) async fn run_level(
+        &mut self,
+        level: &[(NodeIndex, Url)],
+        pass: Pass,
+        mut shutdown: Pin<&mut impl Future<Output = ()>>,
+        next: &mut Vec<(NodeIndex, Url)>,
+    ) -> LevelEnd {
+        let config = self.fetcher.config();
+        let window = config.concurrency.get().saturating_mul(WINDOW_PER_SLOT);
+        let per_host = config.per_host.get();
+        let mut dispatch = Dispatcher {
+            level,
+            fetcher: self.fetcher.clone(),
+            pass,
+            depths: level.iter().map(|(i, _)| self.depth_of(*i)).collect(),
+            per_host,
+            scanned: 0,
+            running: HashMap::new(),
+            queued: HashMap::new(),
+            tasks: FuturesUnordered::new(),
+        };
+        let mut waiting: VecDeque<Option<PageOutcome>> = VecDeque::new();
+        let mut folded = 0;
+        let end = loop {
+            dispatch.scan(folded + window);
+            if folded == level.len() {
+                break LevelEnd::Done;
+            }
+            let arrived = tokio::select! {
+                biased;
+                () = &mut shutdown => break LevelEnd::Cancelled,
+                arrived = dispatch.tasks.next() => arrived,
+            };
+            let Some((i, outcome)) = arrived else {
+                break LevelEnd::Done;
+            };
+            dispatch.finished(i);
+            let slot = i - folded;
+            if waiting.len() <= slot {
+                waiting.resize_with(slot + 1, || None);
+            }
+            waiting[slot] = Some(outcome);
+            while let Some(Some(outcome)) = waiting.front_mut().map(Option::take) {
+                waiting.pop_front();
+                let (index, depth) = (level[folded].0, dispatch.depths[folded]);
+                self.fold_or_defer(index, &level[folded].1, depth, outcome, pass, next);
+                folded += 1;
+            }
+            if self.graph.is_full() {
+                break LevelEnd::Full;
+            }
+        };
+        if end != LevelEnd::Done {
+            // Keep the pages whose fetch already finished: their work is done. Order no longer
+            // matters for a crawl that stops here.
+            while let Some(Some((i, outcome))) = dispatch.tasks.next().now_or_never() {
+                if let Some(slot) = waiting.get_mut(i - folded) {
+                    *slot = Some(outcome);
+                } else {
+                    waiting.resize_with(i - folded, || None);
+                    waiting.push_back(Some(outcome));
+                }
+            }
+            let reason = if end == LevelEnd::Full {
+                SkipReason::GraphLimit
+            } else {
+                SkipReason::Cancelled
+            };
+            for i in folded..level.len() {
+                match waiting.get_mut(i - folded).and_then(Option::take) {
+                    Some(outcome) => {
+                        let depth = dispatch.depths[i];
+                        self.fold_or_defer(level[i].0, &level[i].1, depth, outcome, pass, next);
+                    }
+                    None => self.graph.skip_all(&level[i..=i], reason),
+                }
+            }
+        }
+        end
+    }
+}
+
+/// The outcome recorded for a page whose task panicked: the crawl goes on without it.
+fn panicked(url: &Url, err: &tokio::task::JoinError) -> PageOutcome {
+    let detail = err.to_string();
+    PageOutcome::failed(url.clone(), PageError::Internal { detail })
+}

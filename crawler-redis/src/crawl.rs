@@ -1,0 +1,293 @@
+//! [`RedisCrawl`]: one crawl in Redis, created by its first worker and joined by the others.
+//!
+//! The crawl's description lives in the meta hash `cg:{X}:meta`: the schema version, the
+//! graph-affecting settings, the seeds and the ordered level-0 list, the number of partitions
+//! and the state (`creating`, `running`, `complete`). The whole meta is written by one small
+//! script (only if absent), so two workers started at once agree on one creator and a joiner
+//! never reads half of it; a worker that finds the crawl still
+//! `creating` (its creator died half-way) finishes the creation itself, which is idempotent.
+
+use std::time::Duration;
+
+use crawler_core::CrawlConfig;
+use redis::AsyncCommands;
+use url::Url;
+
+use crate::connect::{check_noeviction, connect};
+use crate::error::RedisCrawlError;
+use crate::frontier::RedisFrontier;
+use crate::keys::Keys;
+use crate::settings::{first_difference, settings};
+
+/// The layout version this build reads and writes.
+pub const SCHEMA: u32 = 1;
+
+/// Default number of host partitions of a new crawl: enough to spread over 8 Cluster shards.
+pub const DEFAULT_PARTITIONS: u32 = 64;
+
+/// What a crawl was created with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Meta {
+    /// The settings by name (see [`settings`]).
+    pub settings: Vec<(String, String)>,
+    /// The seeds as given, in order: the scope is derived from them.
+    pub seeds: Vec<Url>,
+    /// Level 0 in order: the seeds, then any sitemap URLs.
+    pub level0: Vec<Url>,
+    /// Host partitions.
+    pub partitions: u32,
+    /// The creating program's arguments (opaque to this crate; the CLI reuses them on join).
+    pub argv: Vec<String>,
+    /// `creating`, `running` or `complete`.
+    pub state: String,
+    /// When the crawl was created, Unix milliseconds of the creator's clock.
+    pub created_ms: u64,
+}
+
+/// A crawl to create: what the first worker brings.
+#[derive(Debug, Clone)]
+pub struct NewCrawl<'a> {
+    /// The settings.
+    pub config: &'a CrawlConfig,
+    /// The seeds as given.
+    pub seeds: &'a [Url],
+    /// Level 0: the seeds, then sitemap URLs, deduplicated, in order.
+    pub level0: &'a [Url],
+    /// Host partitions; fixed at creation.
+    pub partitions: u32,
+    /// The program's arguments, stored for joiners.
+    pub argv: &'a [String],
+}
+
+/// A crawl in Redis, opened or created.
+#[derive(Debug, Clone)]
+pub struct RedisCrawl {
+    frontier: RedisFrontier,
+    meta: Meta,
+}
+
+fn corrupt(what: &str) -> RedisCrawlError {
+    RedisCrawlError::Corrupt(format!("meta field {what} missing or malformed"))
+}
+
+fn parse_urls(json: Option<&String>, what: &str) -> Result<Vec<Url>, RedisCrawlError> {
+    let strings: Vec<String> = json
+        .and_then(|j| serde_json::from_str(j).ok())
+        .ok_or_else(|| corrupt(what))?;
+    strings
+        .iter()
+        .map(|s| Url::parse(s).map_err(|_| corrupt(what)))
+        .collect()
+}
+
+fn urls_json(urls: &[Url]) -> String {
+    serde_json::to_string(&urls.iter().map(Url::as_str).collect::<Vec<_>>()).unwrap_or_default()
+}
+
+/// Opens a checked connection: reachable and not evicting.
+async fn checked(
+    url: &str,
+    timeout: Duration,
+) -> Result<redis::aio::ConnectionManager, RedisCrawlError> {
+    let mut con = connect(url, timeout).await?;
+    check_noeviction(&mut con).await?;
+    Ok(con)
+}
+
+/// Reads the meta hash of crawl `id`, or `None` if there is no such crawl.
+async fn read_meta(
+    con: &mut redis::aio::ConnectionManager,
+    id: &str,
+) -> Result<Option<Meta>, RedisCrawlError> {
+    let keys = Keys::new(id, 1)?;
+    let fields: std::collections::HashMap<String, String> = con.hgetall(keys.meta()).await?;
+    if fields.is_empty() {
+        return Ok(None);
+    }
+    let schema = fields.get("schema").cloned().unwrap_or_default();
+    if schema != SCHEMA.to_string() {
+        return Err(RedisCrawlError::Schema {
+            expected: SCHEMA,
+            found: schema,
+        });
+    }
+    let settings: Vec<(String, String)> = fields
+        .get("settings")
+        .and_then(|j| serde_json::from_str(j).ok())
+        .ok_or_else(|| corrupt("settings"))?;
+    Ok(Some(Meta {
+        settings,
+        seeds: parse_urls(fields.get("seeds"), "seeds")?,
+        level0: parse_urls(fields.get("level0"), "level0")?,
+        partitions: fields
+            .get("partitions")
+            .and_then(|p| p.parse().ok())
+            .ok_or_else(|| corrupt("partitions"))?,
+        argv: fields
+            .get("argv")
+            .and_then(|j| serde_json::from_str(j).ok())
+            .unwrap_or_default(),
+        state: fields.get("state").cloned().unwrap_or_default(),
+        created_ms: fields
+            .get("created_ms")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or_default(),
+    }))
+}
+
+impl RedisCrawl {
+    /// Opens the existing crawl `id` (for workers joining, status, export, delete).
+    ///
+    /// # Errors
+    /// [`RedisCrawlError::NotFound`], an evicting Redis, a bad id, a schema from another
+    /// version, or Redis errors.
+    pub async fn open(url: &str, id: &str, timeout: Duration) -> Result<Self, RedisCrawlError> {
+        let mut con = checked(url, timeout).await?;
+        let meta = read_meta(&mut con, id)
+            .await?
+            .ok_or_else(|| RedisCrawlError::NotFound(id.to_owned()))?;
+        let frontier = RedisFrontier::new(con, Keys::new(id, meta.partitions)?).await?;
+        Ok(Self { frontier, meta })
+    }
+
+    /// The meta of crawl `id` if it exists, without opening the frontier (a CLI reads the
+    /// stored arguments before it builds its settings).
+    ///
+    /// # Errors
+    /// An evicting Redis, a bad id, another schema, or Redis errors.
+    pub async fn peek(
+        url: &str,
+        id: &str,
+        timeout: Duration,
+    ) -> Result<Option<Meta>, RedisCrawlError> {
+        let mut con = checked(url, timeout).await?;
+        read_meta(&mut con, id).await
+    }
+
+    /// Creates crawl `id` as described by `new`, or joins it if it exists; a joiner's
+    /// settings must equal the crawl's.
+    ///
+    /// # Errors
+    /// [`RedisCrawlError::SettingsMismatch`] naming the first differing setting, an evicting
+    /// Redis, or Redis errors.
+    pub async fn create_or_join(
+        url: &str,
+        id: &str,
+        timeout: Duration,
+        new: &NewCrawl<'_>,
+    ) -> Result<Self, RedisCrawlError> {
+        let mut con = checked(url, timeout).await?;
+        let keys = Keys::new(id, new.partitions)?;
+        let given = settings(new.config);
+        let created_ms = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(0));
+        let stored: Vec<(&str, &String)> = given.iter().map(|(n, v)| (*n, v)).collect();
+        let fields = [
+            ("schema", SCHEMA.to_string()),
+            (
+                "settings",
+                serde_json::to_string(&stored).unwrap_or_default(),
+            ),
+            ("seeds", urls_json(new.seeds)),
+            ("level0", urls_json(new.level0)),
+            ("partitions", new.partitions.to_string()),
+            ("argv", serde_json::to_string(new.argv).unwrap_or_default()),
+            ("created_ms", created_ms.to_string()),
+            ("state", "creating".to_owned()),
+        ];
+        // One atomic step, so a joiner never sees half a meta; the first creator wins.
+        let create = redis::Script::new(
+            "if redis.call('EXISTS', KEYS[1]) == 1 then return 0 end \
+             redis.call('HSET', KEYS[1], unpack(ARGV)) \
+             redis.call('SET', KEYS[2], 0) return 1",
+        );
+        let mut call = create.key(keys.meta());
+        call.key(keys.level());
+        for (name, value) in &fields {
+            call.arg(*name).arg(value);
+        }
+        let _created: u8 = call.invoke_async(&mut con).await?;
+        let mut meta = read_meta(&mut con, id)
+            .await?
+            .ok_or_else(|| RedisCrawlError::NotFound(id.to_owned()))?;
+        if let Some((name, stored, given)) = first_difference(&meta.settings, &given) {
+            return Err(RedisCrawlError::SettingsMismatch {
+                name,
+                stored,
+                given,
+            });
+        }
+        let frontier = RedisFrontier::new(con, Keys::new(id, meta.partitions)?).await?;
+        if meta.state == "creating" {
+            // The creator, or a joiner finishing a creator's work: queueing is idempotent.
+            frontier.enqueue(0, &meta.level0).await?;
+            let mut con = frontier.connection();
+            let () = redis::cmd("HSET")
+                .arg(frontier.keys().meta())
+                .arg("state")
+                .arg("running")
+                .query_async(&mut con)
+                .await?;
+            meta.state = "running".into();
+        }
+        Ok(Self { frontier, meta })
+    }
+
+    /// The frontier.
+    pub fn frontier(&self) -> &RedisFrontier {
+        &self.frontier
+    }
+
+    /// What the crawl was created with.
+    pub fn meta(&self) -> &Meta {
+        &self.meta
+    }
+
+    /// The current level and state (`running` or `complete`).
+    ///
+    /// # Errors
+    /// Redis errors.
+    pub async fn position(&self) -> Result<(u32, String), RedisCrawlError> {
+        let mut con = self.frontier.connection();
+        let keys = self.frontier.keys();
+        let (level, state): (Option<u32>, Option<String>) = redis::pipe()
+            .get(keys.level())
+            .hget(keys.meta(), "state")
+            .query_async(&mut con)
+            .await?;
+        Ok((level.unwrap_or_default(), state.unwrap_or_default()))
+    }
+
+    /// Deletes every key of the crawl. Returns how many were deleted.
+    ///
+    /// # Errors
+    /// Redis errors (a partial delete can be repeated).
+    pub async fn delete(self) -> Result<usize, RedisCrawlError> {
+        let mut con = self.frontier.connection();
+        let pattern = self.frontier.keys().pattern();
+        let mut cursor: u64 = 0;
+        let mut deleted = 0;
+        loop {
+            let (next, batch): (u64, Vec<Vec<u8>>) = redis::cmd("SCAN")
+                .arg(cursor)
+                .arg("MATCH")
+                .arg(&pattern)
+                .arg("COUNT")
+                .arg(1000)
+                .query_async(&mut con)
+                .await?;
+            if !batch.is_empty() {
+                let n: usize = redis::cmd("UNLINK")
+                    .arg(&batch)
+                    .query_async(&mut con)
+                    .await?;
+                deleted += n;
+            }
+            if next == 0 {
+                return Ok(deleted);
+            }
+            cursor = next;
+        }
+    }
+}

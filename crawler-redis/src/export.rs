@@ -1,0 +1,184 @@
+//! `crawl export`: the graph of a distributed crawl, rebuilt by replaying the stored outcomes.
+//!
+//! Workers never build a graph. The graph is a pure function of the settings, the ordered
+//! level-0 list and the stored outcomes, so the export replays the single-process crawl loop:
+//! level 0 in stored order, then each level's outcomes in the order the fold queued them,
+//! through the same [`GraphBuilder::fold`]. Only the claim answer differs: a link is claimed
+//! if its URL has a stored outcome (it was fetched as a frontier URL) and the replay has not
+//! claimed it yet. The replay therefore follows what actually happened and gives the nodes
+//! and edges in the single-process order.
+//!
+//! Outcomes are read per level in batches of [`BATCH`], grouped by partition, one pipelined
+//! round trip per batch. Memory is the graph plus one level's outcomes.
+
+use std::collections::{BTreeMap, HashSet};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crawler_core::{
+    CrawlConfig, CrawlReport, GraphBuilder, NodeIndex, PageOutcome, SkipReason, StopReason,
+};
+use url::Url;
+
+use crate::codec;
+use crate::crawl::RedisCrawl;
+use crate::error::RedisCrawlError;
+use crate::keys;
+use crate::settings::{first_difference, settings};
+
+/// Outcomes read per round trip.
+pub(crate) const BATCH: usize = 1000;
+
+impl RedisCrawl {
+    /// Rebuilds the crawl's graph from the stored outcomes. `config` must carry the crawl's
+    /// settings (it gives the depth limit and the scope rules).
+    ///
+    /// The report is [`StopReason::Completed`] when the crawl is complete; otherwise pages
+    /// without an outcome yet are marked cancelled and the report says
+    /// [`StopReason::Cancelled`].
+    ///
+    /// # Errors
+    /// [`RedisCrawlError::SettingsMismatch`] if `config` differs from the crawl's settings,
+    /// corrupt stored outcomes, or Redis errors.
+    pub async fn export(&self, config: &CrawlConfig) -> Result<CrawlReport, RedisCrawlError> {
+        if let Some((name, stored, given)) =
+            first_difference(&self.meta().settings, &settings(config))
+        {
+            return Err(RedisCrawlError::SettingsMismatch {
+                name,
+                stored,
+                given,
+            });
+        }
+        let (_, state) = self.position().await?;
+        let meta = self.meta();
+        let mut builder = GraphBuilder::new(config, config.scope.for_seeds(&meta.seeds));
+        let mut level: Vec<(NodeIndex, Url)> = meta
+            .level0
+            .iter()
+            .map(|url| (builder.add_seed(url), url.clone()))
+            .collect();
+        let mut claimed: HashSet<Url> = meta.level0.iter().cloned().collect();
+        let mut depth = 0;
+        while !level.is_empty() {
+            let urls: Vec<&Url> = level.iter().map(|(_, url)| url).collect();
+            let outcomes = self.outcomes(&urls).await?;
+            // Which of this level's links were fetched as frontier URLs of the next level.
+            let mut links: Vec<&Url> = outcomes
+                .iter()
+                .flatten()
+                .flat_map(|o| o.links.iter().map(|l| &l.url))
+                .filter(|url| !claimed.contains(*url))
+                .collect();
+            links.sort_unstable();
+            links.dedup();
+            let fetched: HashSet<Url> = self
+                .stored(&links)
+                .await?
+                .into_iter()
+                .zip(&links)
+                .filter(|(has, _)| *has)
+                .map(|(_, url)| (*url).clone())
+                .collect();
+            let mut next = Vec::new();
+            for ((node, url), outcome) in level.iter().zip(outcomes) {
+                match outcome {
+                    Some(outcome) => builder.fold(
+                        *node,
+                        depth,
+                        outcome,
+                        |u| fetched.contains(u) && claimed.insert(u.clone()),
+                        &mut next,
+                    ),
+                    None => builder.skip_all(&[(*node, url.clone())], SkipReason::Cancelled),
+                }
+            }
+            level = next;
+            depth += 1;
+        }
+        let stopped = if state == "complete" {
+            StopReason::Completed
+        } else {
+            StopReason::Cancelled
+        };
+        let started_at = UNIX_EPOCH + Duration::from_millis(meta.created_ms);
+        let elapsed = SystemTime::now()
+            .duration_since(started_at)
+            .unwrap_or_default();
+        Ok(builder.finish(stopped, meta.seeds.clone(), started_at, elapsed))
+    }
+
+    /// The stored outcomes of `urls`, in order (`None` where there is none yet).
+    async fn outcomes(&self, urls: &[&Url]) -> Result<Vec<Option<PageOutcome>>, RedisCrawlError> {
+        let blobs = self.read_out(urls, "HMGET").await?;
+        blobs
+            .into_iter()
+            .map(|blob| blob.map(|b| codec::decode(&b)).transpose())
+            .collect()
+    }
+
+    /// Whether each of `urls` has a stored outcome, in order.
+    async fn stored(&self, urls: &[&Url]) -> Result<Vec<bool>, RedisCrawlError> {
+        // HMGET of the blobs would do, but would move them all: ask only for their lengths.
+        let lens = self.read_out(urls, "HSTRLEN").await?;
+        Ok(lens.into_iter().map(|v| v.is_some()).collect())
+    }
+
+    /// Reads the `out` hash for `urls` in batches grouped by partition, with `HMGET` (blobs)
+    /// or `HSTRLEN` (lengths, as `Some` when non-zero).
+    async fn read_out(
+        &self,
+        urls: &[&Url],
+        command: &str,
+    ) -> Result<Vec<Option<Vec<u8>>>, RedisCrawlError> {
+        let frontier = self.frontier();
+        let keys = frontier.keys();
+        let mut result = vec![None; urls.len()];
+        let mut con = frontier.connection();
+        for chunk_start in (0..urls.len()).step_by(BATCH) {
+            let chunk = &urls[chunk_start..(chunk_start + BATCH).min(urls.len())];
+            let mut by_partition: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+            for (i, url) in chunk.iter().enumerate() {
+                let p = keys.partition_of(&keys::host_key(url));
+                by_partition.entry(p).or_default().push(chunk_start + i);
+            }
+            let mut pipe = redis::pipe();
+            for (p, indices) in &by_partition {
+                if command == "HMGET" {
+                    let mut cmd = redis::cmd("HMGET");
+                    cmd.arg(keys.in_partition(*p, "out"));
+                    for &i in indices {
+                        cmd.arg(&keys::fingerprint(urls[i])[..]);
+                    }
+                    pipe.add_command(cmd);
+                } else {
+                    for &i in indices {
+                        pipe.cmd("HSTRLEN")
+                            .arg(keys.in_partition(*p, "out"))
+                            .arg(&keys::fingerprint(urls[i])[..]);
+                    }
+                }
+            }
+            let replies: Vec<redis::Value> = pipe.query_async(&mut con).await?;
+            let mut replies = replies.into_iter();
+            for indices in by_partition.values() {
+                if command == "HMGET" {
+                    let blobs: Vec<Option<Vec<u8>>> = take(replies.next())?;
+                    for (&i, blob) in indices.iter().zip(blobs) {
+                        result[i] = blob;
+                    }
+                } else {
+                    for &i in indices {
+                        let len: usize = take(replies.next())?;
+                        result[i] = (len > 0).then(Vec::new);
+                    }
+                }
+            }
+        }
+        Ok(result)
+    }
+}
+
+fn take<T: redis::FromRedisValue>(value: Option<redis::Value>) -> Result<T, RedisCrawlError> {
+    T::from_redis_value(value.unwrap_or(redis::Value::Nil))
+        .map_err(|e| RedisCrawlError::Redis(e.into()))
+}

@@ -1,0 +1,115 @@
+//! crawler-redis: one crawl shared by many worker processes, on any number of machines,
+//! through one Redis.
+//!
+//! Workers claim URLs from a frontier kept in Redis, fetch them with crawler-core's
+//! [`Fetcher`](crawler_core::Fetcher), and store each page's outcome there. Nothing is lost
+//! when a worker dies (its leases expire and go to the others), politeness holds across all
+//! workers (per-host caps and gaps are enforced when URLs are claimed), the crawl ends by
+//! itself, and [`RedisCrawl::export`] rebuilds the same graph as a single-process crawl by
+//! replaying the stored outcomes through the same fold.
+//!
+//! ```no_run
+//! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::time::Duration;
+//! use crawler_core::{Crawler, Url};
+//! use crawler_redis::{NewCrawl, RedisCrawl, WorkerOptions, DEFAULT_LEASE, DEFAULT_PARTITIONS};
+//!
+//! let crawler = Crawler::builder().max_depth(3).build()?;
+//! let seeds = [Url::parse("http://127.0.0.1:8000/")?];
+//! let new = NewCrawl {
+//!     config: crawler.config(),
+//!     seeds: &seeds,
+//!     level0: &seeds,
+//!     partitions: DEFAULT_PARTITIONS,
+//!     argv: &[],
+//! };
+//! let timeout = Duration::from_secs(30);
+//! let crawl = RedisCrawl::create_or_join("redis://127.0.0.1/", "docs", timeout, &new).await?;
+//! let options = WorkerOptions { concurrency: 32, lease: DEFAULT_LEASE, redis_timeout: timeout };
+//! crawl.work(&crawler, options, std::future::pending()).await?;
+//! let report = crawl.export(crawler.config()).await?;
+//! println!("{} pages", report.graph.page_count());
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Protocol
+//! The design is `shared/design/distributed.md` (§3, §4). In short:
+//! - All URL state is partitioned by host: `cg:{X:p}:…` with `p = xxh3(host:port) mod P`, so
+//!   every script call touches one hash slot. Crawl-wide state is in `cg:{X}:…`.
+//! - Per partition: a SET of 16-byte fingerprints (`seen`), a LIST per level and host (`q`),
+//!   a ZSET of hosts ready per level (`ready`, scored by the next allowed claim), leases with
+//!   deadlines (`lease`, `own`), in-flight counts and gaps per host, the level's count of URLs
+//!   not yet completed (`rem`), and the outcomes (`out`, first completion wins).
+//! - Every change is one Lua script (`src/lua/`) using Redis `TIME`, so worker clocks never
+//!   matter: `enqueue` (seen + queue, atomic), `claim` (caps and gaps for all workers),
+//!   `reap`, `complete` (late acks are no-ops), `heartbeat`, `release`, `redirect`, `pace`,
+//!   `advance`.
+//! - Exact BFS depths: one level at a time. When a worker finds nothing to claim it sums
+//!   `rem:d` over the partitions and, at 0, moves `level` on (compare-and-set) or marks the
+//!   crawl complete when the next level is empty; every worker then exits.
+//!
+//! # Departures from the design, and why
+//! - **Level barrier without `done:d` sets.** `rem:d` only falls while level d runs, so a
+//!   pipelined read of all partitions' counts is a safe completion test; no extra keys, and
+//!   idempotent by construction. Idle workers poll every 50 ms instead of subscribing to a
+//!   PUBLISH (nothing to resubscribe after a reconnect).
+//! - **Reaping is its own script**, pipelined with each claim in the same round trip: each
+//!   script stays short and testable alone. A URL whose lease expired 3 times is recorded by
+//!   the worker as `Internal("abandoned after 3 expired leases")` instead of fetched again.
+//! - **Where to claim:** one overview round trip (level, state, and per partition the ready
+//!   hosts and the earliest lease deadline) picks the partitions worth claiming from, instead
+//!   of rotating over all partitions.
+//! - **Outcomes are deflated JSON**, not postcard + zstd: no new (C) dependency, about 5:1 on
+//!   link lists. Queue entries carry the fingerprint before the URL so scripts never hash.
+//! - **Joining:** a joiner's settings are compared by name with the crawl's
+//!   ([`settings`]); the CLI stores the creator's arguments and lets a joiner inherit every
+//!   graph-affecting flag it does not give, so `crawl --redis URL --crawl-id ID` joins as is.
+//! - **Not yet:** `--max-pages` (a usage error with `--redis`), the compact seen-set layout,
+//!   and a Redis Cluster client: the keys are Cluster-ready (hash tags; scripts build key names
+//!   from `KEYS[1]`'s prefix and stay in its slot), but only one node is connected to, and the
+//!   pipelined completion would have to be split per node.
+//! - **Pacing:** the fetcher adds no gap of its own (`paces_locally` is false); the frontier
+//!   spaces claims of a host. A redirect hop to another host, and a host's robots.txt request,
+//!   are therefore capped per worker but not spaced by the frontier.
+//! - **Positive cache:** a worker remembers the links it already claimed and skips them; the
+//!   cache is dropped on any Redis error (a restarted Redis may have lost its last second of
+//!   writes, AOF `everysec`), and a retried completion re-sends every link.
+//!
+//! # Architecture
+//! - [`keys`]: the key layout, partitions by host (hash tags) and URL fingerprints.
+//! - `scripts` and `src/lua/`: every change to the frontier is one atomic Lua script.
+//! - [`frontier`]: [`RedisFrontier`], typed calls to those scripts.
+//! - [`crawl`]: [`RedisCrawl`], a crawl's meta: create, join (settings checked), delete.
+//! - [`status`]: a read-only snapshot for `crawl status`.
+//! - [`settings`]: the graph-affecting settings a joiner must share.
+//! - [`worker`]: the worker loop ([`RedisCrawl::work`]); [`coordination`]: redirect claims,
+//!   shared robots.txt and pacing through Redis for the fetcher.
+//! - `export`: [`RedisCrawl::export`] replays the stored outcomes through the same fold.
+//! - `codec` (outcomes as deflated JSON), `retry` (back-off across reconnects).
+//! - [`error`]: [`RedisCrawlError`], why a crawl cannot start or go on.
+#![warn(unreachable_pub, missing_debug_implementations)]
+#![deny(missing_docs)]
+
+mod codec;
+mod connect;
+pub mod coordination;
+pub mod crawl;
+pub mod error;
+mod export;
+pub mod frontier;
+pub mod keys;
+mod retry;
+mod scripts;
+pub mod settings;
+pub mod status;
+pub mod worker;
+
+pub use connect::{check_noeviction, connect};
+pub use coordination::RedisCoordination;
+pub use crawl::{Meta, NewCrawl, RedisCrawl, DEFAULT_PARTITIONS, SCHEMA};
+pub use error::RedisCrawlError;
+pub use frontier::{ClaimPolicy, Lease, RedisFrontier};
+pub use keys::Keys;
+pub use status::Status;
+pub use worker::{WorkEnd, WorkReport, WorkerOptions, DEFAULT_LEASE, DEFAULT_REDIS_TIMEOUT};

@@ -1,0 +1,8 @@
+//! Tests of crawler-redis against a real `redis-server` started by each test.
+//!
+//! - `crawl`: creating (racing creators), joining (settings checked), opening.
+//! - `scripts`: the Lua frontier scripts: caps and gaps across connections, reaping, late
+//!   acks, level advance, redirects, release and heartbeat, and the eviction check.
+
+mod crawl;
+mod scripts;

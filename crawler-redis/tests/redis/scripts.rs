@@ -1,0 +1,298 @@
+//! The frontier scripts against a real Redis, each through two connections as two workers.
+
+use std::time::{Duration, Instant};
+
+use crawler_redis::{check_noeviction, connect, ClaimPolicy, Keys, Lease, RedisFrontier};
+use crawler_tests::{Listen, RedisServer};
+use url::Url;
+
+const TIMEOUT: Duration = Duration::from_secs(5);
+
+async fn worker(server: &RedisServer, partitions: u32) -> RedisFrontier {
+    let con = connect(&server.url(), TIMEOUT).await.unwrap();
+    RedisFrontier::new(con, Keys::new("t", partitions).unwrap())
+        .await
+        .unwrap()
+}
+
+fn urls(host: &str, n: usize) -> Vec<Url> {
+    (0..n)
+        .map(|i| Url::parse(&format!("http://{host}/p{i}")).unwrap())
+        .collect()
+}
+
+fn policy(per_host: usize, gap_ms: u64, lease_ms: u64) -> ClaimPolicy {
+    ClaimPolicy {
+        lease: Duration::from_millis(lease_ms),
+        per_host,
+        gap: Duration::from_millis(gap_ms),
+    }
+}
+
+fn part(f: &RedisFrontier, host: &str) -> u32 {
+    f.keys().partition_of(host)
+}
+
+#[tokio::test]
+async fn per_host_cap_holds_across_connections() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
+    assert_eq!(a.enqueue(0, &urls("a.test", 5)).await.unwrap(), 5);
+    let p = part(&a, "a.test:80");
+    let pol = policy(2, 0, 60_000);
+    let first = a.claim(p, 0, 1, pol, "a:1").await.unwrap();
+    let second = b.claim(p, 0, 5, pol, "b:1").await.unwrap();
+    assert_eq!(
+        (first.len(), second.len()),
+        (1, 1),
+        "cap 2 over both workers"
+    );
+    assert!(a.claim(p, 0, 5, pol, "a:2").await.unwrap().is_empty());
+    // Completing one frees a slot for the other worker.
+    a.complete(&first[0], b"x", &[]).await.unwrap();
+    assert_eq!(b.claim(p, 0, 5, pol, "b:2").await.unwrap().len(), 1);
+    // URLs come out in queue order, each once.
+    assert_eq!(first[0].url.path(), "/p0");
+    assert_eq!(second[0].url.path(), "/p1");
+}
+
+#[tokio::test]
+async fn gap_holds_across_connections() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
+    a.enqueue(0, &urls("g.test", 3)).await.unwrap();
+    let p = part(&a, "g.test:80");
+    let pol = policy(5, 1000, 60_000);
+    let started = Instant::now();
+    assert_eq!(
+        a.claim(p, 0, 5, pol, "a:1").await.unwrap().len(),
+        1,
+        "one per gap"
+    );
+    assert!(b.claim(p, 0, 5, pol, "b:1").await.unwrap().is_empty());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if !b.claim(p, 0, 5, pol, "b:2").await.unwrap().is_empty() {
+            break;
+        }
+        assert!(Instant::now() < deadline, "host never became ready again");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(950),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn expired_lease_is_reaped_and_redelivered() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
+    a.enqueue(0, &urls("r.test", 1)).await.unwrap();
+    let p = part(&a, "r.test:80");
+    let pol = policy(1, 0, 300);
+    let held = a.claim(p, 0, 1, pol, "a:1").await.unwrap();
+    assert_eq!(held.len(), 1);
+    assert_eq!(a.reap(p, 16).await.unwrap(), 0, "not before the deadline");
+    assert!(b.claim(p, 0, 1, pol, "b:1").await.unwrap().is_empty());
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let again = b.claim(p, 0, 1, pol, "b:2").await.unwrap();
+    assert_eq!(again.len(), 1, "the claim reaps expired leases first");
+    assert_eq!(again[0].url, held[0].url);
+    assert_eq!(again[0].attempts, 1);
+    assert_eq!(b.leases_held().await.unwrap(), 1);
+}
+
+#[tokio::test]
+async fn late_ack_stores_once_and_leaves_the_newer_lease_alone() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
+    a.enqueue(0, &urls("l.test", 2)).await.unwrap();
+    let p = part(&a, "l.test:80");
+    let pol = policy(1, 0, 200);
+    let zombie = a.claim(p, 0, 1, pol, "a:1").await.unwrap().remove(0);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let fresh = b.claim(p, 0, 1, pol, "b:1").await.unwrap().remove(0);
+    assert_eq!(fresh.url, zombie.url);
+    // The zombie acks first: its outcome is the record, but b's lease stays.
+    assert_eq!(
+        a.complete(&zombie, b"zombie", &[]).await.unwrap(),
+        (true, 1)
+    );
+    assert_eq!(a.leases_held().await.unwrap(), 1);
+    // b's ack is then a no-op on the record and the count, and ends b's lease.
+    assert_eq!(b.complete(&fresh, b"fresh", &[]).await.unwrap(), (false, 1));
+    assert_eq!(b.leases_held().await.unwrap(), 0);
+    // A second late ack of the same lease changes nothing either.
+    assert_eq!(
+        a.complete(&zombie, b"again", &[]).await.unwrap(),
+        (false, 1)
+    );
+    let mut con = a.connection();
+    let stored: Vec<u8> = redis::cmd("HGET")
+        .arg(a.keys().in_partition(p, "out"))
+        .arg(&crawler_redis::keys::fingerprint(&zombie.url)[..])
+        .query_async(&mut con)
+        .await
+        .unwrap();
+    assert_eq!(stored, b"zombie");
+}
+
+#[tokio::test]
+async fn outcome_stored_by_a_late_ack_is_not_fetched_again() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
+    a.enqueue(0, &urls("s.test", 1)).await.unwrap();
+    let p = part(&a, "s.test:80");
+    let pol = policy(1, 0, 200);
+    let zombie = a.claim(p, 0, 1, pol, "a:1").await.unwrap().remove(0);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(b.reap(p, 16).await.unwrap(), 1);
+    assert_eq!(a.complete(&zombie, b"late", &[]).await.unwrap(), (true, 0));
+    assert!(b.claim(p, 0, 1, pol, "b:1").await.unwrap().is_empty());
+    assert_eq!(b.leases_held().await.unwrap(), 0);
+}
+
+async fn set_running(f: &RedisFrontier) {
+    let mut con = f.connection();
+    let () = redis::pipe()
+        .hset(f.keys().meta(), "state", "running")
+        .ignore()
+        .set(f.keys().level(), 0)
+        .ignore()
+        .query_async(&mut con)
+        .await
+        .unwrap();
+}
+
+/// Claims and completes every URL of `depth`, adding `links` to the first page's outcome.
+async fn finish_level(f: &RedisFrontier, depth: u32, links: &[Url]) -> usize {
+    let pol = policy(8, 0, 60_000);
+    let mut done = 0;
+    for p in 0..f.keys().partitions() {
+        loop {
+            let leases: Vec<Lease> = f.claim(p, depth, 8, pol, "w:1").await.unwrap();
+            if leases.is_empty() {
+                break;
+            }
+            for lease in leases {
+                let found = if done == 0 { links } else { &[] };
+                f.complete(&lease, b"o", found).await.unwrap();
+                done += 1;
+            }
+        }
+    }
+    done
+}
+
+#[tokio::test]
+async fn level_advances_past_empty_partitions_and_completes() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let (a, b) = (worker(&server, 8).await, worker(&server, 8).await);
+    set_running(&a).await;
+    let seeds = urls("one.test", 2);
+    a.enqueue(0, &seeds).await.unwrap();
+    // Most of the 8 partitions hold nothing at any level; they must not hold the crawl up.
+    assert_eq!(a.advance(0).await.unwrap(), None, "level 0 not done yet");
+    let next = urls("two.test", 1);
+    assert_eq!(finish_level(&a, 0, &next).await, 2);
+    assert_eq!(b.advance(0).await.unwrap(), Some((1, "running".into())));
+    // Racing workers agree: a repeated advance from 0 changes nothing.
+    assert_eq!(a.advance(0).await.unwrap(), Some((1, "running".into())));
+    assert_eq!(a.advance(1).await.unwrap(), None);
+    assert_eq!(finish_level(&b, 1, &[]).await, 1);
+    assert_eq!(a.advance(1).await.unwrap(), Some((1, "complete".into())));
+    assert_eq!(b.leases_held().await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn redirect_claim_is_idempotent_for_its_owner() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
+    let [owner, other] = [0, 1].map(|i| Url::parse(&format!("http://o.test/{i}")).unwrap());
+    let target = Url::parse("http://t.test/target").unwrap();
+    assert!(a.claim_redirect(&target, &owner).await.unwrap());
+    assert!(
+        b.claim_redirect(&target, &owner).await.unwrap(),
+        "re-delivered owner"
+    );
+    assert!(!b.claim_redirect(&target, &other).await.unwrap());
+    // A claimed redirect target is seen: a link to it is not queued again.
+    assert_eq!(
+        a.enqueue(1, std::slice::from_ref(&target)).await.unwrap(),
+        0
+    );
+}
+
+#[tokio::test]
+async fn release_requeues_at_once_and_heartbeat_extends() {
+    let Some(server) = RedisServer::start() else {
+        return;
+    };
+    let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
+    a.enqueue(0, &urls("h.test", 2)).await.unwrap();
+    let p = part(&a, "h.test:80");
+    let pol = policy(2, 0, 300);
+    let held = a.claim(p, 0, 2, pol, "a:1").await.unwrap();
+    assert_eq!(held.len(), 2);
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(150)).await;
+        assert_eq!(
+            a.heartbeat(&held, Duration::from_millis(300))
+                .await
+                .unwrap(),
+            2
+        );
+    }
+    assert_eq!(
+        b.reap(p, 16).await.unwrap(),
+        0,
+        "heartbeats kept the leases"
+    );
+    assert_eq!(a.release(&held[..1]).await.unwrap(), 1);
+    let taken = b.claim(p, 0, 2, pol, "b:1").await.unwrap();
+    assert_eq!(taken.len(), 1);
+    assert_eq!(
+        (taken[0].url.clone(), taken[0].attempts),
+        (held[0].url.clone(), 0)
+    );
+    // A released lease is no longer a's: its heartbeat and late release change nothing.
+    assert_eq!(
+        a.heartbeat(&held[..1], Duration::from_secs(1))
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(a.release(&held[..1]).await.unwrap(), 0);
+}
+
+#[tokio::test]
+async fn refuses_a_redis_that_evicts() {
+    let Some(server) = RedisServer::start_with(Listen::Tcp, &["--maxmemory-policy", "allkeys-lru"])
+    else {
+        return;
+    };
+    let mut con = connect(&server.url(), TIMEOUT).await.unwrap();
+    let err = check_noeviction(&mut con).await.unwrap_err();
+    assert!(err.to_string().contains("allkeys-lru"), "{err}");
+    let Some(good) = RedisServer::start() else {
+        return;
+    };
+    let mut con = connect(&good.url(), TIMEOUT).await.unwrap();
+    check_noeviction(&mut con).await.unwrap();
+}

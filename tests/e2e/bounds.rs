@@ -1,0 +1,164 @@
+//! Bounds on one crawl: the shutdown wins over every phase, one page cannot hold a level past
+//! its deadline, and the graph stops growing at its node and edge budgets.
+
+use std::time::{Duration, Instant};
+
+use crawler_core::{Crawler, PageError, SkipReason, StopReason};
+use crawler_tests::{FixtureServer, Reply};
+
+use crate::support::{crawl, page};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_wins_over_a_sitemap_host_that_never_answers() {
+    let server = FixtureServer::start();
+    server.route(
+        "/robots.txt",
+        Reply::bytes(
+            "text/plain",
+            format!("Sitemap: {}\n", server.url("/_/fault/hang")).into_bytes(),
+        ),
+    );
+    let crawler = Crawler::builder().sitemaps(true).build().unwrap();
+    let shutdown = tokio::time::sleep(Duration::from_millis(300));
+    let started = Instant::now();
+    let report = tokio::time::timeout(
+        Duration::from_secs(20),
+        crawler.crawl([server.url("/index.html")], shutdown),
+    )
+    .await
+    .expect("the shutdown ended sitemap discovery")
+    .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(report.stopped, StopReason::Cancelled);
+    let seed = page(&report, &server.url("/index.html"));
+    assert_eq!(seed.skipped, Some(SkipReason::Cancelled));
+    assert_eq!(server.hits("/index.html"), 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_deadline_covers_retries_and_their_waits() {
+    let server = FixtureServer::start();
+    // 503 with Retry-After: 1 for the first 100 requests: five retries would take 5 s or more.
+    let stuck = server.url("/_/fault/retry-after/503/100/deadline");
+    server.route(
+        "/hub.html",
+        Reply::html(format!(
+            "<a href=\"{stuck}\">stuck</a><a href=\"/a.html\">a</a>"
+        )),
+    );
+    let started = Instant::now();
+    let report = crawl(
+        Crawler::builder()
+            .max_depth(1)
+            .retries(5)
+            .page_timeout(Duration::from_millis(1500)),
+        &[server.url("/hub.html")],
+    )
+    .await;
+    let elapsed = started.elapsed();
+    let stuck = page(&report, &stuck);
+    assert_eq!(
+        stuck.error,
+        Some(PageError::PageTimeout { limit_ms: 1500 }),
+        "{stuck:?}"
+    );
+    assert!(elapsed >= Duration::from_millis(1500), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+    assert_eq!(page(&report, &server.url("/a.html")).status, Some(200));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_deadline_covers_a_chain_of_slow_hops() {
+    let server = FixtureServer::start();
+    for hop in 0..5 {
+        server.route(
+            &format!("/slow/{hop}"),
+            Reply::redirect(302, &format!("/slow/{}", hop + 1))
+                .with_delay(Duration::from_millis(400)),
+        );
+    }
+    server.route("/slow/5", Reply::html("<a href=\"/a.html\">end</a>"));
+    let report = crawl(
+        Crawler::builder()
+            .max_depth(0)
+            .page_timeout(Duration::from_secs(1)),
+        &[server.url("/slow/0")],
+    )
+    .await;
+    let fetched: Vec<_> = (0..=5)
+        .filter(|hop| {
+            let url = server.url(&format!("/slow/{hop}")).parse().unwrap();
+            report.graph.page(&url).is_some_and(|p| p.status.is_some())
+        })
+        .collect();
+    // 400 ms a hop: two or three hops fit in the second, never all of them.
+    assert!(!fetched.is_empty() && fetched.len() < 5, "{fetched:?}");
+    let cut = page(&report, &server.url(&format!("/slow/{}", fetched.len())));
+    assert_eq!(cut.error, Some(PageError::PageTimeout { limit_ms: 1000 }));
+    assert_eq!(server.hits("/slow/5"), 0);
+}
+
+/// Farm pages in the graph (every one is a distinct URL).
+fn farm_nodes(report: &crawler_core::CrawlReport) -> usize {
+    report
+        .graph
+        .pages()
+        .filter(|p| p.url.path().starts_with("/_/fault/farm/"))
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_cap_bounds_the_nodes_of_a_link_farm() {
+    let server = FixtureServer::start();
+    let report = crawl(
+        Crawler::builder().max_depth(5).max_pages(50).per_host(8),
+        &[server.url("/_/fault/farm/2000/f")],
+    )
+    .await;
+    assert_eq!(report.stopped, StopReason::MaxPages);
+    assert_eq!(report.stats.pages_fetched, 50);
+    // The pages fetched, and a sample of as many cut ones; not 50 x 2000 links.
+    let nodes = farm_nodes(&report);
+    assert!(nodes <= 100, "{nodes} nodes");
+    let capped = report
+        .graph
+        .pages()
+        .filter(|p| p.skipped == Some(SkipReason::MaxPages))
+        .count();
+    assert_eq!(capped, 50);
+    assert!(report.stats.links_dropped > 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_node_budget_stops_a_link_farm() {
+    let server = FixtureServer::start();
+    let report = crawl(
+        Crawler::builder().max_depth(5).max_nodes(3000).per_host(8),
+        &[server.url("/_/fault/farm/1000/f")],
+    )
+    .await;
+    assert_eq!(report.stopped, StopReason::GraphLimit);
+    assert!(report.graph.page_count() <= 3000);
+    assert!(report.stats.links_dropped > 0);
+    // Every page has a state: the ones never fetched are marked.
+    assert!(report
+        .graph
+        .pages()
+        .all(|p| p.is_fetched() || p.skipped.is_some()));
+    assert!(report
+        .graph
+        .pages()
+        .any(|p| p.skipped == Some(SkipReason::GraphLimit)));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_edge_budget_stops_a_link_farm() {
+    let server = FixtureServer::start();
+    let report = crawl(
+        Crawler::builder().max_depth(5).max_edges(2500).per_host(8),
+        &[server.url("/_/fault/farm/1000/f")],
+    )
+    .await;
+    assert_eq!(report.stopped, StopReason::GraphLimit);
+    assert!(report.graph.link_count() <= 2500);
+}

@@ -1,0 +1,158 @@
+//! Local sites over `file://`: the same graph as over HTTP (modulo scheme), the scope is the
+//! seed's directory tree, nothing outside it is ever opened, missing files are broken.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crawler_core::{Crawler, PageError, SkipReason, Url};
+use crawler_tests::{fixture_root, FixtureServer};
+
+use crate::support::{all_edges, crawl, page};
+
+fn file_url(path: &Path) -> String {
+    Url::from_file_path(path).unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fixture_site_over_file_matches_http() {
+    let server = FixtureServer::start();
+    let root = fixture_root().canonicalize().unwrap();
+    for seed in ["/index.html", "/typed/index.html"] {
+        let over_http = crawl(Crawler::builder().max_depth(6), &[server.url(seed)]).await;
+        let local_seed = file_url(&root.join(&seed[1..]));
+        let local = Crawler::builder().max_depth(6).site_root(&root);
+        let over_file = crawl(local, &[local_seed]).await;
+        let site = format!("{}/", file_url(&root));
+        // Modulo scheme: the site's URLs, and a scheme-relative link, which takes http: from
+        // an http page and https: from a local one.
+        let as_file = |url: &str| {
+            url.replacen(&server.url("/"), &site, 1).replacen(
+                "http://example.org/proto-relative",
+                "https://example.org/proto-relative",
+                1,
+            )
+        };
+        // Files have no response headers: xrobots.html's Link and Refresh headers give no edges.
+        let from_headers = |(s, t): &(String, String)| {
+            s.ends_with("/typed/xrobots.html")
+                && (t.ends_with("/typed/site.css") || t.ends_with("/typed/target.html"))
+        };
+        let expected: BTreeSet<(String, String)> = all_edges(&over_http)
+            .into_iter()
+            .filter(|edge| !from_headers(edge))
+            .map(|(s, t)| (as_file(&s), as_file(&t)))
+            .collect();
+        assert_eq!(all_edges(&over_file), expected, "{seed}");
+        assert_eq!(
+            over_file.graph.page_count(),
+            over_http.graph.page_count(),
+            "{seed}"
+        );
+    }
+    assert_eq!(server.hits("/robots.txt"), 2, "the HTTP crawls only");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn nothing_outside_the_root_is_opened() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir(&site).unwrap();
+    // Outside the root: a page whose links would show in the graph if it were read, and a
+    // FIFO that would block the crawl if it were opened.
+    std::fs::write(
+        dir.path().join("outside.html"),
+        "<title>outside</title><a href=\"secret.html\">secret</a>",
+    )
+    .unwrap();
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::os::unix::fs::symlink("../outside.html", site.join("link.html")).unwrap();
+    std::os::unix::fs::symlink("../pipe", site.join("pipe.html")).unwrap();
+    std::fs::write(
+        site.join("index.html"),
+        "<title>local</title><a href=\"../outside.html\">up</a> <a href=\"link.html\">symlink</a> \
+         <a href=\"pipe.html\">fifo</a> <a href=\"gone.html\">missing</a> \
+         <a href=\"sub/\">folder</a> <img src=\"/img/logo.png\">",
+    )
+    .unwrap();
+    std::fs::create_dir(site.join("sub")).unwrap();
+    std::fs::write(site.join("sub/index.html"), "<title>sub</title>").unwrap();
+    let seed = Url::from_directory_path(&site).unwrap().to_string();
+    let report = crawl(
+        Crawler::builder().max_depth(3).check_resources(true),
+        std::slice::from_ref(&seed),
+    )
+    .await;
+    let at = |rel: &str| page(&report, &format!("{seed}{rel}"));
+    assert_eq!(
+        at("").title.as_deref(),
+        Some("local"),
+        "the folder serves index.html"
+    );
+    let outside = Url::from_file_path(dir.path().join("outside.html")).unwrap();
+    assert_eq!(
+        report.graph.page(&outside).unwrap().skipped,
+        Some(SkipReason::OutOfScope)
+    );
+    for escaping in ["link.html", "pipe.html"] {
+        let error = at(escaping).error.clone().unwrap();
+        assert!(
+            matches!(&error, PageError::File { detail } if detail.contains("outside the site root")),
+            "{escaping}: {error:?}"
+        );
+    }
+    assert!(
+        report
+            .graph
+            .pages()
+            .all(|p| !p.url.path().ends_with("/secret.html")),
+        "outside.html was never read"
+    );
+    let gone = at("gone.html").error.clone().unwrap();
+    assert!(
+        matches!(&gone, PageError::File { detail } if detail.contains("no such file")),
+        "{gone:?}"
+    );
+    assert!(at("gone.html").is_broken());
+    assert_eq!(at("sub/").title.as_deref(), Some("sub"));
+    // Root-relative without --root: the file system root, outside the site.
+    let logo = Url::parse("file:///img/logo.png").unwrap();
+    assert_eq!(
+        report.graph.page(&logo).unwrap().skipped,
+        Some(SkipReason::OutOfScope)
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn root_relative_links_resolve_against_the_site_root() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("css")).unwrap();
+    std::fs::create_dir_all(dir.path().join("blog")).unwrap();
+    std::fs::write(dir.path().join("css/site.css"), "body{}").unwrap();
+    std::fs::write(
+        dir.path().join("blog/post.html"),
+        "<link rel=stylesheet href=\"/css/site.css\"><a href=\"/blog/post.html\">self</a>",
+    )
+    .unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    let seed = file_url(&root.join("blog/post.html"));
+    let builder = Crawler::builder()
+        .max_depth(2)
+        .check_resources(true)
+        .site_root(&root);
+    let report = crawl(builder, std::slice::from_ref(&seed)).await;
+    let css = page(&report, &file_url(&root.join("css/site.css")));
+    // The stylesheet is outside the seed's folder (blog/), so it is out of scope, but it is
+    // the right file, not /css/site.css of the file system.
+    assert_eq!(css.skipped, Some(SkipReason::OutOfScope));
+    assert_eq!(page(&report, &seed).status, Some(200));
+    let seed_url = Url::parse(&seed).unwrap();
+    assert!(report
+        .graph
+        .links()
+        .any(|(s, t, _)| s.url == seed_url && t.url == seed_url));
+}
