@@ -148,3 +148,69 @@ fn whole_graph_formats_and_flags_do_not_stream() {
     }
     assert_eq!(server.total_hits(), 0, "refused before crawling");
 }
+
+/// The (source, target, kind, nofollow) of every link, in order: from the batch JSON export,
+/// or from JSON lines (where `nofollow` is written only when true).
+fn typed_edges(links: impl Iterator<Item = (String, serde_json::Value)>) -> Vec<[String; 4]> {
+    links
+        .map(|(source, link)| {
+            let nofollow = link["nofollow"].as_bool().unwrap_or(false);
+            [
+                source,
+                link["url"]
+                    .as_str()
+                    .or(link["target"].as_str())
+                    .expect("target")
+                    .to_owned(),
+                link["kind"].as_str().expect("kind").to_owned(),
+                nofollow.to_string(),
+            ]
+        })
+        .collect()
+}
+
+#[test]
+fn typed_links_stream_with_their_kind_and_nofollow() {
+    let server = FixtureServer::start();
+    let seed = server.url("/typed/index.html");
+    let run_typed = |extra: &[&str]| {
+        let mut argv = vec![seed.as_str(), "--depth", "3"];
+        argv.extend_from_slice(extra);
+        crawl(argv).run().expect_code(0).stdout
+    };
+    assert_eq!(
+        run_typed(&["--stream", "--tsv-kind"]),
+        run_typed(&["--tsv-kind"]),
+        "TSV with kinds, line for line"
+    );
+
+    let batch: serde_json::Value =
+        serde_json::from_str(&run_typed(&["--format", "json"])).expect("json");
+    let batch = typed_edges(
+        batch["links"]
+            .as_array()
+            .expect("links")
+            .iter()
+            .map(|l| (l["source"].as_str().expect("source").to_owned(), l.clone())),
+    );
+    let lines = json_lines(&run_typed(&["--format", "jsonl"]));
+    let streamed = typed_edges(lines.iter().flat_map(|page| {
+        let source = page["url"].as_str().expect("url").to_owned();
+        let links = page["links"].as_array().expect("links").clone();
+        links.into_iter().map(move |l| (source.clone(), l))
+    }));
+    assert_eq!(streamed, batch);
+    let kinds: BTreeSet<&str> = streamed.iter().map(|e| e[2].as_str()).collect();
+    for kind in ["anchor", "embed", "stylesheet", "canonical", "alternate"] {
+        assert!(kinds.contains(kind), "{kind} in {kinds:?}");
+    }
+    let hidden = server.url("/typed/hidden.html");
+    assert!(
+        streamed.iter().any(|e| e[1] == hidden && e[3] == "true"),
+        "the meta-nofollow page's link is marked: {streamed:#?}"
+    );
+    assert!(
+        lines.iter().all(|page| page["url"] != hidden.as_str()),
+        "and not followed"
+    );
+}
