@@ -26,8 +26,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-use std::collections::HashSet;
-
 use petgraph::graph::NodeIndex;
 use url::Url;
 
@@ -39,7 +37,7 @@ use crate::error::Error;
 use crate::event::{CrawlEvent, Events};
 use crate::fetch::Fetcher;
 use crate::fold::GraphBuilder;
-use crate::frontier::{MemorySeenSet, SeenSet};
+use crate::frontier::{Frontier, MemorySeenSet, SeenSet};
 use crate::graph::SkipReason;
 use crate::outcome::PageOutcome;
 use crate::report::{CrawlReport, StopReason};
@@ -128,7 +126,6 @@ impl Crawler {
             graph,
             fetcher,
             seen,
-            level_claims: HashSet::new(),
             deferred: Vec::new(),
             retried: false,
             started: Instant::now(),
@@ -197,17 +194,19 @@ pub(crate) struct Run {
     pub(crate) fetcher: Fetcher,
     pub(crate) graph: GraphBuilder,
     /// Claims links at the end of each level; the fetcher's [`Local`] claims redirects in it
-    /// while the level runs.
+    /// while the level runs. The links of this level's pages are queued in the next level's
+    /// [`Frontier`] (which drops duplicates) and claimed here only when the level is done: a
+    /// redirect of this level may still reach them first, at a smaller depth.
     seen: Arc<dyn SeenSet>,
-    /// Links of this level's pages queued for the next level, claimed in `seen` only when the
-    /// level is done: a redirect of this level may still reach them first, at a smaller depth.
-    level_claims: HashSet<Box<str>>,
-    /// Pages whose retries ran out, with their outcome, for the end-of-crawl pass.
-    deferred: Vec<(NodeIndex, Url, PageOutcome)>,
+    /// Pages whose retries ran out, with their depth and outcome, for the end-of-crawl pass.
+    deferred: Vec<Deferred>,
     /// The end-of-crawl pass has run: nothing is deferred any more.
     retried: bool,
     started: Instant,
 }
+
+/// A page whose retries ran out: node, depth, URL and outcome.
+type Deferred = (NodeIndex, u32, Box<str>, PageOutcome);
 
 impl Run {
     async fn execute(mut self, seeds: Vec<Url>, shutdown: impl Future<Output = ()>) -> CrawlReport {
@@ -218,10 +217,10 @@ impl Run {
         events.emit(|| CrawlEvent::Started {
             seeds: seeds.clone(),
         });
-        let mut level: Vec<(NodeIndex, Url)> = Vec::new();
+        let mut level = Frontier::new();
         for seed in &seeds {
             if self.seen.claim(seed) {
-                level.push((self.graph.add_seed(seed), seed.clone()));
+                level.push(self.graph.add_seed(seed), 0, seed.as_str());
             }
         }
         let mut shutdown = std::pin::pin!(shutdown);
@@ -231,13 +230,13 @@ impl Run {
             tokio::select! {
                 biased;
                 () = &mut shutdown => {
-                    self.graph.skip_all(&level, SkipReason::Cancelled);
-                    level.clear();
+                    self.graph.skip_all(level.nodes_from(0), SkipReason::Cancelled);
+                    level = Frontier::new();
                     stopped = StopReason::Cancelled;
                 }
                 urls = fetcher.sitemap_urls(&seeds) => for url in urls {
                     if self.seen.claim(&url) {
-                        level.push((self.graph.add_seed(&url), url));
+                        level.push(self.graph.add_seed(&url), 0, url.as_str());
                     }
                 },
             }
@@ -258,24 +257,23 @@ impl Run {
             if let Some(max) = config.max_pages {
                 let budget = max.get().saturating_sub(self.graph.stats().pages_fetched);
                 if level.len() > budget {
-                    self.graph.skip_all(&level[budget..], SkipReason::MaxPages);
+                    self.graph
+                        .skip_all(level.nodes_from(budget), SkipReason::MaxPages);
                     level.truncate(budget);
                     stopped = StopReason::MaxPages;
                 }
             }
-            let depth = self.depth_of(level[0].0);
+            let depth = level.depth(0);
             events.emit(|| CrawlEvent::LevelStarted {
                 depth,
                 pages: level.len(),
             });
-            let mut next = Vec::new();
+            let mut next = Frontier::new();
             let end = self
                 .run_level(&level, pass, shutdown.as_mut(), &mut next)
                 .await;
             self.claim_next(&mut next);
-            // Robots rules are kept for the hosts still to be fetched from only.
-            let deferred = self.deferred.iter().map(|(_, url, _)| url);
-            fetcher.forget_robots(next.iter().map(|(_, url)| url).chain(deferred));
+            self.forget_robots(&next);
             events.emit(|| CrawlEvent::LevelDone {
                 depth,
                 next: next.len(),
@@ -297,16 +295,15 @@ impl Run {
                     SkipReason::GraphLimit
                 }
             };
-            self.graph.skip_all(&next, reason);
+            self.graph.skip_all(next.nodes_from(0), reason);
             break;
         }
         if stopped == StopReason::Completed && self.graph.page_cap_hit() {
             stopped = StopReason::MaxPages;
         }
         // Pages put aside and never tried again (the crawl stopped first) keep their outcome.
-        for (index, _, outcome) in std::mem::take(&mut self.deferred) {
-            let mut ignored = Vec::new();
-            let depth = self.depth_of(index);
+        for (index, depth, _, outcome) in std::mem::take(&mut self.deferred) {
+            let mut ignored = Frontier::new();
             self.graph
                 .fold(index, depth, outcome, |_| false, &mut ignored);
         }
@@ -317,43 +314,52 @@ impl Run {
         report
     }
 
-    /// The depth recorded for a frontier page.
-    pub(crate) fn depth_of(&self, index: NodeIndex) -> u32 {
-        self.graph.depth_of(index)
+    /// Keeps robots rules for the hosts still to be fetched from only: `next`'s and the
+    /// deferred pages'.
+    fn forget_robots(&self, next: &Frontier) {
+        let deferred = self.deferred.iter().map(|(_, _, url, _)| &**url);
+        let queued = next.iter().map(|(_, _, url)| url).chain(deferred);
+        self.fetcher
+            .forget_robots(queued.filter_map(|url| Url::parse(url).ok()));
+    }
+
+    /// The depth to fetch entry `i` of `level` at.
+    pub(crate) fn depth_of(&self, level: &Frontier, i: usize) -> u32 {
+        self.graph.depth_at(level.node(i), level.depth(i))
     }
 
     /// The pages put aside for the end-of-crawl pass, as a level.
-    fn take_deferred(&mut self) -> Vec<(NodeIndex, Url)> {
+    fn take_deferred(&mut self) -> Frontier {
         let deferred = std::mem::take(&mut self.deferred);
         self.graph.count_retries_exhausted(deferred.len());
-        deferred
-            .into_iter()
-            .map(|(index, url, _)| (index, url))
-            .collect()
+        let mut level = Frontier::new();
+        for (index, depth, url, _) in deferred {
+            level.push(index, depth, &url);
+        }
+        level
     }
 
     /// Claims the next level's links in the seen set, dropping those that a redirect of this
     /// level fetched already (at the smaller depth of the URL that redirected).
-    fn claim_next(&mut self, next: &mut Vec<(NodeIndex, Url)>) {
+    fn claim_next(&self, next: &mut Frontier) {
         let seen = &self.seen;
-        next.retain(|(_, url)| seen.claim(url));
-        self.level_claims.clear();
+        next.retain(|url| Url::parse(url).is_ok_and(|url| seen.claim(&url)));
     }
 
     /// Folds one outcome, or puts it aside for the end-of-crawl pass if its retries ran out.
     pub(crate) fn fold_or_defer(
         &mut self,
         index: NodeIndex,
-        url: &Url,
+        url: &str,
         depth: u32,
         outcome: PageOutcome,
         pass: Pass,
-        next: &mut Vec<(NodeIndex, Url)>,
+        next: &mut Frontier,
     ) {
         let exhausted = outcome.hops.last().is_some_and(|hop| hop.retries_exhausted);
         match pass {
             Pass::First if exhausted && !self.retried => {
-                self.deferred.push((index, url.clone(), outcome));
+                self.deferred.push((index, depth, url.into(), outcome));
             }
             Pass::First => self.fold(index, depth, outcome, next),
             Pass::Again => {
@@ -365,15 +371,9 @@ impl Run {
     }
 
     /// Folds one outcome, queueing its new links for the next level.
-    fn fold(
-        &mut self,
-        index: NodeIndex,
-        depth: u32,
-        outcome: PageOutcome,
-        next: &mut Vec<(NodeIndex, Url)>,
-    ) {
-        let (seen, claims) = (&self.seen, &mut self.level_claims);
-        let claim = |url: &Url| !seen.contains(url) && claims.insert(url.as_str().into());
-        self.graph.fold(index, depth, outcome, claim, next);
+    fn fold(&mut self, index: NodeIndex, depth: u32, outcome: PageOutcome, next: &mut Frontier) {
+        let seen = &self.seen;
+        self.graph
+            .fold(index, depth, outcome, |url| !seen.contains(url), next);
     }
 }

@@ -12,6 +12,7 @@ use petgraph::graph::NodeIndex;
 use url::Url;
 
 use crate::config::CrawlConfig;
+use crate::frontier::Frontier;
 use crate::graph::{CrawlGraph, Link, SkipReason};
 use crate::link_options::LinkOptions;
 use crate::outcome::{FoundLink, PageOutcome};
@@ -22,8 +23,8 @@ use crate::stream::{FoldSink, FoldedLink, FoldedPage};
 /// The graph and counters of one crawl, fed one page outcome at a time.
 ///
 /// A streaming builder ([`streaming`](Self::streaming)) hands each folded page to its sink
-/// instead of keeping it: its graph stays empty, and the node of a frontier entry it queues
-/// is a placeholder that holds the entry's depth (see [`depth_of`](Self::depth_of)).
+/// instead of keeping it: its graph stays empty, and the nodes it returns and queues are
+/// placeholders ([`NodeIndex::end`]).
 pub struct GraphBuilder {
     graph: CrawlGraph,
     stats: CrawlStats,
@@ -98,17 +99,6 @@ impl GraphBuilder {
         }
     }
 
-    /// The depth of frontier entry `index`, as recorded when it was queued.
-    ///
-    /// # Panics
-    /// If `index` is not a node this builder returned.
-    pub fn depth_of(&self, index: NodeIndex) -> u32 {
-        if self.sink.is_some() {
-            return u32::try_from(index.index()).expect("a streaming placeholder holds a depth");
-        }
-        self.graph.page_at(index).depth
-    }
-
     /// Whether the node or edge budget is used up: the crawl should stop
     /// ([`StopReason::GraphLimit`]).
     pub fn is_full(&self) -> bool {
@@ -136,7 +126,7 @@ impl GraphBuilder {
     pub fn add_seed(&mut self, url: &Url) -> NodeIndex {
         self.budget.queued += 1;
         if self.sink.is_some() {
-            return NodeIndex::new(0);
+            return NodeIndex::end();
         }
         self.graph.add_page(url, 0).0
     }
@@ -154,6 +144,17 @@ impl GraphBuilder {
             }
         }
         index
+    }
+
+    /// The depth to fetch frontier entry `node` at, queued at `queued`: the graph's depth for
+    /// it, which a redirect folded since may have lowered; a streaming builder has only
+    /// `queued`.
+    pub(crate) fn depth_at(&self, node: NodeIndex, queued: u32) -> u32 {
+        if self.sink.is_some() {
+            queued
+        } else {
+            self.graph.page_at(node).depth
+        }
     }
 
     /// The graph so far.
@@ -178,7 +179,7 @@ impl GraphBuilder {
         depth: u32,
         outcome: PageOutcome,
         mut claim: impl FnMut(&Url) -> bool,
-        next: &mut Vec<(NodeIndex, Url)>,
+        next: &mut Frontier,
     ) {
         if self.sink.is_some() {
             self.fold_streamed(depth, outcome, claim, next);
@@ -214,7 +215,7 @@ impl GraphBuilder {
         }
         self.graph.page_mut(last).title = outcome.title;
         let nofollow = outcome.nofollow;
-        for link in outcome.links {
+        for link in &outcome.links {
             if !self.fold_link(last, depth, link, nofollow, &mut claim, next) {
                 break;
             }
@@ -226,10 +227,10 @@ impl GraphBuilder {
         &mut self,
         source: NodeIndex,
         depth: u32,
-        link: FoundLink,
+        link: &FoundLink,
         nofollow: bool,
         claim: &mut impl FnMut(&Url) -> bool,
-        next: &mut Vec<(NodeIndex, Url)>,
+        next: &mut Frontier,
     ) -> bool {
         let budget = &self.budget;
         let edges_full = self.graph.link_count() >= budget.max_edges;
@@ -285,9 +286,8 @@ impl GraphBuilder {
             Some(SkipReason::MaxPages)
         } else {
             // A failed claim means the URL is fetched elsewhere (a redirect of this level).
-            if claim(&link.url) {
+            if claim(&link.url) && next.push(target, target_depth, link.url.as_str()) {
                 self.budget.queued += 1;
-                next.push((target, link.url));
             }
             None
         };
@@ -313,7 +313,7 @@ impl GraphBuilder {
         depth: u32,
         outcome: PageOutcome,
         mut claim: impl FnMut(&Url) -> bool,
-        next: &mut Vec<(NodeIndex, Url)>,
+        next: &mut Frontier,
     ) {
         let Some(sink) = self.sink.as_mut() else {
             return;
@@ -343,7 +343,6 @@ impl GraphBuilder {
             }
             sink(&page);
         }
-        let placeholder = NodeIndex::new(depth as usize + 1);
         for link in outcome.links {
             let follows = self
                 .links
@@ -361,20 +360,19 @@ impl GraphBuilder {
                 budget.page_cap_hit = true;
                 continue;
             }
-            if claim(&link.url) {
+            if claim(&link.url) && next.push(NodeIndex::end(), depth + 1, link.url.as_str()) {
                 budget.queued += 1;
-                next.push((placeholder, link.url));
             }
         }
     }
 
     /// Marks pages that will not be fetched (cut by the page cap, or cancelled).
-    pub fn skip_all(&mut self, pages: &[(NodeIndex, Url)], reason: SkipReason) {
+    pub fn skip_all(&mut self, pages: impl IntoIterator<Item = NodeIndex>, reason: SkipReason) {
         if self.sink.is_some() {
             return;
         }
-        for (index, _) in pages {
-            let page = self.graph.page_mut(*index);
+        for index in pages {
+            let page = self.graph.page_mut(index);
             if !page.is_fetched() {
                 page.skipped = Some(reason);
             }

@@ -196,8 +196,8 @@ fn typed_links_stream_with_their_kind_and_nofollow() {
     let lines = json_lines(&run_typed(&["--format", "jsonl"]));
     let streamed = typed_edges(lines.iter().flat_map(|page| {
         let source = page["url"].as_str().expect("url").to_owned();
-        let links = page["links"].as_array().expect("links").clone();
-        links.into_iter().map(move |l| (source.clone(), l))
+        let out = page["links"].as_array().expect("links").clone();
+        out.into_iter().map(move |l| (source.clone(), l))
     }));
     assert_eq!(streamed, batch);
     let kinds: BTreeSet<&str> = streamed.iter().map(|e| e[2].as_str()).collect();
