@@ -244,12 +244,17 @@ crawl_once() { # $1 = run name; extra crawl flags follow
         report_run "$name" "$(cat "$WORK/wall.$name")" "$(calc "($s1 - $s0) * 1000000 / $NODES")"
         return
     fi
+    # Past EDGE_CHECK_MAX the TSV (GBs at 1M pages) goes through a pipe and is only counted.
+    local out="$WORK/out.$name.tsv"
+    ((CHECK_EDGES)) || out=-
     t0=$(date +%s.%N)
     # shellcheck disable=SC2086
     timeout "${CRAWL_TIMEOUT:-900}" "$TIME" -v -o "$WORK/time.$name" "$CRAWL_BIN" --depth 100 --format tsv \
         --tsv-kind --max-nodes $((PAGES * 2 + 1000)) --max-edges $((PAGES * 100 + 100000)) \
-        --concurrency "$CONCURRENCY" --per-host "$PER_HOST" -q -o "$WORK/out.$name.tsv" \
-        ${CRAWL_ARGS:-} $STREAM "$@" "$SEED_URL"
+        --concurrency "$CONCURRENCY" --per-host "$PER_HOST" -q -o "$out" \
+        ${CRAWL_ARGS:-} $STREAM "$@" "$SEED_URL" | if ((CHECK_EDGES)); then cat; else
+        awk -F'\t' 'NR > 1 { if (NF > 2 && $3 != "anchor" && $3 != "redirect") { t++ } else { e++; if (!($1 in s)) { s[$1]; n++ } } }
+            END { print e + 0, n + 0, t + 0 }' >"$WORK/counts.$name"; fi
     t1=$(date +%s.%N)
     s1=$(server_cpu)
     report_run "$name" "$(calc "$t1 - $t0")" "$(calc "($s1 - $s0) * 1000000 / $NODES")"
@@ -263,19 +268,19 @@ report_run() { # $1 = run name, $2 = wall seconds, $3 = server CPU microseconds 
     rss=$(awk -F': ' '/Maximum resident/ { print $2 }' "$WORK/time.$name")
     # The generator's graph is the anchor graph: the typed edges (the pages' stylesheet, logo,
     # script, canonical) are counted apart. A TSV without the kind column is all anchors.
-    typed=$(awk -F'\t' 'NR > 1 && NF > 2 && $3 != "anchor" && $3 != "redirect"' "$WORK/out.$name.tsv" | wc -l)
-    awk -F'\t' 'NR == 1 || NF < 3 || $3 == "anchor" || $3 == "redirect" { print $1 "\t" $2 }' \
-        "$WORK/out.$name.tsv" >"$WORK/anchors.tsv" && mv "$WORK/anchors.tsv" "$WORK/out.$name.tsv"
-    echo "$name: $typed typed edges (not anchors or redirects) left out of the comparison" >>"$WORK/typed-notes"
     if ((CHECK_EDGES)); then
+        typed=$(awk -F'\t' 'NR > 1 && NF > 2 && $3 != "anchor" && $3 != "redirect"' "$WORK/out.$name.tsv" | wc -l)
+        awk -F'\t' 'NR == 1 || NF < 3 || $3 == "anchor" || $3 == "redirect" { print $1 "\t" $2 }' \
+            "$WORK/out.$name.tsv" >"$WORK/anchors.tsv" && mv "$WORK/anchors.tsv" "$WORK/out.$name.tsv"
         tail -n +2 "$WORK/out.$name.tsv" | LC_ALL=C sort >"$WORK/got.sorted"
         edges=$(wc -l <"$WORK/got.sorted")
         sources=$(cut -f1 "$WORK/got.sorted" | uniq | wc -l)
         diff=$(LC_ALL=C comm -3 "$WORK/expected.sorted" "$WORK/got.sorted" | wc -l)
     else
-        read -r edges sources < <(awk -F'\t' 'NR > 1 { e++; if (!($1 in s)) { s[$1]; n++ } } END { print e + 0, n + 0 }' "$WORK/out.$name.tsv")
+        read -r edges sources typed <"$WORK/counts.$name"
         diff=-
     fi
+    echo "$name: $typed typed edges (not anchors or redirects) left out of the comparison" >>"$WORK/typed-notes"
     rm -f "$WORK/out.$name.tsv" "$WORK/got.sorted"
     printf '%-6s %8.3f %10.0f %8.2f %9.1f %9.1f %9s %18s %7s\n' "$name" "$wall" \
         "$(calc "$NODES / $wall")" "$(calc "$user + $sys")" \
