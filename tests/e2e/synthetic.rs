@@ -7,7 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crawler_core::{Crawler, LinkKind, StopReason};
+use crawler_core::{Crawler, CrawlerBuilder, LinkKind, StopReason};
 use crawler_tests::synth::{self, SiteSummary};
 use crawler_tests::{FixtureServer, ServerOptions, Synthetic};
 
@@ -15,6 +15,16 @@ use crate::support::{anchor_edges, crawl};
 
 /// Requests the crawler makes besides pages (robots.txt, sitemaps), left out of the counts.
 const SIDE_REQUESTS: [&str; 2] = ["/robots.txt", "/sitemap.xml"];
+
+/// A whole-site crawl recording anchors only: the generator's expected graph is the anchor
+/// graph (its pages' stylesheet, logo, script and canonical links are not in it).
+fn anchor_crawler() -> CrawlerBuilder {
+    Crawler::builder()
+        .max_depth(100)
+        .concurrency(16)
+        .per_host(16)
+        .link_kinds([LinkKind::Anchor])
+}
 
 /// `expected-nodes.tsv`: url -> (depth, status).
 fn expected_nodes(summary: &SiteSummary) -> BTreeMap<String, (u32, u16)> {
@@ -63,17 +73,7 @@ async fn generated_site_is_crawled_completely_and_exactly() {
     assert!(summary.max_depth >= 3, "{summary:?}");
     assert!(summary.missing > 0 && summary.variants > 0, "{summary:?}");
 
-    let report = crawl(
-        // The generator's expected graph is the anchor graph (its pages' stylesheet, logo,
-        // script and canonical links are not in it).
-        Crawler::builder()
-            .max_depth(100)
-            .concurrency(16)
-            .per_host(16)
-            .link_kinds([LinkKind::Anchor]),
-        std::slice::from_ref(&summary.seed_url),
-    )
-    .await;
+    let report = crawl(anchor_crawler(), std::slice::from_ref(&summary.seed_url)).await;
     assert_eq!(report.stopped, StopReason::Completed);
 
     // Coverage: every URL, at its BFS depth, with the right status.
@@ -163,16 +163,7 @@ fn path_of(url: &str, origin: &str) -> String {
 /// The edges of a crawl of `seed` (with `origin` stripped) and its pages as
 /// (path, depth, status).
 async fn crawl_paths(origin: &str) -> (BTreeSet<(String, String)>, BTreeSet<(String, u32, u16)>) {
-    let report = crawl(
-        // The generator's graph is the anchor graph, as in the test above.
-        Crawler::builder()
-            .max_depth(100)
-            .concurrency(16)
-            .per_host(16)
-            .link_kinds([LinkKind::Anchor]),
-        &[format!("{origin}/index.html")],
-    )
-    .await;
+    let report = crawl(anchor_crawler(), &[format!("{origin}/index.html")]).await;
     assert_eq!(report.stopped, StopReason::Completed);
     let edges = anchor_edges(&report)
         .into_iter()

@@ -49,23 +49,28 @@ impl Frontier {
         if self.find(hash, url).is_some() {
             return false;
         }
-        let position = u32::try_from(self.entries.len()).expect("fewer than 2^32 entries a level");
         self.text.push_str(url);
         self.entries.push(Entry {
             end: self.text.len(),
             node,
             depth,
         });
+        self.index_last(hash);
+        true
+    }
+
+    /// Adds the last entry, whose text hashes to `hash`, to the index.
+    fn index_last(&mut self, hash: u64) {
         let Self {
             text,
             entries,
             index,
             hasher,
         } = self;
+        let position = u32::try_from(entries.len() - 1).expect("fewer than 2^32 entries a level");
         index.insert_unique(hash, position, |&i| {
             hasher.hash_one(text_of(text, entries, i as usize))
         });
-        true
     }
 
     fn find(&self, hash: u64, url: &str) -> Option<usize> {
@@ -128,48 +133,23 @@ impl Frontier {
     /// Keeps the first `len` entries.
     pub fn truncate(&mut self, len: usize) {
         if len < self.len() {
-            self.entries.truncate(len);
-            self.text
-                .truncate(self.entries.last().map_or(0, |entry| entry.end));
-            self.reindex();
+            self.keep_only(|i| i < len);
         }
     }
 
     /// Keeps the entries whose URL text `keep` accepts (asked once each, in order).
     pub fn retain(&mut self, mut keep: impl FnMut(&str) -> bool) {
         let kept: Vec<bool> = (0..self.len()).map(|i| keep(self.as_str(i))).collect();
-        if kept.iter().all(|&k| k) {
-            return;
+        if !kept.iter().all(|&k| k) {
+            self.keep_only(|i| kept[i]);
         }
-        let mut text = String::with_capacity(self.text.len());
-        let mut entries = Vec::with_capacity(kept.iter().filter(|&&k| k).count());
-        for (i, _) in kept.iter().enumerate().filter(|(_, &k)| k) {
-            text.push_str(self.as_str(i));
-            entries.push(Entry {
-                end: text.len(),
-                ..self.entries[i]
-            });
-        }
-        self.text = text;
-        self.entries = entries;
-        self.reindex();
     }
 
-    /// Rebuilds the hash index after entries were removed.
-    fn reindex(&mut self) {
-        let Self {
-            text,
-            entries,
-            index,
-            hasher,
-        } = self;
-        index.clear();
-        for i in 0..entries.len() {
-            let hash = hasher.hash_one(text_of(text, entries, i));
-            let position = u32::try_from(i).expect("fewer than 2^32 entries a level");
-            index.insert_unique(hash, position, |&j| {
-                hasher.hash_one(text_of(text, entries, j as usize))
-            });
+    /// Rebuilds the level from the entries `keep` names by position (texts and index).
+    fn keep_only(&mut self, keep: impl Fn(usize) -> bool) {
+        let old = std::mem::take(self);
+        for i in (0..old.len()).filter(|&i| keep(i)) {
+            self.push(old.node(i), old.depth(i), old.as_str(i));
         }
     }
 }
