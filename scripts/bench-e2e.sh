@@ -1,28 +1,39 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: crawl a generated site served by a real server on 127.0.0.1.
 #
-#   scripts/bench-e2e.sh [PAGES]        (default 10000)
+#   scripts/bench-e2e.sh [--stream] [PAGES]        (default 10000)
 #
-# Builds `crawl`, `gen-site` and `fixture-server` in release, generates a PAGES-page site
-# (crawler_tests::synth: ~14 KB and ~42 links a page) into a temp dir, serves it with nginx
-# if installed (else with the project's fixture-server), and runs RUNS times
+# Builds `crawl`, `gen-site`, `fixture-server` and the `machine_limit` probe in release,
+# generates a PAGES-page site (crawler_tests::synth: ~14 KB and ~42 links a page) into a temp
+# dir, serves it with nginx if installed (else with the project's fixture-server; or, with
+# SERVER=synthetic, `fixture-server --synthetic`, which renders each page per request and
+# needs no disk), and runs RUNS times
 #
-#   crawl --depth 100 --format tsv --concurrency 64 --per-host 64 -q -o out.tsv SEED
+#   crawl --depth 100 --format tsv --tsv-kind --max-nodes 2*PAGES+1000 --max-edges 100*PAGES+100000 \
+#       --concurrency 64 --per-host 64 -q -o out.tsv SEED
 #
-# under /usr/bin/time -v (with --tsv-kind). Prints per run and as median: pages fetched per
-# second, CPU seconds (user + sys), peak RSS, coverage (pages answered 200 found / pages the
-# generator made), and edges in the TSV against the generator's typed list (exact set of
-# source, target, kind compared; the Redis export has no kind column, so there pairs are).
-# A last run with the nginx access log on counts duplicate requests. Only 127.0.0.1 is ever
-# contacted.
+# (budgets raised past the site's size, so a 1M-page site is crawled whole; with `--stream`
+# added by --stream) under /usr/bin/time -v. Prints per run and as median: URLs fetched per
+# second, CPU seconds (user + sys), peak RSS, the server's CPU per request, coverage (pages
+# answered 200 found / pages the generator made), and edges in the TSV against the generator's
+# typed list (exact set of source, target, kind compared up to EDGE_CHECK_MAX pages, else
+# counted; the Redis export has no kind column, so there pairs are).
+# Then the machine's limit for this site, measured in the same run: html5ever's tokenizer +
+# Url::join per page on one thread (from the site's own pages), the server's CPU per request
+# (median of the crawls), and a minimal keep-alive client's CPU per request; limit pages/s =
+# CPUs / their sum, and crawl's pages/s as a percentage of it. When `spider` (spider_cli) is
+# on PATH it is run as a peer on the same server, with the ratio. A last run with the nginx
+# access log on counts duplicate requests. Only 127.0.0.1 is ever contacted.
 #
-# Environment: RUNS (3), SEED (1), CONCURRENCY (64), PER_HOST (64), SERVER (nginx|fixture,
-# default nginx when installed), KEEP=1 keeps the temp dir, CRAWL_ARGS adds crawl flags,
-# CRAWL_TIMEOUT (900 s) bounds each crawl, CRAWL_BIN runs that `crawl` binary instead of the one
-# built here (to compare two builds: alternate invocations with RUNS=1, one binary each).
+# Environment: RUNS (3), SEED (1), CONCURRENCY (64), PER_HOST (64), SERVER (nginx|fixture|
+# synthetic, default nginx when installed), EDGE_CHECK_MAX (200000), KEEP=1 keeps the temp
+# dir, CRAWL_ARGS adds crawl flags, CRAWL_TIMEOUT (900 s) bounds each crawl, CRAWL_BIN runs
+# that `crawl` binary instead of the one built here (to compare two builds: alternate
+# invocations with RUNS=1, one binary each), NO_BUILD=1 uses the binaries already built.
 # ASSETS=1 generates the site with assets (gen-site --assets: each page also links its
-# section's stylesheet and script and two images with srcset); LINKS=KIND,... passes
-# --links KIND,... and compares with the expected edges of those kinds only.
+# section's stylesheet and script and two images with srcset; not with SERVER=synthetic, whose
+# pages have no assets); LINKS=KIND,... passes --links KIND,... and compares with the
+# expected edges of those kinds only (so needs PAGES <= EDGE_CHECK_MAX).
 #
 # MODE=redis WORKERS=N (default 1) runs the distributed crawl instead: a private redis-server
 # (Unix socket in the temp dir, AOF on) and N `crawl --redis` worker processes, each with
@@ -33,6 +44,8 @@
 # and the workers' Redis round trips per page.
 set -euo pipefail
 
+STREAM=
+if [[ ${1:-} == --stream ]]; then STREAM=--stream; shift; fi
 PAGES=${1:-10000}
 RUNS=${RUNS:-3}
 SEED=${SEED:-1}
@@ -41,6 +54,7 @@ ASSETS=${ASSETS:-0}
 LINKS=${LINKS:-}
 WORKERS=${WORKERS:-1}
 CONCURRENCY=${CONCURRENCY:-64}
+EDGE_CHECK_MAX=${EDGE_CHECK_MAX:-200000}
 PER_HOST=${PER_HOST:-64}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}/release
@@ -61,9 +75,10 @@ if [[ -z ${SERVER:-} ]]; then
     if command -v nginx >/dev/null; then SERVER=nginx; else SERVER=fixture; fi
 fi
 
-echo "== building (release)" >&2
-(cd "$ROOT" && cargo build --release --quiet -p crawler-cli --bin crawl \
-    -p crawler-tests --bin gen-site --bin fixture-server)
+[[ ${NO_BUILD:-0} == 1 ]] || echo "== building (release)" >&2
+[[ ${NO_BUILD:-0} == 1 ]] || (cd "$ROOT" && cargo build --release --quiet -p crawler-cli --bin crawl \
+    -p crawler-tests --bin gen-site --bin fixture-server \
+    -p crawler-core --example machine_limit)
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/crawl-bench.XXXXXX")
 chmod 755 "$WORK" # nginx workers may run as another user
@@ -91,28 +106,43 @@ done
 [[ -n $PORT ]] || die "no free port found"
 HOST=127.0.0.1:$PORT
 
-ASSETS_FLAG=()
-[[ $ASSETS == 1 ]] && ASSETS_FLAG=(--assets)
+if [[ $SERVER == synthetic && $ASSETS == 1 ]]; then
+    die "ASSETS=1 is not served by SERVER=synthetic (fixture-server --synthetic renders the site without assets); use SERVER=nginx or fixture"
+fi
+GEN_FLAGS=()
+[[ $ASSETS == 1 ]] && GEN_FLAGS+=(--assets)
+[[ $SERVER == synthetic ]] && GEN_FLAGS+=(--no-pages)
 LINKS_FLAG=()
 [[ -n $LINKS ]] && LINKS_FLAG=(--links "$LINKS")
-echo "== generating $PAGES pages (seed $SEED) for $HOST${ASSETS_FLAG[*]:+ with assets}" >&2
-"$TARGET/gen-site" --pages "$PAGES" --seed "$SEED" --host "$HOST" "${ASSETS_FLAG[@]}" "$WORK" >/dev/null
+# Past EDGE_CHECK_MAX (memory mode) the edge lists are not written and the TSV is only counted.
+CHECK_EDGES=1
+if ((PAGES > EDGE_CHECK_MAX)) && [[ $MODE == memory ]]; then
+    [[ -z $LINKS ]] || die "LINKS needs the typed compare: PAGES <= EDGE_CHECK_MAX ($EDGE_CHECK_MAX)"
+    CHECK_EDGES=0; GEN_FLAGS+=(--no-edges)
+fi
+echo "== generating $PAGES pages (seed $SEED) for $HOST$([[ $ASSETS == 1 ]] && echo " with assets")" >&2
+"$TARGET/gen-site" --pages "$PAGES" --seed "$SEED" --host "$HOST" "${GEN_FLAGS[@]}" "$WORK" >/dev/null
 summary() { awk -F'\t' -v k="$1" '$1 == k { print $2 }' "$WORK/summary.tsv"; }
 SEED_URL=$(summary seed_url)
 NODES=$(summary nodes)
 FETCHABLE=$(summary fetchable)
 SITE_BYTES=$(summary bytes)
-# The expected edges of the kinds recorded (all, or LINKS), as the TSV will have them: with the
-# kind column, or as distinct pairs for the Redis export.
-tail -n +2 "$WORK/expected-typed.tsv" \
-    | awk -F'\t' -v kinds="$LINKS" 'BEGIN { n = split(kinds, k, ","); for (i = 1; i <= n; i++) want[k[i]] = 1 }
-        n == 0 || ($3 in want) || $3 == "redirect"' >"$WORK/expected.typed"
-if [[ $MODE == redis ]]; then
-    cut -f1,2 "$WORK/expected.typed" | LC_ALL=C sort -u >"$WORK/expected.sorted"
+if ((CHECK_EDGES)); then
+    # The expected edges of the kinds recorded (all, or LINKS), as the TSV will have them: with
+    # the kind column, or as distinct pairs for the Redis export.
+    tail -n +2 "$WORK/expected-typed.tsv" \
+        | awk -F'\t' -v kinds="$LINKS" 'BEGIN { n = split(kinds, k, ","); for (i = 1; i <= n; i++) want[k[i]] = 1 }
+            n == 0 || ($3 in want) || $3 == "redirect"' >"$WORK/expected.typed"
+    if [[ $MODE == redis ]]; then
+        cut -f1,2 "$WORK/expected.typed" | LC_ALL=C sort -u >"$WORK/expected.sorted"
+    else
+        LC_ALL=C sort "$WORK/expected.typed" >"$WORK/expected.sorted"
+    fi
+    rm -f "$WORK/expected.typed"
+    EXPECTED_EDGES=$(wc -l <"$WORK/expected.sorted")
 else
-    LC_ALL=C sort "$WORK/expected.typed" >"$WORK/expected.sorted"
+    EXPECTED_EDGES=$(summary typed_edges)
 fi
-EXPECTED_EDGES=$(wc -l <"$WORK/expected.sorted")
 
 start_server() { # $1 = "log" to enable the access log
     if [[ $SERVER == nginx ]]; then
@@ -145,6 +175,8 @@ http {
 }
 EOF
         nginx -e "$WORK/nginx/error.log" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
+    elif [[ $SERVER == synthetic ]]; then
+        "$TARGET/fixture-server" --synthetic "$PAGES" --seed "$SEED" --port "$PORT" >/dev/null &
     else
         "$TARGET/fixture-server" --root "$WORK/site" --port "$PORT" >/dev/null &
     fi
@@ -164,6 +196,18 @@ stop_server() {
         echo "warning: nginx reported errors, numbers are not valid:" >&2
         grep -m 3 -E '\[(crit|alert|emerg)\]' "$WORK/nginx/error.log" >&2
     fi
+}
+
+TICKS=$(getconf CLK_TCK)
+# CPU seconds (user + sys) of the server so far: its process and its children (nginx workers).
+server_cpu() {
+    local pids ticks=0 pid
+    pids="$SERVER_PID $(ps -o pid= --ppid "$SERVER_PID" 2>/dev/null | xargs)"
+    for pid in $pids; do
+        # Fields after the command's closing paren: utime and stime are the 12th and 13th.
+        ticks=$((ticks + $(sed 's/.*) //' "/proc/$pid/stat" 2>/dev/null | awk '{ print $12 + $13 }' || echo 0)))
+    done
+    calc "$ticks / $TICKS"
 }
 
 REDIS_PID=
@@ -223,62 +267,117 @@ crawl_redis() { # $1 = run name
 
 crawl_once() { # $1 = run name; extra crawl flags follow
     local name=$1; shift
+    local t0 t1 s0 s1
+    s0=$(server_cpu)
     if [[ $MODE == redis ]]; then
         crawl_redis "$name"
-        report_run "$name" "$(cat "$WORK/wall.$name")"
+        s1=$(server_cpu)
+        report_run "$name" "$(cat "$WORK/wall.$name")" "$(calc "($s1 - $s0) * 1000000 / $NODES")"
         return
     fi
-    local t0 t1
+    # Past EDGE_CHECK_MAX the TSV (GBs at 1M pages) goes through a pipe and is only counted.
+    local out="$WORK/out.$name.tsv"
+    ((CHECK_EDGES)) || out=-
     t0=$(date +%s.%N)
     # shellcheck disable=SC2086
     timeout "${CRAWL_TIMEOUT:-900}" "$TIME" -v -o "$WORK/time.$name" "$CRAWL_BIN" --depth 100 --format tsv \
-        --concurrency "$CONCURRENCY" --per-host "$PER_HOST" -q -o "$WORK/out.$name.tsv" --tsv-kind \
-        "${LINKS_FLAG[@]}" ${CRAWL_ARGS:-} "$@" "$SEED_URL"
+        --tsv-kind --max-nodes $((PAGES * 2 + 1000)) --max-edges $((PAGES * 100 + 100000)) \
+        --concurrency "$CONCURRENCY" --per-host "$PER_HOST" -q -o "$out" "${LINKS_FLAG[@]}" \
+        ${CRAWL_ARGS:-} $STREAM "$@" "$SEED_URL" | if ((CHECK_EDGES)); then cat; else
+        awk -F'\t' 'NR > 1 { e++; if (!($1 in s)) { s[$1]; n++ } } END { print e + 0, n + 0 }' >"$WORK/counts.$name"; fi
     t1=$(date +%s.%N)
-    report_run "$name" "$(calc "$t1 - $t0")"
+    s1=$(server_cpu)
+    report_run "$name" "$(calc "$t1 - $t0")" "$(calc "($s1 - $s0) * 1000000 / $NODES")"
 }
 
-report_run() { # $1 = run name, $2 = wall seconds
-    local name=$1 wall=$2
+report_run() { # $1 = run name, $2 = wall seconds, $3 = server CPU microseconds per URL
+    local name=$1 wall=$2 server_us=$3
     local user sys rss sources edges diff
     user=$(awk -F': ' '/User time/ { print $2 }' "$WORK/time.$name")
     sys=$(awk -F': ' '/System time/ { print $2 }' "$WORK/time.$name")
     rss=$(awk -F': ' '/Maximum resident/ { print $2 }' "$WORK/time.$name")
-    if [[ $MODE == redis ]]; then
-        tail -n +2 "$WORK/out.$name.tsv" | LC_ALL=C sort -u >"$WORK/got.sorted"
+    if ((CHECK_EDGES)); then
+        if [[ $MODE == redis ]]; then
+            tail -n +2 "$WORK/out.$name.tsv" | LC_ALL=C sort -u >"$WORK/got.sorted"
+        else
+            tail -n +2 "$WORK/out.$name.tsv" | LC_ALL=C sort >"$WORK/got.sorted"
+        fi
+        edges=$(wc -l <"$WORK/got.sorted")
+        sources=$(cut -f1 "$WORK/got.sorted" | uniq | wc -l)
+        diff=$(LC_ALL=C comm -3 "$WORK/expected.sorted" "$WORK/got.sorted" | wc -l)
     else
-        tail -n +2 "$WORK/out.$name.tsv" | LC_ALL=C sort >"$WORK/got.sorted"
+        read -r edges sources <"$WORK/counts.$name"
+        diff=-
     fi
-    edges=$(wc -l <"$WORK/got.sorted")
-    sources=$(cut -f1 "$WORK/got.sorted" | uniq | wc -l)
-    diff=$(LC_ALL=C comm -3 "$WORK/expected.sorted" "$WORK/got.sorted" | wc -l)
-    printf '%-6s %8.3f %10.0f %8.2f %9.1f %9s %18s %7s\n' "$name" "$wall" \
+    rm -f "$WORK/out.$name.tsv" "$WORK/got.sorted"
+    printf '%-6s %8.3f %10.0f %8.2f %9.1f %9.1f %9s %18s %7s\n' "$name" "$wall" \
         "$(calc "$NODES / $wall")" "$(calc "$user + $sys")" \
-        "$(calc "$rss / 1024")" \
+        "$(calc "$rss / 1024")" "$server_us" \
         "$(printf '%.2f%%' "$(calc "100 * $sources / $FETCHABLE")")" \
         "$edges/$EXPECTED_EDGES" "$diff"
-    echo "$wall $(calc "$NODES / $wall") $(calc "$user + $sys") $rss" >>"$WORK/runs"
+    echo "$wall $(calc "$NODES / $wall") $(calc "$user + $sys") $rss $server_us" >>"$WORK/runs"
 }
 
 [[ $MODE == redis ]] && start_redis
 echo "mode: $MODE$([[ $MODE == redis ]] && echo " ($WORKERS workers, $(redis-server --version | awk '{ print $3 }'))")"
-echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" \
+echo "machine: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)" \
     "| server: $SERVER | $(cd "$ROOT" && "$CRAWL_BIN" --version 2>/dev/null || true) ($CRAWL_BIN)"
 echo "site: $PAGES files, $FETCHABLE URLs answering 200, $NODES page URLs in all" \
     "(+$(summary assets) asset URLs, recorded, not fetched), $EXPECTED_EDGES edges${LINKS:+ of kinds $LINKS}," \
     "$((SITE_BYTES / 1024 / 1024)) MiB, max depth $(summary max_depth)"
-echo "pages/s counts every URL fetched ($NODES, 404s included) over wall time;" \
-    "coverage = distinct TSV sources / $FETCHABLE; diff = edges not in both sets"
-printf '%-6s %8s %10s %8s %9s %9s %18s %7s\n' run wall_s pages/s cpu_s rss_MiB coverage edges diff
+echo "pages/s counts every URL fetched ($NODES, 404s included) over wall time; srv_us = server" \
+    "CPU per URL; coverage = distinct TSV sources / $FETCHABLE; diff = edges not in both sets" \
+    "${STREAM:+| mode: --stream}"
+printf '%-6s %8s %10s %8s %9s %9s %9s %18s %7s\n' run wall_s pages/s cpu_s rss_MiB srv_us coverage edges diff
 start_server
 : >"$WORK/runs"
 for run in $(seq "$RUNS"); do crawl_once "run$run"; done
 stop_server
 median() { awk -v c="$1" '{ print $c }' "$WORK/runs" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 rss_kib=$(median 4)
-printf '%-6s %8.3f %10.0f %8.2f %9.1f   (medians; peak RSS = %.0f bytes/URL, %.0f bytes/edge)\n' median \
-    "$(median 1)" "$(median 2)" "$(median 3)" "$(calc "$rss_kib / 1024")" \
+printf '%-6s %8.3f %10.0f %8.2f %9.1f %9.1f   (medians; peak RSS = %.0f bytes/URL, %.0f bytes/edge)\n' median \
+    "$(median 1)" "$(median 2)" "$(median 3)" "$(calc "$rss_kib / 1024")" "$(median 5)" \
     "$(calc "$rss_kib * 1024 / $NODES")" "$(calc "$rss_kib * 1024 / $EXPECTED_EDGES")"
+
+# The machine's limit for this site, from the same run.
+echo "== machine limit (single-thread probes)" >&2
+parse_us=$("$TARGET/examples/machine_limit" parse --pages "$PAGES" --seed "$SEED" --host "$HOST" \
+    --sample "${LIMIT_SAMPLE:-500}" | awk -F'\t' '$1 == "parse_us" { print $2 }')
+start_server
+awk -F'\t' -v origin="http://$HOST" 'NR > 1 && $3 == 200 && n++ < 5000 { print substr($1, length(origin) + 1) }' \
+    "$WORK/expected-nodes.tsv" >"$WORK/paths"
+client_us=$("$TARGET/examples/machine_limit" client "$HOST" <"$WORK/paths" |
+    awk -F'\t' '$1 == "client_us" { print $2 }')
+stop_server
+server_us=$(median 5)
+cpus=$(nproc)
+limit=$(calc "$cpus * 1000000 / ($parse_us + $server_us + $client_us)")
+echo "limit: tokenizer+join $parse_us us + server $server_us us + minimal client $client_us us" \
+    "= $(calc "$parse_us + $server_us + $client_us") us a page on $cpus CPUs -> $(printf '%.0f' "$limit") pages/s;" \
+    "crawl reaches $(printf '%.1f' "$(calc "100 * $(median 2) / $limit")")% of it" \
+    "(crawl $(printf '%.0f' "$(calc "$(median 3) * 1000000 / $NODES")") us CPU a page)"
+# On a loaded machine wall time measures the neighbours; CPU per page does not (as much).
+echo "cpu: crawl $(printf '%.0f' "$(calc "$(median 3) * 1000000 / $NODES")") us a page against the floor of" \
+    "tokenizer+join + minimal client $(calc "$parse_us + $client_us") us:" \
+    "$(printf '%.1f' "$(calc "100 * ($parse_us + $client_us) * $NODES / ($(median 3) * 1000000)")")% efficient"
+
+if command -v spider >/dev/null; then
+    start_server
+    s0=$(server_cpu); t0=$(date +%s.%N)
+    timeout "${CRAWL_TIMEOUT:-900}" "$TIME" -v -o "$WORK/time.spider" spider --url "$SEED_URL" crawl -o \
+        >"$WORK/spider.out" 2>/dev/null || echo "warning: spider exited with an error" >&2
+    t1=$(date +%s.%N)
+    stop_server
+    wall=$(calc "$t1 - $t0")
+    cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$WORK/time.spider")
+    rss=$(awk -F': ' '/Maximum resident/ { print $2 }' "$WORK/time.spider")
+    found=$(grep -o "http://$HOST[^\" ,]*" "$WORK/spider.out" | sort -u | wc -l)
+    echo "spider_cli $(spider --version 2>/dev/null | head -1): $(printf '%.3f' "$wall") s," \
+        "$(printf '%.0f' "$(calc "$NODES / $wall")") pages/s, $cpu CPU s, $(printf '%.1f' "$(calc "$rss / 1024")") MiB," \
+        "$found URLs listed; crawl/spider pages/s = $(printf '%.2f' "$(calc "$(median 2) * $wall / $NODES")")x"
+else
+    echo "spider_cli: not on PATH, peer not run (cargo install spider_cli)"
+fi
 
 if [[ $MODE == redis ]]; then
     cat "$WORK/redis-notes"
@@ -297,6 +396,6 @@ elif [[ $SERVER == nginx ]]; then
         "$ok distinct URLs answered 200 (coverage $(printf '%.2f' "$(calc "100 * $ok / $FETCHABLE")")%);" \
         "node table: $crawled_ok ok of $FETCHABLE"
 else
-    echo "duplicates: not counted (the fixture-server process keeps its request log in memory);" \
-        "the e2e test synthetic.rs checks them"
+    echo "duplicates: not counted (the fixture-server process keeps no request log);" \
+        "the e2e tests in synthetic.rs check them"
 fi

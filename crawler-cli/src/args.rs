@@ -45,6 +45,10 @@ is read if it exists.
     after_help = after_help(),
     args_conflicts_with_subcommands = true
 )]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent command-line switches, not a state machine"
+)]
 pub(crate) struct Cli {
     /// A subcommand working on saved crawls; none crawls the URLs.
     #[command(subcommand)]
@@ -74,6 +78,12 @@ pub(crate) struct Cli {
     /// to FILE.
     #[arg(help_heading = "Output", long, value_name = "FILE")]
     pub(crate) nodes: Option<PathBuf>,
+
+    /// Write as pages are crawled instead of at the end, keeping no graph in memory (only the
+    /// seen set and the frontier): TSV edges, or with `--format jsonl` one line per page
+    /// (jsonl always streams).
+    #[arg(help_heading = "Output", long)]
+    pub(crate) stream: bool,
 
     /// Requests in flight across all hosts.
     #[arg(
@@ -348,17 +358,22 @@ pub(crate) enum Format {
     Junit,
     /// The interactive HTML report (one self-contained file).
     Html,
+    /// One JSON object a line per fetched page (url, depth, status, state, title, links),
+    /// written as the crawl goes.
+    Jsonl,
 }
 
-impl From<Format> for ExportFormat {
-    fn from(format: Format) -> Self {
-        match format {
-            Format::Dot => ExportFormat::Dot,
-            Format::Tsv => ExportFormat::Tsv,
-            Format::Json => ExportFormat::Json,
-            Format::GraphMl => ExportFormat::GraphMl,
-            Format::Junit => ExportFormat::Junit,
-            Format::Html => ExportFormat::Html,
+impl Format {
+    /// The export of a whole graph for this format; `None` for `jsonl`, which only streams.
+    pub(crate) fn batch(self) -> Option<ExportFormat> {
+        match self {
+            Format::Dot => Some(ExportFormat::Dot),
+            Format::Tsv => Some(ExportFormat::Tsv),
+            Format::Json => Some(ExportFormat::Json),
+            Format::GraphMl => Some(ExportFormat::GraphMl),
+            Format::Junit => Some(ExportFormat::Junit),
+            Format::Html => Some(ExportFormat::Html),
+            Format::Jsonl => None,
         }
     }
 }
@@ -422,7 +437,7 @@ mod tests {
     fn formats_cover_the_library() {
         let names: Vec<String> = Format::value_variants()
             .iter()
-            .map(|f| ExportFormat::from(*f).name().to_owned())
+            .filter_map(|f| Some(f.batch()?.name().to_owned()))
             .collect();
         let all: Vec<String> = ExportFormat::ALL
             .iter()
@@ -431,7 +446,8 @@ mod tests {
         assert_eq!(names, all);
         for format in Format::value_variants() {
             let spelled = format.to_possible_value().unwrap();
-            assert_eq!(spelled.get_name(), ExportFormat::from(*format).name());
+            let name = format.batch().map_or("jsonl", ExportFormat::name);
+            assert_eq!(spelled.get_name(), name);
         }
     }
 

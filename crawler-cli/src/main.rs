@@ -30,6 +30,7 @@ mod output;
 mod progress;
 mod run;
 mod seeds;
+mod stream;
 
 use std::process::ExitCode;
 

@@ -15,12 +15,13 @@ use crawler_core::export::{self, tsv::write_nodes_tsv};
 use crawler_core::{CrawlReport, Crawler, CrawlerBuilder, ExportFormat, SeedList, StopReason, Url};
 use tokio::runtime::Runtime;
 
-use crate::args::Cli;
+use crate::args::{Cli, Format};
 use crate::exit::{usage, ExitStatus};
 use crate::fdlimit;
 use crate::output::{self, Sink};
 use crate::progress::{self, Progress};
 use crate::seeds;
+use crate::stream::{Lines, Stream};
 
 /// Runs the command described by `cli` on `runtime`, which it shuts down before writing the
 /// output.
@@ -49,6 +50,8 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
         nodes.check()?;
     }
 
+    let stream = open_stream(cli, &data, nodes.as_ref())?;
+
     let settings = cli.local.apply(cli.links.apply(configure(cli)))?;
     let (settings, jar) = cli.http.apply(settings)?;
     let signal = OnceLock::new();
@@ -75,7 +78,14 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
         let shutdown = async {
             let _ = signal.set(shutdown.await);
         };
-        let report = crawler.crawl_seeds(seeds, shutdown).await;
+        let report = match &stream {
+            Some(stream) => {
+                crawler
+                    .crawl_seeds_streaming(seeds, shutdown, stream.sink())
+                    .await
+            }
+            None => crawler.crawl_seeds(seeds, shutdown).await,
+        };
         Ok::<_, anyhow::Error>(Some(report?))
     });
     progress.finish();
@@ -95,13 +105,17 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
         cli.http.save_jar(jar)?;
     }
 
-    let format = if cli.links.tsv_kind && cli.format == crate::args::Format::Tsv {
-        None
+    if let Some(stream) = stream {
+        stream.finish()?;
     } else {
-        Some(cli.format.into())
-    };
-    write_outputs(&report, format, &data, nodes.as_ref())?;
-    crate::cmd::report::write_live(&cli.report, &report)?;
+        let format = if cli.links.tsv_kind && cli.format == Format::Tsv {
+            None
+        } else {
+            cli.format.batch()
+        };
+        write_outputs(&report, format, &data, nodes.as_ref())?;
+        crate::cmd::report::write_live(&cli.report, &report)?;
+    }
 
     let broken = if cli.fail_on_broken {
         broken_lines(&report)
@@ -121,6 +135,29 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
     } else {
         ExitStatus::Failure
     })
+}
+
+/// The streaming output, when `--stream` or `--format jsonl` asks for one: opened before the
+/// crawl (so a bad `-o` fails first). The options that need the whole graph are refused.
+///
+/// # Errors
+/// A usage error for a format that cannot stream or an option that needs the graph; any error
+/// opening the output.
+fn open_stream(cli: &Cli, data: &Sink, nodes: Option<&Sink>) -> anyhow::Result<Option<Stream>> {
+    let lines = match (cli.stream, cli.format) {
+        (_, Format::Jsonl) => Lines::Jsonl,
+        (true, Format::Tsv) if cli.links.tsv_kind => Lines::TsvWithKind,
+        (true, Format::Tsv) => Lines::Tsv,
+        (true, _) => return Err(usage("--stream writes --format tsv or jsonl")),
+        (false, _) => return Ok(None),
+    };
+    if nodes.is_some() || cli.fail_on_broken || cli.report.report.is_some() {
+        return Err(usage(
+            "--nodes, --fail-on-broken and --report need the whole graph: not with --stream or \
+             --format jsonl",
+        ));
+    }
+    Stream::open(data, lines).map(Some)
 }
 
 /// The seeds added to `list`, read and parsed on the blocking pool so that a slow stdin or a

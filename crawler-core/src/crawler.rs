@@ -26,8 +26,6 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-use std::collections::HashSet;
-
 use petgraph::graph::NodeIndex;
 use url::Url;
 
@@ -39,13 +37,14 @@ use crate::error::Error;
 use crate::event::{CrawlEvent, Events};
 use crate::fetch::Fetcher;
 use crate::fold::GraphBuilder;
-use crate::frontier::{MemorySeenSet, SeenSet};
+use crate::frontier::{Frontier, MemorySeenSet, SeenSet};
 use crate::graph::SkipReason;
 use crate::level::Level;
 use crate::outcome::PageOutcome;
 use crate::report::{CrawlReport, StopReason};
 use crate::scope::SeedScope;
 use crate::seeds::{SeedList, WithSeeds};
+use crate::stream::FoldSink;
 
 /// A configured crawler. Cheap to keep; each [`crawl`](Self::crawl) builds its own HTTP client
 /// and state, so one crawler can run several crawls.
@@ -90,7 +89,7 @@ impl Crawler {
         shutdown: impl Future<Output = ()>,
     ) -> Result<CrawlReport, Error> {
         let seeds = self.seed_list_of(seeds)?;
-        self.crawl_seeds(seeds, shutdown).await
+        self.run(seeds, shutdown, None).await
     }
 
     /// Crawls from a [`SeedList`] as [`crawl`](Self::crawl) does: for a caller that builds the
@@ -108,6 +107,45 @@ impl Crawler {
         seeds: SeedList,
         shutdown: impl Future<Output = ()>,
     ) -> Result<CrawlReport, Error> {
+        self.run(seeds, shutdown, None).await
+    }
+
+    /// Crawls as [`crawl`](Self::crawl) does, but hands each page to `sink` as it is folded
+    /// (see [`crate::stream`]) instead of keeping the graph: memory holds only the seen set and
+    /// the frontier. The report's graph is empty; its counters and stop reason are filled in.
+    ///
+    /// # Errors
+    /// As [`crawl`](Self::crawl).
+    pub async fn crawl_streaming<S: AsRef<str>>(
+        &self,
+        seeds: impl IntoIterator<Item = S>,
+        shutdown: impl Future<Output = ()>,
+        sink: FoldSink,
+    ) -> Result<CrawlReport, Error> {
+        let seeds = self.seed_list_of(seeds)?;
+        self.run(seeds, shutdown, Some(sink)).await
+    }
+
+    /// [`crawl_streaming`](Self::crawl_streaming) from a [`SeedList`], as
+    /// [`crawl_seeds`](Self::crawl_seeds).
+    ///
+    /// # Errors
+    /// As [`crawl_seeds`](Self::crawl_seeds).
+    pub async fn crawl_seeds_streaming(
+        &self,
+        seeds: SeedList,
+        shutdown: impl Future<Output = ()>,
+        sink: FoldSink,
+    ) -> Result<CrawlReport, Error> {
+        self.run(seeds, shutdown, Some(sink)).await
+    }
+
+    async fn run(
+        &self,
+        seeds: SeedList,
+        shutdown: impl Future<Output = ()>,
+        sink: Option<FoldSink>,
+    ) -> Result<CrawlReport, Error> {
         if seeds.is_empty() {
             return Err(Error::NoSeeds);
         }
@@ -120,14 +158,17 @@ impl Crawler {
         let seen: Arc<dyn SeenSet> = Arc::new(WithSeeds::new(&seeds, Arc::clone(&claimed)));
         let local = Arc::new(Local::new(Arc::clone(&seen)));
         let fetcher = self.fetcher(scope.clone(), Arc::clone(&local) as Arc<dyn Coordination>)?;
+        let graph = match sink {
+            Some(sink) => GraphBuilder::streaming(&self.config, scope, sink),
+            None => GraphBuilder::new(&self.config, scope),
+        };
         let run = Run {
-            graph: GraphBuilder::new(&self.config, scope),
+            graph,
             fetcher,
             seeds,
             claimed,
             seen,
             local,
-            level_claims: HashSet::new(),
             deferred: Vec::new(),
             retried: false,
             started: Instant::now(),
@@ -198,19 +239,22 @@ pub(crate) struct Run {
     /// The seen set itself: level 0 claims the seeds in it, a part at a time.
     pub(crate) claimed: Arc<dyn SeenSet>,
     /// The seen set with every seed counted as claimed ([`WithSeeds`]): claims links at the end
-    /// of each level; the fetcher's [`Local`] claims redirects in it while the level runs.
+    /// of each level; the fetcher's [`Local`] claims redirects in it while the level runs. The
+    /// links of this level's pages are queued in the next level's [`Frontier`] (which drops
+    /// duplicates) and claimed here only when the level is done: a redirect of this level may
+    /// still reach them first, at a smaller depth.
     seen: Arc<dyn SeenSet>,
     /// The fetcher's coordination: who holds each redirect target.
     pub(crate) local: Arc<Local>,
-    /// Links of this level's pages queued for the next level, claimed in `seen` only when the
-    /// level is done: a redirect of this level may still reach them first, at a smaller depth.
-    level_claims: HashSet<Box<str>>,
-    /// Pages whose retries ran out, with their outcome, for the end-of-crawl pass.
-    deferred: Vec<(NodeIndex, Url, PageOutcome)>,
+    /// Pages whose retries ran out, with their depth and outcome, for the end-of-crawl pass.
+    deferred: Vec<Deferred>,
     /// The end-of-crawl pass has run: nothing is deferred any more.
     retried: bool,
     started: Instant,
 }
+
+/// A page whose retries ran out: node, depth, URL and outcome.
+type Deferred = (NodeIndex, u32, Box<str>, PageOutcome);
 
 impl Run {
     async fn execute(mut self, shutdown: impl Future<Output = ()>) -> CrawlReport {
@@ -236,28 +280,27 @@ impl Run {
                 }
                 urls = fetcher.sitemap_urls(self.seeds.urls()) => for url in urls {
                     if self.seen.claim(&url) {
-                        level.push(self.graph.add_seed(&url), url);
+                        level.push(self.graph.add_seed(&url), url.as_str());
                     }
                 },
             }
         }
         let mut pass = Pass::First;
         loop {
-            let depth = match level.pages().first() {
-                _ if level.holds_seeds() => 0,
-                Some(&(first, _)) => self.depth_of(first),
-                None => {
-                    // The end-of-crawl pass: pages whose retries ran out, once more, and then
-                    // the levels their links lead to.
-                    if self.retried || self.deferred.is_empty() || stopped != StopReason::Completed
-                    {
-                        break;
-                    }
-                    pass = Pass::Again;
-                    self.retried = true;
-                    level = Level::of_pages(self.take_deferred());
-                    continue;
+            let depth = if level.holds_seeds() {
+                0
+            } else if level.pages().is_empty() {
+                // The end-of-crawl pass: pages whose retries ran out, once more, and then
+                // the levels their links lead to.
+                if self.retried || self.deferred.is_empty() || stopped != StopReason::Completed {
+                    break;
                 }
+                pass = Pass::Again;
+                self.retried = true;
+                level = Level::of_pages(self.take_deferred());
+                continue;
+            } else {
+                self.depth_of(level.pages(), 0)
             };
             let budget = config
                 .max_pages
@@ -272,18 +315,16 @@ impl Run {
                 depth,
                 pages: budget.map_or(pages, |budget| pages.min(budget)),
             });
-            let mut next = Vec::new();
+            let mut next = Frontier::new();
             let parts = self
-                .run_parts(&level, pass, budget, shutdown.as_mut(), &mut next)
+                .run_parts(level, pass, budget, shutdown.as_mut(), &mut next)
                 .await;
             if parts.cut {
                 stopped = StopReason::MaxPages;
             }
             let end = parts.end;
             self.claim_next(&mut next);
-            // Robots rules are kept for the hosts still to be fetched from only.
-            let deferred = self.deferred.iter().map(|(_, url, _)| url);
-            fetcher.forget_robots(next.iter().map(|(_, url)| url).chain(deferred));
+            self.forget_robots(&next);
             events.emit(|| CrawlEvent::LevelDone {
                 depth,
                 next: next.len(),
@@ -305,7 +346,7 @@ impl Run {
                     SkipReason::GraphLimit
                 }
             };
-            self.graph.skip_all(&next, reason);
+            self.graph.skip_all(next.nodes_from(0), reason);
             break;
         }
         self.finish(stopped, started_at, &events)
@@ -323,9 +364,8 @@ impl Run {
             stopped = StopReason::MaxPages;
         }
         // Pages put aside and never tried again (the crawl stopped first) keep their outcome.
-        for (index, _, outcome) in std::mem::take(&mut self.deferred) {
-            let mut ignored = Vec::new();
-            let depth = self.depth_of(index);
+        for (index, depth, _, outcome) in std::mem::take(&mut self.deferred) {
+            let mut ignored = Frontier::new();
             self.graph
                 .fold(index, depth, outcome, |_| false, &mut ignored);
         }
@@ -341,44 +381,53 @@ impl Run {
         report
     }
 
-    /// The depth recorded for a frontier page.
-    pub(crate) fn depth_of(&self, index: NodeIndex) -> u32 {
-        self.graph.graph().as_petgraph()[index].depth
+    /// Keeps robots rules for the hosts still to be fetched from only: `next`'s and the
+    /// deferred pages'.
+    fn forget_robots(&self, next: &Frontier) {
+        let deferred = self.deferred.iter().map(|(_, _, url, _)| &**url);
+        let queued = next.iter().map(|(_, _, url)| url).chain(deferred);
+        self.fetcher
+            .forget_robots(queued.filter_map(|url| Url::parse(url).ok()));
+    }
+
+    /// The depth to fetch entry `i` of `level` at.
+    pub(crate) fn depth_of(&self, level: &Frontier, i: usize) -> u32 {
+        self.graph.depth_at(level.node(i), level.depth(i))
     }
 
     /// The pages put aside for the end-of-crawl pass, as a level.
-    fn take_deferred(&mut self) -> Vec<(NodeIndex, Url)> {
+    fn take_deferred(&mut self) -> Frontier {
         let deferred = std::mem::take(&mut self.deferred);
         self.graph.count_retries_exhausted(deferred.len());
-        deferred
-            .into_iter()
-            .map(|(index, url, _)| (index, url))
-            .collect()
+        let mut level = Frontier::new();
+        for (index, depth, url, _) in deferred {
+            level.push(index, depth, &url);
+        }
+        level
     }
 
     /// Claims the next level's links in the seen set, dropping those that a redirect of this
     /// level fetched already (at the smaller depth of the URL that redirected).
-    fn claim_next(&mut self, next: &mut Vec<(NodeIndex, Url)>) {
+    fn claim_next(&self, next: &mut Frontier) {
         let seen = &self.seen;
-        next.retain(|(_, url)| seen.claim(url));
-        self.level_claims.clear();
+        next.retain(|url| Url::parse(url).is_ok_and(|url| seen.claim(&url)));
     }
 
     /// Folds one outcome, or puts it aside for the end-of-crawl pass if its retries ran out.
     pub(crate) fn fold_or_defer(
         &mut self,
         index: NodeIndex,
-        url: &Url,
+        url: &str,
         depth: u32,
         mut outcome: PageOutcome,
         pass: Pass,
-        next: &mut Vec<(NodeIndex, Url)>,
+        next: &mut Frontier,
     ) {
         self.keep_owned_hops(&mut outcome);
         let exhausted = outcome.hops.last().is_some_and(|hop| hop.retries_exhausted);
         match pass {
             Pass::First if exhausted && !self.retried => {
-                self.deferred.push((index, url.clone(), outcome));
+                self.deferred.push((index, depth, url.into(), outcome));
             }
             Pass::First => self.fold(index, depth, outcome, next),
             Pass::Again => {
@@ -390,16 +439,10 @@ impl Run {
     }
 
     /// Folds one outcome, queueing its new links for the next level.
-    fn fold(
-        &mut self,
-        index: NodeIndex,
-        depth: u32,
-        outcome: PageOutcome,
-        next: &mut Vec<(NodeIndex, Url)>,
-    ) {
-        let (seen, claims) = (&self.seen, &mut self.level_claims);
-        let claim = |url: &Url| !seen.contains(url) && claims.insert(url.as_str().into());
-        self.graph.fold(index, depth, outcome, claim, next);
+    fn fold(&mut self, index: NodeIndex, depth: u32, outcome: PageOutcome, next: &mut Frontier) {
+        let seen = &self.seen;
+        self.graph
+            .fold(index, depth, outcome, |url| !seen.contains(url), next);
     }
 
     /// Cuts `outcome`'s redirect chain before the first target that an earlier page of the

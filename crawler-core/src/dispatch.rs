@@ -15,13 +15,13 @@ use std::pin::Pin;
 
 use futures::stream::FuturesUnordered;
 use futures::{FutureExt, StreamExt};
-use petgraph::graph::NodeIndex;
 use tokio_util::task::AbortOnDropHandle;
 use url::Url;
 
 use crate::crawler::Run;
 use crate::error::PageError;
 use crate::fetch::Fetcher;
+use crate::frontier::Frontier;
 use crate::graph::SkipReason;
 use crate::outcome::{PageOutcome, Target};
 use crate::politeness::{host_key, HostKey};
@@ -48,7 +48,7 @@ pub(crate) enum LevelEnd {
 
 /// The fetch tasks of one level and the per-host queues they start from.
 struct Dispatcher<'a> {
-    level: &'a [(NodeIndex, Url)],
+    level: &'a Frontier,
     fetcher: Fetcher,
     pass: Pass,
     depths: Vec<u32>,
@@ -69,11 +69,12 @@ impl Dispatcher<'_> {
         while self.scanned < limit.min(self.level.len()) {
             let i = self.scanned;
             self.scanned += 1;
-            let host = host_key(&self.level[i].1);
+            let url = self.level.url(i);
+            let host = host_key(&url);
             let running = self.running.get(&host).copied().unwrap_or_default();
             let queue = self.queued.entry(host.clone()).or_default();
             if running < self.per_host && queue.is_empty() {
-                self.start(i, host);
+                self.start(i, host, url);
             } else {
                 queue.push_back(i);
             }
@@ -82,13 +83,13 @@ impl Dispatcher<'_> {
 
     /// Entry `i`'s host is done with one fetch: start its next queued entry, if any.
     fn finished(&mut self, i: usize) {
-        let host = host_key(&self.level[i].1);
+        let host = host_key(&self.level.url(i));
         if let Some(running) = self.running.get_mut(&host) {
             *running -= 1;
         }
         let next = self.queued.get_mut(&host).and_then(VecDeque::pop_front);
         match next {
-            Some(j) => self.start(j, host),
+            Some(j) => self.start(j, host, self.level.url(j)),
             None => {
                 if self.running.get(&host) == Some(&0) {
                     self.running.remove(&host);
@@ -98,15 +99,12 @@ impl Dispatcher<'_> {
         }
     }
 
-    fn start(&mut self, i: usize, host: HostKey) {
+    /// Starts the fetch of entry `i`, whose URL is `url` (parsed from the level's text).
+    fn start(&mut self, i: usize, host: HostKey, url: Url) {
         *self.running.entry(host).or_default() += 1;
-        let (fetcher, url, depth, pass) = (
-            self.fetcher.clone(),
-            self.level[i].1.clone(),
-            self.depths[i],
-            self.pass,
-        );
+        let (fetcher, depth, pass) = (self.fetcher.clone(), self.depths[i], self.pass);
         let target = self.targets[i];
+        let failed = url.clone();
         // Spawned so pages are fetched and parsed on all worker threads; the handle aborts its
         // task when dropped, so cancelling drops every request in flight.
         let task =
@@ -114,9 +112,8 @@ impl Dispatcher<'_> {
                 async move { fetcher.fetch_in_level(url, depth, (i, pass), target).await },
             );
         let task = AbortOnDropHandle::new(task);
-        let url = self.level[i].1.clone();
         self.tasks.push(Box::pin(async move {
-            let outcome = task.await.unwrap_or_else(|err| panicked(&url, &err));
+            let outcome = task.await.unwrap_or_else(|err| panicked(&failed, &err));
             (i, outcome)
         }));
     }
@@ -126,10 +123,10 @@ impl Run {
     /// Fetches one level and folds each outcome into the graph, queueing new links in `next`.
     pub(crate) async fn run_level(
         &mut self,
-        level: &[(NodeIndex, Url)],
+        level: &Frontier,
         pass: Pass,
         mut shutdown: Pin<&mut impl Future<Output = ()>>,
-        next: &mut Vec<(NodeIndex, Url)>,
+        next: &mut Frontier,
     ) -> LevelEnd {
         let config = self.fetcher.config();
         let window = config.concurrency.get().saturating_mul(WINDOW_PER_SLOT);
@@ -138,10 +135,10 @@ impl Run {
             level,
             fetcher: self.fetcher.clone(),
             pass,
-            depths: level.iter().map(|(i, _)| self.depth_of(*i)).collect(),
+            depths: (0..level.len()).map(|i| self.depth_of(level, i)).collect(),
             targets: level
-                .iter()
-                .map(|(i, _)| self.graph.target_of(*i))
+                .nodes_from(0)
+                .map(|node| self.graph.target_of(node))
                 .collect(),
             per_host,
             scanned: 0,
@@ -172,8 +169,8 @@ impl Run {
             waiting[slot] = Some(outcome);
             while let Some(Some(outcome)) = waiting.front_mut().map(Option::take) {
                 waiting.pop_front();
-                let (index, depth) = (level[folded].0, dispatch.depths[folded]);
-                self.fold_or_defer(index, &level[folded].1, depth, outcome, pass, next);
+                let (index, depth) = (level.node(folded), dispatch.depths[folded]);
+                self.fold_or_defer(index, level.as_str(folded), depth, outcome, pass, next);
                 folded += 1;
             }
             if self.graph.is_full() {
@@ -200,9 +197,10 @@ impl Run {
                 match waiting.get_mut(i - folded).and_then(Option::take) {
                     Some(outcome) => {
                         let depth = dispatch.depths[i];
-                        self.fold_or_defer(level[i].0, &level[i].1, depth, outcome, pass, next);
+                        let (index, url) = (level.node(i), level.as_str(i));
+                        self.fold_or_defer(index, url, depth, outcome, pass, next);
                     }
-                    None => self.graph.skip_all(&level[i..=i], reason),
+                    None => self.graph.skip_all([level.node(i)], reason),
                 }
             }
         }

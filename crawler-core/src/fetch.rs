@@ -6,6 +6,7 @@
 //! graph. [`Fetcher`] is the public face: the crawl loop uses it, and so can a worker of a
 //! distributed crawl, which stores the outcome instead of folding it.
 
+use std::borrow::Borrow;
 use std::sync::Arc;
 
 use url::Url;
@@ -129,7 +130,7 @@ impl Fetcher {
     }
 
     /// Drops the robots.txt rules of the hosts none of `queued` is on (between levels).
-    pub(crate) fn forget_robots<'a>(&self, queued: impl IntoIterator<Item = &'a Url>) {
+    pub(crate) fn forget_robots(&self, queued: impl IntoIterator<Item = impl Borrow<Url>>) {
         self.ctx.robots.forget_unqueued(queued);
     }
 

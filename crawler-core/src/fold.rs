@@ -12,14 +12,19 @@ use petgraph::graph::NodeIndex;
 use url::Url;
 
 use crate::config::CrawlConfig;
+use crate::frontier::Frontier;
 use crate::graph::{CrawlGraph, Link, LinkKind, SkipReason};
 use crate::link_options::LinkOptions;
 use crate::outcome::{FoundLink, PageOutcome, Target};
 use crate::report::{CrawlReport, CrawlStats, StopReason};
 use crate::scope::SeedScope;
+use crate::stream::{FoldSink, FoldedLink, FoldedPage};
 
 /// The graph and counters of one crawl, fed one page outcome at a time.
-#[derive(Debug)]
+///
+/// A streaming builder ([`streaming`](Self::streaming)) hands each folded page to its sink
+/// instead of keeping it: its graph stays empty, and the nodes it returns and queues are
+/// placeholders ([`NodeIndex::end`]).
 pub struct GraphBuilder {
     graph: CrawlGraph,
     stats: CrawlStats,
@@ -27,6 +32,21 @@ pub struct GraphBuilder {
     max_depth: u32,
     budget: Budget,
     links: LinkOptions,
+    sink: Option<FoldSink>,
+}
+
+impl std::fmt::Debug for GraphBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("GraphBuilder")
+            .field("graph", &self.graph)
+            .field("stats", &self.stats)
+            .field("scope", &self.scope)
+            .field("max_depth", &self.max_depth)
+            .field("budget", &self.budget)
+            .field("links", &self.links)
+            .field("streaming", &self.sink.is_some())
+            .finish()
+    }
 }
 
 /// The limits on what the graph records, and where the crawl stands against them.
@@ -63,6 +83,19 @@ impl GraphBuilder {
                 page_cap_hit: false,
             },
             links: config.links,
+            sink: None,
+        }
+    }
+
+    /// A builder that hands each folded page to `sink` (see [`crate::stream`]) and keeps no
+    /// graph: what it [`finish`](Self::finish)es with is an empty graph and the counters.
+    ///
+    /// Without a graph, `--max-nodes` bounds the URLs queued for fetching (the seen set, which
+    /// is what such a crawl keeps), and `--max-edges` bounds nothing: no edge is kept.
+    pub fn streaming(config: &CrawlConfig, scope: SeedScope, sink: FoldSink) -> Self {
+        Self {
+            sink: Some(sink),
+            ..Self::new(config, scope)
         }
     }
 
@@ -93,6 +126,9 @@ impl GraphBuilder {
     /// seed of a later part of a long list) is lowered to depth 0, to be fetched.
     pub fn add_seed(&mut self, url: &Url) -> NodeIndex {
         self.budget.queued += 1;
+        if self.sink.is_some() {
+            return NodeIndex::end();
+        }
         let index = self.add_at(url, 0);
         self.graph.page_mut(index).skipped = None;
         index
@@ -111,6 +147,17 @@ impl GraphBuilder {
             }
         }
         index
+    }
+
+    /// The depth to fetch frontier entry `node` at, queued at `queued`: the graph's depth for
+    /// it, which a redirect folded since may have lowered; a streaming builder has only
+    /// `queued`.
+    pub(crate) fn depth_at(&self, node: NodeIndex, queued: u32) -> u32 {
+        if self.sink.is_some() {
+            queued
+        } else {
+            self.graph.page_at(node).depth
+        }
     }
 
     /// The graph so far.
@@ -135,8 +182,12 @@ impl GraphBuilder {
         depth: u32,
         outcome: PageOutcome,
         mut claim: impl FnMut(&Url) -> bool,
-        next: &mut Vec<(NodeIndex, Url)>,
+        next: &mut Frontier,
     ) {
+        if self.sink.is_some() {
+            self.fold_streamed(depth, outcome, claim, next);
+            return;
+        }
         if outcome.blocked {
             self.graph.page_mut(index).skipped = Some(SkipReason::RobotsTxt);
             return;
@@ -167,7 +218,7 @@ impl GraphBuilder {
         }
         self.graph.page_mut(last).title = outcome.title;
         let nofollow = outcome.nofollow;
-        for link in outcome.links {
+        for link in &outcome.links {
             if !self.fold_link(last, depth, link, nofollow, &mut claim, next) {
                 break;
             }
@@ -179,10 +230,10 @@ impl GraphBuilder {
         &mut self,
         source: NodeIndex,
         depth: u32,
-        link: FoundLink,
+        link: &FoundLink,
         nofollow: bool,
         claim: &mut impl FnMut(&Url) -> bool,
-        next: &mut Vec<(NodeIndex, Url)>,
+        next: &mut Frontier,
     ) -> bool {
         let budget = &self.budget;
         let edges_full = self.graph.link_count() >= budget.max_edges;
@@ -238,9 +289,8 @@ impl GraphBuilder {
             Some(SkipReason::MaxPages)
         } else {
             // A failed claim means the URL is fetched elsewhere (a redirect of this level).
-            if claim(&link.url) {
+            if claim(&link.url) && next.push(target, target_depth, link.url.as_str()) {
                 self.budget.queued += 1;
-                next.push((target, link.url));
             }
             None
         };
@@ -253,9 +303,9 @@ impl GraphBuilder {
     /// stylesheet link, else a [`Target::Resource`]; otherwise a page. The links of every
     /// earlier level are folded when a level starts, so this is decided on all of them; a
     /// followed link met later, from the page's own level, comes too late to change it (the
-    /// URL is fetched once).
+    /// URL is fetched once). A streaming builder keeps no links to decide on: a page.
     pub fn target_of(&self, index: NodeIndex) -> Target {
-        if !self.links.check_resources {
+        if !self.links.check_resources || self.sink.is_some() {
             return Target::Page;
         }
         let mut target = Target::Page;
@@ -279,18 +329,78 @@ impl GraphBuilder {
         depth < self.max_depth && self.scope.allows(url)
     }
 
-    /// Marks pages that will not be fetched (cut by the page cap, or cancelled).
-    pub fn skip_all(&mut self, pages: &[(NodeIndex, Url)], reason: SkipReason) {
-        self.skip_nodes(pages.iter().map(|&(index, _)| index), reason);
+    /// The streaming half of [`fold`](Self::fold): hands each hop of `outcome` to the sink
+    /// and queues the links that the batch graph would queue, with placeholder nodes. A page
+    /// robots.txt kept from being fetched is not written.
+    ///
+    /// Without a graph to say whether a link is new, `claim` is asked for every link that
+    /// would be followed: the crawl's claim answers false for a URL met before. A redirect
+    /// target that is not followed (over the redirect limit) is claimed too, as the batch
+    /// graph's node for it keeps it from being fetched later.
+    fn fold_streamed(
+        &mut self,
+        depth: u32,
+        outcome: PageOutcome,
+        mut claim: impl FnMut(&Url) -> bool,
+        next: &mut Frontier,
+    ) {
+        let Some(sink) = self.sink.as_mut() else {
+            return;
+        };
+        if outcome.blocked {
+            return;
+        }
+        self.stats.pages_fetched += 1;
+        let last = outcome.hops.len().saturating_sub(1);
+        for (i, hop) in outcome.hops.iter().enumerate() {
+            self.stats.requests += 1;
+            self.stats.bytes += hop.bytes;
+            self.stats.pages_failed += usize::from(hop.error.is_some());
+            let mut page = FoldedPage::new(&hop.url, depth, hop.status, hop.error.as_ref(), None);
+            if let Some((target, skip)) = &hop.redirect {
+                if skip.is_some() && self.scope.allows(target) {
+                    claim(target);
+                }
+                page.links.push(FoldedLink::redirect(target));
+            }
+            if i == last {
+                page.title = outcome.title.as_deref();
+                let nofollow = outcome.nofollow;
+                let links = outcome.links.iter();
+                page.links
+                    .extend(links.map(|link| FoldedLink::found(link, nofollow)));
+            }
+            sink(&page);
+        }
+        for link in outcome.links {
+            let follows = self
+                .links
+                .follows(link.kind, link.rel.as_deref(), outcome.nofollow);
+            if !follows || !self.fetchable(&link.url, depth) {
+                continue;
+            }
+            let budget = &mut self.budget;
+            if budget.queued >= budget.max_nodes {
+                budget.full = true;
+                self.stats.links_dropped += 1;
+                break;
+            }
+            if budget.max_pages.is_some_and(|max| budget.queued >= max) {
+                budget.page_cap_hit = true;
+                continue;
+            }
+            if claim(&link.url) && next.push(NodeIndex::end(), depth + 1, link.url.as_str()) {
+                budget.queued += 1;
+            }
+        }
     }
 
-    /// [`skip_all`](Self::skip_all) by node.
-    pub(crate) fn skip_nodes(
-        &mut self,
-        nodes: impl IntoIterator<Item = NodeIndex>,
-        reason: SkipReason,
-    ) {
-        for index in nodes {
+    /// Marks pages that will not be fetched (cut by the page cap, or cancelled).
+    pub fn skip_all(&mut self, pages: impl IntoIterator<Item = NodeIndex>, reason: SkipReason) {
+        if self.sink.is_some() {
+            return;
+        }
+        for index in pages {
             let page = self.graph.page_mut(index);
             if !page.is_fetched() {
                 page.skipped = Some(reason);

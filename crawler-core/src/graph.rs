@@ -1,23 +1,25 @@
 //! The link graph: pages are nodes, links and redirects are edges.
 //!
-//! A thin wrapper over petgraph's [`DiGraph`] that adds a URL index, so a page can be found by
-//! URL in O(1). Nodes are added in breadth-first discovery order and never removed, so a
-//! [`NodeIndex`] stays valid and node order is the order in which the crawl met the pages.
+//! A compact store of pages and edges with a URL index, so a page can be found by URL in O(1),
+//! viewable as petgraph's [`DiGraph`] for algorithms. Nodes are added in breadth-first
+//! discovery order and never removed, so a [`NodeIndex`] stays valid and node order is the
+//! order in which the crawl met the pages.
 
-use std::hash::{BuildHasher, RandomState};
+mod chunks;
 
-use hashbrown::HashTable;
+use std::hash::BuildHasher;
 use std::num::NonZeroU32;
+use std::sync::OnceLock;
 use std::time::Duration;
 
+use hashbrown::{DefaultHashBuilder, HashTable};
 use indexmap::IndexSet;
-
 use petgraph::graph::{DiGraph, EdgeIndex, NodeIndex};
-use petgraph::visit::EdgeRef;
 use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::error::PageError;
+use chunks::Chunked;
 
 /// One URL met during the crawl: fetched, failed, or left unfetched for a recorded reason.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -138,7 +140,7 @@ pub use crate::link_kind::LinkKind;
 pub struct TextId(NonZeroU32);
 
 /// An edge: how the source page points at the target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub struct Link {
     /// What kind of link it is.
@@ -176,13 +178,46 @@ impl Link {
 }
 
 /// The crawl's result: a directed graph of [`Page`]s and [`Link`]s with a URL index.
+///
+/// Stored compactly, since a crawl's graph is its memory: pages and edges in fixed-size
+/// chunks (no doubling slack, no copy of the whole store while growing), an edge as 8 bytes
+/// (target and an interned [`Link`]: a site's links repeat their texts, so distinct links are
+/// about as many as distinct texts) with its source recorded once per run of edges from the
+/// same page, and each URL once, in its page. [`as_petgraph`](Self::as_petgraph) builds the
+/// petgraph graph on first use.
 #[derive(Debug, Clone, Default)]
 pub struct CrawlGraph {
-    graph: DiGraph<Page, Link>,
-    /// Node indices hashed by their page's URL string: the URL is stored once, in the page.
-    index: HashTable<NodeIndex>,
-    hasher: RandomState,
-    texts: IndexSet<Box<str>>,
+    pages: Chunked<Page>,
+    edges: Chunked<Edge>,
+    /// Where the source of the edges changes, in edge order.
+    runs: Vec<Run>,
+    /// Page indices hashed by their page's URL string: the URL is stored once, in the page.
+    index: HashTable<u32>,
+    /// foldhash (randomly seeded), not `SipHash`: the profile put `SipHash` at 2-3% of a crawl.
+    hasher: DefaultHashBuilder,
+    texts: IndexSet<Box<str>, DefaultHashBuilder>,
+    links: IndexSet<Link, DefaultHashBuilder>,
+    /// The petgraph view, built by `as_petgraph` and dropped by any change.
+    petgraph: OnceLock<DiGraph<Page, Link>>,
+}
+
+/// An edge without its source: the target page and the index of its [`Link`].
+#[derive(Debug, Clone, Copy)]
+struct Edge {
+    target: u32,
+    link: u32,
+}
+
+/// Edges from `first` on (until the next run) leave page `source`.
+#[derive(Debug, Clone, Copy)]
+struct Run {
+    first: u32,
+    source: u32,
+}
+
+/// A position in the graph's stores as the `u32` they keep.
+fn narrow(index: usize) -> u32 {
+    u32::try_from(index).expect("fewer than 2^32 pages and edges")
 }
 
 impl CrawlGraph {
@@ -197,22 +232,18 @@ impl CrawlGraph {
         if let Some(index) = self.index_of(url) {
             return (index, false);
         }
-        if self.graph.node_count() == self.graph.capacity().0 {
-            // Grow by a quarter rather than doubling: a crawl's graph is its memory.
-            self.graph
-                .reserve_exact_nodes((self.graph.node_count() / 4).max(1024));
-        }
-        let index = self.graph.add_node(Page::new(url.clone(), depth));
+        self.changed();
+        let index = narrow(self.pages.push(Page::new(url.clone(), depth)));
         let Self {
-            graph,
+            pages,
             index: table,
             hasher,
             ..
         } = self;
         table.insert_unique(hasher.hash_one(url.as_str()), index, |&i| {
-            hasher.hash_one(graph[i].url.as_str())
+            hasher.hash_one(pages[i as usize].url.as_str())
         });
-        (index, true)
+        (NodeIndex::new(index as usize), true)
     }
 
     /// Adds an edge. O(1) amortised. Parallel edges are allowed; the crawler adds at most one
@@ -221,11 +252,20 @@ impl CrawlGraph {
     /// # Panics
     /// If either index is not a node of this graph (as petgraph's `add_edge`).
     pub fn add_link(&mut self, source: NodeIndex, target: NodeIndex, link: Link) -> EdgeIndex {
-        if self.graph.edge_count() == self.graph.capacity().1 {
-            self.graph
-                .reserve_exact_edges((self.graph.edge_count() / 4).max(4096));
+        let count = self.pages.len();
+        assert!(
+            source.index() < count && target.index() < count,
+            "edge {source:?} -> {target:?} in a graph of {count} pages"
+        );
+        self.changed();
+        let source = narrow(source.index());
+        if self.runs.last().is_none_or(|run| run.source != source) {
+            let first = narrow(self.edges.len());
+            self.runs.push(Run { first, source });
         }
-        self.graph.add_edge(source, target, link)
+        let link = narrow(self.links.insert_full(link).0);
+        let target = narrow(target.index());
+        EdgeIndex::new(self.edges.push(Edge { target, link }))
     }
 
     /// Stores `text` once and returns its id. O(1) amortised.
@@ -264,14 +304,14 @@ impl CrawlGraph {
         let url = url.as_str();
         self.index
             .find(self.hasher.hash_one(url), |&i| {
-                self.graph[i].url.as_str() == url
+                self.pages[i as usize].url.as_str() == url
             })
-            .copied()
+            .map(|&i| NodeIndex::new(i as usize))
     }
 
     /// The page for `url`, if the crawl met it.
     pub fn page(&self, url: &Url) -> Option<&Page> {
-        self.index_of(url).map(|i| &self.graph[i])
+        self.index_of(url).map(|i| &self.pages[i.index()])
     }
 
     /// The page at `index`, mutably.
@@ -279,90 +319,95 @@ impl CrawlGraph {
     /// # Panics
     /// If `index` is not a node of this graph.
     pub fn page_mut(&mut self, index: NodeIndex) -> &mut Page {
-        &mut self.graph[index]
+        self.changed();
+        let count = self.pages.len();
+        self.pages
+            .get_mut(index.index())
+            .unwrap_or_else(|| panic!("{index:?} is not a page of a graph of {count}"))
+    }
+
+    /// The page at `index`.
+    ///
+    /// # Panics
+    /// If `index` is not a node of this graph.
+    pub(crate) fn page_at(&self, index: NodeIndex) -> &Page {
+        &self.pages[index.index()]
     }
 
     /// Pages in discovery order.
     pub fn pages(&self) -> impl Iterator<Item = &Page> + '_ {
-        self.graph.node_weights()
+        self.pages.iter()
     }
 
     /// Pages in discovery order, mutably (for the crawl loop's final marking).
     pub(crate) fn pages_mut(&mut self) -> impl Iterator<Item = &mut Page> + '_ {
-        self.graph.node_weights_mut()
+        self.changed();
+        self.pages.iter_mut()
     }
 
     /// Pages with their indices, in discovery order.
     pub fn indexed_pages(&self) -> impl Iterator<Item = (NodeIndex, &Page)> + '_ {
-        self.graph.node_indices().map(|i| (i, &self.graph[i]))
+        self.pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (NodeIndex::new(i), p))
     }
 
     /// Edges as (source, target, link), in insertion order.
     pub fn links(&self) -> impl Iterator<Item = (&Page, &Page, &Link)> + '_ {
-        self.graph
-            .edge_references()
-            .map(|e| (&self.graph[e.source()], &self.graph[e.target()], e.weight()))
+        self.edge_ends()
+            .map(|(s, t, link)| (self.page_at(s), self.page_at(t), link))
+    }
+
+    /// Edges as (source index, target index, link), in insertion order.
+    pub(crate) fn edge_ends(&self) -> impl Iterator<Item = (NodeIndex, NodeIndex, &Link)> + '_ {
+        let mut runs = self.runs.iter().peekable();
+        let mut source = 0;
+        self.edges.iter().enumerate().map(move |(i, edge)| {
+            while let Some(run) = runs.next_if(|run| run.first as usize <= i) {
+                source = run.source;
+            }
+            (
+                NodeIndex::new(source as usize),
+                NodeIndex::new(edge.target as usize),
+                &self.links[edge.link as usize],
+            )
+        })
     }
 
     /// Number of pages.
     pub fn page_count(&self) -> usize {
-        self.graph.node_count()
+        self.pages.len()
     }
 
     /// Number of edges.
     pub fn link_count(&self) -> usize {
-        self.graph.edge_count()
+        self.edges.len()
     }
 
-    /// The underlying petgraph graph, for algorithms (shortest paths, components, ...).
+    /// The graph as petgraph's [`DiGraph`], for algorithms (shortest paths, components, ...):
+    /// same node and edge indices and order. Built on the first call after a change, and kept
+    /// until the next change (it holds a copy of every page).
     pub fn as_petgraph(&self) -> &DiGraph<Page, Link> {
-        &self.graph
+        self.petgraph.get_or_init(|| {
+            let mut graph = DiGraph::with_capacity(self.page_count(), self.link_count());
+            for page in self.pages() {
+                graph.add_node(page.clone());
+            }
+            for (source, target, link) in self.edge_ends() {
+                graph.add_edge(source, target, *link);
+            }
+            graph
+        })
+    }
+
+    /// Drops the petgraph view before a change.
+    fn changed(&mut self) {
+        if self.petgraph.get().is_some() {
+            self.petgraph = OnceLock::new();
+        }
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn add_page_dedups_by_url() {
-        let mut graph = CrawlGraph::new();
-        let a = Url::parse("http://site.test/a").unwrap();
-        let (first, new) = graph.add_page(&a, 0);
-        assert!(new);
-        let (again, new) = graph.add_page(&a, 3);
-        assert!(!new);
-        assert_eq!(first, again);
-        assert_eq!(graph.page(&a).unwrap().depth, 0);
-        assert_eq!(graph.page_count(), 1);
-    }
-
-    #[test]
-    fn links_iterate_in_insertion_order() {
-        let mut graph = CrawlGraph::new();
-        let urls: Vec<Url> = ["a", "b", "c"]
-            .iter()
-            .map(|p| Url::parse(&format!("http://site.test/{p}")).unwrap())
-            .collect();
-        let ids: Vec<_> = urls.iter().map(|u| graph.add_page(u, 0).0).collect();
-        let text = graph.intern("to c");
-        assert_eq!(graph.intern("to c"), text, "interned once");
-        graph.add_link(ids[0], ids[2], Link::anchor(Some(text), None));
-        assert_eq!(
-            graph.link_text(&Link::anchor(Some(text), None)),
-            Some("to c")
-        );
-        graph.add_link(ids[0], ids[1], Link::redirect());
-        let got: Vec<_> = graph
-            .links()
-            .map(|(s, t, l)| (s.url.path().to_owned(), t.url.path().to_owned(), l.kind))
-            .collect();
-        assert_eq!(
-            got,
-            [
-                ("/a".to_owned(), "/c".to_owned(), LinkKind::Anchor),
-                ("/a".to_owned(), "/b".to_owned(), LinkKind::Redirect)
-            ]
-        );
-    }
-}
+mod tests;

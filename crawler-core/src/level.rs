@@ -1,11 +1,12 @@
 //! The pages of one level, and level 0 made from the seeds a part at a time.
 //!
-//! A level is fetched and folded by [`dispatch`](crate::dispatch) from a slice of
-//! `(node, URL)` entries. For the levels found by crawling that slice is the level itself.
+//! A level is fetched and folded by [`dispatch`](crate::dispatch) from a compact
+//! [`Frontier`]. For the levels found by crawling that frontier is the level itself.
 //! Level 0 starts with the seeds, and a seed list can hold ten million URLs: claiming each and
 //! giving each its node before the first request took minutes and gigabytes. So the seeds are
-//! handed over [`PART`] at a time: a part's seeds are claimed and given their nodes, the part is
-//! fetched and folded whole, then the next part starts. Nothing changes for a list that fits
+//! handed over [`PART`] at a time: a part's seeds are claimed and given their nodes in a
+//! [`Frontier`] of their own (depth 0), the part is fetched and folded whole, then the next part
+//! starts. Nothing changes for a list that fits
 //! in one part; for a longer one:
 //! - a seed's depth is still 0 and it is fetched by its own entry: links, redirects and
 //!   sitemaps treat every seed as claimed from the start ([`WithSeeds`](crate::seeds::WithSeeds)),
@@ -26,18 +27,19 @@ use url::Url;
 
 use crate::crawler::Run;
 use crate::dispatch::{LevelEnd, Pass};
+use crate::frontier::Frontier;
 use crate::graph::SkipReason;
 
 /// Seeds claimed and given their nodes at once. Fetching waits for the first part only; each
 /// part's end is a short pause (its slowest page), and a look at the shutdown.
 pub(crate) const PART: usize = 1 << 16;
 
-/// The pages of one level: the seeds first at level 0, then pages with their URL.
+/// The pages of one level: the seeds first at level 0, then the queued pages.
 #[derive(Debug, Default)]
 pub(crate) struct Level {
     /// Level 0: the seeds come first (see the module docs).
     seeds: bool,
-    pages: Vec<(NodeIndex, Url)>,
+    pages: Frontier,
 }
 
 /// How [`Run::run_parts`] ended a level.
@@ -53,21 +55,21 @@ impl Level {
     pub(crate) fn seeds() -> Self {
         Self {
             seeds: true,
-            pages: Vec::new(),
+            pages: Frontier::new(),
         }
     }
 
     /// A level of pages found by crawling.
-    pub(crate) fn of_pages(pages: Vec<(NodeIndex, Url)>) -> Self {
+    pub(crate) fn of_pages(pages: Frontier) -> Self {
         Self {
             seeds: false,
             pages,
         }
     }
 
-    /// Adds a page after the seeds (a sitemap URL).
-    pub(crate) fn push(&mut self, node: NodeIndex, url: Url) {
-        self.pages.push((node, url));
+    /// Adds a page at depth 0 after the seeds (a sitemap URL).
+    pub(crate) fn push(&mut self, node: NodeIndex, url: &str) {
+        self.pages.push(node, 0, url);
     }
 
     /// Drops everything: the pages given are marked by the caller.
@@ -80,7 +82,7 @@ impl Level {
     }
 
     /// The pages after the seeds.
-    pub(crate) fn pages(&self) -> &[(NodeIndex, Url)] {
+    pub(crate) fn pages(&self) -> &Frontier {
         &self.pages
     }
 }
@@ -99,11 +101,11 @@ impl Run {
     /// after it are marked with the reason.
     pub(crate) async fn run_parts(
         &mut self,
-        level: &Level,
+        level: Level,
         pass: Pass,
         budget: Option<usize>,
         mut shutdown: Pin<&mut impl Future<Output = ()>>,
-        next: &mut Vec<(NodeIndex, Url)>,
+        next: &mut Frontier,
     ) -> PartsEnd {
         let mut budget = Budget {
             left: budget,
@@ -120,7 +122,7 @@ impl Run {
                 break;
             }
             let entries = self.claim_seeds(part);
-            let run = self.run_some(&entries, &mut budget, pass, shutdown.as_mut(), next);
+            let run = self.run_some(entries, &mut budget, pass, shutdown.as_mut(), next);
             end = run.await;
             if end != LevelEnd::Done {
                 break;
@@ -128,7 +130,7 @@ impl Run {
         }
         if end == LevelEnd::Done {
             end = self
-                .run_some(&level.pages, &mut budget, pass, shutdown, next)
+                .run_some(level.pages, &mut budget, pass, shutdown, next)
                 .await;
         } else {
             let reason = match end {
@@ -136,7 +138,7 @@ impl Run {
                 _ => SkipReason::Cancelled,
             };
             self.record_seeds(unclaimed.into_iter().chain(parts).flatten(), reason);
-            self.graph.skip_all(&level.pages, reason);
+            self.graph.skip_all(level.pages.nodes_from(0), reason);
         }
         PartsEnd {
             end,
@@ -145,12 +147,12 @@ impl Run {
     }
 
     /// Claims the seeds of `part` in the seen set, and gives each claimed one its node (or
-    /// lowers the node an earlier link gave it to depth 0).
-    fn claim_seeds(&mut self, part: &[Url]) -> Vec<(NodeIndex, Url)> {
-        let mut entries = Vec::with_capacity(part.len());
+    /// lowers the node an earlier link gave it to depth 0), as a [`Frontier`] at depth 0.
+    fn claim_seeds(&mut self, part: &[Url]) -> Frontier {
+        let mut entries = Frontier::new();
         for seed in part {
             if self.claimed.claim(seed) {
-                entries.push((self.graph.add_seed(seed), seed.clone()));
+                entries.push(self.graph.add_seed(seed), 0, seed.as_str());
             }
         }
         entries
@@ -166,7 +168,7 @@ impl Run {
         for seed in seeds {
             if self.claimed.claim(seed) {
                 let node = self.graph.add_seed(seed);
-                self.graph.skip_nodes([node], reason);
+                self.graph.skip_all([node], reason);
             }
         }
     }
@@ -174,27 +176,27 @@ impl Run {
     /// Fetches and folds `entries` as one dispatch, those past the budget marked `max_pages`.
     async fn run_some(
         &mut self,
-        entries: &[(NodeIndex, Url)],
+        mut entries: Frontier,
         budget: &mut Budget,
         pass: Pass,
         shutdown: Pin<&mut impl Future<Output = ()>>,
-        next: &mut Vec<(NodeIndex, Url)>,
+        next: &mut Frontier,
     ) -> LevelEnd {
-        let mut fetched = entries;
         if let Some(left) = &mut budget.left {
             if entries.len() > *left {
-                self.graph.skip_all(&entries[*left..], SkipReason::MaxPages);
-                fetched = &entries[..*left];
+                self.graph
+                    .skip_all(entries.nodes_from(*left), SkipReason::MaxPages);
+                entries.truncate(*left);
                 budget.cut = true;
             }
-            *left -= fetched.len();
+            *left -= entries.len();
         }
-        if fetched.is_empty() {
+        if entries.is_empty() {
             return LevelEnd::Done;
         }
         // A dispatch is folded whole before the next starts: its redirect claims are final.
         self.local.next_level();
-        self.run_level(fetched, pass, shutdown, next).await
+        self.run_level(&entries, pass, shutdown, next).await
     }
 }
 

@@ -78,6 +78,7 @@ pub mod robots;
 pub mod scope;
 mod seeds;
 pub mod sitemap;
+pub mod stream;
 pub mod transport;
 mod url_norm;
 
@@ -108,6 +109,7 @@ pub use report::{CrawlReport, CrawlStats, StopReason};
 pub use retry::MAX_RETRY_WAIT;
 pub use scope::{HostScope, SeedScope};
 pub use seeds::SeedList;
+pub use stream::{FoldSink, FoldedLink, FoldedPage};
 pub use url::{self, Url};
 
 #[doc(hidden)]

@@ -24,6 +24,7 @@
 
 mod bound;
 
+use std::borrow::Borrow;
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::time::Duration;
@@ -189,8 +190,11 @@ impl RobotsCache {
     /// rules of the hosts it still fetches from, not of every host it ever met. For the crawl
     /// loop, between levels (no fetch in flight), with the next level's URLs; a host met again
     /// later has its robots.txt fetched again (one more request, its `Crawl-delay` set again).
-    pub(crate) fn forget_unqueued<'a>(&self, queued: impl IntoIterator<Item = &'a Url>) {
-        let keep: HashSet<HostKey> = queued.into_iter().map(host_key).collect();
+    pub(crate) fn forget_unqueued(&self, queued: impl IntoIterator<Item = impl Borrow<Url>>) {
+        let keep: HashSet<HostKey> = queued
+            .into_iter()
+            .map(|url| host_key(url.borrow()))
+            .collect();
         self.hosts.retain(|host, _| keep.contains(host));
     }
 
@@ -329,7 +333,7 @@ mod tests {
         cache.forget_unqueued(&queued);
         let held: Vec<HostKey> = cache.hosts.iter().map(|e| e.key().clone()).collect();
         assert_eq!(held, [host_key(&url("http://b.test/"))]);
-        cache.forget_unqueued(std::iter::empty());
+        cache.forget_unqueued(std::iter::empty::<Url>());
         assert!(cache.hosts.is_empty());
     }
 

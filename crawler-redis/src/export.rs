@@ -14,9 +14,8 @@
 use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use crawler_core::{
-    CrawlConfig, CrawlReport, GraphBuilder, NodeIndex, PageOutcome, SkipReason, StopReason,
-};
+use crawler_core::frontier::Frontier;
+use crawler_core::{CrawlConfig, CrawlReport, GraphBuilder, PageOutcome, SkipReason, StopReason};
 use url::Url;
 
 use crate::batch::Batch;
@@ -53,15 +52,15 @@ impl RedisCrawl {
         let (_, state) = self.position().await?;
         let meta = self.meta();
         let mut builder = GraphBuilder::new(config, config.scope.for_seeds(&meta.seeds));
-        let mut level: Vec<(NodeIndex, Url)> = meta
-            .level0
-            .iter()
-            .map(|url| (builder.add_seed(url), url.clone()))
-            .collect();
+        let mut level = Frontier::new();
+        for url in &meta.level0 {
+            level.push(builder.add_seed(url), 0, url.as_str());
+        }
         let mut claimed: HashSet<Url> = meta.level0.iter().cloned().collect();
         let mut depth = 0;
         while !level.is_empty() {
-            let urls: Vec<&Url> = level.iter().map(|(_, url)| url).collect();
+            let urls: Vec<Url> = (0..level.len()).map(|i| level.url(i)).collect();
+            let urls: Vec<&Url> = urls.iter().collect();
             let outcomes = self.outcomes(&urls).await?;
             // Which of this level's links were fetched as frontier URLs of the next level.
             let mut links: Vec<&Url> = outcomes
@@ -80,17 +79,17 @@ impl RedisCrawl {
                 .filter(|(has, _)| *has)
                 .map(|(_, url)| (*url).clone())
                 .collect();
-            let mut next = Vec::new();
-            for ((node, url), outcome) in level.iter().zip(outcomes) {
+            let mut next = Frontier::new();
+            for ((node, _, _), outcome) in level.iter().zip(outcomes) {
                 match outcome {
                     Some(outcome) => builder.fold(
-                        *node,
+                        node,
                         depth,
                         outcome,
                         |u| fetched.contains(u) && claimed.insert(u.clone()),
                         &mut next,
                     ),
-                    None => builder.skip_all(&[(*node, url.clone())], SkipReason::Cancelled),
+                    None => builder.skip_all([node], SkipReason::Cancelled),
                 }
             }
             level = next;

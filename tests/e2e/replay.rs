@@ -7,9 +7,9 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, SystemTime};
 
-use crawler_core::frontier::{MemorySeenSet, SeenSet};
+use crawler_core::frontier::{Frontier, MemorySeenSet, SeenSet};
 use crawler_core::{
-    export, CrawlReport, Crawler, GraphBuilder, Local, NodeIndex, PageOutcome, StopReason, Url,
+    export, CrawlReport, Crawler, GraphBuilder, Local, PageOutcome, StopReason, Url,
 };
 use crawler_tests::{FixtureServer, Reply};
 
@@ -47,28 +47,25 @@ async fn crawl_by_hand(crawler: &Crawler, seed: &str) -> (CrawlReport, Vec<Store
         .fetcher(scope.clone(), Arc::new(Local::new(Arc::clone(&claimed))))
         .expect("client");
     let mut graph = GraphBuilder::new(crawler.config(), scope);
-    let mut level: Vec<(NodeIndex, Url)> = seeds
-        .iter()
-        .filter(|url| claimed.claim(url))
-        .map(|url| (graph.add_seed(url), url.clone()))
-        .collect();
+    let mut level = Frontier::new();
+    for url in seeds.iter().filter(|url| claimed.claim(url)) {
+        level.push(graph.add_seed(url), 0, url.as_str());
+    }
     let mut stored = Vec::new();
     let mut depth = 0;
     while !level.is_empty() {
-        let requests = level
-            .iter()
-            .map(|(_, url)| fetcher.fetch(url.clone(), depth));
+        let requests = (0..level.len()).map(|i| fetcher.fetch(level.url(i), depth));
         let outcomes = futures::future::join_all(requests).await;
-        let mut next = Vec::new();
-        for ((index, url), outcome) in level.iter().zip(outcomes) {
+        let mut next = Frontier::new();
+        for (i, outcome) in outcomes.into_iter().enumerate() {
             let json = serde_json::to_string(&outcome).expect("outcome serialises");
             stored.push(Stored {
-                url: url.clone(),
+                url: level.url(i),
                 depth,
                 json,
             });
             graph.fold(
-                *index,
+                level.node(i),
                 depth,
                 outcome,
                 |u: &Url| claimed.claim(u),
@@ -100,24 +97,25 @@ fn replay(crawler: &Crawler, seed: &str, stored: &[Stored]) -> CrawlReport {
         })
         .collect();
     let mut graph = GraphBuilder::new(crawler.config(), scope);
-    let mut level: Vec<(NodeIndex, Url)> = seeds
-        .iter()
-        .map(|url| (graph.add_seed(url), url.clone()))
-        .collect();
+    let mut level = Frontier::new();
+    for url in &seeds {
+        level.push(graph.add_seed(url), 0, url.as_str());
+    }
     let mut depth = 0;
     while !level.is_empty() {
-        let mut next = Vec::new();
+        let mut next = Frontier::new();
         let mut pending = HashSet::new();
-        for (index, url) in &level {
+        for i in 0..level.len() {
+            let (index, url) = (level.node(i), level.url(i));
             let (at, outcome) = outcomes
-                .remove(url)
+                .remove(&url)
                 .expect("a stored outcome per frontier URL");
             assert_eq!(at, depth, "{url} replayed at the depth it was fetched at");
             let claim = |u: &Url| {
                 let mine = outcomes.get(u).is_some_and(|(d, _)| *d == depth + 1);
                 mine && pending.insert(u.clone())
             };
-            graph.fold(*index, depth, outcome, claim, &mut next);
+            graph.fold(index, depth, outcome, claim, &mut next);
         }
         level = next;
         depth += 1;

@@ -7,14 +7,24 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crawler_core::{Crawler, LinkKind, StopReason};
+use crawler_core::{Crawler, CrawlerBuilder, LinkKind, StopReason};
 use crawler_tests::synth::{self, SiteSummary};
-use crawler_tests::{FixtureServer, ServerOptions};
+use crawler_tests::{FixtureServer, ServerOptions, Synthetic};
 
 use crate::support::{anchor_edges, crawl};
 
 /// Requests the crawler makes besides pages (robots.txt, sitemaps), left out of the counts.
 const SIDE_REQUESTS: [&str; 2] = ["/robots.txt", "/sitemap.xml"];
+
+/// A whole-site crawl recording anchors only: the generator's expected graph is the anchor
+/// graph (its pages' stylesheet, logo, script and canonical links are not in it).
+fn anchor_crawler() -> CrawlerBuilder {
+    Crawler::builder()
+        .max_depth(100)
+        .concurrency(16)
+        .per_host(16)
+        .link_kinds([LinkKind::Anchor])
+}
 
 /// `expected-nodes.tsv`: url -> (depth, status).
 fn expected_nodes(summary: &SiteSummary) -> BTreeMap<String, (u32, u16)> {
@@ -69,17 +79,7 @@ async fn generated_site_is_crawled_completely_and_exactly() {
     assert!(summary.max_depth >= 3, "{summary:?}");
     assert!(summary.missing > 0 && summary.variants > 0, "{summary:?}");
 
-    let report = crawl(
-        // The generator's expected graph is the anchor graph (its pages' stylesheet, logo,
-        // script and canonical links are not in it).
-        Crawler::builder()
-            .max_depth(100)
-            .concurrency(16)
-            .per_host(16)
-            .link_kinds([LinkKind::Anchor]),
-        std::slice::from_ref(&summary.seed_url),
-    )
-    .await;
+    let report = crawl(anchor_crawler(), std::slice::from_ref(&summary.seed_url)).await;
     assert_eq!(report.stopped, StopReason::Completed);
 
     // Coverage: every URL, at its BFS depth, with the right status.
@@ -226,4 +226,141 @@ async fn every_kind_of_a_generated_site_is_in_its_typed_oracle() {
 
 fn root_has(dir: &std::path::Path, file: &str) -> bool {
     dir.join(file).is_file()
+}
+
+/// `url` without its `http://HOST` origin (path and query).
+fn path_of(url: &str, origin: &str) -> String {
+    url.strip_prefix(origin)
+        .map_or_else(|| format!("OFF-SITE {url}"), str::to_owned)
+}
+
+/// The edges of a crawl of `seed` (with `origin` stripped) and its pages as
+/// (path, depth, status).
+async fn crawl_paths(origin: &str) -> (BTreeSet<(String, String)>, BTreeSet<(String, u32, u16)>) {
+    let report = crawl(anchor_crawler(), &[format!("{origin}/index.html")]).await;
+    assert_eq!(report.stopped, StopReason::Completed);
+    let edges = anchor_edges(&report)
+        .into_iter()
+        .map(|(s, t)| (path_of(&s, origin), path_of(&t, origin)))
+        .collect();
+    let pages = report
+        .graph
+        .pages()
+        .map(|p| {
+            let url = p.url.to_string();
+            (path_of(&url, origin), p.depth, p.status.unwrap_or_default())
+        })
+        .collect();
+    (edges, pages)
+}
+
+/// `fixture-server --synthetic` renders the pages per request: the same bytes as the files,
+/// hence the same graph, checked by crawling both and against the generator's edge list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn synthetic_server_serves_the_generated_site() {
+    const PAGES: usize = 300;
+    const SEED: u64 = 7;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path().join("site");
+    std::fs::create_dir_all(&root).expect("site dir");
+    let files = FixtureServer::start_with(ServerOptions {
+        root,
+        ..ServerOptions::default()
+    });
+    let summary = synth::generate(dir.path(), PAGES, SEED, &files.addr().to_string())
+        .expect("site generated");
+    let synthetic = FixtureServer::start_with(ServerOptions {
+        synthetic: Some(Synthetic {
+            pages: PAGES,
+            seed: SEED,
+        }),
+        ..ServerOptions::default()
+    });
+
+    // Byte for byte, for the host the files were written for.
+    let site = synth::SyntheticSite::new(PAGES, SEED, &files.addr().to_string());
+    for i in [0, 1, 100, 101, 299] {
+        let path = format!("site{}", page_path_of(i));
+        let file = std::fs::read_to_string(dir.path().join(&path)).expect("page file");
+        let served = site.page(&page_path_of(i)).expect("a page");
+        assert!(file == served, "{path} differs");
+    }
+
+    let (file_edges, file_pages) = crawl_paths(&files.url("")).await;
+    let (synth_edges, synth_pages) = crawl_paths(&synthetic.url("")).await;
+    let files_origin = files.url("");
+    let want: BTreeSet<(String, String)> = expected_edges(&summary)
+        .into_iter()
+        .map(|(s, t)| (path_of(&s, &files_origin), path_of(&t, &files_origin)))
+        .collect();
+    assert_eq!(file_edges, want, "the files' crawl matches the generator");
+    let missing = first(file_edges.difference(&synth_edges));
+    let extra = first(synth_edges.difference(&file_edges));
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "synthetic misses {missing:#?}\nand adds {extra:#?}"
+    );
+    assert_eq!(synth_pages, file_pages, "same pages, depths and statuses");
+    assert_eq!(synth_pages.len(), summary.nodes);
+    assert!(
+        synth_pages.iter().any(|(_, _, status)| *status == 404),
+        "the missing pages are 404s"
+    );
+}
+
+/// The URL path of page `i`, as the generator lays pages out (`synth` module docs).
+fn page_path_of(i: usize) -> String {
+    match i {
+        0 => "/index.html".to_owned(),
+        i if i % 100 == 0 => format!("/sec{}/index.html", i / 100),
+        i => format!("/sec{}/part{}/page{i}.html", i / 100, (i % 100) / 25),
+    }
+}
+
+/// A streaming crawl hands its sink the batch graph's edges, in the batch order, and keeps
+/// no graph.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn streaming_crawl_gives_the_batch_edges_in_order() {
+    let server = FixtureServer::start_with(ServerOptions {
+        synthetic: Some(Synthetic {
+            pages: 300,
+            seed: 11,
+        }),
+        ..ServerOptions::default()
+    });
+    let seed = server.url("/index.html");
+    let builder = || {
+        Crawler::builder()
+            .max_depth(100)
+            .concurrency(16)
+            .per_host(16)
+    };
+    let batch = crawl(builder(), std::slice::from_ref(&seed)).await;
+    let want: Vec<(String, String)> = batch
+        .graph
+        .links()
+        .map(|(s, t, _)| (s.url.to_string(), t.url.to_string()))
+        .collect();
+
+    let got = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = {
+        let got = std::sync::Arc::clone(&got);
+        Box::new(move |page: &crawler_core::FoldedPage<'_>| {
+            let mut got = got.lock().unwrap();
+            for link in &page.links {
+                got.push((page.url.to_string(), link.url.to_string()));
+            }
+        })
+    };
+    let crawler = builder().build().expect("valid config");
+    let report = crawler
+        .crawl_streaming([&seed], std::future::pending(), sink)
+        .await
+        .expect("crawl started");
+    assert_eq!(report.stopped, StopReason::Completed);
+    assert_eq!(report.graph.page_count(), 0, "no graph kept");
+    assert_eq!(report.stats.pages_fetched, batch.stats.pages_fetched);
+    let got = got.lock().unwrap();
+    assert_eq!(got.len(), want.len());
+    assert!(*got == want, "same edges in the same order");
 }

@@ -115,6 +115,6 @@ mod tls;
 
 pub use redis_server::{Listen, RedisCluster, RedisServer};
 pub use reply::Reply;
-pub use server::{fixture_root, FixtureServer, ServerOptions};
+pub use server::{fixture_root, FixtureServer, ServerOptions, Synthetic};
 pub use stats::RequestHead;
 pub use tls::{TlsFront, CERTIFICATE_DER};

@@ -17,6 +17,7 @@ use crate::http::{decode_path, Method, Request};
 use crate::reply::Reply;
 use crate::response::{Body, Response};
 use crate::stats::Stats;
+use crate::synth::SyntheticSite;
 
 /// Largest `N` accepted by `/_/links/N`, to keep pages a sane size.
 const MAX_LINKS: u64 = 100_000;
@@ -33,17 +34,20 @@ pub(crate) struct Shared {
     /// Programmed replies for one method and path (`("HEAD", "/x")`), before `routes`.
     pub(crate) method_routes: Mutex<HashMap<(String, String), Reply>>,
     pub(crate) stats: Stats,
+    /// A generated site served in place of the files under `root`.
+    pub(crate) synthetic: Option<SyntheticSite>,
     /// Extra wait before every answer, in microseconds (a slow network or server).
     pub(crate) latency_us: std::sync::atomic::AtomicU64,
 }
 
 impl Shared {
-    pub(crate) fn new(root: Arc<Path>) -> Self {
+    pub(crate) fn new(root: Arc<Path>, synthetic: Option<SyntheticSite>, log: bool) -> Self {
         Self {
             root,
             routes: Mutex::default(),
             method_routes: Mutex::default(),
-            stats: Stats::default(),
+            stats: Stats::new(log),
+            synthetic,
             latency_us: std::sync::atomic::AtomicU64::new(0),
         }
     }
@@ -100,6 +104,11 @@ pub(crate) async fn respond(shared: &Shared, req: &Request) -> Response {
     } else if let Some((response, wait)) = path.strip_prefix("/_/").and_then(builtin) {
         delay += wait;
         response
+    } else if let Some(site) = &shared.synthetic {
+        match site.page(path) {
+            Some(html) => Response::html(200, html),
+            None => Response::not_found(),
+        }
     } else {
         files::serve(Arc::clone(&shared.root), decoded).await
     };

@@ -25,6 +25,7 @@ use crate::conn::serve_connection;
 use crate::reply::Reply;
 use crate::routes::Shared;
 use crate::stats::RequestHead;
+use crate::synth::SyntheticSite;
 
 /// The payload of a panic, as caught from a thread or task.
 type Panic = Box<dyn Any + Send + 'static>;
@@ -48,6 +49,13 @@ pub struct ServerOptions {
     pub ip: Ipv4Addr,
     /// Port to bind; defaults to `0`, any free port.
     pub port: u16,
+    /// Serve this generated site (rendered per request, full URLs naming the bound address)
+    /// instead of the files under `root`; defaults to `None`.
+    pub synthetic: Option<Synthetic>,
+    /// Keep the log of requests behind [`FixtureServer::hits`] and friends; defaults to
+    /// `true`. A server process nobody can ask turns it off, so that a crawl of millions of
+    /// pages does not grow the server by a log entry per request.
+    pub log_requests: bool,
 }
 
 impl Default for ServerOptions {
@@ -56,8 +64,19 @@ impl Default for ServerOptions {
             root: fixture_root(),
             ip: Ipv4Addr::LOCALHOST,
             port: 0,
+            synthetic: None,
+            log_requests: true,
         }
     }
+}
+
+/// Which generated site to serve: see [`SyntheticSite`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Synthetic {
+    /// Number of pages (at least 1).
+    pub pages: usize,
+    /// The generator's seed.
+    pub seed: u64,
 }
 
 /// An HTTP/1.1 server for end-to-end tests, running until dropped.
@@ -109,9 +128,16 @@ impl FixtureServer {
     /// # Panics
     ///
     /// Panics if `options.ip` is not in `127.0.0.0/8`, `options.root` is not
-    /// a folder, or the address cannot be bound.
+    /// a folder, the synthetic site has no pages, or the address cannot be
+    /// bound.
     pub fn start_with(options: ServerOptions) -> Self {
-        let ServerOptions { root, ip, port } = options;
+        let ServerOptions {
+            root,
+            ip,
+            port,
+            synthetic,
+            log_requests,
+        } = options;
         assert!(
             ip.is_loopback(),
             "the fixture server only binds 127.0.0.0/8, not {ip}"
@@ -136,7 +162,9 @@ impl FixtureServer {
             .enable_time()
             .build()
             .expect("fixture server runtime starts");
-        let shared = Arc::new(Shared::new(Arc::from(root)));
+        let synthetic =
+            synthetic.map(|site| SyntheticSite::new(site.pages, site.seed, &addr.to_string()));
+        let shared = Arc::new(Shared::new(Arc::from(root), synthetic, log_requests));
         let (shutdown, stop) = watch::channel(false);
         let thread = {
             let shared = Arc::clone(&shared);

@@ -69,15 +69,24 @@ impl RequestHead {
 /// critical section is a push or a scan that never awaits, so a blocking lock
 /// is both simpler and correct. In-flight counting uses atomics because it
 /// is touched twice per request and needs no consistency with the log.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Stats {
     log: Mutex<Vec<Entry>>,
+    /// Whether `log` is kept; `total` counts either way.
+    keep_log: bool,
+    total: AtomicUsize,
     /// Method, target and headers of every request, for tests of what the crawler sends.
     heads: Mutex<Vec<RequestHead>>,
     /// Requests that carried an `Authorization` header.
     authorized: AtomicUsize,
     in_flight: AtomicUsize,
     max_in_flight: AtomicUsize,
+}
+
+impl Default for Stats {
+    fn default() -> Self {
+        Self::new(true)
+    }
 }
 
 /// Marks one request as in flight until dropped, so that the count is right
@@ -92,6 +101,19 @@ impl Drop for InFlight<'_> {
 }
 
 impl Stats {
+    /// Statistics that keep the request log if `keep_log`, else only the counts.
+    pub(crate) fn new(keep_log: bool) -> Self {
+        Self {
+            log: Mutex::default(),
+            keep_log,
+            total: AtomicUsize::new(0),
+            heads: Mutex::default(),
+            authorized: AtomicUsize::new(0),
+            in_flight: AtomicUsize::new(0),
+            max_in_flight: AtomicUsize::new(0),
+        }
+    }
+
     fn log(&self) -> MutexGuard<'_, Vec<Entry>> {
         // A panicking test thread must not hide the numbers from the rest.
         self.log.lock().unwrap_or_else(PoisonError::into_inner)
@@ -102,6 +124,10 @@ impl Stats {
     pub(crate) fn begin(&self, target: &str) -> InFlight<'_> {
         let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
         self.max_in_flight.fetch_max(now, Ordering::SeqCst);
+        self.total.fetch_add(1, Ordering::Relaxed);
+        if !self.keep_log {
+            return InFlight(self);
+        }
         let path_len = target.find('?').unwrap_or(target.len());
         let entry = Entry {
             at: Instant::now(),
@@ -115,6 +141,9 @@ impl Stats {
 
     /// Keeps the method, target and headers of a request.
     pub(crate) fn record_head(&self, method: &str, target: &str, headers: &[(String, String)]) {
+        if !self.keep_log {
+            return;
+        }
         self.heads
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -155,7 +184,7 @@ impl Stats {
     }
 
     pub(crate) fn total(&self) -> usize {
-        self.log().len()
+        self.total.load(Ordering::Relaxed)
     }
 
     pub(crate) fn targets(&self) -> Vec<String> {

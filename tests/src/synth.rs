@@ -28,11 +28,16 @@
 //! - `render`: the HTML around the links.
 //! - `rng`: the seeded random stream.
 //! - `assets`: the typed links of a page, and the asset files.
+//! - `serve`: [`SyntheticSite`], the same pages rendered per request, for sites too big to
+//!   write out.
 
 mod assets;
 mod plan;
 mod render;
 mod rng;
+mod serve;
+
+pub use serve::SyntheticSite;
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{self, File};
@@ -73,7 +78,7 @@ pub struct SiteSummary {
     pub assets: usize,
     /// `<a href>` elements written, all pages together.
     pub links: usize,
-    /// Bytes of HTML written.
+    /// Bytes of HTML written (0 when the pages were left out: they are not rendered).
     pub bytes: u64,
     /// The deepest BFS depth from the seed.
     pub max_depth: u32,
@@ -112,7 +117,7 @@ impl SiteSummary {
 /// # Errors
 /// I/O errors while writing, and `InvalidInput` for `pages == 0`.
 pub fn generate(dir: &Path, pages: usize, seed: u64, host: &str) -> io::Result<SiteSummary> {
-    generate_with_assets(dir, pages, seed, host, false)
+    write_site(dir, pages, seed, host, Outputs::ALL)
 }
 
 /// [`generate`], with `assets`: each page also links section stylesheets and scripts and
@@ -127,6 +132,64 @@ pub fn generate_with_assets(
     host: &str,
     assets: bool,
 ) -> io::Result<SiteSummary> {
+    let outputs = Outputs {
+        assets,
+        ..Outputs::ALL
+    };
+    write_site(dir, pages, seed, host, outputs)
+}
+
+/// Which of [`generate`]'s files [`write_site`] writes; the summary and the node list are
+/// always written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Outputs {
+    /// The pages under `DIR/site/` (leave them out when a [`SyntheticSite`] serves them).
+    pub pages: bool,
+    /// `DIR/expected-edges.tsv` and `DIR/expected-typed.tsv` (about 90 bytes an edge, 3 GB
+    /// for a million pages).
+    pub edges: bool,
+    /// The pages link assets, and the asset files are written with the pages (see
+    /// [`generate_with_assets`]). A [`SyntheticSite`] serves no assets.
+    pub assets: bool,
+}
+
+impl Outputs {
+    /// Every file, without assets.
+    pub const ALL: Self = Self {
+        pages: true,
+        edges: true,
+        assets: false,
+    };
+
+    /// Only the expected graph: no pages.
+    pub const ORACLE: Self = Self {
+        pages: false,
+        edges: true,
+        assets: false,
+    };
+
+    /// Only the summary and the node list.
+    pub const SUMMARY: Self = Self {
+        pages: false,
+        edges: false,
+        assets: false,
+    };
+}
+
+/// [`generate`], writing only the files `outputs` names. The summary is the same whatever
+/// is left out, except `bytes`, which is 0 without the pages (they are not even rendered, so
+/// a million-page oracle takes seconds).
+///
+/// # Errors
+/// I/O errors while writing, and `InvalidInput` for `pages == 0`.
+pub fn write_site(
+    dir: &Path,
+    pages: usize,
+    seed: u64,
+    host: &str,
+    outputs: Outputs,
+) -> io::Result<SiteSummary> {
     if pages == 0 {
         return Err(io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -137,22 +200,25 @@ pub fn generate_with_assets(
         pages,
         seed,
         host: host.to_owned(),
-        assets,
+        assets: outputs.assets,
     };
     // The URL as normalised: the default port is dropped.
     let origin = format!("http://{}", host.strip_suffix(":80").unwrap_or(host));
     let root = dir.join("site");
-    fs::create_dir_all(&root)?;
+    fs::create_dir_all(if outputs.pages { &root } else { dir })?;
     let edges_file = dir.join("expected-edges.tsv");
     let typed_file = dir.join("expected-typed.tsv");
-    let mut oracle = Oracle::new(
-        BufWriter::new(File::create(&edges_file)?),
-        BufWriter::new(File::create(&typed_file)?),
-        origin,
-    );
+    let oracle_file = |path: &Path| -> io::Result<Box<dyn Write>> {
+        Ok(if outputs.edges {
+            Box::new(BufWriter::new(File::create(path)?))
+        } else {
+            Box::new(io::sink())
+        })
+    };
+    let mut oracle = Oracle::new(oracle_file(&edges_file)?, oracle_file(&typed_file)?, origin);
     oracle.edges.write_all(b"source_url\tparsed_url\n")?;
     oracle.typed.write_all(b"source_url\tparsed_url\tkind\n")?;
-    if assets {
+    if outputs.assets && outputs.pages {
         assets::write_files(&root, pages)?;
     }
     oracle.node(&page_path(0), Kind::Ok);
@@ -160,17 +226,19 @@ pub fn generate_with_assets(
     let mut dirs = HashSet::new();
     for i in 0..pages {
         let plan = site.plan(i);
-        let html = render::render(&site, i, &plan);
         let path = page_path(i);
-        let file = root.join(path.trim_start_matches('/'));
-        if let Some(parent) = file.parent() {
-            if dirs.insert(parent.to_path_buf()) {
-                fs::create_dir_all(parent)?;
+        if outputs.pages {
+            let html = render::render(&site, i, &plan);
+            let file = root.join(path.trim_start_matches('/'));
+            if let Some(parent) = file.parent() {
+                if dirs.insert(parent.to_path_buf()) {
+                    fs::create_dir_all(parent)?;
+                }
             }
+            fs::write(&file, &html)?;
+            bytes += html.len() as u64;
         }
-        fs::write(&file, &html)?;
         links += plan.links().count();
-        bytes += html.len() as u64;
         oracle.source(&path, &plan, &assets::typed_links(&site, i))?;
     }
     // Variants are served the file of their page, so they link where it links; a variant's

@@ -150,13 +150,16 @@ pub(crate) fn subcommand(args: Vec<OsString>, runtime: &Runtime) -> anyhow::Resu
     runtime.block_on(async {
         match sub.command {
             Command::Export { at, format, output, nodes } => {
+                let Some(format) = format.batch() else {
+                    return Err(usage("export writes a whole graph: jsonl streams a live crawl"));
+                };
                 let data = Sink::new(output.as_deref());
                 let nodes = nodes.as_deref().map(|p| Sink::new(Some(p)));
                 let crawl = open(&at).await?;
                 let cli = stored_cli(crawl.meta())?;
                 let crawler = configure(&cli).build()?;
                 let report = crawl.export(crawler.config()).await.map_err(classify)?;
-                write_outputs(&report, Some(format.into()), &data, nodes.as_ref())?;
+                write_outputs(&report, Some(format), &data, nodes.as_ref())?;
                 Ok(ExitStatus::Success)
             }
             Command::Status { at, json } => {

@@ -135,14 +135,7 @@ pub(crate) fn stage<'a>(path: &Path, write: Writer<'a>) -> anyhow::Result<Staged
             })
         }
     };
-    let dir = folder_of(&file);
-    let temp = temp_file_in(dir, &file).with_context(|| {
-        format!(
-            "cannot create a temporary file in `{}` for `{}`",
-            dir.display(),
-            path.display()
-        )
-    })?;
+    let temp = temp_beside(&file, path)?;
     let written = (|| {
         let mut out = BufWriter::new(temp.as_file());
         write(&mut out)?;
@@ -155,6 +148,80 @@ pub(crate) fn stage<'a>(path: &Path, write: Writer<'a>) -> anyhow::Result<Staged
         path: file,
         how: How::Rename(temp),
     })
+}
+
+/// A temporary file beside `file` (where the symlinks of `path`, the name given, lead).
+fn temp_beside(file: &Path, path: &Path) -> anyhow::Result<NamedTempFile> {
+    let dir = folder_of(file);
+    temp_file_in(dir, file).with_context(|| {
+        format!(
+            "cannot create a temporary file in `{}` for `{}`",
+            dir.display(),
+            path.display()
+        )
+    })
+}
+
+/// An output written while the crawl goes (`--stream`, `--format jsonl`): a temporary file
+/// beside a regular or new file, renamed over it by [`commit`](Self::commit) (so an
+/// interrupted crawl replaces the file only with whole lines), or a device or FIFO written in
+/// place from the start.
+#[derive(Debug)]
+pub(crate) struct Streamed {
+    path: PathBuf,
+    temp: Option<NamedTempFile>,
+}
+
+impl Streamed {
+    /// Opens `path` for streaming and returns the file to write.
+    ///
+    /// # Errors
+    /// Any I/O error examining `path`, creating the temporary file or opening the device.
+    pub(crate) fn open(path: &Path) -> anyhow::Result<(Self, fs::File)> {
+        let cannot = || format!("cannot write `{}`", path.display());
+        match target::target(path).with_context(cannot)? {
+            Target::Replace(file) => {
+                let temp = temp_beside(&file, path)?;
+                let out = temp.as_file().try_clone().with_context(cannot)?;
+                let staged = Self {
+                    path: file,
+                    temp: Some(temp),
+                };
+                Ok((staged, out))
+            }
+            Target::Through(device) => {
+                let out = fs::OpenOptions::new()
+                    .write(true)
+                    .open(&device)
+                    .with_context(cannot)?;
+                Ok((
+                    Self {
+                        path: device,
+                        temp: None,
+                    },
+                    out,
+                ))
+            }
+        }
+    }
+
+    /// Syncs the temporary file and renames it over the target (nothing to do for a device).
+    ///
+    /// # Errors
+    /// If the sync or the rename fails.
+    pub(crate) fn commit(self) -> anyhow::Result<()> {
+        let Some(temp) = self.temp else {
+            return Ok(());
+        };
+        let path = self.path;
+        temp.as_file()
+            .sync_all()
+            .with_context(|| format!("cannot write `{}`", path.display()))?;
+        temp.persist(&path)
+            .map(drop)
+            .map_err(|err| err.error)
+            .with_context(|| format!("cannot replace `{}`", path.display()))
+    }
 }
 
 /// A temporary file in `dir`, readable like a file made by `File::create` (mode 0666 less the

@@ -17,6 +17,7 @@ mod output;
 mod output_targets;
 // SIGINT and SIGTERM: the partial graph is written, exit 130 / 143.
 mod signals;
+mod stream;
 // robots.txt on by default and `--ignore-robots`, `--sitemap`, `--deny-private-ips`, bad
 // politeness values.
 mod politeness;

@@ -15,11 +15,11 @@ use crawler_tests::{FixtureServer, Reply};
 
 use crate::support::{crawl, tsv_edges, Cmd, Edge, Output};
 
-const LEAVES: usize = 100;
+pub(crate) const LEAVES: usize = 100;
 const LEAF_PATH: &str = "/_/slow/300";
 
 /// Serves `/hub.html` linking the slow leaves; returns the hub URL and its expected edges.
-fn slow_hub(server: &FixtureServer) -> (String, BTreeSet<Edge>) {
+pub(crate) fn slow_hub(server: &FixtureServer) -> (String, BTreeSet<Edge>) {
     let mut body = String::from("<html><body>\n");
     for i in 0..LEAVES {
         let _ = writeln!(body, "<a href=\"{LEAF_PATH}?i={i}\">leaf {i}</a>");
@@ -34,7 +34,7 @@ fn slow_hub(server: &FixtureServer) -> (String, BTreeSet<Edge>) {
 }
 
 /// Starts `cmd`, waits until the crawl is fetching leaves, sends `signal`, and waits for exit.
-fn interrupt(server: &FixtureServer, cmd: Cmd, signal: &str) -> Output {
+pub(crate) fn interrupt(server: &FixtureServer, cmd: Cmd, signal: &str) -> Output {
     let running = cmd.spawn();
     let deadline = Instant::now() + Duration::from_secs(30);
     while server.hits(LEAF_PATH) == 0 {

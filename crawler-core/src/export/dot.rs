@@ -56,13 +56,12 @@ pub fn write_dot(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
         );
         writeln!(out, "{line}")?;
     }
-    let graph = report.graph.as_petgraph();
-    for edge in graph.raw_edges() {
-        let weight = &edge.weight;
-        let nofollow = weight.nofollow || report.graph.link_rel(weight).is_some_and(has_nofollow);
-        let style = match weight.kind {
+    let graph = &report.graph;
+    for (source, target, link) in graph.edge_ends() {
+        let nofollow = link.nofollow || graph.link_rel(link).is_some_and(has_nofollow);
+        let style = match link.kind {
             LinkKind::Redirect => {
-                let status = graph[edge.source()].status.unwrap_or_default();
+                let status = graph.page_at(source).status.unwrap_or_default();
                 format!(" [style=dashed, color=\"#d9822b\", fontcolor=\"#d9822b\", fontsize=8, label=\"{status}\"]")
             }
             LinkKind::Anchor if nofollow => format!(
@@ -74,8 +73,8 @@ pub fn write_dot(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
         writeln!(
             out,
             "  n{} -> n{}{};",
-            edge.source().index(),
-            edge.target().index(),
+            source.index(),
+            target.index(),
             style
         )?;
     }

@@ -68,19 +68,18 @@ pub fn write_graphml(report: &CrawlReport, mut out: impl Write) -> io::Result<()
         }
         out.write_all(b"</node>\n")?;
     }
-    let graph = report.graph.as_petgraph();
-    for (i, edge) in graph.raw_edges().iter().enumerate() {
+    for (i, (source, target, link)) in report.graph.edge_ends().enumerate() {
         write!(
             out,
             "    <edge id=\"e{i}\" source=\"n{}\" target=\"n{}\">",
-            edge.source().index(),
-            edge.target().index()
+            source.index(),
+            target.index()
         )?;
-        data(&mut out, "kind", edge.weight.kind.as_str())?;
-        if let Some(text) = report.graph.link_text(&edge.weight) {
+        data(&mut out, "kind", link.kind.as_str())?;
+        if let Some(text) = report.graph.link_text(link) {
             data(&mut out, "text", text)?;
         }
-        if let Some(rel) = report.graph.link_rel(&edge.weight) {
+        if let Some(rel) = report.graph.link_rel(link) {
             data(&mut out, "rel", rel)?;
         }
         out.write_all(b"</edge>\n")?;

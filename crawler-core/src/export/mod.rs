@@ -108,12 +108,21 @@ pub fn write(report: &CrawlReport, format: ExportFormat, out: impl Write) -> io:
 /// The one-word state of a page, shared by the exports: `ok`, `error`, `redirect`, or the
 /// reason it was skipped.
 pub fn page_state(page: &Page) -> &'static str {
-    match (&page.error, page.skipped, page.status) {
-        (Some(_), _, _) => "error",
-        (None, Some(reason), _) => reason.as_str(),
-        (None, None, Some(status)) if (300..400).contains(&status) => "redirect",
-        (None, None, Some(_)) => "ok",
-        (None, None, None) => "unvisited",
+    state(page.error.is_some(), page.skipped, page.status)
+}
+
+/// [`page_state`] from the fields it looks at (for pages streamed without a [`Page`]).
+pub(crate) fn state(
+    failed: bool,
+    skipped: Option<crate::graph::SkipReason>,
+    status: Option<u16>,
+) -> &'static str {
+    match (failed, skipped, status) {
+        (true, _, _) => "error",
+        (false, Some(reason), _) => reason.as_str(),
+        (false, None, Some(status)) if (300..400).contains(&status) => "redirect",
+        (false, None, Some(_)) => "ok",
+        (false, None, None) => "unvisited",
     }
 }
 

@@ -13,7 +13,7 @@ use crate::report::CrawlReport;
 /// # Errors
 /// Any I/O error from `out`.
 pub fn write_tsv(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
-    out.write_all(b"source_url\tparsed_url\n")?;
+    out.write_all(crate::stream::TSV_HEADER)?;
     for (source, target, _) in report.graph.links() {
         writeln!(out, "{}\t{}", source.url, target.url)?;
     }
@@ -26,7 +26,7 @@ pub fn write_tsv(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
 /// # Errors
 /// Any I/O error from `out`.
 pub fn write_tsv_with_kind(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
-    out.write_all(b"source_url\tparsed_url\tkind\n")?;
+    out.write_all(crate::stream::TSV_KIND_HEADER)?;
     for (source, target, link) in report.graph.links() {
         writeln!(out, "{}\t{}\t{}", source.url, target.url, link.kind)?;
     }

@@ -6,17 +6,24 @@
 //! or until stdin is closed when started with `--until-stdin-eof` (so a
 //! parent process can stop it by dropping the pipe).
 //!
+//! With `--synthetic PAGES`, it serves the site `gen-site --pages PAGES
+//! --seed S --host IP:PORT` would write, rendering each page per request
+//! (no disk, no memory per page), so sites of millions of pages can be
+//! crawled. The process keeps no request log (nobody could ask for it).
+//!
 //! ```text
 //! fixture-server [--ip 127.0.0.1] [--root DIR] [--port N] [--latency-ms N] [--until-stdin-eof]
+//!                [--synthetic PAGES [--seed S]]
 //! ```
 
 use std::io::{self, Write};
 use std::net::Ipv4Addr;
+use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use crawler_tests::{FixtureServer, ServerOptions};
+use crawler_tests::{FixtureServer, ServerOptions, Synthetic};
 
 /// Serves the crawlgraph fixture site (or another folder) on a loopback address.
 #[derive(Debug, Parser)]
@@ -37,6 +44,12 @@ struct Args {
     /// Stop when stdin is closed, so a parent can stop the server by dropping the pipe.
     #[arg(long)]
     until_stdin_eof: bool,
+    /// Serve the generated site of this many pages (as `gen-site`), rendered per request.
+    #[arg(long, value_name = "PAGES", conflicts_with = "root")]
+    synthetic: Option<NonZeroUsize>,
+    /// Seed of the generated site.
+    #[arg(long, default_value_t = 1, requires = "synthetic")]
+    seed: u64,
 }
 
 fn loopback(s: &str) -> Result<Ipv4Addr, String> {
@@ -54,6 +67,11 @@ fn main() -> ExitCode {
         root: args.root.unwrap_or_else(crawler_tests::fixture_root),
         ip: args.ip,
         port: args.port,
+        synthetic: args.synthetic.map(|pages| Synthetic {
+            pages: pages.get(),
+            seed: args.seed,
+        }),
+        log_requests: false,
     };
     if !options.root.is_dir() {
         eprintln!("fixture-server: {} is not a folder", options.root.display());
@@ -86,6 +104,7 @@ mod tests {
     use super::Args;
     use clap::Parser;
     use std::net::Ipv4Addr;
+    use std::num::NonZeroUsize;
 
     #[test]
     fn parses_flags_in_both_forms() {
@@ -103,11 +122,25 @@ mod tests {
         assert_eq!(args.port, 8099);
         assert_eq!(args.root.unwrap().to_str(), Some("/x"));
         assert!(args.until_stdin_eof);
+        assert!(args.synthetic.is_none());
+        let args =
+            Args::try_parse_from(["fixture-server", "--synthetic", "1000000", "--seed=3"]).unwrap();
+        assert_eq!(
+            (args.synthetic.map(NonZeroUsize::get), args.seed),
+            (Some(1_000_000), 3)
+        );
     }
 
     #[test]
     fn refuses_non_loopback_and_unknown_flags() {
-        for bad in [&["--ip", "10.0.0.1"][..], &["--bogus"], &["--port"]] {
+        for bad in [
+            &["--ip", "10.0.0.1"][..],
+            &["--bogus"],
+            &["--port"],
+            &["--synthetic", "0"],
+            &["--seed", "2"],
+            &["--synthetic", "5", "--root", "/x"],
+        ] {
             let argv = std::iter::once("fixture-server").chain(bad.iter().copied());
             assert!(Args::try_parse_from(argv).is_err(), "{bad:?}");
         }

@@ -1,18 +1,21 @@
 //! `gen-site`: writes a synthetic site and its expected graph, for benchmarks and manual runs.
 //!
 //! ```text
-//! gen-site [--pages 10000] [--seed 1] [--host 127.0.0.1:8000] [--assets] DIR
+//! gen-site [--pages 10000] [--seed 1] [--host 127.0.0.1:8000] [--assets] [--no-pages]
+//!          [--no-edges] DIR
 //! ```
 //!
 //! Writes `DIR/site/` (serve it on the `--host` address: a few links are full URLs naming
 //! it), `DIR/expected-edges.tsv`, `DIR/expected-typed.tsv`, `DIR/expected-nodes.tsv` and
-//! `DIR/summary.tsv`, and prints
-//! the summary (`key<TAB>value` lines) on stdout. See `crawler_tests::synth`.
+//! `DIR/summary.tsv`, and prints the summary (`key<TAB>value` lines) on stdout. See
+//! `crawler_tests::synth`. `--no-pages` leaves out the pages (for `fixture-server
+//! --synthetic`, which serves the site without assets), `--no-edges` the two edge lists.
 
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 
 use clap::Parser;
+use crawler_tests::synth;
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -33,6 +36,12 @@ struct Args {
     /// `srcset`; the asset files are written too.
     #[arg(long)]
     assets: bool,
+    /// Write no pages, only the expected graph (`fixture-server --synthetic` serves them).
+    #[arg(long)]
+    no_pages: bool,
+    /// Write no `expected-edges.tsv` and `expected-typed.tsv` (about 90 bytes an edge).
+    #[arg(long)]
+    no_edges: bool,
     /// Folder to write into.
     dir: PathBuf,
 }
@@ -40,14 +49,11 @@ struct Args {
 fn main() -> ExitCode {
     let args = Args::parse();
     let started = Instant::now();
-    let (pages, seed) = (args.pages.get(), args.seed);
-    match crawler_tests::synth::generate_with_assets(
-        &args.dir,
-        pages,
-        seed,
-        &args.host,
-        args.assets,
-    ) {
+    let mut outputs = synth::Outputs::ALL;
+    outputs.pages = !args.no_pages;
+    outputs.edges = !args.no_edges;
+    outputs.assets = args.assets;
+    match synth::write_site(&args.dir, args.pages.get(), args.seed, &args.host, outputs) {
         Ok(_) => {
             let summary = args.dir.join("summary.tsv");
             match std::fs::read_to_string(&summary) {
@@ -85,6 +91,9 @@ mod tests {
             (20, 7, "127.0.0.1:9")
         );
         assert_eq!(args.dir, std::path::PathBuf::from("out"));
+        assert!(!args.no_pages && !args.no_edges);
+        let args = parse(&["--no-pages", "--no-edges", "out"]).unwrap();
+        assert!(args.no_pages && args.no_edges);
         assert_eq!(parse(&["out"]).unwrap().pages.get(), 10_000);
         assert!(!parse(&["out"]).unwrap().assets);
         assert!(parse(&["--assets", "out"]).unwrap().assets);

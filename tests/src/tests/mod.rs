@@ -266,6 +266,7 @@ fn binds_other_loopback_addresses() {
         root: site.root().to_path_buf(),
         ip: Ipv4Addr::new(127, 0, 0, 2),
         port: 0,
+        ..ServerOptions::default()
     });
     assert_eq!(server.addr().ip(), Ipv4Addr::new(127, 0, 0, 2));
     assert!(server.url("/a.html").starts_with("http://127.0.0.2:"));
