@@ -72,8 +72,12 @@ async fn requests(conn: &mut Conn<TcpStream>, shared: &Shared, port: u16) -> io:
         };
         keep_alive &= !resp.close;
         let with_body = req.method != Method::Head || resp.body_on_head;
-        conn.write_response(&resp, with_body, keep_alive).await?;
+        // The request stops counting as in flight before its answer is written: once the last
+        // byte is out, the client may start its next request before this task runs again, and
+        // a count dropped after the write would see both (one request more than the client
+        // ever had in flight).
         drop(in_flight);
+        conn.write_response(&resp, with_body, keep_alive).await?;
         if !keep_alive {
             conn.close().await;
             return Ok(());
