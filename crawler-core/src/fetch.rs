@@ -95,15 +95,10 @@ impl Fetcher {
         fetch_page(&self.ctx, url, depth, (retries, target), None).await
     }
 
-    /// Fetches `url` as [`fetch_as`](Self::fetch_as) does, once more after its retries ran
-    /// out: the end-of-crawl pass, with one request per hop and no further retries.
-    pub async fn fetch_again(&self, url: Url, depth: u32, target: Target) -> PageOutcome {
-        fetch_page(&self.ctx, url, depth, (0, target), None).await
-    }
-
     /// Fetches frontier URL `url` at `place` in its level, on `pass`: as
-    /// [`fetch_as`](Self::fetch_as) or [`fetch_again`](Self::fetch_again), with redirect targets
-    /// claimed through [`Coordination::claim_redirect_at`](crate::Coordination::claim_redirect_at).
+    /// [`fetch_as`](Self::fetch_as) does on the first pass, or once more with no retries on the
+    /// end-of-crawl pass for pages whose retries ran out; redirect targets are claimed through
+    /// [`Coordination::claim_redirect_at`](crate::Coordination::claim_redirect_at).
     pub(crate) async fn fetch_in_level(
         &self,
         url: Url,
