@@ -215,6 +215,11 @@ async fn follow_chain(
         *outcome = PageOutcome::blocked();
         return;
     }
+    let rules = Rules {
+        kinds: ctx.config.links.kinds,
+        max_url_len: ctx.config.max_url_len.get(),
+        files: &ctx.config.files,
+    };
     loop {
         let answer = request_with_retries(ctx, current, depth, retries, target).await;
         let (mut hop, body) = (answer.hop, answer.body);
@@ -223,11 +228,6 @@ async fn follow_chain(
             None => None,
         };
         let mut robots = answer.robots;
-        let rules = Rules {
-            kinds: ctx.config.links.kinds,
-            max_url_len: ctx.config.max_url_len.get(),
-            files: &ctx.config.files,
-        };
         let mut links = PageLinks::default();
         links.add(&rules, current, answer.header_links);
         if let Some(body) = body {
