@@ -54,26 +54,13 @@ fn expected_edges(summary: &SiteSummary) -> BTreeSet<(String, String)> {
         .collect()
 }
 
-/// A temp dir and a server for its `site/` folder, started first so that the pages' full
-/// URLs can name its port.
-fn served_temp_site() -> (tempfile::TempDir, FixtureServer) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path().join("site");
-    std::fs::create_dir_all(&root).expect("site dir");
-    let server = FixtureServer::start_with(ServerOptions {
-        root,
-        ..ServerOptions::default()
-    });
-    (dir, server)
-}
-
 fn first<T: std::fmt::Debug>(items: impl Iterator<Item = T>) -> Vec<T> {
     items.take(10).collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_site_is_crawled_completely_and_exactly() {
-    let (dir, server) = served_temp_site();
+    let (dir, server) = FixtureServer::start_in_temp_dir();
     let summary =
         synth::generate(dir.path(), 300, 7, &server.addr().to_string()).expect("site generated");
     assert!(summary.max_depth >= 3, "{summary:?}");
@@ -177,7 +164,7 @@ fn expected_typed(summary: &SiteSummary) -> BTreeSet<(String, String, String)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_kind_of_a_generated_site_is_in_its_typed_oracle() {
     for assets in [false, true] {
-        let (dir, server) = served_temp_site();
+        let (dir, server) = FixtureServer::start_in_temp_dir();
         let host = server.addr().to_string();
         let summary =
             synth::generate_with_assets(dir.path(), 150, 5, &host, assets).expect("generated");
@@ -260,13 +247,7 @@ async fn crawl_paths(origin: &str) -> (BTreeSet<(String, String)>, BTreeSet<(Str
 async fn synthetic_server_serves_the_generated_site() {
     const PAGES: usize = 300;
     const SEED: u64 = 7;
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path().join("site");
-    std::fs::create_dir_all(&root).expect("site dir");
-    let files = FixtureServer::start_with(ServerOptions {
-        root,
-        ..ServerOptions::default()
-    });
+    let (dir, files) = FixtureServer::start_in_temp_dir();
     let summary = synth::generate(dir.path(), PAGES, SEED, &files.addr().to_string())
         .expect("site generated");
     let synthetic = FixtureServer::start_with(ServerOptions {

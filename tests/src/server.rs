@@ -123,6 +123,24 @@ impl FixtureServer {
         })
     }
 
+    /// A new temporary folder and a server for its (empty) `site/` subfolder, started before
+    /// anything is written there so that generated pages can name the server's port. The
+    /// folder must outlive the server.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the folder cannot be made or the server cannot start.
+    pub fn start_in_temp_dir() -> (tempfile::TempDir, Self) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("site");
+        std::fs::create_dir_all(&root).expect("site dir");
+        let server = Self::start_with(ServerOptions {
+            root,
+            ..ServerOptions::default()
+        });
+        (dir, server)
+    }
+
     /// Serves as `options` say.
     ///
     /// # Panics

@@ -14,7 +14,7 @@ use std::path::Path;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use crawler_tests::{synth, FixtureServer, RedisCluster, RedisServer, ServerOptions};
+use crawler_tests::{synth, FixtureServer, RedisCluster, RedisServer};
 
 use crate::support::{crawl, Cmd, Output, Running};
 
@@ -175,13 +175,7 @@ pub(crate) fn generated_site(
     pages: usize,
     latency: Duration,
 ) -> (FixtureServer, String, tempfile::TempDir) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let root = dir.path().join("site");
-    std::fs::create_dir_all(&root).expect("site dir");
-    let server = FixtureServer::start_with(ServerOptions {
-        root,
-        ..ServerOptions::default()
-    });
+    let (dir, server) = FixtureServer::start_in_temp_dir();
     let summary = synth::generate(dir.path(), pages, 11, &server.addr().to_string()).expect("site");
     server.set_latency(latency);
     (server, summary.seed_url, dir)
