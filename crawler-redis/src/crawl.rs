@@ -66,6 +66,28 @@ pub struct RedisCrawl {
     meta: Meta,
 }
 
+/// Where a joiner's seeds first differ from the crawl's, or `None` if the lists are equal.
+fn seeds_difference(stored: &[Url], given: &[Url]) -> Option<String> {
+    if let Some((i, (s, g))) = stored
+        .iter()
+        .zip(given)
+        .enumerate()
+        .find(|(_, (s, g))| s != g)
+    {
+        return Some(format!(
+            "seed {} is {s} in the crawl, {g} in this worker",
+            i + 1
+        ));
+    }
+    (stored.len() != given.len()).then(|| {
+        format!(
+            "the crawl has {} seeds, this worker {}",
+            stored.len(),
+            given.len()
+        )
+    })
+}
+
 fn corrupt(what: &str) -> RedisCrawlError {
     RedisCrawlError::Corrupt(format!("meta field {what} missing or malformed"))
 }
@@ -159,11 +181,12 @@ impl RedisCrawl {
     }
 
     /// Creates crawl `id` as described by `new`, or joins it if it exists; a joiner's
-    /// settings must equal the crawl's.
+    /// settings must equal the crawl's, and so must its seeds if it brings any (two workers
+    /// started at once with different seeds would otherwise lose the loser's seeds).
     ///
     /// # Errors
-    /// [`RedisCrawlError::SettingsMismatch`] naming the first differing setting, an evicting
-    /// Redis, or Redis errors.
+    /// [`RedisCrawlError::SettingsMismatch`] naming the first differing setting,
+    /// [`RedisCrawlError::SeedsMismatch`], an evicting Redis, or Redis errors.
     pub async fn create_or_join(
         url: &str,
         id: &str,
@@ -211,6 +234,11 @@ impl RedisCrawl {
                 stored,
                 given,
             });
+        }
+        if !new.seeds.is_empty() {
+            if let Some(detail) = seeds_difference(&meta.seeds, new.seeds) {
+                return Err(RedisCrawlError::SeedsMismatch { detail });
+            }
         }
         let frontier = RedisFrontier::new(con, Keys::new(id, meta.partitions)?).await?;
         if meta.state == "creating" {

@@ -33,6 +33,12 @@ pub enum RedisCrawlError {
         /// This worker's value.
         given: String,
     },
+    /// A joining worker brought seeds other than the crawl's: they would not be crawled.
+    #[error("crawl has other seeds: {detail}; join with the crawl's seeds or with none")]
+    SeedsMismatch {
+        /// Where the lists first differ.
+        detail: String,
+    },
     /// The crawl was made by an incompatible version of crawlgraph.
     #[error("crawl schema {found} is not {expected}: use the crawlgraph version that created it")]
     Schema {

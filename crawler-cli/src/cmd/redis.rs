@@ -121,9 +121,9 @@ pub(crate) fn is_subcommand(first: Option<&OsString>) -> bool {
 /// Maps library errors: a settings mismatch or a bad id is a usage error (2), the rest 1.
 fn classify(err: RedisCrawlError) -> anyhow::Error {
     match err {
-        RedisCrawlError::SettingsMismatch { .. } | RedisCrawlError::InvalidCrawlId(_) => {
-            usage(err.to_string())
-        }
+        RedisCrawlError::SettingsMismatch { .. }
+        | RedisCrawlError::SeedsMismatch { .. }
+        | RedisCrawlError::InvalidCrawlId(_) => usage(err.to_string()),
         other => anyhow::Error::new(other),
     }
 }
@@ -278,9 +278,6 @@ pub(crate) fn work(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
         let argv: Vec<String> = std::env::args().skip(1).collect();
         if let Some(meta) = &existing {
             inherit(&mut own, &stored_cli(meta)?, &matches);
-            if !own.urls.is_empty() || own.seeds.is_some() {
-                progress::eprint_line(&format!("crawl {id} exists: joining it; seed URLs ignored"));
-            }
         }
         let mut builder = configure(&own);
         if let Some(handler) = progress.handler() {
@@ -288,7 +285,14 @@ pub(crate) fn work(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
         }
         let crawler = builder.build()?;
         let (seeds, level0) = if existing.is_some() {
-            (Vec::new(), Vec::new())
+            // A joiner's seeds are only compared with the crawl's.
+            let given = !own.urls.is_empty() || own.seeds.is_some();
+            let seeds = if given {
+                seed_urls(&own, &crawler)?
+            } else {
+                Vec::new()
+            };
+            (seeds.clone(), seeds)
         } else {
             first_level(&own, &crawler).await?
         };
@@ -357,10 +361,15 @@ async fn await_creation(
     }
 }
 
+/// The seed URLs given on the command line, in a file or on stdin, in order, without duplicates.
+fn seed_urls(cli: &Cli, crawler: &Crawler) -> anyhow::Result<Vec<Url>> {
+    Ok(seeds::collect(&cli.urls, cli.seeds.as_deref(), crawler.seed_list())?.into_urls())
+}
+
 /// The seeds and level 0 of a new crawl: the seeds, then their sitemaps' URLs (in scope,
 /// deduplicated), as the single-process crawl orders them.
 async fn first_level(cli: &Cli, crawler: &Crawler) -> anyhow::Result<(Vec<Url>, Vec<Url>)> {
-    let seeds = seeds::collect(&cli.urls, cli.seeds.as_deref(), crawler.seed_list())?.into_urls();
+    let seeds = seed_urls(cli, crawler)?;
     let mut level0 = seeds.clone();
     let mut seen: std::collections::HashSet<Url> = seeds.iter().cloned().collect();
     if crawler.config().sitemaps {

@@ -1,5 +1,5 @@
 //! Three workers on the fixture site give the single-process graph; joiners must share the
-//! crawl's settings; an evicting Redis is refused; politeness holds across workers.
+//! crawl's settings and seeds; an evicting Redis is refused; politeness holds across workers.
 
 use std::time::Duration;
 
@@ -61,6 +61,26 @@ fn a_joiner_with_other_settings_exits_2_naming_the_setting() {
     worker(&redis, &[]).run().expect_code(0);
     let line = worker(&redis, &["-o", "x.tsv"]).run().expect_usage_error();
     assert!(line.contains("crawl export"), "{line}");
+}
+
+#[test]
+fn a_joiner_with_other_seeds_exits_2_and_one_with_the_same_seeds_joins() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let server = FixtureServer::start();
+    let (index, a) = (server.url("/index.html"), server.url("/a.html"));
+    worker(&redis, &["--depth", "1"])
+        .args([&index])
+        .run()
+        .expect_code(0);
+    // Its seeds would never be crawled: refused, naming the first difference.
+    let line = worker(&redis, &[&a]).run().expect_usage_error();
+    assert!(line.contains("seed 1") && line.contains(&a), "{line}");
+    let line = worker(&redis, &[&index, &a]).run().expect_usage_error();
+    assert!(line.contains("seeds"), "{line}");
+    // The same seeds, as the command line that created the crawl gives them, join it.
+    worker(&redis, &[&index]).run().expect_code(0);
 }
 
 #[test]

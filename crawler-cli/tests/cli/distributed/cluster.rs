@@ -30,11 +30,12 @@ fn two_workers_on_a_three_node_cluster_build_the_single_process_graph() {
         .map(|i| FixtureServer::start_on(Ipv4Addr::new(127, 0, 0, i)))
         .collect();
     let seeds: Vec<String> = servers.iter().map(|s| s.url("/index.html")).collect();
-    // The first worker creates the crawl with every seed; the same seeds given to the joiner
-    // are ignored. The hosts' partitions depend on their ports: all eight on the meta slot's
-    // node has a chance of 1 in 3^8.
+    // Both workers get every seed, as one command line run on two machines would: either may
+    // create the crawl, and the other joins it (the first worker's repeat of seed 0 is dropped
+    // as a duplicate). The hosts' partitions depend on their ports: all eight on the meta
+    // slot's node has a chance of 1 in 3^8.
     let mut flags = vec!["--depth", "5", "--per-host", "3"];
-    flags.extend(seeds[1..].iter().map(String::as_str));
+    flags.extend(seeds.iter().map(String::as_str));
     let dir = tempfile::tempdir().unwrap();
     let (ref_edges, ref_nodes) = reference(&flags, &seeds[0], dir.path());
     let before: Vec<usize> = servers.iter().map(|s| s.requests().len()).collect();
