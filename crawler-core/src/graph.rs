@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::error::PageError;
+use crate::strings::StringTable;
 use chunks::Chunked;
 
 /// One URL met during the crawl: fetched, failed, or left unfetched for a recorded reason.
@@ -195,7 +196,7 @@ pub struct CrawlGraph {
     index: HashTable<u32>,
     /// foldhash (randomly seeded), not `SipHash`: the profile put `SipHash` at 2-3% of a crawl.
     hasher: DefaultHashBuilder,
-    texts: IndexSet<Box<str>, DefaultHashBuilder>,
+    texts: StringTable,
     links: IndexSet<Link, DefaultHashBuilder>,
     /// The petgraph view, built by `as_petgraph` and dropped by any change.
     petgraph: OnceLock<DiGraph<Page, Link>>,
@@ -273,10 +274,7 @@ impl CrawlGraph {
     /// # Panics
     /// After 4 billion distinct texts.
     pub fn intern(&mut self, text: &str) -> TextId {
-        let index = match self.texts.get_index_of(text) {
-            Some(index) => index,
-            None => self.texts.insert_full(text.into()).0,
-        };
+        let (index, _) = self.texts.insert(text);
         let id = u32::try_from(index + 1).expect("fewer than 2^32 distinct texts");
         TextId(NonZeroU32::new(id).expect("index + 1 is never zero"))
     }
@@ -286,7 +284,7 @@ impl CrawlGraph {
     /// # Panics
     /// If `id` comes from another graph with more texts.
     pub fn text(&self, id: TextId) -> &str {
-        &self.texts[id.0.get() as usize - 1]
+        self.texts.get(id.0.get() as usize - 1)
     }
 
     /// The anchor text of `link`, if any.

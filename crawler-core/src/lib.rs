@@ -79,6 +79,7 @@ pub mod scope;
 mod seeds;
 pub mod sitemap;
 pub mod stream;
+mod strings;
 pub mod transport;
 mod url_norm;
 

@@ -3,32 +3,27 @@
 //! At a million pages a single level can hold hundreds of thousands of URLs, and a
 //! `(NodeIndex, Url)` per entry took ~150 bytes (the `Url` struct, its heap string with its
 //! slack, the index), plus a second copy of the URL in a set that kept the level free of
-//! duplicates. Here an entry is its URL's text in one buffer shared by the level, and three
-//! numbers (where its text ends, its node, its depth): the URL's length + 16 bytes, plus a
-//! 4-byte slot of a hash index over the buffer that drops duplicates as the level is built.
+//! duplicates. Here an entry is its URL's text in a [`StringTable`] (one buffer shared by the
+//! level, with a hash index that drops duplicates as the level is built) and two numbers (its
+//! node and depth): the URL's length + some 20 bytes.
 //! A URL is parsed again when its fetch starts; a normalised URL parses to itself.
 
-use std::hash::BuildHasher;
-
-use hashbrown::{DefaultHashBuilder, HashTable};
 use petgraph::graph::NodeIndex;
 use url::Url;
+
+use crate::strings::StringTable;
 
 /// The pages of one level, in the order they were queued, without duplicate URLs.
 #[derive(Debug, Clone, Default)]
 pub struct Frontier {
-    /// The URLs' texts, one after the other.
-    text: String,
+    /// The URLs' texts, numbered as the entries.
+    urls: StringTable,
     entries: Vec<Entry>,
-    /// Entry positions hashed by their URL text.
-    index: HashTable<u32>,
-    hasher: DefaultHashBuilder,
 }
 
-/// One queued page: its text is `text[previous end..end]`.
+/// One queued page; its text is the table's string of the same number.
 #[derive(Debug, Clone, Copy)]
 struct Entry {
-    end: usize,
     node: NodeIndex,
     depth: u32,
 }
@@ -45,43 +40,16 @@ impl Frontier {
     /// # Panics
     /// After 2^32 entries.
     pub fn push(&mut self, node: NodeIndex, depth: u32, url: &str) -> bool {
-        let hash = self.hasher.hash_one(url);
-        if self.find(hash, url).is_some() {
-            return false;
+        let (_, new) = self.urls.insert(url);
+        if new {
+            self.entries.push(Entry { node, depth });
         }
-        self.text.push_str(url);
-        self.entries.push(Entry {
-            end: self.text.len(),
-            node,
-            depth,
-        });
-        self.index_last(hash);
-        true
-    }
-
-    /// Adds the last entry, whose text hashes to `hash`, to the index.
-    fn index_last(&mut self, hash: u64) {
-        let Self {
-            text,
-            entries,
-            index,
-            hasher,
-        } = self;
-        let position = u32::try_from(entries.len() - 1).expect("fewer than 2^32 entries a level");
-        index.insert_unique(hash, position, |&i| {
-            hasher.hash_one(text_of(text, entries, i as usize))
-        });
-    }
-
-    fn find(&self, hash: u64, url: &str) -> Option<usize> {
-        self.index
-            .find(hash, |&i| self.as_str(i as usize) == url)
-            .map(|&i| i as usize)
+        new
     }
 
     /// Whether the level holds `url`.
     pub fn contains(&self, url: &str) -> bool {
-        self.find(self.hasher.hash_one(url), url).is_some()
+        self.urls.get_index_of(url).is_some()
     }
 
     /// Number of queued pages.
@@ -109,7 +77,7 @@ impl Frontier {
 
     /// The URL text of entry `i`.
     pub fn as_str(&self, i: usize) -> &str {
-        text_of(&self.text, &self.entries, i)
+        self.urls.get(i)
     }
 
     /// The URL of entry `i`, parsed again.
@@ -152,12 +120,6 @@ impl Frontier {
             self.push(old.node(i), old.depth(i), old.as_str(i));
         }
     }
-}
-
-/// The text of entry `i`.
-fn text_of<'a>(text: &'a str, entries: &[Entry], i: usize) -> &'a str {
-    let start = if i == 0 { 0 } else { entries[i - 1].end };
-    &text[start..entries[i].end]
 }
 
 #[cfg(test)]
