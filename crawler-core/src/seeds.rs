@@ -27,6 +27,9 @@ use crate::error::Error;
 use crate::frontier::SeenSet;
 use crate::url_norm::{self, Rejected};
 
+/// Seeds parsed into URLs at once by [`SeedList::urls`].
+const PIECE: usize = 1 << 16;
+
 /// Seed URLs, normalised as every URL of the crawl is and each kept once, in first-seen order:
 /// what [`Crawler::crawl_seeds`](crate::Crawler::crawl_seeds) starts from. Made by
 /// [`Crawler::seed_list`](crate::Crawler::seed_list), with that crawler's URL length limit.
@@ -187,8 +190,14 @@ impl SeedList {
     /// # Panics
     /// If `range` is not within the list.
     pub fn urls(&self, range: Range<usize>) -> Vec<Url> {
-        let places: Vec<usize> = range.collect();
-        parallel::map(&places, |&place| self.url(place))
+        let mut urls = Vec::with_capacity(range.len());
+        // A piece at a time: the threads' results are copied into `urls`, so only a piece
+        // of them is ever held twice.
+        for start in range.clone().step_by(PIECE) {
+            let places: Vec<usize> = (start..range.end.min(start + PIECE)).collect();
+            urls.extend(parallel::map(&places, |&place| self.url(place)));
+        }
+        urls
     }
 
     /// Seed `place` as a URL.
@@ -205,10 +214,22 @@ impl SeedList {
     /// seeds say about the crawl's scope and its sitemaps.
     pub(crate) fn one_per_origin(&self) -> Vec<Url> {
         let mut keys = HashSet::new();
-        (0..self.len())
-            .filter(|&place| keys.insert(origin_key(self.at(place))))
-            .map(|place| self.url(place))
-            .collect()
+        let mut last = "";
+        let mut firsts = Vec::new();
+        for (place, seed) in self.iter().enumerate() {
+            // Most seeds share the web origin of the seed before them: no hashing for those.
+            let same_origin = !last.ends_with('/')
+                && seed.starts_with(last)
+                && seed.as_bytes().get(last.len()) == Some(&b'/');
+            if same_origin {
+                continue;
+            }
+            last = origin_key(seed);
+            if keys.insert(last) {
+                firsts.push(self.url(place));
+            }
+        }
+        firsts
     }
 }
 
@@ -311,6 +332,73 @@ mod tests {
             seeds.push("mailto:x@a.test"),
             Err(Error::InvalidSeed { .. })
         ));
+    }
+
+    /// A batch long enough for several threads gives what pushing line by line gives.
+    #[test]
+    fn extend_is_push_on_every_core() {
+        let lines: Vec<String> = (0..30_000)
+            .map(|i| match i % 5 {
+                0 => format!("HTTP://a.test/x/../{}#dup", i / 3),
+                1 => format!("http://b.test/{i}"),
+                _ => format!("http://a.test/{i}"),
+            })
+            .collect();
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let mut one_by_one = SeedList::new(100);
+        let added = lines.iter().filter(|l| one_by_one.push(l).unwrap()).count();
+        let mut batch = SeedList::new(100);
+        assert_eq!(
+            batch.extend(&lines[..10_000]).unwrap() + batch.extend(&lines[10_000..]).unwrap(),
+            added
+        );
+        assert!(batch.iter().eq(one_by_one.iter()));
+        assert!(added < lines.len(), "some are duplicates");
+
+        let mut bad = lines.clone();
+        bad[20_000] = "nope";
+        bad[25_000] = "ftp://a.test/";
+        let mut list = SeedList::new(100);
+        let err = list.extend(&bad).unwrap_err();
+        assert_eq!(err.index, 20_000);
+        assert!(matches!(err.error, Error::InvalidSeed { ref url, .. } if url == "nope"));
+        assert!(list.iter().eq(one_by_one.iter().take(list.len())));
+    }
+
+    #[test]
+    fn one_seed_per_origin_and_file_directory() {
+        let mut seeds = SeedList::new(100);
+        for seed in [
+            "http://a.test/1",
+            "http://a.test/2",
+            "http://a.test:8080/",
+            "https://a.test/",
+            "http://a.test/3",
+            "file:///site/a.html",
+            "file:///site/b.html",
+            "file:///site/sub/",
+        ] {
+            seeds.push(seed).unwrap();
+        }
+        let firsts: Vec<String> = seeds
+            .one_per_origin()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            firsts,
+            [
+                "http://a.test/1",
+                "http://a.test:8080/",
+                "https://a.test/",
+                "file:///site/a.html",
+                "file:///site/sub/"
+            ]
+        );
+        assert_eq!(
+            seeds.urls(1..3),
+            [url("http://a.test/2"), url("http://a.test:8080/")]
+        );
     }
 
     #[test]

@@ -24,12 +24,16 @@ pub(crate) fn is_normal(seed: &str, max_len: usize) -> bool {
     } else {
         return false;
     };
-    let Some(slash) = rest.find(|c| matches!(c, '/' | '?' | '#' | '\\')) else {
+    let bytes = rest.as_bytes();
+    let Some(slash) = bytes
+        .iter()
+        .position(|b| matches!(b, b'/' | b'?' | b'#' | b'\\'))
+    else {
         return false; // the parser would add the path `/`
     };
     let (authority, path_query) = rest.split_at(slash);
-    let (host, port) = match authority.split_once(':') {
-        Some((host, port)) => (host, Some(port)),
+    let (host, port) = match authority.bytes().position(|b| b == b':') {
+        Some(colon) => (&authority[..colon], Some(&authority[colon + 1..])),
         None => (authority, None),
     };
     is_normal_host(host)
@@ -41,18 +45,23 @@ pub(crate) fn is_normal(seed: &str, max_len: usize) -> bool {
 /// label (the parser decodes and checks those); a host ending in a number must be a dotted
 /// quad in decimal (anything else is an IPv4 address written another way, or invalid).
 fn is_normal_host(host: &str) -> bool {
-    let label_ok = |label: &str| {
-        !label.is_empty()
-            && !label.starts_with("xn--")
-            && label
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    };
-    if !host.split('.').all(label_ok) {
+    let bytes = host.as_bytes();
+    let mut label = 0; // where the current label starts
+    for (at, &b) in bytes.iter().enumerate() {
+        if b == b'.' {
+            if at == label || bytes[label..].starts_with(b"xn--") {
+                return false;
+            }
+            label = at + 1;
+        } else if !(b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+            return false;
+        }
+    }
+    let last = &bytes[label..];
+    if last.is_empty() || last.starts_with(b"xn--") {
         return false;
     }
-    let last = host.rsplit('.').next().unwrap_or(host);
-    let numeric = last.bytes().all(|b| b.is_ascii_digit()) || last.starts_with("0x");
+    let numeric = last.iter().all(u8::is_ascii_digit) || last.starts_with(b"0x");
     !numeric || is_dotted_quad(host)
 }
 
@@ -88,27 +97,36 @@ fn is_normal_port(port: &str, default_port: &str) -> bool {
 /// `:`, `@`, `/` and `%` followed by two hex digits; `'` not in the query, which the parser
 /// encodes there), no fragment, and no `.` or `..` segment, however it is spelled.
 fn is_normal_path_query(path_query: &str) -> bool {
-    let (path, query) = match path_query.split_once('?') {
-        Some((path, query)) => (path, Some(query)),
+    let (path, query) = match path_query.bytes().position(|b| b == b'?') {
+        Some(mark) => (&path_query[..mark], Some(&path_query[mark + 1..])),
         None => (path_query, None),
     };
     path.starts_with('/')
         && is_plain(path, false)
-        && !path.split('/').any(is_dot_segment)
+        && !has_dot_segment(path)
         && query.is_none_or(|query| !query.is_empty() && is_plain(query, true))
 }
 
 fn is_plain(text: &str, query: bool) -> bool {
     let bytes = text.as_bytes();
     bytes.iter().enumerate().all(|(i, &b)| match b {
+        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'/' | b'.' | b'-' | b'_' => true,
         b'%' => bytes
             .get(i + 1..i + 3)
             .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit)),
         b'\'' => !query,
         b'?' => query,
-        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => true,
-        _ => b"-._~!$&()*+,;=:@/".contains(&b),
+        _ => b"~!$&()*+,;=:@".contains(&b),
     })
+}
+
+/// Whether a segment of `path` is `.` or `..`: looked for only after a `/.` or `/%`.
+fn has_dot_segment(path: &str) -> bool {
+    let suspect = path
+        .as_bytes()
+        .windows(2)
+        .any(|pair| pair[0] == b'/' && matches!(pair[1], b'.' | b'%'));
+    suspect && path.split('/').any(is_dot_segment)
 }
 
 /// `.` or `..`, each dot possibly written `%2e`: a segment the parser removes.
