@@ -12,9 +12,10 @@
 #   crawl --seeds FILE --max-pages 1 -q -o out.tsv
 #
 # under /usr/bin/time -v. Prints per run: seconds from the start of `crawl` to the server's
-# first request, wall seconds of the whole run (the first page, then the other N-1 seeds
-# recorded as skipped and the output written), CPU seconds (user + sys) and peak RSS, and the
-# load average at the start. Only 127.0.0.1 is ever contacted; the temp dir is removed.
+# first request and crawl's peak RSS by then (its VmHWM, read within 50 ms of that request),
+# wall seconds of the whole run (the first page, then the other N-1 seeds recorded as skipped
+# and the output written), its CPU seconds (user + sys) and peak RSS, and the load average at
+# the start. Only 127.0.0.1 is ever contacted; the temp dir is removed.
 #
 # Environment: RUNS (1), CRAWL_BIN runs that `crawl` binary instead of the one built here,
 # NO_BUILD=1 uses the binary already built, CRAWL_ARGS adds crawl flags, KEEP=1 keeps the
@@ -90,12 +91,22 @@ for run in $(seq "$RUNS"); do
     start=$(date +%s.%N)
     # shellcheck disable=SC2086
     $TIME -v -o "$WORK/time.txt" "$CRAWL_BIN" --seeds "$WORK/seeds.txt" --max-pages 1 -q \
-        -o "$WORK/out.tsv" ${CRAWL_ARGS:-} || die "crawl failed (exit $?)"
+        -o "$WORK/out.tsv" ${CRAWL_ARGS:-} &
+    timed=$!
+    # The peak RSS of loading: crawl's high-water mark when the first request arrives.
+    loaded=
+    while kill -0 "$timed" 2>/dev/null; do
+        if [[ -z $loaded && -f $WORK/first ]]; then
+            loaded=$(awk '/VmHWM/ { print $2 }' "/proc/$(pgrep -P "$timed" | head -1)/status" 2>/dev/null || true)
+        fi
+        sleep 0.05
+    done
+    wait "$timed" || die "crawl failed (exit $?)"
     end=$(date +%s.%N)
     [[ -f $WORK/first ]] || die "the server saw no request"
     first=$(cat "$WORK/first")
     rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$WORK/time.txt")
     cpu=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { print u + s }' "$WORK/time.txt")
-    awk -v r="$run" -v s="$start" -v f="$first" -v e="$end" -v c="$cpu" -v m="$rss" -v l="$load" \
-        'BEGIN { printf "run %d: first request %.2f s, whole run %.2f s, CPU %.2f s, peak RSS %.0f MiB (load %s)\n", r, f - s, e - s, c, m / 1024, l }'
+    awk -v r="$run" -v s="$start" -v f="$first" -v e="$end" -v c="$cpu" -v m="$rss" -v h="${loaded:-0}" -v l="$load" \
+        'BEGIN { printf "run %d: first request %.2f s (peak RSS by then %.0f MiB), whole run %.2f s, CPU %.2f s, peak RSS %.0f MiB (load %s)\n", r, f - s, h / 1024, e - s, c, m / 1024, l }'
 done
