@@ -21,9 +21,8 @@ fn seeds_file(
 ) -> (String, Vec<String>) {
     let mut list = format!("{first}\n");
     let mut distinct = vec![first.to_owned()];
-    let mut line = 1;
     for i in 1..lines {
-        line += 1;
+        let line = i + 1;
         if let Some((_, text)) = bad.iter().find(|(at, _)| *at == line) {
             list.push_str(text);
             list.push('\n');

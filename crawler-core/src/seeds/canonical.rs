@@ -227,13 +227,13 @@ mod tests {
                 String::from(["http://", "https://", "http:/", "Http://"][(next() % 4) as usize]);
             // A host (often a good one), a path, and anything after.
             for _ in 0..=next() % 3 {
-                seed.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+                seed.push_str(PIECES[usize::try_from(next() % PIECES.len() as u64).unwrap()]);
             }
             if next() % 8 != 0 {
                 seed.push('/');
             }
             for _ in 0..next() % 8 {
-                seed.push_str(PIECES[(next() % PIECES.len() as u64) as usize]);
+                seed.push_str(PIECES[usize::try_from(next() % PIECES.len() as u64).unwrap()]);
             }
             if is_normal(&seed, 60) {
                 accepted += 1;
