@@ -349,6 +349,8 @@ impl Run {
             self.graph.skip_all(next.nodes_from(0), reason);
             break;
         }
+        // It holds the seen set, which `finish` frees.
+        drop(fetcher);
         self.finish(stopped, started_at, &events)
     }
 
