@@ -149,7 +149,7 @@ impl Crawler {
         if seeds.is_empty() {
             return Err(Error::NoSeeds);
         }
-        let scope = self.config.scope.for_seeds(seeds.urls());
+        let scope = self.config.scope.for_seeds(&seeds.one_per_origin());
         let seeds = Arc::new(seeds);
         let claimed = self
             .seen
@@ -263,22 +263,22 @@ impl Run {
         let config = fetcher.config();
         let events = fetcher.events().clone();
         events.emit(|| CrawlEvent::Started {
-            seeds: self.seeds.urls().to_vec(),
+            seeds: self.seeds.len(),
         });
         let mut shutdown = std::pin::pin!(shutdown);
         let mut stopped = StopReason::Completed;
         let mut level = Level::seeds();
         if config.sitemaps {
             // Sitemap hosts can be slow or never answer: the shutdown wins over them too.
+            let origins = self.seeds.one_per_origin();
             tokio::select! {
                 biased;
                 () = &mut shutdown => {
-                    let seeds = Arc::clone(&self.seeds);
-                    self.record_seeds(seeds.urls(), SkipReason::Cancelled);
+                    self.record_seeds(0, SkipReason::Cancelled);
                     level.clear();
                     stopped = StopReason::Cancelled;
                 }
-                urls = fetcher.sitemap_urls(self.seeds.urls()) => for url in urls {
+                urls = fetcher.sitemap_urls(&origins) => for url in urls {
                     if self.seen.claim(&url) {
                         level.push(self.graph.add_seed(&url), url.as_str());
                     }
@@ -349,6 +349,8 @@ impl Run {
             self.graph.skip_all(next.nodes_from(0), reason);
             break;
         }
+        // It holds the seen set, which `finish` frees.
+        drop(fetcher);
         self.finish(stopped, started_at, &events)
     }
 
@@ -370,11 +372,22 @@ impl Run {
                 .fold(index, depth, outcome, |_| false, &mut ignored);
         }
         let elapsed = self.started.elapsed();
-        let Run { graph, seeds, .. } = self;
+        let Run {
+            graph,
+            seeds,
+            claimed,
+            seen,
+            local,
+            fetcher,
+            ..
+        } = self;
+        // The seen set holds as many URLs as the graph: freed before the seeds are made URLs
+        // again for the report (ten million seeds, a gigabyte).
+        drop((fetcher, local, seen, claimed));
         // Only weak references to the seeds are left (in aborted tasks at most), but one of
         // those may be looking at them this very moment.
-        let seeds =
-            Arc::try_unwrap(seeds).map_or_else(|seeds| seeds.urls().to_vec(), SeedList::into_urls);
+        let seeds = Arc::try_unwrap(seeds)
+            .map_or_else(|seeds| seeds.urls(0..seeds.len()), SeedList::into_urls);
         let report = graph.finish(stopped, seeds, started_at, elapsed);
         let stats = report.stats;
         events.emit(|| CrawlEvent::Finished { stats });

@@ -15,10 +15,11 @@ use crate::report::CrawlStats;
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub enum CrawlEvent {
-    /// The crawl began with these seeds.
+    /// The crawl began.
     Started {
-        /// The normalised seed URLs.
-        seeds: Vec<Url>,
+        /// How many distinct seeds it has (a copy of a list of millions for each event
+        /// handler would hold up the first request).
+        seeds: usize,
     },
     /// A level of the breadth-first crawl is about to be fetched.
     LevelStarted {

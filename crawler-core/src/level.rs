@@ -18,12 +18,12 @@
 //!   ten million seeds spends a few seconds on that.
 
 use std::future::Future;
+use std::ops::Range;
 use std::pin::Pin;
 use std::sync::Arc;
 
 use futures::FutureExt as _;
 use petgraph::graph::NodeIndex;
-use url::Url;
 
 use crate::crawler::Run;
 use crate::dispatch::{LevelEnd, Pass};
@@ -112,19 +112,20 @@ impl Run {
             cut: false,
         };
         let mut end = LevelEnd::Done;
-        let seeds = Arc::clone(&self.seeds);
-        let mut parts = if level.seeds { seeds.urls() } else { &[] }.chunks(PART);
+        let seeds = if level.seeds { self.seeds.len() } else { 0 };
+        let mut parts = (0..seeds).step_by(PART);
         let mut unclaimed = None;
-        for part in parts.by_ref() {
+        for start in parts.by_ref() {
             if resolved(shutdown.as_mut()).await {
                 end = LevelEnd::Cancelled;
-                unclaimed = Some(part);
+                unclaimed = Some(start);
                 break;
             }
-            let entries = self.claim_seeds(part);
+            let entries = self.claim_seeds(start..seeds.min(start + PART));
             let run = self.run_some(entries, &mut budget, pass, shutdown.as_mut(), next);
             end = run.await;
             if end != LevelEnd::Done {
+                unclaimed = parts.next();
                 break;
             }
         }
@@ -137,7 +138,9 @@ impl Run {
                 LevelEnd::Full => SkipReason::GraphLimit,
                 _ => SkipReason::Cancelled,
             };
-            self.record_seeds(unclaimed.into_iter().chain(parts).flatten(), reason);
+            if let Some(start) = unclaimed {
+                self.record_seeds(start, reason);
+            }
             self.graph.skip_all(level.pages.nodes_from(0), reason);
         }
         PartsEnd {
@@ -146,29 +149,29 @@ impl Run {
         }
     }
 
-    /// Claims the seeds of `part` in the seen set, and gives each claimed one its node (or
-    /// lowers the node an earlier link gave it to depth 0), as a [`Frontier`] at depth 0.
-    fn claim_seeds(&mut self, part: &[Url]) -> Frontier {
+    /// Claims the seeds of `part` (places in the list) in the seen set, and gives each claimed
+    /// one its node (or lowers the node an earlier link gave it to depth 0), as a [`Frontier`]
+    /// at depth 0.
+    fn claim_seeds(&mut self, part: Range<usize>) -> Frontier {
         let mut entries = Frontier::new();
-        for seed in part {
-            if self.claimed.claim(seed) {
-                entries.push(self.graph.add_seed(seed), 0, seed.as_str());
+        for seed in self.seeds.urls(part) {
+            if self.claimed.claim(&seed) {
+                entries.push(self.graph.add_seed(&seed), 0, seed.as_str());
             }
         }
         entries
     }
 
-    /// Gives `seeds` their nodes without fetching them, marked `reason`: the crawl stopped
-    /// before their part.
-    pub(crate) fn record_seeds<'a>(
-        &mut self,
-        seeds: impl IntoIterator<Item = &'a Url>,
-        reason: SkipReason,
-    ) {
-        for seed in seeds {
-            if self.claimed.claim(seed) {
-                let node = self.graph.add_seed(seed);
-                self.graph.skip_all([node], reason);
+    /// Gives the seeds from place `start` on their nodes without fetching them, marked
+    /// `reason`: the crawl stopped before their part.
+    pub(crate) fn record_seeds(&mut self, start: usize, reason: SkipReason) {
+        let seeds = Arc::clone(&self.seeds);
+        for part in (start..seeds.len()).step_by(PART) {
+            for seed in seeds.urls(part..seeds.len().min(part + PART)) {
+                if self.claimed.claim(&seed) {
+                    let node = self.graph.add_seed(&seed);
+                    self.graph.skip_all([node], reason);
+                }
             }
         }
     }

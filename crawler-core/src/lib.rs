@@ -109,7 +109,7 @@ pub use petgraph::graph::NodeIndex;
 pub use report::{CrawlReport, CrawlStats, StopReason};
 pub use retry::MAX_RETRY_WAIT;
 pub use scope::{HostScope, SeedScope};
-pub use seeds::SeedList;
+pub use seeds::{BadSeed, SeedList};
 pub use stream::{FoldSink, FoldedLink, FoldedPage};
 pub use url::{self, Url};
 

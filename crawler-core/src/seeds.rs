@@ -1,41 +1,69 @@
 //! The seed list: seed URLs parsed, normalised and deduplicated in one pass, the first
 //! spelling of each kept in order, and the seen set as a crawl from them sees it.
 //!
-//! A seeds file can hold millions of lines, so building the list is linear and lean: each URL
-//! is parsed once (the crawl then adds it to its graph from here), and a duplicate is found
-//! through a hash table of indices into the list rather than a second copy of every URL. The
-//! same table answers whether a URL is a seed, which lets a crawl claim its seeds a part at a
-//! time (see [`level`](crate::level)) while links and redirects treat every seed as claimed
-//! from the start ([`WithSeeds`]).
+//! A seeds file can hold ten million lines, so building the list is linear, parallel and lean:
+//! - a line already in normal form (nearly every line of such a file) is recognised by one scan
+//!   of its bytes ([`canonical`]), any other is parsed, and both on every core ([`parallel`]);
+//! - each seed is kept as its normal form only, back to back in one string (a `Url` per seed
+//!   took three times the memory); a crawl parses a seed again when its part of level 0
+//!   starts (see [`level`](crate::level));
+//! - a duplicate is found through a hash table of indices into the list rather than a second
+//!   copy of every URL. The same table answers whether a URL is a seed, which lets a crawl
+//!   claim its seeds a part at a time while links and redirects treat every seed as claimed
+//!   from the start ([`WithSeeds`]).
 
+mod canonical;
+mod parallel;
+mod with_seeds;
+
+pub(crate) use with_seeds::WithSeeds;
+
+use std::borrow::Cow;
 use std::hash::BuildHasher as _;
-use std::sync::{Arc, Weak};
+use std::ops::Range;
 
-use hashbrown::{DefaultHashBuilder, HashTable};
+use hashbrown::{DefaultHashBuilder, HashSet, HashTable};
 use url::Url;
 
 use crate::error::Error;
-use crate::frontier::SeenSet;
-use crate::url_norm;
+use crate::url_norm::{self, Rejected};
+
+/// Seeds parsed into URLs at once by [`SeedList::urls`].
+const PIECE: usize = 1 << 16;
 
 /// Seed URLs, normalised as every URL of the crawl is and each kept once, in first-seen order:
 /// what [`Crawler::crawl_seeds`](crate::Crawler::crawl_seeds) starts from. Made by
 /// [`Crawler::seed_list`](crate::Crawler::seed_list), with that crawler's URL length limit.
 #[derive(Debug, Clone)]
 pub struct SeedList {
-    urls: Vec<Url>,
-    /// Each URL's index in `urls` with 32 bits of its hash: growing the table and most misses
-    /// never read the URL itself, which at millions of seeds is a cache miss each.
+    /// Every seed's normal form, back to back.
+    text: String,
+    /// Where each seed ends in `text`.
+    ends: Vec<usize>,
+    /// Each seed's index with 32 bits of its hash: growing the table and most misses never
+    /// read the seed itself, which at millions of seeds is a cache miss each.
     index: HashTable<(u32, u32)>,
     hasher: DefaultHashBuilder,
     max_url_len: usize,
+}
+
+/// A seed of a batch given to [`SeedList::extend`] that cannot be a seed.
+#[derive(Debug, thiserror::Error)]
+#[error("seed {index} of the batch: {error}")]
+pub struct BadSeed {
+    /// Its place in the batch (from 0).
+    pub index: usize,
+    /// Why: [`Error::InvalidSeed`].
+    #[source]
+    pub error: Error,
 }
 
 impl SeedList {
     /// An empty list whose URLs may be at most `max_url_len` bytes long.
     pub(crate) fn new(max_url_len: usize) -> Self {
         Self {
-            urls: Vec::new(),
+            text: String::new(),
+            ends: Vec::new(),
             index: HashTable::new(),
             hasher: DefaultHashBuilder::default(),
             max_url_len,
@@ -44,7 +72,7 @@ impl SeedList {
 
     /// Makes room for `additional` more seeds.
     pub fn reserve(&mut self, additional: usize) {
-        self.urls.reserve(additional);
+        self.ends.reserve(additional);
         self.index.reserve(additional, |&(hash, _)| spread(hash));
     }
 
@@ -58,62 +86,173 @@ impl SeedList {
     /// # Panics
     /// Past 2^32 distinct seeds.
     pub fn push(&mut self, seed: &str) -> Result<bool, Error> {
-        let url = url_norm::parse_absolute(seed, self.max_url_len).map_err(|reason| {
-            Error::InvalidSeed {
-                url: seed.to_owned(),
-                reason: reason.to_string(),
+        let (hash, normal) = self
+            .normalise(seed)
+            .map_err(|reason| invalid(seed, &reason))?;
+        Ok(self.insert(hash, &normal))
+    }
+
+    /// Adds `seeds` in order as [`push`](Self::push) would, parsing them on every core: for
+    /// a long list, the fast way. Returns how many were added (not duplicates).
+    ///
+    /// # Errors
+    /// [`BadSeed`] for the first seed that cannot be one; the seeds before it are added.
+    ///
+    /// # Panics
+    /// Past 2^32 distinct seeds.
+    pub fn extend(&mut self, seeds: &[&str]) -> Result<usize, BadSeed> {
+        let normal = parallel::map(seeds, |seed| self.normalise(seed));
+        let bytes = normal.iter().flatten().map(|(_, seed)| seed.len()).sum();
+        self.text.reserve(bytes);
+        self.reserve(seeds.len());
+        let mut added = 0;
+        for (index, seed) in normal.into_iter().enumerate() {
+            match seed {
+                Ok((hash, seed)) => added += usize::from(self.insert(hash, &seed)),
+                Err(reason) => {
+                    let error = invalid(seeds[index], &reason);
+                    return Err(BadSeed { index, error });
+                }
             }
-        })?;
-        let hash = self.hash(&url);
-        if self.find(hash, &url).is_some() {
-            return Ok(false);
         }
-        let place = u32::try_from(self.urls.len()).expect("fewer than 2^32 seeds");
+        Ok(added)
+    }
+
+    /// `seed` in normal form, with its hash: `seed` itself when it is already in that form.
+    fn normalise<'a>(&self, seed: &'a str) -> Result<(u32, Cow<'a, str>), Rejected> {
+        let trimmed = seed.trim();
+        let normal = if canonical::is_normal(trimmed, self.max_url_len) {
+            Cow::Borrowed(trimmed)
+        } else {
+            Cow::Owned(String::from(url_norm::parse_absolute(
+                seed,
+                self.max_url_len,
+            )?))
+        };
+        Ok((self.hash(&normal), normal))
+    }
+
+    /// Adds `seed` (normal, hashed as `hash`) unless it is there; true if it was added.
+    fn insert(&mut self, hash: u32, seed: &str) -> bool {
+        if self.find(hash, seed).is_some() {
+            return false;
+        }
+        let place = u32::try_from(self.ends.len()).expect("fewer than 2^32 seeds");
         self.index
             .insert_unique(spread(hash), (hash, place), |&(hash, _)| spread(hash));
-        self.urls.push(url);
-        Ok(true)
+        self.text.push_str(seed);
+        self.ends.push(self.text.len());
+        true
     }
 
     /// Whether `url` (normalised) is one of the seeds. O(1).
     pub fn contains(&self, url: &Url) -> bool {
-        self.find(self.hash(url), url).is_some()
+        self.find(self.hash(url.as_str()), url.as_str()).is_some()
     }
 
-    fn hash(&self, url: &Url) -> u32 {
+    fn hash(&self, seed: &str) -> u32 {
         // The low half: `spread` makes a table hash of it again.
         #[expect(
             clippy::cast_possible_truncation,
             reason = "32 bits of the hash are kept"
         )]
-        let hash = self.hasher.hash_one(url.as_str()) as u32;
+        let hash = self.hasher.hash_one(seed) as u32;
         hash
     }
 
-    fn find(&self, hash: u32, url: &Url) -> Option<&(u32, u32)> {
+    fn find(&self, hash: u32, seed: &str) -> Option<&(u32, u32)> {
         self.index.find(spread(hash), |&(other, place)| {
-            other == hash && self.urls[place as usize] == *url
+            other == hash && self.at(place as usize) == seed
         })
+    }
+
+    fn at(&self, place: usize) -> &str {
+        let start = place.checked_sub(1).map_or(0, |before| self.ends[before]);
+        &self.text[start..self.ends[place]]
     }
 
     /// Number of distinct seeds.
     pub fn len(&self) -> usize {
-        self.urls.len()
+        self.ends.len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.urls.is_empty()
+        self.ends.is_empty()
     }
 
-    /// The seeds, in order.
-    pub fn urls(&self) -> &[Url] {
-        &self.urls
+    /// The seeds in normal form, in order.
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + DoubleEndedIterator + '_ {
+        (0..self.len()).map(|place| self.at(place))
     }
 
-    /// The seeds, in order, without the table that finds duplicates.
+    /// The seeds of `range` (places in the list) as URLs, parsed on every core.
+    ///
+    /// # Panics
+    /// If `range` is not within the list.
+    pub fn urls(&self, range: Range<usize>) -> Vec<Url> {
+        let mut urls = Vec::with_capacity(range.len());
+        // A piece at a time: the threads' results are copied into `urls`, so only a piece
+        // of them is ever held twice.
+        for start in range.clone().step_by(PIECE) {
+            let places: Vec<usize> = (start..range.end.min(start + PIECE)).collect();
+            urls.extend(parallel::map(&places, |&place| self.url(place)));
+        }
+        urls
+    }
+
+    /// Seed `place` as a URL.
+    fn url(&self, place: usize) -> Url {
+        Url::parse(self.at(place)).expect("a seed is kept in normal form, which parses")
+    }
+
+    /// The seeds, in order, as URLs (parsed on every core).
     pub fn into_urls(self) -> Vec<Url> {
-        self.urls
+        self.urls(0..self.len())
+    }
+
+    /// The first seed of each web origin and of each `file:` directory, in order: all the
+    /// seeds say about the crawl's scope and its sitemaps.
+    pub(crate) fn one_per_origin(&self) -> Vec<Url> {
+        let mut keys = HashSet::new();
+        let mut last = "";
+        let mut firsts = Vec::new();
+        for (place, seed) in self.iter().enumerate() {
+            // Most seeds share the web origin of the seed before them: no hashing for those.
+            let same_origin = !last.ends_with('/')
+                && seed.starts_with(last)
+                && seed.as_bytes().get(last.len()) == Some(&b'/');
+            if same_origin {
+                continue;
+            }
+            last = origin_key(seed);
+            if keys.insert(last) {
+                firsts.push(self.url(place));
+            }
+        }
+        firsts
+    }
+}
+
+/// What seeds of one origin share: up to the path for a web URL (`http://host:port`), up to
+/// the last `/` of the path for a `file:` URL (normal form: no userinfo, the path starts at
+/// the first `/` after `//`).
+fn origin_key(seed: &str) -> &str {
+    let after_scheme = seed.find("//").map_or(0, |at| at + 2);
+    let path = seed[after_scheme..]
+        .find('/')
+        .map_or(seed.len(), |at| after_scheme + at);
+    if !seed.starts_with("file:") {
+        return &seed[..path];
+    }
+    let end = seed.find(['?', '#']).unwrap_or(seed.len());
+    seed[..end].rfind('/').map_or(seed, |slash| &seed[..=slash])
+}
+
+fn invalid(seed: &str, reason: &Rejected) -> Error {
+    Error::InvalidSeed {
+        url: seed.to_owned(),
+        reason: reason.to_string(),
     }
 }
 
@@ -123,51 +262,9 @@ fn spread(hash: u32) -> u64 {
     u64::from(hash).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
-/// A crawl's seen set as links, redirects and sitemaps see it: every seed counts as claimed from
-/// the start, since each is fetched by its own level-0 entry, although the level-0 loop claims
-/// a seed in the set itself only when its part starts.
-///
-/// The seeds are held weakly: the crawl owns them, and gives them to its report at the end.
-#[derive(Debug)]
-pub(crate) struct WithSeeds {
-    seeds: Weak<SeedList>,
-    set: Arc<dyn SeenSet>,
-}
-
-impl WithSeeds {
-    /// `set` with `seeds` counted as claimed.
-    pub(crate) fn new(seeds: &Arc<SeedList>, set: Arc<dyn SeenSet>) -> Self {
-        Self {
-            seeds: Arc::downgrade(seeds),
-            set,
-        }
-    }
-
-    fn is_seed(&self, url: &Url) -> bool {
-        self.seeds
-            .upgrade()
-            .is_some_and(|seeds| seeds.contains(url))
-    }
-}
-
-impl SeenSet for WithSeeds {
-    fn claim(&self, url: &Url) -> bool {
-        !self.is_seed(url) && self.set.claim(url)
-    }
-
-    fn contains(&self, url: &Url) -> bool {
-        self.is_seed(url) || self.set.contains(url)
-    }
-
-    fn len(&self) -> usize {
-        self.set.len()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontier::MemorySeenSet;
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()
@@ -184,7 +281,7 @@ mod tests {
         ] {
             assert_eq!(seeds.push(seed).unwrap(), new, "{seed}");
         }
-        let urls: Vec<&str> = seeds.urls().iter().map(Url::as_str).collect();
+        let urls: Vec<&str> = seeds.iter().collect();
         assert_eq!(urls, ["http://b.test/", "http://a.test/x"]);
         assert!(seeds.contains(&url("http://a.test/x")));
         assert!(!seeds.contains(&url("http://a.test/y")));
@@ -196,18 +293,70 @@ mod tests {
         ));
     }
 
+    /// A batch long enough for several threads gives what pushing line by line gives.
     #[test]
-    fn seeds_count_as_claimed_until_the_crawl_lets_go_of_them() {
+    fn extend_is_push_on_every_core() {
+        let lines: Vec<String> = (0..30_000)
+            .map(|i| match i % 5 {
+                0 => format!("HTTP://a.test/x/../{}#dup", i / 3),
+                1 => format!("http://b.test/{i}"),
+                _ => format!("http://a.test/{i}"),
+            })
+            .collect();
+        let lines: Vec<&str> = lines.iter().map(String::as_str).collect();
+        let mut one_by_one = SeedList::new(100);
+        let added = lines.iter().filter(|l| one_by_one.push(l).unwrap()).count();
+        let mut batch = SeedList::new(100);
+        assert_eq!(
+            batch.extend(&lines[..10_000]).unwrap() + batch.extend(&lines[10_000..]).unwrap(),
+            added
+        );
+        assert!(batch.iter().eq(one_by_one.iter()));
+        assert!(added < lines.len(), "some are duplicates");
+
+        let mut bad = lines.clone();
+        bad[20_000] = "nope";
+        bad[25_000] = "ftp://a.test/";
         let mut list = SeedList::new(100);
-        list.push("http://a.test/seed").unwrap();
-        let seeds = Arc::new(list);
-        let set: Arc<dyn SeenSet> = Arc::new(MemorySeenSet::default());
-        let view = WithSeeds::new(&seeds, Arc::clone(&set));
-        let (seed, other) = (url("http://a.test/seed"), url("http://a.test/other"));
-        assert!(view.contains(&seed) && !view.claim(&seed));
-        assert!(!set.contains(&seed), "claimed in the set only by level 0");
-        assert!(view.claim(&other) && !view.claim(&other));
-        drop(seeds);
-        assert!(!view.contains(&seed));
+        let err = list.extend(&bad).unwrap_err();
+        assert_eq!(err.index, 20_000);
+        assert!(matches!(err.error, Error::InvalidSeed { ref url, .. } if url == "nope"));
+        assert!(list.iter().eq(one_by_one.iter().take(list.len())));
+    }
+
+    #[test]
+    fn one_seed_per_origin_and_file_directory() {
+        let mut seeds = SeedList::new(100);
+        for seed in [
+            "http://a.test/1",
+            "http://a.test/2",
+            "http://a.test:8080/",
+            "https://a.test/",
+            "http://a.test/3",
+            "file:///site/a.html",
+            "file:///site/b.html",
+            "file:///site/sub/",
+        ] {
+            seeds.push(seed).unwrap();
+        }
+        let firsts: Vec<String> = seeds
+            .one_per_origin()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            firsts,
+            [
+                "http://a.test/1",
+                "http://a.test:8080/",
+                "https://a.test/",
+                "file:///site/a.html",
+                "file:///site/sub/"
+            ]
+        );
+        assert_eq!(
+            seeds.urls(1..3),
+            [url("http://a.test/2"), url("http://a.test:8080/")]
+        );
     }
 }

@@ -9,6 +9,8 @@ mod support;
 mod formats;
 // Seeds from arguments, `--seeds FILE`, `--seeds -` and `./urls.txt`, and the no-seeds error.
 mod seeds;
+// Seeds files longer than one batch of the parallel loader.
+mod seed_batches;
 // Usage errors (exit 2, one line, nothing on stdout) and `--fail-on-broken` (exit 1).
 mod errors;
 // `-o` atomicity, `--nodes`, and a broken pipe on stdout.
