@@ -104,7 +104,8 @@
 //! - `export`: [`RedisCrawl::export`] replays the stored outcomes through the same fold.
 //! - [`levels`]: the level barrier and the crawl-wide reads (overview, remaining, heartbeats).
 //! - `connect` ([`RedisConnection`]: one server or a Cluster), `batch` (multi-slot commands as
-//!   one pipeline, or one per slot on a Cluster), `codec` (outcomes as deflated JSON), `retry`
+//!   one pipeline, or one per slot on a Cluster), `codec` (outcomes in a binary `layout`, deflated with the
+//!   crawl's preset dictionary, which `dictionary` keeps in Redis), `retry`
 //!   (back-off across reconnects).
 //! - [`error`]: [`RedisCrawlError`], why a crawl cannot start or go on.
 #![warn(unreachable_pub, missing_debug_implementations)]
@@ -115,10 +116,12 @@ mod codec;
 mod connect;
 pub mod coordination;
 pub mod crawl;
+mod dictionary;
 pub mod error;
 mod export;
 pub mod frontier;
 pub mod keys;
+mod layout;
 pub mod levels;
 mod retry;
 mod scripts;
