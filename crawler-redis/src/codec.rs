@@ -11,7 +11,7 @@
 //! which ([`PLAIN`] or [`WITH_DICTIONARY`]). On the 10k bench site this takes a page's
 //! outcome from about 860 bytes (deflated JSON) to about 450.
 //!
-//! The backend is zlib-rs, because miniz_oxide has no preset dictionaries. Setting the
+//! The backend is `zlib-rs`, because `miniz_oxide` has no preset dictionaries. Setting the
 //! dictionary costs the compressor a pass over its [`DICTIONARY_LEN`] bytes per page, which
 //! the much shorter input (a third of the JSON) pays back. The compressor is made once per
 //! thread and reset for each page (making one per page once cost 42% of a worker's CPU).

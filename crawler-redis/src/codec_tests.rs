@@ -44,7 +44,7 @@ fn page(i: usize) -> (Url, PageOutcome) {
     )
 }
 
-fn is_corrupt(result: Result<PageOutcome, RedisCrawlError>) -> bool {
+fn is_corrupt(result: &Result<PageOutcome, RedisCrawlError>) -> bool {
     matches!(result, Err(RedisCrawlError::Corrupt(_)))
 }
 
@@ -97,7 +97,7 @@ fn outcomes_round_trip_without_and_with_the_dictionary() {
         without.len()
     );
     // Without the dictionary, or with another one, it does not read.
-    assert!(is_corrupt(Codec::new(None).decode(&with, &other_base)));
+    assert!(is_corrupt(&Codec::new(None).decode(&with, &other_base)));
     let wrong = Codec::new(Some(vec![b'x'; DICTIONARY_LEN]));
     assert!(wrong.decode(&with, &other_base).is_err());
 }
@@ -119,12 +119,12 @@ fn bad_blobs_are_corrupt_never_a_panic() {
     let (base, outcome) = page(3);
     let blob = codec.encode(&base, &outcome);
     assert_eq!(codec.decode(&blob, &base).unwrap(), outcome);
-    assert!(is_corrupt(codec.decode(b"", &base)));
-    assert!(is_corrupt(codec.decode(&[7, 1, 2, 3], &base)));
-    assert!(is_corrupt(codec.decode(b"\x00not deflate", &base)));
+    assert!(is_corrupt(&codec.decode(b"", &base)));
+    assert!(is_corrupt(&codec.decode(&[7, 1, 2, 3], &base)));
+    assert!(is_corrupt(&codec.decode(b"\x00not deflate", &base)));
     for end in 1..blob.len() {
         assert!(
-            is_corrupt(codec.decode(&blob[..end], &base)),
+            is_corrupt(&codec.decode(&blob[..end], &base)),
             "cut at {end}"
         );
     }
