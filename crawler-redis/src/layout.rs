@@ -7,7 +7,7 @@
 //! their paths; integers are LEB128 varints; absent fields cost a bit in a flags byte. The
 //! rare, open-ended fields (a hop's error, a redirect's skip reason) stay serde JSON strings, so
 //! the layout does not copy those enums. On the 10k bench site a page's outcome is about a
-//! third of its JSON before deflate, and a sixth smaller after it.
+//! third of its JSON before deflate, and a fifth smaller after it.
 //!
 //! ```text
 //! outcome := flags:u8 (1 blocked, 2 nofollow, 4 title) [title:str] hops:n hop* links:n link*
