@@ -20,7 +20,8 @@ use crate::keys::Keys;
 use crate::settings::{first_difference, settings};
 
 /// The layout version this build reads and writes.
-pub const SCHEMA: u32 = 1;
+/// 2: outcomes in the binary layout with the crawl's dictionary (1 stored deflated JSON).
+pub const SCHEMA: u32 = 2;
 
 /// Default number of host partitions of a new crawl: enough to spread over 8 Cluster shards.
 pub const DEFAULT_PARTITIONS: u32 = 64;

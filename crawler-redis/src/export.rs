@@ -19,7 +19,7 @@ use crawler_core::{CrawlConfig, CrawlReport, GraphBuilder, PageOutcome, SkipReas
 use url::Url;
 
 use crate::batch::Batch;
-use crate::codec;
+use crate::codec::Codec;
 use crate::crawl::RedisCrawl;
 use crate::error::RedisCrawlError;
 use crate::keys;
@@ -56,12 +56,13 @@ impl RedisCrawl {
         for url in &meta.level0 {
             level.push(builder.add_seed(url), 0, url.as_str());
         }
+        let codec = Codec::new(self.frontier().dictionary().await?);
         let mut claimed: HashSet<Url> = meta.level0.iter().cloned().collect();
         let mut depth = 0;
         while !level.is_empty() {
             let urls: Vec<Url> = (0..level.len()).map(|i| level.url(i)).collect();
             let urls: Vec<&Url> = urls.iter().collect();
-            let outcomes = self.outcomes(&urls).await?;
+            let outcomes = self.outcomes(&codec, &urls).await?;
             // Which of this level's links were fetched as frontier URLs of the next level.
             let mut links: Vec<&Url> = outcomes
                 .iter()
@@ -108,11 +109,16 @@ impl RedisCrawl {
     }
 
     /// The stored outcomes of `urls`, in order (`None` where there is none yet).
-    async fn outcomes(&self, urls: &[&Url]) -> Result<Vec<Option<PageOutcome>>, RedisCrawlError> {
+    async fn outcomes(
+        &self,
+        codec: &Codec,
+        urls: &[&Url],
+    ) -> Result<Vec<Option<PageOutcome>>, RedisCrawlError> {
         let blobs = self.read_out(urls, "HMGET").await?;
         blobs
             .into_iter()
-            .map(|blob| blob.map(|b| codec::decode(&b)).transpose())
+            .zip(urls)
+            .map(|(blob, url)| blob.map(|b| codec.decode(&b, url)).transpose())
             .collect()
     }
 

@@ -75,6 +75,11 @@ impl Keys {
         format!("cg:{{{}}}:workers", self.id)
     }
 
+    /// The crawl's outcome dictionary `cg:{X}:dict` (a string, set once).
+    pub fn dictionary(&self) -> String {
+        format!("cg:{{{}}}:dict", self.id)
+    }
+
     /// The prefix `cg:{X:p}` of partition `p`.
     pub fn partition(&self, p: u32) -> String {
         format!("cg:{{{}:{p}}}", self.id)

@@ -25,7 +25,7 @@ use futures::FutureExt;
 use tokio::task::JoinSet;
 use url::Url;
 
-use crate::codec;
+use crate::codec::Codec;
 use crate::coordination::RedisCoordination;
 use crate::crawl::RedisCrawl;
 use crate::error::RedisCrawlError;
@@ -96,6 +96,8 @@ struct Shared {
     /// be sent again. Dropped whenever a Redis call fails (see [`RedisFrontier::errors`]),
     /// with the error count it was valid for.
     known: Mutex<(u64, HashSet<[u8; FP_LEN]>)>,
+    /// Encodes the outcomes, with the crawl's dictionary once it is known.
+    codec: Codec,
 }
 
 /// A fetched page, ready to be stored.
@@ -155,7 +157,7 @@ impl Shared {
         let links = self.next_links(&lease, &outcome);
         let fresh = self.unsent(&links);
         Ok(Done {
-            blob: codec::encode(&outcome),
+            blob: self.codec.encode(&lease.url, &outcome),
             lease,
             links,
             fresh,
@@ -198,8 +200,14 @@ impl Shared {
         done: Vec<Done>,
         timeout: Duration,
     ) -> Result<Stored, RedisCrawlError> {
-        let mut attempt = 0;
         let frontier = &self.frontier;
+        if let Some(proposal) = self.codec.proposal() {
+            with_retry(timeout, || {
+                frontier.settle_dictionary(&self.codec, &proposal)
+            })
+            .await?;
+        }
+        let mut attempt = 0;
         let stored = with_retry(timeout, || {
             attempt += 1;
             // After a failure Redis may have lost claims the cache remembers: send them all.
@@ -274,6 +282,7 @@ impl RedisCrawl {
         let scope = crawler.config().scope.for_seeds(&self.meta().seeds);
         let fetcher = crawler.fetcher(scope.clone(), Arc::clone(&coordination) as _)?;
         let config = crawler.config();
+        let dictionary = with_retry(options.redis_timeout, || frontier.dictionary()).await?;
         let policy = ClaimPolicy {
             lease: options.lease,
             per_host: config.per_host.get(),
@@ -287,6 +296,7 @@ impl RedisCrawl {
             max_depth: config.max_depth,
             held: Mutex::new(HashMap::new()),
             known: Mutex::new((0, HashSet::new())),
+            codec: Codec::new(dictionary),
         });
         let mut run = Run {
             shared,
