@@ -287,38 +287,63 @@ impl RedisCrawl {
     /// # Errors
     /// Redis errors (a partial delete can be repeated).
     pub async fn delete(self) -> Result<usize, RedisCrawlError> {
-        let con = self.frontier.connection();
-        let keys = self.frontier.keys();
-        if let RedisConnection::Cluster(con) = con {
-            // SCAN is per node: read the crawl's slots instead (the meta slot and one per
-            // partition), each from the node that owns it.
-            let mut deleted = 0;
-            let tags = std::iter::once(keys.meta_prefix())
-                .chain((0..keys.partitions()).map(|p| keys.partition(p)));
-            for tag in tags {
-                deleted += delete_slot(con.clone(), &tag).await?;
-            }
+        delete_keys(self.frontier.connection(), self.frontier.keys()).await
+    }
+
+    /// Deletes every key of crawl `id`, whichever version of crawlgraph made it (its schema is
+    /// not checked: every schema keeps the partition count in the meta hash, which is all a
+    /// delete needs). Returns how many keys were deleted.
+    ///
+    /// # Errors
+    /// [`RedisCrawlError::NotFound`], an evicting Redis, a bad id, a meta without a partition
+    /// count, or Redis errors (a partial delete can be repeated).
+    pub async fn delete_any_schema(
+        url: &str,
+        id: &str,
+        timeout: Duration,
+    ) -> Result<usize, RedisCrawlError> {
+        let mut con = checked(url, timeout).await?;
+        let meta = Keys::new(id, 1)?.meta();
+        let partitions: Option<String> = con.hget(&meta, "partitions").await?;
+        let Some(partitions) = partitions else {
+            return Err(RedisCrawlError::NotFound(id.to_owned()));
+        };
+        let partitions = partitions.parse().map_err(|_| corrupt("partitions"))?;
+        delete_keys(con, &Keys::new(id, partitions)?).await
+    }
+}
+
+/// Deletes every key of the crawl named by `keys`. Returns how many were deleted.
+async fn delete_keys(con: RedisConnection, keys: &Keys) -> Result<usize, RedisCrawlError> {
+    if let RedisConnection::Cluster(con) = con {
+        // SCAN is per node: read the crawl's slots instead (the meta slot and one per
+        // partition), each from the node that owns it.
+        let mut deleted = 0;
+        let tags = std::iter::once(keys.meta_prefix())
+            .chain((0..keys.partitions()).map(|p| keys.partition(p)));
+        for tag in tags {
+            deleted += delete_slot(con.clone(), &tag).await?;
+        }
+        return Ok(deleted);
+    }
+    let mut con = con;
+    let pattern = keys.pattern();
+    let mut cursor: u64 = 0;
+    let mut deleted = 0;
+    loop {
+        let (next, batch): (u64, Vec<Vec<u8>>) = redis::cmd("SCAN")
+            .arg(cursor)
+            .arg("MATCH")
+            .arg(&pattern)
+            .arg("COUNT")
+            .arg(1000)
+            .query_async(&mut con)
+            .await?;
+        deleted += unlink(&mut con, &batch).await?;
+        if next == 0 {
             return Ok(deleted);
         }
-        let mut con = con;
-        let pattern = keys.pattern();
-        let mut cursor: u64 = 0;
-        let mut deleted = 0;
-        loop {
-            let (next, batch): (u64, Vec<Vec<u8>>) = redis::cmd("SCAN")
-                .arg(cursor)
-                .arg("MATCH")
-                .arg(&pattern)
-                .arg("COUNT")
-                .arg(1000)
-                .query_async(&mut con)
-                .await?;
-            deleted += unlink(&mut con, &batch).await?;
-            if next == 0 {
-                return Ok(deleted);
-            }
-            cursor = next;
-        }
+        cursor = next;
     }
 }
 

@@ -180,8 +180,11 @@ pub(crate) fn subcommand(args: Vec<OsString>, runtime: &Runtime) -> anyhow::Resu
                 Ok(ExitStatus::Success)
             }
             Command::Delete { at } => {
-                let crawl = open(&at).await?;
-                let n = crawl.delete().await.map_err(classify)?;
+                // Any schema: a crawl left by an older version can still be removed.
+                let n = RedisCrawl::delete_any_schema(&at.redis, &at.crawl_id, at.redis_timeout.0)
+                    .await
+                    .map_err(classify)
+                    .with_context(|| format!("cannot delete crawl {} at {}", at.crawl_id, at.redis))?;
                 progress::eprint_line(&format!("crawl {}: deleted {n} keys", at.crawl_id));
                 Ok(ExitStatus::Success)
             }

@@ -1,5 +1,6 @@
 //! Three workers on the fixture site give the single-process graph; joiners must share the
-//! crawl's settings and seeds; an evicting Redis is refused; politeness holds across workers.
+//! crawl's settings and seeds; a crawl of another schema is refused but can be deleted; an
+//! evicting Redis is refused; politeness holds across workers.
 
 use std::time::Duration;
 
@@ -81,6 +82,29 @@ fn a_joiner_with_other_seeds_exits_2_and_one_with_the_same_seeds_joins() {
     assert!(line.contains("seeds"), "{line}");
     // The same seeds, as the command line that created the crawl gives them, join it.
     worker(&redis, &[&index]).run().expect_code(0);
+}
+
+#[test]
+fn a_crawl_of_another_schema_is_refused_but_can_be_deleted() {
+    let Some(redis) = RedisServer::start() else {
+        return;
+    };
+    let server = FixtureServer::start();
+    worker(&redis, &["--depth", "1"])
+        .args([&server.url("/index.html")])
+        .run()
+        .expect_code(0);
+    // As an older crawlgraph would have left it.
+    redis.cli(&["HSET", &format!("cg:{{{ID}}}:meta"), "schema", "1"]);
+    let status = crawl(["status", "--redis", &redis.url(), "--crawl-id", ID]).run();
+    assert_ne!(status.code, Some(0), "{}", status.stderr);
+    assert!(status.stderr.contains("schema"), "{}", status.stderr);
+    crawl(["delete", "--redis", &redis.url(), "--crawl-id", ID])
+        .run()
+        .expect_code(0);
+    assert_eq!(redis.cli(&["DBSIZE"]).trim(), "0");
+    let again = crawl(["delete", "--redis", &redis.url(), "--crawl-id", ID]).run();
+    assert_ne!(again.code, Some(0), "nothing left to delete");
 }
 
 #[test]
