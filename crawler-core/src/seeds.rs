@@ -8,7 +8,7 @@
 //!   took three times the memory); a crawl parses a seed again when its part of level 0
 //!   starts (see [`level`](crate::level));
 //! - a duplicate is found through a hash table of indices into the list rather than a second
-//!   copy of every URL. The same table answers whether a URL is a seed, which lets a crawl
+//!   copy of every URL (a [`StringTable`]). The same table answers whether a URL is a seed, which lets a crawl
 //!   claim its seeds a part at a time while links and redirects treat every seed as claimed
 //!   from the start ([`WithSeeds`]).
 
@@ -19,13 +19,13 @@ mod with_seeds;
 pub(crate) use with_seeds::WithSeeds;
 
 use std::borrow::Cow;
-use std::hash::BuildHasher as _;
 use std::ops::Range;
 
-use hashbrown::{DefaultHashBuilder, HashSet, HashTable};
+use hashbrown::HashSet;
 use url::Url;
 
 use crate::error::Error;
+use crate::strings::StringTable;
 use crate::url_norm::{self, Rejected};
 
 /// Seeds parsed into URLs at once by [`SeedList::urls`].
@@ -36,14 +36,8 @@ const PIECE: usize = 1 << 16;
 /// [`Crawler::seed_list`](crate::Crawler::seed_list), with that crawler's URL length limit.
 #[derive(Debug, Clone)]
 pub struct SeedList {
-    /// Every seed's normal form, back to back.
-    text: String,
-    /// Where each seed ends in `text`.
-    ends: Vec<usize>,
-    /// Each seed's index with 32 bits of its hash: growing the table and most misses never
-    /// read the seed itself, which at millions of seeds is a cache miss each.
-    index: HashTable<(u32, u32)>,
-    hasher: DefaultHashBuilder,
+    /// Every seed's normal form, numbered by its place in the list.
+    seeds: StringTable,
     max_url_len: usize,
 }
 
@@ -62,18 +56,14 @@ impl SeedList {
     /// An empty list whose URLs may be at most `max_url_len` bytes long.
     pub(crate) fn new(max_url_len: usize) -> Self {
         Self {
-            text: String::new(),
-            ends: Vec::new(),
-            index: HashTable::new(),
-            hasher: DefaultHashBuilder::default(),
+            seeds: StringTable::default(),
             max_url_len,
         }
     }
 
     /// Makes room for `additional` more seeds.
     pub fn reserve(&mut self, additional: usize) {
-        self.ends.reserve(additional);
-        self.index.reserve(additional, |&(hash, _)| spread(hash));
+        self.seeds.reserve(additional, 0);
     }
 
     /// Parses and normalises `seed` and adds it unless an earlier seed is the same URL; true
@@ -103,8 +93,7 @@ impl SeedList {
     pub fn extend(&mut self, seeds: &[&str]) -> Result<usize, BadSeed> {
         let normal = parallel::map(seeds, |seed| self.normalise(seed));
         let bytes = normal.iter().flatten().map(|(_, seed)| seed.len()).sum();
-        self.text.reserve(bytes);
-        self.reserve(seeds.len());
+        self.seeds.reserve(seeds.len(), bytes);
         let mut added = 0;
         for (index, seed) in normal.into_iter().enumerate() {
             match seed {
@@ -129,61 +118,32 @@ impl SeedList {
                 self.max_url_len,
             )?))
         };
-        Ok((self.hash(&normal), normal))
+        Ok((self.seeds.hash(&normal), normal))
     }
 
     /// Adds `seed` (normal, hashed as `hash`) unless it is there; true if it was added.
     fn insert(&mut self, hash: u32, seed: &str) -> bool {
-        if self.find(hash, seed).is_some() {
-            return false;
-        }
-        let place = u32::try_from(self.ends.len()).expect("fewer than 2^32 seeds");
-        self.index
-            .insert_unique(spread(hash), (hash, place), |&(hash, _)| spread(hash));
-        self.text.push_str(seed);
-        self.ends.push(self.text.len());
-        true
+        self.seeds.insert_hashed(hash, seed).1
     }
 
     /// Whether `url` (normalised) is one of the seeds. O(1).
     pub fn contains(&self, url: &Url) -> bool {
-        self.find(self.hash(url.as_str()), url.as_str()).is_some()
-    }
-
-    fn hash(&self, seed: &str) -> u32 {
-        // The low half: `spread` makes a table hash of it again.
-        #[expect(
-            clippy::cast_possible_truncation,
-            reason = "32 bits of the hash are kept"
-        )]
-        let hash = self.hasher.hash_one(seed) as u32;
-        hash
-    }
-
-    fn find(&self, hash: u32, seed: &str) -> Option<&(u32, u32)> {
-        self.index.find(spread(hash), |&(other, place)| {
-            other == hash && self.at(place as usize) == seed
-        })
-    }
-
-    fn at(&self, place: usize) -> &str {
-        let start = place.checked_sub(1).map_or(0, |before| self.ends[before]);
-        &self.text[start..self.ends[place]]
+        self.seeds.get_index_of(url.as_str()).is_some()
     }
 
     /// Number of distinct seeds.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.seeds.len()
     }
 
     /// Whether there are none.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.seeds.len() == 0
     }
 
     /// The seeds in normal form, in order.
     pub fn iter(&self) -> impl ExactSizeIterator<Item = &str> + DoubleEndedIterator + '_ {
-        (0..self.len()).map(|place| self.at(place))
+        self.seeds.iter()
     }
 
     /// The seeds of `range` (places in the list) as URLs, parsed on every core.
@@ -203,7 +163,7 @@ impl SeedList {
 
     /// Seed `place` as a URL.
     fn url(&self, place: usize) -> Url {
-        Url::parse(self.at(place)).expect("a seed is kept in normal form, which parses")
+        Url::parse(self.seeds.get(place)).expect("a seed is kept in normal form, which parses")
     }
 
     /// The seeds, in order, as URLs (parsed on every core).
@@ -254,12 +214,6 @@ fn invalid(seed: &str, reason: &Rejected) -> Error {
         url: seed.to_owned(),
         reason: reason.to_string(),
     }
-}
-
-/// A table hash from the 32 bits kept: the table takes its bucket from the low bits and a tag
-/// from the top seven, so both must vary.
-fn spread(hash: u32) -> u64 {
-    u64::from(hash).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 #[cfg(test)]

@@ -1,12 +1,14 @@
 //! An append-only table of distinct strings, numbered in the order they were added.
 //!
-//! A crawl keeps hundreds of thousands of short strings it must find again by value: a
+//! A crawl keeps up to millions of short strings it must find again by value: seeds, a
 //! level's URLs, the graph's anchor texts. As `Box<str>`s in a set each costs its text plus
 //! some 50 bytes (the box, its allocation's header and rounding, the set's slot and hash).
-//! Here the texts sit one after the other in one buffer, with where each ends and a 4-byte
-//! slot of a hash index over them: the text plus about 13 bytes.
+//! Here the texts sit one after the other in one buffer, with where each ends and an 8-byte
+//! slot of a hash index over them: the text plus about 17 bytes. A slot keeps 32 bits of its
+//! string's hash beside the string's number, so growing the index and most misses never read
+//! the string itself, which at millions of strings is a cache miss each.
 
-use std::hash::BuildHasher;
+use std::hash::BuildHasher as _;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 
@@ -17,45 +19,66 @@ pub(crate) struct StringTable {
     text: String,
     /// Where each text ends in `text`.
     ends: Vec<usize>,
-    /// Numbers hashed by their text.
-    index: HashTable<u32>,
+    /// (32 bits of the hash, number) of each string.
+    index: HashTable<(u32, u32)>,
     hasher: DefaultHashBuilder,
 }
 
 impl StringTable {
+    /// Makes room for `strings` more strings of `bytes` bytes in all.
+    pub(crate) fn reserve(&mut self, strings: usize, bytes: usize) {
+        self.text.reserve(bytes);
+        self.ends.reserve(strings);
+        self.index.reserve(strings, |&(hash, _)| spread(hash));
+    }
+
+    /// The hash [`insert_hashed`](Self::insert_hashed) takes for `s`: a caller may compute
+    /// it on another thread.
+    pub(crate) fn hash(&self, s: &str) -> u32 {
+        // The low half: `spread` makes a table hash of it again.
+        #[expect(
+            clippy::cast_possible_truncation,
+            reason = "32 bits of the hash are kept"
+        )]
+        let hash = self.hasher.hash_one(s) as u32;
+        hash
+    }
+
     /// Adds `s` unless the table holds it: its number, and whether it is new.
     ///
     /// # Panics
     /// After 2^32 strings.
     pub(crate) fn insert(&mut self, s: &str) -> (usize, bool) {
-        let hash = self.hasher.hash_one(s);
-        if let Some(i) = self.find(hash, s) {
-            return (i, false);
+        self.insert_hashed(self.hash(s), s)
+    }
+
+    /// [`insert`](Self::insert) with `hash` = [`hash`](Self::hash)`(s)`.
+    ///
+    /// # Panics
+    /// After 2^32 strings.
+    pub(crate) fn insert_hashed(&mut self, hash: u32, s: &str) -> (usize, bool) {
+        if let Some(number) = self.find(hash, s) {
+            return (number, false);
         }
+        let number = u32::try_from(self.ends.len()).expect("fewer than 2^32 strings");
+        self.index
+            .insert_unique(spread(hash), (hash, number), |&(hash, _)| spread(hash));
         self.text.push_str(s);
         self.ends.push(self.text.len());
-        let Self {
-            text,
-            ends,
-            index,
-            hasher,
-        } = self;
-        let number = u32::try_from(ends.len() - 1).expect("fewer than 2^32 strings");
-        index.insert_unique(hash, number, |&i| {
-            hasher.hash_one(text_of(text, ends, i as usize))
-        });
         (number as usize, true)
     }
 
     /// The number of `s`, if the table holds it.
     pub(crate) fn get_index_of(&self, s: &str) -> Option<usize> {
-        self.find(self.hasher.hash_one(s), s)
+        self.find(self.hash(s), s)
     }
 
-    fn find(&self, hash: u64, s: &str) -> Option<usize> {
+    fn find(&self, hash: u32, s: &str) -> Option<usize> {
         self.index
-            .find(hash, |&i| self.get(i as usize) == s)
-            .map(|&i| i as usize)
+            .find(spread(hash), |&(other, number)| {
+                other == hash && self.get(number as usize) == s
+            })
+            .map(|&(_, number)| number as usize)
     }
 
     /// String number `i`.
@@ -63,14 +86,25 @@ impl StringTable {
     /// # Panics
     /// If `i >= len()`.
     pub(crate) fn get(&self, i: usize) -> &str {
-        text_of(&self.text, &self.ends, i)
+        let start = i.checked_sub(1).map_or(0, |before| self.ends[before]);
+        &self.text[start..self.ends[i]]
+    }
+
+    /// Number of strings.
+    pub(crate) fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// The strings, in order.
+    pub(crate) fn iter(&self) -> impl ExactSizeIterator<Item = &str> + DoubleEndedIterator + '_ {
+        (0..self.len()).map(|i| self.get(i))
     }
 }
 
-/// Text number `i` of a buffer and its ends.
-fn text_of<'a>(text: &'a str, ends: &[usize], i: usize) -> &'a str {
-    let start = if i == 0 { 0 } else { ends[i - 1] };
-    &text[start..ends[i]]
+/// A table hash from the 32 bits kept: the table takes its bucket from the low bits and a tag
+/// from the top seven, so both must vary.
+fn spread(hash: u32) -> u64 {
+    u64::from(hash).wrapping_mul(0x9E37_79B9_7F4A_7C15)
 }
 
 #[cfg(test)]
@@ -91,6 +125,11 @@ mod tests {
         );
         assert_eq!(table.get_index_of("été ✓"), Some(2));
         assert_eq!(table.get_index_of("b"), None);
+        assert_eq!(table.len(), 3);
+        assert_eq!(table.iter().collect::<Vec<_>>(), ["a", "", "été ✓"]);
+        let hash = table.hash("b");
+        assert_eq!(table.insert_hashed(hash, "b"), (3, true));
+        assert_eq!(table.insert("b"), (3, false));
     }
 
     #[test]

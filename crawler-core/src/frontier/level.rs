@@ -5,7 +5,7 @@
 //! slack, the index), plus a second copy of the URL in a set that kept the level free of
 //! duplicates. Here an entry is its URL's text in a [`StringTable`] (one buffer shared by the
 //! level, with a hash index that drops duplicates as the level is built) and two numbers (its
-//! node and depth): the URL's length + some 20 bytes.
+//! node and depth): the URL's length + some 25 bytes.
 //! A URL is parsed again when its fetch starts; a normalised URL parses to itself.
 
 use petgraph::graph::NodeIndex;
