@@ -282,14 +282,6 @@ impl RedisCrawl {
         Ok((level.unwrap_or_default(), state.unwrap_or_default()))
     }
 
-    /// Deletes every key of the crawl. Returns how many were deleted.
-    ///
-    /// # Errors
-    /// Redis errors (a partial delete can be repeated).
-    pub async fn delete(self) -> Result<usize, RedisCrawlError> {
-        delete_keys(self.frontier.connection(), self.frontier.keys()).await
-    }
-
     /// Deletes every key of crawl `id`, whichever version of crawlgraph made it (its schema is
     /// not checked: every schema keeps the partition count in the meta hash, which is all a
     /// delete needs). Returns how many keys were deleted.
