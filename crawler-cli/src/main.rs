@@ -5,6 +5,7 @@
 //! line on stderr, `crawl: error: <message>: <cause>: ...`, never a panic or a backtrace.
 //!
 //! # Architecture
+//! - [`allocator`]: jemalloc as the global allocator, on Unix.
 //! - [`args`]: the clap definition, with defaults from the library's `DEFAULT_*` constants.
 //! - [`config_file`]: `crawlgraph.toml` / `--config FILE`, turned into flags under the
 //!   command line's.
@@ -19,6 +20,8 @@
 //! - [`cmd`]: the subcommands: `report` and `diff` on saved crawls, `completions` and `man`;
 //!   the distributed crawl on Redis and its `export`, `status`, `delete` commands.
 
+#[cfg(unix)]
+mod allocator;
 mod args;
 mod cmd;
 mod config_file;
