@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -54,13 +54,13 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
 
     let settings = cli.local.apply(cli.links.apply(configure(cli)))?;
     let (settings, jar) = cli.http.apply(settings)?;
-    let signal = OnceLock::new();
+    let signal = Arc::new(OnceLock::new());
     let progress = Progress::new(cli.quiet, cli.verbose);
     let report = runtime.block_on(async {
         // Installed before anything slow (a seeds file of millions of lines, a stdin that is
         // still open), and raced against every phase, so no phase is deaf to a signal.
         let shutdown = shutdown_signal().context("cannot install the signal handlers")?;
-        let mut shutdown = std::pin::pin!(shutdown);
+        let mut shutdown = Box::pin(shutdown);
         let mut builder = settings.concurrency(concurrency_within_fd_limit(cli));
         if let Some(handler) = progress.handler() {
             builder = builder.on_event(handler);
@@ -75,17 +75,23 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
         };
         tracing::info!(seeds = seeds.len(), depth = cli.depth, "crawl starting");
         tracing::debug!(config = ?crawler.config(), "settings");
-        let shutdown = async {
-            let _ = signal.set(shutdown.await);
-        };
-        let report = match &stream {
-            Some(stream) => {
-                crawler
-                    .crawl_seeds_streaming(seeds, shutdown, stream.sink())
-                    .await
+        let sink = stream.as_ref().map(Stream::sink);
+        let crawl_signal = Arc::clone(&signal);
+        let crawl = async move {
+            let shutdown = async move {
+                let _ = crawl_signal.set(shutdown.await);
+            };
+            match sink {
+                Some(sink) => crawler.crawl_seeds_streaming(seeds, shutdown, sink).await,
+                None => crawler.crawl_seeds(seeds, shutdown).await,
             }
-            None => crawler.crawl_seeds(seeds, shutdown).await,
         };
+        // Run on a worker thread, not in `block_on` on this one: the fold then runs where a
+        // page's task finished, instead of waking this thread once per page (a 10k crawl made
+        // 19k context switches in `block_on` and 5-6k spawned; CPU -3% to -15%).
+        let report = tokio::spawn(crawl)
+            .await
+            .map_err(|err| anyhow::anyhow!("the crawl stopped unexpectedly: {err}"))?;
         Ok::<_, anyhow::Error>(Some(report?))
     });
     progress.finish();

@@ -314,13 +314,18 @@ pub(crate) fn work(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
             lease: cli.redis.lease.0,
             redis_timeout: timeout,
         };
-        let signal = std::sync::OnceLock::new();
-        let stop = async {
-            let _ = signal.set(shutdown.await);
-        };
-        let report = crawl
-            .work(&crawler, options, stop)
+        let signal = std::sync::Arc::new(std::sync::OnceLock::new());
+        let work_signal = std::sync::Arc::clone(&signal);
+        // On a worker thread, as the single-process crawl (see `run`): fewer wake-ups.
+        let work = tokio::spawn(async move {
+            let stop = async move {
+                let _ = work_signal.set(shutdown.await);
+            };
+            crawl.work(&crawler, options, stop).await
+        });
+        let report = work
             .await
+            .map_err(|err| anyhow::anyhow!("the worker stopped unexpectedly: {err}"))?
             .map_err(classify)
             .with_context(|| format!("worker of crawl {id} stopped"))?;
         Ok::<_, anyhow::Error>((report, signal.get().copied()))
