@@ -364,7 +364,7 @@ echo "cpu: crawl $(printf '%.0f' "$(calc "$(median 3) * 1000000 / $NODES")") us 
     "$(printf '%.1f' "$(calc "100 * ($parse_us + $client_us) * $NODES / ($(median 3) * 1000000)")")% efficient"
 
 # spider_cli as a peer. Its crawl ends early in some runs (measured: 2 of 6 runs on the 10k
-# site stopped after 5% and 40% of it), so each run's requests and coverage are counted from
+# site stopped after 4% and 35% of it), so each run's requests and coverage are counted from
 # nginx's access log, and the speed ratio is taken on the runs that covered the whole site.
 spider_once() { # $1 = run name; appends "wall cpu rss requests distinct_200" to $WORK/spider.runs
     if [[ $SERVER == nginx ]]; then rm -f "$WORK/nginx/access.log"; start_server log; else start_server; fi
