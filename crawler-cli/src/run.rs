@@ -7,6 +7,7 @@
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
@@ -76,22 +77,14 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
         tracing::info!(seeds = seeds.len(), depth = cli.depth, "crawl starting");
         tracing::debug!(config = ?crawler.config(), "settings");
         let sink = stream.as_ref().map(Stream::sink);
-        let crawl_signal = Arc::clone(&signal);
-        let crawl = async move {
-            let shutdown = async move {
-                let _ = crawl_signal.set(shutdown.await);
-            };
+        let report = spawn_crawl(shutdown, &signal, move |stop| async move {
             match sink {
-                Some(sink) => crawler.crawl_seeds_streaming(seeds, shutdown, sink).await,
-                None => crawler.crawl_seeds(seeds, shutdown).await,
+                Some(sink) => crawler.crawl_seeds_streaming(seeds, stop, sink).await,
+                None => crawler.crawl_seeds(seeds, stop).await,
             }
-        };
-        // Run on a worker thread, not in `block_on` on this one: the fold then runs where a
-        // page's task finished, instead of waking this thread once per page (a 10k crawl made
-        // 19k context switches in `block_on` and 5-6k spawned; CPU -3% to -15%).
-        let report = tokio::spawn(crawl)
-            .await
-            .map_err(|err| anyhow::anyhow!("the crawl stopped unexpectedly: {err}"))?;
+        })
+        .await
+        .map_err(|err| anyhow::anyhow!("the crawl stopped unexpectedly: {err}"))?;
         Ok::<_, anyhow::Error>(Some(report?))
     });
     progress.finish();
@@ -293,6 +286,28 @@ fn broken_lines(report: &CrawlReport) -> Vec<String> {
             }
         })
         .collect()
+}
+
+/// Runs `crawl` on the runtime's worker threads, not in `block_on` on this one: the fold then
+/// runs where a page's task finished, instead of waking this thread once per page (a 10k crawl
+/// made 19k context switches in `block_on` and 5-6k spawned; CPU -3% to -15%).
+///
+/// `crawl` is given the future to stop on: `shutdown`, whose exit status is then kept in
+/// `signal`. An error is a panic inside the crawl.
+pub(crate) async fn spawn_crawl<T, Run>(
+    shutdown: impl Future<Output = ExitStatus> + Send + 'static,
+    signal: &Arc<OnceLock<ExitStatus>>,
+    crawl: impl FnOnce(Pin<Box<dyn Future<Output = ()> + Send>>) -> Run,
+) -> Result<T, tokio::task::JoinError>
+where
+    T: Send + 'static,
+    Run: Future<Output = T> + Send + 'static,
+{
+    let signal = Arc::clone(signal);
+    let stop = Box::pin(async move {
+        let _ = signal.set(shutdown.await);
+    });
+    tokio::spawn(crawl(stop)).await
 }
 
 /// A future that resolves with the exit status for the first SIGINT or SIGTERM.

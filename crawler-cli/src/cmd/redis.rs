@@ -26,7 +26,7 @@ use crate::args::{Cli, Format, Secs};
 use crate::exit::{usage, ExitStatus};
 use crate::output::Sink;
 use crate::progress::{self, Progress};
-use crate::run::{configure, shutdown_signal, write_outputs};
+use crate::run::{configure, shutdown_signal, spawn_crawl, write_outputs};
 use crate::seeds;
 
 /// Where the crawl lives; shared by the worker flags and the subcommands.
@@ -315,19 +315,13 @@ pub(crate) fn work(cli: &Cli, runtime: &Runtime) -> anyhow::Result<ExitStatus> {
             redis_timeout: timeout,
         };
         let signal = std::sync::Arc::new(std::sync::OnceLock::new());
-        let work_signal = std::sync::Arc::clone(&signal);
-        // On a worker thread, as the single-process crawl (see `run`): fewer wake-ups.
-        let work = tokio::spawn(async move {
-            let stop = async move {
-                let _ = work_signal.set(shutdown.await);
-            };
+        let report = spawn_crawl(shutdown, &signal, move |stop| async move {
             crawl.work(&crawler, options, stop).await
-        });
-        let report = work
-            .await
-            .map_err(|err| anyhow::anyhow!("the worker stopped unexpectedly: {err}"))?
-            .map_err(classify)
-            .with_context(|| format!("worker of crawl {id} stopped"))?;
+        })
+        .await
+        .map_err(|err| anyhow::anyhow!("the worker stopped unexpectedly: {err}"))?
+        .map_err(classify)
+        .with_context(|| format!("worker of crawl {id} stopped"))?;
         Ok::<_, anyhow::Error>((report, signal.get().copied()))
     });
     progress.finish();
