@@ -11,9 +11,9 @@ use std::hint::black_box;
 use std::io;
 use std::time::Duration;
 
-use crawler_core::extract::extract;
+use crawler_core::extract::{extract, extract_with};
 use crawler_core::{
-    normalize_link, CrawlGraph, CrawlReport, ExportFormat, Link, LinkKind, Url,
+    normalize_link, CrawlGraph, CrawlReport, ExportFormat, Extraction, Link, LinkKind, Url,
     DEFAULT_MAX_LINKS_PER_PAGE,
 };
 use criterion::{BatchSize, Criterion, Throughput};
@@ -47,6 +47,16 @@ fn extraction(c: &mut Criterion) {
     group.throughput(Throughput::Bytes(html.len() as u64));
     group.bench_function("page_14k", |b| {
         b.iter(|| extract(black_box(&html), DEFAULT_MAX_LINKS_PER_PAGE));
+    });
+    // The crawler's default path.
+    group.bench_function("tokens_14k", |b| {
+        b.iter(|| {
+            extract_with(
+                Extraction::Tokens,
+                black_box(&html),
+                DEFAULT_MAX_LINKS_PER_PAGE,
+            )
+        });
     });
     group.bench_function("tokenize_only_14k", |b| {
         b.iter(|| tokenize_only::run(black_box(&html)));

@@ -212,61 +212,14 @@ fn nesting_depth(html: &[u8]) -> usize {
     deepest
 }
 
-/// Collects text with runs of whitespace collapsed to one space, leading and trailing
-/// whitespace dropped, cut at a number of characters (inter-word spaces count).
-#[derive(Debug)]
-pub(crate) struct Text {
-    collected: String,
-    chars: usize,
-    max_chars: usize,
-    pending_space: bool,
-}
-
-impl Text {
-    pub(crate) fn new(max_chars: usize) -> Self {
-        Self {
-            collected: String::new(),
-            chars: 0,
-            max_chars,
-            pending_space: false,
-        }
-    }
-
-    /// Appends `s`; returns false once the cap is reached (further input is ignored).
-    pub(crate) fn push(&mut self, s: &str) -> bool {
-        for c in s.chars() {
-            if c.is_whitespace() {
-                self.pending_space = !self.collected.is_empty();
-                continue;
-            }
-            // The space between words counts against the cap too, and is only written when
-            // the word after it fits.
-            let needed = 1 + usize::from(self.pending_space);
-            if self.chars + needed > self.max_chars {
-                self.chars = self.max_chars;
-                return false;
-            }
-            if self.pending_space {
-                self.collected.push(' ');
-                self.pending_space = false;
-            }
-            self.collected.push(c);
-            self.chars += needed;
-        }
-        true
-    }
-
-    /// The text, or `None` if it is empty.
-    pub(crate) fn finish(self) -> Option<String> {
-        Some(self.collected).filter(|t| !t.is_empty())
-    }
-}
-
 pub mod css;
 mod guard;
 pub mod links;
+mod text;
 mod tokens;
 mod tree;
+
+use text::Text;
 
 #[cfg(test)]
 mod kind_tests;
