@@ -55,7 +55,7 @@ impl Stream {
                 (Box::new(file), Some(staged))
             }
         };
-        let mut out = BufWriter::with_capacity(256 * 1024, out);
+        let mut out = BufWriter::with_capacity(crate::output::BUFFER, out);
         let header = match lines {
             Lines::Tsv => TSV_HEADER,
             Lines::TsvWithKind => TSV_KIND_HEADER,

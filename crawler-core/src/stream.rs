@@ -126,7 +126,7 @@ pub fn write_jsonl(page: &FoldedPage<'_>, mut out: impl Write) -> io::Result<()>
 /// Any I/O error from `out`.
 pub fn write_tsv_edges(page: &FoldedPage<'_>, mut out: impl Write) -> io::Result<()> {
     for link in &page.links {
-        writeln!(out, "{}\t{}", page.url, link.url)?;
+        crate::export::tsv::line(&mut out, &[page.url.as_str(), link.url.as_str()])?;
     }
     Ok(())
 }
@@ -138,7 +138,8 @@ pub fn write_tsv_edges(page: &FoldedPage<'_>, mut out: impl Write) -> io::Result
 /// Any I/O error from `out`.
 pub fn write_tsv_edges_with_kind(page: &FoldedPage<'_>, mut out: impl Write) -> io::Result<()> {
     for link in &page.links {
-        writeln!(out, "{}\t{}\t{}", page.url, link.url, link.kind)?;
+        let fields = [page.url.as_str(), link.url.as_str(), link.kind.as_str()];
+        crate::export::tsv::line(&mut out, &fields)?;
     }
     Ok(())
 }

@@ -15,7 +15,7 @@ use crate::report::CrawlReport;
 pub fn write_tsv(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
     out.write_all(crate::stream::TSV_HEADER)?;
     for (source, target, _) in report.graph.links() {
-        writeln!(out, "{}\t{}", source.url, target.url)?;
+        line(&mut out, &[source.url.as_str(), target.url.as_str()])?;
     }
     out.flush()
 }
@@ -28,7 +28,10 @@ pub fn write_tsv(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
 pub fn write_tsv_with_kind(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
     out.write_all(crate::stream::TSV_KIND_HEADER)?;
     for (source, target, link) in report.graph.links() {
-        writeln!(out, "{}\t{}\t{}", source.url, target.url, link.kind)?;
+        line(
+            &mut out,
+            &[source.url.as_str(), target.url.as_str(), link.kind.as_str()],
+        )?;
     }
     out.flush()
 }
@@ -59,6 +62,19 @@ pub fn write_nodes_tsv(report: &CrawlReport, mut out: impl Write) -> io::Result<
         )?;
     }
     out.flush()
+}
+
+/// Writes `fields` as one line, tab-separated. The fields are written as they are (URLs and
+/// kinds hold no tabs or line breaks), piece by piece: through `write!`'s formatting, a
+/// 1M-edge export took twice as long.
+pub(crate) fn line(out: &mut impl Write, fields: &[&str]) -> io::Result<()> {
+    let mut separator: &[u8] = b"";
+    for field in fields {
+        out.write_all(separator)?;
+        out.write_all(field.as_bytes())?;
+        separator = b"\t";
+    }
+    out.write_all(b"\n")
 }
 
 /// A text field with tabs and line breaks replaced by spaces.
