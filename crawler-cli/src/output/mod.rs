@@ -1,7 +1,8 @@
 //! Where the data goes: stdout, or a file that is replaced atomically or written through.
 //!
 //! A regular file (or a new one) is written in full to a temporary file in the same folder,
-//! flushed and synced, and only then renamed over the target. So a run that fails (or is
+//! flushed and synced (in the background as it is written, see [`synced`]), and only then
+//! renamed over the target. So a run that fails (or is
 //! killed) never leaves a half-written file behind and never touches an existing one; the
 //! rename is atomic because the temporary file is on the same file system. Symlinks are
 //! followed first, so the link's target is replaced and the link stays. Anything else (a
@@ -16,7 +17,9 @@
 //!
 //! # Architecture
 //! - [`target`]: what a path names (replace or write through) and when two paths are one file.
+//! - [`synced`]: a file synced to disk while it is written.
 
+mod synced;
 mod target;
 
 use std::fs;
@@ -140,14 +143,7 @@ pub(crate) fn stage<'a>(path: &Path, write: Writer<'a>) -> anyhow::Result<Staged
         }
     };
     let temp = temp_beside(&file, path)?;
-    let written = (|| {
-        let mut out = BufWriter::with_capacity(BUFFER, temp.as_file());
-        write(&mut out)?;
-        out.flush()?;
-        drop(out);
-        temp.as_file().sync_all()
-    })();
-    written.with_context(cannot)?;
+    synced::write_file(temp.as_file(), write).with_context(cannot)?;
     Ok(Staged {
         path: file,
         how: How::Rename(temp),
