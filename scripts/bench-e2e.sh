@@ -18,10 +18,12 @@
 # answered 200 found / pages the generator made), and edges in the TSV against the generator's
 # typed list (exact set of source, target, kind compared up to EDGE_CHECK_MAX pages, else
 # counted; the Redis export has no kind column, so there pairs are).
-# Then the machine's limit for this site, measured in the same run: html5ever's tokenizer +
-# Url::join per page on one thread (from the site's own pages), the server's CPU per request
-# (median of the crawls), and a minimal keep-alive client's CPU per request (16 requests
-# pipelined); limit pages/s = CPUs / their sum, and crawl's pages/s as a percentage of it.
+# Then the machine's limit for this site, probed right after each crawl run: html5ever's
+# tokenizer + Url::join per page on one thread (from the site's own pages), the run's server
+# CPU per request, and a minimal keep-alive client's CPU per request (16 requests pipelined);
+# limit pages/s = CPUs / their sum, and each run's pages/s as a percentage of its own limit
+# (their median is the headline: the machine's speed moves too much between minutes for one
+# probe to serve all runs).
 # When `spider` (spider_cli) is on PATH it is run SPIDER_RUNS (3) times as a peer on the same
 # server: its requests and coverage counted from nginx's access log, and its time to crawl
 # the whole site (in the runs that did) against crawl's. A last run with the nginx
@@ -331,9 +333,27 @@ echo "pages/s counts every URL fetched ($NODES, 404s included) over wall time; s
     "CPU per URL; coverage = distinct TSV sources / $FETCHABLE; diff = edges not in both sets" \
     "${STREAM:+| mode: --stream}"
 printf '%-6s %8s %10s %8s %9s %9s %9s %18s %7s\n' run wall_s pages/s cpu_s rss_MiB srv_us coverage edges diff
+# The machine's limit is probed right after each crawl run, on the same server, so that each
+# run is compared with the machine as it was then: its speed moves by up to 1.8x within
+# minutes, and one probe after all the runs once put runs 1-3 and 4-5 of one series 30% apart
+# against the same limit.
+awk -F'\t' -v origin="http://$HOST" 'NR > 1 && $3 == 200 && n++ < 5000 { print substr($1, length(origin) + 1) }' \
+    "$WORK/expected-nodes.tsv" >"$WORK/paths"
+probe_limit() { # appends "parse_us client_us" to $WORK/limits; the server is running
+    local parse client
+    parse=$("$TARGET/examples/machine_limit" parse --pages "$PAGES" --seed "$SEED" --host "$HOST" \
+        --sample "${LIMIT_SAMPLE:-500}" | awk -F'\t' '$1 == "parse_us" { print $2 }')
+    client=$("$TARGET/examples/machine_limit" client "$HOST" <"$WORK/paths" |
+        awk -F'\t' '$1 == "client_us" { print $2 }')
+    echo "$parse $client" >>"$WORK/limits"
+}
 start_server
 : >"$WORK/runs"
-for run in $(seq "$RUNS"); do crawl_once "run$run"; done
+: >"$WORK/limits"
+for run in $(seq "$RUNS"); do
+    crawl_once "run$run"
+    probe_limit
+done
 stop_server
 median() { awk -v c="$1" '{ print $c }' "$WORK/runs" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 rss_kib=$(median 4)
@@ -341,27 +361,28 @@ printf '%-6s %8.3f %10.0f %8.2f %9.1f %9.1f   (medians; peak RSS = %.0f bytes/UR
     "$(median 1)" "$(median 2)" "$(median 3)" "$(calc "$rss_kib / 1024")" "$(median 5)" \
     "$(calc "$rss_kib * 1024 / $NODES")" "$(calc "$rss_kib * 1024 / $EXPECTED_EDGES")"
 
-# The machine's limit for this site, from the same run.
-echo "== machine limit (single-thread probes)" >&2
-parse_us=$("$TARGET/examples/machine_limit" parse --pages "$PAGES" --seed "$SEED" --host "$HOST" \
-    --sample "${LIMIT_SAMPLE:-500}" | awk -F'\t' '$1 == "parse_us" { print $2 }')
-start_server
-awk -F'\t' -v origin="http://$HOST" 'NR > 1 && $3 == 200 && n++ < 5000 { print substr($1, length(origin) + 1) }' \
-    "$WORK/expected-nodes.tsv" >"$WORK/paths"
-client_us=$("$TARGET/examples/machine_limit" client "$HOST" <"$WORK/paths" |
-    awk -F'\t' '$1 == "client_us" { print $2 }')
-stop_server
-server_us=$(median 5)
+# The machine's limit for this site, each run against its own probes.
+echo "== machine limit (single-thread probes right after each run): tokenizer+join, the run's" \
+    "server CPU and a minimal client, per page; limit = CPUs / their sum" >&2
 cpus=$(nproc)
-limit=$(calc "$cpus * 1000000 / ($parse_us + $server_us + $client_us)")
-echo "limit: tokenizer+join $parse_us us + server $server_us us + minimal client $client_us us" \
-    "= $(calc "$parse_us + $server_us + $client_us") us a page on $cpus CPUs -> $(printf '%.0f' "$limit") pages/s;" \
-    "crawl reaches $(printf '%.1f' "$(calc "100 * $(median 2) / $limit")")% of it" \
+printf '%-6s %9s %9s %9s %9s %10s %8s %10s\n' run parse_us srv_us client_us limit pages/s "% limit" "cpu eff"
+paste -d' ' "$WORK/runs" "$WORK/limits" | awk -v cpus="$cpus" -v nodes="$NODES" '{
+    # runs: wall rate cpu rss server_us; limits: parse_us client_us
+    sum = $6 + $5 + $7; limit = cpus * 1000000 / sum
+    printf "run%-3d %9.1f %9.1f %9.1f %9.0f %10.0f %7.1f%% %9.1f%%\n", NR, $6, $5, $7, limit, $2,
+        100 * $2 / limit, 100 * ($6 + $7) * nodes / ($3 * 1000000)
+}' | tee "$WORK/limit-runs"
+pct() { awk -v c="$1" '{ sub("%", "", $c); print $c }' "$WORK/limit-runs" | sort -g |
+    awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] }'; }
+range() { awk -v c="$1" '{ sub("%", "", $c); print $c }' "$WORK/limit-runs" | sort -g |
+    awk '{ v[NR] = $1 } END { printf "%.1f-%.1f", v[1], v[NR] }'; }
+lmedian() { awk -v c="$1" '{ print $c }' "$WORK/limits" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+echo "limit: medians tokenizer+join $(lmedian 1) us + server $(median 5) us + minimal client $(lmedian 2) us a page" \
+    "on $cpus CPUs; crawl reaches $(pct 7)% of it (median of the runs' own ratios; range $(range 7)%)" \
     "(crawl $(printf '%.0f' "$(calc "$(median 3) * 1000000 / $NODES")") us CPU a page)"
 # On a loaded machine wall time measures the neighbours; CPU per page does not (as much).
-echo "cpu: crawl $(printf '%.0f' "$(calc "$(median 3) * 1000000 / $NODES")") us a page against the floor of" \
-    "tokenizer+join + minimal client $(calc "$parse_us + $client_us") us:" \
-    "$(printf '%.1f' "$(calc "100 * ($parse_us + $client_us) * $NODES / ($(median 3) * 1000000)")")% efficient"
+echo "cpu: crawl's CPU a page against the floor of tokenizer+join + minimal client:" \
+    "$(pct 8)% efficient (median of the runs; range $(range 8)%)"
 
 # spider_cli as a peer. Its crawl ends early in some runs (measured: 2 of 6 runs on the 10k
 # site stopped after 4% and 35% of it), so each run's requests and coverage are counted from
