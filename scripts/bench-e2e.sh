@@ -29,7 +29,8 @@
 # the whole site (in the runs that did) against crawl's. A last run with the nginx
 # access log on counts duplicate requests. Only 127.0.0.1 is ever contacted.
 #
-# Environment: RUNS (3), SEED (1), CONCURRENCY (64), PER_HOST (64), SERVER (nginx|fixture|
+# Environment: RUNS (3), SEED (1), CONCURRENCY (64), PER_HOST (64), LIMIT_SAMPLE (2000 pages
+# tokenized by each probe: 500 took 60-120 ms and moved 120-240 us a page), SERVER (nginx|fixture|
 # synthetic, default nginx when installed), EDGE_CHECK_MAX (200000), KEEP=1 keeps the temp
 # dir, CRAWL_ARGS adds crawl flags, CRAWL_TIMEOUT (900 s) bounds each crawl, CRAWL_BIN runs
 # that `crawl` binary instead of the one built here (to compare two builds: alternate
@@ -342,7 +343,7 @@ awk -F'\t' -v origin="http://$HOST" 'NR > 1 && $3 == 200 && n++ < 5000 { print s
 probe_limit() { # appends "parse_us client_us" to $WORK/limits; the server is running
     local parse client
     parse=$("$TARGET/examples/machine_limit" parse --pages "$PAGES" --seed "$SEED" --host "$HOST" \
-        --sample "${LIMIT_SAMPLE:-500}" | awk -F'\t' '$1 == "parse_us" { print $2 }')
+        --sample "${LIMIT_SAMPLE:-2000}" | awk -F'\t' '$1 == "parse_us" { print $2 }')
     client=$("$TARGET/examples/machine_limit" client "$HOST" <"$WORK/paths" |
         awk -F'\t' '$1 == "client_us" { print $2 }')
     echo "$parse $client" >>"$WORK/limits"
