@@ -52,7 +52,7 @@ impl Stream {
             Sink::Stdout => (Box::new(io::stdout()), None),
             Sink::File(path) => {
                 let (staged, file) = Streamed::open(path)?;
-                (Box::new(file), Some(staged))
+                (file, Some(staged))
             }
         };
         let mut out = BufWriter::with_capacity(crate::output::BUFFER, out);

@@ -169,7 +169,7 @@ fn temp_beside(file: &Path, path: &Path) -> anyhow::Result<NamedTempFile> {
 #[derive(Debug)]
 pub(crate) struct Streamed {
     path: PathBuf,
-    temp: Option<NamedTempFile>,
+    temp: Option<(NamedTempFile, synced::Syncer)>,
 }
 
 impl Streamed {
@@ -177,17 +177,18 @@ impl Streamed {
     ///
     /// # Errors
     /// Any I/O error examining `path`, creating the temporary file or opening the device.
-    pub(crate) fn open(path: &Path) -> anyhow::Result<(Self, fs::File)> {
+    pub(crate) fn open(path: &Path) -> anyhow::Result<(Self, Box<dyn Write + Send>)> {
         let cannot = || format!("cannot write `{}`", path.display());
         match target::target(path).with_context(cannot)? {
             Target::Replace(file) => {
                 let temp = temp_beside(&file, path)?;
                 let out = temp.as_file().try_clone().with_context(cannot)?;
+                let (out, syncer) = synced::synced_file(out).with_context(cannot)?;
                 let staged = Self {
                     path: file,
-                    temp: Some(temp),
+                    temp: Some((temp, syncer)),
                 };
-                Ok((staged, out))
+                Ok((staged, Box::new(out)))
             }
             Target::Through(device) => {
                 let out = fs::OpenOptions::new()
@@ -199,23 +200,25 @@ impl Streamed {
                         path: device,
                         temp: None,
                     },
-                    out,
+                    Box::new(out),
                 ))
             }
         }
     }
 
     /// Syncs the temporary file and renames it over the target (nothing to do for a device).
+    /// Call it once everything is written and flushed.
     ///
     /// # Errors
-    /// If the sync or the rename fails.
+    /// If a sync (in the background or the last one) or the rename fails.
     pub(crate) fn commit(self) -> anyhow::Result<()> {
-        let Some(temp) = self.temp else {
+        let Some((temp, syncer)) = self.temp else {
             return Ok(());
         };
         let path = self.path;
-        temp.as_file()
-            .sync_all()
+        syncer
+            .finish()
+            .and_then(|()| temp.as_file().sync_all())
             .with_context(|| format!("cannot write `{}`", path.display()))?;
         temp.persist(&path)
             .map(drop)

@@ -2,83 +2,129 @@
 //! each time a few more megabytes have been written, so the sync before the rename (see the
 //! parent module) waits only for the last of them.
 //!
-//! The export is written after the crawl, with the crawl's cores idle. Synced only at the end,
+//! Batch exports ([`write_file`]) and streamed output (`--stream`, `--format jsonl`:
+//! [`synced_file`]) both go through it. The export is written after the crawl, with the crawl's
+//! cores idle. Synced only at the end,
 //! the 30 MB TSV of the 10k benchmark spent 65 to 81 ms in that last `fsync` (3 to 5 ms now),
 //! and a 1M-page TSV is some 3 GB; the writing thread sat waiting all that time.
 
 use std::fs::File;
 use std::io::{self, BufWriter, Write};
 use std::sync::mpsc::{sync_channel, SyncSender};
+use std::thread::JoinHandle;
 
 use super::{Writer, BUFFER};
 
 /// Bytes written between two background syncs.
 const SYNC_EVERY: u64 = 8 * 1024 * 1024;
 
-/// Writes `file` with `write` through a buffer, syncing its data in the background every
-/// `every` bytes, then syncs it fully (data and metadata) once `write` is done.
-///
-/// # Errors
-/// The first error of `write`, of a write to `file`, or of a sync.
-pub(super) fn write_synced(file: &File, write: Writer<'_>, every: u64) -> io::Result<()> {
-    std::thread::scope(|scope| {
-        // One request waits at most: a sync asked for while one runs covers both.
-        let (ask, asked) = sync_channel::<()>(1);
-        let syncer = scope.spawn(move || {
-            while asked.recv().is_ok() {
-                file.sync_data()?;
-            }
-            Ok::<_, io::Error>(())
-        });
-        let mut out = BufWriter::with_capacity(
-            BUFFER,
-            Counted {
-                file,
-                unsynced: 0,
-                every,
-                ask,
-            },
-        );
-        let written = write(&mut out).and_then(|()| out.flush());
-        // Ends the helper's loop.
-        drop(out);
-        let background = syncer
-            .join()
-            .unwrap_or_else(|_| Err(io::Error::other("the thread syncing the file panicked")));
-        written?;
-        background?;
-        file.sync_all()
-    })
+/// What the writer asks of the helper thread.
+enum Ask {
+    /// Sync the data written so far.
+    Sync,
+    /// Stop: the owner is about to sync the file itself.
+    Stop,
 }
 
-/// The file, counting the bytes written since the last sync it asked for.
-struct Counted<'a> {
-    file: &'a File,
+/// A file whose data a helper thread syncs every few megabytes written; its [`Syncer`] stops
+/// the helper.
+pub(super) struct SyncedFile {
+    file: File,
     unsynced: u64,
     every: u64,
-    ask: SyncSender<()>,
+    ask: SyncSender<Ask>,
 }
 
-impl Write for Counted<'_> {
+/// The helper thread of a [`SyncedFile`].
+#[derive(Debug)]
+pub(super) struct Syncer {
+    ask: SyncSender<Ask>,
+    helper: JoinHandle<io::Result<()>>,
+}
+
+/// `file` with a helper thread that syncs its data every `every` bytes written through it.
+///
+/// # Errors
+/// If the file cannot be cloned for the helper or the thread cannot start.
+fn synced(file: File, every: u64) -> io::Result<(SyncedFile, Syncer)> {
+    let own = file.try_clone()?;
+    // One request waits at most: a sync asked for while one runs covers both.
+    let (ask, asked) = sync_channel(1);
+    let helper = std::thread::Builder::new()
+        .name("crawl-sync".into())
+        .spawn(move || {
+            while let Ok(Ask::Sync) = asked.recv() {
+                own.sync_data()?;
+            }
+            Ok(())
+        })?;
+    let writer = SyncedFile {
+        file,
+        unsynced: 0,
+        every,
+        ask: ask.clone(),
+    };
+    Ok((writer, Syncer { ask, helper }))
+}
+
+impl Syncer {
+    /// Stops the helper (the file may still be written after, it is just not synced in the
+    /// background any more) and returns the first error of its syncs. A sync error must reach
+    /// the caller from here: the file's descriptor is shared, so a later `fsync` need not see
+    /// it again.
+    ///
+    /// # Errors
+    /// The first error of a background sync.
+    pub(super) fn finish(self) -> io::Result<()> {
+        // Fails only when the helper has stopped already, on an error that `join` returns.
+        let _ = self.ask.send(Ask::Stop);
+        self.helper
+            .join()
+            .unwrap_or_else(|_| Err(io::Error::other("the thread syncing the file panicked")))
+    }
+}
+
+impl Write for SyncedFile {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let n = (&*self.file).write(buf)?;
+        let n = self.file.write(buf)?;
         self.unsynced += n as u64;
         // A full channel means a sync is asked for already; a closed one, that the helper
-        // stopped on an error, which the caller gets when it joins it.
-        if self.unsynced >= self.every && self.ask.try_send(()).is_ok() {
+        // stopped, which its `Syncer` reports.
+        if self.unsynced >= self.every && self.ask.try_send(Ask::Sync).is_ok() {
             self.unsynced = 0;
         }
         Ok(n)
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        (&*self.file).flush()
+        self.file.flush()
     }
+}
+
+/// Writes `file` with `write` through a buffer, its data synced in the background every
+/// `every` bytes, then syncs it fully (data and metadata).
+///
+/// # Errors
+/// The first error of `write`, of a write to `file`, or of a sync.
+pub(super) fn write_synced(file: &File, write: Writer<'_>, every: u64) -> io::Result<()> {
+    let (target, helper) = synced(file.try_clone()?, every)?;
+    let mut out = BufWriter::with_capacity(BUFFER, target);
+    let written = write(&mut out).and_then(|()| out.flush());
+    drop(out);
+    let background = helper.finish();
+    written?;
+    background?;
+    file.sync_all()
 }
 
 /// [`write_synced`] with the default step.
 pub(super) fn write_file(file: &File, write: Writer<'_>) -> io::Result<()> {
     write_synced(file, write, SYNC_EVERY)
+}
+
+/// [`synced`] with the default step.
+pub(super) fn synced_file(file: File) -> io::Result<(SyncedFile, Syncer)> {
+    synced(file, SYNC_EVERY)
 }
 
 #[cfg(test)]
@@ -106,6 +152,21 @@ mod tests {
             .lines()
             .enumerate()
             .all(|(i, l)| l == format!("line {i}")));
+    }
+
+    #[test]
+    fn the_helper_stops_while_the_writer_still_writes() {
+        // As `--stream` does: the writer lives on in the crawl's sink when the file is
+        // committed, so stopping must not wait for it to be dropped.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out");
+        let (mut writer, syncer) = synced(File::create(&path).unwrap(), 1024).unwrap();
+        writer.write_all(&[b'a'; 100_000]).unwrap();
+        syncer.finish().unwrap();
+        writer.write_all(b"b").unwrap();
+        let bytes = std::fs::read(&path).unwrap();
+        assert_eq!(bytes.len(), 100_001);
+        assert_eq!(bytes.last(), Some(&b'b'));
     }
 
     #[test]
