@@ -2,9 +2,9 @@
 //!
 //! A regular file (or a new one) is written in full to a temporary file in the same folder,
 //! flushed and synced (in the background as it is written, see [`synced`]), and only then
-//! renamed over the target. So a run that fails (or is
-//! killed) never leaves a half-written file behind and never touches an existing one; the
-//! rename is atomic because the temporary file is on the same file system. Symlinks are
+//! renamed over the target. So a run that fails (or is killed) never leaves a half-written
+//! file behind and never touches an existing one; the rename is atomic because the temporary
+//! file is on the same file system. Symlinks are
 //! followed first, so the link's target is replaced and the link stays. Anything else (a
 //! device, a FIFO) is written in place and never renamed over; see [`target`].
 //!
