@@ -356,7 +356,11 @@ for run in $(seq "$RUNS"); do
     probe_limit
 done
 stop_server
-median() { awk -v c="$1" '{ print $c }' "$WORK/runs" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+# Column $2 of file $1 (a trailing % dropped), sorted; its median; its lowest-highest range.
+sorted_column() { awk -v c="$2" '{ sub("%", "", $c); print $c }' "$1" | sort -g; }
+median_of() { sorted_column "$1" "$2" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+range_of() { sorted_column "$1" "$2" | awk '{ v[NR] = $1 } END { print v[1] "-" v[NR] }'; }
+median() { median_of "$WORK/runs" "$1"; }
 rss_kib=$(median 4)
 printf '%-6s %8.3f %10.0f %8.2f %9.1f %9.1f   (medians; peak RSS = %.0f bytes/URL, %.0f bytes/edge)\n' median \
     "$(median 1)" "$(median 2)" "$(median 3)" "$(calc "$rss_kib / 1024")" "$(median 5)" \
@@ -373,17 +377,13 @@ paste -d' ' "$WORK/runs" "$WORK/limits" | awk -v cpus="$cpus" -v nodes="$NODES" 
     printf "run%-3d %9.1f %9.1f %9.1f %9.0f %10.0f %7.1f%% %9.1f%%\n", NR, $6, $5, $7, limit, $2,
         100 * $2 / limit, 100 * ($6 + $7) * nodes / ($3 * 1000000)
 }' | tee "$WORK/limit-runs"
-pct() { awk -v c="$1" '{ sub("%", "", $c); print $c }' "$WORK/limit-runs" | sort -g |
-    awk '{ v[NR] = $1 } END { printf "%.1f", v[int((NR + 1) / 2)] }'; }
-range() { awk -v c="$1" '{ sub("%", "", $c); print $c }' "$WORK/limit-runs" | sort -g |
-    awk '{ v[NR] = $1 } END { printf "%.1f-%.1f", v[1], v[NR] }'; }
-lmedian() { awk -v c="$1" '{ print $c }' "$WORK/limits" | sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
-echo "limit: medians tokenizer+join $(lmedian 1) us + server $(median 5) us + minimal client $(lmedian 2) us a page" \
-    "on $cpus CPUs; crawl reaches $(pct 7)% of it (median of the runs' own ratios; range $(range 7)%)" \
+echo "limit: medians tokenizer+join $(median_of "$WORK/limits" 1) us + server $(median 5) us" \
+    "+ minimal client $(median_of "$WORK/limits" 2) us a page on $cpus CPUs; crawl reaches" \
+    "$(median_of "$WORK/limit-runs" 7)% of it (median of the runs' own ratios; range $(range_of "$WORK/limit-runs" 7)%)" \
     "(crawl $(printf '%.0f' "$(calc "$(median 3) * 1000000 / $NODES")") us CPU a page)"
 # On a loaded machine wall time measures the neighbours; CPU per page does not (as much).
 echo "cpu: crawl's CPU a page against the floor of tokenizer+join + minimal client:" \
-    "$(pct 8)% efficient (median of the runs; range $(range 8)%)"
+    "$(median_of "$WORK/limit-runs" 8)% efficient (median of the runs; range $(range_of "$WORK/limit-runs" 8)%)"
 
 # spider_cli as a peer. Its crawl ends early in some runs (measured: 2 of 6 runs on the 10k
 # site stopped after 4% and 35% of it), so each run's requests and coverage are counted from
