@@ -3,6 +3,7 @@
 //! ```text
 //! machine_limit parse --pages N --seed S --host IP:PORT [--sample 500]
 //! machine_limit client IP:PORT < paths
+//! machine_limit stack IP:PORT [--concurrency 64] [--client reqwest|hyper] [--fetch-only] < paths
 //! ```
 //!
 //! `parse` renders `--sample` pages of the generated site (the bytes the server sends) and
@@ -15,11 +16,27 @@
 //! virtual machine a wake-up costs more CPU than reading a 14 KB page, and a probe paying one
 //! per request measured the scheduler, not the client. Each prints CPU microseconds per page (`key<TAB>value` lines), taken
 //! from the thread's own scheduler clock so other load on the machine is not counted.
+//!
+//! `stack` is not a floor but a reference: the crawler's own stack with none of the crawler.
+//! It fetches each path with a reqwest client on a multi-thread tokio runtime, `--concurrency`
+//! at a time, and tokenizes and resolves each page as `parse` does, in the task that fetched
+//! it (as the crawl parses small pages). No dedup, no graph, no typed extraction, no output:
+//! what is left of the crawl's CPU once everything the crawler adds to its libraries is taken
+//! away. `--fetch-only` leaves out the parse, so only the HTTP client and runtime are measured;
+//! `--client hyper` fetches with the hyper client reqwest is built on, without reqwest.
+//! Its CPU is the whole process's, measured from outside like the crawl's (`/usr/bin/time`).
 //! Only 127.0.0.0/8 is contacted.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::ExitCode;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Empty};
+use hyper_util::rt::TokioExecutor;
+use tokio::sync::Semaphore;
+use tokio::task::{JoinError, JoinSet};
 
 use crawler_core::Url;
 use crawler_tests::synth::{render_page, SyntheticSite};
@@ -149,12 +166,142 @@ fn client(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
+/// The HTTP client of the `stack` probe: reqwest as the crawl builds it, or the hyper client
+/// reqwest is built on, with nothing of reqwest around it.
+enum Client {
+    Reqwest(reqwest::Client),
+    Hyper(Box<HyperClient>),
+}
+
+type HyperClient = hyper_util::client::legacy::Client<
+    hyper_util::client::legacy::connect::HttpConnector,
+    Empty<Bytes>,
+>;
+
+impl Client {
+    /// reqwest with the crawl's default settings that touch the fetch path (no redirects
+    /// followed, its three timeouts, an idle pool as large as the concurrency, `TCP_NODELAY`), or hyper with
+    /// the same pool and `TCP_NODELAY`.
+    fn new(kind: &str, concurrency: usize) -> Result<Self, String> {
+        match kind {
+            "reqwest" => reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(crawler_core::DEFAULT_TIMEOUT)
+                .connect_timeout(crawler_core::DEFAULT_CONNECT_TIMEOUT)
+                .read_timeout(crawler_core::DEFAULT_READ_TIMEOUT)
+                .pool_max_idle_per_host(concurrency)
+                .tcp_nodelay(true)
+                .build()
+                .map(Self::Reqwest)
+                .map_err(|e| e.to_string()),
+            "hyper" => {
+                let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
+                connector.set_nodelay(true);
+                Ok(Self::Hyper(Box::new(
+                    hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+                        .pool_max_idle_per_host(concurrency)
+                        .build(connector),
+                )))
+            }
+            other => Err(format!("--client {other}: reqwest or hyper")),
+        }
+    }
+
+    /// GETs `url` and returns its body.
+    async fn get(&self, url: &Url) -> Result<Bytes, String> {
+        match self {
+            Self::Reqwest(client) => {
+                let response = client.get(url.clone()).send().await;
+                response
+                    .map_err(|e| e.to_string())?
+                    .bytes()
+                    .await
+                    .map_err(|e| e.to_string())
+            }
+            Self::Hyper(client) => {
+                let uri: hyper::Uri = url.as_str().parse().map_err(|e| format!("{url}: {e}"))?;
+                let response = client.get(uri).await.map_err(|e| e.to_string())?;
+                let body = response.into_body().collect().await;
+                Ok(body.map_err(|e| e.to_string())?.to_bytes())
+            }
+        }
+    }
+}
+
+/// The crawler's libraries alone (see the module docs).
+fn stack(args: &[String]) -> Result<(), String> {
+    let addr: SocketAddr = args
+        .first()
+        .ok_or("stack needs IP:PORT")?
+        .parse()
+        .map_err(|e| format!("address: {e}"))?;
+    if !addr.ip().is_loopback() {
+        return Err(format!("{addr} is not a loopback address"));
+    }
+    let concurrency = number(args, "--concurrency", Some("64"))?.max(1);
+    let parse_pages = !args.iter().any(|a| a == "--fetch-only");
+    let kind = flag(args, "--client", Some("reqwest"))?;
+    let urls: Vec<Url> = io::stdin()
+        .lock()
+        .lines()
+        .map_while(Result::ok)
+        .filter(|l| l.starts_with('/'))
+        .map(|path| Url::parse(&format!("http://{addr}{path}")).map_err(|e| e.to_string()))
+        .collect::<Result<_, _>>()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let (pages, links) = runtime.block_on(async move {
+        let client = Arc::new(Client::new(&kind, concurrency)?);
+        let permits = Arc::new(Semaphore::new(concurrency));
+        let mut tasks = JoinSet::new();
+        let (mut pages, mut links) = (0usize, 0usize);
+        let mut tally = |done: Result<Result<usize, String>, JoinError>| {
+            links += done.map_err(|e| e.to_string())??;
+            pages += 1;
+            Ok::<(), String>(())
+        };
+        for url in urls {
+            let permit = permits.clone().acquire_owned().await;
+            let permit = permit.map_err(|e| e.to_string())?;
+            let client = client.clone();
+            tasks.spawn(async move {
+                let _permit = permit;
+                let body = client.get(&url).await?;
+                if !parse_pages {
+                    return Ok(0);
+                }
+                let html = std::str::from_utf8(&body).map_err(|e| e.to_string())?;
+                let sink = tokenize_only::run(html);
+                let links = sink.links.borrow();
+                Ok(links
+                    .iter()
+                    .filter_map(|(href, _)| url.join(href).ok())
+                    .count())
+            });
+            while let Some(done) = tasks.try_join_next() {
+                tally(done)?;
+            }
+        }
+        while let Some(done) = tasks.join_next().await {
+            tally(done)?;
+        }
+        Ok::<_, String>((pages, links))
+    })?;
+    println!("pages\t{pages}\nlinks\t{links}");
+    Ok(())
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("parse") => parse(&args[1..]),
         Some("client") => client(&args[1..]),
-        _ => Err("usage: machine_limit parse --pages N [--seed S] --host IP:PORT [--sample K] | client IP:PORT < paths".into()),
+        Some("stack") => stack(&args[1..]),
+        _ => Err("usage: machine_limit parse --pages N [--seed S] --host IP:PORT [--sample K] \
+                  | client IP:PORT < paths | stack IP:PORT [--concurrency N] [--client reqwest|hyper] [--fetch-only] < paths"
+            .into()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
