@@ -23,14 +23,19 @@
 # CPU per request, and a minimal keep-alive client's CPU per request (16 requests pipelined);
 # limit pages/s = CPUs / their sum, and each run's pages/s as a percentage of its own limit
 # (their median is the headline: the machine's speed moves too much between minutes for one
-# probe to serve all runs).
+# probe to serve all runs). Beside the limit, a reference: the crawler's own libraries with
+# none of the crawler (`machine_limit stack`: reqwest on a multi-thread tokio runtime at the
+# crawl's concurrency, each page tokenized and its links joined as the tokenizer probe does,
+# and the same with the hyper client reqwest is built on), their share of their own limit and
+# the crawl's CPU a page against the reqwest one.
 # When `spider` (spider_cli) is on PATH it is run SPIDER_RUNS (3) times as a peer on the same
 # server: its requests and coverage counted from nginx's access log, and its time to crawl
 # the whole site (in the runs that did) against crawl's. A last run with the nginx
 # access log on counts duplicate requests. Only 127.0.0.1 is ever contacted.
 #
 # Environment: RUNS (3), SEED (1), CONCURRENCY (64), PER_HOST (64), LIMIT_SAMPLE (2000 pages
-# tokenized by each probe: 500 took 60-120 ms and moved 120-240 us a page), SERVER (nginx|fixture|
+# tokenized by each probe: 500 took 60-120 ms and moved 120-240 us a page), STACK_SAMPLE
+# (20000 URLs fetched by each stack probe), SERVER (nginx|fixture|
 # synthetic, default nginx when installed), EDGE_CHECK_MAX (200000), KEEP=1 keeps the temp
 # dir, CRAWL_ARGS adds crawl flags, CRAWL_TIMEOUT (900 s) bounds each crawl, CRAWL_BIN runs
 # that `crawl` binary instead of the one built here (to compare two builds: alternate
@@ -340,13 +345,28 @@ printf '%-6s %8s %10s %8s %9s %9s %9s %18s %7s\n' run wall_s pages/s cpu_s rss_M
 # against the same limit.
 awk -F'\t' -v origin="http://$HOST" 'NR > 1 && $3 == 200 && n++ < 5000 { print substr($1, length(origin) + 1) }' \
     "$WORK/expected-nodes.tsv" >"$WORK/paths"
-probe_limit() { # appends "parse_us client_us" to $WORK/limits; the server is running
+# The stack probe fetches the site's page URLs (404s included, as the crawl does), in
+# breadth-first order, up to STACK_SAMPLE of them.
+STACK_PAGES=$(awk -F'\t' -v origin="http://$HOST" -v max="${STACK_SAMPLE:-20000}" \
+    'NR > 1 && n++ < max { print substr($1, length(origin) + 1) }' "$WORK/expected-nodes.tsv" \
+    | tee "$WORK/stack-paths" | wc -l)
+stack_probe() { # $1 = client; prints "wall cpu server_us" of one stack probe
+    local s0 s1 wall user sys
+    s0=$(server_cpu)
+    "$TIME" -f '%e %U %S' -o "$WORK/time.stack" "$TARGET/examples/machine_limit" stack "$HOST" \
+        --client "$1" --concurrency "$CONCURRENCY" <"$WORK/stack-paths" >/dev/null ||
+        die "machine_limit stack --client $1 failed"
+    s1=$(server_cpu)
+    read -r wall user sys <"$WORK/time.stack"
+    echo "$wall $(calc "$user + $sys") $(calc "($s1 - $s0) * 1000000 / $STACK_PAGES")"
+}
+probe_limit() { # appends "parse_us client_us" and two stack probes' "wall cpu server_us" to $WORK/limits
     local parse client
     parse=$("$TARGET/examples/machine_limit" parse --pages "$PAGES" --seed "$SEED" --host "$HOST" \
         --sample "${LIMIT_SAMPLE:-2000}" | awk -F'\t' '$1 == "parse_us" { print $2 }')
     client=$("$TARGET/examples/machine_limit" client "$HOST" <"$WORK/paths" |
         awk -F'\t' '$1 == "client_us" { print $2 }')
-    echo "$parse $client" >>"$WORK/limits"
+    echo "$parse $client $(stack_probe reqwest) $(stack_probe hyper)" >>"$WORK/limits"
 }
 start_server
 : >"$WORK/runs"
@@ -370,17 +390,32 @@ printf '%-6s %8.3f %10.0f %8.2f %9.1f %9.1f   (medians; peak RSS = %.0f bytes/UR
 echo "== machine limit (single-thread probes right after each run): tokenizer+join, the run's" \
     "server CPU and a minimal client, per page; limit = CPUs / their sum" >&2
 cpus=$(nproc)
-printf '%-6s %9s %9s %9s %9s %10s %8s %10s\n' run parse_us srv_us client_us limit pages/s "% limit" "cpu eff"
-paste -d' ' "$WORK/runs" "$WORK/limits" | awk -v cpus="$cpus" -v nodes="$NODES" '{
-    # runs: wall rate cpu rss server_us; limits: parse_us client_us
+printf '%-6s %9s %9s %9s %9s %10s %8s %10s %9s %8s %8s %11s\n' run parse_us srv_us client_us limit pages/s \
+    "% limit" "cpu eff" stack_us "stack %" "hyper %" crawl/stack
+paste -d' ' "$WORK/runs" "$WORK/limits" | awk -v cpus="$cpus" -v nodes="$NODES" -v stack_pages="$STACK_PAGES" '
+function share(wall, server_us) { # pages/s of a stack probe as a percentage of its own limit
+    return 100 * (stack_pages / wall) / (cpus * 1000000 / ($6 + server_us + $7))
+}
+{
+    # runs: wall rate cpu rss server_us; limits: parse_us client_us, then wall cpu server_us
+    # of the reqwest stack ($8-$10) and of the hyper one ($11-$13)
     sum = $6 + $5 + $7; limit = cpus * 1000000 / sum
-    printf "run%-3d %9.1f %9.1f %9.1f %9.0f %10.0f %7.1f%% %9.1f%%\n", NR, $6, $5, $7, limit, $2,
-        100 * $2 / limit, 100 * ($6 + $7) * nodes / ($3 * 1000000)
+    crawl_us = $3 * 1000000 / nodes; stack_us = $9 * 1000000 / stack_pages
+    printf "run%-3d %9.1f %9.1f %9.1f %9.0f %10.0f %7.1f%% %9.1f%% %9.1f %7.1f%% %7.1f%% %11.2f\n", NR, $6, $5,
+        $7, limit, $2, 100 * $2 / limit, 100 * ($6 + $7) / crawl_us, stack_us, share($8, $10),
+        share($11, $13), crawl_us / stack_us
 }' | tee "$WORK/limit-runs"
 echo "limit: medians tokenizer+join $(median_of "$WORK/limits" 1) us + server $(median 5) us" \
     "+ minimal client $(median_of "$WORK/limits" 2) us a page on $cpus CPUs; crawl reaches" \
     "$(median_of "$WORK/limit-runs" 7)% of it (median of the runs' own ratios; range $(range_of "$WORK/limit-runs" 7)%)" \
     "(crawl $(printf '%.0f' "$(calc "$(median 3) * 1000000 / $NODES")") us CPU a page)"
+# What the crawl's libraries cost on their own, so that the gap to the limit splits into the
+# crawler's code and the stack the design fixes.
+echo "stack: reqwest + tokio + html5ever + Url::join alone, no crawl logic (machine_limit stack," \
+    "$STACK_PAGES URLs): $(median_of "$WORK/limit-runs" 10)% of its own limit (median; range" \
+    "$(range_of "$WORK/limit-runs" 10)%), $(median_of "$WORK/limit-runs" 11)% with hyper in place of" \
+    "reqwest (range $(range_of "$WORK/limit-runs" 11)%); crawl's CPU a page $(median_of "$WORK/limit-runs" 12)x" \
+    "the reqwest stack's (median; range $(range_of "$WORK/limit-runs" 12))"
 # On a loaded machine wall time measures the neighbours; CPU per page does not (as much).
 echo "cpu: crawl's CPU a page against the floor of tokenizer+join + minimal client:" \
     "$(median_of "$WORK/limit-runs" 8)% efficient (median of the runs; range $(range_of "$WORK/limit-runs" 8)%)"
