@@ -108,21 +108,32 @@ fn parse(args: &[String]) -> Result<(), String> {
     Ok(())
 }
 
-fn client(args: &[String]) -> Result<(), String> {
+/// The server's address, `args[0]` of `command`; only a loopback address is taken.
+fn loopback(args: &[String], command: &str) -> Result<SocketAddr, String> {
     let addr: SocketAddr = args
         .first()
-        .ok_or("client needs IP:PORT")?
+        .ok_or_else(|| format!("{command} needs IP:PORT"))?
         .parse()
         .map_err(|e| format!("address: {e}"))?;
     if !addr.ip().is_loopback() {
         return Err(format!("{addr} is not a loopback address"));
     }
-    let paths: Vec<String> = io::stdin()
+    Ok(addr)
+}
+
+/// The paths to fetch: the lines of stdin that start with `/`.
+fn paths_from_stdin() -> Vec<String> {
+    io::stdin()
         .lock()
         .lines()
         .map_while(Result::ok)
         .filter(|l| l.starts_with('/'))
-        .collect();
+        .collect()
+}
+
+fn client(args: &[String]) -> Result<(), String> {
+    let addr = loopback(args, "client")?;
+    let paths = paths_from_stdin();
     let stream = TcpStream::connect(addr).map_err(|e| format!("{addr}: {e}"))?;
     let _ = stream.set_nodelay(true);
     let mut reader =
@@ -180,8 +191,8 @@ type HyperClient = hyper_util::client::legacy::Client<
 
 impl Client {
     /// reqwest with the crawl's default settings that touch the fetch path (no redirects
-    /// followed, its three timeouts, an idle pool as large as the concurrency, `TCP_NODELAY`), or hyper with
-    /// the same pool and `TCP_NODELAY`.
+    /// followed, its three timeouts, an idle pool as large as the concurrency,
+    /// `TCP_NODELAY`), or hyper with the same pool and `TCP_NODELAY`.
     fn new(kind: &str, concurrency: usize) -> Result<Self, String> {
         match kind {
             "reqwest" => reqwest::Client::builder()
@@ -230,22 +241,12 @@ impl Client {
 
 /// The crawler's libraries alone (see the module docs).
 fn stack(args: &[String]) -> Result<(), String> {
-    let addr: SocketAddr = args
-        .first()
-        .ok_or("stack needs IP:PORT")?
-        .parse()
-        .map_err(|e| format!("address: {e}"))?;
-    if !addr.ip().is_loopback() {
-        return Err(format!("{addr} is not a loopback address"));
-    }
+    let addr = loopback(args, "stack")?;
     let concurrency = number(args, "--concurrency", Some("64"))?.max(1);
     let parse_pages = !args.iter().any(|a| a == "--fetch-only");
     let kind = flag(args, "--client", Some("reqwest"))?;
-    let urls: Vec<Url> = io::stdin()
-        .lock()
-        .lines()
-        .map_while(Result::ok)
-        .filter(|l| l.starts_with('/'))
+    let urls: Vec<Url> = paths_from_stdin()
+        .iter()
         .map(|path| Url::parse(&format!("http://{addr}{path}")).map_err(|e| e.to_string()))
         .collect::<Result<_, _>>()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -274,8 +275,8 @@ fn stack(args: &[String]) -> Result<(), String> {
                 }
                 let html = std::str::from_utf8(&body).map_err(|e| e.to_string())?;
                 let sink = tokenize_only::run(html);
-                let links = sink.links.borrow();
-                Ok(links
+                let hrefs = sink.links.borrow();
+                Ok(hrefs
                     .iter()
                     .filter_map(|(href, _)| url.join(href).ok())
                     .count())
