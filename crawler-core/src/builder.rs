@@ -1,335 +1,272 @@
-//! The builder of a [`Crawler`]: owned setters that record the first bad value, and `build`
-//! that returns it as a [`ConfigError`].
+//! The builder of a [`Crawler`]: owned setters that fill a [`CrawlSpec`], and `build` that
+//! validates it.
+//!
+//! Every setting is a field of the spec, so a builder and a spec are two spellings of the same
+//! crawl: [`CrawlerBuilder::spec`] shows the one the setters made, and
+//! [`CrawlerBuilder::from_spec`] starts from one made elsewhere (a config file, a stored Redis
+//! crawl, Python). The setters check nothing: [`build`](CrawlerBuilder::build) validates the
+//! whole spec, in field order, and returns the first invalid setting. What is not a setting
+//! but a live object (the event handler, a shared seen set, a cookie jar the caller keeps) is
+//! attached here too.
 
-use std::num::NonZeroUsize;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::config::{
-    CrawlConfig, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
-    DEFAULT_MAX_DEPTH, DEFAULT_MAX_EDGES, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_NODES,
-    DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_URL_LEN, DEFAULT_PAGE_TIMEOUT, DEFAULT_PER_HOST,
-    DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT, MAX_CONCURRENCY, MAX_DURATION,
-};
+use crate::config::spec::{CrawlSpec, Header, Login};
+use crate::config::Secret;
+use crate::cookies::CookieJar;
 use crate::error::ConfigError;
 use crate::event::{CrawlEvent, Events};
 use crate::extract::Extraction;
 use crate::frontier::SeenSet;
-use crate::scope::{HostScope, Scope};
+use crate::link_kind::LinkKind;
+use crate::scope::HostScope;
 use crate::Crawler;
+
+#[cfg(doc)]
+use crate::config::{
+    DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH,
+    DEFAULT_MAX_EDGES, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_NODES, DEFAULT_MAX_REDIRECTS,
+    DEFAULT_MAX_URL_LEN, DEFAULT_PAGE_TIMEOUT, DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT,
+    DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+    MAX_CONCURRENCY, MAX_DURATION,
+};
+#[cfg(doc)]
+use crate::transport::file::DEFAULT_INDEX_FILE;
 
 /// Builds a [`Crawler`]. Setters take and return `self`; [`build`](Self::build) validates.
 #[must_use]
-#[derive(Debug)]
+#[derive(Debug, Default)]
 pub struct CrawlerBuilder {
-    config: CrawlConfig,
+    spec: CrawlSpec,
     events: Events,
     seen: Option<Arc<dyn SeenSet>>,
-    error: Option<ConfigError>,
+    cookie_jar: Option<CookieJar>,
 }
 
-impl Default for CrawlerBuilder {
-    fn default() -> Self {
-        Self {
-            config: CrawlConfig {
-                max_depth: DEFAULT_MAX_DEPTH,
-                max_pages: None,
-                concurrency: nonzero(DEFAULT_CONCURRENCY),
-                per_host: nonzero(DEFAULT_PER_HOST),
-                timeout: DEFAULT_TIMEOUT,
-                connect_timeout: DEFAULT_CONNECT_TIMEOUT,
-                page_timeout: DEFAULT_PAGE_TIMEOUT,
-                max_nodes: nonzero(DEFAULT_MAX_NODES),
-                max_edges: nonzero(DEFAULT_MAX_EDGES),
-                read_timeout: DEFAULT_READ_TIMEOUT,
-                max_redirects: DEFAULT_MAX_REDIRECTS,
-                max_body_bytes: nonzero(DEFAULT_MAX_BODY_BYTES),
-                max_links_per_page: nonzero(DEFAULT_MAX_LINKS_PER_PAGE),
-                max_url_len: nonzero(DEFAULT_MAX_URL_LEN),
-                user_agent: DEFAULT_USER_AGENT.to_owned(),
-                scope: Scope::default(),
-                respect_robots: true,
-                delay: None,
-                rate: None,
-                retries: DEFAULT_RETRIES,
-                retry_base_delay: DEFAULT_RETRY_BASE_DELAY,
-                deny_private_ips: false,
-                sitemaps: false,
-                extraction: Extraction::default(),
-                http: crate::http_options::HttpOptions::default(),
-                links: crate::link_options::LinkOptions::default(),
-                files: crate::transport::file::FileOptions::default(),
-            },
-            events: Events::default(),
-            seen: None,
-            error: None,
+/// Setters of one field each: `$name(value)` sets `spec.$field`.
+macro_rules! setters {
+    ($($(#[$doc:meta])* $name:ident($field:ident: $ty:ty);)*) => {$(
+        $(#[$doc])*
+        pub fn $name(mut self, $field: $ty) -> Self {
+            self.spec.$field = $field;
+            self
         }
-    }
-}
-
-fn nonzero(n: usize) -> NonZeroUsize {
-    NonZeroUsize::new(n).unwrap_or(NonZeroUsize::MIN)
+    )*};
 }
 
 impl CrawlerBuilder {
-    /// Keeps the first error a setter found, to be returned by `build`.
-    pub(crate) fn fail(mut self, err: ConfigError) -> Self {
-        self.error.get_or_insert(err);
-        self
-    }
-
-    fn limit(
-        self,
-        name: &'static str,
-        n: usize,
-        set: impl FnOnce(&mut CrawlConfig, NonZeroUsize),
-    ) -> Self {
-        match NonZeroUsize::new(n) {
-            Some(n) => {
-                let mut this = self;
-                set(&mut this.config, n);
-                this
-            }
-            None => self.fail(ConfigError::Zero { name }),
+    /// A builder starting from `spec`.
+    pub fn from_spec(spec: CrawlSpec) -> Self {
+        Self {
+            spec,
+            ..Self::default()
         }
     }
 
-    /// A request count: at least 1 and at most [`MAX_CONCURRENCY`], which also keeps it within
-    /// what a semaphore can hold.
-    fn in_flight(
-        self,
-        name: &'static str,
-        n: usize,
-        set: impl FnOnce(&mut CrawlConfig, NonZeroUsize),
-    ) -> Self {
-        if n > MAX_CONCURRENCY {
-            return self.fail(ConfigError::TooMany {
-                name,
-                max: MAX_CONCURRENCY,
-            });
-        }
-        self.limit(name, n, set)
+    /// The settings as they stand.
+    pub fn spec(&self) -> &CrawlSpec {
+        &self.spec
     }
 
-    /// A duration of at most [`MAX_DURATION`], and more than zero unless `zero_ok`.
-    fn duration(
-        mut self,
-        name: &'static str,
-        d: Duration,
-        zero_ok: bool,
-        set: impl FnOnce(&mut CrawlConfig),
-    ) -> Self {
-        if d.is_zero() && !zero_ok {
-            return self.fail(ConfigError::ZeroDuration { name });
-        }
-        if d > MAX_DURATION {
-            return self.fail(ConfigError::TooLong {
-                name,
-                max: MAX_DURATION,
-            });
-        }
-        set(&mut self.config);
-        self
-    }
-
-    /// Adds a parsed scope rule, or keeps the parse error for `build`.
-    fn scope_rule<T>(
-        mut self,
-        parsed: Result<T, ConfigError>,
-        add: impl FnOnce(&mut Scope, T),
-    ) -> Self {
-        match parsed {
-            Ok(rule) => {
-                add(&mut self.config.scope, rule);
-                self
-            }
-            Err(err) => self.fail(err),
-        }
-    }
-
-    /// Deepest level fetched; seeds are depth 0. Default: [`DEFAULT_MAX_DEPTH`].
-    pub fn max_depth(mut self, depth: u32) -> Self {
-        self.config.max_depth = depth;
-        self
+    setters! {
+        /// Deepest level fetched; seeds are depth 0. Default: [`DEFAULT_MAX_DEPTH`].
+        max_depth(depth: u32);
+        /// Limit for a whole request, connect to last byte; more than zero, at most
+        /// [`MAX_DURATION`]. Default: [`DEFAULT_TIMEOUT`].
+        timeout(timeout: Duration);
+        /// Limit for one page, across its redirect hops, retries and their waits (more than
+        /// zero, at most [`MAX_DURATION`]); a page that passes it fails with
+        /// [`PageError::PageTimeout`](crate::PageError::PageTimeout).
+        /// Default: [`DEFAULT_PAGE_TIMEOUT`].
+        page_timeout(page_timeout: Duration);
+        /// Nodes the graph may hold. Once reached, new URLs are no longer recorded and the
+        /// crawl stops with [`StopReason::GraphLimit`](crate::StopReason::GraphLimit). Must
+        /// be at least 1. Default: [`DEFAULT_MAX_NODES`].
+        max_nodes(max_nodes: usize);
+        /// Edges the graph may hold, as [`max_nodes`](Self::max_nodes) for links. Must be at
+        /// least 1. Default: [`DEFAULT_MAX_EDGES`].
+        max_edges(max_edges: usize);
+        /// Limit for establishing a connection; more than zero, at most [`MAX_DURATION`].
+        /// Default: [`DEFAULT_CONNECT_TIMEOUT`].
+        connect_timeout(connect_timeout: Duration);
+        /// Limit for one read on an open connection; more than zero, at most
+        /// [`MAX_DURATION`]. Default: [`DEFAULT_READ_TIMEOUT`].
+        read_timeout(read_timeout: Duration);
+        /// Redirects followed from one URL; 0 records every redirect without following it.
+        /// Default: [`DEFAULT_MAX_REDIRECTS`].
+        max_redirects(max_redirects: usize);
+        /// Bytes of a body read, after decompression. Default: [`DEFAULT_MAX_BODY_BYTES`].
+        max_body_bytes(max_body_bytes: usize);
+        /// Links kept from one page. Default: [`DEFAULT_MAX_LINKS_PER_PAGE`].
+        max_links_per_page(max_links_per_page: usize);
+        /// Longest URL kept, in bytes. Default: [`DEFAULT_MAX_URL_LEN`].
+        max_url_len(max_url_len: usize);
+        /// Which hosts the crawl stays on. Default: [`HostScope::SameHost`].
+        host_scope(hosts: HostScope);
+        /// Retries of a transient failure (429, 502-504, a refused, reset or garbled
+        /// connection); never of other 4xx, nor of timeouts. Default: [`DEFAULT_RETRIES`].
+        retries(retries: u32);
+        /// Wait before the first retry, doubled for each further one; a longer `Retry-After`
+        /// from the server wins, up to 30 s. At most [`MAX_DURATION`]. Default:
+        /// [`DEFAULT_RETRY_BASE_DELAY`].
+        retry_base_delay(retry_base_delay: Duration);
+        /// Refuses hosts that resolve to loopback, private, link-local or reserved addresses,
+        /// also after redirects. For crawling URLs from untrusted sources. Default: false.
+        deny_private_ips(deny_private_ips: bool);
+        /// Adds the URLs listed in each seed host's sitemaps (robots.txt `Sitemap:` lines, or
+        /// `/sitemap.xml`; sitemap indexes and gzip sitemaps are followed) as seeds. Default:
+        /// false.
+        sitemaps(sitemap: bool);
+        /// How links are taken out of HTML. Default: [`Extraction::Tokens`].
+        extraction(extract: Extraction);
+        /// Follows the links of pages whose `<meta name="robots">`, `<meta
+        /// name="crawlgraph">` or `X-Robots-Tag` says `nofollow` or `none`. Default: false
+        /// (such links are recorded, marked nofollow, and not followed).
+        ignore_nofollow(ignore_nofollow: bool);
+        /// Does not follow links with `rel="nofollow"` (they are still recorded). Default:
+        /// false.
+        respect_rel_nofollow(respect_rel_nofollow: bool);
+        /// Fetches every embed, stylesheet and CSS target once (within depth and scope) to
+        /// find broken assets, and takes the `url()`s of fetched stylesheets. Default: false.
+        check_resources(check_resources: bool);
+        /// Accepts invalid TLS certificates (self-signed, expired, for another host): anyone
+        /// on the path can then read and change the traffic. For test servers only. Default:
+        /// false.
+        accept_invalid_certs(accept_invalid_certs: bool);
     }
 
     /// Stops after this many pages have been fetched. Must be at least 1. Default: no limit.
-    pub fn max_pages(self, pages: usize) -> Self {
-        self.limit("max pages", pages, |c, n| c.max_pages = Some(n))
+    pub fn max_pages(mut self, pages: usize) -> Self {
+        self.spec.max_pages = Some(pages);
+        self
     }
 
     /// Requests in flight across all hosts. Must be at least 1 and at most
     /// [`MAX_CONCURRENCY`]. Default: [`DEFAULT_CONCURRENCY`].
-    pub fn concurrency(self, n: usize) -> Self {
-        self.in_flight("concurrency", n, |c, n| c.concurrency = n)
+    pub fn concurrency(mut self, n: usize) -> Self {
+        self.spec.worker.concurrency = n;
+        self
     }
 
     /// Requests in flight to one host. Must be at least 1 and at most [`MAX_CONCURRENCY`].
     /// Default: [`DEFAULT_PER_HOST`].
-    pub fn per_host(self, n: usize) -> Self {
-        self.in_flight("per-host concurrency", n, |c, n| c.per_host = n)
-    }
-
-    /// Limit for a whole request, connect to last byte; more than zero, at most
-    /// [`MAX_DURATION`]. Default: [`DEFAULT_TIMEOUT`].
-    pub fn timeout(self, timeout: Duration) -> Self {
-        self.duration("timeout", timeout, false, |c| c.timeout = timeout)
-    }
-
-    /// Limit for one page, across its redirect hops, retries and their waits (more than zero,
-    /// at most [`MAX_DURATION`]); a page that
-    /// passes it fails with [`PageError::PageTimeout`](crate::PageError::PageTimeout).
-    /// Default: [`DEFAULT_PAGE_TIMEOUT`].
-    pub fn page_timeout(self, timeout: Duration) -> Self {
-        self.duration("page timeout", timeout, false, |c| c.page_timeout = timeout)
-    }
-
-    /// Nodes the graph may hold. Once reached, new URLs are no longer recorded and the crawl
-    /// stops with [`StopReason::GraphLimit`](crate::StopReason::GraphLimit). Must be at least
-    /// 1. Default: [`DEFAULT_MAX_NODES`].
-    pub fn max_nodes(self, n: usize) -> Self {
-        self.limit("max nodes", n, |c, n| c.max_nodes = n)
-    }
-
-    /// Edges the graph may hold, as [`max_nodes`](Self::max_nodes) for links. Must be at
-    /// least 1. Default: [`DEFAULT_MAX_EDGES`].
-    pub fn max_edges(self, n: usize) -> Self {
-        self.limit("max edges", n, |c, n| c.max_edges = n)
-    }
-
-    /// Limit for establishing a connection; more than zero, at most [`MAX_DURATION`].
-    /// Default: [`DEFAULT_CONNECT_TIMEOUT`].
-    pub fn connect_timeout(self, timeout: Duration) -> Self {
-        self.duration("connect timeout", timeout, false, |c| {
-            c.connect_timeout = timeout;
-        })
-    }
-
-    /// Limit for one read on an open connection; more than zero, at most [`MAX_DURATION`].
-    /// Default: [`DEFAULT_READ_TIMEOUT`].
-    pub fn read_timeout(self, timeout: Duration) -> Self {
-        self.duration("read timeout", timeout, false, |c| c.read_timeout = timeout)
-    }
-
-    /// Redirects followed from one URL; 0 records every redirect without following it.
-    /// Default: [`DEFAULT_MAX_REDIRECTS`].
-    pub fn max_redirects(mut self, n: usize) -> Self {
-        self.config.max_redirects = n;
+    pub fn per_host(mut self, n: usize) -> Self {
+        self.spec.per_host = n;
         self
     }
 
-    /// Bytes of a body read, after decompression. Default: [`DEFAULT_MAX_BODY_BYTES`].
-    pub fn max_body_bytes(self, n: usize) -> Self {
-        self.limit("max body bytes", n, |c, n| c.max_body_bytes = n)
-    }
-
-    /// Links kept from one page. Default: [`DEFAULT_MAX_LINKS_PER_PAGE`].
-    pub fn max_links_per_page(self, n: usize) -> Self {
-        self.limit("max links per page", n, |c, n| c.max_links_per_page = n)
-    }
-
-    /// Longest URL kept, in bytes. Default: [`DEFAULT_MAX_URL_LEN`].
-    pub fn max_url_len(self, n: usize) -> Self {
-        self.limit("max URL length", n, |c, n| c.max_url_len = n)
-    }
-
-    /// `User-Agent` header. Default: [`DEFAULT_USER_AGENT`].
+    /// `User-Agent` header; a valid, non-empty header value. Default: [`DEFAULT_USER_AGENT`].
     pub fn user_agent(mut self, agent: impl Into<String>) -> Self {
-        let agent = agent.into();
-        if reqwest::header::HeaderValue::from_str(&agent).is_err() || agent.is_empty() {
-            return self.fail(ConfigError::InvalidUserAgent(agent));
-        }
-        self.config.user_agent = agent;
-        self
-    }
-
-    /// Which hosts the crawl stays on. Default: [`HostScope::SameHost`].
-    pub fn host_scope(mut self, hosts: HostScope) -> Self {
-        self.config.scope.hosts = hosts;
+        self.spec.user_agent = agent.into();
         self
     }
 
     /// Only URLs starting with this absolute http(s) URL are fetched; may be given more than
     /// once (any matches). Default: no prefix.
-    pub fn prefix(self, prefix: &str) -> Self {
-        self.scope_rule(Scope::parse_prefix(prefix), |scope, rule| {
-            scope.prefixes.push(rule);
-        })
+    pub fn prefix(mut self, prefix: &str) -> Self {
+        self.spec.prefix.push(prefix.to_owned());
+        self
     }
 
-    /// Only URLs matching this regular expression are fetched; may be given more than once (any
-    /// matches). Default: no pattern.
-    pub fn include(self, pattern: &str) -> Self {
-        self.scope_rule(Scope::parse_pattern(pattern), |scope, rule| {
-            scope.include.push(rule);
-        })
+    /// Only URLs matching this regular expression are fetched; may be given more than once
+    /// (any matches). Default: no pattern.
+    pub fn include(mut self, pattern: &str) -> Self {
+        self.spec.include.push(pattern.to_owned());
+        self
     }
 
     /// URLs matching this regular expression are not fetched. Default: no pattern.
-    pub fn exclude(self, pattern: &str) -> Self {
-        self.scope_rule(Scope::parse_pattern(pattern), |scope, rule| {
-            scope.exclude.push(rule);
-        })
+    pub fn exclude(mut self, pattern: &str) -> Self {
+        self.spec.exclude.push(pattern.to_owned());
+        self
     }
 
     /// Whether to fetch and obey each host's robots.txt. Default: true.
     pub fn respect_robots(mut self, respect: bool) -> Self {
-        self.config.respect_robots = respect;
+        self.spec.ignore_robots = !respect;
         self
     }
 
     /// Minimum time between the starts of two requests to one host (a robots.txt
     /// `Crawl-delay` can raise it for its host); more than zero, at most [`MAX_DURATION`].
     /// Default: none.
-    pub fn delay(self, delay: Duration) -> Self {
-        self.duration("delay", delay, false, |c| c.delay = Some(delay))
+    pub fn delay(mut self, delay: Duration) -> Self {
+        self.spec.delay = Some(delay);
+        self
     }
 
     /// Maximum requests per second to one host; at least one a day (the gap it implies is at
     /// most [`MAX_DURATION`]). Default: no limit.
     pub fn rate(mut self, per_second: f64) -> Self {
-        let min = 1.0 / MAX_DURATION.as_secs_f64();
-        if !(per_second.is_finite() && per_second >= min) {
-            return self.fail(ConfigError::InvalidRate(per_second.to_string()));
-        }
-        self.config.rate = Some(per_second);
+        self.spec.rate = Some(per_second);
         self
     }
 
-    /// Retries of a transient failure (429, 502-504, a refused, reset or garbled connection);
-    /// never of other 4xx, nor of timeouts. Default: [`DEFAULT_RETRIES`].
-    pub fn retries(mut self, retries: u32) -> Self {
-        self.config.retries = retries;
+    /// Records only links of these kinds as edges (redirects are always followed and
+    /// recorded). Fewer kinds, less memory: each edge costs about 12 bytes in the graph plus
+    /// its target node the first time it is seen. Default: every kind.
+    pub fn link_kinds(mut self, kinds: impl IntoIterator<Item = LinkKind>) -> Self {
+        self.spec.links = kinds.into_iter().collect();
         self
     }
 
-    /// Wait before the first retry, doubled for each further one; a longer `Retry-After` from
-    /// the server wins, up to 30 s. At most [`MAX_DURATION`]. Default:
-    /// [`DEFAULT_RETRY_BASE_DELAY`].
-    pub fn retry_base_delay(self, delay: Duration) -> Self {
-        self.duration("retry base delay", delay, true, |c| {
-            c.retry_base_delay = delay;
-        })
-    }
-
-    /// Refuses hosts that resolve to loopback, private, link-local or reserved addresses,
-    /// also after redirects. For crawling URLs from untrusted sources. Default: false.
-    pub fn deny_private_ips(mut self, deny: bool) -> Self {
-        self.config.deny_private_ips = deny;
+    /// Sends header `name: value` with every request; may be given more than once. The
+    /// credential headers `Authorization`, `Proxy-Authorization` and `Cookie` are sent to the
+    /// seeds' origins only. Default: none.
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.spec.header.push(Header::new(name, value));
         self
     }
 
-    /// Adds the URLs listed in each seed host's sitemaps (robots.txt `Sitemap:` lines, or
-    /// `/sitemap.xml`; sitemap indexes and gzip sitemaps are followed) as seeds. Default: false.
-    pub fn sitemaps(mut self, sitemaps: bool) -> Self {
-        self.config.sitemaps = sitemaps;
+    /// Sends cookie `name=value` to the seeds' hosts; may be given more than once. Creates an
+    /// empty cookie jar if none was set, so cookies the servers set are kept for the crawl.
+    /// Default: none.
+    pub fn cookie(mut self, pair: &str) -> Self {
+        self.spec.cookie.push(Secret::new(pair));
         self
     }
 
-    /// How links are taken out of HTML. Default: [`Extraction::Tokens`].
-    pub fn extraction(mut self, how: Extraction) -> Self {
-        self.config.extraction = how;
+    /// HTTP basic authentication, sent only to the seeds' origins (scheme, host and port),
+    /// never to another host, also not after a redirect. Default: none.
+    pub fn basic_auth(mut self, user: &str, password: Option<&str>) -> Self {
+        self.spec.user = Some(Login {
+            name: user.to_owned(),
+            password: password.map(Secret::new),
+        });
+        self
+    }
+
+    /// Sends every request through this `http://` or `https://` proxy, instead of the
+    /// `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY` variables (which are used when this is not set,
+    /// honouring `NO_PROXY`). Cannot be combined with
+    /// [`deny_private_ips`](Self::deny_private_ips). Default: none.
+    pub fn proxy(mut self, proxy: &str) -> Self {
+        self.spec.proxy = Some(proxy.to_owned());
+        self
+    }
+
+    /// The file served for a directory URL of a `file://` crawl. Default:
+    /// [`DEFAULT_INDEX_FILE`].
+    pub fn index_file(mut self, name: &str) -> Self {
+        name.clone_into(&mut self.spec.index_file);
+        self
+    }
+
+    /// The site root of a `file://` crawl: root-relative links (`/css/site.css`) resolve
+    /// against it; it must be a directory. Default: none (they resolve against the file
+    /// system root).
+    pub fn site_root(mut self, root: impl Into<PathBuf>) -> Self {
+        self.spec.root = Some(root.into());
+        self
+    }
+
+    /// Keeps cookies in `jar`: its cookies are sent, and those the servers set are stored in it
+    /// (keep a clone to save them after the crawl). Default: no cookies are kept (unless
+    /// [`cookie`](Self::cookie) is given, which makes a jar of the crawl's own).
+    pub fn cookie_jar(mut self, jar: CookieJar) -> Self {
+        self.cookie_jar = Some(jar);
         self
     }
 
@@ -354,36 +291,28 @@ impl CrawlerBuilder {
     /// Validates the settings and builds the crawler with its shared HTTP client.
     ///
     /// # Errors
-    /// The first invalid setting, as a [`ConfigError`].
+    /// The first invalid setting, as a [`ConfigError`] (see [`CrawlSpec::config`]).
     pub fn build(self) -> Result<Crawler, ConfigError> {
-        if let Some(err) = self.error {
-            return Err(err);
+        let mut config = self.spec.config()?;
+        if let Some(jar) = self.cookie_jar {
+            config.http.cookie_jar = Some(jar);
         }
-        if self.config.deny_private_ips && self.config.http.proxy.is_some() {
-            return Err(ConfigError::ProxyWithDenyPrivateIps);
-        }
-        Ok(Crawler::new(self.config, self.events, self.seen))
-    }
-
-    /// The settings as they stand.
-    pub fn config(&self) -> &CrawlConfig {
-        &self.config
-    }
-
-    /// The settings, for setters defined beside the settings they fill.
-    pub(crate) fn config_mut(&mut self) -> &mut CrawlConfig {
-        &mut self.config
+        Ok(Crawler::new(self.spec, config, self.events, self.seen))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::{
+        DEFAULT_CONCURRENCY, DEFAULT_MAX_DEPTH, DEFAULT_PER_HOST, DEFAULT_TIMEOUT, MAX_CONCURRENCY,
+        MAX_DURATION,
+    };
 
     #[test]
     fn defaults_match_constants() {
-        let builder = Crawler::builder();
-        let config = builder.config();
+        let crawler = Crawler::builder().build().unwrap();
+        let config = crawler.config();
         assert_eq!(config.max_depth, DEFAULT_MAX_DEPTH);
         assert_eq!(config.concurrency.get(), DEFAULT_CONCURRENCY);
         assert_eq!(config.per_host.get(), DEFAULT_PER_HOST);

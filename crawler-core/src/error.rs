@@ -114,6 +114,16 @@ pub enum ConfigError {
         "a proxy cannot be combined with denying private IPs (the proxy would resolve host names)"
     )]
     ProxyWithDenyPrivateIps,
+    /// The site root of a `file://` crawl is not a directory.
+    #[error("site root {}: not a directory", .0.display())]
+    InvalidRoot(std::path::PathBuf),
+    /// A secret of the spec is known only by its digest (it was read back from storage, such
+    /// as a Redis crawl's spec): its value must be given again.
+    #[error("{setting} is stored only as a digest: give its value to this process too")]
+    SecretWithheld {
+        /// Which setting.
+        setting: String,
+    },
 }
 
 /// Why one page could not be fetched, stored on its node in the graph.

@@ -133,8 +133,9 @@ pub const MAX_UNCLOSED_TAGS: usize = 2048;
 
 pub use guard::MAX_ATTRIBUTES_PER_TAG;
 
-/// How links are taken out of HTML.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+/// How links are taken out of HTML. Serialised as `tokens` or `dom`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Extraction {
     /// html5ever's tokenizer alone. About twice as fast as building a DOM (criterion: 100 vs

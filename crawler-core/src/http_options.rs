@@ -12,11 +12,10 @@ use std::fmt;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, COOKIE};
 use url::{Origin, Url};
 
-use crate::builder::CrawlerBuilder;
 use crate::cookies::CookieJar;
 use crate::error::ConfigError;
 
-/// Request options of a crawl; set through the builder's setters.
+/// Request options of a crawl, validated from its [`CrawlSpec`](crate::CrawlSpec).
 #[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct HttpOptions {
@@ -55,6 +54,11 @@ impl fmt::Debug for BasicAuth {
 /// Headers that carry credentials: sent to the seeds' origins only.
 fn is_credential(name: &HeaderName) -> bool {
     *name == AUTHORIZATION || *name == COOKIE || name.as_str() == "proxy-authorization"
+}
+
+/// Whether a header of this name (any case) carries credentials.
+pub(crate) fn is_credential_name(name: &str) -> bool {
+    HeaderName::from_bytes(name.trim().as_bytes()).is_ok_and(|name| is_credential(&name))
 }
 
 impl HttpOptions {
@@ -175,31 +179,24 @@ impl Credentials {
     }
 }
 
-/// The request-option setters of [`CrawlerBuilder`].
-impl CrawlerBuilder {
-    /// Sends header `name: value` with every request; may be given more than once. The
-    /// credential headers `Authorization`, `Proxy-Authorization` and `Cookie` are sent to the
-    /// seeds' origins only. Default: none.
-    pub fn header(mut self, name: &str, value: &str) -> Self {
+impl HttpOptions {
+    /// Header `name: value`, trimmed, if both are valid.
+    pub(crate) fn check_header(name: &str, value: &str) -> Result<(String, String), ConfigError> {
         let invalid = |reason: &str| ConfigError::InvalidHeader {
             header: name.to_owned(),
             reason: reason.to_owned(),
         };
         if HeaderName::from_bytes(name.trim().as_bytes()).is_err() {
-            return self.fail(invalid("not a valid header name"));
+            return Err(invalid("not a valid header name"));
         }
         if HeaderValue::from_str(value.trim()).is_err() {
-            return self.fail(invalid("the value has characters a header cannot carry"));
+            return Err(invalid("the value has characters a header cannot carry"));
         }
-        let headers = &mut self.config_mut().http.headers;
-        headers.push((name.trim().to_owned(), value.trim().to_owned()));
-        self
+        Ok((name.trim().to_owned(), value.trim().to_owned()))
     }
 
-    /// Sends cookie `name=value` to the seeds' hosts; may be given more than once. Creates an
-    /// empty cookie jar if none was set, so cookies the servers set are kept for the crawl.
-    /// Default: none.
-    pub fn cookie(mut self, pair: &str) -> Self {
+    /// Cookie `name=value`, trimmed, if it is one.
+    pub(crate) fn check_cookie(pair: &str) -> Result<String, ConfigError> {
         let valid = pair.split_once('=').is_some_and(|(name, value)| {
             let name = name.trim();
             !name.is_empty()
@@ -207,68 +204,35 @@ impl CrawlerBuilder {
                 && !value.contains(|c: char| c.is_ascii_control() || c == ';')
         });
         if !valid {
-            return self.fail(ConfigError::InvalidCookie(pair.to_owned()));
+            return Err(ConfigError::InvalidCookie(pair.to_owned()));
         }
-        let http = &mut self.config_mut().http;
-        http.cookie_jar.get_or_insert_with(CookieJar::new);
-        http.cookies.push(pair.trim().to_owned());
-        self
+        Ok(pair.trim().to_owned())
     }
 
-    /// Keeps cookies in `jar`: its cookies are sent, and those the servers set are stored in it
-    /// (keep a clone to save them after the crawl). Default: no cookies are kept.
-    pub fn cookie_jar(mut self, jar: CookieJar) -> Self {
-        self.config_mut().http.cookie_jar = Some(jar);
-        self
-    }
-
-    /// HTTP basic authentication, sent only to the seeds' origins (scheme, host and port), never
-    /// to another host, also not after a redirect. Default: none.
-    pub fn basic_auth(mut self, user: &str, password: Option<&str>) -> Self {
-        self.config_mut().http.basic_auth = Some(BasicAuth {
-            user: user.to_owned(),
-            password: password.map(str::to_owned),
-        });
-        self
-    }
-
-    /// Sends every request through this `http://` or `https://` proxy, instead of the
-    /// `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY` variables (which are used when this is not set,
-    /// honouring `NO_PROXY`). Cannot be combined with
-    /// [`deny_private_ips`](Self::deny_private_ips). Default: none.
-    pub fn proxy(mut self, proxy: &str) -> Self {
+    /// The proxy URL, if it is an `http://` or `https://` URL with a host that reqwest takes.
+    pub(crate) fn check_proxy(proxy: &str) -> Result<Url, ConfigError> {
         let parsed = Url::parse(proxy).map_err(|err| err.to_string());
         let parsed = parsed.and_then(|url| match url.scheme() {
             "http" | "https" if url.has_host() => Ok(url),
             _ => Err("must be an http:// or https:// URL with a host".to_owned()),
         });
-        match parsed.and_then(|url| {
-            reqwest::Proxy::all(url.clone())
-                .map(|_| url)
-                .map_err(|err| err.to_string())
-        }) {
-            Ok(url) => {
-                self.config_mut().http.proxy = Some(url);
-                self
-            }
-            Err(reason) => self.fail(ConfigError::InvalidProxy {
+        parsed
+            .and_then(|url| {
+                reqwest::Proxy::all(url.clone())
+                    .map(|_| url)
+                    .map_err(|err| err.to_string())
+            })
+            .map_err(|reason| ConfigError::InvalidProxy {
                 proxy: proxy.to_owned(),
                 reason,
-            }),
-        }
-    }
-
-    /// Accepts invalid TLS certificates (self-signed, expired, for another host): anyone on the
-    /// path can then read and change the traffic. For test servers only. Default: false.
-    pub fn accept_invalid_certs(mut self, accept: bool) -> Self {
-        self.config_mut().http.accept_invalid_certs = accept;
-        self
+            })
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::CrawlerBuilder;
 
     #[test]
     fn base64_matches_rfc4648_vectors() {

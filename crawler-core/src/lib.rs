@@ -28,7 +28,8 @@
 //! ```
 //!
 //! # Architecture
-//! - [`config`] and [`builder`]: settings, defaults and the builder.
+//! - [`config`] and [`builder`]: the [`CrawlSpec`] every front door starts from, its
+//!   validation, the defaults, and the builder that fills a spec.
 //! - `crawler`: the level-by-level loop, the depth rule and stop reasons.
 //! - `fetch` ([`Fetcher`]): one page: request, redirect chain, body cap, parse off the async
 //!   workers; `request`, `retry`, [`robots`], `politeness`, `address`, `charset` serve it.
@@ -85,7 +86,7 @@ mod url_norm;
 
 pub use builder::CrawlerBuilder;
 pub use config::{
-    CrawlConfig, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
+    CrawlConfig, CrawlSpec, Secret, SpecDifference, SpecError, WorkerSpec, SPEC_SCHEMA, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
     DEFAULT_MAX_DEPTH, DEFAULT_MAX_EDGES, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_NODES,
     DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_URL_LEN, DEFAULT_PAGE_TIMEOUT, DEFAULT_PER_HOST,
     DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT,

@@ -166,6 +166,21 @@ impl FromIterator<LinkKind> for LinkKinds {
     }
 }
 
+/// A set serialises as the list of its kinds' names, in [`LinkKind::ALL`]'s order.
+impl Serialize for LinkKinds {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(LinkKind::ALL.into_iter().filter(|k| self.contains(*k)))
+    }
+}
+
+impl<'de> Deserialize<'de> for LinkKinds {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(Vec::<LinkKind>::deserialize(deserializer)?
+            .into_iter()
+            .collect())
+    }
+}
+
 impl fmt::Debug for LinkKinds {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_set()

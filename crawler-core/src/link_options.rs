@@ -18,7 +18,6 @@
 //! - Targets that are not followed stay in the graph as unfetched nodes, skipped as
 //!   `not_followed`.
 
-use crate::builder::CrawlerBuilder;
 use crate::link_kind::{LinkKind, LinkKinds};
 
 /// Link settings of a crawl; set through the builder's setters.
@@ -53,38 +52,6 @@ impl LinkOptions {
 pub(crate) fn has_nofollow(rel: &str) -> bool {
     rel.split_ascii_whitespace()
         .any(|token| token.eq_ignore_ascii_case("nofollow"))
-}
-
-/// The link setters of [`CrawlerBuilder`].
-impl CrawlerBuilder {
-    /// Records only links of these kinds as edges (redirects are always followed and recorded).
-    /// Fewer kinds, less memory: each edge costs about 12 bytes in the
-    /// graph plus its target node the first time it is seen. Default: every kind.
-    pub fn link_kinds(mut self, kinds: impl IntoIterator<Item = LinkKind>) -> Self {
-        self.config_mut().links.kinds = kinds.into_iter().collect();
-        self
-    }
-
-    /// Follows the links of pages whose `<meta name="robots">`, `<meta name="crawlgraph">` or
-    /// `X-Robots-Tag` says `nofollow` or `none`. Default: false (such links are recorded,
-    /// marked nofollow, and not followed).
-    pub fn ignore_nofollow(mut self, ignore: bool) -> Self {
-        self.config_mut().links.ignore_nofollow = ignore;
-        self
-    }
-
-    /// Does not follow links with `rel="nofollow"` (they are still recorded). Default: false.
-    pub fn respect_rel_nofollow(mut self, respect: bool) -> Self {
-        self.config_mut().links.respect_rel_nofollow = respect;
-        self
-    }
-
-    /// Fetches every embed, stylesheet and CSS target once (within depth and scope) to find
-    /// broken assets, and takes the `url()`s of fetched stylesheets. Default: false.
-    pub fn check_resources(mut self, check: bool) -> Self {
-        self.config_mut().links.check_resources = check;
-        self
-    }
 }
 
 #[cfg(test)]

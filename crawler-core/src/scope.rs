@@ -12,8 +12,9 @@ use url::Url;
 
 use crate::error::ConfigError;
 
-/// Which hosts the crawl stays on.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Which hosts the crawl stays on. Serialised as `same_host`, `same_domain` or `any_host`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum HostScope {
     /// Only URLs whose host and port equal a seed's. The default.

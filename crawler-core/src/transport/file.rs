@@ -13,7 +13,6 @@ use std::path::{Path, PathBuf};
 
 use url::Url;
 
-use crate::builder::CrawlerBuilder;
 use crate::error::PageError;
 use crate::fetch::FetchContext;
 use crate::outcome::{Hop, Target};
@@ -170,25 +169,5 @@ pub fn content_type(path: &Path) -> &'static str {
         "mp3" => "audio/mpeg",
         "vtt" => "text/vtt",
         _ => "application/octet-stream",
-    }
-}
-
-/// The `file://` setters of [`CrawlerBuilder`].
-impl CrawlerBuilder {
-    /// The file served for a directory URL of a `file://` crawl. Default:
-    /// [`DEFAULT_INDEX_FILE`].
-    pub fn index_file(mut self, name: &str) -> Self {
-        if name.is_empty() || name.contains('/') {
-            return self.fail(crate::error::ConfigError::InvalidIndexFile(name.to_owned()));
-        }
-        name.clone_into(&mut self.config_mut().files.index_file);
-        self
-    }
-
-    /// The site root of a `file://` crawl: root-relative links (`/css/site.css`) resolve
-    /// against it. Default: none (they resolve against the file system root).
-    pub fn site_root(mut self, root: impl Into<PathBuf>) -> Self {
-        self.config_mut().files.root = Some(root.into());
-        self
     }
 }

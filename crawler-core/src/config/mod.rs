@@ -1,8 +1,19 @@
-//! Crawl settings: the validated [`CrawlConfig`] and the documented defaults.
+//! Crawl settings: the [`CrawlSpec`] every front door starts from, the validated
+//! [`CrawlConfig`] a crawl runs on, and the documented defaults.
 //!
-//! Every limit carries its type (`NonZeroUsize` for counts, `Duration` for times), and every
-//! default is a public `DEFAULT_*` constant so the CLI's help text and the library agree. The
-//! builder that fills a config is in [`builder`](crate::builder).
+//! Every default is a public `DEFAULT_*` constant so the CLI's help text and the library agree.
+//! In a config every limit carries its type (`NonZeroUsize` for counts, `Duration` for times).
+//!
+//! # Architecture
+//! - [`spec`]: [`CrawlSpec`], plain and serialisable, and its validation into a config.
+//! - [`secret`]: [`Secret`], a value that serialises only as its digest.
+//! - this module: [`CrawlConfig`], the defaults and limits, and the HTTP client a config makes.
+
+pub mod secret;
+pub mod spec;
+
+pub use secret::Secret;
+pub use spec::{CrawlSpec, Header, Login, SpecDifference, SpecError, WorkerSpec, SPEC_SCHEMA};
 
 use std::num::NonZeroUsize;
 use std::sync::Arc;
@@ -60,8 +71,8 @@ pub const DEFAULT_USER_AGENT: &str = concat!(
     " (+https://github.com/crawlgraph/crawlgraph)"
 );
 
-/// The validated settings of a [`Crawler`](crate::Crawler). Build one with
-/// [`Crawler::builder`](crate::Crawler::builder).
+/// The validated settings of a [`Crawler`](crate::Crawler), made from a [`CrawlSpec`] by
+/// [`CrawlSpec::config`].
 #[derive(Debug, Clone)]
 #[non_exhaustive]
 pub struct CrawlConfig {
