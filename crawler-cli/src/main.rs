@@ -1,67 +1,55 @@
 //! `crawl`: crawl web sites breadth-first to a bounded depth and write the link graph.
 //!
-//! The binary is a thin shell around `crawler-core`: it parses arguments, builds the crawler,
-//! shows progress, writes the output and maps the outcome to an exit code. Every failure is one
-//! line on stderr, `crawl: error: <message>: <cause>: ...`, never a panic or a backtrace.
+//! The binary is a thin shell around `crawler-core`: it parses arguments into a crawl's
+//! settings, runs the command, shows progress, writes the output and maps the outcome to an
+//! exit code. Every failure is one line on stderr, `crawl: error: <message>: <cause>: ...`,
+//! never a panic or a backtrace.
 //!
 //! # Architecture
-//! - [`allocator`]: jemalloc as the global allocator, on Unix.
-//! - [`args`]: the clap definition, with defaults from the library's `DEFAULT_*` constants.
-//! - [`config_file`]: `crawlgraph.toml` / `--config FILE`, turned into flags under the
-//!   command line's.
-//! - [`http_args`]: headers, cookies, auth, proxy and TLS flags.
-//! - [`link_args`]: which link kinds are recorded and followed.
+//! Arrows point down: `main -> cmd -> spec -> flags`, and `cmd` uses the helpers below them.
+//! - [`flags`]: every clap definition, the config file, completions and the man page.
+//! - [`spec`]: the flags as a [`CrawlSpec`](crawler_core::CrawlSpec), in one function.
+//! - [`cmd`]: each command: the crawl itself, a Redis worker, `export`, `status`, `delete`,
+//!   `report`, `diff`, `completions`, `man`.
 //! - [`seeds`]: seed URLs from arguments, `--seeds FILE` / stdin, or `./urls.txt`.
-//! - [`run`]: builds the crawler, runs it with SIGINT/SIGTERM handling, writes the output.
+//! - [`jar`]: the `--cookie-jar` file, read before the crawl and written after it.
 //! - [`progress`]: the spinner, logging and summary on stderr.
-//! - [`output`]: stdout, an atomically replaced file, or a device written in place.
+//! - [`output`], [`stream`]: stdout, an atomically replaced file, a device; streamed lines.
 //! - [`fdlimit`]: the open-file limit raised at start, and concurrency kept within it.
 //! - [`exit`]: the exit codes and how errors map to them.
-//! - [`cmd`]: the subcommands: `report` and `diff` on saved crawls, `completions` and `man`;
-//!   the distributed crawl on Redis and its `export`, `status`, `delete` commands.
+//! - [`allocator`]: jemalloc as the global allocator, on Unix.
 
 #[cfg(unix)]
 mod allocator;
-mod args;
 mod cmd;
-mod config_file;
 mod exit;
 mod fdlimit;
-mod http_args;
-mod link_args;
+mod flags;
+mod jar;
 mod output;
 mod progress;
-mod run;
 mod seeds;
+mod signal;
+mod spec;
 mod stream;
 
 use std::process::ExitCode;
 
-use crate::args::Cli;
 use crate::exit::ExitStatus;
+use crate::flags::config_file;
 use anyhow::Context;
 
 fn main() -> ExitCode {
-    #[cfg(feature = "redis")]
-    if cmd::redis::is_subcommand(std::env::args_os().nth(1).as_ref()) {
-        progress::init_logging(0, false);
-        return finish(runtime().and_then(|runtime| {
-            let result = cmd::redis::subcommand(std::env::args_os().collect(), &runtime);
-            // Tasks of a cancelled crawl are already aborted; don't wait long for stragglers.
-            runtime.shutdown_timeout(std::time::Duration::from_secs(1));
-            result
-        }));
-    }
-    let cli = match config_file::parse(std::env::args_os().collect()) {
-        Ok(cli) => cli,
+    let parsed = match config_file::parse(std::env::args_os().collect()) {
+        Ok(parsed) => parsed,
         Err(config_file::ParseError::Clap(err)) => return clap_error(&err).into(),
         Err(config_file::ParseError::Config(message)) => {
             progress::eprint_line(&format!("crawl: error: {message}"));
             return ExitStatus::Usage.into();
         }
     };
-    progress::init_logging(cli.verbose, cli.quiet);
-    finish(start(&cli))
+    progress::init_logging(parsed.cli.verbose, parsed.cli.quiet);
+    finish(runtime().and_then(|runtime| cmd::run(&parsed, runtime)))
 }
 
 /// The exit code of a run, printing its error as one line.
@@ -84,15 +72,6 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")
-}
-
-/// Runs the command `cli` describes: a subcommand on saved crawls, or a crawl.
-fn start(cli: &Cli) -> anyhow::Result<ExitStatus> {
-    let runtime = runtime()?;
-    match &cli.command {
-        Some(command) => cmd::run(command),
-        None => run::run(cli, runtime),
-    }
 }
 
 /// Prints help and version as clap does, and any other clap error as one line; returns the

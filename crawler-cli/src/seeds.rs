@@ -16,6 +16,31 @@ use crate::exit::usage;
 /// The seed file read when neither URLs nor `--seeds` are given, like areq.py's `urls.txt`.
 pub(crate) const DEFAULT_SEEDS_FILE: &str = "urls.txt";
 
+/// A seed argument as a URL: a local path (`./public/`, `site/index.html`) becomes its
+/// absolute `file://` URL; anything else is returned as given, for the URL checks.
+///
+/// # Errors
+/// A path-like argument (no `scheme:`) that does not exist.
+pub(crate) fn local_seed(arg: &str) -> anyhow::Result<String> {
+    let has_scheme = url::Url::parse(arg).is_ok_and(|url| url.scheme().len() > 1);
+    if has_scheme {
+        return Ok(arg.to_owned());
+    }
+    let path = Path::new(arg);
+    let canonical = path.canonicalize().map_err(|err| {
+        usage(format!(
+            "invalid URL `{arg}`: neither an absolute URL nor a readable local path ({err})"
+        ))
+    })?;
+    let url = if canonical.is_dir() {
+        url::Url::from_directory_path(&canonical)
+    } else {
+        url::Url::from_file_path(&canonical)
+    };
+    url.map(String::from)
+        .map_err(|()| usage(format!("`{arg}` cannot be a file:// URL")))
+}
+
 /// The seeds for this run added to `seeds`: the URL arguments, then the URLs of the seed file.
 ///
 /// The seed file is `file` if given (`-` = stdin), else `./urls.txt` when there are no URL
@@ -30,7 +55,7 @@ pub(crate) fn collect(
     mut seeds: SeedList,
 ) -> anyhow::Result<SeedList> {
     for url in urls {
-        let url = &crate::link_args::local_seed(url)?;
+        let url = &local_seed(url)?;
         add(&mut seeds, url).map_err(|reason| usage(format!("invalid URL `{url}`: {reason}")))?;
     }
     let file = match file {

@@ -1,15 +1,15 @@
 //! [`RedisCrawl`]: one crawl in Redis, created by its first worker and joined by the others.
 //!
 //! The crawl's description lives in the meta hash `cg:{X}:meta`: the schema version, the
-//! graph-affecting settings, the seeds and the ordered level-0 list, the number of partitions
-//! and the state (`creating`, `running`, `complete`). The whole meta is written by one small
+//! crawl's [`CrawlSpec`] (as JSON, with its secrets as digests only), the seeds and the ordered
+//! level-0 list, the number of partitions and the state (`creating`, `running`, `complete`). The whole meta is written by one small
 //! script (only if absent), so two workers started at once agree on one creator and a joiner
 //! never reads half of it; a worker that finds the crawl still
 //! `creating` (its creator died half-way) finishes the creation itself, which is idempotent.
 
 use std::time::Duration;
 
-use crawler_core::CrawlConfig;
+use crawler_core::CrawlSpec;
 use redis::AsyncCommands;
 use url::Url;
 
@@ -17,28 +17,27 @@ use crate::connect::{check_noeviction, connect, RedisConnection};
 use crate::error::RedisCrawlError;
 use crate::frontier::RedisFrontier;
 use crate::keys::Keys;
-use crate::settings::{first_difference, settings};
 
 /// The layout version this build reads and writes.
+/// 3: the meta holds the crawl's `CrawlSpec` (2 held the creator's argv and named settings).
 /// 2: outcomes in the binary layout with the crawl's dictionary (1 stored deflated JSON).
-pub const SCHEMA: u32 = 2;
+pub const SCHEMA: u32 = 3;
 
 /// Default number of host partitions of a new crawl: enough to spread over 8 Cluster shards.
 pub const DEFAULT_PARTITIONS: u32 = 64;
 
 /// What a crawl was created with.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Meta {
-    /// The settings by name (see [`settings`]).
-    pub settings: Vec<(String, String)>,
+    /// The crawl's settings. Its secrets are withheld (only their digests are stored): a
+    /// worker must be given them to build a crawler from it.
+    pub spec: CrawlSpec,
     /// The seeds as given, in order: the scope is derived from them.
     pub seeds: Vec<Url>,
     /// Level 0 in order: the seeds, then any sitemap URLs.
     pub level0: Vec<Url>,
     /// Host partitions.
     pub partitions: u32,
-    /// The creating program's arguments (opaque to this crate; the CLI reuses them on join).
-    pub argv: Vec<String>,
     /// `creating`, `running` or `complete`.
     pub state: String,
     /// When the crawl was created, Unix milliseconds of the creator's clock.
@@ -48,16 +47,14 @@ pub struct Meta {
 /// A crawl to create: what the first worker brings.
 #[derive(Debug, Clone)]
 pub struct NewCrawl<'a> {
-    /// The settings.
-    pub config: &'a CrawlConfig,
+    /// The settings: for a joiner, equal to the crawl's in every shared field.
+    pub spec: &'a CrawlSpec,
     /// The seeds as given.
     pub seeds: &'a [Url],
     /// Level 0: the seeds, then sitemap URLs, deduplicated, in order.
     pub level0: &'a [Url],
     /// Host partitions; fixed at creation.
     pub partitions: u32,
-    /// The program's arguments, stored for joiners.
-    pub argv: &'a [String],
 }
 
 /// A crawl in Redis, opened or created.
@@ -128,22 +125,17 @@ async fn read_meta(con: &mut RedisConnection, id: &str) -> Result<Option<Meta>, 
             found: schema,
         });
     }
-    let settings: Vec<(String, String)> = fields
-        .get("settings")
-        .and_then(|j| serde_json::from_str(j).ok())
-        .ok_or_else(|| corrupt("settings"))?;
+    let spec = fields.get("spec").ok_or_else(|| corrupt("spec"))?;
+    let spec = CrawlSpec::from_json(spec)
+        .map_err(|err| RedisCrawlError::Corrupt(format!("meta field spec: {err}")))?;
     Ok(Some(Meta {
-        settings,
+        spec,
         seeds: parse_urls(fields.get("seeds"), "seeds")?,
         level0: parse_urls(fields.get("level0"), "level0")?,
         partitions: fields
             .get("partitions")
             .and_then(|p| p.parse().ok())
             .ok_or_else(|| corrupt("partitions"))?,
-        argv: fields
-            .get("argv")
-            .and_then(|j| serde_json::from_str(j).ok())
-            .unwrap_or_default(),
         state: fields.get("state").cloned().unwrap_or_default(),
         created_ms: fields
             .get("created_ms")
@@ -167,8 +159,8 @@ impl RedisCrawl {
         Ok(Self { frontier, meta })
     }
 
-    /// The meta of crawl `id` if it exists, without opening the frontier (a CLI reads the
-    /// stored arguments before it builds its settings).
+    /// The meta of crawl `id` if it exists, without opening the frontier (a joiner reads the
+    /// stored spec before it builds its crawler).
     ///
     /// # Errors
     /// An evicting Redis, a bad id, another schema, or Redis errors.
@@ -182,35 +174,34 @@ impl RedisCrawl {
     }
 
     /// Creates crawl `id` as described by `new`, or joins it if it exists; a joiner's
-    /// settings must equal the crawl's, and so must its seeds if it brings any (two workers
-    /// started at once with different seeds would otherwise lose the loser's seeds).
+    /// shared settings must equal the crawl's (secrets compare by digest), and so must its
+    /// seeds if it brings any (two workers started at once with different seeds would
+    /// otherwise lose the loser's seeds).
     ///
     /// # Errors
-    /// [`RedisCrawlError::SettingsMismatch`] naming the first differing setting,
-    /// [`RedisCrawlError::SeedsMismatch`], an evicting Redis, or Redis errors.
+    /// [`RedisCrawlError::Unsupported`] for a setting a distributed crawl does not have yet
+    /// (`max_pages`), [`RedisCrawlError::SettingsMismatch`] naming the first differing
+    /// setting, [`RedisCrawlError::SeedsMismatch`], an evicting Redis, or Redis errors.
     pub async fn create_or_join(
         url: &str,
         id: &str,
         timeout: Duration,
         new: &NewCrawl<'_>,
     ) -> Result<Self, RedisCrawlError> {
+        if new.spec.max_pages.is_some() {
+            return Err(RedisCrawlError::Unsupported("max_pages"));
+        }
         let mut con = checked(url, timeout).await?;
         let keys = Keys::new(id, new.partitions)?;
-        let given = settings(new.config);
         let created_ms = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(0));
-        let stored: Vec<(&str, &String)> = given.iter().map(|(n, v)| (*n, v)).collect();
         let fields = [
             ("schema", SCHEMA.to_string()),
-            (
-                "settings",
-                serde_json::to_string(&stored).unwrap_or_default(),
-            ),
+            ("spec", new.spec.to_json()),
             ("seeds", urls_json(new.seeds)),
             ("level0", urls_json(new.level0)),
             ("partitions", new.partitions.to_string()),
-            ("argv", serde_json::to_string(new.argv).unwrap_or_default()),
             ("created_ms", created_ms.to_string()),
             ("state", "creating".to_owned()),
         ];
@@ -229,12 +220,8 @@ impl RedisCrawl {
         let mut meta = read_meta(&mut con, id)
             .await?
             .ok_or_else(|| RedisCrawlError::NotFound(id.to_owned()))?;
-        if let Some((name, stored, given)) = first_difference(&meta.settings, &given) {
-            return Err(RedisCrawlError::SettingsMismatch {
-                name,
-                stored,
-                given,
-            });
+        if let Some(difference) = meta.spec.difference(new.spec) {
+            return Err(difference.into());
         }
         if !new.seeds.is_empty() {
             if let Some(detail) = seeds_difference(&meta.seeds, new.seeds) {

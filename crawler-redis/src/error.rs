@@ -26,7 +26,8 @@ pub enum RedisCrawlError {
         "setting {name} differs from the crawl's: crawl has {stored}, this worker has {given}"
     )]
     SettingsMismatch {
-        /// The setting's name (a CLI flag name).
+        /// The setting's name (a [`CrawlSpec`](crawler_core::CrawlSpec) field: a long flag with
+        /// `_` for `-`).
         name: String,
         /// The crawl's value.
         stored: String,
@@ -39,20 +40,40 @@ pub enum RedisCrawlError {
         /// Where the lists first differ.
         detail: String,
     },
+    /// A setting a distributed crawl does not support (yet).
+    #[error("{0} is not supported by a distributed crawl")]
+    Unsupported(&'static str),
     /// The crawl was made by an incompatible version of crawlgraph.
-    #[error("crawl schema {found} is not {expected}: use the crawlgraph version that created it")]
+    #[error(
+        "crawl schema {found} is not {expected}: finish it with the crawlgraph version that \
+         created it, or remove it with `crawl delete`"
+    )]
     Schema {
         /// The schema this build reads.
         expected: u32,
         /// The schema in Redis.
         found: String,
     },
+    /// The crawl's stored settings do not validate here (e.g. a `file://` site root that this
+    /// machine does not have).
+    #[error("the crawl's settings: {0}")]
+    Config(#[from] crawler_core::ConfigError),
     /// The fetcher could not be set up (the HTTP client).
     #[error(transparent)]
     Fetcher(#[from] crawler_core::Error),
     /// Something in Redis is not what this crate writes.
     #[error("corrupt crawl state: {0}")]
     Corrupt(String),
+}
+
+impl From<crawler_core::SpecDifference> for RedisCrawlError {
+    fn from(difference: crawler_core::SpecDifference) -> Self {
+        Self::SettingsMismatch {
+            name: difference.setting,
+            stored: difference.stored,
+            given: difference.given,
+        }
+    }
 }
 
 impl RedisCrawlError {

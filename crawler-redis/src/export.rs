@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crawler_core::frontier::Frontier;
-use crawler_core::{CrawlConfig, CrawlReport, GraphBuilder, PageOutcome, SkipReason, StopReason};
+use crawler_core::{CrawlReport, GraphBuilder, PageOutcome, SkipReason, StopReason};
 use url::Url;
 
 use crate::batch::Batch;
@@ -23,32 +23,24 @@ use crate::codec::Codec;
 use crate::crawl::RedisCrawl;
 use crate::error::RedisCrawlError;
 use crate::keys;
-use crate::settings::{first_difference, settings};
 
 /// Outcomes read per round trip.
 pub(crate) const BATCH: usize = 1000;
 
 impl RedisCrawl {
-    /// Rebuilds the crawl's graph from the stored outcomes. `config` must carry the crawl's
-    /// settings (it gives the depth limit and the scope rules).
+    /// Rebuilds the crawl's graph from the stored outcomes, with the crawl's own settings
+    /// (its stored spec gives the depth limit and the scope rules; no secret is needed).
     ///
     /// The report is [`StopReason::Completed`] when the crawl is complete; otherwise pages
     /// without an outcome yet are marked cancelled and the report says
     /// [`StopReason::Cancelled`].
     ///
     /// # Errors
-    /// [`RedisCrawlError::SettingsMismatch`] if `config` differs from the crawl's settings,
-    /// corrupt stored outcomes, or Redis errors.
-    pub async fn export(&self, config: &CrawlConfig) -> Result<CrawlReport, RedisCrawlError> {
-        if let Some((name, stored, given)) =
-            first_difference(&self.meta().settings, &settings(config))
-        {
-            return Err(RedisCrawlError::SettingsMismatch {
-                name,
-                stored,
-                given,
-            });
-        }
+    /// A stored spec that no longer validates (a site root that is gone), corrupt stored
+    /// outcomes, or Redis errors.
+    pub async fn export(&self) -> Result<CrawlReport, RedisCrawlError> {
+        let config = self.meta().spec.without_secrets().config()?;
+        let config = &config;
         let (_, state) = self.position().await?;
         let meta = self.meta();
         let mut builder = GraphBuilder::new(config, config.scope.for_seeds(&meta.seeds));

@@ -17,17 +17,16 @@
 //! let crawler = Crawler::builder().max_depth(3).build()?;
 //! let seeds = [Url::parse("http://127.0.0.1:8000/")?];
 //! let new = NewCrawl {
-//!     config: crawler.config(),
+//!     spec: crawler.spec(),
 //!     seeds: &seeds,
 //!     level0: &seeds,
 //!     partitions: DEFAULT_PARTITIONS,
-//!     argv: &[],
 //! };
 //! let timeout = Duration::from_secs(30);
 //! let crawl = RedisCrawl::create_or_join("redis://127.0.0.1/", "docs", timeout, &new).await?;
 //! let options = WorkerOptions { concurrency: 32, lease: DEFAULT_LEASE, redis_timeout: timeout };
 //! crawl.work(&crawler, options, std::future::pending()).await?;
-//! let report = crawl.export(crawler.config()).await?;
+//! let report = crawl.export().await?;
 //! println!("{} pages", report.graph.page_count());
 //! # Ok(())
 //! # }
@@ -87,10 +86,13 @@
 //!   against 367 B for zlib's deflate with the same sample as dictionary). Each thread reuses
 //!   one compressor: a fresh one per page zeroed about 300 KiB of tables, 42% of a worker's
 //!   CPU. Queue entries carry the fingerprint before the URL so scripts never hash.
-//! - **Joining:** a joiner's settings are compared by name with the crawl's
-//!   ([`settings`]); the CLI stores the creator's arguments and lets a joiner inherit every
-//!   graph-affecting flag it does not give, so `crawl --redis URL --crawl-id ID` joins as is.
-//! - **Not yet:** `--max-pages` (a usage error with `--redis`) and the compact seen-set
+//! - **Joining:** the crawl stores its creator's [`CrawlSpec`](crawler_core::CrawlSpec) (JSON,
+//!   versioned, secrets as digests). A joiner's spec must equal it in every shared field
+//!   ([`CrawlSpec::difference`](crawler_core::CrawlSpec::difference)); the CLI lets a joiner
+//!   inherit every setting it does not give
+//!   ([`CrawlSpec::joined`](crawler_core::CrawlSpec::joined)), so `crawl --redis URL
+//!   --crawl-id ID` joins as is, given the crawl's secrets.
+//! - **Not yet:** `max_pages` ([`RedisCrawlError::Unsupported`]) and the compact seen-set
 //!   layout.
 //! - **Pacing:** the fetcher adds no gap of its own (`paces_locally` is false); the frontier
 //!   spaces claims of a host. A redirect hop to another host, and a host's robots.txt request,
@@ -103,9 +105,9 @@
 //! - [`keys`]: the key layout, partitions by host (hash tags) and URL fingerprints.
 //! - `scripts` and `src/lua/`: every change to the frontier is one atomic Lua script.
 //! - [`frontier`]: [`RedisFrontier`], typed calls to those scripts.
-//! - [`crawl`]: [`RedisCrawl`], a crawl's meta: create, join (settings checked), delete.
+//! - [`crawl`]: [`RedisCrawl`], a crawl's meta (its spec, seeds, level 0): create, join
+//!   (settings checked), delete.
 //! - [`status`]: a read-only snapshot for `crawl status`.
-//! - [`settings`]: the graph-affecting settings a joiner must share.
 //! - [`worker`]: the worker loop ([`RedisCrawl::work`]); [`coordination`]: redirect claims,
 //!   shared robots.txt and pacing through Redis for the fetcher.
 //! - `export`: [`RedisCrawl::export`] replays the stored outcomes through the same fold.
@@ -132,7 +134,6 @@ mod layout;
 pub mod levels;
 mod retry;
 mod scripts;
-pub mod settings;
 pub mod status;
 pub mod worker;
 

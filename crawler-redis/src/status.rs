@@ -100,13 +100,7 @@ impl RedisCrawl {
             crawl_id: keys.id().to_owned(),
             state,
             level,
-            max_depth: self
-                .meta()
-                .settings
-                .iter()
-                .find(|(n, _)| n == "depth")
-                .map(|(_, v)| v.clone())
-                .unwrap_or_default(),
+            max_depth: self.meta().spec.depth.to_string(),
             levels,
             pages_done,
             urls_seen: sum(1),

@@ -2,38 +2,14 @@
 //! when a change breaks links (`--fail-on-new-broken`).
 
 use std::io;
-use std::path::PathBuf;
 
 use crawler_core::analysis::diff::diff;
 use crawler_core::analysis::render::{self, Style};
 
-use super::report::{write_to, ReportFormat};
+use super::report::write_to;
+use crate::flags::report::{DiffArgs, ReportFormat};
 use crate::exit::{usage, ExitStatus};
 use crate::output::Sink;
-
-/// `crawl diff`'s arguments.
-#[derive(Debug, clap::Args)]
-pub(crate) struct DiffArgs {
-    /// The earlier crawl (JSON or GraphML saved by `crawl`).
-    #[arg(value_name = "OLD")]
-    pub(crate) old: PathBuf,
-
-    /// The later crawl.
-    #[arg(value_name = "NEW")]
-    pub(crate) new: PathBuf,
-
-    /// Output format (text, json or markdown).
-    #[arg(short, long, value_enum, default_value_t = ReportFormat::Text)]
-    pub(crate) format: ReportFormat,
-
-    /// Write the diff to FILE (atomically) instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
-    pub(crate) output: Option<PathBuf>,
-
-    /// Exit with 1 when the new crawl has broken pages the old one did not.
-    #[arg(long)]
-    pub(crate) fail_on_new_broken: bool,
-}
 
 /// Runs `crawl diff`.
 ///

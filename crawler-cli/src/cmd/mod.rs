@@ -1,60 +1,59 @@
-//! The subcommands of `crawl`, which work on saved crawls instead of crawling.
-//!
-//! `crawl URL...` (no subcommand) crawls, exactly as before subcommands existed; clap tells
-//! them apart because a subcommand name is never a URL. Each subcommand lives in its own
-//! module with its arguments, so adding one touches only this enum.
+//! The commands of `crawl`: what runs once the flags are parsed. Which one runs is decided
+//! here, once: a subcommand if one is given, else a Redis worker if `--crawl-id` is given, else
+//! the crawl itself.
 //!
 //! # Architecture
+//! - [`crawl`]: `crawl URL...`, the crawl in this process, with its outputs.
+//! - `worker`: `crawl --redis URL --crawl-id ID [URL...]`, one worker of a distributed crawl
+//!   (feature `redis`).
+//! - `distributed`: `crawl export|status|delete`, on a distributed crawl (feature `redis`).
 //! - [`report`]: `crawl report [FILE]`, and the `--report` of a live crawl.
 //! - [`diff`]: `crawl diff OLD NEW`.
-//! - [`describe`]: `crawl completions SHELL` and `crawl man`, generated from the clap definition.
-//! - `redis`: the distributed crawl (`crawl --redis URL --crawl-id ID`) and its `export`,
-//!   `status` and `delete` commands (feature `redis`).
+//! - `crawl completions` and `crawl man` are [`crate::flags::describe`].
 
 use std::io::{IsTerminal, Read};
 use std::path::Path;
 
 use anyhow::Context;
 use crawler_core::CrawlReport;
+use tokio::runtime::Runtime;
 
 use crate::exit::ExitStatus;
+use crate::flags::config_file::Parsed;
+use crate::flags::{describe, Command};
 
-pub(crate) mod describe;
+pub(crate) mod crawl;
 pub(crate) mod diff;
 #[cfg(feature = "redis")]
-pub(crate) mod redis;
+pub(crate) mod distributed;
 pub(crate) mod report;
+#[cfg(feature = "redis")]
+pub(crate) mod worker;
 
-/// A subcommand.
-#[derive(Debug, clap::Subcommand)]
-pub(crate) enum Command {
-    /// Analyse a saved crawl (the JSON or GraphML `crawl` writes): broken links with their
-    /// referrers, redirect chains, orphans, depth, PageRank, duplicate titles.
-    Report(report::ReportArgs),
-    /// Compare two saved crawls: pages and links added and removed, status changes, newly
-    /// broken links with their referrers, depth changes.
-    Diff(diff::DiffArgs),
-    /// Print a completion script for SHELL on stdout, e.g.
-    /// `crawl completions bash > ~/.local/share/bash-completion/completions/crawl`.
-    Completions {
-        /// The shell.
-        #[arg(value_enum, value_name = "SHELL")]
-        shell: clap_complete::Shell,
-    },
-    /// Print the man page (roff) on stdout, e.g. `crawl man > crawl.1; man ./crawl.1`.
-    Man,
-}
-
-/// Runs a subcommand.
+/// Runs the command `parsed` describes on `runtime`.
 ///
 /// # Errors
-/// Unreadable or invalid input files, and output errors.
-pub(crate) fn run(command: &Command) -> anyhow::Result<ExitStatus> {
-    match command {
-        Command::Report(args) => report::run(args),
-        Command::Diff(args) => diff::run(args),
-        Command::Completions { shell } => describe::completions(*shell),
-        Command::Man => describe::man(),
+/// Whatever the command fails with; `main` maps it to an exit status.
+pub(crate) fn run(parsed: &Parsed, runtime: Runtime) -> anyhow::Result<ExitStatus> {
+    let cli = &parsed.cli;
+    match &cli.command {
+        None => {
+            #[cfg(feature = "redis")]
+            if cli.redis.crawl_id.is_some() {
+                return worker::run(parsed, runtime);
+            }
+            crawl::run(cli, runtime)
+        }
+        Some(Command::Report(args)) => report::run(args),
+        Some(Command::Diff(args)) => diff::run(args),
+        #[cfg(feature = "redis")]
+        Some(Command::Export(args)) => distributed::export(args, runtime),
+        #[cfg(feature = "redis")]
+        Some(Command::Status(args)) => distributed::status(args, runtime),
+        #[cfg(feature = "redis")]
+        Some(Command::Delete(args)) => distributed::delete(args, runtime),
+        Some(Command::Completions { shell }) => describe::completions(*shell),
+        Some(Command::Man) => describe::man(),
     }
 }
 

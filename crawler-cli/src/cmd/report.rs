@@ -7,65 +7,15 @@
 //! the graph intact and shows the report in the CI log. An HTML report needs a file.
 
 use std::io::{self, Write};
-use std::path::PathBuf;
 
 use crawler_core::analysis::render::{self, Style};
-use crawler_core::analysis::{analyse, Analysis, Options, DEFAULT_TOP};
+use crawler_core::analysis::{analyse, Analysis, Options};
 use crawler_core::export::html;
 use crawler_core::CrawlReport;
 
 use crate::exit::{usage, ExitStatus};
+use crate::flags::report::{LiveReportArgs, ReportArgs, ReportFormat};
 use crate::output::{self, Sink};
-
-/// Report formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub(crate) enum ReportFormat {
-    /// Aligned tables; colour on a terminal unless `NO_COLOR` is set.
-    Text,
-    /// JSON, schema in docs/report-schema.md (`schema_version` 1).
-    Json,
-    /// GitHub-flavoured markdown, for PR comments.
-    Markdown,
-    /// The interactive HTML report (one self-contained file; needs -o / --report-output).
-    Html,
-}
-
-/// `crawl report`'s arguments.
-#[derive(Debug, clap::Args)]
-pub(crate) struct ReportArgs {
-    /// A crawl saved with `crawl -f json` or `-f graphml` (`-` = stdin).
-    #[arg(value_name = "FILE", default_value = "-")]
-    pub(crate) file: PathBuf,
-
-    /// Report format.
-    #[arg(short, long, value_enum, default_value_t = ReportFormat::Text)]
-    pub(crate) format: ReportFormat,
-
-    /// Write the report to FILE (atomically) instead of stdout.
-    #[arg(short, long, value_name = "FILE")]
-    pub(crate) output: Option<PathBuf>,
-
-    /// Entries per ranking (most linked, PageRank, deepest pages, ...).
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_TOP)]
-    pub(crate) top: usize,
-}
-
-/// The report flags of a crawl (`crawl --report FORMAT URL...`).
-#[derive(Debug, clap::Args)]
-#[command(next_help_heading = "Report")]
-pub(crate) struct LiveReportArgs {
-    /// Also analyse the crawl and write a report in FORMAT (to --report-output, or stderr).
-    #[arg(long, value_enum, value_name = "FORMAT")]
-    pub(crate) report: Option<ReportFormat>,
-
-    /// Write the report to FILE (atomically) instead of stderr.
-    #[arg(long, value_name = "FILE", requires = "report")]
-    pub(crate) report_output: Option<PathBuf>,
-
-    /// Entries per ranking in the report.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_TOP)]
-    pub(crate) report_top: usize,
-}
 
 /// Runs `crawl report`.
 ///

@@ -27,6 +27,8 @@ use std::io::{self, BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
+use crawler_core::export::{self, tsv::write_nodes_tsv};
+use crawler_core::{CrawlReport, ExportFormat};
 use tempfile::NamedTempFile;
 
 use self::target::{folder_of, Target};
@@ -286,6 +288,41 @@ pub(crate) fn to_stdout(write: Writer<'_>) -> anyhow::Result<()> {
     write(&mut out)
         .and_then(|()| out.flush())
         .context("cannot write to stdout")
+}
+
+/// Writes the graph and the node table. Regular files are staged first and renamed together
+/// after the devices and FIFOs (which cannot be staged) were written, so a failure leaves every
+/// regular file as it was; stdout comes last, so a closed pipe (`| head`) cannot keep the files
+/// from being written.
+pub(crate) fn write_graph(
+    report: &CrawlReport,
+    format: Option<ExportFormat>,
+    data: &Sink,
+    nodes: Option<&Sink>,
+) -> anyhow::Result<()> {
+    // `None`: TSV with the kind column.
+    let write_data: Writer<'_> = &|w| match format {
+        Some(format) => export::write(report, format, w),
+        None => export::tsv::write_tsv_with_kind(report, w),
+    };
+    let write_nodes: Writer<'_> = &|w| write_nodes_tsv(report, w);
+    let mut staged = Vec::new();
+    if let Sink::File(path) = data {
+        staged.push(stage(path, write_data)?);
+    }
+    if let Some(Sink::File(path)) = nodes {
+        staged.push(stage(path, write_nodes)?);
+    }
+    staged.sort_by_key(|file| !file.is_through());
+    for file in staged {
+        file.commit()?;
+    }
+    if *data == Sink::Stdout {
+        to_stdout(write_data)?;
+    } else if nodes == Some(&Sink::Stdout) {
+        to_stdout(write_nodes)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -15,20 +15,18 @@ async fn racing_creators_make_one_crawl_and_a_differing_joiner_is_refused() {
     };
     let crawler = Crawler::builder().max_depth(3).build().unwrap();
     let seeds = [Url::parse("http://a.test/").unwrap()];
-    let argv = ["--depth".to_owned(), "3".to_owned()];
     let new = NewCrawl {
-        config: crawler.config(),
+        spec: crawler.spec(),
         seeds: &seeds,
         level0: &seeds,
         partitions: 8,
-        argv: &argv,
     };
     let url = server.url();
     let racers = (0..8).map(|_| RedisCrawl::create_or_join(&url, "c", TIMEOUT, &new));
     for crawl in futures::future::join_all(racers).await {
         let crawl = crawl.expect("every racer creates or joins");
         assert_eq!(crawl.meta().level0, seeds);
-        assert_eq!(crawl.meta().argv, argv);
+        assert_eq!(&crawl.meta().spec, crawler.spec());
     }
     let crawl = RedisCrawl::open(&url, "c", TIMEOUT).await.unwrap();
     assert_eq!(
@@ -39,7 +37,7 @@ async fn racing_creators_make_one_crawl_and_a_differing_joiner_is_refused() {
 
     let deeper = Crawler::builder().max_depth(4).build().unwrap();
     let other = NewCrawl {
-        config: deeper.config(),
+        spec: deeper.spec(),
         ..new
     };
     let err = RedisCrawl::create_or_join(&url, "c", TIMEOUT, &other)

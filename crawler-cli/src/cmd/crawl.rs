@@ -1,28 +1,26 @@
-//! One run of `crawl`: seeds, settings, the crawl with signal handling, output, exit status.
+//! `crawl URL...`: seeds, settings, the crawl with signal handling, output, exit status.
 //!
-//! Every crawl decision is the library's: this module only turns the arguments into a
-//! [`Crawler`], hands it a shutdown future that resolves on SIGINT or SIGTERM, writes what comes
+//! Every crawl decision is the library's: this module only builds the
+//! [`Crawler`](crawler_core::Crawler) from the flags' [`CrawlSpec`](crawler_core::CrawlSpec)
+//! ([`crate::spec`]), hands it a shutdown future that resolves on SIGINT or SIGTERM, writes what comes
 //! back, and picks the exit status. A cancelled crawl still returns its partial graph, which is
 //! written like a complete one before exiting with 130 or 143.
 
 use std::collections::HashMap;
-use std::future::Future;
-use std::pin::Pin;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context;
-use crawler_core::export::{self, tsv::write_nodes_tsv};
-use crawler_core::{CrawlReport, Crawler, CrawlerBuilder, ExportFormat, SeedList, StopReason, Url};
+use crawler_core::{CrawlReport, CrawlerBuilder, SeedList, StopReason, Url};
 use tokio::runtime::Runtime;
 
-use crate::args::{Cli, Format};
 use crate::exit::{usage, ExitStatus};
-use crate::fdlimit;
+use crate::flags::{Cli, Format};
 use crate::output::{self, Sink};
 use crate::progress::{self, Progress};
-use crate::seeds;
+use crate::signal::{shutdown_signal, spawn_crawl};
 use crate::stream::{Lines, Stream};
+use crate::{jar, seeds};
 
 /// Runs the command described by `cli` on `runtime`, which it shuts down before writing the
 /// output.
@@ -31,10 +29,6 @@ use crate::stream::{Lines, Stream};
 /// Usage errors (seeds, settings, output paths), I/O errors writing the output, and a broken
 /// pipe on stdout; `main` maps each to its exit status.
 pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
-    #[cfg(feature = "redis")]
-    if cli.redis.crawl_id.is_some() {
-        return crate::cmd::redis::work(cli, &runtime);
-    }
     let data = Sink::new(cli.output.as_deref());
     let nodes = cli.nodes.as_deref().map(|path| Sink::new(Some(path)));
     if data == Sink::Stdout && nodes == Some(Sink::Stdout) {
@@ -53,8 +47,8 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
 
     let stream = open_stream(cli, &data, nodes.as_ref())?;
 
-    let settings = cli.local.apply(cli.links.apply(configure(cli)))?;
-    let (settings, jar) = cli.http.apply(settings)?;
+    let spec = crate::spec::crawl_spec(cli)?;
+    let jar = cli.http.cookie_jar.as_deref().map(jar::read).transpose()?;
     let signal = Arc::new(OnceLock::new());
     let progress = Progress::new(cli.quiet, cli.verbose);
     let report = runtime.block_on(async {
@@ -62,7 +56,10 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
         // still open), and raced against every phase, so no phase is deaf to a signal.
         let shutdown = shutdown_signal().context("cannot install the signal handlers")?;
         let mut shutdown = Box::pin(shutdown);
-        let mut builder = settings.concurrency(concurrency_within_fd_limit(cli));
+        let mut builder = CrawlerBuilder::from_spec(spec);
+        if let Some(jar) = &jar {
+            builder = builder.cookie_jar(jar.clone());
+        }
         if let Some(handler) = progress.handler() {
             builder = builder.on_event(handler);
         }
@@ -100,8 +97,8 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
         }
         return Ok(signal.get().copied().unwrap_or(ExitStatus::Interrupted));
     };
-    if let Some(jar) = &jar {
-        cli.http.save_jar(jar)?;
+    if let (Some(jar), Some(path)) = (&jar, &cli.http.cookie_jar) {
+        jar::save(jar, path)?;
     }
 
     if let Some(stream) = stream {
@@ -112,7 +109,7 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
         } else {
             cli.format.batch()
         };
-        write_outputs(&report, format, &data, nodes.as_ref())?;
+        output::write_graph(&report, format, &data, nodes.as_ref())?;
         crate::cmd::report::write_live(&cli.report, &report)?;
     }
 
@@ -169,102 +166,6 @@ async fn load_seeds(cli: &Cli, list: SeedList) -> anyhow::Result<SeedList> {
         .context("reading the seeds failed")?
 }
 
-/// `--concurrency`, lowered if the open-file limit (raised to its hard limit first) cannot hold
-/// that many connections; says so on stderr unless `--quiet`.
-fn concurrency_within_fd_limit(cli: &Cli) -> usize {
-    let requested = cli.concurrency.get();
-    if requested > crawler_core::MAX_CONCURRENCY {
-        return requested; // refused by `build`, with the maximum
-    }
-    let limit = fdlimit::raise();
-    let capped = fdlimit::cap(requested, limit);
-    if capped < requested && !cli.quiet {
-        progress::eprint_line(&format!(
-            "crawl: concurrency capped at {capped} (asked for {requested}): the open-file limit \
-             is {}; raise it with `ulimit -n`",
-            limit.unwrap_or_default()
-        ));
-    }
-    capped
-}
-
-/// The crawler settings from the arguments; `build` validates them.
-pub(crate) fn configure(cli: &Cli) -> CrawlerBuilder {
-    let mut builder = Crawler::builder()
-        .max_depth(cli.depth)
-        .concurrency(cli.concurrency.get())
-        .per_host(cli.per_host.get())
-        .timeout(cli.timeout.0)
-        .connect_timeout(cli.connect_timeout.0)
-        .read_timeout(cli.read_timeout.0)
-        .page_timeout(cli.page_timeout.0)
-        .max_nodes(cli.max_nodes.get())
-        .max_edges(cli.max_edges.get())
-        .max_redirects(cli.max_redirects)
-        .max_body_bytes(cli.max_body_bytes.get())
-        .user_agent(cli.user_agent.clone())
-        .host_scope(cli.scope.host_scope())
-        .extraction(cli.extract.into())
-        .respect_robots(!cli.politeness.ignore_robots)
-        .retries(cli.politeness.retries)
-        .sitemaps(cli.politeness.sitemap)
-        .deny_private_ips(cli.politeness.deny_private_ips);
-    if let Some(delay) = cli.politeness.delay {
-        builder = builder.delay(delay.0);
-    }
-    if let Some(rate) = cli.politeness.rate {
-        builder = builder.rate(rate);
-    }
-    if let Some(pages) = cli.max_pages {
-        builder = builder.max_pages(pages.get());
-    }
-    for prefix in &cli.scope.prefix {
-        builder = builder.prefix(prefix);
-    }
-    for pattern in &cli.scope.include {
-        builder = builder.include(pattern);
-    }
-    for pattern in &cli.scope.exclude {
-        builder = builder.exclude(pattern);
-    }
-    builder
-}
-
-/// Writes the graph and the node table. Regular files are staged first and renamed together
-/// after the devices and FIFOs (which cannot be staged) were written, so a failure leaves every
-/// regular file as it was; stdout comes last, so a closed pipe (`| head`) cannot keep the files
-/// from being written.
-pub(crate) fn write_outputs(
-    report: &CrawlReport,
-    format: Option<ExportFormat>,
-    data: &Sink,
-    nodes: Option<&Sink>,
-) -> anyhow::Result<()> {
-    // `None`: TSV with the kind column.
-    let write_data: output::Writer<'_> = &|w| match format {
-        Some(format) => export::write(report, format, w),
-        None => export::tsv::write_tsv_with_kind(report, w),
-    };
-    let write_nodes: output::Writer<'_> = &|w| write_nodes_tsv(report, w);
-    let mut staged = Vec::new();
-    if let Sink::File(path) = data {
-        staged.push(output::stage(path, write_data)?);
-    }
-    if let Some(Sink::File(path)) = nodes {
-        staged.push(output::stage(path, write_nodes)?);
-    }
-    staged.sort_by_key(|file| !file.is_through());
-    for file in staged {
-        file.commit()?;
-    }
-    if *data == Sink::Stdout {
-        output::to_stdout(write_data)?;
-    } else if nodes == Some(&Sink::Stdout) {
-        output::to_stdout(write_nodes)?;
-    }
-    Ok(())
-}
-
 /// One line per broken page: `broken: URL (error) <- linked from SOURCE`, naming the first page
 /// that linked to it (or `(seed)` for a broken seed).
 fn broken_lines(report: &CrawlReport) -> Vec<String> {
@@ -286,55 +187,4 @@ fn broken_lines(report: &CrawlReport) -> Vec<String> {
             }
         })
         .collect()
-}
-
-/// Runs `crawl` on the runtime's worker threads, not in `block_on` on this one: the fold then
-/// runs where a page's task finished, instead of waking this thread once per page (a 10k crawl
-/// made 19k context switches in `block_on` and 5-6k spawned; CPU -3% to -15%).
-///
-/// `crawl` is given the future to stop on: `shutdown`, whose exit status is then kept in
-/// `signal`. An error is a panic inside the crawl.
-pub(crate) async fn spawn_crawl<T, Run>(
-    shutdown: impl Future<Output = ExitStatus> + Send + 'static,
-    signal: &Arc<OnceLock<ExitStatus>>,
-    crawl: impl FnOnce(Pin<Box<dyn Future<Output = ()> + Send>>) -> Run,
-) -> Result<T, tokio::task::JoinError>
-where
-    T: Send + 'static,
-    Run: Future<Output = T> + Send + 'static,
-{
-    let signal = Arc::clone(signal);
-    let stop = Box::pin(async move {
-        let _ = signal.set(shutdown.await);
-    });
-    tokio::spawn(crawl(stop)).await
-}
-
-/// A future that resolves with the exit status for the first SIGINT or SIGTERM.
-///
-/// The handlers are installed here, before the crawl starts, so a signal that arrives before
-/// the future is first polled is not lost to the default action.
-#[cfg(unix)]
-pub(crate) fn shutdown_signal() -> std::io::Result<impl Future<Output = ExitStatus>> {
-    use tokio::signal::unix::{signal, SignalKind};
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    let mut terminate = signal(SignalKind::terminate())?;
-    Ok(async move {
-        tokio::select! {
-            _ = interrupt.recv() => ExitStatus::Interrupted,
-            _ = terminate.recv() => ExitStatus::Terminated,
-        }
-    })
-}
-
-/// A future that resolves with the exit status for the first Ctrl-C.
-#[cfg(not(unix))]
-pub(crate) fn shutdown_signal() -> std::io::Result<impl Future<Output = ExitStatus>> {
-    Ok(async {
-        match tokio::signal::ctrl_c().await {
-            Ok(()) => ExitStatus::Interrupted,
-            // Without a handler there is no Ctrl-C to wait for: run to the end.
-            Err(_) => std::future::pending().await,
-        }
-    })
 }

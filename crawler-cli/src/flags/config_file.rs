@@ -11,9 +11,10 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use clap::parser::ValueSource;
-use clap::{ArgAction, ArgMatches, CommandFactory, FromArgMatches, Parser};
+use clap::{ArgAction, ArgMatches, CommandFactory, FromArgMatches};
 
-use crate::args::Cli;
+use super::Cli;
+use crate::spec::Given;
 
 /// The file read when `--config` is not given, if it exists.
 pub(crate) const DEFAULT_FILE: &str = "crawlgraph.toml";
@@ -30,17 +31,35 @@ pub(crate) enum ParseError {
     Config(String),
 }
 
+/// The command line, with the config file's settings under it.
+#[derive(Debug)]
+pub(crate) struct Parsed {
+    /// The flags.
+    pub(crate) cli: Cli,
+    /// Which were given (on the command line, in the file, or by the environment).
+    pub(crate) given: Given,
+}
+
+impl Parsed {
+    fn of(matches: &ArgMatches) -> Result<Self, ParseError> {
+        Ok(Self {
+            cli: Cli::from_arg_matches(matches).map_err(ParseError::Clap)?,
+            given: Given::of(matches),
+        })
+    }
+}
+
 /// Parses `args` (program name first) with the config file's settings under them.
-pub(crate) fn parse(args: Vec<OsString>) -> Result<Cli, ParseError> {
+pub(crate) fn parse(args: Vec<OsString>) -> Result<Parsed, ParseError> {
     let matches = Cli::command()
         .try_get_matches_from(&args)
         .map_err(ParseError::Clap)?;
     let Some(path) = config_path(&matches)? else {
-        return Cli::from_arg_matches(&matches).map_err(ParseError::Clap);
+        return Parsed::of(&matches);
     };
     let flags = file_flags(&path, &matches)?;
     if flags.is_empty() {
-        return Cli::from_arg_matches(&matches).map_err(ParseError::Clap);
+        return Parsed::of(&matches);
     }
     let program = args.first().cloned().unwrap_or_else(|| "crawl".into());
     // The file's flags alone first, so a bad value is reported as the file's.
@@ -55,7 +74,10 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Cli, ParseError> {
     let merged = std::iter::once(program)
         .chain(flags)
         .chain(args.into_iter().skip(1));
-    Cli::try_parse_from(merged).map_err(ParseError::Clap)
+    let matches = Cli::command()
+        .try_get_matches_from(merged)
+        .map_err(ParseError::Clap)?;
+    Parsed::of(&matches)
 }
 
 /// `--config FILE`, else `./crawlgraph.toml` if it exists (and `--no-config` is not given);
@@ -158,6 +180,10 @@ mod tests {
     use super::*;
 
     fn parse_with(file: &str, args: &[&str]) -> Result<Cli, ParseError> {
+        parse_given(file, args).map(|parsed| parsed.cli)
+    }
+
+    fn parse_given(file: &str, args: &[&str]) -> Result<Parsed, ParseError> {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("c.toml");
         std::fs::write(&path, file).unwrap();
@@ -182,12 +208,20 @@ mod tests {
         assert_eq!(cli.per_host.get(), 7);
         assert!(cli.politeness.ignore_robots);
         assert_eq!(cli.verbose, 2);
-        assert_eq!(cli.http.headers.len(), 2);
+        assert_eq!(cli.http.header.len(), 2);
         let cli = parse_with(file, &["--depth", "1", "-H", "X-C: 3", "http://x.test/"]).unwrap();
         assert_eq!(cli.depth, 1);
         assert_eq!(cli.per_host.get(), 7);
-        assert_eq!(cli.http.headers, [("X-C".to_owned(), "3".to_owned())]);
+        assert_eq!(cli.http.header, [("X-C".to_owned(), "3".to_owned())]);
         assert_eq!(cli.urls, ["http://x.test/"]);
+    }
+
+    #[test]
+    fn file_settings_count_as_given() {
+        let parsed = parse_given("per-host = 7\n", &["--depth", "1"]).unwrap();
+        assert!(parsed.given.setting("per_host"));
+        assert!(parsed.given.setting("depth"));
+        assert!(!parsed.given.setting("timeout"));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use clap::CommandFactory;
 
-use crate::args::Cli;
+use super::Cli;
 use crate::exit::ExitStatus;
 use crate::output;
 

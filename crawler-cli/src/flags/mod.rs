@@ -1,9 +1,28 @@
-//! Command-line arguments of `crawl`, parsed by clap's derive API.
+//! Every flag and subcommand of `crawl`, defined with clap's derive API, with the config file,
+//! the shell completions and the man page beside them.
 //!
 //! Every default comes from a `crawler_core::DEFAULT_*` constant, so `--help` shows the values
 //! the library really uses. Values are checked here as far as their type allows (`NonZeroUsize`
 //! for limits, positive seconds for timeouts), so a bad value is a one-line usage error before
-//! anything starts; the library's own checks (`ConfigError`) cover the rest.
+//! anything starts; the library's own checks (`ConfigError`) cover the rest. The flags become a
+//! crawl's settings in one place, [`crate::spec`].
+//!
+//! # Architecture
+//! - this module: [`Cli`], the crawl's own flags, and [`Command`], the subcommands.
+//! - [`http`], [`links`]: the request, link and local-site flags.
+//! - [`report`]: the flags of `crawl report`, `crawl diff` and `--report`.
+//! - `redis`: `--redis`/`--crawl-id` and `crawl export|status|delete` (feature `redis`).
+//! - [`config_file`]: `crawlgraph.toml` / `--config FILE`, turned into flags under the
+//!   command line's.
+//! - [`describe`]: `crawl completions SHELL` and `crawl man`, generated from these definitions.
+
+pub(crate) mod config_file;
+pub(crate) mod describe;
+pub(crate) mod http;
+pub(crate) mod links;
+#[cfg(feature = "redis")]
+pub(crate) mod redis;
+pub(crate) mod report;
 
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
@@ -12,9 +31,10 @@ use std::time::Duration;
 use clap::{ArgAction, Parser, ValueEnum};
 use crawler_core::{
     ExportFormat, Extraction, HostScope, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_EDGES, DEFAULT_MAX_NODES,
-    DEFAULT_MAX_REDIRECTS, DEFAULT_PAGE_TIMEOUT, DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT,
-    DEFAULT_RETRIES, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_EDGES, DEFAULT_MAX_LINKS_PER_PAGE,
+    DEFAULT_MAX_NODES, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_URL_LEN, DEFAULT_PAGE_TIMEOUT,
+    DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY,
+    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 
 /// What `crawl --help` prints after the options: the depth rule, seeds, and the exit codes.
@@ -52,7 +72,7 @@ is read if it exists.
 pub(crate) struct Cli {
     /// A subcommand working on saved crawls; none crawls the URLs.
     #[command(subcommand)]
-    pub(crate) command: Option<crate::cmd::Command>,
+    pub(crate) command: Option<Command>,
 
     /// Seed URLs (http or https).
     #[arg(value_name = "URL")]
@@ -184,6 +204,24 @@ pub(crate) struct Cli {
     )]
     pub(crate) max_body_bytes: NonZeroUsize,
 
+    /// Links kept from one page; the rest are dropped.
+    #[arg(
+        help_heading = "Requests",
+        long,
+        value_name = "N",
+        value_parser = at_least_one, default_value_t = nonzero(DEFAULT_MAX_LINKS_PER_PAGE),
+    )]
+    pub(crate) max_links_per_page: NonZeroUsize,
+
+    /// Longest URL kept, in bytes; longer links are dropped.
+    #[arg(
+        help_heading = "Requests",
+        long,
+        value_name = "N",
+        value_parser = at_least_one, default_value_t = nonzero(DEFAULT_MAX_URL_LEN),
+    )]
+    pub(crate) max_url_len: NonZeroUsize,
+
     /// How links are taken out of HTML: `tokens` (fast, linear) or `dom` (a full HTML tree, as
     /// a browser builds it).
     #[arg(help_heading = "Requests", long, value_enum, default_value_t = ExtractArg::Tokens)]
@@ -214,20 +252,20 @@ pub(crate) struct Cli {
     pub(crate) politeness: PolitenessArgs,
 
     #[command(flatten)]
-    pub(crate) report: crate::cmd::report::LiveReportArgs,
+    pub(crate) report: report::LiveReportArgs,
 
     #[cfg(feature = "redis")]
     #[command(flatten)]
-    pub(crate) redis: crate::cmd::redis::RedisArgs,
+    pub(crate) redis: redis::RedisArgs,
 
     #[command(flatten)]
-    pub(crate) links: crate::link_args::LinkArgs,
+    pub(crate) links: links::LinkArgs,
 
     #[command(flatten)]
-    pub(crate) local: crate::link_args::LocalArgs,
+    pub(crate) local: links::LocalArgs,
 
     #[command(flatten)]
-    pub(crate) http: crate::http_args::HttpArgs,
+    pub(crate) http: http::HttpArgs,
 
     /// Read settings from FILE, a TOML table whose keys are long flags (`per-host = 4`);
     /// flags given on the command line win [default: ./crawlgraph.toml if it exists].
@@ -261,6 +299,17 @@ pub(crate) struct PolitenessArgs {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_RETRIES)]
     pub(crate) retries: u32,
 
+    /// Seconds before the first retry, doubled for each further one (a longer Retry-After
+    /// wins); 0 retries at once.
+    #[arg(
+        long,
+        value_name = "SECS",
+        allow_negative_numbers = true,
+        value_parser = secs_or_zero,
+        default_value_t = Secs(DEFAULT_RETRY_BASE_DELAY),
+    )]
+    pub(crate) retry_base_delay: Secs,
+
     /// Also seed the crawl from the seed hosts' sitemaps (robots.txt Sitemap: lines, or
     /// /sitemap.xml; indexes and .gz sitemaps are followed).
     #[arg(long)]
@@ -270,6 +319,35 @@ pub(crate) struct PolitenessArgs {
     /// redirects (for crawling untrusted URLs).
     #[arg(long)]
     pub(crate) deny_private_ips: bool,
+}
+
+/// A subcommand: it works on saved or distributed crawls instead of crawling.
+#[derive(Debug, clap::Subcommand)]
+pub(crate) enum Command {
+    /// Analyse a saved crawl (the JSON or GraphML `crawl` writes): broken links with their
+    /// referrers, redirect chains, orphans, depth, PageRank, duplicate titles.
+    Report(report::ReportArgs),
+    /// Compare two saved crawls: pages and links added and removed, status changes, newly
+    /// broken links with their referrers, depth changes.
+    Diff(report::DiffArgs),
+    /// Write the graph of a distributed crawl, rebuilt from what its workers stored.
+    #[cfg(feature = "redis")]
+    Export(redis::ExportArgs),
+    /// Show a distributed crawl's level, pages left per level, leases, workers and pages/s.
+    #[cfg(feature = "redis")]
+    Status(redis::StatusArgs),
+    /// Delete every key of a distributed crawl.
+    #[cfg(feature = "redis")]
+    Delete(redis::StoredCrawl),
+    /// Print a completion script for SHELL on stdout, e.g.
+    /// `crawl completions bash > ~/.local/share/bash-completion/completions/crawl`.
+    Completions {
+        /// The shell.
+        #[arg(value_enum, value_name = "SHELL")]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) on stdout, e.g. `crawl man > crawl.1; man ./crawl.1`.
+    Man,
 }
 
 /// Parses a positive, finite number of requests per second.
@@ -404,6 +482,14 @@ impl std::fmt::Display for Secs {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.0.as_secs_f64())
     }
+}
+
+/// Parses a duration in seconds that may be zero.
+fn secs_or_zero(s: &str) -> Result<Secs, String> {
+    if s.trim().parse::<f64>() == Ok(0.0) {
+        return Ok(Secs(Duration::ZERO));
+    }
+    s.parse()
 }
 
 impl std::str::FromStr for Secs {
