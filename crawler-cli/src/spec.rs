@@ -5,18 +5,16 @@
 //! The config file was merged under the command line before this runs (see
 //! [`config_file`](crate::flags::config_file)), so its values arrive as flags. A joining Redis
 //! worker also needs to know which settings were *given* (on the command line, in the config
-//! file or by an environment variable) rather than defaulted: [`Given`] maps clap's argument
-//! ids to the spec's field names, which are the long flags with `_` for `-`.
+//! file or by an environment variable) rather than defaulted: [`given`] maps the flags
+//! [`Given`] to the spec's field names, which are the long flags with `_` for `-`.
 
 use std::collections::BTreeSet;
 use std::io::IsTerminal;
 
-use clap::parser::ValueSource;
-use clap::{ArgMatches, CommandFactory};
 use crawler_core::{CrawlSpec, Header, Secret};
 
 use crate::exit::usage;
-use crate::flags::Cli;
+use crate::flags::{Cli, Given};
 use crate::{fdlimit, progress};
 
 /// The spec `cli` describes.
@@ -135,38 +133,10 @@ fn concurrency_within_fd_limit(cli: &Cli) -> usize {
     capped
 }
 
-/// The settings given explicitly (command line, config file or environment), by spec field
-/// name, and the other flags given, by clap id.
-#[derive(Debug, Default)]
-pub(crate) struct Given {
-    ids: BTreeSet<String>,
-}
-
-impl Given {
-    /// What `matches` (the parsed command line, config file merged) gave explicitly.
-    pub(crate) fn of(matches: &ArgMatches) -> Self {
-        let ids = Cli::command()
-            .get_arguments()
-            .map(|arg| arg.get_id().as_str().to_owned())
-            .filter(|id| {
-                matches!(
-                    matches.value_source(id),
-                    Some(ValueSource::CommandLine | ValueSource::EnvVariable)
-                )
-            })
-            .collect();
-        Self { ids }
-    }
-
-    /// Whether the flag with clap id `id` was given.
-    pub(crate) fn flag(&self, id: &str) -> bool {
-        self.ids.contains(id)
-    }
-
-    /// Whether the spec field `setting` was given by one of its flags.
-    pub(crate) fn setting(&self, setting: &str) -> bool {
-        self.ids.iter().any(|id| setting_of(id) == Some(setting))
-    }
+/// Whether the spec field `setting` was given (on the command line, in the config file or by
+/// an environment variable) by one of its flags.
+pub(crate) fn given(given: &Given, setting: &str) -> bool {
+    given.ids().any(|id| setting_of(id) == Some(setting))
 }
 
 /// The spec field a flag sets, by clap id; `None` for flags that are not settings (output,
@@ -200,19 +170,25 @@ fn spec_fields() -> &'static BTreeSet<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use clap::FromArgMatches;
+    use clap::{CommandFactory, FromArgMatches};
 
     fn parse(args: &[&str]) -> (Cli, Given) {
         let matches = Cli::command()
             .try_get_matches_from(std::iter::once("crawl").chain(args.iter().copied()))
             .unwrap();
-        (Cli::from_arg_matches(&matches).unwrap(), Given::of(&matches))
+        (
+            Cli::from_arg_matches(&matches).unwrap(),
+            Given::of(&matches),
+        )
     }
 
     #[test]
     fn every_spec_field_has_a_flag_of_its_name() {
         let fields = spec_fields();
-        assert!(fields.contains("depth") && fields.contains("concurrency"), "{fields:?}");
+        assert!(
+            fields.contains("depth") && fields.contains("concurrency"),
+            "{fields:?}"
+        );
         let ids: Vec<String> = Cli::command()
             .get_arguments()
             .map(|arg| arg.get_id().as_str().to_owned())
@@ -254,11 +230,13 @@ mod tests {
         assert!(spec.check_resources);
         assert_eq!(spec.hosts, crawler_core::HostScope::AnyHost);
         assert!(spec.retry_base_delay.is_zero());
-        for setting in ["depth", "per_host", "header", "cookie", "user", "links", "hosts"] {
-            assert!(given.setting(setting), "{setting}");
+        for setting in [
+            "depth", "per_host", "header", "cookie", "user", "links", "hosts",
+        ] {
+            assert!(super::given(&given, setting), "{setting}");
         }
         for setting in ["timeout", "include", "proxy", "concurrency"] {
-            assert!(!given.setting(setting), "{setting}");
+            assert!(!super::given(&given, setting), "{setting}");
         }
         assert!(crawler_core::Crawler::from_spec(spec).is_ok());
     }

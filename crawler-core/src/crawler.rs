@@ -31,13 +31,13 @@ use url::Url;
 
 use crate::builder::CrawlerBuilder;
 use crate::config::CrawlConfig;
+use crate::config::CrawlSpec;
 use crate::coordination::{Coordination, Local};
 use crate::dispatch::{LevelEnd, Pass};
 use crate::error::Error;
 use crate::event::{CrawlEvent, Events};
 use crate::fetch::Fetcher;
 use crate::fold::GraphBuilder;
-use crate::config::CrawlSpec;
 use crate::frontier::{Frontier, MemorySeenSet, SeenSet};
 use crate::graph::SkipReason;
 use crate::level::Level;

@@ -37,7 +37,7 @@ pub struct LinkOptions {
 impl LinkOptions {
     /// Whether a recorded link is followed (its target fetched), from a page whose robots
     /// directives say `page_nofollow`.
-    pub(crate) fn follows(self, kind: LinkKind, rel: Option<&str>, page_nofollow: bool) -> bool {
+    pub fn follows(self, kind: LinkKind, rel: Option<&str>, page_nofollow: bool) -> bool {
         if page_nofollow && !self.ignore_nofollow {
             return false;
         }

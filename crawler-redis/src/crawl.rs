@@ -188,9 +188,7 @@ impl RedisCrawl {
         timeout: Duration,
         new: &NewCrawl<'_>,
     ) -> Result<Self, RedisCrawlError> {
-        if new.spec.max_pages.is_some() {
-            return Err(RedisCrawlError::Unsupported("max_pages"));
-        }
+        Self::check_supported(new.spec)?;
         let mut con = checked(url, timeout).await?;
         let keys = Keys::new(id, new.partitions)?;
         let created_ms = std::time::SystemTime::now()
@@ -242,6 +240,19 @@ impl RedisCrawl {
             meta.state = "running".into();
         }
         Ok(Self { frontier, meta })
+    }
+
+    /// Whether a distributed crawl can honour every setting of `spec`, checked before any
+    /// connection is made.
+    ///
+    /// # Errors
+    /// [`RedisCrawlError::Unsupported`] naming the first setting it cannot honour yet
+    /// (`max_pages`: the page count would have to be claimed across workers).
+    pub fn check_supported(spec: &CrawlSpec) -> Result<(), RedisCrawlError> {
+        if spec.max_pages.is_some() {
+            return Err(RedisCrawlError::Unsupported("max_pages"));
+        }
+        Ok(())
     }
 
     /// The frontier.

@@ -60,6 +60,31 @@ pub struct Completion<'a> {
     pub outcome: &'a [u8],
     /// Links for the next level (already claimed ones may be left out).
     pub links: &'a [Url],
+    /// Targets of links that are not followed, at a depth within the crawl's: parked, so that
+    /// a followed link from a page at the last depth still fetches them ([`Self::upgrades`]).
+    pub parked: &'a [Url],
+    /// Followed links of a page at the last depth (or past it): their targets are queued for
+    /// the next level only if they were parked.
+    pub upgrades: &'a [Url],
+}
+
+/// Which URLs an `enqueue` call claims.
+#[derive(Debug, Clone, Copy)]
+enum Enqueue {
+    /// Every URL not seen before.
+    All,
+    /// Only URLs parked before and not seen.
+    Parked,
+}
+
+impl Enqueue {
+    /// The mode as the script reads it.
+    fn name(self) -> &'static str {
+        match self {
+            Enqueue::All => "all",
+            Enqueue::Parked => "parked",
+        }
+    }
 }
 
 /// What a completion did.
@@ -239,6 +264,7 @@ impl RedisFrontier {
         &self,
         batch: &mut Batch,
         urls: impl IntoIterator<Item = (u32, &'u Url)>,
+        mode: Enqueue,
         ignore: bool,
     ) -> usize {
         let mut by_partition: BTreeMap<(u32, u32), Cmd> = BTreeMap::new();
@@ -249,7 +275,7 @@ impl RedisFrontier {
                 .entry((p, depth))
                 .or_insert_with(|| {
                     let mut cmd = evalsha(&self.scripts.enqueue, &self.keys.partition(p));
-                    cmd.arg(depth);
+                    cmd.arg(depth).arg(mode.name());
                     cmd
                 })
                 .arg(keys::member(url))
@@ -265,6 +291,29 @@ impl RedisFrontier {
         calls
     }
 
+    /// Parks `urls` (targets of links that are not followed): one `SADD` per partition, each
+    /// ignored in the batch's replies. Returns how many calls were added.
+    fn push_park<'u>(&self, batch: &mut Batch, urls: impl IntoIterator<Item = &'u Url>) -> usize {
+        let mut by_partition: BTreeMap<u32, Cmd> = BTreeMap::new();
+        for url in urls {
+            let p = self.keys.partition_of(&keys::host_key(url));
+            by_partition
+                .entry(p)
+                .or_insert_with(|| {
+                    let mut cmd = redis::cmd("SADD");
+                    cmd.arg(format!("{}:nf", self.keys.partition(p)));
+                    cmd
+                })
+                .arg(&keys::fingerprint(url)[..]);
+        }
+        let calls = by_partition.len();
+        for (p, cmd) in by_partition {
+            batch.add(Some(p), cmd);
+            batch.ignore();
+        }
+        calls
+    }
+
     /// Claims `urls` for level `depth`: each URL never seen before is queued. Returns how many
     /// were new.
     ///
@@ -272,7 +321,8 @@ impl RedisFrontier {
     /// Redis errors; the URLs of the partitions already done stay queued (retrying is safe).
     pub async fn enqueue(&self, depth: u32, urls: &[Url]) -> Result<usize, RedisCrawlError> {
         let mut batch = Batch::new();
-        if self.push_enqueue(&mut batch, urls.iter().map(|u| (depth, u)), false) == 0 {
+        let urls = urls.iter().map(|u| (depth, u));
+        if self.push_enqueue(&mut batch, urls, Enqueue::All, false) == 0 {
             return Ok(0);
         }
         let added: Vec<usize> = self
@@ -301,6 +351,8 @@ impl RedisFrontier {
                 lease,
                 outcome,
                 links,
+                parked: &[],
+                upgrades: &[],
             }])
             .await?;
         Ok(done.first().map_or((false, 0), |c| (c.stored, c.remaining)))
@@ -319,10 +371,17 @@ impl RedisFrontier {
         pages: &[Completion<'_>],
     ) -> Result<Vec<Completed>, RedisCrawlError> {
         let mut batch = Batch::new();
+        // Parked before anything is claimed: an upgrade in the same batch finds them.
+        let parked = self.push_park(&mut batch, pages.iter().flat_map(|c| c.parked));
         let links = pages
             .iter()
             .flat_map(|c| c.links.iter().map(|u| (c.lease.depth + 1, u)));
-        if self.push_enqueue(&mut batch, links, true) > 0 {
+        let upgrades = pages
+            .iter()
+            .flat_map(|c| c.upgrades.iter().map(|u| (c.lease.depth + 1, u)));
+        let claims = self.push_enqueue(&mut batch, links, Enqueue::All, true)
+            + self.push_enqueue(&mut batch, upgrades, Enqueue::Parked, true);
+        if parked + claims > 0 {
             batch.then();
         }
         let mut by_partition: BTreeMap<u32, Vec<usize>> = BTreeMap::new();

@@ -20,7 +20,7 @@ use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crawler_core::{Crawler, Fetcher, PageError, PageOutcome, SeedScope};
+use crawler_core::{Crawler, Fetcher, LinkOptions, PageError, PageOutcome, SeedScope};
 use futures::FutureExt;
 use tokio::task::JoinSet;
 use url::Url;
@@ -90,6 +90,8 @@ struct Shared {
     fetcher: Fetcher,
     scope: SeedScope,
     max_depth: u32,
+    /// Which links are followed, as in the single-process fold.
+    links: LinkOptions,
     /// Leases held, by queue member, for heartbeats and release.
     held: Mutex<HashMap<Vec<u8>, Lease>>,
     /// Fingerprints this worker already claimed as links: `seen` only grows, so they need not
@@ -106,10 +108,22 @@ struct Done {
     lease: Lease,
     /// The encoded outcome.
     blob: Vec<u8>,
-    /// Every link the next level may fetch (sent again after a failed store).
-    links: Vec<Url>,
-    /// Those this worker had not sent before.
+    /// What the page's links ask of the frontier.
+    links: NextLinks,
+    /// The followed links this worker had not sent before.
     fresh: Vec<Url>,
+}
+
+/// A page's in-scope links, as the frontier takes them.
+#[derive(Debug, Default)]
+struct NextLinks {
+    /// Followed links of a page before the last depth: claimed for the next level (sent
+    /// again after a failed store).
+    followed: Vec<Url>,
+    /// Links that are not followed, from a page before the last depth: parked.
+    parked: Vec<Url>,
+    /// Followed links of a page at the last depth: claimed only if parked before.
+    upgrades: Vec<Url>,
 }
 
 /// What one store did.
@@ -155,7 +169,7 @@ impl Shared {
             ));
         }
         let links = self.next_links(&lease, &outcome);
-        let fresh = self.unsent(&links);
+        let fresh = self.unsent(&links.followed);
         Ok(Done {
             blob: self.codec.encode(&lease.url, &outcome),
             lease,
@@ -164,17 +178,34 @@ impl Shared {
         })
     }
 
-    /// The outcome's links that the next level may fetch.
-    fn next_links(&self, lease: &Lease, outcome: &PageOutcome) -> Vec<Url> {
-        if outcome.blocked || lease.depth >= self.max_depth {
-            return Vec::new();
+    /// The outcome's in-scope links, sorted as the single-process fold treats them: a link is
+    /// followed by the same rule (link kind, `rel="nofollow"`, the page's robots directives,
+    /// `check_resources`); a target only reached by links that are not followed is fetched
+    /// once a followed link reaches it, even from a page at the last depth, so such targets
+    /// are parked and those links sent as upgrades.
+    fn next_links(&self, lease: &Lease, outcome: &PageOutcome) -> NextLinks {
+        let mut next = NextLinks::default();
+        if outcome.blocked {
+            return next;
         }
-        outcome
+        let before_last = lease.depth < self.max_depth;
+        for link in outcome
             .links
             .iter()
             .filter(|link| self.scope.allows(&link.url))
-            .map(|link| link.url.clone())
-            .collect()
+        {
+            let follows = self
+                .links
+                .follows(link.kind, link.rel.as_deref(), outcome.nofollow);
+            let list = match (before_last, follows) {
+                (true, true) => &mut next.followed,
+                (true, false) => &mut next.parked,
+                (false, true) => &mut next.upgrades,
+                (false, false) => continue,
+            };
+            list.push(link.url.clone());
+        }
+        next
     }
 
     /// Those of `links` this worker has not sent before (remembering them as sent).
@@ -216,7 +247,13 @@ impl Shared {
                 .map(|d| Completion {
                     lease: &d.lease,
                     outcome: &d.blob,
-                    links: if attempt == 1 { &d.fresh } else { &d.links },
+                    links: if attempt == 1 {
+                        &d.fresh
+                    } else {
+                        &d.links.followed
+                    },
+                    parked: &d.links.parked,
+                    upgrades: &d.links.upgrades,
                 })
                 .collect();
             async move { frontier.complete_many(&pages).await }
@@ -294,6 +331,7 @@ impl RedisCrawl {
             fetcher,
             scope,
             max_depth: config.max_depth,
+            links: config.links,
             held: Mutex::new(HashMap::new()),
             known: Mutex::new((0, HashSet::new())),
             codec: Codec::new(dictionary),

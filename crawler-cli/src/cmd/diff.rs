@@ -7,8 +7,8 @@ use crawler_core::analysis::diff::diff;
 use crawler_core::analysis::render::{self, Style};
 
 use super::report::write_to;
-use crate::flags::report::{DiffArgs, ReportFormat};
 use crate::exit::{usage, ExitStatus};
+use crate::flags::report::{DiffArgs, ReportFormat};
 use crate::output::Sink;
 
 /// Runs `crawl diff`.
@@ -24,10 +24,10 @@ pub(crate) fn run(args: &DiffArgs) -> anyhow::Result<ExitStatus> {
     }
     let sink = Sink::new(args.output.as_deref());
     sink.check()?;
-    let old = super::load(&args.old)?;
-    let new = super::load(&args.new)?;
+    let old = super::saved::load(&args.old)?;
+    let new = super::saved::load(&args.new)?;
     let changes = diff(&old, &new);
-    let colour = sink == Sink::Stdout && super::colour(&io::stdout());
+    let colour = sink == Sink::Stdout && super::saved::colour(&io::stdout());
     write_to(&sink, |out| match args.format {
         ReportFormat::Text => render::write_diff(&changes, Style::Text { colour }, out),
         ReportFormat::Markdown => render::write_diff(&changes, Style::Markdown, out),

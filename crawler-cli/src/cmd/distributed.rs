@@ -47,7 +47,9 @@ async fn open(at: &StoredCrawl) -> anyhow::Result<RedisCrawl> {
 /// A format that only streams, Redis errors, output errors.
 pub(crate) fn export(args: &ExportArgs, runtime: Runtime) -> anyhow::Result<ExitStatus> {
     let Some(format) = args.format.batch() else {
-        return Err(usage("export writes a whole graph: jsonl streams a live crawl"));
+        return Err(usage(
+            "export writes a whole graph: jsonl streams a live crawl",
+        ));
     };
     let data = Sink::new(args.output.as_deref());
     let nodes = args.nodes.as_deref().map(|p| Sink::new(Some(p)));

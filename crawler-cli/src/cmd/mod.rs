@@ -9,13 +9,9 @@
 //! - `distributed`: `crawl export|status|delete`, on a distributed crawl (feature `redis`).
 //! - [`report`]: `crawl report [FILE]`, and the `--report` of a live crawl.
 //! - [`diff`]: `crawl diff OLD NEW`.
+//! - `saved`: reading a saved crawl, and whether to colour what is written about it.
 //! - `crawl completions` and `crawl man` are [`crate::flags::describe`].
 
-use std::io::{IsTerminal, Read};
-use std::path::Path;
-
-use anyhow::Context;
-use crawler_core::CrawlReport;
 use tokio::runtime::Runtime;
 
 use crate::exit::ExitStatus;
@@ -27,6 +23,7 @@ pub(crate) mod diff;
 #[cfg(feature = "redis")]
 pub(crate) mod distributed;
 pub(crate) mod report;
+mod saved;
 #[cfg(feature = "redis")]
 pub(crate) mod worker;
 
@@ -55,38 +52,4 @@ pub(crate) fn run(parsed: &Parsed, runtime: Runtime) -> anyhow::Result<ExitStatu
         Some(Command::Completions { shell }) => describe::completions(*shell),
         Some(Command::Man) => describe::man(),
     }
-}
-
-/// Reads a saved crawl from `path` (`-` = stdin). An unreadable or invalid file is a usage
-/// error: the command was given the wrong input.
-pub(crate) fn load(path: &Path) -> anyhow::Result<CrawlReport> {
-    let mut data = Vec::new();
-    if path == Path::new("-") {
-        std::io::stdin()
-            .read_to_end(&mut data)
-            .context("cannot read stdin")
-            .map_err(usage_from)?;
-    } else {
-        data = std::fs::read(path)
-            .with_context(|| format!("cannot read `{}`", path.display()))
-            .map_err(usage_from)?;
-    }
-    crawler_core::import::read(&data)
-        .with_context(|| format!("cannot load `{}`", path.display()))
-        .map_err(usage_from)
-}
-
-/// The error as a usage error (exit 2), keeping its message chain.
-#[expect(
-    clippy::needless_pass_by_value,
-    reason = "the shape map_err hands over"
-)]
-fn usage_from(err: anyhow::Error) -> anyhow::Error {
-    crate::exit::usage(format!("{err:#}"))
-}
-
-/// Whether to colour text written to a stream: only on a terminal, and never when `NO_COLOR`
-/// is set to a non-empty value (<https://no-color.org>).
-pub(crate) fn colour(stream: &impl IsTerminal) -> bool {
-    stream.is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
 }

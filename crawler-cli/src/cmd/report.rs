@@ -24,9 +24,9 @@ use crate::output::{self, Sink};
 pub(crate) fn run(args: &ReportArgs) -> anyhow::Result<ExitStatus> {
     let sink = Sink::new(args.output.as_deref());
     sink.check()?;
-    let report = super::load(&args.file)?;
+    let report = super::saved::load(&args.file)?;
     let analysis = analyse(&report, &Options::with_top(args.top));
-    let colour = sink == Sink::Stdout && super::colour(&io::stdout());
+    let colour = sink == Sink::Stdout && super::saved::colour(&io::stdout());
     write_to(&sink, |out| {
         write(&report, &analysis, args.format, colour, out)
     })?;
@@ -70,7 +70,7 @@ pub(crate) fn write_live(args: &LiveReportArgs, report: &CrawlReport) -> anyhow:
         let sink = Sink::new(Some(path));
         return write_to(&sink, |out| write(report, &analysis, format, false, out));
     }
-    let colour = super::colour(&io::stderr());
+    let colour = super::saved::colour(&io::stderr());
     let mut err = io::stderr().lock();
     write(report, &analysis, format, colour, &mut err)
         .and_then(|()| err.flush())

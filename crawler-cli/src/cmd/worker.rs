@@ -62,6 +62,7 @@ pub(crate) fn run(parsed: &Parsed, runtime: Runtime) -> anyhow::Result<ExitStatu
     };
     let timeout = cli.redis.redis_timeout.0;
     let own = crate::spec::crawl_spec(cli)?;
+    RedisCrawl::check_supported(&own).map_err(classify)?;
     let jar = cli.http.cookie_jar.as_deref().map(jar::read).transpose()?;
     let progress = Progress::new(cli.quiet, cli.verbose);
     let result = runtime.block_on(async {
@@ -74,7 +75,7 @@ pub(crate) fn run(parsed: &Parsed, runtime: Runtime) -> anyhow::Result<ExitStatu
         let spec = match &existing {
             Some(meta) => meta
                 .spec
-                .joined(&own, |setting| parsed.given.setting(setting))
+                .joined(&own, |setting| crate::spec::given(&parsed.given, setting))
                 .map_err(|difference| classify(difference.into()))?,
             None => own,
         };

@@ -13,8 +13,7 @@ use std::path::{Path, PathBuf};
 use clap::parser::ValueSource;
 use clap::{ArgAction, ArgMatches, CommandFactory, FromArgMatches};
 
-use super::Cli;
-use crate::spec::Given;
+use super::{Cli, Given};
 
 /// The file read when `--config` is not given, if it exists.
 pub(crate) const DEFAULT_FILE: &str = "crawlgraph.toml";
@@ -219,9 +218,9 @@ mod tests {
     #[test]
     fn file_settings_count_as_given() {
         let parsed = parse_given("per-host = 7\n", &["--depth", "1"]).unwrap();
-        assert!(parsed.given.setting("per_host"));
-        assert!(parsed.given.setting("depth"));
-        assert!(!parsed.given.setting("timeout"));
+        assert!(parsed.given.flag("per_host"));
+        assert!(parsed.given.flag("depth"));
+        assert!(!parsed.given.flag("timeout"));
     }
 
     #[test]

@@ -24,6 +24,11 @@ pub(crate) mod links;
 pub(crate) mod redis;
 pub(crate) mod report;
 
+use std::collections::BTreeSet;
+
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory as _};
+
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -348,6 +353,40 @@ pub(crate) enum Command {
     },
     /// Print the man page (roff) on stdout, e.g. `crawl man > crawl.1; man ./crawl.1`.
     Man,
+}
+
+/// The flags given explicitly (on the command line, in the config file or by an environment
+/// variable), by clap id, as opposed to those left at their defaults.
+#[derive(Debug, Default)]
+pub(crate) struct Given {
+    ids: BTreeSet<String>,
+}
+
+impl Given {
+    /// What `matches` (the parsed command line, config file merged) gave explicitly.
+    pub(crate) fn of(matches: &ArgMatches) -> Self {
+        let ids = Cli::command()
+            .get_arguments()
+            .map(|arg| arg.get_id().as_str().to_owned())
+            .filter(|id| {
+                matches!(
+                    matches.value_source(id),
+                    Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+                )
+            })
+            .collect();
+        Self { ids }
+    }
+
+    /// Whether the flag with clap id `id` was given.
+    pub(crate) fn flag(&self, id: &str) -> bool {
+        self.ids.contains(id)
+    }
+
+    /// The clap ids of the flags given.
+    pub(crate) fn ids(&self) -> impl Iterator<Item = &str> {
+        self.ids.iter().map(String::as_str)
+    }
 }
 
 /// Parses a positive, finite number of requests per second.

@@ -155,7 +155,10 @@ mod tests {
         let secret = Secret::new("hunter2");
         let json = serde_json::to_string(&secret).unwrap();
         assert!(!json.contains("hunter2"), "{json}");
-        assert!(json.starts_with(r#"{"digest":"pbkdf2-sha256$100000$"#), "{json}");
+        assert!(
+            json.starts_with(r#"{"digest":"pbkdf2-sha256$100000$"#),
+            "{json}"
+        );
         let back: Secret = serde_json::from_str(&json).unwrap();
         assert!(back.is_withheld());
         assert_eq!(back.expose(), None);

@@ -504,10 +504,14 @@ impl CrawlSpec {
     fn http(&self) -> Result<HttpOptions, ConfigError> {
         let mut http = HttpOptions::default();
         for header in &self.header {
-            let value = header.value.expose().ok_or_else(|| ConfigError::SecretWithheld {
-                setting: format!("header {}", header.name),
-            })?;
-            http.headers.push(HttpOptions::check_header(&header.name, value)?);
+            let value = header
+                .value
+                .expose()
+                .ok_or_else(|| ConfigError::SecretWithheld {
+                    setting: format!("header {}", header.name),
+                })?;
+            http.headers
+                .push(HttpOptions::check_header(&header.name, value)?);
         }
         for cookie in &self.cookie {
             let pair = cookie.expose().ok_or_else(|| ConfigError::SecretWithheld {
@@ -570,9 +574,9 @@ fn shown(value: &serde_json::Value) -> String {
             serde_json::Value::Object(map) if map.len() == 1 && map.contains_key("digest") => {
                 serde_json::Value::String("<secret>".to_owned())
             }
-            serde_json::Value::Object(map) => serde_json::Value::Object(
-                map.iter().map(|(k, v)| (k.clone(), hide(v))).collect(),
-            ),
+            serde_json::Value::Object(map) => {
+                serde_json::Value::Object(map.iter().map(|(k, v)| (k.clone(), hide(v))).collect())
+            }
             serde_json::Value::Array(items) => {
                 serde_json::Value::Array(items.iter().map(hide).collect())
             }
@@ -642,10 +646,7 @@ mod secs_opt {
 
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    #[expect(
-        clippy::ref_option,
-        reason = "the signature serde's `with` calls"
-    )]
+    #[expect(clippy::ref_option, reason = "the signature serde's `with` calls")]
     pub(super) fn serialize<S: Serializer>(
         d: &Option<Duration>,
         serializer: S,

@@ -7,6 +7,7 @@
 
 mod basics;
 mod cluster;
+mod parity;
 mod recovery;
 
 use std::collections::HashMap;

@@ -1,0 +1,292 @@
+//! Parity: every request and link option works the same in a local crawl and in a crawl of
+//! two Redis workers. For each option the same server sees both crawls: the local one first,
+//! then the distributed one, and the two must send the same requests (method, target and the
+//! headers the option sets) and export the same graph (edges and node table, byte for byte).
+//! Each case also checks that the option took effect in the local crawl, so a case cannot
+//! pass with the option ignored in both modes.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use crawler_tests::{FixtureServer, RedisServer, RequestHead};
+
+use super::{export, reference, run_workers, worker, ID};
+
+/// One option under test.
+struct Case<'a> {
+    name: &'a str,
+    /// Flags given to the local crawl and to every worker.
+    flags: Vec<String>,
+    /// The seed's path on the server, or a full URL.
+    seed: String,
+    /// Request headers the option sets, compared between the modes.
+    headers: &'a [&'a str],
+    /// What the local crawl's requests (and edges, as TSV) must show for the option to have
+    /// taken effect.
+    effect: fn(&[RequestHead], &str) -> bool,
+}
+
+/// The requests of `heads` as (method, target, the `headers` listed), each once: workers may
+/// both fetch robots.txt, which the local crawl fetches once.
+fn requests(heads: &[RequestHead], headers: &[&str]) -> BTreeSet<String> {
+    heads
+        .iter()
+        .map(|head| {
+            let mut line = format!("{} {}", head.method, head.target);
+            for name in headers {
+                line.push_str(&format!(" {name}={}", head.header(name).unwrap_or("-")));
+            }
+            line
+        })
+        .collect()
+}
+
+fn sent(heads: &[RequestHead], path: &str) -> bool {
+    heads.iter().any(|head| head.path() == path)
+}
+
+/// Runs `case` locally and with two workers against `server`, and compares.
+fn check(server: &FixtureServer, case: &Case<'_>, dir: &Path) {
+    let redis = RedisServer::start().expect("redis-server (scripts/test-deps.sh installs it)");
+    let seed = if case.seed.contains("://") {
+        case.seed.clone()
+    } else {
+        server.url(&case.seed)
+    };
+    let flags: Vec<&str> = case.flags.iter().map(String::as_str).collect();
+    let before = server.request_heads().len();
+    let local = reference(&flags, &seed, dir);
+    let heads = server.request_heads();
+    let local_heads = &heads[before..];
+    assert!(
+        (case.effect)(local_heads, &local.0),
+        "{}: the option shows in no local request: {:#?}",
+        case.name,
+        requests(local_heads, case.headers)
+    );
+    run_workers(&redis, 2, &seed, &flags, &[]);
+    let heads = server.request_heads();
+    let distributed_heads = &heads[before + local_heads.len()..];
+    assert_eq!(
+        requests(local_heads, case.headers),
+        requests(distributed_heads, case.headers),
+        "{}: the requests differ (local, then two workers)",
+        case.name
+    );
+    assert_eq!(
+        local,
+        export(&redis, dir),
+        "{}: the graphs differ (local, then export)",
+        case.name
+    );
+}
+
+fn strings(flags: &[&str]) -> Vec<String> {
+    flags.iter().map(|&flag| flag.to_owned()).collect()
+}
+
+#[test]
+fn request_and_link_options_work_alike_locally_and_with_two_workers() {
+    let server = FixtureServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let jar = dir.path().join("cookies.txt");
+    let host = server.addr().ip().to_string();
+    std::fs::write(
+        &jar,
+        format!("# Netscape HTTP Cookie File\n{host}\tFALSE\t/\tFALSE\t0\tjarred\tyes\n"),
+    )
+    .unwrap();
+    let cases = [
+        Case {
+            name: "--header",
+            flags: strings(&["-d", "2", "-H", "X-Test: 1"]),
+            seed: "/index.html".into(),
+            headers: &["x-test"],
+            effect: |heads, _| heads.iter().all(|h| h.header("x-test") == Some("1")),
+        },
+        Case {
+            name: "--cookie",
+            flags: strings(&["-d", "2", "--cookie", "k=v"]),
+            seed: "/index.html".into(),
+            headers: &["cookie"],
+            effect: |heads, _| heads.iter().any(|h| h.header("cookie") == Some("k=v")),
+        },
+        Case {
+            name: "--cookie-jar",
+            flags: vec![
+                "-d".into(),
+                "2".into(),
+                "--cookie-jar".into(),
+                jar.display().to_string(),
+            ],
+            seed: "/index.html".into(),
+            headers: &["cookie"],
+            effect: |heads, _| {
+                heads
+                    .iter()
+                    .any(|h| h.header("cookie") == Some("jarred=yes"))
+            },
+        },
+        Case {
+            name: "--user",
+            flags: strings(&["-d", "2", "--user", "alice:s3cret"]),
+            seed: "/index.html".into(),
+            headers: &["authorization"],
+            effect: |heads, _| {
+                heads
+                    .iter()
+                    .any(|h| h.header("authorization") == Some("Basic YWxpY2U6czNjcmV0"))
+            },
+        },
+        Case {
+            name: "--proxy",
+            // Nothing listens on port 1 of 127.0.0.2: only the proxy can answer.
+            flags: vec!["-d".into(), "1".into(), "--proxy".into(), server.url("")],
+            seed: "http://127.0.0.2:1/index.html".into(),
+            headers: &["host"],
+            effect: |heads, _| {
+                heads
+                    .iter()
+                    .any(|h| h.header("host") == Some("127.0.0.2:1"))
+            },
+        },
+        Case {
+            name: "--links",
+            flags: strings(&["-d", "2", "--links", "anchor,stylesheet"]),
+            seed: "/typed/index.html".into(),
+            headers: &[],
+            // The image is not an edge any more; the pages still are.
+            effect: |heads, edges| {
+                sent(heads, "/typed/nofollow.html") && !edges.contains("img/logo.png")
+            },
+        },
+        Case {
+            name: "--check-resources",
+            flags: strings(&["-d", "1", "--check-resources"]),
+            seed: "/typed/index.html".into(),
+            headers: &[],
+            effect: |heads, _| {
+                heads
+                    .iter()
+                    .any(|h| h.method == "HEAD" && h.path() == "/typed/img/logo.png")
+            },
+        },
+        Case {
+            name: "--respect-rel-nofollow",
+            flags: strings(&["-d", "1", "--respect-rel-nofollow"]),
+            seed: "/typed/index.html".into(),
+            headers: &[],
+            effect: |heads, _| {
+                sent(heads, "/typed/xrobots.html") && !sent(heads, "/typed/sponsored.html")
+            },
+        },
+        Case {
+            name: "--ignore-nofollow",
+            flags: strings(&["-d", "2", "--ignore-nofollow"]),
+            seed: "/typed/index.html".into(),
+            headers: &[],
+            effect: |heads, _| sent(heads, "/typed/hidden.html"),
+        },
+    ];
+    for case in &cases {
+        check(&server, case, dir.path());
+    }
+}
+
+/// A local site with root-relative links, crawled with `--root`: the links resolve under the
+/// root in both modes.
+#[test]
+fn a_local_site_with_root_works_alike_with_two_workers() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("docs")).unwrap();
+    std::fs::write(
+        site.join("index.html"),
+        "<a href=\"/docs/a.html\">a</a> <link rel=stylesheet href=\"/site.css\">",
+    )
+    .unwrap();
+    std::fs::write(site.join("docs/a.html"), "<a href=\"/index.html\">home</a>").unwrap();
+    std::fs::write(site.join("site.css"), "body {}").unwrap();
+    let root = site.display().to_string();
+    let seed = format!("{root}/index.html");
+    let flags = ["-d", "2", "--root", &root];
+    let local = reference(&flags, &seed, dir.path());
+    assert!(
+        local.0.contains("/site/docs/a.html"),
+        "root-relative links resolve under --root: {}",
+        local.0
+    );
+    let redis = RedisServer::start().expect("redis-server (scripts/test-deps.sh installs it)");
+    run_workers(&redis, 2, &seed, &flags, &[]);
+    assert_eq!(local, export(&redis, dir.path()));
+}
+
+/// Secrets are stored only as digests: the spec in Redis has none of them, a joiner that is
+/// not given them is refused naming the setting, and one given another value too.
+#[test]
+fn secrets_stay_out_of_redis_and_every_worker_must_bring_them() {
+    let server = FixtureServer::start();
+    let redis = RedisServer::start().expect("redis-server (scripts/test-deps.sh installs it)");
+    let seed = server.url("/index.html");
+    let graph = ["-d", "1", "--user", "alice:s3cret"];
+    // The creator alone, run to the end.
+    worker(&redis, &graph).args([&seed]).run().expect_code(0);
+    let spec = redis.cli(&["HGET", &format!("cg:{{{ID}}}:meta"), "spec"]);
+    assert!(spec.contains("\"depth\":1"), "the spec is stored: {spec}");
+    assert!(!spec.contains("s3cret"), "a secret in clear text: {spec}");
+    assert!(spec.contains("pbkdf2-sha256$"), "{spec}");
+    // A joiner without the password.
+    let line = worker(&redis, &[]).run().expect_usage_error();
+    assert!(line.contains("user alice's password"), "{line}");
+    // A joiner with another password: refused, and neither value is shown.
+    let line = worker(&redis, &["--user", "alice:guess"])
+        .run()
+        .expect_usage_error();
+    assert!(line.contains("setting user differs"), "{line}");
+    assert!(
+        !line.contains("guess") && !line.contains("s3cret"),
+        "{line}"
+    );
+    // A joiner with another depth: refused, naming it.
+    let line = worker(&redis, &["--user", "alice:s3cret", "-d", "2"])
+        .run()
+        .expect_usage_error();
+    assert!(line.contains("setting depth differs"), "{line}");
+    // The same secret and nothing else: joins (the crawl is complete, so it exits 0).
+    worker(&redis, &["--user", "alice:s3cret"])
+        .run()
+        .expect_code(0);
+}
+
+/// Flags a worker would ignore are refused, naming the flag.
+#[test]
+fn output_flags_are_refused_with_redis() {
+    for flags in [
+        &["--stream"][..],
+        &["--fail-on-broken"],
+        &["--report", "text"],
+        &["--tsv-kind"],
+        &["-o", "out.tsv"],
+        &["--max-pages", "3"],
+    ] {
+        let line = crawl_redis_flags(flags).run().expect_usage_error();
+        assert!(
+            line.contains(flags[0]) && line.contains("--redis"),
+            "{flags:?}: {line}"
+        );
+    }
+}
+
+/// A worker command with `flags`, against a Redis that is never reached.
+fn crawl_redis_flags(flags: &[&str]) -> crate::support::Cmd {
+    crate::support::crawl([
+        "--redis",
+        "redis://127.0.0.1:1/",
+        "--crawl-id",
+        ID,
+        "--redis-timeout",
+        "1",
+        "http://127.0.0.1:1/",
+    ])
+    .args(flags)
+}
