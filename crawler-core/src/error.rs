@@ -229,7 +229,7 @@ impl PageError {
     /// Classifies a transport error from reqwest, so callers never see `reqwest::Error` itself.
     pub(crate) fn from_reqwest(err: &reqwest::Error, reading_body: bool) -> Self {
         let detail = error_chain(err);
-        if crate::address::is_private_address_error(err) {
+        if crate::fetch::address::is_private_address_error(err) {
             PageError::Blocked { detail }
         } else if let Some(tls) = tls_error(err) {
             PageError::Tls {

@@ -45,62 +45,67 @@
 #![deny(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
-mod address;
 pub mod analysis;
-mod backpressure;
-pub mod builder;
-mod charset;
 pub mod config;
-pub mod cookies;
-pub mod coordination;
-mod crawler;
-mod dispatch;
+mod crawl;
 pub mod error;
 pub mod event;
 pub mod export;
 pub mod extract;
 mod fetch;
-mod fold;
-pub mod frontier;
 pub mod graph;
-pub mod http_options;
 pub mod import;
-mod level;
-pub mod link_kind;
-pub mod link_options;
 pub mod outcome;
-mod page_links;
-mod politeness;
-mod probe;
-pub mod report;
-mod request;
-mod retry;
-pub mod robots;
-pub mod scope;
-mod seeds;
-pub mod sitemap;
-pub mod stream;
+mod seen;
 mod strings;
-pub mod transport;
 mod url_norm;
+
+// The public module paths of the flat layout, kept for the crates and tests that use them.
+pub use config::{cookies, http as http_options, links as link_options, scope};
+pub use crawl::{builder, sink as stream};
+pub use fetch::{coordination, robots, sitemap};
+pub use graph::{link_kind, report};
+
+/// The frontier of a crawl and the seen set behind it (the flat layout's `frontier` module).
+pub mod frontier {
+    pub use crate::crawl::frontier::Frontier;
+    pub use crate::seen::{MemorySeenSet, SeenSet};
+}
+
+/// Transports other than HTTP that answer through the same fetch path.
+///
+/// # Architecture
+/// - [`file`](mod@file): `file://` URLs, for checking a static site build on disk before it is
+///   deployed.
+pub mod transport {
+    /// `file://` sites: a local folder crawled like a web site, with no network at all.
+    pub mod file {
+        pub use crate::config::files::{FileOptions, DEFAULT_INDEX_FILE};
+        pub use crate::fetch::file::content_type;
+    }
+}
 
 pub use builder::CrawlerBuilder;
 pub use config::{
-    CrawlConfig, CrawlSpec, Secret, SpecDifference, SpecError, WorkerSpec, SPEC_SCHEMA, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
-    DEFAULT_MAX_DEPTH, DEFAULT_MAX_EDGES, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_NODES,
-    DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_URL_LEN, DEFAULT_PAGE_TIMEOUT, DEFAULT_PER_HOST,
-    DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT, MAX_CONCURRENCY, MAX_DURATION,
+    CrawlConfig, CrawlSpec, Secret, SpecDifference, SpecError, WorkerSpec, DEFAULT_CONCURRENCY,
+    DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_EDGES,
+    DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_NODES, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_URL_LEN,
+    DEFAULT_PAGE_TIMEOUT, DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES,
+    DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, MAX_CONCURRENCY, MAX_DURATION,
+    SPEC_SCHEMA,
 };
 pub use cookies::CookieJar;
 pub use coordination::{Coordination, Local};
-pub use crawler::Crawler;
+pub use crawl::fold::GraphBuilder;
+pub use crawl::seeds::{BadSeed, SeedList};
+pub use crawl::sink::{FoldSink, FoldedLink, FoldedPage};
+pub use crawl::Crawler;
 pub use error::{ConfigError, Error, PageError};
 pub use event::CrawlEvent;
 pub use export::ExportFormat;
 pub use extract::Extraction;
+pub use fetch::retry::MAX_RETRY_WAIT;
 pub use fetch::Fetcher;
-pub use fold::GraphBuilder;
 pub use graph::{CrawlGraph, Link, LinkKind, Page, SkipReason};
 pub use http_options::{BasicAuth, HttpOptions};
 pub use link_kind::LinkKinds;
@@ -108,10 +113,7 @@ pub use link_options::LinkOptions;
 pub use outcome::{FoundLink, Hop, PageOutcome, Target};
 pub use petgraph::graph::NodeIndex;
 pub use report::{CrawlReport, CrawlStats, StopReason};
-pub use retry::MAX_RETRY_WAIT;
 pub use scope::{HostScope, SeedScope};
-pub use seeds::{BadSeed, SeedList};
-pub use stream::{FoldSink, FoldedLink, FoldedPage};
 pub use url::{self, Url};
 
 #[doc(hidden)]

@@ -11,8 +11,8 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use crate::export::page_state;
+use crate::graph::report::CrawlReport;
 use crate::graph::{CrawlGraph, Page};
-use crate::report::CrawlReport;
 
 use super::broken::{referrers, BrokenTarget};
 use super::{PageRef, SCHEMA_VERSION};

@@ -27,8 +27,8 @@ use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
 use crate::export::page_state;
+use crate::graph::report::CrawlReport;
 use crate::graph::{CrawlGraph, Page};
-use crate::report::CrawlReport;
 
 pub mod broken;
 pub mod depth;

@@ -9,6 +9,11 @@
 //! - [`secret`]: [`Secret`], a value that serialises only as its digest.
 //! - this module: [`CrawlConfig`], the defaults and limits, and the HTTP client a config makes.
 
+pub mod cookies;
+pub mod files;
+pub mod http;
+pub mod links;
+pub mod scope;
 pub mod secret;
 pub mod spec;
 
@@ -19,9 +24,9 @@ use std::num::NonZeroUsize;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::config::scope::Scope;
 use crate::error::Error;
 use crate::extract::Extraction;
-use crate::scope::Scope;
 
 /// Default maximum depth: seeds are depth 0, so 2 fetches the seeds, their links and the links of those.
 pub const DEFAULT_MAX_DEPTH: u32 = 2;
@@ -126,11 +131,11 @@ pub struct CrawlConfig {
     /// How links are taken out of pages.
     pub extraction: Extraction,
     /// Extra headers, cookies, credentials, proxy and TLS checks.
-    pub http: crate::http_options::HttpOptions,
+    pub http: crate::config::http::HttpOptions,
     /// Which links become edges and which are followed.
-    pub links: crate::link_options::LinkOptions,
+    pub links: crate::config::links::LinkOptions,
     /// Settings of `file://` crawls.
-    pub files: crate::transport::file::FileOptions,
+    pub files: crate::config::files::FileOptions,
 }
 
 impl CrawlConfig {
@@ -160,7 +165,7 @@ pub(crate) fn http_client(config: &CrawlConfig) -> Result<reqwest::Client, Error
     let mut builder = reqwest::Client::builder();
     if config.deny_private_ips {
         builder = builder
-            .dns_resolver(Arc::new(crate::address::PublicOnlyResolver))
+            .dns_resolver(Arc::new(crate::fetch::address::PublicOnlyResolver))
             .no_proxy();
     }
     builder = config.http.configure(builder);

@@ -6,7 +6,7 @@
 
 use std::io::{self, Write};
 
-use crate::report::CrawlReport;
+use crate::graph::report::CrawlReport;
 
 const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">

@@ -9,8 +9,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::graph::report::{CrawlReport, CrawlStats};
 use crate::graph::{LinkKind, Page};
-use crate::report::{CrawlReport, CrawlStats};
 
 #[derive(Serialize)]
 struct Document<'a> {

@@ -16,8 +16,8 @@
 use std::io::{self, Write};
 use std::str::FromStr;
 
+use crate::graph::report::CrawlReport;
 use crate::graph::Page;
-use crate::report::CrawlReport;
 
 pub mod dot;
 pub mod graphml;

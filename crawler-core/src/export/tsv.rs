@@ -6,14 +6,14 @@
 
 use std::io::{self, Write};
 
-use crate::report::CrawlReport;
+use crate::graph::report::CrawlReport;
 
 /// Writes the edges: a `source_url<TAB>parsed_url` header, then one line per edge.
 ///
 /// # Errors
 /// Any I/O error from `out`.
 pub fn write_tsv(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
-    out.write_all(crate::stream::TSV_HEADER)?;
+    out.write_all(crate::crawl::sink::TSV_HEADER)?;
     for (source, target, _) in report.graph.links() {
         line(&mut out, &[source.url.as_str(), target.url.as_str()])?;
     }
@@ -26,7 +26,7 @@ pub fn write_tsv(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
 /// # Errors
 /// Any I/O error from `out`.
 pub fn write_tsv_with_kind(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
-    out.write_all(crate::stream::TSV_KIND_HEADER)?;
+    out.write_all(crate::crawl::sink::TSV_KIND_HEADER)?;
     for (source, target, link) in report.graph.links() {
         line(
             &mut out,

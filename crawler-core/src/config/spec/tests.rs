@@ -1,5 +1,5 @@
 use super::*;
-use crate::link_kind::LinkKind;
+use crate::graph::link_kind::LinkKind;
 use crate::Crawler;
 
 /// A spec with every kind of setting away from its default, secrets included.
@@ -127,7 +127,11 @@ fn difference_names_the_first_shared_setting_and_skips_worker_ones() {
     given.per_host = 9;
     let diff = stored.difference(&given).unwrap();
     assert_eq!(
-        (diff.setting.as_str(), diff.stored.as_str(), diff.given.as_str()),
+        (
+            diff.setting.as_str(),
+            diff.stored.as_str(),
+            diff.given.as_str()
+        ),
         ("per_host", "3", "9")
     );
     let mut other_secret = stored.clone();
@@ -160,10 +164,7 @@ fn a_joiner_inherits_what_it_does_not_give_and_must_match_what_it_gives() {
     assert_eq!(joined.header[1].value.expose(), Some("Bearer sekrit-token"));
     assert!(Crawler::from_spec(joined).is_ok());
     // Gives a different depth: refused, naming it.
-    let deeper = CrawlSpec {
-        depth: 9,
-        ..full()
-    };
+    let deeper = CrawlSpec { depth: 9, ..full() };
     let diff = stored.joined(&deeper, |name| name == "depth").unwrap_err();
     assert_eq!(diff.setting, "depth");
     // Gives a different password: refused without showing either.

@@ -31,8 +31,8 @@ use serde::Serialize;
 use crate::analysis::structure::pagerank;
 use crate::analysis::{analyse, Analysis, Options};
 use crate::export::page_state;
+use crate::graph::report::CrawlReport;
 use crate::graph::LinkKind;
-use crate::report::CrawlReport;
 
 mod layout;
 

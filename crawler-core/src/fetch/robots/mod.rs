@@ -37,10 +37,10 @@ use url::Url;
 
 pub use bound::MAX_ANCHORED_RULES;
 
-use crate::coordination::host_label;
+use crate::fetch::coordination::host_label;
+use crate::fetch::politeness::{host_key, HostKey};
+use crate::fetch::request::{blocked_address, location, read_body};
 use crate::fetch::FetchContext;
-use crate::politeness::{host_key, HostKey};
-use crate::request::{blocked_address, location, read_body};
 use crate::url_norm;
 
 /// How much of a robots.txt is read, as RFC 9309 allows (at least 500 KiB must be parsed).
@@ -210,7 +210,7 @@ impl RobotsCache {
             }
             let response = {
                 let _permit = ctx.hosts.acquire(&current).await;
-                match crate::backpressure::send(
+                match crate::fetch::backpressure::send(
                     || {
                         ctx.credentials
                             .apply(ctx.client.get(current.clone()), &current)

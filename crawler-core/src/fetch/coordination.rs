@@ -23,8 +23,8 @@ use dashmap::DashMap;
 use futures::future::{self, BoxFuture, FutureExt};
 use url::Url;
 
-use crate::frontier::SeenSet;
-use crate::robots::RobotsFile;
+use crate::fetch::robots::RobotsFile;
+use crate::seen::SeenSet;
 
 /// What a [`Fetcher`](crate::Fetcher) asks of the store shared by the workers of one crawl.
 ///
@@ -202,7 +202,7 @@ impl Coordination for Local {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontier::MemorySeenSet;
+    use crate::seen::MemorySeenSet;
 
     #[test]
     fn host_label_has_the_port() {

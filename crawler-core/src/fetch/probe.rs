@@ -27,11 +27,11 @@ use reqwest::header::CONTENT_LENGTH;
 use reqwest::StatusCode;
 use url::Url;
 
-use crate::backpressure;
 use crate::error::PageError;
+use crate::fetch::backpressure;
+use crate::fetch::request::{header, is_css, read_head, Answer};
 use crate::fetch::FetchContext;
 use crate::outcome::Hop;
-use crate::request::{header, is_css, read_head, Answer};
 
 /// Sends a HEAD for resource `url` (the host permit is held by the caller, and the time
 /// counts from `started`). `Some` with the answer to record, or `None` when the answer is not

@@ -13,17 +13,19 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::config::cookies::CookieJar;
+use crate::config::scope::HostScope;
 use crate::config::spec::{CrawlSpec, Header, Login};
 use crate::config::Secret;
-use crate::cookies::CookieJar;
 use crate::error::ConfigError;
 use crate::event::{CrawlEvent, Events};
 use crate::extract::Extraction;
-use crate::frontier::SeenSet;
-use crate::link_kind::LinkKind;
-use crate::scope::HostScope;
+use crate::graph::link_kind::LinkKind;
+use crate::seen::SeenSet;
 use crate::Crawler;
 
+#[cfg(doc)]
+use crate::config::files::DEFAULT_INDEX_FILE;
 #[cfg(doc)]
 use crate::config::{
     DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH,
@@ -32,8 +34,6 @@ use crate::config::{
     DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
     MAX_CONCURRENCY, MAX_DURATION,
 };
-#[cfg(doc)]
-use crate::transport::file::DEFAULT_INDEX_FILE;
 
 /// Builds a [`Crawler`]. Setters take and return `self`; [`build`](Self::build) validates.
 #[must_use]
@@ -275,7 +275,7 @@ impl CrawlerBuilder {
     /// URL claimed once is never fetched again. It is not the seam for a crawl spread over
     /// several processes: it is synchronous and called for every link; see
     /// [`Coordination`](crate::Coordination). Default: a new
-    /// [`MemorySeenSet`](crate::frontier::MemorySeenSet) for each crawl.
+    /// [`MemorySeenSet`](crate::seen::MemorySeenSet) for each crawl.
     pub fn seen_set(mut self, seen: Arc<dyn SeenSet>) -> Self {
         self.seen = Some(seen);
         self

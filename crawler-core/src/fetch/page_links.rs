@@ -9,10 +9,10 @@ use std::hash::BuildHasher;
 
 use hashbrown::{DefaultHashBuilder, HashTable};
 
+use crate::config::files::FileOptions;
 use crate::extract::RawLink;
 use crate::graph::LinkKind;
 use crate::outcome::FoundLink;
-use crate::transport::file::FileOptions;
 use crate::url_norm;
 use crate::Url;
 

@@ -1,6 +1,6 @@
 //! One HTTP exchange: a GET under the host's politeness limits, retried while the failure is
 //! transient, with the body read up to its cap when it is HTML worth parsing. A resource
-//! ([`Target::Resource`]) is asked with HEAD first (see [`probe`](crate::probe)).
+//! ([`Target::Resource`]) is asked with HEAD first (see [`probe`](crate::fetch::probe)).
 //!
 //! Statuses, as the Fetch standard reads them:
 //! - 301, 302, 303, 307 and 308 are redirects: their `Location` is followed (a missing one is
@@ -18,14 +18,14 @@ use std::time::{Duration, Instant, SystemTime};
 use reqwest::header::{CONTENT_ENCODING, CONTENT_TYPE, LOCATION, RETRY_AFTER};
 use url::{Host, Url};
 
-use crate::coordination::host_label;
 use crate::error::PageError;
 use crate::event::CrawlEvent;
 use crate::extract::{RawLink, RobotsDirectives};
+use crate::fetch::coordination::host_label;
 use crate::fetch::FetchContext;
+use crate::fetch::{backpressure, retry};
 use crate::outcome::{Hop, Target};
 use crate::url_norm;
-use crate::{backpressure, retry};
 
 /// What one request gave: the hop as recorded, the `Location` of a redirect, and the body of a
 /// successful HTML page.
@@ -89,7 +89,7 @@ pub(crate) async fn request_with_retries(
 /// Sends one GET (for a resource, a HEAD first) and reads what is needed of the answer.
 async fn request(ctx: &FetchContext, url: &Url, depth: u32, target: Target) -> Answer {
     if url.scheme() == "file" {
-        return crate::transport::file::request(ctx, url, target);
+        return crate::fetch::file::request(ctx, url, target);
     }
     let mut answer = Answer::new(Hop::new(url.clone()));
     if let Some(blocked) = blocked_address(ctx, url) {
@@ -105,7 +105,7 @@ async fn request(ctx: &FetchContext, url: &Url, depth: u32, target: Target) -> A
     });
     let started = Instant::now();
     if target == Target::Resource {
-        if let Some(answer) = crate::probe::head(ctx, url, started).await {
+        if let Some(answer) = crate::fetch::probe::head(ctx, url, started).await {
             return answer;
         }
     }
@@ -225,8 +225,8 @@ pub(crate) fn blocked_address(ctx: &FetchContext, url: &Url) -> Option<PageError
 
 fn is_private_literal(url: &Url) -> bool {
     match url.host() {
-        Some(Host::Ipv4(ip)) => !crate::address::is_public(ip.into()),
-        Some(Host::Ipv6(ip)) => !crate::address::is_public(ip.into()),
+        Some(Host::Ipv4(ip)) => !crate::fetch::address::is_public(ip.into()),
+        Some(Host::Ipv6(ip)) => !crate::fetch::address::is_public(ip.into()),
         _ => false,
     }
 }

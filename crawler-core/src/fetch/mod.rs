@@ -6,25 +6,37 @@
 //! graph. [`Fetcher`] is the public face: the crawl loop uses it, and so can a worker of a
 //! distributed crawl, which stores the outcome instead of folding it.
 
+pub(crate) mod address;
+pub(crate) mod backpressure;
+pub mod coordination;
+pub(crate) mod file;
+pub(crate) mod page_links;
+pub(crate) mod politeness;
+pub(crate) mod probe;
+pub(crate) mod request;
+pub(crate) mod retry;
+pub mod robots;
+pub mod sitemap;
+
 use std::borrow::Borrow;
 use std::sync::Arc;
 
 use url::Url;
 
-use crate::charset;
+use crate::config::scope::SeedScope;
 use crate::config::{http_client, CrawlConfig};
-use crate::coordination::Coordination;
-use crate::dispatch::Pass;
+use crate::crawl::dispatch::Pass;
 use crate::error::{Error, PageError};
 use crate::event::{CrawlEvent, Events};
+use crate::extract::charset;
 use crate::extract::{extract_with, RawLink, RobotsDirectives};
+use crate::fetch::coordination::Coordination;
+use crate::fetch::page_links::{PageLinks, Rules};
+use crate::fetch::politeness::HostLimiter;
+use crate::fetch::request::request_with_retries;
+use crate::fetch::robots::RobotsCache;
 use crate::graph::SkipReason;
 use crate::outcome::{Hop, PageOutcome, Target};
-use crate::page_links::{PageLinks, Rules};
-use crate::politeness::HostLimiter;
-use crate::request::request_with_retries;
-use crate::robots::RobotsCache;
-use crate::scope::SeedScope;
 use crate::url_norm;
 
 /// Fetches the pages of one crawl: one HTTP client, per-host politeness, robots.txt, and the
@@ -39,7 +51,7 @@ pub struct Fetcher {
 
 impl Fetcher {
     /// A fetcher for a crawl with `config`, restricted to `scope` (from
-    /// [`Scope::for_seeds`](crate::scope::Scope::for_seeds)), coordinated by `coordination`
+    /// [`Scope::for_seeds`](crate::config::scope::Scope::for_seeds)), coordinated by `coordination`
     /// ([`Local`](crate::Local) for a crawl in one process). Emits no events; see
     /// [`Crawler::fetcher`](crate::Crawler::fetcher) for one that does.
     ///
@@ -114,14 +126,14 @@ impl Fetcher {
     }
 
     /// Page URLs listed in the sitemaps of the seeds' hosts, in scope, deduplicated, in order
-    /// (see [`sitemap`](crate::sitemap)).
+    /// (see [`sitemap`](crate::fetch::sitemap)).
     pub async fn sitemap_urls(&self, seeds: &[Url]) -> Vec<Url> {
         let web: Vec<Url> = seeds
             .iter()
             .filter(|seed| seed.scheme() != "file")
             .cloned()
             .collect();
-        crate::sitemap::discover(&self.ctx, &web).await
+        crate::fetch::sitemap::discover(&self.ctx, &web).await
     }
 
     /// Drops the robots.txt rules of the hosts none of `queued` is on (between levels).
@@ -153,7 +165,7 @@ pub(crate) struct FetchContext {
     pub(crate) coordination: Arc<dyn Coordination>,
     pub(crate) scope: SeedScope,
     /// Credentials for the seeds' origins, added per request.
-    pub(crate) credentials: crate::http_options::Credentials,
+    pub(crate) credentials: crate::config::http::Credentials,
     pub(crate) robots: RobotsCache,
     pub(crate) events: Events,
     /// One permit per core for parsing: more parses at once than cores only adds threads,
@@ -366,7 +378,7 @@ async fn parse(
 fn parse_now(ctx: &FetchContext, url: &Url, body: &[u8], content_type: Option<&str>) -> Parsed {
     let text = charset::decode(body, content_type);
     let max_links = ctx.config.max_links_per_page.get();
-    if crate::request::is_css(content_type) {
+    if crate::fetch::request::is_css(content_type) {
         let mut page = crate::extract::Extracted::default();
         page.push_css(&text, max_links);
         return Parsed {

@@ -5,7 +5,7 @@ use std::sync::{Arc, Weak};
 use url::Url;
 
 use super::SeedList;
-use crate::frontier::SeenSet;
+use crate::seen::SeenSet;
 
 /// A crawl's seen set as links, redirects and sitemaps see it: every seed counts as claimed from
 /// the start, since each is fetched by its own level-0 entry, although the level-0 loop claims
@@ -51,7 +51,7 @@ impl SeenSet for WithSeeds {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::frontier::MemorySeenSet;
+    use crate::seen::MemorySeenSet;
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()

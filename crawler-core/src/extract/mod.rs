@@ -134,7 +134,9 @@ pub const MAX_UNCLOSED_TAGS: usize = 2048;
 pub use guard::MAX_ATTRIBUTES_PER_TAG;
 
 /// How links are taken out of HTML. Serialised as `tokens` or `dom`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Extraction {
@@ -213,6 +215,7 @@ fn nesting_depth(html: &[u8]) -> usize {
     deepest
 }
 
+pub(crate) mod charset;
 pub mod css;
 mod guard;
 pub mod links;

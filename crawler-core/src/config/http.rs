@@ -12,7 +12,7 @@ use std::fmt;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION, COOKIE};
 use url::{Origin, Url};
 
-use crate::cookies::CookieJar;
+use crate::config::cookies::CookieJar;
 use crate::error::ConfigError;
 
 /// Request options of a crawl, validated from its [`CrawlSpec`](crate::CrawlSpec).

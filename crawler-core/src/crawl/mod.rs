@@ -1,6 +1,6 @@
 //! The crawl loop: level by level, breadth first, to a bounded depth.
 //!
-//! Each level is run by [`dispatch`](crate::dispatch) (per-host queues, a crawl-wide cap on
+//! Each level is run by [`dispatch`](crate::crawl::dispatch) (per-host queues, a crawl-wide cap on
 //! requests in flight taken only when a host may send) and its outcomes are folded into the
 //! graph in frontier order. Folding in a fixed order keeps the graph's node order the same from
 //! run to run whatever order the responses arrive in, and a level barrier makes depths exact: a
@@ -22,6 +22,14 @@
 //! Fetching is the [`Fetcher`]'s, folding an outcome into the graph the [`GraphBuilder`]'s; this
 //! module only orders the work.
 
+pub mod builder;
+pub(crate) mod dispatch;
+pub(crate) mod fold;
+pub(crate) mod frontier;
+pub(crate) mod level;
+pub(crate) mod seeds;
+pub mod sink;
+
 use std::future::Future;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
@@ -29,23 +37,24 @@ use std::time::{Instant, SystemTime};
 use petgraph::graph::NodeIndex;
 use url::Url;
 
-use crate::builder::CrawlerBuilder;
+use crate::config::scope::SeedScope;
 use crate::config::CrawlConfig;
-use crate::coordination::{Coordination, Local};
-use crate::dispatch::{LevelEnd, Pass};
+use crate::config::CrawlSpec;
+use crate::crawl::builder::CrawlerBuilder;
+use crate::crawl::dispatch::{LevelEnd, Pass};
+use crate::crawl::fold::GraphBuilder;
+use crate::crawl::frontier::Frontier;
+use crate::crawl::level::Level;
+use crate::crawl::seeds::{SeedList, WithSeeds};
+use crate::crawl::sink::FoldSink;
 use crate::error::Error;
 use crate::event::{CrawlEvent, Events};
+use crate::fetch::coordination::{Coordination, Local};
 use crate::fetch::Fetcher;
-use crate::fold::GraphBuilder;
-use crate::config::CrawlSpec;
-use crate::frontier::{Frontier, MemorySeenSet, SeenSet};
+use crate::graph::report::{CrawlReport, StopReason};
 use crate::graph::SkipReason;
-use crate::level::Level;
 use crate::outcome::PageOutcome;
-use crate::report::{CrawlReport, StopReason};
-use crate::scope::SeedScope;
-use crate::seeds::{SeedList, WithSeeds};
-use crate::stream::FoldSink;
+use crate::seen::{MemorySeenSet, SeenSet};
 
 /// A configured crawler. Cheap to keep; each [`crawl`](Self::crawl) builds its own HTTP client
 /// and state, so one crawler can run several crawls.
@@ -138,7 +147,7 @@ impl Crawler {
     }
 
     /// Crawls as [`crawl`](Self::crawl) does, but hands each page to `sink` as it is folded
-    /// (see [`crate::stream`]) instead of keeping the graph: memory holds only the seen set and
+    /// (see [`crate::crawl::sink`]) instead of keeping the graph: memory holds only the seen set and
     /// the frontier. The report's graph is empty; its counters and stop reason are filled in.
     ///
     /// # Errors
@@ -238,7 +247,7 @@ impl Crawler {
     }
 
     /// A [`Fetcher`] with this crawler's settings and event handler, for `scope` (from
-    /// [`Scope::for_seeds`](crate::scope::Scope::for_seeds)) and `coordination`: the fetch half
+    /// [`Scope::for_seeds`](crate::config::scope::Scope::for_seeds)) and `coordination`: the fetch half
     /// of [`crawl`](Self::crawl), for a crawl driven from elsewhere (a distributed worker).
     ///
     /// # Errors

@@ -11,14 +11,14 @@ use std::time::{Duration, SystemTime};
 use petgraph::graph::NodeIndex;
 use url::Url;
 
+use crate::config::links::LinkOptions;
+use crate::config::scope::SeedScope;
 use crate::config::CrawlConfig;
-use crate::frontier::Frontier;
+use crate::crawl::frontier::Frontier;
+use crate::crawl::sink::{FoldSink, FoldedLink, FoldedPage};
+use crate::graph::report::{CrawlReport, CrawlStats, StopReason};
 use crate::graph::{CrawlGraph, Link, LinkKind, SkipReason};
-use crate::link_options::LinkOptions;
 use crate::outcome::{FoundLink, PageOutcome, Target};
-use crate::report::{CrawlReport, CrawlStats, StopReason};
-use crate::scope::SeedScope;
-use crate::stream::{FoldSink, FoldedLink, FoldedPage};
 
 /// The graph and counters of one crawl, fed one page outcome at a time.
 ///
@@ -87,7 +87,7 @@ impl GraphBuilder {
         }
     }
 
-    /// A builder that hands each folded page to `sink` (see [`crate::stream`]) and keeps no
+    /// A builder that hands each folded page to `sink` (see [`crate::crawl::sink`]) and keeps no
     /// graph: what it [`finish`](Self::finish)es with is an empty graph and the counters.
     ///
     /// Without a graph, `--max-nodes` bounds the URLs queued for fetching (the seen set, which

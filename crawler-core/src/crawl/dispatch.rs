@@ -1,7 +1,7 @@
 //! Running one level: which fetches start when, and folding their outcomes in frontier order.
 //!
 //! Fetches are started per host: at most `per_host` tasks of one host at a time, each taking a
-//! crawl-wide slot only once its host may send (see [`politeness`](crate::politeness)). So a
+//! crawl-wide slot only once its host may send (see [`politeness`](crate::fetch::politeness)). So a
 //! host paced by `--delay` or `Crawl-delay` only holds its own tasks back, never the other
 //! hosts' ones. Outcomes are folded in frontier order as soon as every earlier one is in, which
 //! keeps the graph the same from run to run; fetches start only within a window of
@@ -18,13 +18,13 @@ use futures::{FutureExt, StreamExt};
 use tokio_util::task::AbortOnDropHandle;
 use url::Url;
 
-use crate::crawler::Run;
+use crate::crawl::frontier::Frontier;
+use crate::crawl::Run;
 use crate::error::PageError;
+use crate::fetch::politeness::{host_key, HostKey};
 use crate::fetch::Fetcher;
-use crate::frontier::Frontier;
 use crate::graph::SkipReason;
 use crate::outcome::{PageOutcome, Target};
-use crate::politeness::{host_key, HostKey};
 
 /// Frontier entries that may be started past the first unfolded one, per global slot.
 pub(crate) const WINDOW_PER_SLOT: usize = 16;

@@ -2,7 +2,7 @@
 //!
 //! It sits behind the [`SeenSet`] trait so that crawls in one process can share one set
 //! ([`CrawlerBuilder::seen_set`](crate::CrawlerBuilder::seen_set)). The level queues themselves
-//! are [`Frontier`]s, compact lists owned by the crawl loop, since a level is always processed
+//! are [`Frontier`](crate::frontier::Frontier)s, compact lists owned by the crawl loop, since a level is always processed
 //! whole.
 //!
 //! [`SeenSet`] is not the seam for a crawl spread over several processes: it is synchronous and
@@ -11,14 +11,10 @@
 //! [`PageOutcome`](crate::PageOutcome) per page, claims that page's links in one batch, and
 //! answers the few per-request questions through [`Coordination`](crate::Coordination).
 
-mod level;
-
 use std::hash::BuildHasher as _;
 
 use dashmap::DashSet;
 use url::Url;
-
-pub use level::Frontier;
 
 /// Remembers which URLs have been claimed for fetching, within one process (see the module
 /// docs for why a distributed crawl does not go through it).

@@ -1,6 +1,6 @@
 //! The pages of one level, and level 0 made from the seeds a part at a time.
 //!
-//! A level is fetched and folded by [`dispatch`](crate::dispatch) from a compact
+//! A level is fetched and folded by [`dispatch`](crate::crawl::dispatch) from a compact
 //! [`Frontier`]. For the levels found by crawling that frontier is the level itself.
 //! Level 0 starts with the seeds, and a seed list can hold ten million URLs: claiming each and
 //! giving each its node before the first request took minutes and gigabytes. So the seeds are
@@ -9,7 +9,7 @@
 //! starts. Nothing changes for a list that fits
 //! in one part; for a longer one:
 //! - a seed's depth is still 0 and it is fetched by its own entry: links, redirects and
-//!   sitemaps treat every seed as claimed from the start ([`WithSeeds`](crate::seeds::WithSeeds)),
+//!   sitemaps treat every seed as claimed from the start ([`WithSeeds`](crate::crawl::seeds::WithSeeds)),
 //!   and a node an earlier part's link gave it is lowered to depth 0 when its part starts;
 //! - the seeds of a later part come after the pages the earlier parts' links found in node
 //!   order (the same in every run);
@@ -25,9 +25,9 @@ use std::sync::Arc;
 use futures::FutureExt as _;
 use petgraph::graph::NodeIndex;
 
-use crate::crawler::Run;
-use crate::dispatch::{LevelEnd, Pass};
-use crate::frontier::Frontier;
+use crate::crawl::dispatch::{LevelEnd, Pass};
+use crate::crawl::frontier::Frontier;
+use crate::crawl::Run;
 use crate::graph::SkipReason;
 
 /// Seeds claimed and given their nodes at once. Fetching waits for the first part only; each

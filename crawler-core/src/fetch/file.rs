@@ -2,71 +2,21 @@
 //!
 //! A `file://` URL is answered here instead of by the HTTP client, as one hop with status 200
 //! and a content type from the extension, so every export, report and `--fail-on-broken` works
-//! unchanged. A directory URL serves its index file ([`FileOptions::index_file`]). The scope of
-//! a file seed is its directory tree ([`SeedScope`](crate::scope::SeedScope)); a path that
+//! unchanged. A directory URL serves its index file ([`FileOptions::index_file`](crate::config::files::FileOptions::index_file)). The scope of
+//! a file seed is its directory tree ([`SeedScope`](crate::config::scope::SeedScope)); a path that
 //! leaves it by a symlink is found here, before the file is opened, by comparing canonical
 //! paths, and is refused as [`PageError::File`]. Only regular files are read (a FIFO or a
 //! device is never opened). A missing file is a broken link whose error names the path.
 
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use url::Url;
 
 use crate::error::PageError;
+use crate::fetch::request::Answer;
 use crate::fetch::FetchContext;
 use crate::outcome::{Hop, Target};
-use crate::request::Answer;
-
-/// The default index file of a directory URL.
-pub const DEFAULT_INDEX_FILE: &str = "index.html";
-
-/// Settings of `file://` crawls; set through the builder's setters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct FileOptions {
-    /// The file served for a directory URL.
-    pub index_file: String,
-    /// The site root that root-relative links (`/css/site.css`) resolve against; without it
-    /// they resolve against the file system root, as a browser does.
-    pub root: Option<PathBuf>,
-}
-
-impl Default for FileOptions {
-    fn default() -> Self {
-        Self {
-            index_file: DEFAULT_INDEX_FILE.to_owned(),
-            root: None,
-        }
-    }
-}
-
-impl FileOptions {
-    /// `href` with a root-relative path moved under the site root, and a scheme-relative
-    /// `//host/path` given `https:` (the scheme of a deployed site; a `file:` URL with a host
-    /// means nothing), for links of `file://` pages; any other href is returned as it is.
-    pub(crate) fn rebase<'a>(&self, base: &Url, href: &'a str) -> std::borrow::Cow<'a, str> {
-        let trimmed = href.trim_start();
-        if base.scheme() == "file" && trimmed.starts_with("//") {
-            return format!("https:{trimmed}").into();
-        }
-        match &self.root {
-            Some(root)
-                if base.scheme() == "file"
-                    && trimmed.starts_with('/')
-                    && !trimmed.starts_with("//") =>
-            {
-                match Url::from_directory_path(root) {
-                    Ok(root) => {
-                        format!("{}{}", root.as_str().trim_end_matches('/'), trimmed).into()
-                    }
-                    Err(()) => href.into(),
-                }
-            }
-            _ => href.into(),
-        }
-    }
-}
 
 /// Answers a `file://` URL: reads the file (or the directory's index file) if it is a regular
 /// file inside one of `roots` (the canonical seed directories). A resource's body is kept only
@@ -79,8 +29,10 @@ pub(crate) fn request(ctx: &FetchContext, url: &Url, target: Target) -> Answer {
             let hop = &mut answer.hop;
             hop.status = Some(200);
             hop.bytes = body.len() as u64;
-            let parse = (target == Target::Page && crate::request::is_html(Some(content_type)))
-                || (ctx.config.links.check_resources && crate::request::is_css(Some(content_type)));
+            let parse = (target == Target::Page
+                && crate::fetch::request::is_html(Some(content_type)))
+                || (ctx.config.links.check_resources
+                    && crate::fetch::request::is_css(Some(content_type)));
             hop.content_type = Some(content_type.to_owned());
             let limit = ctx.config.max_body_bytes.get();
             let mut body = body;

@@ -18,7 +18,7 @@
 //! - Targets that are not followed stay in the graph as unfetched nodes, skipped as
 //!   `not_followed`.
 
-use crate::link_kind::{LinkKind, LinkKinds};
+use crate::graph::link_kind::{LinkKind, LinkKinds};
 
 /// Link settings of a crawl; set through the builder's setters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -6,6 +6,8 @@
 //! order in which the crawl met the pages.
 
 mod chunks;
+pub mod link_kind;
+pub mod report;
 
 use std::hash::BuildHasher;
 use std::num::NonZeroU32;
@@ -131,7 +133,7 @@ impl SkipReason {
     }
 }
 
-pub use crate::link_kind::LinkKind;
+pub use crate::graph::link_kind::LinkKind;
 
 /// An interned string of the graph (anchor text or `rel`): see [`CrawlGraph::text`].
 ///

@@ -16,8 +16,8 @@ use std::io::Read;
 
 use url::Url;
 
+use crate::fetch::request::read_body;
 use crate::fetch::FetchContext;
-use crate::request::read_body;
 use crate::url_norm;
 
 /// Most sitemap files fetched for one crawl.
@@ -30,7 +30,7 @@ pub(crate) async fn discover(ctx: &FetchContext, seeds: &[Url]) -> Vec<Url> {
     let mut queue: VecDeque<Url> = VecDeque::new();
     let mut hosts = HashSet::new();
     for seed in seeds {
-        if !hosts.insert(crate::politeness::host_key(seed)) {
+        if !hosts.insert(crate::fetch::politeness::host_key(seed)) {
             continue;
         }
         let rules = ctx.robots.rules(ctx, seed).await;
@@ -80,12 +80,12 @@ fn in_scope(ctx: &FetchContext, loc: &str) -> Option<Url> {
 /// Fetches one sitemap file and returns its XML text, inflated if gzipped.
 async fn fetch_sitemap(ctx: &FetchContext, url: &Url) -> Option<String> {
     let limit = ctx.config.max_body_bytes.get();
-    if crate::request::blocked_address(ctx, url).is_some() {
+    if crate::fetch::request::blocked_address(ctx, url).is_some() {
         return None;
     }
     let response = {
         let _permit = ctx.hosts.acquire(url).await;
-        crate::backpressure::send(
+        crate::fetch::backpressure::send(
             || ctx.credentials.apply(ctx.client.get(url.clone()), url),
             url,
             ctx.config.timeout,
