@@ -104,6 +104,23 @@ def strip_tests(code):
     return "".join(out)
 
 
+def inline_modules(code):
+    """(start, end, name) of every inline `mod name { .. }` block, outermost first."""
+    found = []
+    for m in re.finditer(r"\bmod\s+(" + IDENT + r")\s*\{", code):
+        depth, k = 0, m.end() - 1
+        while k < len(code):
+            if code[k] == "{":
+                depth += 1
+            elif code[k] == "}":
+                depth -= 1
+                if depth == 0:
+                    break
+            k += 1
+        found.append((m.start(), k + 1, m.group(1)))
+    return found
+
+
 def module_path(src, file):
     rel = file.relative_to(src).with_suffix("")
     parts = list(rel.parts)
@@ -196,10 +213,16 @@ class Crate:
         return None
 
     def _read(self, f):
-        module = self.mod_of[f]
         code = self.code[f]
+        inline = inline_modules(code)
+
+        def module_at(pos):
+            """The module at `pos`: the file's, plus any inline `mod x { .. }` around it."""
+            return self.mod_of[f] + tuple(n for a, b, n in inline if a <= pos < b)
+
         use_spans = []
         for m in re.finditer(r"\buse\s+([^;]*);", code):
+            module = module_at(m.start())
             use_spans.append((m.start(), m.end()))
             for parts, name in expand_use_tree(m.group(1)):
                 path = self.absolute(module, parts)
@@ -211,7 +234,7 @@ class Crate:
         for m in re.finditer(r"\b((?:crate|super|self)(?:::" + IDENT + r")+)", code):
             if any(a <= m.start() < b for a, b in use_spans):
                 continue
-            path = self.absolute(module, m.group(1).split("::"))
+            path = self.absolute(module_at(m.start()), m.group(1).split("::"))
             if path is not None:
                 self.uses[f].append(path)
 
