@@ -21,11 +21,9 @@ pub use secret::Secret;
 pub use spec::{CrawlSpec, Header, Login, SpecDifference, SpecError, WorkerSpec, SPEC_SCHEMA};
 
 use std::num::NonZeroUsize;
-use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::scope::Scope;
-use crate::error::Error;
 use crate::extract::Extraction;
 
 /// Default maximum depth: seeds are depth 0, so 2 fetches the seeds, their links and the links of those.
@@ -151,32 +149,4 @@ impl CrawlConfig {
             .max(from_rate)
             .min(MAX_DURATION)
     }
-}
-
-/// Builds the one shared HTTP client of a crawl.
-///
-/// Redirects are not followed by reqwest: the crawler follows them itself, to record each hop
-/// as an edge and to check every target against the scope and the seen set.
-///
-/// With `deny_private_ips`, proxies from the environment (`HTTP_PROXY`, `HTTPS_PROXY`,
-/// `ALL_PROXY`) are not used: a proxy resolves the target's name itself, out of reach of the
-/// guard's resolver, so the guard would be void.
-pub(crate) fn http_client(config: &CrawlConfig) -> Result<reqwest::Client, Error> {
-    let mut builder = reqwest::Client::builder();
-    if config.deny_private_ips {
-        builder = builder
-            .dns_resolver(Arc::new(crate::fetch::address::PublicOnlyResolver))
-            .no_proxy();
-    }
-    builder = config.http.configure(builder);
-    builder
-        .user_agent(config.user_agent.clone())
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(config.timeout)
-        .connect_timeout(config.connect_timeout)
-        .read_timeout(config.read_timeout)
-        .pool_max_idle_per_host(config.per_host.get())
-        .tcp_nodelay(true)
-        .build()
-        .map_err(Error::Client)
 }

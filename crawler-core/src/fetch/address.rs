@@ -11,6 +11,8 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 
+use crate::error::PrivateAddress;
+
 /// Whether `ip` is a public unicast address. An IPv6 address that embeds an IPv4 one is judged
 /// by the IPv4 address it reaches: `64:ff9b::127.0.0.1` through a NAT64 gateway is loopback.
 pub(crate) fn is_public(ip: IpAddr) -> bool {
@@ -74,11 +76,6 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
         || first == 0x2001 && s[1] == 0x0db8) // documentation
 }
 
-/// The error a refused address gives; found again in the error chain to classify the failure.
-#[derive(Debug, thiserror::Error)]
-#[error("{0} resolves only to private or reserved addresses")]
-pub(crate) struct PrivateAddress(pub(crate) String);
-
 /// A DNS resolver that keeps only public addresses.
 #[derive(Debug, Default)]
 pub(crate) struct PublicOnlyResolver;
@@ -97,21 +94,10 @@ impl Resolve for PublicOnlyResolver {
     }
 }
 
-/// Whether `err` (or one of its sources) is a refused private address.
-pub(crate) fn is_private_address_error(err: &(dyn StdError + 'static)) -> bool {
-    let mut current = Some(err);
-    while let Some(e) = current {
-        if e.is::<PrivateAddress>() {
-            return true;
-        }
-        current = e.source();
-    }
-    false
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::is_private_address_error;
     use rstest::rstest;
 
     #[rstest]

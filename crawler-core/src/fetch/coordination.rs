@@ -24,6 +24,8 @@ use futures::future::{self, BoxFuture, FutureExt};
 use url::Url;
 
 use crate::fetch::robots::RobotsFile;
+
+pub use crate::fetch::politeness::host_label;
 use crate::seen::SeenSet;
 
 /// What a [`Fetcher`](crate::Fetcher) asks of the store shared by the workers of one crawl.
@@ -70,16 +72,6 @@ pub trait Coordination: Send + Sync + Debug {
     /// `Crawl-delay`). False when the store hands out URLs already paced, across all workers;
     /// the fetcher then still caps the requests in flight per host but adds no gap.
     fn paces_locally(&self) -> bool;
-}
-
-/// The name of `url`'s host as [`Coordination`] methods receive it: `name:port`, with the
-/// port the scheme's default when the URL gives none.
-pub fn host_label(url: &Url) -> String {
-    format!(
-        "{}:{}",
-        url.host_str().unwrap_or_default(),
-        url.port_or_known_default().unwrap_or(0)
-    )
 }
 
 /// The in-process coordination: one crawler alone. Redirect targets are claimed in the seen

@@ -14,8 +14,8 @@ use std::path::Path;
 use url::Url;
 
 use crate::error::PageError;
-use crate::fetch::request::Answer;
-use crate::fetch::FetchContext;
+use crate::fetch::context::FetchContext;
+use crate::fetch::response::Answer;
 use crate::outcome::{Hop, Target};
 
 /// Answers a `file://` URL: reads the file (or the directory's index file) if it is a regular
@@ -30,9 +30,9 @@ pub(crate) fn request(ctx: &FetchContext, url: &Url, target: Target) -> Answer {
             hop.status = Some(200);
             hop.bytes = body.len() as u64;
             let parse = (target == Target::Page
-                && crate::fetch::request::is_html(Some(content_type)))
+                && crate::fetch::response::is_html(Some(content_type)))
                 || (ctx.config.links.check_resources
-                    && crate::fetch::request::is_css(Some(content_type)));
+                    && crate::fetch::response::is_css(Some(content_type)));
             hop.content_type = Some(content_type.to_owned());
             let limit = ctx.config.max_body_bytes.get();
             let mut body = body;

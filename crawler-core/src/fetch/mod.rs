@@ -8,12 +8,15 @@
 
 pub(crate) mod address;
 pub(crate) mod backpressure;
+pub(crate) mod client;
+pub(crate) mod context;
 pub mod coordination;
 pub(crate) mod file;
 pub(crate) mod page_links;
 pub(crate) mod politeness;
 pub(crate) mod probe;
 pub(crate) mod request;
+pub(crate) mod response;
 pub(crate) mod retry;
 pub mod robots;
 pub mod sitemap;
@@ -24,12 +27,13 @@ use std::sync::Arc;
 use url::Url;
 
 use crate::config::scope::SeedScope;
-use crate::config::{http_client, CrawlConfig};
-use crate::crawl::dispatch::Pass;
+use crate::config::CrawlConfig;
 use crate::error::{Error, PageError};
 use crate::event::{CrawlEvent, Events};
 use crate::extract::charset;
 use crate::extract::{extract_with, RawLink, RobotsDirectives};
+use crate::fetch::client::http_client;
+use crate::fetch::context::FetchContext;
 use crate::fetch::coordination::Coordination;
 use crate::fetch::page_links::{PageLinks, Rules};
 use crate::fetch::politeness::HostLimiter;
@@ -107,21 +111,17 @@ impl Fetcher {
         fetch_page(&self.ctx, url, depth, (retries, target), None).await
     }
 
-    /// Fetches frontier URL `url` at `place` in its level, on `pass`: as
-    /// [`fetch_as`](Self::fetch_as) does on the first pass, or once more with no retries on the
+    /// Fetches frontier URL `url` at `place` in its level with up to `retries` retries: as
+    /// [`fetch_as`](Self::fetch_as) does on a level's first pass, or with none on the
     /// end-of-crawl pass for pages whose retries ran out; redirect targets are claimed through
     /// [`Coordination::claim_redirect_at`](crate::Coordination::claim_redirect_at).
     pub(crate) async fn fetch_in_level(
         &self,
         url: Url,
         depth: u32,
-        (place, pass): (usize, Pass),
+        (place, retries): (usize, u32),
         target: Target,
     ) -> PageOutcome {
-        let retries = match pass {
-            Pass::First => self.ctx.config.retries,
-            Pass::Again => 0,
-        };
         fetch_page(&self.ctx, url, depth, (retries, target), Some(place)).await
     }
 
@@ -153,32 +153,6 @@ impl Fetcher {
 
     pub(crate) fn events(&self) -> &Events {
         &self.ctx.events
-    }
-}
-
-/// Everything a fetch task needs, shared by all tasks of one crawl.
-#[derive(Debug)]
-pub(crate) struct FetchContext {
-    pub(crate) client: reqwest::Client,
-    pub(crate) config: Arc<CrawlConfig>,
-    pub(crate) hosts: HostLimiter,
-    pub(crate) coordination: Arc<dyn Coordination>,
-    pub(crate) scope: SeedScope,
-    /// Credentials for the seeds' origins, added per request.
-    pub(crate) credentials: crate::config::http::Credentials,
-    pub(crate) robots: RobotsCache,
-    pub(crate) events: Events,
-    /// One permit per core for parsing: more parses at once than cores only adds threads,
-    /// each with its own allocator arena full of freed DOM nodes, and no throughput.
-    pub(crate) parse_slots: tokio::sync::Semaphore,
-}
-
-impl FetchContext {
-    /// Whether robots.txt lets us fetch `url` (always true when robots.txt is ignored).
-    pub(crate) async fn robots_allow(&self, url: &Url) -> bool {
-        !self.config.respect_robots
-            || url.scheme() == "file"
-            || self.robots.rules(self, url).await.allows(url)
     }
 }
 
@@ -378,7 +352,7 @@ async fn parse(
 fn parse_now(ctx: &FetchContext, url: &Url, body: &[u8], content_type: Option<&str>) -> Parsed {
     let text = charset::decode(body, content_type);
     let max_links = ctx.config.max_links_per_page.get();
-    if crate::fetch::request::is_css(content_type) {
+    if crate::fetch::response::is_css(content_type) {
         let mut page = crate::extract::Extracted::default();
         page.push_css(&text, max_links);
         return Parsed {

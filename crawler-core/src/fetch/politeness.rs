@@ -136,6 +136,16 @@ pub(crate) struct SendPermit {
     _global: OwnedSemaphorePermit,
 }
 
+/// The name of `url`'s host as [`Coordination`](crate::Coordination) methods receive it: `name:port`, with the
+/// port the scheme's default when the URL gives none.
+pub fn host_label(url: &Url) -> String {
+    format!(
+        "{}:{}",
+        url.host_str().unwrap_or_default(),
+        url.port_or_known_default().unwrap_or(0)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,8 +29,8 @@ use url::Url;
 
 use crate::error::PageError;
 use crate::fetch::backpressure;
-use crate::fetch::request::{header, is_css, read_head, Answer};
-use crate::fetch::FetchContext;
+use crate::fetch::context::FetchContext;
+use crate::fetch::response::{header, is_css, read_head, Answer};
 use crate::outcome::Hop;
 
 /// Sends a HEAD for resource `url` (the host permit is held by the caller, and the time

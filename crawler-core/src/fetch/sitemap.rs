@@ -16,8 +16,8 @@ use std::io::Read;
 
 use url::Url;
 
-use crate::fetch::request::read_body;
-use crate::fetch::FetchContext;
+use crate::fetch::context::FetchContext;
+use crate::fetch::response::read_body;
 use crate::url_norm;
 
 /// Most sitemap files fetched for one crawl.

@@ -6,7 +6,7 @@
 //!   of its bytes ([`canonical`]), any other is parsed, and both on every core ([`parallel`]);
 //! - each seed is kept as its normal form only, back to back in one string (a `Url` per seed
 //!   took three times the memory); a crawl parses a seed again when its part of level 0
-//!   starts (see [`level`](crate::crawl::level));
+//!   starts (see [`level`](crate::crawl::run::level));
 //! - a duplicate is found through a hash table of indices into the list rather than a second
 //!   copy of every URL (a [`StringTable`]). The same table answers whether a URL is a seed, which lets a crawl
 //!   claim its seeds a part at a time while links and redirects treat every seed as claimed

@@ -23,32 +23,22 @@
 //! of hosts it has nothing more to fetch from.
 
 mod bound;
+mod cache;
+mod fetch;
 
-use std::borrow::Borrow;
-use std::collections::HashSet;
-use std::sync::Arc;
 use std::time::Duration;
 
-use dashmap::DashMap;
 use serde::{Deserialize, Serialize};
 use texting_robots::Robot;
-use tokio::sync::OnceCell;
 use url::Url;
 
 pub use bound::MAX_ANCHORED_RULES;
-
-use crate::fetch::coordination::host_label;
-use crate::fetch::politeness::{host_key, HostKey};
-use crate::fetch::request::{blocked_address, location, read_body};
-use crate::fetch::FetchContext;
-use crate::url_norm;
+pub(crate) use cache::RobotsCache;
 
 /// How much of a robots.txt is read, as RFC 9309 allows (at least 500 KiB must be parsed).
 pub const MAX_ROBOTS_BYTES: usize = 500 * 1024;
 /// Longest `Crawl-delay` honoured.
 pub const MAX_CRAWL_DELAY: Duration = Duration::from_secs(30);
-/// Redirects followed when fetching robots.txt.
-const MAX_ROBOTS_REDIRECTS: usize = 5;
 
 /// A host's robots.txt as fetched, before parsing: what workers of one crawl share.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,147 +121,12 @@ fn capped_secs(secs: f64, cap: Duration) -> Option<Duration> {
     Some(Duration::try_from_secs_f64(secs).map_or(cap, |d| d.min(cap)))
 }
 
-/// The robots.txt rules of every host met, fetched at most once each.
-#[derive(Debug)]
-pub(crate) struct RobotsCache {
-    /// Product token matched against `User-agent:` lines.
-    agent: String,
-    hosts: DashMap<HostKey, Arc<OnceCell<Arc<RobotsRules>>>>,
-}
-
-impl RobotsCache {
-    /// A cache for the given full user agent string.
-    pub(crate) fn new(user_agent: &str) -> Self {
-        let agent = user_agent
-            .split(['/', ' '])
-            .next()
-            .unwrap_or(user_agent)
-            .to_owned();
-        Self {
-            agent,
-            hosts: DashMap::new(),
-        }
-    }
-
-    /// The rules for `url`'s host, fetching robots.txt the first time the host is met (unless
-    /// another worker shared it). Tasks asking for the same host meanwhile wait for that one
-    /// fetch.
-    pub(crate) async fn rules(&self, ctx: &FetchContext, url: &Url) -> Arc<RobotsRules> {
-        let cell = Arc::clone(self.hosts.entry(host_key(url)).or_default().value());
-        Arc::clone(
-            cell.get_or_init(|| async {
-                let host = host_label(url);
-                let shared = ctx.coordination.robots(&host).await;
-                let file = if let Some(file) = shared {
-                    file
-                } else {
-                    let file = Self::fetch(ctx, url).await;
-                    ctx.coordination.put_robots(&host, &file).await;
-                    file
-                };
-                let agent = self.agent.clone();
-                // Seconds of CPU for a big file: never on an async worker.
-                let rules = tokio::task::spawn_blocking(move || RobotsRules::parse(&agent, &file))
-                    .await
-                    .unwrap_or(RobotsRules::AllowAll);
-                if let Some(delay) = rules.crawl_delay() {
-                    if ctx.coordination.paces_locally() {
-                        ctx.hosts.slow_down(url, delay);
-                    }
-                    ctx.coordination.crawl_delay(&host, delay).await;
-                }
-                Arc::new(rules)
-            })
-            .await,
-        )
-    }
-
-    /// Drops the rules of every host that none of `queued` is on, so a long crawl holds the
-    /// rules of the hosts it still fetches from, not of every host it ever met. For the crawl
-    /// loop, between levels (no fetch in flight), with the next level's URLs; a host met again
-    /// later has its robots.txt fetched again (one more request, its `Crawl-delay` set again).
-    pub(crate) fn forget_unqueued(&self, queued: impl IntoIterator<Item = impl Borrow<Url>>) {
-        let keep: HashSet<HostKey> = queued
-            .into_iter()
-            .map(|url| host_key(url.borrow()))
-            .collect();
-        self.hosts.retain(|host, _| keep.contains(host));
-    }
-
-    /// Fetches `url`'s robots.txt, following redirects.
-    async fn fetch(ctx: &FetchContext, url: &Url) -> RobotsFile {
-        let Ok(mut current) = url.join("/robots.txt") else {
-            return RobotsFile::Unavailable;
-        };
-        for _ in 0..=MAX_ROBOTS_REDIRECTS {
-            if blocked_address(ctx, &current).is_some() {
-                // The page's own request reports the refusal.
-                return RobotsFile::Unavailable;
-            }
-            let response = {
-                let _permit = ctx.hosts.acquire(&current).await;
-                match crate::fetch::backpressure::send(
-                    || {
-                        ctx.credentials
-                            .apply(ctx.client.get(current.clone()), &current)
-                    },
-                    &current,
-                    ctx.config.timeout,
-                )
-                .await
-                {
-                    Ok(response) => response,
-                    Err(err) if err.is_connect() => return RobotsFile::Unavailable,
-                    Err(err) => {
-                        tracing::info!(url = %current, error = %err, "robots.txt unreachable: host disallowed");
-                        return RobotsFile::Unreachable;
-                    }
-                }
-            };
-            let status = response.status();
-            if status.is_redirection() {
-                let next = location(&response).and_then(|l| {
-                    url_norm::resolve(&current, &l, ctx.config.max_url_len.get()).ok()
-                });
-                match next {
-                    Some(next) => current = next,
-                    None => return RobotsFile::Unavailable,
-                }
-            } else if status.is_success() {
-                let (body, error) = read_body(response, MAX_ROBOTS_BYTES).await;
-                if matches!(
-                    error,
-                    Some(crate::PageError::Body { .. } | crate::PageError::Timeout)
-                ) {
-                    return RobotsFile::Unreachable;
-                }
-                return RobotsFile::Found(body);
-            } else if status.is_client_error() {
-                return RobotsFile::Unavailable;
-            } else {
-                tracing::info!(url = %current, %status, "robots.txt unreachable: host disallowed");
-                return RobotsFile::Unreachable;
-            }
-        }
-        RobotsFile::Unavailable
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn url(s: &str) -> Url {
         Url::parse(s).unwrap()
-    }
-
-    #[test]
-    fn product_token_is_the_agent_before_the_version() {
-        assert_eq!(
-            RobotsCache::new("crawlgraph/0.1.0 (+https://x)").agent,
-            "crawlgraph"
-        );
-        assert_eq!(RobotsCache::new("MyBot").agent, "MyBot");
     }
 
     #[test]
@@ -320,21 +175,6 @@ mod tests {
             assert_eq!(delay(none), None, "{none}");
         }
         assert_eq!(delay("0.5"), Some(Duration::from_millis(500)));
-    }
-
-    #[test]
-    fn rules_of_hosts_with_nothing_queued_are_dropped() {
-        let cache = RobotsCache::new("crawlgraph");
-        for host in ["http://a.test/", "http://b.test/", "http://b.test:8080/"] {
-            let cell = OnceCell::new_with(Some(Arc::new(RobotsRules::AllowAll)));
-            cache.hosts.insert(host_key(&url(host)), Arc::new(cell));
-        }
-        let queued = [url("http://b.test/x"), url("http://c.test/y")];
-        cache.forget_unqueued(&queued);
-        let held: Vec<HostKey> = cache.hosts.iter().map(|e| e.key().clone()).collect();
-        assert_eq!(held, [host_key(&url("http://b.test/"))]);
-        cache.forget_unqueued(std::iter::empty::<Url>());
-        assert!(cache.hosts.is_empty());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The pages of one level, and level 0 made from the seeds a part at a time.
 //!
-//! A level is fetched and folded by [`dispatch`](crate::crawl::dispatch) from a compact
+//! A level is fetched and folded by [`dispatch`](crate::crawl::run::dispatch) from a compact
 //! [`Frontier`]. For the levels found by crawling that frontier is the level itself.
 //! Level 0 starts with the seeds, and a seed list can hold ten million URLs: claiming each and
 //! giving each its node before the first request took minutes and gigabytes. So the seeds are
@@ -25,9 +25,9 @@ use std::sync::Arc;
 use futures::FutureExt as _;
 use petgraph::graph::NodeIndex;
 
-use crate::crawl::dispatch::{LevelEnd, Pass};
 use crate::crawl::frontier::Frontier;
-use crate::crawl::Run;
+use crate::crawl::run::dispatch::{LevelEnd, Pass};
+use crate::crawl::run::Run;
 use crate::graph::SkipReason;
 
 /// Seeds claimed and given their nodes at once. Fetching waits for the first part only; each

@@ -19,7 +19,7 @@ use tokio_util::task::AbortOnDropHandle;
 use url::Url;
 
 use crate::crawl::frontier::Frontier;
-use crate::crawl::Run;
+use crate::crawl::run::Run;
 use crate::error::PageError;
 use crate::fetch::politeness::{host_key, HostKey};
 use crate::fetch::Fetcher;
@@ -50,7 +50,9 @@ pub(crate) enum LevelEnd {
 struct Dispatcher<'a> {
     level: &'a Frontier,
     fetcher: Fetcher,
-    pass: Pass,
+    /// Retries a fetch of this pass may make: the configured count on the first pass, none on
+    /// the end-of-crawl pass.
+    retries: u32,
     depths: Vec<u32>,
     targets: Vec<Target>,
     per_host: usize,
@@ -102,15 +104,16 @@ impl Dispatcher<'_> {
     /// Starts the fetch of entry `i`, whose URL is `url` (parsed from the level's text).
     fn start(&mut self, i: usize, host: HostKey, url: Url) {
         *self.running.entry(host).or_default() += 1;
-        let (fetcher, depth, pass) = (self.fetcher.clone(), self.depths[i], self.pass);
+        let (fetcher, depth, retries) = (self.fetcher.clone(), self.depths[i], self.retries);
         let target = self.targets[i];
         let failed = url.clone();
         // Spawned so pages are fetched and parsed on all worker threads; the handle aborts its
         // task when dropped, so cancelling drops every request in flight.
-        let task =
-            tokio::spawn(
-                async move { fetcher.fetch_in_level(url, depth, (i, pass), target).await },
-            );
+        let task = tokio::spawn(async move {
+            fetcher
+                .fetch_in_level(url, depth, (i, retries), target)
+                .await
+        });
         let task = AbortOnDropHandle::new(task);
         self.tasks.push(Box::pin(async move {
             let outcome = task.await.unwrap_or_else(|err| panicked(&failed, &err));
@@ -134,7 +137,10 @@ impl Run {
         let mut dispatch = Dispatcher {
             level,
             fetcher: self.fetcher.clone(),
-            pass,
+            retries: match pass {
+                Pass::First => config.retries,
+                Pass::Again => 0,
+            },
             depths: (0..level.len()).map(|i| self.depth_of(level, i)).collect(),
             targets: level
                 .nodes_from(0)
