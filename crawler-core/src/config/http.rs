@@ -232,7 +232,6 @@ impl HttpOptions {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::CrawlerBuilder;
 
     #[test]
     fn base64_matches_rfc4648_vectors() {
@@ -287,29 +286,7 @@ mod tests {
     }
 
     #[test]
-    fn bad_options_are_config_errors() {
-        let build = |b: CrawlerBuilder| b.build().unwrap_err();
-        let builder = crate::Crawler::builder;
-        assert!(matches!(
-            build(builder().header("Bad Name", "x")),
-            ConfigError::InvalidHeader { .. }
-        ));
-        assert!(matches!(
-            build(builder().header("X-Ok", "line\nbreak")),
-            ConfigError::InvalidHeader { .. }
-        ));
-        assert!(matches!(
-            build(builder().cookie("novalue")),
-            ConfigError::InvalidCookie(_)
-        ));
-        assert!(matches!(
-            build(builder().proxy("ftp://127.0.0.1:1")),
-            ConfigError::InvalidProxy { .. }
-        ));
-        assert!(matches!(
-            build(builder().proxy("http://127.0.0.1:1").deny_private_ips(true)),
-            ConfigError::ProxyWithDenyPrivateIps
-        ));
+    fn basic_auth_debug_hides_the_password() {
         let auth = BasicAuth {
             user: "u".into(),
             password: Some("secret".into()),
