@@ -23,7 +23,7 @@ Usage: scripts/import-graph.py [SRC] [--edges] [--dot] [--strict] [--no-tests]
   --edges  list every folder arrow with the file arrows behind it
   --dot    print the folder graph as DOT
   --strict count a module's arrows to its own descendants too
-  --no-tests  leave out `#[cfg(test)]` modules
+  --no-tests  leave out `#[cfg(test)]` modules, inline or in their own files
 Exit status: 0 when neither graph has a cycle, 1 otherwise.
 """
 
@@ -185,7 +185,16 @@ class Crate:
         self.file_of = {m: f for f, m in self.mod_of.items()}
         self.code = {f: strip_code(f.read_text()) for f in self.files}
         if no_tests:
-            self.code = {f: strip_tests(c) for f, c in self.code.items()}
+            # files of `#[cfg(test)] mod x;` modules, and everything under them, are left out
+            test_mods = set()
+            for f, c in self.code.items():
+                for m in re.finditer(r"#\[cfg\(test\)\]\s*(?:pub(?:\([^)]*\))?\s+)?mod\s+(" + IDENT + r")\s*;", c):
+                    test_mods.add(self.mod_of[f] + (m.group(1),))
+            self.files = [f for f in self.files
+                          if not any(self.mod_of[f][:len(t)] == t for t in test_mods)]
+            self.mod_of = {f: self.mod_of[f] for f in self.files}
+            self.file_of = {m: f for f, m in self.mod_of.items()}
+            self.code = {f: strip_tests(self.code[f]) for f in self.files}
         # names a module binds with `use`: module -> name -> absolute path
         self.bindings = defaultdict(dict)
         self.uses = defaultdict(list)  # file -> absolute paths used

@@ -10,8 +10,8 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::export::page_state;
 use crate::graph::report::CrawlReport;
+use crate::graph::state::page_state;
 use crate::graph::{CrawlGraph, Page};
 
 use super::broken::{referrers, BrokenTarget};

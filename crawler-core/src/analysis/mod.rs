@@ -26,8 +26,8 @@
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
-use crate::export::page_state;
 use crate::graph::report::CrawlReport;
+use crate::graph::state::page_state;
 use crate::graph::{CrawlGraph, Page};
 
 pub mod broken;

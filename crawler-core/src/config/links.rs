@@ -18,7 +18,7 @@
 //! - Targets that are not followed stay in the graph as unfetched nodes, skipped as
 //!   `not_followed`.
 
-use crate::graph::link_kind::{LinkKind, LinkKinds};
+use crate::graph::link_kind::{has_nofollow, LinkKind, LinkKinds};
 
 /// Link settings of a crawl; set through the builder's setters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -46,12 +46,6 @@ impl LinkOptions {
         }
         kind.is_followed() || (self.check_resources && kind.is_resource())
     }
-}
-
-/// Whether a `rel` value holds the `nofollow` token.
-pub(crate) fn has_nofollow(rel: &str) -> bool {
-    rel.split_ascii_whitespace()
-        .any(|token| token.eq_ignore_ascii_case("nofollow"))
 }
 
 #[cfg(test)]

@@ -15,6 +15,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 use url::Url;
 
+pub use crate::export::tsv::{TSV_HEADER, TSV_KIND_HEADER};
+
 use crate::error::PageError;
 use crate::graph::{LinkKind, SkipReason};
 use crate::outcome::FoundLink;
@@ -101,7 +103,7 @@ impl<'a> FoldedPage<'a> {
             url,
             depth,
             status,
-            state: crate::export::state(error.is_some(), skipped, status),
+            state: crate::graph::state::state(error.is_some(), skipped, status),
             error,
             title: None,
             links: Vec::new(),
@@ -143,9 +145,3 @@ pub fn write_tsv_edges_with_kind(page: &FoldedPage<'_>, mut out: impl Write) -> 
     }
     Ok(())
 }
-
-/// The header line of the TSV edge list.
-pub const TSV_HEADER: &[u8] = b"source_url\tparsed_url\n";
-
-/// The header line of the TSV edge list with kinds.
-pub const TSV_KIND_HEADER: &[u8] = b"source_url\tparsed_url\tkind\n";

@@ -13,7 +13,7 @@ use std::io::{self, Write};
 
 use url::Url;
 
-use crate::config::links::has_nofollow;
+use crate::graph::link_kind::has_nofollow;
 use crate::graph::report::CrawlReport;
 use crate::graph::{LinkKind, Page};
 

@@ -51,7 +51,7 @@ pub fn write_graphml(report: &CrawlReport, mut out: impl Write) -> io::Result<()
         if let Some(ct) = &page.content_type {
             data(&mut out, "content_type", ct)?;
         }
-        data(&mut out, "state", super::page_state(page))?;
+        data(&mut out, "state", crate::graph::state::page_state(page))?;
         if let Some(error) = &page.error {
             data(&mut out, "error", &error.to_string())?;
         }

@@ -189,6 +189,12 @@ impl fmt::Debug for LinkKinds {
     }
 }
 
+/// Whether a `rel` value holds the `nofollow` token.
+pub(crate) fn has_nofollow(rel: &str) -> bool {
+    rel.split_ascii_whitespace()
+        .any(|token| token.eq_ignore_ascii_case("nofollow"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@
 mod chunks;
 pub mod link_kind;
 pub mod report;
+pub(crate) mod state;
 
 use std::hash::BuildHasher;
 use std::num::NonZeroU32;

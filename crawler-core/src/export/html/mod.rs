@@ -30,8 +30,8 @@ use serde::Serialize;
 
 use crate::analysis::structure::pagerank;
 use crate::analysis::{analyse, Analysis, Options};
-use crate::export::page_state;
 use crate::graph::report::CrawlReport;
+use crate::graph::state::page_state;
 use crate::graph::LinkKind;
 
 mod layout;
