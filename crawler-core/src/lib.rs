@@ -28,19 +28,27 @@
 //! ```
 //!
 //! # Architecture
-//! - [`config`] and [`builder`]: the [`CrawlSpec`] every front door starts from, its
-//!   validation, the defaults, and the builder that fills a spec.
-//! - `crawler`: the level-by-level loop, the depth rule and stop reasons.
-//! - `fetch` ([`Fetcher`]): one page: request, redirect chain, body cap, parse off the async
-//!   workers; `request`, `retry`, [`robots`], `politeness`, `address`, `charset` serve it.
-//! - [`outcome`]: what one fetch produces ([`PageOutcome`]), serialisable.
-//! - `fold` ([`GraphBuilder`]): outcomes folded into the graph, the same for a live crawl and a
-//!   replay of stored outcomes.
-//! - [`coordination`]: the per-request seam a store shared by several workers answers
-//!   (redirect claims, robots.txt, pacing); [`Local`] is the in-process one.
+//! Folders by concern; arrows only point down (`scripts/import-graph.py` checks that no file
+//! and no folder imports one that imports it back):
+//! `crawl -> fetch -> config -> extract -> graph`, with `export`, `analysis` and `import`
+//! above `graph` only.
+//! - [`config`]: the [`CrawlSpec`] every front door starts from, the validated
+//!   [`CrawlConfig`], the defaults, and the options of requests, links, `file://` crawls, scope
+//!   and cookies. Data only.
+//! - `crawl/` ([`Crawler`], [`builder`]): the builder that fills a spec, the level-by-level
+//!   loop, the depth rule and stop reasons, the [`frontier`], the seeds, the fold of outcomes
+//!   into the graph ([`GraphBuilder`]) and the streaming [`sink`](stream).
+//! - `fetch/` ([`Fetcher`]): one page: request, redirect chain, body cap, parse off the async
+//!   workers; the `file://` transport, [`robots`], [`sitemap`], politeness, retries and the
+//!   private-address guard serve it. [`coordination`] is the per-request seam a store shared
+//!   by several workers answers (redirect claims, robots.txt, pacing); [`Local`] is the
+//!   in-process one.
+//! - [`graph`]: what comes back: [`CrawlGraph`], [`link_kind`], [`report`], page states.
 //! - [`extract`] and `url_norm`: links out of HTML, and the normalisation rules.
-//! - `politeness`: the per-host semaphores. [`frontier`]: the seen set behind a trait.
-//! - [`graph`], [`report`], [`event`], [`export`]: what comes back and how it is written out.
+//! - [`outcome`] ([`PageOutcome`]): what one fetch produces, serialisable; [`event`]: what a
+//!   crawl reports as it runs; [`error`]: what can fail. `seen`: the seen set behind a trait;
+//!   `strings`: the compact string table.
+//! - [`export`], [`analysis`], [`import`]: the graph written out, read back, and checked.
 #![warn(unreachable_pub, missing_debug_implementations)]
 #![deny(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
@@ -75,8 +83,8 @@ pub mod frontier {
 /// Transports other than HTTP that answer through the same fetch path.
 ///
 /// # Architecture
-/// - [`file`](mod@file): `file://` URLs, for checking a static site build on disk before it is
-///   deployed.
+/// - [`file`](mod@crate::transport::file): `file://` URLs, for checking a static site build on
+///   disk before it is deployed.
 pub mod transport {
     /// `file://` sites: a local folder crawled like a web site, with no network at all.
     pub mod file {

@@ -4,10 +4,20 @@
 //! Every default is a public `DEFAULT_*` constant so the CLI's help text and the library agree.
 //! In a config every limit carries its type (`NonZeroUsize` for counts, `Duration` for times).
 //!
+//! Everything here is data: no setters (those are the builder's, in `crawl/builder`), no
+//! client and no I/O. The fetch reads these types; nothing here imports the fetch or the crawl.
+//!
 //! # Architecture
+//! - `mod.rs`: [`CrawlConfig`], the defaults and the limits.
 //! - [`spec`]: [`CrawlSpec`], plain and serialisable, and its validation into a config.
 //! - [`secret`]: [`Secret`], a value that serialises only as its digest.
-//! - this module: [`CrawlConfig`], the defaults and limits, and the HTTP client a config makes.
+//! - [`http`]: [`HttpOptions`](http::HttpOptions), the request options (headers, Basic auth,
+//!   cookies, proxy), and the credentials kept to the seeds' origins.
+//! - [`links`]: [`LinkOptions`](links::LinkOptions), which kinds of link are recorded and
+//!   followed, and what `rel="nofollow"` does.
+//! - [`files`]: [`FileOptions`](files::FileOptions), the settings of `file://` crawls.
+//! - [`scope`]: which hosts and paths a crawl may leave its seeds for.
+//! - [`cookies`]: the cookie jar a crawl starts with.
 
 pub mod cookies;
 pub mod files;

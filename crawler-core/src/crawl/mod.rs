@@ -20,7 +20,18 @@
 //! retries ran out are put aside and tried once more after the last level, before finishing.
 //!
 //! Fetching is the [`Fetcher`]'s, folding an outcome into the graph the [`GraphBuilder`]'s; this
-//! module only orders the work.
+//! module only orders the work. It is the top of the house below the front doors: it uses
+//! `config`, `fetch` and `graph`, and none of them uses it.
+//!
+//! # Architecture
+//! - `mod.rs`: [`Crawler`], the public face: a crawl from seeds to a report.
+//! - [`builder`]: [`CrawlerBuilder`], every setter, filling a [`CrawlSpec`].
+//! - `run/`: one crawl as it runs, level by level (`Run`, its dispatch and levels).
+//! - `frontier.rs`: [`Frontier`](crate::frontier::Frontier), a level's URLs stored compactly.
+//! - `seeds/`: [`SeedList`], seeds read, normalised and deduplicated.
+//! - `fold.rs`: [`GraphBuilder`], outcomes folded into the graph, the same for a live crawl and
+//!   a replay of stored outcomes.
+//! - [`sink`]: what a streaming crawl hands out per folded page, and its line writers.
 
 pub mod builder;
 pub(crate) mod fold;
@@ -107,7 +118,7 @@ impl Crawler {
     /// Crawls from `seeds` until the depth, the page cap, or `shutdown` ends it.
     ///
     /// When `shutdown` resolves, requests in flight are dropped and the report comes back with
-    /// what was found so far ([`StopReason::Cancelled`]). Pass `std::future::pending()` to run to
+    /// what was found so far ([`StopReason::Cancelled`](crate::StopReason::Cancelled)). Pass `std::future::pending()` to run to
     /// the end.
     ///
     /// # Errors

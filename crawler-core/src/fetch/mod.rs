@@ -5,6 +5,26 @@
 //! whose hops carry status and error, for [`GraphBuilder`](crate::GraphBuilder) to fold into the
 //! graph. [`Fetcher`] is the public face: the crawl loop uses it, and so can a worker of a
 //! distributed crawl, which stores the outcome instead of folding it.
+//!
+//! The fetch reads `config` and writes `outcome`s; it imports nothing of the crawl loop
+//! (`crawl/`), which drives it.
+//!
+//! # Architecture
+//! - `mod.rs`: [`Fetcher`], and one page's fetch: its redirect chain and its parse.
+//! - `context.rs`: `FetchContext`, what every fetch task of a crawl shares.
+//! - `client.rs`: the one reqwest client of a crawl.
+//! - `request.rs`: one HTTP exchange, retried while the failure is transient.
+//! - `response.rs`: `Answer`, what an exchange gave, and the readers of a response.
+//! - `probe.rs`: HEAD before GET for resources.
+//! - `file.rs`: the `file://` transport.
+//! - `page_links.rs`: the links of one page, resolved, filtered and deduplicated.
+//! - [`robots`]: robots.txt rules, their cache, and fetching them.
+//! - [`sitemap`]: the seeds' sitemaps.
+//! - [`coordination`]: the per-request seam a store shared by several workers answers
+//!   (redirect claims, robots.txt, pacing); [`Local`](coordination::Local) is the in-process one.
+//! - `politeness.rs`: the per-host limits and the host keys and labels.
+//! - `retry.rs`, `backpressure.rs`: retries with backoff, and `Retry-After`.
+//! - `address.rs`: the guard against private addresses.
 
 pub(crate) mod address;
 pub(crate) mod backpressure;

@@ -4,6 +4,17 @@
 //! viewable as petgraph's [`DiGraph`] for algorithms. Nodes are added in breadth-first
 //! discovery order and never removed, so a [`NodeIndex`] stays valid and node order is the
 //! order in which the crawl met the pages.
+//!
+//! This is the bottom of the house above `error` and `strings`: the crawl, the fetch, the
+//! exports, the analyses and the importers all read these types, and they import none of those.
+//!
+//! # Architecture
+//! - `mod.rs`: [`CrawlGraph`], [`Page`], [`Link`], [`SkipReason`].
+//! - `chunks.rs`: the chunked vectors pages and edges are stored in.
+//! - [`link_kind`]: [`LinkKind`] and [`LinkKinds`](link_kind::LinkKinds), what kind of
+//!   reference a link is, and the `rel` tokens (`nofollow`).
+//! - [`report`]: [`CrawlReport`](report::CrawlReport), the graph with its stats and stop reason.
+//! - `state.rs`: the one-word state of a page, as exports and analyses print it.
 
 mod chunks;
 pub mod link_kind;

@@ -8,6 +8,10 @@
 //! whole spec, in field order, and returns the first invalid setting. What is not a setting
 //! but a live object (the event handler, a shared seen set, a cookie jar the caller keeps) is
 //! attached here too.
+//!
+//! # Architecture
+//! - `mod.rs`: [`CrawlerBuilder`] and its setters.
+//! - `tests.rs`: the defaults, the setters and the errors `build` reports.
 
 use std::path::PathBuf;
 use std::sync::Arc;

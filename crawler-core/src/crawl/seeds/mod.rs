@@ -11,6 +11,12 @@
 //!   copy of every URL (a [`StringTable`]). The same table answers whether a URL is a seed, which lets a crawl
 //!   claim its seeds a part at a time while links and redirects treat every seed as claimed
 //!   from the start ([`WithSeeds`]).
+//!
+//! # Architecture
+//! - `mod.rs`: [`SeedList`] and [`BadSeed`].
+//! - `canonical.rs`: the one-scan check that a line is already in normal form.
+//! - `parallel.rs`: a map over the lines on every core.
+//! - `with_seeds.rs`: [`WithSeeds`], the seen set with every seed counted as claimed.
 
 mod canonical;
 mod parallel;

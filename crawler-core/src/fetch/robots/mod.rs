@@ -21,6 +21,12 @@
 //! [`MAX_ANCHORED_RULES`] and `bound`), compiling runs on the blocking pool so a big file never
 //! stalls other tasks, and `RobotsCache::forget_unqueued` lets the crawl loop drop the rules
 //! of hosts it has nothing more to fetch from.
+//!
+//! # Architecture
+//! - `mod.rs`: [`RobotsFile`] as fetched, and the rules compiled from it.
+//! - `bound.rs`: the cap on anchored rules.
+//! - `cache.rs`: `RobotsCache`, the rules of every host met.
+//! - `fetch.rs`: fetching a host's robots.txt, shared through the coordination.
 
 mod bound;
 mod cache;
