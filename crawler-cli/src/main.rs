@@ -42,7 +42,7 @@ use anyhow::Context;
 fn main() -> ExitCode {
     let parsed = match config_file::parse(std::env::args_os().collect()) {
         Ok(parsed) => parsed,
-        Err(config_file::ParseError::Clap(err)) => return clap_error(&err).into(),
+        Err(config_file::ParseError::Clap(err)) => return flags::clap_error::report(&err).into(),
         Err(config_file::ParseError::Config(message)) => {
             progress::eprint_line(&format!("crawl: error: {message}"));
             return ExitStatus::Usage.into();
@@ -72,51 +72,4 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
         .enable_all()
         .build()
         .context("cannot start the async runtime")
-}
-
-/// Prints help and version as clap does, and any other clap error as one line; returns the
-/// exit status (0 for help and version, 2 otherwise).
-fn clap_error(err: &clap::Error) -> ExitStatus {
-    use clap::error::ErrorKind;
-    match err.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            // A closed stdout (`crawl --help | head`) is fine.
-            let _ = err.print();
-            ExitStatus::Success
-        }
-        _ => {
-            progress::eprint_line(&format!("crawl: error: {}", one_line(err)));
-            ExitStatus::Usage
-        }
-    }
-}
-
-/// Clap's message without its `error: ` prefix, usage block and tips, plus the valid values
-/// or the suggested spelling when clap has them.
-fn one_line(err: &clap::Error) -> String {
-    use clap::error::{ContextKind, ContextValue};
-    use std::fmt::Write as _;
-    let text = err.render().to_string();
-    let first = text.lines().next().unwrap_or("invalid arguments");
-    let mut line = first.strip_prefix("error: ").unwrap_or(first).to_owned();
-    let values = |kind| match err.get(kind) {
-        Some(ContextValue::Strings(values)) if !values.is_empty() => Some(values.join(", ")),
-        Some(ContextValue::String(value)) => Some(value.clone()),
-        _ => None,
-    };
-    if line.ends_with(':') {
-        // "the following required arguments were not provided:" lists them on the next lines.
-        if let Some(missing) = values(ContextKind::InvalidArg) {
-            let _ = write!(line, " {missing}");
-        }
-    }
-    if let Some(valid) = values(ContextKind::ValidValue) {
-        let _ = write!(line, " (possible values: {valid})");
-    } else if let Some(similar) =
-        values(ContextKind::SuggestedArg).or_else(|| values(ContextKind::SuggestedValue))
-    {
-        let _ = write!(line, " (did you mean {similar}?)");
-    }
-    line.push_str("; see crawl --help");
-    line
 }

@@ -229,7 +229,7 @@ impl PageError {
     /// Classifies a transport error from reqwest, so callers never see `reqwest::Error` itself.
     pub(crate) fn from_reqwest(err: &reqwest::Error, reading_body: bool) -> Self {
         let detail = error_chain(err);
-        if crate::address::is_private_address_error(err) {
+        if is_private_address_error(err) {
             PageError::Blocked { detail }
         } else if let Some(tls) = tls_error(err) {
             PageError::Tls {
@@ -285,6 +285,23 @@ fn error_chain(err: &dyn std::error::Error) -> String {
         source = inner.source();
     }
     text
+}
+
+/// The error a refused address gives; found again in the error chain to classify the failure.
+#[derive(Debug, thiserror::Error)]
+#[error("{0} resolves only to private or reserved addresses")]
+pub(crate) struct PrivateAddress(pub(crate) String);
+
+/// Whether `err` (or one of its sources) is a refused private address.
+pub(crate) fn is_private_address_error(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(err);
+    while let Some(e) = current {
+        if e.is::<PrivateAddress>() {
+            return true;
+        }
+        current = e.source();
+    }
+    false
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use url::Url;
 
 use crate::error::PageError;
-use crate::report::CrawlStats;
+use crate::graph::report::CrawlStats;
 
 /// Something that happened during a crawl.
 #[derive(Debug, Clone)]

@@ -28,61 +28,70 @@
 //! ```
 //!
 //! # Architecture
-//! - [`config`] and [`builder`]: the [`CrawlSpec`] every front door starts from, its
-//!   validation, the defaults, and the builder that fills a spec.
-//! - `crawler`: the level-by-level loop, the depth rule and stop reasons.
-//! - `fetch` ([`Fetcher`]): one page: request, redirect chain, body cap, parse off the async
-//!   workers; `request`, `retry`, [`robots`], `politeness`, `address`, `charset` serve it.
-//! - [`outcome`]: what one fetch produces ([`PageOutcome`]), serialisable.
-//! - `fold` ([`GraphBuilder`]): outcomes folded into the graph, the same for a live crawl and a
-//!   replay of stored outcomes.
-//! - [`coordination`]: the per-request seam a store shared by several workers answers
-//!   (redirect claims, robots.txt, pacing); [`Local`] is the in-process one.
+//! Folders by concern; arrows only point down (`scripts/import-graph.py` checks that no file
+//! and no folder imports one that imports it back):
+//! `crawl -> fetch -> config -> extract -> graph`, with `export`, `analysis` and `import`
+//! above `graph` only.
+//! - [`config`]: the [`CrawlSpec`] every front door starts from, the validated
+//!   [`CrawlConfig`], the defaults, and the options of requests, links, `file://` crawls, scope
+//!   and cookies. Data only.
+//! - `crawl/` ([`Crawler`], [`builder`]): the builder that fills a spec, the level-by-level
+//!   loop, the depth rule and stop reasons, the [`frontier`], the seeds, the fold of outcomes
+//!   into the graph ([`GraphBuilder`]) and the streaming [`sink`](stream).
+//! - `fetch/` ([`Fetcher`]): one page: request, redirect chain, body cap, parse off the async
+//!   workers; the `file://` transport, [`robots`], [`sitemap`], politeness, retries and the
+//!   private-address guard serve it. [`coordination`] is the per-request seam a store shared
+//!   by several workers answers (redirect claims, robots.txt, pacing); [`Local`] is the
+//!   in-process one.
+//! - [`graph`]: what comes back: [`CrawlGraph`], [`link_kind`], [`report`], page states.
 //! - [`extract`] and `url_norm`: links out of HTML, and the normalisation rules.
-//! - `politeness`: the per-host semaphores. [`frontier`]: the seen set behind a trait.
-//! - [`graph`], [`report`], [`event`], [`export`]: what comes back and how it is written out.
+//! - [`outcome`] ([`PageOutcome`]): what one fetch produces, serialisable; [`event`]: what a
+//!   crawl reports as it runs; [`error`]: what can fail. `seen`: the seen set behind a trait;
+//!   `strings`: the compact string table.
+//! - [`export`], [`analysis`], [`import`]: the graph written out, read back, and checked.
 #![warn(unreachable_pub, missing_debug_implementations)]
 #![deny(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
 
-mod address;
 pub mod analysis;
-mod backpressure;
-pub mod builder;
-mod charset;
 pub mod config;
-pub mod cookies;
-pub mod coordination;
-mod crawler;
-mod dispatch;
+mod crawl;
 pub mod error;
 pub mod event;
 pub mod export;
 pub mod extract;
 mod fetch;
-mod fold;
-pub mod frontier;
 pub mod graph;
-pub mod http_options;
 pub mod import;
-mod level;
-pub mod link_kind;
-pub mod link_options;
 pub mod outcome;
-mod page_links;
-mod politeness;
-mod probe;
-pub mod report;
-mod request;
-mod retry;
-pub mod robots;
-pub mod scope;
-mod seeds;
-pub mod sitemap;
-pub mod stream;
+mod seen;
 mod strings;
-pub mod transport;
 mod url_norm;
+
+// The public module paths of the flat layout, kept for the crates and tests that use them.
+pub use config::{cookies, http as http_options, links as link_options, scope};
+pub use crawl::{builder, sink as stream};
+pub use fetch::{coordination, robots, sitemap};
+pub use graph::{link_kind, report};
+
+/// The frontier of a crawl and the seen set behind it (the flat layout's `frontier` module).
+pub mod frontier {
+    pub use crate::crawl::frontier::Frontier;
+    pub use crate::seen::{MemorySeenSet, SeenSet};
+}
+
+/// Transports other than HTTP that answer through the same fetch path.
+///
+/// # Architecture
+/// - [`file`](mod@crate::transport::file): `file://` URLs, for checking a static site build on
+///   disk before it is deployed.
+pub mod transport {
+    /// `file://` sites: a local folder crawled like a web site, with no network at all.
+    pub mod file {
+        pub use crate::config::files::{FileOptions, DEFAULT_INDEX_FILE};
+        pub use crate::fetch::file::content_type;
+    }
+}
 
 pub use builder::CrawlerBuilder;
 pub use config::{
@@ -95,13 +104,16 @@ pub use config::{
 };
 pub use cookies::CookieJar;
 pub use coordination::{Coordination, Local};
-pub use crawler::Crawler;
+pub use crawl::fold::GraphBuilder;
+pub use crawl::seeds::{BadSeed, SeedList};
+pub use crawl::sink::{FoldSink, FoldedLink, FoldedPage};
+pub use crawl::Crawler;
 pub use error::{ConfigError, Error, PageError};
 pub use event::CrawlEvent;
 pub use export::ExportFormat;
 pub use extract::Extraction;
+pub use fetch::retry::MAX_RETRY_WAIT;
 pub use fetch::Fetcher;
-pub use fold::GraphBuilder;
 pub use graph::{CrawlGraph, Link, LinkKind, Page, SkipReason};
 pub use http_options::{BasicAuth, HttpOptions};
 pub use link_kind::LinkKinds;
@@ -109,10 +121,7 @@ pub use link_options::LinkOptions;
 pub use outcome::{FoundLink, Hop, PageOutcome, Target};
 pub use petgraph::graph::NodeIndex;
 pub use report::{CrawlReport, CrawlStats, StopReason};
-pub use retry::MAX_RETRY_WAIT;
 pub use scope::{HostScope, SeedScope};
-pub use seeds::{BadSeed, SeedList};
-pub use stream::{FoldSink, FoldedLink, FoldedPage};
 pub use url::{self, Url};
 
 #[doc(hidden)]

@@ -67,7 +67,7 @@ pub(crate) fn parse(args: Vec<OsString>) -> Result<Parsed, ParseError> {
         return Err(ParseError::Config(format!(
             "{}: {}",
             path.display(),
-            crate::one_line(&err)
+            super::clap_error::one_line(&err)
         )));
     }
     let merged = std::iter::once(program)

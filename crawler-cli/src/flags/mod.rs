@@ -12,10 +12,12 @@
 //! - [`http`], [`links`]: the request, link and local-site flags.
 //! - [`report`]: the flags of `crawl report`, `crawl diff` and `--report`.
 //! - `redis`: `--redis`/`--crawl-id` and `crawl export|status|delete` (feature `redis`).
+//! - [`clap_error`]: clap's errors as one line (help and version as clap prints them).
 //! - [`config_file`]: `crawlgraph.toml` / `--config FILE`, turned into flags under the
 //!   command line's.
 //! - [`describe`]: `crawl completions SHELL` and `crawl man`, generated from these definitions.
 
+pub(crate) mod clap_error;
 pub(crate) mod config_file;
 pub(crate) mod describe;
 pub(crate) mod http;

@@ -10,9 +10,9 @@ use std::collections::{HashMap, HashSet};
 
 use serde::Serialize;
 
-use crate::export::page_state;
+use crate::graph::report::CrawlReport;
+use crate::graph::state::page_state;
 use crate::graph::{CrawlGraph, Page};
-use crate::report::CrawlReport;
 
 use super::broken::{referrers, BrokenTarget};
 use super::{PageRef, SCHEMA_VERSION};

@@ -26,9 +26,9 @@
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
-use crate::export::page_state;
+use crate::graph::report::CrawlReport;
+use crate::graph::state::page_state;
 use crate::graph::{CrawlGraph, Page};
-use crate::report::CrawlReport;
 
 pub mod broken;
 pub mod depth;

@@ -13,8 +13,8 @@
 
 use serde::Serialize;
 
+use crate::graph::report::CrawlReport;
 use crate::graph::{CrawlGraph, LinkKind};
-use crate::report::CrawlReport;
 
 use super::{is_html_ok, PageRef};
 

@@ -12,7 +12,7 @@
 use petgraph::graph::NodeIndex;
 use serde::Serialize;
 
-use crate::export::page_state;
+use crate::graph::state::page_state;
 use crate::graph::CrawlGraph;
 
 /// PageRank's damping factor.

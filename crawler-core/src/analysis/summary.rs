@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::export::page_state;
+use crate::graph::report::CrawlReport;
+use crate::graph::state::page_state;
 use crate::graph::LinkKind;
-use crate::report::CrawlReport;
 
 use super::media_type;
 

@@ -7,8 +7,8 @@ use petgraph::graph::NodeIndex;
 use url::Url;
 
 use crate::error::PageError;
+use crate::graph::report::CrawlReport;
 use crate::graph::{CrawlGraph, Link, SkipReason};
-use crate::report::CrawlReport;
 
 /// A graph under construction; names become `http://t.test/NAME`.
 #[derive(Debug, Default)]

@@ -4,11 +4,26 @@
 //! Every default is a public `DEFAULT_*` constant so the CLI's help text and the library agree.
 //! In a config every limit carries its type (`NonZeroUsize` for counts, `Duration` for times).
 //!
+//! Everything here is data: no setters (those are the builder's, in `crawl/builder`), no
+//! client and no I/O. The fetch reads these types; nothing here imports the fetch or the crawl.
+//!
 //! # Architecture
+//! - `mod.rs`: [`CrawlConfig`], the defaults and the limits.
 //! - [`spec`]: [`CrawlSpec`], plain and serialisable, and its validation into a config.
 //! - [`secret`]: [`Secret`], a value that serialises only as its digest.
-//! - this module: [`CrawlConfig`], the defaults and limits, and the HTTP client a config makes.
+//! - [`http`]: [`HttpOptions`](http::HttpOptions), the request options (headers, Basic auth,
+//!   cookies, proxy), and the credentials kept to the seeds' origins.
+//! - [`links`]: [`LinkOptions`](links::LinkOptions), which kinds of link are recorded and
+//!   followed, and what `rel="nofollow"` does.
+//! - [`files`]: [`FileOptions`](files::FileOptions), the settings of `file://` crawls.
+//! - [`scope`]: which hosts and paths a crawl may leave its seeds for.
+//! - [`cookies`]: the cookie jar a crawl starts with.
 
+pub mod cookies;
+pub mod files;
+pub mod http;
+pub mod links;
+pub mod scope;
 pub mod secret;
 pub mod spec;
 
@@ -16,12 +31,10 @@ pub use secret::Secret;
 pub use spec::{CrawlSpec, Header, Login, SpecDifference, SpecError, WorkerSpec, SPEC_SCHEMA};
 
 use std::num::NonZeroUsize;
-use std::sync::Arc;
 use std::time::Duration;
 
-use crate::error::Error;
+use crate::config::scope::Scope;
 use crate::extract::Extraction;
-use crate::scope::Scope;
 
 /// Default maximum depth: seeds are depth 0, so 2 fetches the seeds, their links and the links of those.
 pub const DEFAULT_MAX_DEPTH: u32 = 2;
@@ -126,11 +139,11 @@ pub struct CrawlConfig {
     /// How links are taken out of pages.
     pub extraction: Extraction,
     /// Extra headers, cookies, credentials, proxy and TLS checks.
-    pub http: crate::http_options::HttpOptions,
+    pub http: crate::config::http::HttpOptions,
     /// Which links become edges and which are followed.
-    pub links: crate::link_options::LinkOptions,
+    pub links: crate::config::links::LinkOptions,
     /// Settings of `file://` crawls.
-    pub files: crate::transport::file::FileOptions,
+    pub files: crate::config::files::FileOptions,
 }
 
 impl CrawlConfig {
@@ -146,32 +159,4 @@ impl CrawlConfig {
             .max(from_rate)
             .min(MAX_DURATION)
     }
-}
-
-/// Builds the one shared HTTP client of a crawl.
-///
-/// Redirects are not followed by reqwest: the crawler follows them itself, to record each hop
-/// as an edge and to check every target against the scope and the seen set.
-///
-/// With `deny_private_ips`, proxies from the environment (`HTTP_PROXY`, `HTTPS_PROXY`,
-/// `ALL_PROXY`) are not used: a proxy resolves the target's name itself, out of reach of the
-/// guard's resolver, so the guard would be void.
-pub(crate) fn http_client(config: &CrawlConfig) -> Result<reqwest::Client, Error> {
-    let mut builder = reqwest::Client::builder();
-    if config.deny_private_ips {
-        builder = builder
-            .dns_resolver(Arc::new(crate::address::PublicOnlyResolver))
-            .no_proxy();
-    }
-    builder = config.http.configure(builder);
-    builder
-        .user_agent(config.user_agent.clone())
-        .redirect(reqwest::redirect::Policy::none())
-        .timeout(config.timeout)
-        .connect_timeout(config.connect_timeout)
-        .read_timeout(config.read_timeout)
-        .pool_max_idle_per_host(config.per_host.get())
-        .tcp_nodelay(true)
-        .build()
-        .map_err(Error::Client)
 }

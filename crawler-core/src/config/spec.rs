@@ -35,13 +35,13 @@ use super::{
     DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT,
     DEFAULT_USER_AGENT, MAX_CONCURRENCY, MAX_DURATION,
 };
+use crate::config::files::{FileOptions, DEFAULT_INDEX_FILE};
+use crate::config::http::{BasicAuth, HttpOptions};
+use crate::config::links::LinkOptions;
+use crate::config::scope::{HostScope, Scope};
 use crate::error::ConfigError;
 use crate::extract::Extraction;
-use crate::http_options::{BasicAuth, HttpOptions};
-use crate::link_kind::LinkKinds;
-use crate::link_options::LinkOptions;
-use crate::scope::{HostScope, Scope};
-use crate::transport::file::{FileOptions, DEFAULT_INDEX_FILE};
+use crate::graph::link_kind::LinkKinds;
 
 /// The version of the spec's serialised form; [`CrawlSpec::from_json`] refuses another.
 pub const SPEC_SCHEMA: u32 = 1;

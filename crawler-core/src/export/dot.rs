@@ -13,9 +13,9 @@ use std::io::{self, Write};
 
 use url::Url;
 
+use crate::graph::link_kind::has_nofollow;
+use crate::graph::report::CrawlReport;
 use crate::graph::{LinkKind, Page};
-use crate::link_options::has_nofollow;
-use crate::report::CrawlReport;
 
 /// Longest node label, in characters; longer labels end in `…`.
 pub const MAX_LABEL_CHARS: usize = 48;

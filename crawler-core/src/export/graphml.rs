@@ -6,7 +6,7 @@
 
 use std::io::{self, Write};
 
-use crate::report::CrawlReport;
+use crate::graph::report::CrawlReport;
 
 const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
 <graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">
@@ -51,7 +51,7 @@ pub fn write_graphml(report: &CrawlReport, mut out: impl Write) -> io::Result<()
         if let Some(ct) = &page.content_type {
             data(&mut out, "content_type", ct)?;
         }
-        data(&mut out, "state", super::page_state(page))?;
+        data(&mut out, "state", crate::graph::state::page_state(page))?;
         if let Some(error) = &page.error {
             data(&mut out, "error", &error.to_string())?;
         }

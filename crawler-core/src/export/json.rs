@@ -9,8 +9,8 @@ use std::io::{self, Write};
 
 use serde::Serialize;
 
+use crate::graph::report::{CrawlReport, CrawlStats};
 use crate::graph::{LinkKind, Page};
-use crate::report::{CrawlReport, CrawlStats};
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -77,7 +77,7 @@ pub fn write_json(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
             .pages()
             .map(|page| Node {
                 id: page.url.as_str(),
-                state: super::page_state(page),
+                state: crate::graph::state::page_state(page),
                 page,
             })
             .collect(),

@@ -11,7 +11,7 @@ use std::io::{self, Write};
 
 use super::graphml::escape;
 use crate::analysis::broken::broken;
-use crate::report::CrawlReport;
+use crate::graph::report::CrawlReport;
 
 /// Writes the JUnit report.
 ///

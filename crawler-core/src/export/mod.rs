@@ -16,8 +16,9 @@
 use std::io::{self, Write};
 use std::str::FromStr;
 
-use crate::graph::Page;
-use crate::report::CrawlReport;
+use crate::graph::report::CrawlReport;
+
+pub use crate::graph::state::page_state;
 
 pub mod dot;
 pub mod graphml;
@@ -102,27 +103,6 @@ pub fn write(report: &CrawlReport, format: ExportFormat, out: impl Write) -> io:
         ExportFormat::GraphMl => graphml::write_graphml(report, out),
         ExportFormat::Junit => junit::write_junit(report, out),
         ExportFormat::Html => html::write_html(report, out),
-    }
-}
-
-/// The one-word state of a page, shared by the exports: `ok`, `error`, `redirect`, or the
-/// reason it was skipped.
-pub fn page_state(page: &Page) -> &'static str {
-    state(page.error.is_some(), page.skipped, page.status)
-}
-
-/// [`page_state`] from the fields it looks at (for pages streamed without a [`Page`]).
-pub(crate) fn state(
-    failed: bool,
-    skipped: Option<crate::graph::SkipReason>,
-    status: Option<u16>,
-) -> &'static str {
-    match (failed, skipped, status) {
-        (true, _, _) => "error",
-        (false, Some(reason), _) => reason.as_str(),
-        (false, None, Some(status)) if (300..400).contains(&status) => "redirect",
-        (false, None, Some(_)) => "ok",
-        (false, None, None) => "unvisited",
     }
 }
 

@@ -3,8 +3,8 @@
 use url::Url;
 
 use crate::error::PageError;
+use crate::graph::report::CrawlReport;
 use crate::graph::{CrawlGraph, Link, SkipReason};
-use crate::report::CrawlReport;
 
 /// index -> a ("A \"quoted\"\ttext"), index -> missing (404), a -> moved (301) -> index,
 /// a -> external (out of scope).

@@ -6,14 +6,21 @@
 
 use std::io::{self, Write};
 
-use crate::report::CrawlReport;
+use crate::graph::report::CrawlReport;
+use crate::graph::state::page_state;
+
+/// The header line of the TSV edge list.
+pub const TSV_HEADER: &[u8] = b"source_url\tparsed_url\n";
+
+/// The header line of the TSV edge list with kinds.
+pub const TSV_KIND_HEADER: &[u8] = b"source_url\tparsed_url\tkind\n";
 
 /// Writes the edges: a `source_url<TAB>parsed_url` header, then one line per edge.
 ///
 /// # Errors
 /// Any I/O error from `out`.
 pub fn write_tsv(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
-    out.write_all(crate::stream::TSV_HEADER)?;
+    out.write_all(TSV_HEADER)?;
     for (source, target, _) in report.graph.links() {
         line(&mut out, &[source.url.as_str(), target.url.as_str()])?;
     }
@@ -26,7 +33,7 @@ pub fn write_tsv(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
 /// # Errors
 /// Any I/O error from `out`.
 pub fn write_tsv_with_kind(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
-    out.write_all(crate::stream::TSV_KIND_HEADER)?;
+    out.write_all(TSV_KIND_HEADER)?;
     for (source, target, link) in report.graph.links() {
         line(
             &mut out,
@@ -56,7 +63,7 @@ pub fn write_nodes_tsv(report: &CrawlReport, mut out: impl Write) -> io::Result<
             page.depth,
             status,
             field(page.content_type.as_deref().unwrap_or_default()),
-            super::page_state(page),
+            page_state(page),
             field(&error),
             field(page.title.as_deref().unwrap_or_default()),
         )?;

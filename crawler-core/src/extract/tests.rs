@@ -126,7 +126,7 @@ fn tokenizer_path_matches_tree_path_on_fixture_pages() {
                 dirs.push(path);
             } else if path.extension().is_some_and(|e| e == "html") {
                 let bytes = std::fs::read(&path).unwrap();
-                let html = crate::charset::decode(&bytes, None);
+                let html = crate::extract::charset::decode(&bytes, None);
                 assert_eq!(
                     tokens::extract(&html, 100),
                     tree::extract(&html, 100),

@@ -12,8 +12,8 @@ use roxmltree::{Document, Node};
 
 use super::{parse_url, ImportError, Meta};
 use crate::error::PageError;
+use crate::graph::report::{CrawlStats, StopReason};
 use crate::graph::{CrawlGraph, Link, SkipReason};
-use crate::report::{CrawlStats, StopReason};
 
 const NS: &str = "http://graphml.graphdrawing.org/xmlns";
 

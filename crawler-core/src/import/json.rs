@@ -6,8 +6,8 @@ use serde::Deserialize;
 
 use super::{parse_url, ImportError, Meta};
 use crate::error::PageError;
+use crate::graph::report::{CrawlStats, StopReason};
 use crate::graph::{CrawlGraph, Link, LinkKind, SkipReason};
-use crate::report::{CrawlStats, StopReason};
 
 #[derive(Deserialize)]
 struct Document {

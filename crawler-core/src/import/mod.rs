@@ -16,8 +16,8 @@ use std::time::SystemTime;
 
 use url::Url;
 
+use crate::graph::report::{CrawlReport, CrawlStats, StopReason};
 use crate::graph::CrawlGraph;
-use crate::report::{CrawlReport, CrawlStats, StopReason};
 
 mod graphml;
 mod json;

@@ -6,6 +6,7 @@
 //! pass with the option ignored in both modes.
 
 use std::collections::BTreeSet;
+use std::fmt::Write as _;
 use std::path::Path;
 
 use crawler_tests::{FixtureServer, RedisServer, RequestHead};
@@ -34,7 +35,7 @@ fn requests(heads: &[RequestHead], headers: &[&str]) -> BTreeSet<String> {
         .map(|head| {
             let mut line = format!("{} {}", head.method, head.target);
             for name in headers {
-                line.push_str(&format!(" {name}={}", head.header(name).unwrap_or("-")));
+                let _ = write!(line, " {name}={}", head.header(name).unwrap_or("-"));
             }
             line
         })
@@ -96,7 +97,14 @@ fn request_and_link_options_work_alike_locally_and_with_two_workers() {
         format!("# Netscape HTTP Cookie File\n{host}\tFALSE\t/\tFALSE\t0\tjarred\tyes\n"),
     )
     .unwrap();
-    let cases = [
+    for case in &cases(&server, &jar) {
+        check(&server, case, dir.path());
+    }
+}
+
+/// The options under test: the request options, then the link options.
+fn cases<'a>(server: &FixtureServer, jar: &Path) -> Vec<Case<'a>> {
+    vec![
         Case {
             name: "--header",
             flags: strings(&["-d", "2", "-H", "X-Test: 1"]),
@@ -187,10 +195,7 @@ fn request_and_link_options_work_alike_locally_and_with_two_workers() {
             headers: &[],
             effect: |heads, _| sent(heads, "/typed/hidden.html"),
         },
-    ];
-    for case in &cases {
-        check(&server, case, dir.path());
-    }
+    ]
 }
 
 /// A local site with root-relative links, crawled with `--root`: the links resolve under the

@@ -1,29 +1,41 @@
+//! The spec alone: serialisation, validation, comparison and joining. The builder's view of
+//! a spec is tested with the builder.
+
 use super::*;
-use crate::link_kind::LinkKind;
-use crate::Crawler;
+use crate::graph::link_kind::LinkKind;
 
 /// A spec with every kind of setting away from its default, secrets included.
 fn full() -> CrawlSpec {
-    Crawler::builder()
-        .max_depth(4)
-        .per_host(3)
-        .concurrency(7)
-        .timeout(Duration::from_millis(2500))
-        .delay(Duration::from_millis(100))
-        .rate(2.5)
-        .prefix("http://127.0.0.1:1/docs/")
-        .include("docs")
-        .exclude("private")
-        .host_scope(HostScope::SameDomain)
-        .link_kinds([LinkKind::Anchor, LinkKind::Embed])
-        .check_resources(true)
-        .header("X-Test", "1")
-        .header("Authorization", "Bearer sekrit-token")
-        .cookie("session=sekrit-cookie")
-        .basic_auth("alice", Some("sekrit-password"))
-        .index_file("default.htm")
-        .spec()
-        .clone()
+    CrawlSpec {
+        depth: 4,
+        per_host: 3,
+        worker: WorkerSpec { concurrency: 7 },
+        timeout: Duration::from_millis(2500),
+        delay: Some(Duration::from_millis(100)),
+        rate: Some(2.5),
+        prefix: vec!["http://127.0.0.1:1/docs/".into()],
+        include: vec!["docs".into()],
+        exclude: vec!["private".into()],
+        hosts: HostScope::SameDomain,
+        links: [LinkKind::Anchor, LinkKind::Embed].into_iter().collect(),
+        check_resources: true,
+        header: vec![
+            Header::new("X-Test", "1"),
+            Header::new("Authorization", "Bearer sekrit-token"),
+        ],
+        cookie: vec![Secret::new("session=sekrit-cookie")],
+        user: Some(login("sekrit-password")),
+        index_file: "default.htm".into(),
+        ..CrawlSpec::default()
+    }
+}
+
+/// Alice's login with `password`.
+fn login(password: &str) -> Login {
+    Login {
+        name: "alice".into(),
+        password: Some(Secret::new(password)),
+    }
 }
 
 #[test]
@@ -34,7 +46,6 @@ fn defaults_are_the_documented_constants_and_build() {
     assert_eq!(spec.per_host, DEFAULT_PER_HOST);
     assert_eq!(spec.timeout, DEFAULT_TIMEOUT);
     assert_eq!(spec.links, LinkKinds::all());
-    assert_eq!(&spec, Crawler::builder().spec());
     let config = spec.config().unwrap();
     assert_eq!(config.max_depth, DEFAULT_MAX_DEPTH);
     assert!(config.respect_robots);
@@ -62,7 +73,7 @@ fn json_round_trip_keeps_every_setting_but_no_secret() {
 #[test]
 fn a_withheld_secret_cannot_be_built_until_given() {
     let stored = CrawlSpec::from_json(&full().to_json()).unwrap();
-    let err = Crawler::from_spec(stored.clone()).unwrap_err();
+    let err = stored.config().unwrap_err();
     assert_eq!(
         err,
         ConfigError::SecretWithheld {
@@ -153,7 +164,7 @@ fn a_joiner_inherits_what_it_does_not_give_and_must_match_what_it_gives() {
     assert_eq!(joined.per_host, 3);
     assert_eq!(joined.worker.concurrency, 64);
     assert!(matches!(
-        Crawler::from_spec(joined).unwrap_err(),
+        joined.config().unwrap_err(),
         ConfigError::SecretWithheld { .. }
     ));
     // Gives the secrets (the same values): they are taken from the worker and it builds.
@@ -162,18 +173,16 @@ fn a_joiner_inherits_what_it_does_not_give_and_must_match_what_it_gives() {
         .joined(&secrets, |name| SECRET_FIELDS.contains(&name))
         .unwrap();
     assert_eq!(joined.header[1].value.expose(), Some("Bearer sekrit-token"));
-    assert!(Crawler::from_spec(joined).is_ok());
+    assert!(joined.config().is_ok());
     // Gives a different depth: refused, naming it.
     let deeper = CrawlSpec { depth: 9, ..full() };
     let diff = stored.joined(&deeper, |name| name == "depth").unwrap_err();
     assert_eq!(diff.setting, "depth");
     // Gives a different password: refused without showing either.
-    let wrong = full();
-    let wrong = Crawler::builder()
-        .basic_auth("alice", Some("guess"))
-        .spec()
-        .clone()
-        .joined_user(wrong);
+    let wrong = CrawlSpec {
+        user: Some(login("guess")),
+        ..full()
+    };
     let diff = stored.joined(&wrong, |name| name == "user").unwrap_err();
     assert_eq!(diff.setting, "user");
     assert!(!diff.given.contains("guess") && !diff.stored.contains("sekrit"));
@@ -192,14 +201,4 @@ fn secret_fields_are_the_fields_that_serialise_digests() {
     let mut secret_fields = SECRET_FIELDS;
     secret_fields.sort_unstable();
     assert_eq!(with_digests, secret_fields);
-}
-
-impl CrawlSpec {
-    /// This spec's `user`, on `base`.
-    fn joined_user(self, base: CrawlSpec) -> CrawlSpec {
-        CrawlSpec {
-            user: self.user,
-            ..base
-        }
-    }
 }

@@ -30,9 +30,9 @@ use serde::Serialize;
 
 use crate::analysis::structure::pagerank;
 use crate::analysis::{analyse, Analysis, Options};
-use crate::export::page_state;
+use crate::graph::report::CrawlReport;
+use crate::graph::state::page_state;
 use crate::graph::LinkKind;
-use crate::report::CrawlReport;
 
 mod layout;
 

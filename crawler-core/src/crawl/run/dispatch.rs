@@ -1,0 +1,221 @@
+//! Running one level: which fetches start when, and folding their outcomes in frontier order.
+//!
+//! Fetches are started per host: at most `per_host` tasks of one host at a time, each taking a
+//! crawl-wide slot only once its host may send (see [`politeness`](crate::fetch::politeness)). So a
+//! host paced by `--delay` or `Crawl-delay` only holds its own tasks back, never the other
+//! hosts' ones. Outcomes are folded in frontier order as soon as every earlier one is in, which
+//! keeps the graph the same from run to run; fetches start only within a window of
+//! [`WINDOW_PER_SLOT`] x `concurrency` frontier entries past the first unfolded one, which
+//! bounds both the tasks alive and the outcomes held waiting for their turn, whatever the size
+//! of the level or the pace of its slowest host.
+
+use std::collections::{HashMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
+
+use futures::stream::FuturesUnordered;
+use futures::{FutureExt, StreamExt};
+use tokio_util::task::AbortOnDropHandle;
+use url::Url;
+
+use crate::crawl::frontier::Frontier;
+use crate::crawl::run::Run;
+use crate::error::PageError;
+use crate::fetch::politeness::{host_key, HostKey};
+use crate::fetch::Fetcher;
+use crate::graph::SkipReason;
+use crate::outcome::{PageOutcome, Target};
+
+/// Frontier entries that may be started past the first unfolded one, per global slot.
+pub(crate) const WINDOW_PER_SLOT: usize = 16;
+
+/// Which pass over a level: the first, whose pages are put aside when their retries run out,
+/// or the end-of-crawl pass that tries those once more.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Pass {
+    First,
+    Again,
+}
+
+/// How a level ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LevelEnd {
+    Done,
+    Cancelled,
+    /// The graph's node or edge budget is used up.
+    Full,
+}
+
+/// The fetch tasks of one level and the per-host queues they start from.
+struct Dispatcher<'a> {
+    level: &'a Frontier,
+    fetcher: Fetcher,
+    /// Retries a fetch of this pass may make: the configured count on the first pass, none on
+    /// the end-of-crawl pass.
+    retries: u32,
+    depths: Vec<u32>,
+    targets: Vec<Target>,
+    per_host: usize,
+    /// Frontier entries looked at so far (started, or queued behind their host).
+    scanned: usize,
+    running: HashMap<HostKey, usize>,
+    queued: HashMap<HostKey, VecDeque<usize>>,
+    tasks: FuturesUnordered<Task>,
+}
+
+type Task = Pin<Box<dyn Future<Output = (usize, PageOutcome)> + Send>>;
+
+impl Dispatcher<'_> {
+    /// Starts or queues every entry up to `limit` (exclusive).
+    fn scan(&mut self, limit: usize) {
+        while self.scanned < limit.min(self.level.len()) {
+            let i = self.scanned;
+            self.scanned += 1;
+            let url = self.level.url(i);
+            let host = host_key(&url);
+            let running = self.running.get(&host).copied().unwrap_or_default();
+            let queue = self.queued.entry(host.clone()).or_default();
+            if running < self.per_host && queue.is_empty() {
+                self.start(i, host, url);
+            } else {
+                queue.push_back(i);
+            }
+        }
+    }
+
+    /// Entry `i`'s host is done with one fetch: start its next queued entry, if any.
+    fn finished(&mut self, i: usize) {
+        let host = host_key(&self.level.url(i));
+        if let Some(running) = self.running.get_mut(&host) {
+            *running -= 1;
+        }
+        let next = self.queued.get_mut(&host).and_then(VecDeque::pop_front);
+        match next {
+            Some(j) => self.start(j, host, self.level.url(j)),
+            None => {
+                if self.running.get(&host) == Some(&0) {
+                    self.running.remove(&host);
+                    self.queued.remove(&host);
+                }
+            }
+        }
+    }
+
+    /// Starts the fetch of entry `i`, whose URL is `url` (parsed from the level's text).
+    fn start(&mut self, i: usize, host: HostKey, url: Url) {
+        *self.running.entry(host).or_default() += 1;
+        let (fetcher, depth, retries) = (self.fetcher.clone(), self.depths[i], self.retries);
+        let target = self.targets[i];
+        let failed = url.clone();
+        // Spawned so pages are fetched and parsed on all worker threads; the handle aborts its
+        // task when dropped, so cancelling drops every request in flight.
+        let task = tokio::spawn(async move {
+            fetcher
+                .fetch_in_level(url, depth, (i, retries), target)
+                .await
+        });
+        let task = AbortOnDropHandle::new(task);
+        self.tasks.push(Box::pin(async move {
+            let outcome = task.await.unwrap_or_else(|err| panicked(&failed, &err));
+            (i, outcome)
+        }));
+    }
+}
+
+impl Run {
+    /// Fetches one level and folds each outcome into the graph, queueing new links in `next`.
+    pub(crate) async fn run_level(
+        &mut self,
+        level: &Frontier,
+        pass: Pass,
+        mut shutdown: Pin<&mut impl Future<Output = ()>>,
+        next: &mut Frontier,
+    ) -> LevelEnd {
+        let config = self.fetcher.config();
+        let window = config.concurrency.get().saturating_mul(WINDOW_PER_SLOT);
+        let per_host = config.per_host.get();
+        let mut dispatch = Dispatcher {
+            level,
+            fetcher: self.fetcher.clone(),
+            retries: match pass {
+                Pass::First => config.retries,
+                Pass::Again => 0,
+            },
+            depths: (0..level.len()).map(|i| self.depth_of(level, i)).collect(),
+            targets: level
+                .nodes_from(0)
+                .map(|node| self.graph.target_of(node))
+                .collect(),
+            per_host,
+            scanned: 0,
+            running: HashMap::new(),
+            queued: HashMap::new(),
+            tasks: FuturesUnordered::new(),
+        };
+        let mut waiting: VecDeque<Option<PageOutcome>> = VecDeque::new();
+        let mut folded = 0;
+        let end = loop {
+            dispatch.scan(folded + window);
+            if folded == level.len() {
+                break LevelEnd::Done;
+            }
+            let arrived = tokio::select! {
+                biased;
+                () = &mut shutdown => break LevelEnd::Cancelled,
+                arrived = dispatch.tasks.next() => arrived,
+            };
+            let Some((i, outcome)) = arrived else {
+                break LevelEnd::Done;
+            };
+            dispatch.finished(i);
+            let slot = i - folded;
+            if waiting.len() <= slot {
+                waiting.resize_with(slot + 1, || None);
+            }
+            waiting[slot] = Some(outcome);
+            while let Some(Some(outcome)) = waiting.front_mut().map(Option::take) {
+                waiting.pop_front();
+                let (index, depth) = (level.node(folded), dispatch.depths[folded]);
+                self.fold_or_defer(index, level.as_str(folded), depth, outcome, pass, next);
+                folded += 1;
+            }
+            if self.graph.is_full() {
+                break LevelEnd::Full;
+            }
+        };
+        if end != LevelEnd::Done {
+            // Keep the pages whose fetch already finished: their work is done. Order no longer
+            // matters for a crawl that stops here.
+            while let Some(Some((i, outcome))) = dispatch.tasks.next().now_or_never() {
+                if let Some(slot) = waiting.get_mut(i - folded) {
+                    *slot = Some(outcome);
+                } else {
+                    waiting.resize_with(i - folded, || None);
+                    waiting.push_back(Some(outcome));
+                }
+            }
+            let reason = if end == LevelEnd::Full {
+                SkipReason::GraphLimit
+            } else {
+                SkipReason::Cancelled
+            };
+            for i in folded..level.len() {
+                match waiting.get_mut(i - folded).and_then(Option::take) {
+                    Some(outcome) => {
+                        let depth = dispatch.depths[i];
+                        let (index, url) = (level.node(i), level.as_str(i));
+                        self.fold_or_defer(index, url, depth, outcome, pass, next);
+                    }
+                    None => self.graph.skip_all([level.node(i)], reason),
+                }
+            }
+        }
+        end
+    }
+}
+
+/// The outcome recorded for a page whose task panicked: the crawl goes on without it.
+fn panicked(url: &Url, err: &tokio::task::JoinError) -> PageOutcome {
+    let detail = err.to_string();
+    PageOutcome::failed(url.clone(), PageError::Internal { detail })
+}

@@ -1,0 +1,30 @@
+//! [`FetchContext`]: everything a fetch task needs, shared by all tasks of one crawl. Plain
+//! data: the services it holds (client, host limits, robots.txt cache, coordination) are each
+//! defined in their own file, and the code that uses them takes a `&FetchContext`.
+
+use std::sync::Arc;
+
+use crate::config::http::Credentials;
+use crate::config::scope::SeedScope;
+use crate::config::CrawlConfig;
+use crate::event::Events;
+use crate::fetch::coordination::Coordination;
+use crate::fetch::politeness::HostLimiter;
+use crate::fetch::robots::RobotsCache;
+
+/// Everything a fetch task needs, shared by all tasks of one crawl.
+#[derive(Debug)]
+pub(crate) struct FetchContext {
+    pub(crate) client: reqwest::Client,
+    pub(crate) config: Arc<CrawlConfig>,
+    pub(crate) hosts: HostLimiter,
+    pub(crate) coordination: Arc<dyn Coordination>,
+    pub(crate) scope: SeedScope,
+    /// Credentials for the seeds' origins, added per request.
+    pub(crate) credentials: Credentials,
+    pub(crate) robots: RobotsCache,
+    pub(crate) events: Events,
+    /// One permit per core for parsing: more parses at once than cores only adds threads,
+    /// each with its own allocator arena full of freed DOM nodes, and no throughput.
+    pub(crate) parse_slots: tokio::sync::Semaphore,
+}
