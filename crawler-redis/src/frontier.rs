@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crawler_core::{LinkKind, Target};
 use redis::{Cmd, Value};
 use url::Url;
 
@@ -46,6 +47,9 @@ pub struct Lease {
     pub attempts: u32,
     /// The lease token: a late complete with an older token does not end a newer lease.
     pub token: String,
+    /// What to fetch it as: from the links of earlier levels to it, when resources are
+    /// checked (as the single-process fold's `target_of` decides); else a page.
+    pub target: Target,
     pub(crate) partition: u32,
     pub(crate) member: Vec<u8>,
 }
@@ -59,22 +63,64 @@ pub struct Completion<'a> {
     /// The encoded outcome.
     pub outcome: &'a [u8],
     /// Links for the next level (already claimed ones may be left out).
-    pub links: &'a [Url],
+    pub links: &'a [(Url, LinkClass)],
     /// Targets of links that are not followed, at a depth within the crawl's: parked, so that
     /// a followed link from a page at the last depth still fetches them ([`Self::upgrades`]).
-    pub parked: &'a [Url],
+    pub parked: &'a [(Url, LinkClass)],
     /// Followed links of a page at the last depth (or past it): their targets are queued for
     /// the next level only if they were parked.
-    pub upgrades: &'a [Url],
+    pub upgrades: &'a [(Url, LinkClass)],
 }
 
-/// Which URLs an `enqueue` call claims.
+/// What a link makes of its target, for what the target is fetched as when resources are
+/// checked ([`Lease::target`]). The classes of all links of earlier levels to a URL are
+/// combined in Redis.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkClass {
+    /// Not recorded: resources are not checked, so every URL is fetched as a page.
+    Unrecorded = 0,
+    /// A link that makes its target a page (an anchor, a redirect, an icon, ...).
+    Page = 1,
+    /// An embed or a CSS `url()`: a resource, checked with HEAD.
+    Resource = 2,
+    /// A stylesheet link: fetched whole, for its `url()`s.
+    Stylesheet = 4,
+}
+
+impl LinkClass {
+    /// The class of a link of `kind`, when resources are checked (`check`).
+    pub fn of(kind: LinkKind, check: bool) -> Self {
+        match kind {
+            _ if !check => LinkClass::Unrecorded,
+            LinkKind::Stylesheet => LinkClass::Stylesheet,
+            kind if kind.is_resource() => LinkClass::Resource,
+            _ => LinkClass::Page,
+        }
+    }
+
+    /// What a URL whose links of earlier levels have the classes `mask` is fetched as: a page
+    /// if any link makes it one (or none was recorded), else a stylesheet if a stylesheet
+    /// link reaches it, else a resource.
+    fn target(mask: u8) -> Target {
+        if mask == 0 || mask & LinkClass::Page as u8 != 0 {
+            Target::Page
+        } else if mask & LinkClass::Stylesheet as u8 != 0 {
+            Target::Stylesheet
+        } else {
+            Target::Resource
+        }
+    }
+}
+
+/// What an `enqueue` call does with its URLs.
 #[derive(Debug, Clone, Copy)]
 enum Enqueue {
-    /// Every URL not seen before.
+    /// Claims every URL not seen before.
     All,
-    /// Only URLs parked before and not seen.
+    /// Claims only URLs parked before and not seen.
     Parked,
+    /// Parks the URLs, claiming none.
+    Park,
 }
 
 impl Enqueue {
@@ -83,6 +129,7 @@ impl Enqueue {
         match self {
             Enqueue::All => "all",
             Enqueue::Parked => "parked",
+            Enqueue::Park => "park",
         }
     }
 }
@@ -227,19 +274,22 @@ impl RedisFrontier {
             .arg(token);
         batch.add(Some(p), claim);
         let raw: Vec<Vec<u8>> = take(&mut self.query(&batch).await?.into_iter())?;
-        let mut leases = Vec::with_capacity(raw.len() / 2);
-        for pair in raw.chunks_exact(2) {
-            let attempts = std::str::from_utf8(&pair[1])
+        let number = |bytes: &[u8]| {
+            std::str::from_utf8(bytes)
                 .ok()
                 .and_then(|s| s.parse().ok())
-                .unwrap_or(0);
+                .unwrap_or(0)
+        };
+        let mut leases = Vec::with_capacity(raw.len() / 3);
+        for entry in raw.chunks_exact(3) {
             leases.push(Lease {
-                url: keys::member_url(&pair[0])?,
+                url: keys::member_url(&entry[0])?,
                 depth,
-                attempts,
+                attempts: number(&entry[1]),
                 token: token.to_owned(),
+                target: LinkClass::target(u8::try_from(number(&entry[2])).unwrap_or(0)),
                 partition: p,
-                member: pair[0].clone(),
+                member: entry[0].clone(),
             });
         }
         Ok(leases)
@@ -263,12 +313,12 @@ impl RedisFrontier {
     fn push_enqueue<'u>(
         &self,
         batch: &mut Batch,
-        urls: impl IntoIterator<Item = (u32, &'u Url)>,
+        urls: impl IntoIterator<Item = (u32, &'u (Url, LinkClass))>,
         mode: Enqueue,
         ignore: bool,
     ) -> usize {
         let mut by_partition: BTreeMap<(u32, u32), Cmd> = BTreeMap::new();
-        for (depth, url) in urls {
+        for (depth, (url, class)) in urls {
             let host = keys::host_key(url);
             let p = self.keys.partition_of(&host);
             by_partition
@@ -279,7 +329,8 @@ impl RedisFrontier {
                     cmd
                 })
                 .arg(keys::member(url))
-                .arg(host);
+                .arg(host)
+                .arg(*class as u8);
         }
         let calls = by_partition.len();
         for ((p, _), cmd) in by_partition {
@@ -291,29 +342,6 @@ impl RedisFrontier {
         calls
     }
 
-    /// Parks `urls` (targets of links that are not followed): one `SADD` per partition, each
-    /// ignored in the batch's replies. Returns how many calls were added.
-    fn push_park<'u>(&self, batch: &mut Batch, urls: impl IntoIterator<Item = &'u Url>) -> usize {
-        let mut by_partition: BTreeMap<u32, Cmd> = BTreeMap::new();
-        for url in urls {
-            let p = self.keys.partition_of(&keys::host_key(url));
-            by_partition
-                .entry(p)
-                .or_insert_with(|| {
-                    let mut cmd = redis::cmd("SADD");
-                    cmd.arg(format!("{}:nf", self.keys.partition(p)));
-                    cmd
-                })
-                .arg(&keys::fingerprint(url)[..]);
-        }
-        let calls = by_partition.len();
-        for (p, cmd) in by_partition {
-            batch.add(Some(p), cmd);
-            batch.ignore();
-        }
-        calls
-    }
-
     /// Claims `urls` for level `depth`: each URL never seen before is queued. Returns how many
     /// were new.
     ///
@@ -321,7 +349,11 @@ impl RedisFrontier {
     /// Redis errors; the URLs of the partitions already done stay queued (retrying is safe).
     pub async fn enqueue(&self, depth: u32, urls: &[Url]) -> Result<usize, RedisCrawlError> {
         let mut batch = Batch::new();
-        let urls = urls.iter().map(|u| (depth, u));
+        let urls: Vec<(Url, LinkClass)> = urls
+            .iter()
+            .map(|url| (url.clone(), LinkClass::Unrecorded))
+            .collect();
+        let urls = urls.iter().map(|entry| (depth, entry));
         if self.push_enqueue(&mut batch, urls, Enqueue::All, false) == 0 {
             return Ok(0);
         }
@@ -346,6 +378,11 @@ impl RedisFrontier {
         outcome: &[u8],
         links: &[Url],
     ) -> Result<(bool, i64), RedisCrawlError> {
+        let links: Vec<(Url, LinkClass)> = links
+            .iter()
+            .map(|url| (url.clone(), LinkClass::Unrecorded))
+            .collect();
+        let links = &links[..];
         let done = self
             .complete_many(&[Completion {
                 lease,
@@ -372,7 +409,10 @@ impl RedisFrontier {
     ) -> Result<Vec<Completed>, RedisCrawlError> {
         let mut batch = Batch::new();
         // Parked before anything is claimed: an upgrade in the same batch finds them.
-        let parked = self.push_park(&mut batch, pages.iter().flat_map(|c| c.parked));
+        let parked = pages
+            .iter()
+            .flat_map(|c| c.parked.iter().map(|u| (c.lease.depth + 1, u)));
+        let parked = self.push_enqueue(&mut batch, parked, Enqueue::Park, true);
         let links = pages
             .iter()
             .flat_map(|c| c.links.iter().map(|u| (c.lease.depth + 1, u)));

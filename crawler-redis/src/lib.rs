@@ -141,7 +141,7 @@ pub use connect::{check_noeviction, connect, RedisConnection, CLUSTER_SCHEME};
 pub use coordination::RedisCoordination;
 pub use crawl::{Meta, NewCrawl, RedisCrawl, DEFAULT_PARTITIONS, SCHEMA};
 pub use error::RedisCrawlError;
-pub use frontier::{ClaimPolicy, Completed, Completion, Lease, RedisFrontier};
+pub use frontier::{ClaimPolicy, Completed, Completion, Lease, LinkClass, RedisFrontier};
 pub use keys::Keys;
 pub use status::Status;
 pub use worker::{WorkEnd, WorkReport, WorkerOptions, DEFAULT_LEASE, DEFAULT_REDIS_TIMEOUT};

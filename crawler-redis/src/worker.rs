@@ -14,13 +14,13 @@
 //! and releases its leases at once; if it dies instead, they expire and other workers'
 //! claims reap them.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crawler_core::{Crawler, Fetcher, LinkOptions, PageError, PageOutcome, SeedScope};
+use crawler_core::{Crawler, Fetcher, LinkKind, LinkOptions, PageError, PageOutcome, SeedScope};
 use futures::FutureExt;
 use tokio::task::JoinSet;
 use url::Url;
@@ -29,7 +29,7 @@ use crate::codec::Codec;
 use crate::coordination::RedisCoordination;
 use crate::crawl::RedisCrawl;
 use crate::error::RedisCrawlError;
-use crate::frontier::{ClaimPolicy, Completion, Lease, RedisFrontier};
+use crate::frontier::{ClaimPolicy, Completion, Lease, LinkClass, RedisFrontier};
 use crate::keys::{self, FP_LEN};
 use crate::retry::with_retry;
 
@@ -97,7 +97,7 @@ struct Shared {
     /// Fingerprints this worker already claimed as links: `seen` only grows, so they need not
     /// be sent again. Dropped whenever a Redis call fails (see [`RedisFrontier::errors`]),
     /// with the error count it was valid for.
-    known: Mutex<(u64, HashSet<[u8; FP_LEN]>)>,
+    known: Mutex<(u64, HashMap<[u8; FP_LEN], u8>)>,
     /// Encodes the outcomes, with the crawl's dictionary once it is known.
     codec: Codec,
 }
@@ -110,20 +110,19 @@ struct Done {
     blob: Vec<u8>,
     /// What the page's links ask of the frontier.
     links: NextLinks,
-    /// The followed links this worker had not sent before.
-    fresh: Vec<Url>,
+    /// The links this worker had not sent before (all are sent again after a failed store).
+    fresh: NextLinks,
 }
 
-/// A page's in-scope links, as the frontier takes them.
+/// A page's in-scope links, as the frontier takes them, each with its class.
 #[derive(Debug, Default)]
 struct NextLinks {
-    /// Followed links of a page before the last depth: claimed for the next level (sent
-    /// again after a failed store).
-    followed: Vec<Url>,
+    /// Followed links of a page before the last depth: claimed for the next level.
+    followed: Vec<(Url, LinkClass)>,
     /// Links that are not followed, from a page before the last depth: parked.
-    parked: Vec<Url>,
+    parked: Vec<(Url, LinkClass)>,
     /// Followed links of a page at the last depth: claimed only if parked before.
-    upgrades: Vec<Url>,
+    upgrades: Vec<(Url, LinkClass)>,
 }
 
 /// What one store did.
@@ -140,6 +139,11 @@ struct Stored {
 /// Entries of the positive cache before it is cleared (about 50 bytes each).
 const KNOWN_MAX: usize = 1 << 20;
 
+/// In the cache of sent links: the URL was sent for a claim (followed, or an upgrade).
+const SENT_CLAIMED: u8 = 0x10;
+/// In the cache of sent links: the URL was sent to be parked.
+const SENT_PARKED: u8 = 0x20;
+
 impl Shared {
     /// Fetches (or gives up on) one leased URL and encodes its outcome for the loop to store.
     async fn run(self: Arc<Self>, lease: Lease) -> Result<Done, RedisCrawlError> {
@@ -151,17 +155,20 @@ impl Shared {
                 },
             )
         } else {
-            AssertUnwindSafe(self.fetcher.fetch(lease.url.clone(), lease.depth))
-                .catch_unwind()
-                .await
-                .unwrap_or_else(|_| {
-                    PageOutcome::failed(
-                        lease.url.clone(),
-                        PageError::Internal {
-                            detail: "fetch task panicked".into(),
-                        },
-                    )
-                })
+            AssertUnwindSafe(
+                self.fetcher
+                    .fetch_as(lease.url.clone(), lease.depth, lease.target),
+            )
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|_| {
+                PageOutcome::failed(
+                    lease.url.clone(),
+                    PageError::Internal {
+                        detail: "fetch task panicked".into(),
+                    },
+                )
+            })
         };
         if self.coordination.is_broken() {
             return Err(RedisCrawlError::Corrupt(
@@ -169,7 +176,7 @@ impl Shared {
             ));
         }
         let links = self.next_links(&lease, &outcome);
-        let fresh = self.unsent(&links.followed);
+        let fresh = self.unsent(&links);
         Ok(Done {
             blob: self.codec.encode(&lease.url, &outcome),
             lease,
@@ -189,6 +196,7 @@ impl Shared {
             return next;
         }
         let before_last = lease.depth < self.max_depth;
+        let check = self.links.check_resources;
         for link in outcome
             .links
             .iter()
@@ -197,32 +205,48 @@ impl Shared {
             let follows = self
                 .links
                 .follows(link.kind, link.rel.as_deref(), outcome.nofollow);
-            let list = match (before_last, follows) {
-                (true, true) => &mut next.followed,
-                (true, false) => &mut next.parked,
-                (false, true) => &mut next.upgrades,
+            let class = LinkClass::of(link.kind, check);
+            let (list, class) = match (before_last, follows) {
+                (true, true) => (&mut next.followed, class),
+                (true, false) => (&mut next.parked, class),
+                // A parked target has a link that is not followed, which makes it a page.
+                (false, true) => (&mut next.upgrades, LinkClass::of(LinkKind::Anchor, check)),
                 (false, false) => continue,
             };
-            list.push(link.url.clone());
+            list.push((link.url.clone(), class));
         }
         next
     }
 
-    /// Those of `links` this worker has not sent before (remembering them as sent).
-    fn unsent(&self, links: &[Url]) -> Vec<Url> {
+    /// Those of `links` this worker has not sent before, with the same class and in the same
+    /// role (remembering them as sent): a URL already claimed needs no second claim, but a
+    /// link of another class must still reach its level's classes.
+    fn unsent(&self, links: &NextLinks) -> NextLinks {
         let mut known = self
             .known
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let errors = self.frontier.errors();
         if known.1.len() > KNOWN_MAX || known.0 != errors {
-            *known = (errors, HashSet::new());
+            *known = (errors, HashMap::new());
         }
-        links
-            .iter()
-            .filter(|url| known.1.insert(keys::fingerprint(url)))
-            .cloned()
-            .collect()
+        let mut fresh = |list: &[(Url, LinkClass)], role: u8| -> Vec<(Url, LinkClass)> {
+            list.iter()
+                .filter(|(url, class)| {
+                    let bits = role | *class as u8;
+                    let sent = known.1.entry(keys::fingerprint(url)).or_insert(0);
+                    let new = *sent & bits != bits;
+                    *sent |= bits;
+                    new
+                })
+                .cloned()
+                .collect()
+        };
+        NextLinks {
+            followed: fresh(&links.followed, SENT_CLAIMED),
+            parked: fresh(&links.parked, SENT_PARKED),
+            upgrades: fresh(&links.upgrades, SENT_CLAIMED),
+        }
     }
 
     /// Stores the outcomes of `done` (one round trip, retried for `timeout`).
@@ -244,16 +268,16 @@ impl Shared {
             // After a failure Redis may have lost claims the cache remembers: send them all.
             let pages: Vec<Completion<'_>> = done
                 .iter()
-                .map(|d| Completion {
-                    lease: &d.lease,
-                    outcome: &d.blob,
-                    links: if attempt == 1 {
-                        &d.fresh
-                    } else {
-                        &d.links.followed
-                    },
-                    parked: &d.links.parked,
-                    upgrades: &d.links.upgrades,
+                .map(|d| {
+                    // After a failure Redis may have lost what the cache remembers: send all.
+                    let links = if attempt == 1 { &d.fresh } else { &d.links };
+                    Completion {
+                        lease: &d.lease,
+                        outcome: &d.blob,
+                        links: &links.followed,
+                        parked: &links.parked,
+                        upgrades: &links.upgrades,
+                    }
                 })
                 .collect();
             async move { frontier.complete_many(&pages).await }
@@ -333,7 +357,7 @@ impl RedisCrawl {
             max_depth: config.max_depth,
             links: config.links,
             held: Mutex::new(HashMap::new()),
-            known: Mutex::new((0, HashSet::new())),
+            known: Mutex::new((0, HashMap::new())),
             codec: Codec::new(dictionary),
         });
         let mut run = Run {

@@ -1,13 +1,14 @@
 -- Leases up to n URLs of level d. Politeness for all workers together: at most `cap` leases per
 -- host, and at least the host's gap between two claims of it.
--- ARGV: d, n, lease_ms, cap, default gap_ms, token. Returns {member, attempts, ...}.
+-- ARGV: d, n, lease_ms, cap, default gap_ms, token. Returns {member, attempts, link classes,
+-- ...}: the classes (see enqueue) of the links of earlier levels to the URL, 0 if none.
 local d, n, lease_ms = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local cap, gap_default, token = tonumber(ARGV[4]), ARGV[5], ARGV[6]
 local now = now_ms()
 local ready = P .. ':ready:' .. d
 local out = {}
 for _, host in ipairs(redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0, n)) do
-  if #out >= 2 * n then break end
+  if #out >= 3 * n then break end
   local nxt = tonumber(redis.call('HGET', P .. ':nxt', host) or '0')
   if nxt > now then
     redis.call('ZADD', ready, nxt, host)
@@ -18,7 +19,7 @@ for _, host in ipairs(redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0
     if gap > 0 and take > 1 then take = 1 end
     local q = P .. ':q:' .. d .. ':' .. host
     local taken = 0
-    while taken < take and #out < 2 * n do
+    while taken < take and #out < 3 * n do
       local m = redis.call('LPOP', q)
       if not m then break end
       -- A late ack may already have stored this URL's outcome: then it is done.
@@ -27,6 +28,7 @@ for _, host in ipairs(redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0
         redis.call('HSET', P .. ':own', m, token .. '\t' .. d .. '\t' .. host)
         out[#out + 1] = m
         out[#out + 1] = redis.call('HGET', P .. ':att', m) or '0'
+        out[#out + 1] = redis.call('HGET', P .. ':tk:' .. d, string.sub(m, 1, 16)) or '0'
         taken = taken + 1
       end
     end
