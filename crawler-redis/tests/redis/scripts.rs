@@ -35,9 +35,7 @@ fn part(f: &RedisFrontier, host: &str) -> u32 {
 
 #[tokio::test]
 async fn per_host_cap_holds_across_connections() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
     assert_eq!(a.enqueue(0, &urls("a.test", 5)).await.unwrap(), 5);
     let p = part(&a, "a.test:80");
@@ -60,9 +58,7 @@ async fn per_host_cap_holds_across_connections() {
 
 #[tokio::test]
 async fn gap_holds_across_connections() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
     a.enqueue(0, &urls("g.test", 3)).await.unwrap();
     let p = part(&a, "g.test:80");
@@ -91,9 +87,7 @@ async fn gap_holds_across_connections() {
 
 #[tokio::test]
 async fn expired_lease_is_reaped_and_redelivered() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
     a.enqueue(0, &urls("r.test", 1)).await.unwrap();
     let p = part(&a, "r.test:80");
@@ -112,9 +106,7 @@ async fn expired_lease_is_reaped_and_redelivered() {
 
 #[tokio::test]
 async fn late_ack_stores_once_and_leaves_the_newer_lease_alone() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
     a.enqueue(0, &urls("l.test", 2)).await.unwrap();
     let p = part(&a, "l.test:80");
@@ -149,9 +141,7 @@ async fn late_ack_stores_once_and_leaves_the_newer_lease_alone() {
 
 #[tokio::test]
 async fn outcome_stored_by_a_late_ack_is_not_fetched_again() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
     a.enqueue(0, &urls("s.test", 1)).await.unwrap();
     let p = part(&a, "s.test:80");
@@ -198,9 +188,7 @@ async fn finish_level(f: &RedisFrontier, depth: u32, links: &[Url]) -> usize {
 
 #[tokio::test]
 async fn level_advances_past_empty_partitions_and_completes() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let (a, b) = (worker(&server, 8).await, worker(&server, 8).await);
     set_running(&a).await;
     let seeds = urls("one.test", 2);
@@ -220,9 +208,7 @@ async fn level_advances_past_empty_partitions_and_completes() {
 
 #[tokio::test]
 async fn redirect_claim_is_idempotent_for_its_owner() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
     let [owner, other] = [0, 1].map(|i| Url::parse(&format!("http://o.test/{i}")).unwrap());
     let target = Url::parse("http://t.test/target").unwrap();
@@ -241,9 +227,7 @@ async fn redirect_claim_is_idempotent_for_its_owner() {
 
 #[tokio::test]
 async fn release_requeues_at_once_and_heartbeat_extends() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
     a.enqueue(0, &urls("h.test", 2)).await.unwrap();
     let p = part(&a, "h.test:80");
@@ -283,16 +267,11 @@ async fn release_requeues_at_once_and_heartbeat_extends() {
 
 #[tokio::test]
 async fn refuses_a_redis_that_evicts() {
-    let Some(server) = RedisServer::start_with(Listen::Tcp, &["--maxmemory-policy", "allkeys-lru"])
-    else {
-        return;
-    };
+    let server = RedisServer::start_with(Listen::Tcp, &["--maxmemory-policy", "allkeys-lru"]);
     let mut con = connect(&server.url(), TIMEOUT).await.unwrap();
     let err = check_noeviction(&mut con).await.unwrap_err();
     assert!(err.to_string().contains("allkeys-lru"), "{err}");
-    let Some(good) = RedisServer::start() else {
-        return;
-    };
+    let good = RedisServer::start();
     let mut con = connect(&good.url(), TIMEOUT).await.unwrap();
     check_noeviction(&mut con).await.unwrap();
 }

@@ -52,9 +52,7 @@ fn assert_complete(redis: &RedisServer, dir: &std::path::Path, reference: &(Stri
 
 #[test]
 fn kill_9_of_a_worker_loses_nothing() {
-    let Some(redis) = RedisServer::start() else {
-        return;
-    };
+    let redis = RedisServer::start();
     let (server, seed, dir) = generated_site(PAGES, LATENCY);
     let reference = reference(&flags(), &seed, dir.path());
     let before = server.requests().len();
@@ -89,9 +87,7 @@ fn kill_9_of_a_worker_loses_nothing() {
 
 #[test]
 fn sigterm_of_every_worker_then_two_fresh_workers_finish() {
-    let Some(redis) = RedisServer::start() else {
-        return;
-    };
+    let redis = RedisServer::start();
     let (server, seed, dir) = generated_site(PAGES, LATENCY);
     let reference = reference(&flags(), &seed, dir.path());
     let before = server.requests().len();
@@ -123,9 +119,7 @@ fn sigterm_of_every_worker_then_two_fresh_workers_finish() {
 
 #[test]
 fn redis_restarted_mid_crawl_workers_reconnect_and_finish() {
-    let Some(mut redis) = RedisServer::start() else {
-        return;
-    };
+    let mut redis = RedisServer::start();
     let (_server, seed, dir) = generated_site(PAGES, LATENCY);
     let reference = reference(&flags(), &seed, dir.path());
     let workers = start_workers(&redis, 3, &seed, &flags(), &workers_flags());
@@ -141,9 +135,7 @@ fn redis_restarted_mid_crawl_workers_reconnect_and_finish() {
 
 #[test]
 fn redis_gone_past_the_timeout_workers_exit_1_and_the_crawl_resumes() {
-    let Some(mut redis) = RedisServer::start() else {
-        return;
-    };
+    let mut redis = RedisServer::start();
     let (_server, seed, dir) = generated_site(PAGES, LATENCY);
     let reference = reference(&flags(), &seed, dir.path());
     let local = ["-c", "6", "--lease", "5", "--redis-timeout", "1"];
