@@ -33,6 +33,35 @@ fn part(f: &RedisFrontier, host: &str) -> u32 {
     f.keys().partition_of(host)
 }
 
+/// A lease no test outlives.
+const LONG_MS: u64 = 60_000;
+
+/// Waits until the server's clock has passed the deadline of every lease in partition `p`, so
+/// that the next reap finds them all expired. Deadlines are on the server's clock (the scripts
+/// read `TIME`), so it is asked, not the test's: with 1 ms leases this takes a millisecond or
+/// two, and the 10 s bound only catches a clock that never moves.
+async fn until_leases_expire(f: &RedisFrontier, p: u32) {
+    let mut con = f.connection();
+    let leases = f.keys().in_partition(p, "lease");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (secs, micros): (u64, u64) = redis::cmd("TIME").query_async(&mut con).await.unwrap();
+        let now_ms = secs * 1000 + micros / 1000;
+        let live: u64 = redis::cmd("ZCOUNT")
+            .arg(&leases)
+            .arg(format!("({now_ms}"))
+            .arg("+inf")
+            .query_async(&mut con)
+            .await
+            .unwrap();
+        if live == 0 {
+            return;
+        }
+        assert!(Instant::now() < deadline, "leases never expired");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
 #[tokio::test]
 async fn per_host_cap_holds_across_connections() {
     let server = RedisServer::start();
@@ -91,13 +120,18 @@ async fn expired_lease_is_reaped_and_redelivered() {
     let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
     a.enqueue(0, &urls("r.test", 1)).await.unwrap();
     let p = part(&a, "r.test:80");
-    let pol = policy(1, 0, 300);
-    let held = a.claim(p, 0, 1, pol, "a:1").await.unwrap();
+    // A lease that cannot run out during the test is not reaped, nor claimed by another.
+    let live = policy(1, 0, LONG_MS);
+    let held = a.claim(p, 0, 1, live, "a:1").await.unwrap();
     assert_eq!(held.len(), 1);
     assert_eq!(a.reap(p, 16).await.unwrap(), 0, "not before the deadline");
-    assert!(b.claim(p, 0, 1, pol, "b:1").await.unwrap().is_empty());
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    let again = b.claim(p, 0, 1, pol, "b:2").await.unwrap();
+    assert!(b.claim(p, 0, 1, live, "b:1").await.unwrap().is_empty());
+    // Given back, then claimed again with a 1 ms lease, which runs out.
+    assert_eq!(a.release(&held).await.unwrap(), 1);
+    let held = a.claim(p, 0, 1, policy(1, 0, 1), "a:2").await.unwrap();
+    assert_eq!((held.len(), held[0].attempts), (1, 0));
+    until_leases_expire(&a, p).await;
+    let again = b.claim(p, 0, 1, live, "b:2").await.unwrap();
     assert_eq!(again.len(), 1, "the claim reaps expired leases first");
     assert_eq!(again[0].url, held[0].url);
     assert_eq!(again[0].attempts, 1);
@@ -110,9 +144,14 @@ async fn late_ack_stores_once_and_leaves_the_newer_lease_alone() {
     let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
     a.enqueue(0, &urls("l.test", 2)).await.unwrap();
     let p = part(&a, "l.test:80");
-    let pol = policy(1, 0, 200);
-    let zombie = a.claim(p, 0, 1, pol, "a:1").await.unwrap().remove(0);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The zombie's lease runs out (1 ms); b's newer one cannot during the test.
+    let zombie = a
+        .claim(p, 0, 1, policy(1, 0, 1), "a:1")
+        .await
+        .unwrap()
+        .remove(0);
+    until_leases_expire(&a, p).await;
+    let pol = policy(1, 0, LONG_MS);
     let fresh = b.claim(p, 0, 1, pol, "b:1").await.unwrap().remove(0);
     assert_eq!(fresh.url, zombie.url);
     // The zombie acks first: its outcome is the record, but b's lease stays.
@@ -145,9 +184,9 @@ async fn outcome_stored_by_a_late_ack_is_not_fetched_again() {
     let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
     a.enqueue(0, &urls("s.test", 1)).await.unwrap();
     let p = part(&a, "s.test:80");
-    let pol = policy(1, 0, 200);
+    let pol = policy(1, 0, 1);
     let zombie = a.claim(p, 0, 1, pol, "a:1").await.unwrap().remove(0);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    until_leases_expire(&a, p).await;
     assert_eq!(b.reap(p, 16).await.unwrap(), 1);
     assert_eq!(a.complete(&zombie, b"late", &[]).await.unwrap(), (true, 0));
     assert!(b.claim(p, 0, 1, pol, "b:1").await.unwrap().is_empty());
@@ -231,13 +270,14 @@ async fn release_requeues_at_once_and_heartbeat_extends() {
     let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
     a.enqueue(0, &urls("h.test", 2)).await.unwrap();
     let p = part(&a, "h.test:80");
-    let pol = policy(2, 0, 300);
-    let held = a.claim(p, 0, 2, pol, "a:1").await.unwrap();
+    // Leases of 1 ms, past their deadline (but not reaped yet) when the heartbeats come: only
+    // the heartbeats can keep them from the reap below.
+    let held = a.claim(p, 0, 2, policy(2, 0, 1), "a:1").await.unwrap();
     assert_eq!(held.len(), 2);
+    until_leases_expire(&a, p).await;
     for _ in 0..3 {
-        tokio::time::sleep(Duration::from_millis(150)).await;
         assert_eq!(
-            a.heartbeat(&held, Duration::from_millis(300))
+            a.heartbeat(&held, Duration::from_millis(LONG_MS))
                 .await
                 .unwrap(),
             2
@@ -248,6 +288,7 @@ async fn release_requeues_at_once_and_heartbeat_extends() {
         0,
         "heartbeats kept the leases"
     );
+    let pol = policy(2, 0, LONG_MS);
     assert_eq!(a.release(&held[..1]).await.unwrap(), 1);
     let taken = b.claim(p, 0, 2, pol, "b:1").await.unwrap();
     assert_eq!(taken.len(), 1);
