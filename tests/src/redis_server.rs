@@ -142,6 +142,35 @@ impl RedisServer {
         let _ = std::fs::remove_file(self.socket());
     }
 
+    /// Kills the server (as [`kill`](Self::kill)) and keeps it down until a client has tried
+    /// to reach it: a stand-in listener on the server's address takes the first connection
+    /// that comes and closes it unanswered, as a server dying under it would. An outage
+    /// that lasts until a client has seen it, on a fast machine or a loaded one; call
+    /// [`restart`](Self::restart) to end it.
+    ///
+    /// # Panics
+    /// If the address cannot be listened on, or no client calls within 60 s.
+    pub fn kill_until_a_client_calls(&mut self) {
+        self.kill();
+        let called = if self.port == 0 {
+            let listener = std::os::unix::net::UnixListener::bind(self.socket())
+                .expect("listen on the server's socket");
+            wait_for_a_call(
+                || listener.accept().map(drop),
+                || listener.set_nonblocking(true),
+            )
+        } else {
+            let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))
+                .expect("listen on the server's port");
+            wait_for_a_call(
+                || listener.accept().map(drop),
+                || listener.set_nonblocking(true),
+            )
+        };
+        let _ = std::fs::remove_file(self.socket());
+        assert!(called, "no client tried to reach the stopped redis-server");
+    }
+
     /// (Re)starts the server on the same folder and address, loading the AOF, and waits
     /// until it answers PING.
     ///
@@ -204,6 +233,26 @@ impl RedisServer {
                 .is_ok_and(|mut s| exchange(&mut s))
         }
     }
+}
+
+/// Polls `accept` (on a listener made non-blocking by `nonblocking`) every 10 ms until a
+/// connection comes, which it drops; false if none came within 60 s.
+fn wait_for_a_call(
+    mut accept: impl FnMut() -> std::io::Result<()>,
+    nonblocking: impl FnOnce() -> std::io::Result<()>,
+) -> bool {
+    nonblocking().expect("non-blocking listener");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        match accept() {
+            Ok(()) => return true,
+            Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(err) => panic!("accept on the stand-in listener: {err}"),
+        }
+    }
+    false
 }
 
 /// A free port on 127.0.0.1 (free when asked; the server binds it right after).

@@ -124,8 +124,8 @@ fn redis_restarted_mid_crawl_workers_reconnect_and_finish() {
     let reference = reference(&flags(), &seed, dir.path());
     let workers = start_workers(&redis, 3, &seed, &flags(), &workers_flags());
     wait_until("30% done", || pages_done(&redis) * 10 >= (PAGES as u64) * 3);
-    redis.kill();
-    std::thread::sleep(Duration::from_millis(500));
+    // Down until a worker has tried to reach it (and been cut off), then back.
+    redis.kill_until_a_client_calls();
     redis.restart();
     for out in wait_all(workers) {
         out.expect_code(0);
