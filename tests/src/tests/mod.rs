@@ -279,6 +279,26 @@ fn max_in_flight_sees_concurrent_delayed_requests() {
 }
 
 #[test]
+fn a_gate_holds_requests_until_enough_wait_together_then_stays_open() {
+    let site = TempSite::new();
+    let server = serve(&site);
+    let addr = server.addr();
+    let mut clients: Vec<Client> = (0..3).map(|_| Client::connect(addr)).collect();
+    clients[0].send("GET /_/gate/2/g?i=0 HTTP/1.1\r\n\r\n");
+    until_hits(&server, 1);
+    clients[1].send("GET /_/gate/2/g?i=1 HTTP/1.1\r\n\r\n");
+    for c in &mut clients[..2] {
+        assert_eq!(c.read_response(true).status, 200);
+    }
+    assert_eq!(server.max_in_flight(), 2, "the first waited for the second");
+    // Open for good: one request alone goes through; another gate is still shut.
+    assert_eq!(clients[2].get("/_/gate/2/g?i=2").status, 200);
+    assert_eq!(server.hits("/_/gate/2/g"), 3);
+    assert_eq!(Client::connect(addr).get("/_/gate/1/other").status, 200);
+    assert_eq!(Client::connect(addr).get("/_/gate/0/x").status, 404);
+}
+
+#[test]
 fn binds_other_loopback_addresses() {
     let site = TempSite::new();
     let server = FixtureServer::start_with(ServerOptions {
