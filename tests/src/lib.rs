@@ -44,7 +44,9 @@
 //! query contains `delay_ms=X` is answered after an extra wait of `X`
 //! milliseconds, which makes concurrency observable through
 //! [`FixtureServer::max_in_flight`]. [`FixtureServer::set_latency`] delays
-//! every answer (`fixture-server --latency-ms N`).
+//! every answer (`fixture-server --latency-ms N`). [`FixtureServer::hold`] holds
+//! every answer until [`FixtureServer::release`], so that a test can act mid-crawl
+//! without racing the crawl's end.
 //!
 //! # Fault routes
 //!

@@ -41,6 +41,8 @@ pub(crate) struct Shared {
     pub(crate) latency_us: std::sync::atomic::AtomicU64,
     /// The `/_/gate/K/NAME` gates.
     pub(crate) gates: Gates,
+    /// Whether answers are held (`FixtureServer::hold`).
+    pub(crate) held: tokio::sync::watch::Sender<bool>,
 }
 
 impl Shared {
@@ -53,6 +55,7 @@ impl Shared {
             synthetic,
             latency_us: std::sync::atomic::AtomicU64::new(0),
             gates: Gates::default(),
+            held: tokio::sync::watch::channel(false).0,
         }
     }
 
@@ -92,6 +95,8 @@ impl Shared {
 /// Computes the response to `req`, waiting for any programmed or requested
 /// delay first.
 pub(crate) async fn respond(shared: &Shared, req: &Request) -> Response {
+    // The sender lives in `shared`, which outlives every connection task.
+    let _ = shared.held.subscribe().wait_for(|held| !*held).await;
     let path = req.path();
     let decoded = decode_path(path);
     let latency = shared.latency_us.load(std::sync::atomic::Ordering::Relaxed);

@@ -299,6 +299,33 @@ fn a_gate_holds_requests_until_enough_wait_together_then_stays_open() {
 }
 
 #[test]
+fn held_answers_wait_for_the_release() {
+    let site = TempSite::new();
+    let server = serve(&site);
+    let addr = server.addr();
+    server.hold();
+    let mut clients: Vec<Client> = (0..2).map(|_| Client::connect(addr)).collect();
+    clients[0].send("GET /a.html HTTP/1.1\r\n\r\n");
+    until_hits(&server, 1);
+    clients[1].send("GET /a.html?again HTTP/1.1\r\n\r\n");
+    until_hits(&server, 2);
+    server.release();
+    for c in &mut clients {
+        assert_eq!(c.read_response(true).status, 200);
+    }
+    assert_eq!(
+        server.max_in_flight(),
+        2,
+        "the first was held until the second came"
+    );
+    assert_eq!(
+        Client::connect(addr).get("/a.html").status,
+        200,
+        "no longer held"
+    );
+}
+
+#[test]
 fn binds_other_loopback_addresses() {
     let site = TempSite::new();
     let server = FixtureServer::start_with(ServerOptions {
