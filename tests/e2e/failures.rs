@@ -19,14 +19,16 @@ async fn errors_are_recorded_and_good_pages_kept() {
     server.route(
         "/start.html",
         Reply::html(format!(
-            r#"<a href="/_/status/404">a</a><a href="/_/status/500">b</a><a href="/_/slow/5000">c</a>
+            r#"<a href="/_/status/404">a</a><a href="/_/status/500">b</a><a href="/_/slow/3600000">c</a>
                <a href="{refused}">d</a><a href="/_/huge/200000">e</a><a href="/a.html">ok</a>"#
         )),
     );
     let report = crawl(
         Crawler::builder()
             .max_depth(1)
-            .timeout(Duration::from_millis(500))
+            // The slow page takes an hour, so it always times out; the others are local and
+            // small, and 3 s (was 500 ms) leaves a loaded machine room to answer them.
+            .timeout(Duration::from_secs(3))
             .max_body_bytes(10_000)
             .host_scope(HostScope::AnyHost),
         &[server.url("/start.html")],
@@ -42,7 +44,7 @@ async fn errors_are_recorded_and_good_pages_kept() {
         Some(PageError::HttpStatus { status: 500 })
     );
     assert_eq!(
-        page(&report, &server.url("/_/slow/5000")).error,
+        page(&report, &server.url("/_/slow/3600000")).error,
         Some(PageError::Timeout)
     );
     assert!(

@@ -1,15 +1,18 @@
 //! Politeness: robots.txt obeyed (and ignorable), delays kept per host without slowing other
 //! hosts, and sitemaps seeding the crawl. Gaps are measured at the server as lower bounds,
-//! which a correct crawler always meets, so these tests cannot flake on a slow machine.
+//! which a correct crawler always meets, so these tests cannot flake on a slow machine. That
+//! a paced host holds no other host back is shown without a clock: with the paced host's next
+//! turn 30 s away (the longest `Crawl-delay` obeyed), the other hosts' pages are all requested
+//! while it has had one request at most, and the crawl is stopped then.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::time::{Duration, Instant};
 
-use crawler_core::{Crawler, HostScope, SkipReason};
+use crawler_core::{Crawler, HostScope, SkipReason, StopReason};
 use crawler_tests::{FixtureServer, Reply};
 
-use crate::support::{crawl, page, page_requests};
+use crate::support::{crawl, crawl_until, page, page_requests};
 
 fn robots(server: &FixtureServer, body: &str) {
     server.route(
@@ -125,15 +128,23 @@ fn page_arrivals(server: &FixtureServer) -> Vec<Instant> {
         .collect()
 }
 
+/// The `Crawl-delay` obeyed at most, which no test waits for.
+const LONGEST_CRAWL_DELAY: &str = "30";
+
+/// The paced host's seeds and the other host's, interleaved.
+fn two_host_seeds(slow: &FixtureServer, fast: &FixtureServer) -> Vec<String> {
+    ["/a.html", "/c.html", "/b/c.html", "/map.html"]
+        .iter()
+        .flat_map(|p| [slow.url(p), fast.url(p)])
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn crawl_delay_spaces_one_host_and_leaves_others_alone() {
     let slow = FixtureServer::start();
     robots(&slow, "User-agent: *\nCrawl-delay: 0.4\n");
     let fast = FixtureServer::start_on(std::net::Ipv4Addr::new(127, 0, 0, 2));
-    let seeds: Vec<String> = ["/a.html", "/c.html", "/b/c.html", "/map.html"]
-        .iter()
-        .flat_map(|p| [slow.url(p), fast.url(p)])
-        .collect();
+    let seeds = two_host_seeds(&slow, &fast);
     let report = crawl(Crawler::builder().max_depth(0).per_host(4), &seeds).await;
     assert_eq!(report.stats.pages_fetched, 8);
     let slow_times = page_arrivals(&slow);
@@ -148,12 +159,26 @@ async fn crawl_delay_spaces_one_host_and_leaves_others_alone() {
             pair[1] - pair[0]
         );
     }
-    // The other host was not held back: all its pages arrived before the slow host's third.
-    let last_fast = *fast_times.iter().max().unwrap();
-    assert!(
-        last_fast < slow_times[2],
-        "fast host waited for the slow one"
+
+    // The other host was not held back: all its pages are requested while the paced host,
+    // whose next turn is 30 s away, has had its first request at most.
+    let slow = FixtureServer::start();
+    robots(
+        &slow,
+        &format!("User-agent: *\nCrawl-delay: {LONGEST_CRAWL_DELAY}\n"),
     );
+    let fast = FixtureServer::start_on(std::net::Ipv4Addr::new(127, 0, 0, 2));
+    let seeds = two_host_seeds(&slow, &fast);
+    let report = crawl_until(
+        Crawler::builder().max_depth(0).per_host(4),
+        &seeds,
+        "the other host's four pages",
+        || page_arrivals(&fast).len() == 4,
+    )
+    .await;
+    assert_eq!(report.stopped, StopReason::Cancelled);
+    let slow_times = page_arrivals(&slow);
+    assert!(slow_times.len() <= 1, "fast host waited for the slow one");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -284,26 +309,43 @@ fn hub_of(hub: &FixtureServer, servers: &[&FixtureServer], count: usize) -> Stri
     hub.url("/hub.html")
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_paced_host_holds_no_slot_the_other_hosts_could_use() {
+/// A paced host (Crawl-delay `delay`) on 127.0.0.1 and three others on 127.0.0.2-4; the hub,
+/// on the first of the others, links 12 pages on each, the paced host's first.
+fn paced_and_others(delay: &str) -> (FixtureServer, Vec<FixtureServer>, String) {
     let ip = |last| std::net::Ipv4Addr::new(127, 0, 0, last);
     let slow = FixtureServer::start_on(ip(1));
-    robots(&slow, "User-agent: *\nCrawl-delay: 0.3\n");
+    robots(&slow, &format!("User-agent: *\nCrawl-delay: {delay}\n"));
     let others: Vec<FixtureServer> = (2..=4)
         .map(|last| FixtureServer::start_on(ip(last)))
         .collect();
     let mut servers = vec![&slow];
     servers.extend(others.iter());
     let seed = hub_of(&others[0], &servers, 12);
-    let report = crawl(
-        Crawler::builder()
-            .max_depth(1)
-            .concurrency(4)
-            .per_host(2)
-            .host_scope(HostScope::AnyHost),
-        &[seed],
-    )
-    .await;
+    (slow, others, seed)
+}
+
+/// Arrival times of the `/_/links/` pages at `server`.
+fn link_page_arrivals(server: &FixtureServer) -> Vec<Instant> {
+    server
+        .arrivals()
+        .into_iter()
+        .filter(|(_, t)| t.starts_with("/_/links/"))
+        .map(|(at, _)| at)
+        .collect()
+}
+
+fn four_slots_two_per_host() -> crawler_core::CrawlerBuilder {
+    Crawler::builder()
+        .max_depth(1)
+        .concurrency(4)
+        .per_host(2)
+        .host_scope(HostScope::AnyHost)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_paced_host_holds_no_slot_the_other_hosts_could_use() {
+    let (slow, others, seed) = paced_and_others("0.3");
+    let report = crawl(four_slots_two_per_host(), &[seed]).await;
     assert_eq!(report.stats.pages_fetched, 1 + 4 * 12);
     // The slow host is paced: its requests start 0.3 s apart. Arrivals can lag a start (a
     // connection set-up, a busy machine), so the bound is from the first, less a margin.
@@ -313,17 +355,27 @@ async fn a_paced_host_holds_no_slot_the_other_hosts_could_use() {
         let least = Duration::from_millis(300 * k as u64 - 200);
         assert!(*at - slow_times[0] >= least, "request {k}: {slow_times:?}");
     }
-    // Its frontier entries come first, yet every other host's first request starts before
-    // the slow host's third: no other host waits for the slow host's turns. (Before, its
-    // paced requests held all four slots, and the others started after its tenth.)
     for (n, other) in others.iter().enumerate() {
-        let page_times: Vec<Instant> = other
-            .arrivals()
-            .into_iter()
-            .filter(|(_, t)| t.starts_with("/_/links/"))
-            .map(|(at, _)| at)
-            .collect();
-        assert_eq!(page_times.len(), 12, "host {n}");
-        assert!(page_times[0] < slow_times[2], "host {n}");
+        assert_eq!(link_page_arrivals(other).len(), 12, "host {n}");
     }
+
+    // Its frontier entries come first, yet with its next turn 30 s away every other host's
+    // pages are all requested while it has had one request at most: no other host waits for
+    // the slow host's turns. (Before, its paced requests held all four slots, and the others
+    // started after its tenth.)
+    let (slow, others, seed) = paced_and_others(LONGEST_CRAWL_DELAY);
+    let report = crawl_until(
+        four_slots_two_per_host(),
+        &[seed],
+        "every other host's 12 pages",
+        || {
+            others
+                .iter()
+                .all(|other| link_page_arrivals(other).len() == 12)
+        },
+    )
+    .await;
+    assert_eq!(report.stopped, StopReason::Cancelled);
+    let slow_times = page_arrivals(&slow);
+    assert!(slow_times.len() <= 1, "other hosts waited: {slow_times:?}");
 }

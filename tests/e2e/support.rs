@@ -18,6 +18,34 @@ pub(crate) async fn crawl(builder: CrawlerBuilder, seeds: &[String]) -> CrawlRep
         .expect("crawl started")
 }
 
+/// Crawls `seeds` with `builder` until `happened` is true (then the crawl is shut down), failing
+/// the test if that takes longer than a minute: a hang detector, not a time limit.
+pub(crate) async fn crawl_until(
+    builder: CrawlerBuilder,
+    seeds: &[String],
+    what: &str,
+    happened: impl FnMut() -> bool,
+) -> CrawlReport {
+    let crawler = builder.build().expect("valid config");
+    tokio::time::timeout(CRAWL_LIMIT, crawler.crawl(seeds, until(what, happened)))
+        .await
+        .expect("crawl finished in time")
+        .expect("crawl started")
+}
+
+/// Returns once `happened` is true, polling every 10 ms; fails the test, naming `what`, if it is
+/// still false after [`CRAWL_LIMIT`]. The bound only catches an event that never comes: tests
+/// wait for what they need to have happened, never for a fixed time.
+pub(crate) async fn until(what: &str, mut happened: impl FnMut() -> bool) {
+    let waited = tokio::time::timeout(CRAWL_LIMIT, async {
+        while !happened() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await;
+    assert!(waited.is_ok(), "waited {CRAWL_LIMIT:?} for {what}");
+}
+
 /// Requests the server answered, robots.txt excepted: the pages the crawler fetched.
 pub(crate) fn page_requests(server: &FixtureServer) -> usize {
     server.total_hits() - server.hits("/robots.txt")

@@ -38,12 +38,15 @@
 //! | `/_/huge/BYTES` | a `200` `text/html` body of exactly `BYTES` bytes, streamed |
 //! | `/_/links/N` | a `200` page with links to `/_/links/N/0` .. `/_/links/N/{N-1}` |
 //! | `/_/links/N/I` | a tiny leaf page without links |
+//! | `/_/gate/K/NAME` | waits until `K` requests wait at gate `NAME` together, which opens it for good; then a `200` HTML page |
 //!
 //! Any request (built-in, programmable route, static file, or 404) whose
 //! query contains `delay_ms=X` is answered after an extra wait of `X`
 //! milliseconds, which makes concurrency observable through
 //! [`FixtureServer::max_in_flight`]. [`FixtureServer::set_latency`] delays
-//! every answer (`fixture-server --latency-ms N`).
+//! every answer (`fixture-server --latency-ms N`). [`FixtureServer::hold`] holds
+//! every answer until [`FixtureServer::release`], so that a test can act mid-crawl
+//! without racing the crawl's end.
 //!
 //! # Fault routes
 //!
@@ -101,6 +104,7 @@
 mod conn;
 mod faults;
 mod files;
+mod gate;
 mod http;
 mod redis_server;
 mod reply;

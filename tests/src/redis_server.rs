@@ -5,8 +5,9 @@
 //! everysec`, as recommended for crawls) and `maxmemory-policy noeviction`. It is stopped by
 //! its process id when dropped. A system instance is never touched.
 //!
-//! A missing `redis-server` fails the test under `CI=true` and is reported loudly otherwise
-//! ([`RedisServer::start`] returns `None`); `scripts/test-deps.sh` installs it.
+//! A missing `redis-server` or `redis-cli` fails the test, on every machine alike, with how to
+//! install them: a test that returned early instead would show green without
+//! having checked anything. `scripts/test-deps.sh` installs both.
 //!
 //! [`RedisCluster`] is a real Redis Cluster made of such servers: each node is a
 //! [`RedisServer`] on a free 127.0.0.1 port with `cluster-enabled yes` (its cluster bus on
@@ -17,6 +18,22 @@ use std::os::unix::net::UnixStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+/// How to get the Redis tools, given when one is missing.
+const INSTALL_HINT: &str =
+    "run scripts/test-deps.sh (or apt-get install redis-server, which brings redis-cli)";
+
+/// Fails the test unless `program --version` runs: the tool is missing, say how to get it.
+fn require(program: &str) {
+    let ran = Command::new(program)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    assert!(ran, "`{program}` is not installed: {INSTALL_HINT}");
+}
 
 /// How the test server listens.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,12 +54,12 @@ pub struct RedisServer {
 }
 
 impl RedisServer {
-    /// Starts a server on a Unix socket; `None` (with a loud note) if `redis-server` is not
-    /// installed outside CI.
+    /// Starts a server on a Unix socket.
     ///
     /// # Panics
-    /// Under `CI=true` when `redis-server` is missing, or if the server does not come up.
-    pub fn start() -> Option<Self> {
+    /// When `redis-server` is missing (saying how to install it), or if the server does not come
+    /// up.
+    pub fn start() -> Self {
         Self::start_with(Listen::Unix, &[])
     }
 
@@ -50,20 +67,10 @@ impl RedisServer {
     /// (e.g. `["--maxmemory-policy", "allkeys-lru"]`).
     ///
     /// # Panics
-    /// Under `CI=true` when `redis-server` is missing, or if the server does not come up.
-    pub fn start_with(listen: Listen, extra: &[&str]) -> Option<Self> {
-        if Command::new("redis-server")
-            .arg("--version")
-            .output()
-            .is_err()
-        {
-            assert!(
-                std::env::var("CI").as_deref() != Ok("true"),
-                "redis-server is not installed: run scripts/test-deps.sh"
-            );
-            eprintln!("SKIPPED: redis-server is not installed (run scripts/test-deps.sh)");
-            return None;
-        }
+    /// When `redis-server` is missing (saying how to install it), or if the server does not come
+    /// up.
+    pub fn start_with(listen: Listen, extra: &[&str]) -> Self {
+        require("redis-server");
         let port = match listen {
             Listen::Unix => 0,
             Listen::Tcp => free_port(),
@@ -75,7 +82,7 @@ impl RedisServer {
             extra: extra.iter().map(|s| (*s).to_owned()).collect(),
         };
         server.restart();
-        Some(server)
+        server
     }
 
     /// The socket path.
@@ -105,7 +112,7 @@ impl RedisServer {
     /// Runs `redis-cli` with `args` against this server; its stdout.
     ///
     /// # Panics
-    /// If `redis-cli` cannot be run.
+    /// If `redis-cli` cannot be run (saying how to install it).
     pub fn cli(&self, args: &[&str]) -> String {
         let mut cmd = Command::new("redis-cli");
         if self.port == 0 {
@@ -117,7 +124,7 @@ impl RedisServer {
             .args(args)
             .stdin(Stdio::null())
             .output()
-            .expect("run redis-cli");
+            .unwrap_or_else(|err| panic!("cannot run redis-cli ({err}): {INSTALL_HINT}"));
         String::from_utf8_lossy(&out.stdout).into_owned()
     }
 
@@ -133,6 +140,35 @@ impl RedisServer {
             let _ = child.wait();
         }
         let _ = std::fs::remove_file(self.socket());
+    }
+
+    /// Kills the server (as [`kill`](Self::kill)) and keeps it down until a client has tried
+    /// to reach it: a stand-in listener on the server's address takes the first connection
+    /// that comes and closes it unanswered, as a server dying under it would. An outage
+    /// that lasts until a client has seen it, on a fast machine or a loaded one; call
+    /// [`restart`](Self::restart) to end it.
+    ///
+    /// # Panics
+    /// If the address cannot be listened on, or no client calls within 60 s.
+    pub fn kill_until_a_client_calls(&mut self) {
+        self.kill();
+        let called = if self.port == 0 {
+            let listener = std::os::unix::net::UnixListener::bind(self.socket())
+                .expect("listen on the server's socket");
+            wait_for_a_call(
+                || listener.accept().map(drop),
+                || listener.set_nonblocking(true),
+            )
+        } else {
+            let listener = std::net::TcpListener::bind(("127.0.0.1", self.port))
+                .expect("listen on the server's port");
+            wait_for_a_call(
+                || listener.accept().map(drop),
+                || listener.set_nonblocking(true),
+            )
+        };
+        let _ = std::fs::remove_file(self.socket());
+        assert!(called, "no client tried to reach the stopped redis-server");
     }
 
     /// (Re)starts the server on the same folder and address, loading the AOF, and waits
@@ -199,6 +235,26 @@ impl RedisServer {
     }
 }
 
+/// Polls `accept` (on a listener made non-blocking by `nonblocking`) every 10 ms until a
+/// connection comes, which it drops; false if none came within 60 s.
+fn wait_for_a_call(
+    mut accept: impl FnMut() -> std::io::Result<()>,
+    nonblocking: impl FnOnce() -> std::io::Result<()>,
+) -> bool {
+    nonblocking().expect("non-blocking listener");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        match accept() {
+            Ok(()) => return true,
+            Err(err) if err.kind() == std::io::ErrorKind::WouldBlock => {
+                std::thread::sleep(Duration::from_millis(10));
+            }
+            Err(err) => panic!("accept on the stand-in listener: {err}"),
+        }
+    }
+    false
+}
+
 /// A free port on 127.0.0.1 (free when asked; the server binds it right after).
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -215,13 +271,13 @@ pub struct RedisCluster {
 
 impl RedisCluster {
     /// Starts `masters` nodes (at least 3, as `redis-cli --cluster create` requires), joins
-    /// them, and waits until every node reports `cluster_state:ok`; `None` (with a loud note)
-    /// if `redis-server` is not installed outside CI.
+    /// them, and waits until every node reports `cluster_state:ok`.
     ///
     /// # Panics
-    /// Under `CI=true` when `redis-server` is missing, or if the cluster does not form
-    /// within 30 s.
-    pub fn start(masters: usize) -> Option<Self> {
+    /// When `redis-server` or `redis-cli` is missing (saying how to install it), or if the
+    /// cluster does not form within 30 s.
+    pub fn start(masters: usize) -> Self {
+        require("redis-cli");
         let mut nodes = Vec::with_capacity(masters);
         for _ in 0..masters {
             let bus = free_port().to_string();
@@ -237,7 +293,7 @@ impl RedisCluster {
                     "--cluster-port",
                     &bus,
                 ],
-            )?);
+            ));
         }
         let addrs: Vec<String> = nodes
             .iter()
@@ -266,7 +322,7 @@ impl RedisCluster {
             assert!(Instant::now() < deadline, "the cluster did not become ok");
             std::thread::sleep(Duration::from_millis(50));
         }
-        Some(cluster)
+        cluster
     }
 
     /// The nodes.

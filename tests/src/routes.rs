@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use crate::files;
+use crate::gate::Gates;
 use crate::http::{decode_path, Method, Request};
 use crate::reply::Reply;
 use crate::response::{Body, Response};
@@ -38,6 +39,10 @@ pub(crate) struct Shared {
     pub(crate) synthetic: Option<SyntheticSite>,
     /// Extra wait before every answer, in microseconds (a slow network or server).
     pub(crate) latency_us: std::sync::atomic::AtomicU64,
+    /// The `/_/gate/K/NAME` gates.
+    pub(crate) gates: Gates,
+    /// Whether answers are held (`FixtureServer::hold`).
+    pub(crate) held: tokio::sync::watch::Sender<bool>,
 }
 
 impl Shared {
@@ -49,6 +54,8 @@ impl Shared {
             stats: Stats::new(log),
             synthetic,
             latency_us: std::sync::atomic::AtomicU64::new(0),
+            gates: Gates::default(),
+            held: tokio::sync::watch::channel(false).0,
         }
     }
 
@@ -88,6 +95,8 @@ impl Shared {
 /// Computes the response to `req`, waiting for any programmed or requested
 /// delay first.
 pub(crate) async fn respond(shared: &Shared, req: &Request) -> Response {
+    // The sender lives in `shared`, which outlives every connection task.
+    let _ = shared.held.subscribe().wait_for(|held| !*held).await;
     let path = req.path();
     let decoded = decode_path(path);
     let latency = shared.latency_us.load(std::sync::atomic::Ordering::Relaxed);
@@ -101,6 +110,9 @@ pub(crate) async fn respond(shared: &Shared, req: &Request) -> Response {
     } else if let Some(reply) = shared.route(req.method.as_str(), path, decoded.as_deref()) {
         delay += reply.delay;
         Response::from(reply)
+    } else if let Some((k, name)) = path.strip_prefix("/_/gate/").and_then(gate_of) {
+        shared.gates.pass(name, k).await;
+        Response::html(200, "<html><body>through the gate</body></html>")
     } else if let Some((response, wait)) = path.strip_prefix("/_/").and_then(builtin) {
         delay += wait;
         response
@@ -116,6 +128,13 @@ pub(crate) async fn respond(shared: &Shared, req: &Request) -> Response {
         tokio::time::sleep(delay).await;
     }
     response
+}
+
+/// `K/NAME` of a `/_/gate/K/NAME` path: `K` at least 1, `NAME` not empty.
+fn gate_of(rest: &str) -> Option<(usize, &str)> {
+    let (k, name) = rest.split_once('/')?;
+    let k = k.parse().ok().filter(|&k| k >= 1)?;
+    (!name.is_empty()).then_some((k, name))
 }
 
 /// The `delay_ms` query parameter as a duration (zero if absent).

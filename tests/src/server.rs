@@ -278,6 +278,18 @@ impl FixtureServer {
             .store(micros, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// Holds every answer from now on until [`release`](Self::release): requests are read and
+    /// counted, then wait (fault routes excepted). A crawl that gets no answers cannot finish,
+    /// on any machine, so a test can act on it mid-crawl without racing its end.
+    pub fn hold(&self) {
+        self.shared.held.send_replace(true);
+    }
+
+    /// Answers the held requests and stops holding (see [`hold`](Self::hold)).
+    pub fn release(&self) {
+        self.shared.held.send_replace(false);
+    }
+
     /// Answers requests for exactly `path` (no query; as sent or
     /// percent-decoded) with `reply` from now on, replacing any earlier
     /// route for it. Routes take precedence over built-in routes and files.

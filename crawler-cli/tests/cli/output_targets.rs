@@ -10,21 +10,11 @@ use std::fs;
 use std::io::Read;
 use std::os::unix::fs::{FileTypeExt, MetadataExt, PermissionsExt};
 use std::path::Path;
-use std::process::Command;
 use std::thread;
 
 use crawler_tests::FixtureServer;
 
-use crate::support::{crawl, expected_edges, listing, program, tsv_edges};
-
-/// Makes a FIFO at `path` with the `mkfifo` program.
-fn mkfifo(path: &Path) {
-    let status = Command::new("mkfifo")
-        .arg(path)
-        .status()
-        .expect("mkfifo runs");
-    assert!(status.success(), "mkfifo {}", path.display());
-}
+use crate::support::{crawl, expected_edges, listing, mkfifo, program, tsv_edges};
 
 #[test]
 fn a_fifo_is_written_through_not_replaced() {

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use crawler_tests::FixtureServer;
 
-use crate::signals::{interrupt, slow_hub, LEAVES};
+use crate::signals::{hanging_hub, interrupt, LEAVES};
 use crate::support::{crawl, expected_edges, tsv_edges, Edge};
 
 /// `crawl SEED --depth 5 ARGS...` on the fixture site; returns stdout.
@@ -101,7 +101,7 @@ fn jsonl_has_a_line_per_fetched_page_with_the_batch_edges_in_order() {
 #[test]
 fn sigint_leaves_a_valid_streamed_file() {
     let server = FixtureServer::start();
-    let (hub, edges) = slow_hub(&server);
+    let (hub, edges) = hanging_hub(&server);
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("partial.jsonl");
     let cmd = crawl([

@@ -391,6 +391,27 @@ pub(crate) fn expected_edges(server: &FixtureServer, depth: u32) -> BTreeSet<Edg
         .collect()
 }
 
+/// Makes a FIFO at `path` with the `mkfifo` program.
+pub(crate) fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .expect("mkfifo runs");
+    assert!(status.success(), "mkfifo {}", path.display());
+}
+
+/// Waits until `happened` is true, polling every 10 ms; fails the test, naming `what`, if it is
+/// still false after [`TIMEOUT`]. The bound only catches an event that never comes (a hang): a
+/// test waits for what it needs to have happened, never for a fixed time.
+#[track_caller]
+pub(crate) fn wait_for(what: &str, mut happened: impl FnMut() -> bool) {
+    let deadline = Instant::now() + TIMEOUT;
+    while !happened() {
+        assert!(Instant::now() < deadline, "waited {TIMEOUT:?} for {what}");
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
 /// Fails the test with [`TOOLS_HINT`] unless `program args` runs and succeeds. There is no
 /// silent skip: a missing tool is a broken test machine, in CI and locally alike.
 pub(crate) fn require_tool(program: &str, args: &[&str]) {
@@ -401,9 +422,5 @@ pub(crate) fn require_tool(program: &str, args: &[&str]) {
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success());
-    if !ok {
-        let ci = std::env::var("CI").is_ok_and(|v| v == "true");
-        let place = if ci { "in CI" } else { "on this machine" };
-        panic!("`{program}` is not usable {place}: {TOOLS_HINT}");
-    }
+    assert!(ok, "`{program}` is not usable: {TOOLS_HINT}");
 }

@@ -33,11 +33,38 @@ fn part(f: &RedisFrontier, host: &str) -> u32 {
     f.keys().partition_of(host)
 }
 
+/// A lease no test outlives.
+const LONG_MS: u64 = 60_000;
+
+/// Waits until the server's clock has passed the deadline of every lease in partition `p`, so
+/// that the next reap finds them all expired. Deadlines are on the server's clock (the scripts
+/// read `TIME`), so it is asked, not the test's: with 1 ms leases this takes a millisecond or
+/// two, and the 10 s bound only catches a clock that never moves.
+async fn until_leases_expire(f: &RedisFrontier, p: u32) {
+    let mut con = f.connection();
+    let leases = f.keys().in_partition(p, "lease");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let (secs, micros): (u64, u64) = redis::cmd("TIME").query_async(&mut con).await.unwrap();
+        let now_ms = secs * 1000 + micros / 1000;
+        let live: u64 = redis::cmd("ZCOUNT")
+            .arg(&leases)
+            .arg(format!("({now_ms}"))
+            .arg("+inf")
+            .query_async(&mut con)
+            .await
+            .unwrap();
+        if live == 0 {
+            return;
+        }
+        assert!(Instant::now() < deadline, "leases never expired");
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
+}
+
 #[tokio::test]
 async fn per_host_cap_holds_across_connections() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
     assert_eq!(a.enqueue(0, &urls("a.test", 5)).await.unwrap(), 5);
     let p = part(&a, "a.test:80");
@@ -60,9 +87,7 @@ async fn per_host_cap_holds_across_connections() {
 
 #[tokio::test]
 async fn gap_holds_across_connections() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
     a.enqueue(0, &urls("g.test", 3)).await.unwrap();
     let p = part(&a, "g.test:80");
@@ -91,19 +116,22 @@ async fn gap_holds_across_connections() {
 
 #[tokio::test]
 async fn expired_lease_is_reaped_and_redelivered() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
     a.enqueue(0, &urls("r.test", 1)).await.unwrap();
     let p = part(&a, "r.test:80");
-    let pol = policy(1, 0, 300);
-    let held = a.claim(p, 0, 1, pol, "a:1").await.unwrap();
+    // A lease that cannot run out during the test is not reaped, nor claimed by another.
+    let live = policy(1, 0, LONG_MS);
+    let held = a.claim(p, 0, 1, live, "a:1").await.unwrap();
     assert_eq!(held.len(), 1);
     assert_eq!(a.reap(p, 16).await.unwrap(), 0, "not before the deadline");
-    assert!(b.claim(p, 0, 1, pol, "b:1").await.unwrap().is_empty());
-    tokio::time::sleep(Duration::from_millis(400)).await;
-    let again = b.claim(p, 0, 1, pol, "b:2").await.unwrap();
+    assert!(b.claim(p, 0, 1, live, "b:1").await.unwrap().is_empty());
+    // Given back, then claimed again with a 1 ms lease, which runs out.
+    assert_eq!(a.release(&held).await.unwrap(), 1);
+    let held = a.claim(p, 0, 1, policy(1, 0, 1), "a:2").await.unwrap();
+    assert_eq!((held.len(), held[0].attempts), (1, 0));
+    until_leases_expire(&a, p).await;
+    let again = b.claim(p, 0, 1, live, "b:2").await.unwrap();
     assert_eq!(again.len(), 1, "the claim reaps expired leases first");
     assert_eq!(again[0].url, held[0].url);
     assert_eq!(again[0].attempts, 1);
@@ -112,15 +140,18 @@ async fn expired_lease_is_reaped_and_redelivered() {
 
 #[tokio::test]
 async fn late_ack_stores_once_and_leaves_the_newer_lease_alone() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
     a.enqueue(0, &urls("l.test", 2)).await.unwrap();
     let p = part(&a, "l.test:80");
-    let pol = policy(1, 0, 200);
-    let zombie = a.claim(p, 0, 1, pol, "a:1").await.unwrap().remove(0);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    // The zombie's lease runs out (1 ms); b's newer one cannot during the test.
+    let zombie = a
+        .claim(p, 0, 1, policy(1, 0, 1), "a:1")
+        .await
+        .unwrap()
+        .remove(0);
+    until_leases_expire(&a, p).await;
+    let pol = policy(1, 0, LONG_MS);
     let fresh = b.claim(p, 0, 1, pol, "b:1").await.unwrap().remove(0);
     assert_eq!(fresh.url, zombie.url);
     // The zombie acks first: its outcome is the record, but b's lease stays.
@@ -149,15 +180,13 @@ async fn late_ack_stores_once_and_leaves_the_newer_lease_alone() {
 
 #[tokio::test]
 async fn outcome_stored_by_a_late_ack_is_not_fetched_again() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
     a.enqueue(0, &urls("s.test", 1)).await.unwrap();
     let p = part(&a, "s.test:80");
-    let pol = policy(1, 0, 200);
+    let pol = policy(1, 0, 1);
     let zombie = a.claim(p, 0, 1, pol, "a:1").await.unwrap().remove(0);
-    tokio::time::sleep(Duration::from_millis(300)).await;
+    until_leases_expire(&a, p).await;
     assert_eq!(b.reap(p, 16).await.unwrap(), 1);
     assert_eq!(a.complete(&zombie, b"late", &[]).await.unwrap(), (true, 0));
     assert!(b.claim(p, 0, 1, pol, "b:1").await.unwrap().is_empty());
@@ -198,9 +227,7 @@ async fn finish_level(f: &RedisFrontier, depth: u32, links: &[Url]) -> usize {
 
 #[tokio::test]
 async fn level_advances_past_empty_partitions_and_completes() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let (a, b) = (worker(&server, 8).await, worker(&server, 8).await);
     set_running(&a).await;
     let seeds = urls("one.test", 2);
@@ -220,9 +247,7 @@ async fn level_advances_past_empty_partitions_and_completes() {
 
 #[tokio::test]
 async fn redirect_claim_is_idempotent_for_its_owner() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
     let [owner, other] = [0, 1].map(|i| Url::parse(&format!("http://o.test/{i}")).unwrap());
     let target = Url::parse("http://t.test/target").unwrap();
@@ -241,19 +266,18 @@ async fn redirect_claim_is_idempotent_for_its_owner() {
 
 #[tokio::test]
 async fn release_requeues_at_once_and_heartbeat_extends() {
-    let Some(server) = RedisServer::start() else {
-        return;
-    };
+    let server = RedisServer::start();
     let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
     a.enqueue(0, &urls("h.test", 2)).await.unwrap();
     let p = part(&a, "h.test:80");
-    let pol = policy(2, 0, 300);
-    let held = a.claim(p, 0, 2, pol, "a:1").await.unwrap();
+    // Leases of 1 ms, past their deadline (but not reaped yet) when the heartbeats come: only
+    // the heartbeats can keep them from the reap below.
+    let held = a.claim(p, 0, 2, policy(2, 0, 1), "a:1").await.unwrap();
     assert_eq!(held.len(), 2);
+    until_leases_expire(&a, p).await;
     for _ in 0..3 {
-        tokio::time::sleep(Duration::from_millis(150)).await;
         assert_eq!(
-            a.heartbeat(&held, Duration::from_millis(300))
+            a.heartbeat(&held, Duration::from_millis(LONG_MS))
                 .await
                 .unwrap(),
             2
@@ -264,6 +288,7 @@ async fn release_requeues_at_once_and_heartbeat_extends() {
         0,
         "heartbeats kept the leases"
     );
+    let pol = policy(2, 0, LONG_MS);
     assert_eq!(a.release(&held[..1]).await.unwrap(), 1);
     let taken = b.claim(p, 0, 2, pol, "b:1").await.unwrap();
     assert_eq!(taken.len(), 1);
@@ -283,16 +308,11 @@ async fn release_requeues_at_once_and_heartbeat_extends() {
 
 #[tokio::test]
 async fn refuses_a_redis_that_evicts() {
-    let Some(server) = RedisServer::start_with(Listen::Tcp, &["--maxmemory-policy", "allkeys-lru"])
-    else {
-        return;
-    };
+    let server = RedisServer::start_with(Listen::Tcp, &["--maxmemory-policy", "allkeys-lru"]);
     let mut con = connect(&server.url(), TIMEOUT).await.unwrap();
     let err = check_noeviction(&mut con).await.unwrap_err();
     assert!(err.to_string().contains("allkeys-lru"), "{err}");
-    let Some(good) = RedisServer::start() else {
-        return;
-    };
+    let good = RedisServer::start();
     let mut con = connect(&good.url(), TIMEOUT).await.unwrap();
     check_noeviction(&mut con).await.unwrap();
 }

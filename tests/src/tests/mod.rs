@@ -243,20 +243,86 @@ fn routes_override_files_and_builtins() {
     assert_eq!(server.hits("/a.html"), 2);
 }
 
+/// Waits until `server` has read `n` request heads; fails after a minute (a hang detector).
+fn until_hits(server: &FixtureServer, n: usize) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while server.total_hits() < n {
+        assert!(
+            Instant::now() < deadline,
+            "the server never read {n} requests"
+        );
+        thread::sleep(Duration::from_millis(5));
+    }
+}
+
+/// An hour in milliseconds: a delay no test waits out.
+const HOUR_MS: u64 = 3_600_000;
+
 #[test]
 fn max_in_flight_sees_concurrent_delayed_requests() {
     let site = TempSite::new();
     let server = serve(&site);
     let addr = server.addr();
+    // Two requests held for an hour are in flight when the third, delayed a little, arrives:
+    // three at once, whatever the machine's speed.
     let mut clients: Vec<Client> = (0..3).map(|_| Client::connect(addr)).collect();
-    for (i, c) in clients.iter_mut().enumerate() {
-        c.send(&format!("GET /_/links/3/{i}?delay_ms=500 HTTP/1.1\r\n\r\n"));
+    for (i, c) in clients.iter_mut().take(2).enumerate() {
+        c.send(&format!(
+            "GET /_/links/3/{i}?delay_ms={HOUR_MS} HTTP/1.1\r\n\r\n"
+        ));
     }
+    until_hits(&server, 2);
+    clients[2].send("GET /_/links/3/2?delay_ms=50 HTTP/1.1\r\n\r\n");
+    assert_eq!(clients[2].read_response(true).status, 200);
+    assert_eq!(server.max_in_flight(), 3);
+    assert_eq!(server.hits("/_/links/3/0"), 1);
+}
+
+#[test]
+fn a_gate_holds_requests_until_enough_wait_together_then_stays_open() {
+    let site = TempSite::new();
+    let server = serve(&site);
+    let addr = server.addr();
+    let mut clients: Vec<Client> = (0..3).map(|_| Client::connect(addr)).collect();
+    clients[0].send("GET /_/gate/2/g?i=0 HTTP/1.1\r\n\r\n");
+    until_hits(&server, 1);
+    clients[1].send("GET /_/gate/2/g?i=1 HTTP/1.1\r\n\r\n");
+    for c in &mut clients[..2] {
+        assert_eq!(c.read_response(true).status, 200);
+    }
+    assert_eq!(server.max_in_flight(), 2, "the first waited for the second");
+    // Open for good: one request alone goes through; another gate is still shut.
+    assert_eq!(clients[2].get("/_/gate/2/g?i=2").status, 200);
+    assert_eq!(server.hits("/_/gate/2/g"), 3);
+    assert_eq!(Client::connect(addr).get("/_/gate/1/other").status, 200);
+    assert_eq!(Client::connect(addr).get("/_/gate/0/x").status, 404);
+}
+
+#[test]
+fn held_answers_wait_for_the_release() {
+    let site = TempSite::new();
+    let server = serve(&site);
+    let addr = server.addr();
+    server.hold();
+    let mut clients: Vec<Client> = (0..2).map(|_| Client::connect(addr)).collect();
+    clients[0].send("GET /a.html HTTP/1.1\r\n\r\n");
+    until_hits(&server, 1);
+    clients[1].send("GET /a.html?again HTTP/1.1\r\n\r\n");
+    until_hits(&server, 2);
+    server.release();
     for c in &mut clients {
         assert_eq!(c.read_response(true).status, 200);
     }
-    assert_eq!(server.max_in_flight(), 3);
-    assert_eq!(server.hits("/_/links/3/0"), 1);
+    assert_eq!(
+        server.max_in_flight(),
+        2,
+        "the first was held until the second came"
+    );
+    assert_eq!(
+        Client::connect(addr).get("/a.html").status,
+        200,
+        "no longer held"
+    );
 }
 
 #[test]
@@ -287,13 +353,17 @@ fn drop_is_prompt_with_idle_and_busy_connections() {
     let mut idle = Client::connect(server.addr());
     idle.get("/a.html");
     let mut busy = Client::connect(server.addr());
-    busy.send("GET /_/slow/60000 HTTP/1.1\r\n\r\n");
-    while server.total_hits() < 2 {
-        thread::sleep(Duration::from_millis(5));
-    }
-    let started = Instant::now();
-    drop(server);
-    assert!(started.elapsed() < Duration::from_secs(2));
+    busy.send(&format!("GET /_/slow/{HOUR_MS} HTTP/1.1\r\n\r\n"));
+    until_hits(&server, 2);
+    // A drop that waited for the busy answer would take an hour: 60 s is a hang detector, not
+    // a measure of how prompt the drop is.
+    let (dropped, done) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        drop(server);
+        let _ = dropped.send(());
+    });
+    done.recv_timeout(Duration::from_secs(60))
+        .expect("dropping the server waits for no answer");
     assert!(idle.is_closed());
     assert!(busy.is_closed());
 }

@@ -13,9 +13,7 @@ const FLAGS: [&str; 4] = ["--depth", "5", "--per-host", "4"];
 
 #[test]
 fn three_workers_build_the_single_process_graph() {
-    let Some(redis) = RedisServer::start() else {
-        return;
-    };
+    let redis = RedisServer::start();
     let server = FixtureServer::start();
     let dir = tempfile::tempdir().unwrap();
     let seed = server.url("/index.html");
@@ -44,9 +42,7 @@ fn three_workers_build_the_single_process_graph() {
 
 #[test]
 fn a_joiner_with_other_settings_exits_2_naming_the_setting() {
-    let Some(redis) = RedisServer::start() else {
-        return;
-    };
+    let redis = RedisServer::start();
     let server = FixtureServer::start();
     let seed = server.url("/index.html");
     worker(&redis, &["--depth", "1"])
@@ -66,9 +62,7 @@ fn a_joiner_with_other_settings_exits_2_naming_the_setting() {
 
 #[test]
 fn a_joiner_with_other_seeds_exits_2_and_one_with_the_same_seeds_joins() {
-    let Some(redis) = RedisServer::start() else {
-        return;
-    };
+    let redis = RedisServer::start();
     let server = FixtureServer::start();
     let (index, a) = (server.url("/index.html"), server.url("/a.html"));
     worker(&redis, &["--depth", "1"])
@@ -86,9 +80,7 @@ fn a_joiner_with_other_seeds_exits_2_and_one_with_the_same_seeds_joins() {
 
 #[test]
 fn a_crawl_of_another_schema_is_refused_but_can_be_deleted() {
-    let Some(redis) = RedisServer::start() else {
-        return;
-    };
+    let redis = RedisServer::start();
     let server = FixtureServer::start();
     worker(&redis, &["--depth", "1"])
         .args([&server.url("/index.html")])
@@ -109,10 +101,7 @@ fn a_crawl_of_another_schema_is_refused_but_can_be_deleted() {
 
 #[test]
 fn an_evicting_redis_is_refused() {
-    let Some(redis) = RedisServer::start_with(Listen::Tcp, &["--maxmemory-policy", "allkeys-lru"])
-    else {
-        return;
-    };
+    let redis = RedisServer::start_with(Listen::Tcp, &["--maxmemory-policy", "allkeys-lru"]);
     let out = crawl([
         "--redis",
         &redis.url(),
@@ -127,9 +116,7 @@ fn an_evicting_redis_is_refused() {
 
 #[test]
 fn politeness_holds_across_workers() {
-    let Some(redis) = RedisServer::start() else {
-        return;
-    };
+    let redis = RedisServer::start();
     let server = FixtureServer::start();
     let seed = server.url("/index.html");
     let flags = [

@@ -52,9 +52,7 @@ fn assert_complete(redis: &RedisServer, dir: &std::path::Path, reference: &(Stri
 
 #[test]
 fn kill_9_of_a_worker_loses_nothing() {
-    let Some(redis) = RedisServer::start() else {
-        return;
-    };
+    let redis = RedisServer::start();
     let (server, seed, dir) = generated_site(PAGES, LATENCY);
     let reference = reference(&flags(), &seed, dir.path());
     let before = server.requests().len();
@@ -89,20 +87,21 @@ fn kill_9_of_a_worker_loses_nothing() {
 
 #[test]
 fn sigterm_of_every_worker_then_two_fresh_workers_finish() {
-    let Some(redis) = RedisServer::start() else {
-        return;
-    };
+    let redis = RedisServer::start();
     let (server, seed, dir) = generated_site(PAGES, LATENCY);
     let reference = reference(&flags(), &seed, dir.path());
     let before = server.requests().len();
     let workers = start_workers(&redis, 3, &seed, &flags(), &workers_flags());
     wait_until("half done", || pages_done(&redis) * 2 >= PAGES as u64);
+    // No answers from here until the fresh workers: the crawl cannot end before the signal.
+    server.hold();
     for w in &workers {
         w.signal("TERM");
     }
     for out in wait_all(workers) {
         out.expect_code(143);
     }
+    server.release();
     let stopped = status(&redis);
     assert_eq!(
         stopped["leases"], 0,
@@ -123,16 +122,17 @@ fn sigterm_of_every_worker_then_two_fresh_workers_finish() {
 
 #[test]
 fn redis_restarted_mid_crawl_workers_reconnect_and_finish() {
-    let Some(mut redis) = RedisServer::start() else {
-        return;
-    };
-    let (_server, seed, dir) = generated_site(PAGES, LATENCY);
+    let mut redis = RedisServer::start();
+    let (server, seed, dir) = generated_site(PAGES, LATENCY);
     let reference = reference(&flags(), &seed, dir.path());
     let workers = start_workers(&redis, 3, &seed, &flags(), &workers_flags());
     wait_until("30% done", || pages_done(&redis) * 10 >= (PAGES as u64) * 3);
-    redis.kill();
-    std::thread::sleep(Duration::from_millis(500));
+    // No answers while Redis is away, so the crawl is still running when it goes; it stays down
+    // until a worker has tried to reach it (and been cut off), then comes back.
+    server.hold();
+    redis.kill_until_a_client_calls();
     redis.restart();
+    server.release();
     for out in wait_all(workers) {
         out.expect_code(0);
     }
@@ -141,20 +141,21 @@ fn redis_restarted_mid_crawl_workers_reconnect_and_finish() {
 
 #[test]
 fn redis_gone_past_the_timeout_workers_exit_1_and_the_crawl_resumes() {
-    let Some(mut redis) = RedisServer::start() else {
-        return;
-    };
-    let (_server, seed, dir) = generated_site(PAGES, LATENCY);
+    let mut redis = RedisServer::start();
+    let (server, seed, dir) = generated_site(PAGES, LATENCY);
     let reference = reference(&flags(), &seed, dir.path());
     let local = ["-c", "6", "--lease", "5", "--redis-timeout", "1"];
     let workers = start_workers(&redis, 2, &seed, &flags(), &local);
     wait_until("30% done", || pages_done(&redis) * 10 >= (PAGES as u64) * 3);
+    // No answers while Redis is away, so the crawl is still running when it goes.
+    server.hold();
     redis.kill();
     for out in wait_all(workers) {
         let out = out.expect_code(1);
         assert!(out.stderr.contains("redis"), "{}", out.stderr);
     }
     redis.restart();
+    server.release();
     let resumed = worker(&redis, &workers_flags()).run();
     resumed.expect_code(0);
     assert_complete(&redis, dir.path(), &reference);
