@@ -48,7 +48,7 @@ fn sent(heads: &[RequestHead], path: &str) -> bool {
 
 /// Runs `case` locally and with two workers against `server`, and compares.
 fn check(server: &FixtureServer, case: &Case<'_>, dir: &Path) {
-    let redis = RedisServer::start().expect("redis-server (scripts/test-deps.sh installs it)");
+    let redis = RedisServer::start();
     let seed = if case.seed.contains("://") {
         case.seed.clone()
     } else {
@@ -221,7 +221,7 @@ fn a_local_site_with_root_works_alike_with_two_workers() {
         "root-relative links resolve under --root: {}",
         local.0
     );
-    let redis = RedisServer::start().expect("redis-server (scripts/test-deps.sh installs it)");
+    let redis = RedisServer::start();
     run_workers(&redis, 2, &seed, &flags, &[]);
     assert_eq!(local, export(&redis, dir.path()));
 }
@@ -231,7 +231,7 @@ fn a_local_site_with_root_works_alike_with_two_workers() {
 #[test]
 fn secrets_stay_out_of_redis_and_every_worker_must_bring_them() {
     let server = FixtureServer::start();
-    let redis = RedisServer::start().expect("redis-server (scripts/test-deps.sh installs it)");
+    let redis = RedisServer::start();
     let seed = server.url("/index.html");
     let graph = ["-d", "1", "--user", "alice:s3cret"];
     // The creator alone, run to the end.
