@@ -39,6 +39,8 @@ pub(crate) fn run(parsed: &Parsed, runtime: Runtime) -> anyhow::Result<ExitStatu
             if cli.redis.crawl_id.is_some() {
                 return worker::run(parsed, runtime);
             }
+            #[cfg(feature = "redis")]
+            worker::refuse_without_crawl_id(&parsed.given)?;
             crawl::run(cli, runtime)
         }
         Some(Command::Report(args)) => report::run(args),

@@ -26,7 +26,7 @@ use tokio::runtime::Runtime;
 use super::distributed::classify;
 use crate::exit::{usage, ExitStatus};
 use crate::flags::config_file::Parsed;
-use crate::flags::Cli;
+use crate::flags::{Cli, Given};
 use crate::progress::{self, Progress};
 use crate::signal::{shutdown_signal, spawn_crawl};
 use crate::{jar, seeds};
@@ -44,6 +44,28 @@ const OUTPUT_FLAGS: [(&str, &str); 9] = [
     ("report_top", "--report-top"),
     ("tsv_kind", "--tsv-kind"),
 ];
+
+/// The flags of a worker, by clap id, with how they are spelled: without `--crawl-id` there is
+/// no worker, so each is refused (`--redis` only when written, not from `CRAWL_REDIS`).
+const WORKER_FLAGS: [(&str, &str); 4] = [
+    ("redis", "--redis"),
+    ("lease", "--lease"),
+    ("redis_timeout", "--redis-timeout"),
+    ("partitions", "--partitions"),
+];
+
+/// Refuses a worker's flags in a crawl that is not a worker's (no `--crawl-id`).
+///
+/// # Errors
+/// A usage error naming the first such flag.
+pub(crate) fn refuse_without_crawl_id(given: &Given) -> anyhow::Result<()> {
+    match WORKER_FLAGS.iter().find(|(id, _)| given.written(id)) {
+        Some((_, flag)) => Err(usage(format!(
+            "{flag} needs --crawl-id ID: it belongs to a distributed crawl"
+        ))),
+        None => Ok(()),
+    }
+}
 
 /// Runs this process as a worker of the distributed crawl named in `parsed`.
 ///
@@ -209,7 +231,7 @@ mod tests {
     fn output_flags_are_flags() {
         use clap::CommandFactory;
         let command = Cli::command();
-        for (id, _) in OUTPUT_FLAGS {
+        for (id, _) in OUTPUT_FLAGS.iter().chain(&WORKER_FLAGS) {
             assert!(
                 command.get_arguments().any(|arg| arg.get_id() == id),
                 "{id} is not a flag"

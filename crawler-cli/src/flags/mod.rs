@@ -175,7 +175,7 @@ pub(crate) struct Cli {
     )]
     pub(crate) page_timeout: Secs,
 
-    /// Stop once the graph holds N nodes (about 675 bytes each; see the README).
+    /// Stop once the graph holds N nodes (about 675 bytes each; see docs/limits.md).
     #[arg(
         help_heading = "Requests",
         long,
@@ -362,27 +362,37 @@ pub(crate) enum Command {
 #[derive(Debug, Default)]
 pub(crate) struct Given {
     ids: BTreeSet<String>,
+    /// Those of `ids` that came from an environment variable.
+    from_env: BTreeSet<String>,
 }
 
 impl Given {
     /// What `matches` (the parsed command line, config file merged) gave explicitly.
     pub(crate) fn of(matches: &ArgMatches) -> Self {
-        let ids = Cli::command()
-            .get_arguments()
-            .map(|arg| arg.get_id().as_str().to_owned())
-            .filter(|id| {
-                matches!(
-                    matches.value_source(id),
-                    Some(ValueSource::CommandLine | ValueSource::EnvVariable)
-                )
-            })
-            .collect();
-        Self { ids }
+        let mut given = Self::default();
+        for arg in Cli::command().get_arguments() {
+            let id = arg.get_id().as_str();
+            match matches.value_source(id) {
+                Some(ValueSource::CommandLine) => {}
+                Some(ValueSource::EnvVariable) => {
+                    given.from_env.insert(id.to_owned());
+                }
+                _ => continue,
+            }
+            given.ids.insert(id.to_owned());
+        }
+        given
     }
 
     /// Whether the flag with clap id `id` was given.
     pub(crate) fn flag(&self, id: &str) -> bool {
         self.ids.contains(id)
+    }
+
+    /// Whether the flag with clap id `id` was given on the command line or in the config
+    /// file (not only by an environment variable).
+    pub(crate) fn written(&self, id: &str) -> bool {
+        self.flag(id) && !self.from_env.contains(id)
     }
 
     /// The clap ids of the flags given.

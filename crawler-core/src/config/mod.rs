@@ -65,7 +65,7 @@ pub const DEFAULT_RETRY_BASE_DELAY: Duration = Duration::from_millis(500);
 /// hold a level for `(max_redirects + 1) x (retries + 1) x (timeout + Retry-After)`.
 pub const DEFAULT_PAGE_TIMEOUT: Duration = Duration::from_secs(120);
 /// Default budget of nodes in the graph: about 340 MB of graph and seen set at the measured
-/// ~675 bytes a node (see the README's limits section).
+/// ~675 bytes a node (see docs/limits.md).
 pub const DEFAULT_MAX_NODES: usize = 500_000;
 /// Default budget of edges in the graph: about 175 MB at ~35 bytes an edge.
 pub const DEFAULT_MAX_EDGES: usize = 5_000_000;

@@ -137,7 +137,7 @@ impl Crawler {
     /// list itself (reading a large seeds file elsewhere, with its own error messages).
     ///
     /// A long list is claimed and given its graph nodes 65,536 seeds at a time, each part
-    /// fetched whole before the next (see the README's limits), so the first requests go out
+    /// fetched whole before the next (see docs/limits.md), so the first requests go out
     /// as soon as the first part is ready, and `shutdown` is looked at between parts.
     ///
     /// # Errors

@@ -282,6 +282,33 @@ fn output_flags_are_refused_with_redis() {
     }
 }
 
+/// A worker's flags without `--crawl-id` are refused too, naming the flag; `CRAWL_REDIS` in the
+/// environment is not a flag given and leaves a crawl local.
+#[test]
+fn worker_flags_without_a_crawl_id_are_refused() {
+    for flags in [
+        &["--redis", "redis://127.0.0.1:1/"][..],
+        &["--lease", "5"],
+        &["--partitions", "8"],
+        &["--redis-timeout", "3"],
+    ] {
+        let line = crate::support::crawl(["http://127.0.0.1:1/"])
+            .args(flags)
+            .run()
+            .expect_usage_error();
+        assert!(
+            line.contains(&format!("{} needs --crawl-id", flags[0])),
+            "{flags:?}: {line}"
+        );
+    }
+    let server = FixtureServer::start();
+    let out = crate::support::crawl([server.url("/index.html").as_str(), "-d", "0", "-q"])
+        .env("CRAWL_REDIS", "redis://127.0.0.1:1/")
+        .run()
+        .expect_code(0);
+    assert!(out.stdout.contains("/index.html"), "{}", out.stdout);
+}
+
 /// A worker command with `flags`, against a Redis that is never reached.
 fn crawl_redis_flags(flags: &[&str]) -> crate::support::Cmd {
     crate::support::crawl([
