@@ -45,6 +45,13 @@
 //!   matter: `enqueue` (seen + queue, atomic), `claim` (caps and gaps for all workers),
 //!   `reap`, `complete` (late acks are no-ops), `heartbeat`, `release`, `redirect`, `pace`,
 //!   `advance`.
+//! - Which links are claimed is the single-process fold's rule (`LinkOptions::follows`). A
+//!   target reached only by links that are not followed is *parked* (per-partition set `nf`);
+//!   a followed link of a last-depth page is an *upgrade*, which `enqueue` queues only if its
+//!   target was parked, as the fold fetches such a target. Each link carries a
+//!   [`LinkClass`] that `enqueue` ors into the target's classes for its level (`tk:d`);
+//!   `claim` returns them, and the worker fetches the URL as a page, a resource (HEAD) or a
+//!   stylesheet, as the fold's `target_of` decides with `--check-resources`.
 //! - Exact BFS depths: one level at a time. When a worker finds nothing to claim it sums
 //!   `rem:d` over the partitions and, at 0, moves `level` on (compare-and-set) or marks the
 //!   crawl complete when the next level is empty; every worker then exits.
