@@ -13,7 +13,7 @@
 //! The digest is PBKDF2-HMAC-SHA256 with [`ITERATIONS`] rounds and a fixed application salt.
 //! The salt is fixed so that two workers started apart derive the same digest for the same
 //! value; the rounds make guessing a weak password from a stored digest slow (about 10 ms a
-//! guess on one core). High-entropy tokens and session cookies cannot be guessed at all.
+//! guess on one core, optimised). High-entropy tokens and session cookies cannot be guessed.
 
 use std::fmt;
 use std::num::NonZeroU32;

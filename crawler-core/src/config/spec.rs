@@ -21,24 +21,23 @@
 //! back from storage compares with one that has the values, but cannot be built until they
 //! are given again ([`ConfigError::SecretWithheld`]).
 
-use std::num::NonZeroUsize;
 use std::path::PathBuf;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
 use super::secret::Secret;
+#[cfg(doc)]
+use super::{CrawlConfig, MAX_CONCURRENCY};
 use super::{
-    CrawlConfig, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
-    DEFAULT_MAX_DEPTH, DEFAULT_MAX_EDGES, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_NODES,
-    DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_URL_LEN, DEFAULT_PAGE_TIMEOUT, DEFAULT_PER_HOST,
-    DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT, MAX_CONCURRENCY, MAX_DURATION,
+    DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH,
+    DEFAULT_MAX_EDGES, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_NODES, DEFAULT_MAX_REDIRECTS,
+    DEFAULT_MAX_URL_LEN, DEFAULT_PAGE_TIMEOUT, DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT,
+    DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
-use crate::config::files::{FileOptions, DEFAULT_INDEX_FILE};
-use crate::config::http::{BasicAuth, HttpOptions};
-use crate::config::links::LinkOptions;
-use crate::config::scope::{HostScope, Scope};
+use crate::config::files::DEFAULT_INDEX_FILE;
+use crate::config::scope::HostScope;
+#[cfg(doc)]
 use crate::error::ConfigError;
 use crate::extract::Extraction;
 use crate::graph::link_kind::LinkKinds;
@@ -106,7 +105,7 @@ pub struct CrawlSpec {
     /// Do not fetch or obey robots.txt. Default: false.
     pub ignore_robots: bool,
     /// Minimum time between the starts of two requests to one host, in seconds. Default: none.
-    #[serde(with = "secs_opt")]
+    #[serde(with = "secs::opt")]
     pub delay: Option<Duration>,
     /// Maximum requests per second to one host. Default: no limit.
     pub rate: Option<f64>,
@@ -164,68 +163,6 @@ impl Default for WorkerSpec {
             concurrency: DEFAULT_CONCURRENCY,
         }
     }
-}
-
-/// An extra request header. The value of a credential header is kept as a [`Secret`]'s digest
-/// when the spec is serialised; other values are written as they are.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Header {
-    /// The header's name.
-    pub name: String,
-    /// The header's value.
-    pub value: Secret,
-}
-
-impl Header {
-    /// Header `name: value`.
-    pub fn new(name: impl Into<String>, value: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            value: Secret::new(value),
-        }
-    }
-
-    /// Whether the header carries credentials (sent to the seeds' origins only, and
-    /// serialised as a digest).
-    pub fn is_credential(&self) -> bool {
-        crate::http_options::is_credential_name(&self.name)
-    }
-}
-
-impl Serialize for Header {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct as _;
-        let mut header = serializer.serialize_struct("Header", 2)?;
-        header.serialize_field("name", &self.name)?;
-        match self.value.expose() {
-            Some(value) if !self.is_credential() => header.serialize_field("value", value)?,
-            _ => header.serialize_field("value", &self.value)?,
-        }
-        header.end()
-    }
-}
-
-impl<'de> Deserialize<'de> for Header {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Form {
-            name: String,
-            value: Secret,
-        }
-        let Form { name, value } = Form::deserialize(deserializer)?;
-        Ok(Header { name, value })
-    }
-}
-
-/// Basic-auth credentials: a user name and an optional password (a [`Secret`]).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Login {
-    /// The user name.
-    pub name: String,
-    /// The password, if any.
-    pub password: Option<Secret>,
 }
 
 impl Default for CrawlSpec {
@@ -399,172 +336,6 @@ impl CrawlSpec {
         spec.user = None;
         spec
     }
-
-    /// Validates the spec into the settings a crawl runs on. The checks run in field order and
-    /// the first failure is returned.
-    ///
-    /// # Errors
-    /// The first invalid setting, or a secret that was withheld.
-    pub fn config(&self) -> Result<CrawlConfig, ConfigError> {
-        let max_pages = self
-            .max_pages
-            .map(|n| at_least_one("max pages", n))
-            .transpose()?;
-        let concurrency = in_flight("concurrency", self.worker.concurrency)?;
-        let per_host = in_flight("per-host concurrency", self.per_host)?;
-        let timeout = duration("timeout", self.timeout, false)?;
-        let page_timeout = duration("page timeout", self.page_timeout, false)?;
-        let max_nodes = at_least_one("max nodes", self.max_nodes)?;
-        let max_edges = at_least_one("max edges", self.max_edges)?;
-        let connect_timeout = duration("connect timeout", self.connect_timeout, false)?;
-        let read_timeout = duration("read timeout", self.read_timeout, false)?;
-        let max_body_bytes = at_least_one("max body bytes", self.max_body_bytes)?;
-        let max_links_per_page = at_least_one("max links per page", self.max_links_per_page)?;
-        let max_url_len = at_least_one("max URL length", self.max_url_len)?;
-        if self.user_agent.is_empty()
-            || reqwest::header::HeaderValue::from_str(&self.user_agent).is_err()
-        {
-            return Err(ConfigError::InvalidUserAgent(self.user_agent.clone()));
-        }
-        let scope = self.scope()?;
-        let delay = self
-            .delay
-            .map(|delay| duration("delay", delay, false))
-            .transpose()?;
-        if let Some(rate) = self.rate {
-            let min = 1.0 / MAX_DURATION.as_secs_f64();
-            if !(rate.is_finite() && rate >= min) {
-                return Err(ConfigError::InvalidRate(rate.to_string()));
-            }
-        }
-        let retry_base_delay = duration("retry base delay", self.retry_base_delay, true)?;
-        let http = self.http()?;
-        if self.deny_private_ips && http.proxy.is_some() {
-            return Err(ConfigError::ProxyWithDenyPrivateIps);
-        }
-        Ok(CrawlConfig {
-            max_depth: self.depth,
-            max_pages,
-            concurrency,
-            per_host,
-            timeout,
-            page_timeout,
-            max_nodes,
-            max_edges,
-            connect_timeout,
-            read_timeout,
-            max_redirects: self.max_redirects,
-            max_body_bytes,
-            max_links_per_page,
-            max_url_len,
-            user_agent: self.user_agent.clone(),
-            scope,
-            respect_robots: !self.ignore_robots,
-            delay,
-            rate: self.rate,
-            retries: self.retries,
-            retry_base_delay,
-            deny_private_ips: self.deny_private_ips,
-            sitemaps: self.sitemap,
-            extraction: self.extract,
-            http,
-            links: LinkOptions {
-                kinds: self.links,
-                ignore_nofollow: self.ignore_nofollow,
-                respect_rel_nofollow: self.respect_rel_nofollow,
-                check_resources: self.check_resources,
-            },
-            files: self.files()?,
-        })
-    }
-
-    /// The scope rules: the host rule, prefixes and patterns, each parsed.
-    fn scope(&self) -> Result<Scope, ConfigError> {
-        Ok(Scope {
-            hosts: self.hosts.clone(),
-            prefixes: self
-                .prefix
-                .iter()
-                .map(|prefix| Scope::parse_prefix(prefix))
-                .collect::<Result<_, _>>()?,
-            include: self
-                .include
-                .iter()
-                .map(|pattern| Scope::parse_pattern(pattern))
-                .collect::<Result<_, _>>()?,
-            exclude: self
-                .exclude
-                .iter()
-                .map(|pattern| Scope::parse_pattern(pattern))
-                .collect::<Result<_, _>>()?,
-        })
-    }
-
-    /// The request options, each checked; secrets must be known.
-    fn http(&self) -> Result<HttpOptions, ConfigError> {
-        let mut http = HttpOptions::default();
-        for header in &self.header {
-            let value = header
-                .value
-                .expose()
-                .ok_or_else(|| ConfigError::SecretWithheld {
-                    setting: format!("header {}", header.name),
-                })?;
-            http.headers
-                .push(HttpOptions::check_header(&header.name, value)?);
-        }
-        for cookie in &self.cookie {
-            let pair = cookie.expose().ok_or_else(|| ConfigError::SecretWithheld {
-                setting: "cookie".to_owned(),
-            })?;
-            http.cookies.push(HttpOptions::check_cookie(pair)?);
-        }
-        if !http.cookies.is_empty() {
-            http.cookie_jar = Some(crate::CookieJar::new());
-        }
-        if let Some(login) = &self.user {
-            let password = match &login.password {
-                Some(secret) => Some(
-                    secret
-                        .expose()
-                        .ok_or_else(|| ConfigError::SecretWithheld {
-                            setting: format!("user {}'s password", login.name),
-                        })?
-                        .to_owned(),
-                ),
-                None => None,
-            };
-            http.basic_auth = Some(BasicAuth {
-                user: login.name.clone(),
-                password,
-            });
-        }
-        if let Some(proxy) = &self.proxy {
-            http.proxy = Some(HttpOptions::check_proxy(proxy)?);
-        }
-        http.accept_invalid_certs = self.accept_invalid_certs;
-        Ok(http)
-    }
-
-    /// The `file://` settings, checked.
-    fn files(&self) -> Result<FileOptions, ConfigError> {
-        if self.index_file.is_empty() || self.index_file.contains('/') {
-            return Err(ConfigError::InvalidIndexFile(self.index_file.clone()));
-        }
-        let root = match &self.root {
-            Some(root) => Some(
-                root.canonicalize()
-                    .ok()
-                    .filter(|dir| dir.is_dir())
-                    .ok_or_else(|| ConfigError::InvalidRoot(root.clone()))?,
-            ),
-            None => None,
-        };
-        Ok(FileOptions {
-            index_file: self.index_file.clone(),
-            root,
-        })
-    }
 }
 
 /// A JSON value as shown in a mismatch message: secrets as `"<secret>"`.
@@ -586,82 +357,11 @@ fn shown(value: &serde_json::Value) -> String {
     hide(value).to_string()
 }
 
-/// A count of at least one.
-fn at_least_one(name: &'static str, n: usize) -> Result<NonZeroUsize, ConfigError> {
-    NonZeroUsize::new(n).ok_or(ConfigError::Zero { name })
-}
+mod credentials;
+mod secs;
+mod validate;
 
-/// A request count: at least 1 and at most [`MAX_CONCURRENCY`], which also keeps it within
-/// what a semaphore can hold.
-fn in_flight(name: &'static str, n: usize) -> Result<NonZeroUsize, ConfigError> {
-    if n > MAX_CONCURRENCY {
-        return Err(ConfigError::TooMany {
-            name,
-            max: MAX_CONCURRENCY,
-        });
-    }
-    at_least_one(name, n)
-}
-
-/// A duration of at most [`MAX_DURATION`], and more than zero unless `zero_ok`.
-fn duration(name: &'static str, d: Duration, zero_ok: bool) -> Result<Duration, ConfigError> {
-    if d.is_zero() && !zero_ok {
-        return Err(ConfigError::ZeroDuration { name });
-    }
-    if d > MAX_DURATION {
-        return Err(ConfigError::TooLong {
-            name,
-            max: MAX_DURATION,
-        });
-    }
-    Ok(d)
-}
-
-/// A duration as (possibly fractional) seconds.
-mod secs {
-    use std::time::Duration;
-
-    use serde::de::Error as _;
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub(super) fn serialize<S: Serializer>(d: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_f64(d.as_secs_f64())
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Duration, D::Error> {
-        let secs = f64::deserialize(deserializer)?;
-        Duration::try_from_secs_f64(secs).map_err(|_| {
-            D::Error::custom(format!(
-                "{secs} is not a number of seconds from 0 to about 10^19"
-            ))
-        })
-    }
-}
-
-/// An optional duration as seconds, `null` for none.
-mod secs_opt {
-    use std::time::Duration;
-
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    #[expect(clippy::ref_option, reason = "the signature serde's `with` calls")]
-    pub(super) fn serialize<S: Serializer>(
-        d: &Option<Duration>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        d.map(|d| d.as_secs_f64()).serialize(serializer)
-    }
-
-    pub(super) fn deserialize<'de, D: Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Option<Duration>, D::Error> {
-        #[derive(serde::Deserialize)]
-        struct Secs(#[serde(with = "super::secs")] Duration);
-        Ok(Option::<Secs>::deserialize(deserializer)?.map(|Secs(d)| d))
-    }
-}
+pub use credentials::{Header, Login};
 
 #[cfg(test)]
 mod tests;
