@@ -111,7 +111,8 @@
 //! # Architecture
 //! - [`keys`]: the key layout, partitions by host (hash tags) and URL fingerprints.
 //! - `scripts` and `src/lua/`: every change to the frontier is one atomic Lua script.
-//! - [`frontier`]: [`RedisFrontier`], typed calls to those scripts.
+//! - [`frontier`]: [`RedisFrontier`], typed calls to those scripts; [`link_class`]: what a
+//!   link makes of its target, sent with each claim.
 //! - [`crawl`]: [`RedisCrawl`], a crawl's meta (its spec, seeds, level 0): create, join
 //!   (settings checked), delete.
 //! - [`status`]: a read-only snapshot for `crawl status`.
@@ -139,6 +140,7 @@ pub mod frontier;
 pub mod keys;
 mod layout;
 pub mod levels;
+pub mod link_class;
 mod retry;
 mod scripts;
 pub mod status;
@@ -148,7 +150,8 @@ pub use connect::{check_noeviction, connect, RedisConnection, CLUSTER_SCHEME};
 pub use coordination::RedisCoordination;
 pub use crawl::{Meta, NewCrawl, RedisCrawl, DEFAULT_PARTITIONS, SCHEMA};
 pub use error::RedisCrawlError;
-pub use frontier::{ClaimPolicy, Completed, Completion, Lease, LinkClass, RedisFrontier};
+pub use frontier::{ClaimPolicy, Completed, Completion, Lease, RedisFrontier};
 pub use keys::Keys;
+pub use link_class::LinkClass;
 pub use status::Status;
 pub use worker::{WorkEnd, WorkReport, WorkerOptions, DEFAULT_LEASE, DEFAULT_REDIS_TIMEOUT};

@@ -29,8 +29,9 @@ use crate::codec::Codec;
 use crate::coordination::RedisCoordination;
 use crate::crawl::RedisCrawl;
 use crate::error::RedisCrawlError;
-use crate::frontier::{ClaimPolicy, Completion, Lease, LinkClass, RedisFrontier};
+use crate::frontier::{ClaimPolicy, Completion, Lease, RedisFrontier};
 use crate::keys::{self, FP_LEN};
+use crate::link_class::LinkClass;
 use crate::retry::with_retry;
 
 /// Default lease length: a page not completed or extended within it goes to another worker.
