@@ -225,6 +225,7 @@ async fn follow_chain(
         kinds: ctx.config.links.kinds,
         max_url_len: ctx.config.max_url_len.get(),
         files: &ctx.config.files,
+        scope: &ctx.scope,
     };
     loop {
         let answer = request_with_retries(ctx, current, depth, retries, target).await;
