@@ -28,11 +28,15 @@ pub(crate) fn init_logging(verbose: u8, quiet: bool) {
     let filter = EnvFilter::builder()
         .with_default_directive(level.into())
         .from_env_lossy();
-    // Fails only if a subscriber is already set, which `main` never does.
+    // Fails only if a subscriber is already set, which `main` never does. A log line that
+    // cannot be written (stderr closed: `crawl -vv ... 2>&1 | head -1`) is dropped, as
+    // `eprint_line` drops its lines: the subscriber would otherwise report the failure with
+    // `eprintln!`, which panics on the same closed stderr, on whichever thread logged.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(io::stderr)
         .with_ansi(io::stderr().is_terminal())
+        .log_internal_errors(false)
         .try_init();
 }
 
