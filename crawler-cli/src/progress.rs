@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crawler_core::{CrawlEvent, CrawlReport};
+use crawler_core::{CrawlEvent, CrawlReport, StopReason};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use tracing_subscriber::filter::{EnvFilter, LevelFilter};
 
@@ -28,11 +28,15 @@ pub(crate) fn init_logging(verbose: u8, quiet: bool) {
     let filter = EnvFilter::builder()
         .with_default_directive(level.into())
         .from_env_lossy();
-    // Fails only if a subscriber is already set, which `main` never does.
+    // Fails only if a subscriber is already set, which `main` never does. A log line that
+    // cannot be written (stderr closed: `crawl -vv ... 2>&1 | head -1`) is dropped, as
+    // `eprint_line` drops its lines: the subscriber would otherwise report the failure with
+    // `eprintln!`, which panics on the same closed stderr, on whichever thread logged.
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(io::stderr)
         .with_ansi(io::stderr().is_terminal())
+        .log_internal_errors(false)
         .try_init();
 }
 
@@ -146,21 +150,71 @@ impl Counters {
     }
 }
 
+/// The limits that can stop a crawl, as the summary names them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    max_nodes: usize,
+    max_edges: usize,
+    max_pages: Option<usize>,
+    /// The crawl streams: no graph, so `--max-nodes` bounds the URLs queued.
+    streams: bool,
+}
+
+impl Limits {
+    /// The limits of a crawl with `spec`, streamed or not.
+    pub(crate) fn of(spec: &crawler_core::CrawlSpec, streams: bool) -> Self {
+        Self {
+            max_nodes: spec.max_nodes,
+            max_edges: spec.max_edges,
+            max_pages: spec.max_pages,
+            streams,
+        }
+    }
+
+    /// The flag and value that stopped `report`, for a stop at a limit.
+    fn stopper(&self, report: &CrawlReport) -> Option<String> {
+        let graph = &report.graph;
+        match report.stopped {
+            StopReason::MaxPages => self.max_pages.map(|max| format!("--max-pages {max}")),
+            StopReason::GraphLimit => Some(
+                if !self.streams
+                    && graph.page_count() < self.max_nodes
+                    && graph.link_count() >= self.max_edges
+                {
+                    format!("--max-edges {}", self.max_edges)
+                } else {
+                    format!("--max-nodes {}", self.max_nodes)
+                },
+            ),
+            _ => None,
+        }
+    }
+}
+
 /// The one-line summary printed at the end unless `--quiet`.
 ///
-/// Pages whose retries ran out (tried once more at the end) and links dropped at a budget or
-/// cap are named only when there are some.
-pub(crate) fn summary(report: &CrawlReport) -> String {
+/// `streamed_links` is the count of links written by a streamed crawl, whose graph is empty.
+/// A stop at a limit names the flag and value that stopped it. Pages whose retries ran out
+/// (tried again at the end) and links dropped at a budget or cap are named only when there
+/// are some.
+pub(crate) fn summary(
+    report: &CrawlReport,
+    limits: &Limits,
+    streamed_links: Option<usize>,
+) -> String {
     let stats = &report.stats;
     let mut line = format!(
         "crawled {} pages ({} failed, {} not fetched), {} links in {:.2}s; stopped: {}",
         stats.pages_fetched,
         stats.pages_failed,
         stats.pages_skipped,
-        report.graph.link_count(),
+        streamed_links.unwrap_or_else(|| report.graph.link_count()),
         stats.elapsed.as_secs_f64(),
         report.stopped.as_str(),
     );
+    if let Some(stopper) = limits.stopper(report) {
+        let _ = write!(line, " ({stopper})");
+    }
     if stats.retries_exhausted > 0 {
         let _ = write!(
             line,
@@ -220,10 +274,30 @@ mod tests {
     #[test]
     fn summary_line() {
         let seed = Url::parse("http://a.test/").unwrap();
-        let report = CrawlReport::from_graph(CrawlGraph::new(), vec![seed], 2);
+        let mut report = CrawlReport::from_graph(CrawlGraph::new(), vec![seed], 2);
+        let mut spec = crawler_core::CrawlSpec::default();
+        spec.max_pages = Some(7);
+        let batch = Limits::of(&spec, false);
         assert_eq!(
-            summary(&report),
+            summary(&report, &batch, None),
             "crawled 0 pages (0 failed, 0 not fetched), 0 links in 0.00s; stopped: completed"
         );
+        report.stopped = StopReason::MaxPages;
+        assert!(
+            summary(&report, &batch, None).ends_with("stopped: max_pages (--max-pages 7)"),
+            "{}",
+            summary(&report, &batch, None)
+        );
+        report.stopped = StopReason::GraphLimit;
+        let nodes = format!(
+            "0 links in 0.00s; stopped: graph_limit (--max-nodes {})",
+            spec.max_nodes
+        );
+        let streamed = Limits::of(&spec, true);
+        assert!(summary(&report, &streamed, None).ends_with(&nodes));
+        assert!(summary(&report, &streamed, Some(12)).contains(", 12 links in "));
+        spec.max_edges = 0;
+        assert!(summary(&report, &Limits::of(&spec, false), None)
+            .ends_with("stopped: graph_limit (--max-edges 0)"));
     }
 }

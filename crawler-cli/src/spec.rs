@@ -20,7 +20,9 @@ use crate::{fdlimit, progress};
 /// The spec `cli` describes.
 ///
 /// Asks for `--user`'s password on the terminal when it has none, makes `--root` absolute (a
-/// stored spec must not depend on a worker's working directory), and lowers `--concurrency`
+/// stored spec must not depend on a worker's working directory), defaults `--max-nodes` to
+/// [`DEFAULT_STREAM_MAX_NODES`](crawler_core::DEFAULT_STREAM_MAX_NODES) when the crawl
+/// streams (it then bounds queued URLs, not graph nodes), and lowers `--concurrency`
 /// to what the open-file limit allows (saying so unless `--quiet`). Nothing else is checked
 /// here: the library validates the spec when it builds the crawler.
 ///
@@ -35,7 +37,12 @@ pub(crate) fn crawl_spec(cli: &Cli) -> anyhow::Result<CrawlSpec> {
     spec.connect_timeout = cli.connect_timeout.0;
     spec.read_timeout = cli.read_timeout.0;
     spec.page_timeout = cli.page_timeout.0;
-    spec.max_nodes = cli.max_nodes.get();
+    spec.max_nodes = match cli.max_nodes {
+        Some(max) => max.get(),
+        // Without a graph, the bound is on the URLs queued, which cost far less each.
+        None if cli.streams() => crawler_core::DEFAULT_STREAM_MAX_NODES,
+        None => crawler_core::DEFAULT_MAX_NODES,
+    };
     spec.max_edges = cli.max_edges.get();
     spec.max_redirects = cli.max_redirects;
     spec.max_body_bytes = cli.max_body_bytes.get();
@@ -199,6 +206,26 @@ mod tests {
                 "no flag sets {field}"
             );
         }
+    }
+
+    #[test]
+    fn a_streamed_crawl_defaults_to_the_streaming_node_bound() {
+        let max_nodes = |args: &[&str]| crawl_spec(&parse(args).0).unwrap().max_nodes;
+        assert_eq!(max_nodes(&[]), crawler_core::DEFAULT_MAX_NODES);
+        assert_eq!(max_nodes(&["-f", "json"]), crawler_core::DEFAULT_MAX_NODES);
+        for streamed in [
+            &["--stream"][..],
+            &["-f", "jsonl"],
+            &["--stream", "-f", "jsonl"],
+        ] {
+            assert_eq!(
+                max_nodes(streamed),
+                crawler_core::DEFAULT_STREAM_MAX_NODES,
+                "{streamed:?}"
+            );
+        }
+        assert_eq!(max_nodes(&["-f", "jsonl", "--max-nodes", "10"]), 10);
+        assert_eq!(max_nodes(&["--max-nodes", "10"]), 10);
     }
 
     #[test]

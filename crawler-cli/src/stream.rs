@@ -18,10 +18,11 @@ use crawler_core::{FoldSink, FoldedPage};
 
 use crate::output::{Sink, Streamed};
 
-/// The buffered output and the first error met writing it.
+/// The buffered output, the first error met writing it, and the links written.
 struct Writer {
     out: BufWriter<Box<dyn Write + Send>>,
     error: Option<io::Error>,
+    links: usize,
 }
 
 /// The line formats a stream can write.
@@ -63,7 +64,11 @@ impl Stream {
         };
         out.write_all(header).context("cannot write the output")?;
         Ok(Self {
-            writer: Arc::new(Mutex::new(Writer { out, error: None })),
+            writer: Arc::new(Mutex::new(Writer {
+                out,
+                error: None,
+                links: 0,
+            })),
             staged,
             lines,
         })
@@ -83,28 +88,31 @@ impl Stream {
                 Lines::TsvWithKind => write_tsv_edges_with_kind(page, &mut writer.out),
                 Lines::Jsonl => write_jsonl(page, &mut writer.out),
             };
-            if let Err(err) = written {
-                writer.error = Some(err);
+            match written {
+                Ok(()) => writer.links += page.links.len(),
+                Err(err) => writer.error = Some(err),
             }
         })
     }
 
-    /// Flushes, reports the first write error, and commits the file of `-o`.
+    /// Flushes, reports the first write error, and commits the file of `-o`. Returns how many
+    /// links (edges) were written, for the summary: a streamed crawl keeps no graph to count.
     ///
     /// # Errors
     /// The first write error (a broken pipe on stdout included), or a failed flush, sync or
     /// rename.
-    pub(crate) fn finish(self) -> anyhow::Result<()> {
-        {
+    pub(crate) fn finish(self) -> anyhow::Result<usize> {
+        let links = {
             let mut writer = self.writer.lock().unwrap_or_else(PoisonError::into_inner);
             if let Some(err) = writer.error.take() {
                 return Err(err).context("cannot write the output");
             }
             writer.out.flush().context("cannot write the output")?;
+            writer.links
+        };
+        if let Some(staged) = self.staged {
+            staged.commit()?;
         }
-        match self.staged {
-            Some(staged) => staged.commit(),
-            None => Ok(()),
-        }
+        Ok(links)
     }
 }

@@ -223,6 +223,12 @@ pub enum PageError {
         /// The `Content-Encoding` header as sent.
         encoding: String,
     },
+    /// The server answered `304 Not Modified` to a request that asked for no revalidation
+    /// (no `If-None-Match` or `If-Modified-Since`): there is no page to read and no redirect
+    /// to follow, so the link leads nowhere. Serialised with kind `unexpected_304`.
+    #[error("304 Not Modified to an unconditional request")]
+    #[serde(rename = "unexpected_304")]
+    UnexpectedNotModified,
 }
 
 impl PageError {
@@ -333,5 +339,10 @@ mod tests {
         assert_eq!(json, r#"{"kind":"http_status","status":404}"#);
         let json = serde_json::to_string(&PageError::RedirectLoop).unwrap();
         assert_eq!(json, r#"{"kind":"redirect_loop"}"#);
+        let json = serde_json::to_string(&PageError::UnexpectedNotModified).unwrap();
+        assert_eq!(json, r#"{"kind":"unexpected_304"}"#);
+        let back: PageError = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, PageError::UnexpectedNotModified);
+        assert!(back.is_broken());
     }
 }

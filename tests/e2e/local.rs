@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use crawler_core::{Crawler, PageError, SkipReason, Url};
+use crawler_core::{Crawler, LinkKind, PageError, SkipReason, Url};
 use crawler_tests::{fixture_root, FixtureServer};
 
 use crate::support::{all_edges, crawl, page};
@@ -119,12 +119,88 @@ async fn nothing_outside_the_root_is_opened() {
     );
     assert!(at("gone.html").is_broken());
     assert_eq!(at("sub/").title.as_deref(), Some("sub"));
-    // Root-relative without --root: the file system root, outside the site.
-    let logo = Url::parse("file:///img/logo.png").unwrap();
-    assert_eq!(
-        report.graph.page(&logo).unwrap().skipped,
-        Some(SkipReason::OutOfScope)
+    // Root-relative without a configured root: the folder given as the seed is the site root.
+    let logo = at("img/logo.png").error.clone().unwrap();
+    assert!(
+        matches!(&logo, PageError::File { detail } if detail.contains("no such file")),
+        "{logo:?}"
     );
+    assert!(report
+        .graph
+        .page(&Url::parse("file:///img/logo.png").unwrap())
+        .is_none());
+}
+
+/// The reproduction of issue #21: a folder linked without its slash is answered as a web
+/// server answers it, `301` to the slash form, so its index's relative links resolve inside it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_linked_without_its_slash_redirects_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("sub")).unwrap();
+    std::fs::write(site.join("index.html"), "<a href=\"sub\">sub</a>").unwrap();
+    std::fs::write(
+        site.join("sub/index.html"),
+        "<title>sub</title><a href=\"page.html\">page</a>",
+    )
+    .unwrap();
+    std::fs::write(site.join("sub/page.html"), "<title>page</title>").unwrap();
+    let seed = Url::from_directory_path(site.canonicalize().unwrap())
+        .unwrap()
+        .to_string();
+    let report = crawl(Crawler::builder().max_depth(3), std::slice::from_ref(&seed)).await;
+    let at = |rel: &str| page(&report, &format!("{seed}{rel}"));
+    let broken: Vec<_> = report.broken_pages().map(|p| p.url.to_string()).collect();
+    assert_eq!(broken, Vec::<String>::new());
+    assert_eq!(at("sub").status, Some(301));
+    assert_eq!(at("sub").depth, 1);
+    let redirects: Vec<(String, String)> = report
+        .graph
+        .links()
+        .filter(|(_, _, link)| link.kind == LinkKind::Redirect)
+        .map(|(s, t, _)| (s.url.to_string(), t.url.to_string()))
+        .collect();
+    assert_eq!(redirects, [(format!("{seed}sub"), format!("{seed}sub/"))]);
+    assert_eq!(at("sub/").title.as_deref(), Some("sub"));
+    assert_eq!(
+        at("sub/").depth,
+        1,
+        "a redirect target has its source's depth"
+    );
+    assert_eq!(at("sub/page.html").title.as_deref(), Some("page"));
+    assert_eq!(at("sub/page.html").depth, 2);
+    assert!(report
+        .graph
+        .page(&Url::parse(&format!("{seed}page.html")).unwrap())
+        .is_none());
+}
+
+/// The seed's own folder linked without its slash (`/nested` from `nested/`, with the root on
+/// the parent) is in scope, and redirects to the seed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_seed_folder_without_its_slash_is_the_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().canonicalize().unwrap();
+    std::fs::create_dir_all(root.join("nested")).unwrap();
+    std::fs::write(
+        root.join("nested/index.html"),
+        "<title>nested</title><a href=\"/nested\">home</a>",
+    )
+    .unwrap();
+    let seed = Url::from_directory_path(root.join("nested"))
+        .unwrap()
+        .to_string();
+    let builder = Crawler::builder().max_depth(2).site_root(&root);
+    let report = crawl(builder, std::slice::from_ref(&seed)).await;
+    let bare = page(&report, seed.trim_end_matches('/'));
+    assert_eq!(bare.skipped, None, "in scope");
+    assert_eq!(bare.status, Some(301));
+    assert!(report.graph.links().any(|(s, t, link)| {
+        s.url.as_str() == seed.trim_end_matches('/')
+            && t.url.as_str() == seed
+            && link.kind == LinkKind::Redirect
+    }));
+    assert_eq!(report.broken_pages().count(), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -65,6 +65,10 @@ async fn requests(conn: &mut Conn<TcpStream>, shared: &Shared, port: u16) -> io:
             BodyFraming::Length(n) => keep_alive &= conn.discard(n).await?,
             BodyFraming::Unknown => keep_alive = false,
         }
+        if shared.drops.drop_now(&req.target) {
+            // Counted, never answered: the connection closes under the client.
+            return Ok(());
+        }
         let resp = match faults::route(&req, &shared.stats, port) {
             Some(Fault::Wire(wire)) => return faults::misbehave(conn, wire).await,
             Some(Fault::Reply(resp)) => resp,

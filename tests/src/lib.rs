@@ -84,6 +84,10 @@
 //! | `/_/fault/trap/query` | a page linking itself with query `x` one character longer: `?x=x`, `?x=xx`, ... |
 //! | `/_/fault/retry-after/CODE/N/KEY` | `CODE` (400..=599) with `Retry-After: 1` for the first `N` requests of this exact path, then a `200` page; a fresh `KEY` gives a fresh counter |
 //!
+//! Besides these routes, [`FixtureServer::drop_requests`] drops a share of all requests at
+//! random (deterministically: the same ones in every run), closing the connection without an
+//! answer, as a flaky network or an overloaded server does.
+//!
 //! The HTML fault pages other than the traps and `many-links` (and the
 //! `retry-after` error answers) hold one link, to `/a.html`, as do the
 //! bodies of the wire faults; in `gzip-bomb` and `big` it comes before the
@@ -102,6 +106,7 @@
 //! ```
 
 mod conn;
+mod drops;
 mod faults;
 mod files;
 mod gate;

@@ -43,6 +43,8 @@ pub(crate) struct Shared {
     pub(crate) gates: Gates,
     /// Whether answers are held (`FixtureServer::hold`).
     pub(crate) held: tokio::sync::watch::Sender<bool>,
+    /// Requests dropped at random (`FixtureServer::drop_requests`).
+    pub(crate) drops: crate::drops::Drops,
 }
 
 impl Shared {
@@ -56,6 +58,7 @@ impl Shared {
             latency_us: std::sync::atomic::AtomicU64::new(0),
             gates: Gates::default(),
             held: tokio::sync::watch::channel(false).0,
+            drops: crate::drops::Drops::default(),
         }
     }
 

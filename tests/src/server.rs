@@ -290,6 +290,15 @@ impl FixtureServer {
         self.shared.held.send_replace(false);
     }
 
+    /// From now on, drops `percent` % of all requests (0: none) at random: each is read and
+    /// counted (in [`hits`](Self::hits) too), then its connection is closed without an answer.
+    /// Which requests are dropped is decided by `seed`, each request's target and how many
+    /// requests for that target came before, so it is the same in every run whatever order the
+    /// requests come in.
+    pub fn drop_requests(&self, percent: u32, seed: u64) {
+        self.shared.drops.set(percent, seed);
+    }
+
     /// Answers requests for exactly `path` (no query; as sent or
     /// percent-decoded) with `reply` from now on, replacing any earlier
     /// route for it. Routes take precedence over built-in routes and files.

@@ -48,6 +48,7 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
     let stream = open_stream(cli, &data, nodes.as_ref())?;
 
     let spec = crate::spec::crawl_spec(cli)?;
+    let limits = progress::Limits::of(&spec, cli.streams());
     let jar = cli.http.cookie_jar.as_deref().map(jar::read).transpose()?;
     let signal = Arc::new(OnceLock::new());
     let progress = Progress::new(cli.quiet, cli.verbose);
@@ -101,8 +102,8 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
         jar::save(jar, path)?;
     }
 
-    if let Some(stream) = stream {
-        stream.finish()?;
+    let streamed_links = if let Some(stream) = stream {
+        Some(stream.finish()?)
     } else {
         let format = if cli.links.tsv_kind && cli.format == Format::Tsv {
             None
@@ -111,7 +112,8 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
         };
         output::write_graph(&report, format, &data, nodes.as_ref())?;
         crate::cmd::report::write_live(&cli.report, &report)?;
-    }
+        None
+    };
 
     let broken = if cli.fail_on_broken {
         broken_lines(&report)
@@ -122,7 +124,7 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
         progress::eprint_line(line);
     }
     if !cli.quiet {
-        progress::eprint_line(&progress::summary(&report));
+        progress::eprint_line(&progress::summary(&report, &limits, streamed_links));
     }
     Ok(if report.stopped == StopReason::Cancelled {
         signal.get().copied().unwrap_or(ExitStatus::Interrupted)

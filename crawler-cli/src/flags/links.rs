@@ -48,7 +48,8 @@ pub(crate) struct LocalArgs {
     pub(crate) index_file: String,
 
     /// The root of a local site: root-relative links (`/css/site.css`) resolve against it
-    /// [default: the file system root, as in a browser].
+    /// [default: the folder given as a seed (`crawl ./public/`) for the pages under it, else
+    /// the file system root, as in a browser].
     #[arg(long, value_name = "DIR")]
     pub(crate) root: Option<PathBuf>,
 }

@@ -39,9 +39,9 @@ use clap::{ArgAction, Parser, ValueEnum};
 use crawler_core::{
     ExportFormat, Extraction, HostScope, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT,
     DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_EDGES, DEFAULT_MAX_LINKS_PER_PAGE,
-    DEFAULT_MAX_NODES, DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_URL_LEN, DEFAULT_PAGE_TIMEOUT,
-    DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY,
-    DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+    DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_URL_LEN, DEFAULT_PAGE_TIMEOUT, DEFAULT_PER_HOST,
+    DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT,
+    DEFAULT_USER_AGENT,
 };
 
 /// What `crawl --help` prints after the options: the depth rule, seeds, and the exit codes.
@@ -175,14 +175,11 @@ pub(crate) struct Cli {
     )]
     pub(crate) page_timeout: Secs,
 
-    /// Stop once the graph holds N nodes (about 675 bytes each; see docs/limits.md).
-    #[arg(
-        help_heading = "Requests",
-        long,
-        value_name = "N",
-        value_parser = at_least_one, default_value_t = nonzero(DEFAULT_MAX_NODES),
-    )]
-    pub(crate) max_nodes: NonZeroUsize,
+    /// Stop once the graph holds N nodes (about 675 bytes each; see docs/limits.md); when
+    /// streaming, which keeps no graph, once N URLs were queued (about 120 bytes each)
+    /// [default: 500000; 50000000 when streaming].
+    #[arg(help_heading = "Requests", long, value_name = "N", value_parser = at_least_one)]
+    pub(crate) max_nodes: Option<NonZeroUsize>,
 
     /// Stop once the graph holds N edges.
     #[arg(
@@ -282,6 +279,14 @@ pub(crate) struct Cli {
     /// Do not read ./crawlgraph.toml.
     #[arg(long, conflicts_with = "config")]
     pub(crate) no_config: bool,
+}
+
+impl Cli {
+    /// Whether the crawl streams its output (`--stream`, or `--format jsonl`, which always
+    /// does) and so keeps no graph.
+    pub(crate) fn streams(&self) -> bool {
+        self.stream || self.format == Format::Jsonl
+    }
 }
 
 /// How gently hosts are treated; the library does the work, these only configure it.

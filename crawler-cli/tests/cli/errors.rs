@@ -161,3 +161,88 @@ fn fail_on_broken_with_no_broken_pages_exits_0() {
     .run()
     .expect_code(0);
 }
+
+/// A `304 Not Modified` to the crawl's GET, which sends no validator, is not a redirect (there
+/// is nothing to follow) but a broken link, `unexpected_304`, the same in every output.
+#[test]
+fn an_unexpected_304_is_broken_in_every_output() {
+    let server = FixtureServer::start();
+    server.route(
+        "/start.html",
+        crawler_tests::Reply::html("<a href=\"/_/status/304\">cached</a>"),
+    );
+    let seed = server.url("/start.html");
+    let target = server.url("/_/status/304");
+    let message = "304 Not Modified to an unconditional request";
+    let dir = tempfile::tempdir().unwrap();
+    let (json, nodes) = (dir.path().join("crawl.json"), dir.path().join("nodes.tsv"));
+    let out = crawl([seed.as_str(), "-d", "1", "--fail-on-broken", "-f", "json"])
+        .args([
+            "-o".as_ref(),
+            json.as_os_str(),
+            "--nodes".as_ref(),
+            nodes.as_os_str(),
+        ])
+        .run()
+        .expect_code(1);
+    let line = format!("broken: {target} ({message}) <- linked from {seed}");
+    assert!(out.stderr.contains(&line), "{}", out.stderr);
+
+    let graph: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let node = graph["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|node| node["id"] == target.as_str())
+        .unwrap();
+    assert_eq!(node["state"], "error", "{node}");
+    assert_eq!(node["status"], 304, "{node}");
+    assert_eq!(node["error"]["kind"], "unexpected_304", "{node}");
+
+    let table = std::fs::read_to_string(&nodes).unwrap();
+    let row = table
+        .lines()
+        .find(|row| row.starts_with(&format!("{target}\t")))
+        .unwrap();
+    let fields: Vec<&str> = row.split('\t').collect();
+    assert_eq!(
+        (fields[1], fields[2], fields[4], fields[5]),
+        ("1", "304", "error", message),
+        "{row}"
+    );
+
+    let report = crawl([
+        "report".as_ref(),
+        json.as_os_str(),
+        "-f".as_ref(),
+        "json".as_ref(),
+    ])
+    .run()
+    .expect_code(0);
+    let report: serde_json::Value = serde_json::from_str(&report.stdout).unwrap();
+    assert_eq!(report["broken"]["broken_pages"], 1, "{}", report["broken"]);
+
+    let junit = crawl([seed.as_str(), "-d", "1", "-f", "junit"])
+        .run()
+        .expect_code(0);
+    assert!(
+        junit.stdout.contains(&format!(
+            "name=\"{target}\"><failure message=\"{message}\" type=\"broken_link\">"
+        )),
+        "{}",
+        junit.stdout
+    );
+
+    let jsonl = crawl([seed.as_str(), "-d", "1", "-f", "jsonl"])
+        .run()
+        .expect_code(0);
+    let page: serde_json::Value = jsonl
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .find(|page| page["url"] == target.as_str())
+        .unwrap();
+    assert_eq!(page["state"], "error", "{page}");
+    assert_eq!(page["error"]["kind"], "unexpected_304", "{page}");
+}

@@ -76,6 +76,14 @@ fn help_shows_the_library_defaults() {
     ] {
         assert!(help.contains(&default(value.clone())), "{value}:\n{help}");
     }
+    // Written by hand, since it depends on the output: the words may be wrapped.
+    let words = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    let max_nodes = format!(
+        "[default: {}; {} when streaming]",
+        crawler_core::DEFAULT_MAX_NODES,
+        crawler_core::DEFAULT_STREAM_MAX_NODES
+    );
+    assert!(words.contains(&max_nodes), "{max_nodes}:\n{help}");
 }
 
 #[test]

@@ -106,9 +106,44 @@ fn a_local_folder_is_a_seed() {
         "{}",
         out.stderr
     );
+    // The folder given is the site root without --root too.
+    let default_root = crawl(["./public/", "--tsv-kind", "-q", "--fail-on-broken"])
+        .current_dir(dir.path())
+        .run()
+        .expect_code(1);
+    assert_eq!(default_root.stdout, out.stdout);
     let line = crawl(["./nowhere/"])
         .current_dir(dir.path())
         .run()
         .expect_usage_error();
     assert!(line.contains("nor a readable local path"), "{line}");
+}
+
+/// Issue #21: a folder linked without its slash (`<a href="sub">`) is read as a web server
+/// serves it, through a `301` to `sub/`, so the links of its index resolve inside it.
+#[test]
+fn a_folder_linked_without_its_slash_is_not_broken() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("sub")).unwrap();
+    std::fs::write(site.join("index.html"), "<a href=\"sub\">sub</a>").unwrap();
+    std::fs::write(
+        site.join("sub/index.html"),
+        "<a href=\"page.html\">page</a>",
+    )
+    .unwrap();
+    std::fs::write(site.join("sub/page.html"), "<title>page</title>").unwrap();
+    let out = crawl(["--depth", "3", "--fail-on-broken", "--tsv-kind", "site/"])
+        .current_dir(dir.path())
+        .run()
+        .expect_code(0);
+    let base = url::Url::from_directory_path(site.canonicalize().unwrap()).unwrap();
+    assert_eq!(
+        out.stdout,
+        format!(
+            "source_url\tparsed_url\tkind\n{base}\t{base}sub\tanchor\n\
+             {base}sub\t{base}sub/\tredirect\n{base}sub/\t{base}sub/page.html\tanchor\n"
+        )
+    );
+    assert!(!out.stderr.contains("broken"), "{}", out.stderr);
 }

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 
 use crawler_tests::FixtureServer;
 
@@ -125,6 +125,53 @@ fn broken_pipe_on_stdout_exits_0_quietly() {
     let out = running.wait().expect_code(0);
     assert!(!out.stderr.contains("error"), "{}", out.stderr);
     assert!(!out.stderr.contains("panicked"), "{}", out.stderr);
+}
+
+/// `crawl -vv --fail-on-broken URL 2>&1 | head -1`: once the reader is gone, every log line
+/// and the graph meet a closed pipe. The run ends as for a broken pipe on stdout (exit 0),
+/// without a panic: a log line that cannot be written is dropped. With the graph in a file,
+/// the crawl is whole and the exit status is the crawl's.
+#[cfg(unix)]
+#[test]
+fn closed_stdout_and_stderr_end_as_a_broken_pipe_without_a_panic() {
+    let server = FixtureServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let graph = dir.path().join("graph.tsv");
+    for to_file in [false, true] {
+        let (reader, writer) =
+            rustix::pipe::pipe_with(rustix::pipe::PipeFlags::CLOEXEC).expect("a pipe");
+        // --accept-invalid-certs warns before the seeds are read, so a first line comes out
+        // while the crawl waits for its seeds on stdin.
+        let mut args = vec![
+            "-vv",
+            "--fail-on-broken",
+            "--accept-invalid-certs",
+            "-d",
+            "1",
+        ];
+        args.extend(["--seeds", "-"]);
+        let mut cmd = crawl(&args);
+        if to_file {
+            cmd = cmd.args(["-o".as_ref(), graph.as_os_str()]);
+        }
+        let (running, mut stdin) = cmd.spawn_into(writer);
+        let mut first = String::new();
+        BufReader::new(std::fs::File::from(reader))
+            .read_line(&mut first)
+            .unwrap();
+        assert!(first.contains("WARNING"), "{first}");
+        // The reader is gone, like `| head -1`'s: now the seeds.
+        writeln!(stdin, "{}", server.url("/index.html")).unwrap();
+        drop(stdin);
+        let out = running.wait();
+        assert_eq!(
+            out.code,
+            Some(0),
+            "to a file: {to_file}; first line: {first}"
+        );
+    }
+    let written = std::fs::read_to_string(&graph).unwrap();
+    assert_eq!(tsv_edges(&written), expected_edges(&server, 1));
 }
 
 #[test]

@@ -122,7 +122,8 @@ fn exhausted_retries_are_counted_in_the_summary_and_the_json() {
     let json: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(json["graph"]["stats"]["retries_exhausted"], 1);
     assert_eq!(json["graph"]["stats"]["recovered_at_end"], 0);
-    assert_eq!(server.hits("/_/fault/retry-after/503/100/cli"), 3);
+    // Two tries, then a try and two retries (the default count) at the end.
+    assert_eq!(server.hits("/_/fault/retry-after/503/100/cli"), 5);
     assert!(
         out.stderr
             .contains("retries ran out for 1 pages (0 recovered at the end)"),

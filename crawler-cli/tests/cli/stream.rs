@@ -214,3 +214,58 @@ fn typed_links_stream_with_their_kind_and_nofollow() {
         "and not followed"
     );
 }
+
+/// The summary of a streamed crawl counts the links written (there is no graph to count), and
+/// a stop at a limit names the flag and value that stopped it, streamed or not.
+#[test]
+fn the_summary_counts_streamed_links_and_names_the_limit_that_stopped() {
+    let server = FixtureServer::start();
+    let seed = server.url("/index.html");
+    let links_in = |stderr: &str| -> usize {
+        let (_, after) = stderr.split_once("), ").expect("a summary");
+        after.split(' ').next().unwrap().parse().unwrap()
+    };
+    let batch = crawl([seed.as_str(), "-d", "5"]).run().expect_code(0);
+    let edges = tsv_edges(&batch.stdout).len();
+    assert_eq!(links_in(&batch.stderr), edges, "{}", batch.stderr);
+    for streamed in [&["--stream"][..], &["-f", "jsonl"]] {
+        let out = crawl([seed.as_str(), "-d", "5"])
+            .args(streamed)
+            .run()
+            .expect_code(0);
+        assert_eq!(links_in(&out.stderr), edges, "{streamed:?}: {}", out.stderr);
+    }
+
+    let out = crawl([seed.as_str(), "-d", "5", "-f", "jsonl", "--max-nodes", "3"])
+        .run()
+        .expect_code(0);
+    assert!(
+        out.stderr.contains("stopped: graph_limit (--max-nodes 3)"),
+        "{}",
+        out.stderr
+    );
+    let out = crawl([seed.as_str(), "-d", "5", "--max-nodes", "3"])
+        .run()
+        .expect_code(0);
+    assert!(
+        out.stderr.contains("stopped: graph_limit (--max-nodes 3)"),
+        "{}",
+        out.stderr
+    );
+    let out = crawl([seed.as_str(), "-d", "5", "--max-edges", "4"])
+        .run()
+        .expect_code(0);
+    assert!(
+        out.stderr.contains("stopped: graph_limit (--max-edges 4)"),
+        "{}",
+        out.stderr
+    );
+    let out = crawl([seed.as_str(), "-d", "5", "--stream", "--max-pages", "2"])
+        .run()
+        .expect_code(0);
+    assert!(
+        out.stderr.contains("stopped: max_pages (--max-pages 2)"),
+        "{}",
+        out.stderr
+    );
+}

@@ -145,6 +145,32 @@ impl Cmd {
     }
 }
 
+impl Cmd {
+    /// Starts the child with stdout and stderr both writing to `out` (as `2>&1 | reader`
+    /// does; `out` must be the only write end the test keeps, so that closing the reader
+    /// breaks the pipe), and hands its stdin to the caller. Nothing is collected.
+    pub(crate) fn spawn_into(mut self, out: std::os::fd::OwnedFd) -> (Running, ChildStdin) {
+        let name = format!("{:?}", self.command);
+        let err = out.try_clone().expect("the pipe's write end duplicates");
+        let mut child = self
+            .command
+            .stdin(Stdio::piped())
+            .stdout(out)
+            .stderr(err)
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {name}: {e}"));
+        let stdin = child.stdin.take().expect("stdin is piped");
+        let running = Running {
+            child,
+            name,
+            stdin: None,
+            stdout: None,
+            stderr: thread::spawn(Vec::new),
+        };
+        (running, stdin)
+    }
+}
+
 fn drain(mut pipe: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
     thread::spawn(move || {
         let mut buf = Vec::new();

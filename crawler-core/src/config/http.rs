@@ -87,6 +87,16 @@ impl HttpOptions {
         builder
     }
 
+    /// Whether every request carries a validator (`If-None-Match`, `If-Modified-Since`, given
+    /// with `--header`), so that `304 Not Modified` is a fitting answer.
+    pub(crate) fn sends_validators(&self) -> bool {
+        self.headers.iter().any(|(name, _)| {
+            let name = name.trim();
+            name.eq_ignore_ascii_case("if-none-match")
+                || name.eq_ignore_ascii_case("if-modified-since")
+        })
+    }
+
     fn parsed_headers(&self) -> impl Iterator<Item = (HeaderName, HeaderValue)> + '_ {
         self.headers.iter().filter_map(|(name, value)| {
             let name = HeaderName::from_bytes(name.as_bytes()).ok()?;

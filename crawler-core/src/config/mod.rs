@@ -69,6 +69,13 @@ pub const DEFAULT_PAGE_TIMEOUT: Duration = Duration::from_secs(120);
 pub const DEFAULT_MAX_NODES: usize = 500_000;
 /// Default budget of edges in the graph: about 175 MB at ~35 bytes an edge.
 pub const DEFAULT_MAX_EDGES: usize = 5_000_000;
+/// The `crawl` command's default `max_nodes` for a streamed crawl (`--stream`, `--format
+/// jsonl`), which keeps no graph: there it bounds the URLs queued for fetching, each a 16-byte
+/// fingerprint in the seen set plus its share of a level's frontier, about 120 bytes a URL as
+/// measured at a million pages (see docs/limits.md), so some 6 GB at the bound. A streamed
+/// crawl is for sites of millions of pages; the bound is there to stop a runaway crawl (a
+/// trap the depth does not cut), not a big site.
+pub const DEFAULT_STREAM_MAX_NODES: usize = 50_000_000;
 /// Longest duration any setting takes (the timeouts, `delay`, `retry_base_delay`, and the gap
 /// between requests that `rate` implies): one day. Longer values are refused by
 /// [`build`](crate::CrawlerBuilder::build), so no deadline computed from a setting can overflow.

@@ -80,16 +80,24 @@ impl Scope {
             origins: Vec::new(),
             file_dirs: Vec::new(),
             file_roots: Vec::new(),
+            file_sites: Vec::new(),
         };
         // What the seeds met so far gave: most seeds of a long list share a few of each.
         let mut origins = HashSet::new();
         let mut dirs = HashSet::new();
+        let mut sites = HashSet::new();
         for seed in seeds {
             if seed.scheme() == "file" {
-                let dir = &seed.path()[..=seed.path().rfind('/').unwrap_or(0)];
+                let path = seed.path();
+                let dir = &path[..=path.rfind('/').unwrap_or(0)];
                 if dirs.insert(dir) {
                     bound.file_dirs.push(dir.to_owned());
                     bound.file_roots.extend(file_root(seed));
+                }
+                if path.ends_with('/') && sites.insert(dir) {
+                    let mut site = seed.clone();
+                    site.set_query(None);
+                    bound.file_sites.push(site);
                 }
                 continue;
             }
@@ -139,6 +147,9 @@ pub struct SeedScope {
     file_dirs: Vec<String>,
     /// The same directories, canonical: a file whose real path is elsewhere is not read.
     file_roots: Vec<PathBuf>,
+    /// The `file://` seeds that name a directory (a folder given as a seed, `crawl ./public/`):
+    /// each is the site root of the pages under it, unless a root is configured.
+    file_sites: Vec<Url>,
 }
 
 impl SeedScope {
@@ -150,6 +161,16 @@ impl SeedScope {
     /// The canonical directories of the `file://` seeds.
     pub(crate) fn file_roots(&self) -> &[PathBuf] {
         &self.file_roots
+    }
+
+    /// The site root that root-relative links of the `file://` page `url` resolve against when
+    /// none is configured: the shallowest directory seed the page is under (a folder given
+    /// with one of its subfolders is one site), if any.
+    pub(crate) fn file_site(&self, url: &Url) -> Option<&Url> {
+        self.file_sites
+            .iter()
+            .filter(|site| url.path().starts_with(site.path()))
+            .min_by_key(|site| site.path().len())
     }
 
     /// Whether `url` may be fetched.
@@ -176,11 +197,14 @@ impl SeedScope {
 
     fn allows_host(&self, url: &Url) -> bool {
         if url.scheme() == "file" {
-            // A local site is the seed's directory tree, whatever the host rule.
+            // A local site is the seed's directory tree, whatever the host rule, and the
+            // directory itself named without its slash (`/docs` for `/docs/`), which the file
+            // transport redirects to the slash form as a web server does.
+            let path = url.path();
             return self
                 .file_dirs
                 .iter()
-                .any(|dir| url.path().starts_with(dir.as_str()));
+                .any(|dir| path.starts_with(dir.as_str()) || dir.strip_suffix('/') == Some(path));
         }
         let Some(host) = url.host_str() else {
             return false;
@@ -252,6 +276,42 @@ mod tests {
         assert!(!bound.allows(&url("http://site.test/blog/a.html")));
         assert!(!bound.allows(&url("http://site.test/docs/a.pdf")));
         assert!(!bound.allows(&url("http://site.test/docs/private.html")));
+    }
+
+    #[test]
+    fn a_folder_seed_is_in_scope_without_its_slash() {
+        let bound = Scope::default().for_seeds(&[url("file:///site/docs/")]);
+        for inside in [
+            "file:///site/docs/",
+            "file:///site/docs",
+            "file:///site/docs/a",
+        ] {
+            assert!(bound.allows(&url(inside)), "{inside}");
+        }
+        for outside in [
+            "file:///site/docsx",
+            "file:///site/",
+            "file:///site",
+            "file:///",
+        ] {
+            assert!(!bound.allows(&url(outside)), "{outside}");
+        }
+    }
+
+    #[test]
+    fn a_folder_seed_is_the_site_root_of_its_pages() {
+        let bound = Scope::default().for_seeds(&[
+            url("file:///site/blog/x.html"),
+            url("file:///site/blog/"),
+            url("file:///site/"),
+            url("file:///other/page.html"),
+            url("file:///two/"),
+        ]);
+        let site = |page: &str| bound.file_site(&url(page)).map(Url::as_str);
+        assert_eq!(site("file:///site/blog/post.html"), Some("file:///site/"));
+        assert_eq!(site("file:///site/index.html"), Some("file:///site/"));
+        assert_eq!(site("file:///two/a/b.html"), Some("file:///two/"));
+        assert_eq!(site("file:///other/page.html"), None);
     }
 
     #[test]

@@ -140,7 +140,9 @@ pub struct CrawlSpec {
     pub accept_invalid_certs: bool,
     /// The file served for a directory of a `file://` site. Default: [`DEFAULT_INDEX_FILE`].
     pub index_file: String,
-    /// The root of a `file://` site, for root-relative links. Default: none.
+    /// The root of a `file://` site, for root-relative links. Default: none (a page under a
+    /// folder given as a seed takes that folder; see
+    /// [`CrawlerBuilder::site_root`](crate::CrawlerBuilder::site_root)).
     pub root: Option<PathBuf>,
     /// Settings each worker of a distributed crawl may choose for itself.
     pub worker: WorkerSpec,

@@ -105,7 +105,7 @@ impl GraphBuilder {
         self.budget.full
     }
 
-    /// Counts pages whose retries ran out, tried once more at the end of the crawl.
+    /// Counts pages whose retries ran out, tried again at the end of the crawl.
     pub(crate) fn count_retries_exhausted(&mut self, pages: usize) {
         self.stats.retries_exhausted += pages;
     }

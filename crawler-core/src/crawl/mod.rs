@@ -17,7 +17,8 @@
 //! # The end
 //! The crawl ends when a level is empty, the page cap or the graph budget is reached, or the
 //! shutdown future resolves (which every phase races, sitemap discovery included). Pages whose
-//! retries ran out are put aside and tried once more after the last level, before finishing.
+//! retries ran out are put aside and tried again, with retries of their own, after the last
+//! level, before finishing.
 //!
 //! Fetching is the [`Fetcher`]'s, folding an outcome into the graph the [`GraphBuilder`]'s; this
 //! module only orders the work. It is the top of the house below the front doors: it uses

@@ -2,7 +2,11 @@
 //!
 //! A `file://` URL is answered here instead of by the HTTP client, as one hop with status 200
 //! and a content type from the extension, so every export, report and `--fail-on-broken` works
-//! unchanged. A directory URL serves its index file ([`FileOptions::index_file`](crate::config::files::FileOptions::index_file)). The scope of
+//! unchanged. A directory URL serves its index file ([`FileOptions::index_file`](crate::config::files::FileOptions::index_file)); a directory
+//! named without its trailing slash is answered as a web server answers it, `301` to the
+//! slash form, and the redirect is followed like an HTTP one, so the index is read under a URL
+//! its relative links resolve against (`sub/` and not `sub`, whose `page.html` would be the
+//! parent's). The scope of
 //! a file seed is its directory tree ([`SeedScope`](crate::config::scope::SeedScope)); a path that
 //! leaves it by a symlink is found here, before the file is opened, by comparing canonical
 //! paths, and is refused as [`PageError::File`]. Only regular files are read (a FIFO or a
@@ -24,6 +28,12 @@ use crate::outcome::{Hop, Target};
 pub(crate) fn request(ctx: &FetchContext, url: &Url, target: Target) -> Answer {
     let mut answer = Answer::new(Hop::new(url.clone()));
     let started = std::time::Instant::now();
+    if let Some(location) = folder_location(ctx, url) {
+        answer.hop.status = Some(301);
+        answer.location = Some(location);
+        answer.hop.elapsed = started.elapsed();
+        return answer;
+    }
     match read(ctx, url) {
         Ok((body, content_type)) => {
             let hop = &mut answer.hop;
@@ -49,6 +59,27 @@ pub(crate) fn request(ctx: &FetchContext, url: &Url, target: Target) -> Answer {
     }
     answer.hop.elapsed = started.elapsed();
     answer
+}
+
+/// The slash form of `url` if it names a directory inside the site without its trailing slash
+/// (`file:///site/sub` for `file:///site/sub/`). A directory whose real path leaves the site
+/// is not redirected: reading it gives the error.
+fn folder_location(ctx: &FetchContext, url: &Url) -> Option<String> {
+    if url.path().ends_with('/') {
+        return None;
+    }
+    let canonical = url.to_file_path().ok()?.canonicalize().ok()?;
+    let inside = ctx
+        .scope
+        .file_roots()
+        .iter()
+        .any(|root| canonical.starts_with(root));
+    if !inside || !canonical.is_dir() {
+        return None;
+    }
+    let mut slashed = url.clone();
+    slashed.set_path(&format!("{}/", url.path()));
+    Some(slashed.into())
 }
 
 /// The bytes (up to the body cap plus one, to tell a cut) and content type of `url`'s file.

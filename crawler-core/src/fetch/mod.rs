@@ -132,7 +132,7 @@ impl Fetcher {
     }
 
     /// Fetches frontier URL `url` at `place` in its level with up to `retries` retries: as
-    /// [`fetch_as`](Self::fetch_as) does on a level's first pass, or with none on the
+    /// [`fetch_as`](Self::fetch_as) does on a level's first pass, or with those of the
     /// end-of-crawl pass for pages whose retries ran out; redirect targets are claimed through
     /// [`Coordination::claim_redirect_at`](crate::Coordination::claim_redirect_at).
     pub(crate) async fn fetch_in_level(
@@ -225,6 +225,7 @@ async fn follow_chain(
         kinds: ctx.config.links.kinds,
         max_url_len: ctx.config.max_url_len.get(),
         files: &ctx.config.files,
+        scope: &ctx.scope,
     };
     loop {
         let answer = request_with_retries(ctx, current, depth, retries, target).await;

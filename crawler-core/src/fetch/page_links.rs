@@ -10,6 +10,7 @@ use std::hash::BuildHasher;
 use hashbrown::{DefaultHashBuilder, HashTable};
 
 use crate::config::files::FileOptions;
+use crate::config::scope::SeedScope;
 use crate::extract::RawLink;
 use crate::graph::LinkKind;
 use crate::outcome::FoundLink;
@@ -24,6 +25,9 @@ pub(crate) struct Rules<'a> {
     pub(crate) max_url_len: usize,
     /// Rewrites a reference before it is resolved (root-relative links of local sites).
     pub(crate) files: &'a FileOptions,
+    /// The crawl's scope: the folder given as a seed is the site root of a local page when
+    /// [`FileOptions::root`] is not set.
+    pub(crate) scope: &'a SeedScope,
 }
 
 /// A page's links so far.
@@ -41,11 +45,16 @@ impl PageLinks {
         self.index.reserve(raw.len(), |&i| {
             hash(self.hasher, self.links[i].url.as_str(), self.links[i].kind)
         });
+        let site = if base.scheme() == "file" {
+            rules.scope.file_site(base)
+        } else {
+            None
+        };
         for link in raw {
             if !rules.kinds.contains(link.kind) {
                 continue;
             }
-            let href = rules.files.rebase(base, &link.href);
+            let href = rules.files.rebase(base, &link.href, site);
             let Ok(target) = url_norm::resolve(base, &href, rules.max_url_len) else {
                 continue;
             };
@@ -91,10 +100,12 @@ mod tests {
     #[test]
     fn each_target_and_kind_is_kept_once_in_page_order() {
         let files = FileOptions::default();
+        let scope = crate::config::scope::Scope::default().for_seeds(&[]);
         let rules = Rules {
             kinds: crate::LinkKinds::all(),
             max_url_len: 2048,
             files: &files,
+            scope: &scope,
         };
         let base = Url::parse("http://127.0.0.1/dir/page.html").unwrap();
         let mut links = PageLinks::default();
@@ -130,10 +141,12 @@ mod tests {
     #[test]
     fn kinds_left_out_are_not_kept() {
         let files = FileOptions::default();
+        let scope = crate::config::scope::Scope::default().for_seeds(&[]);
         let rules = Rules {
             kinds: [LinkKind::Anchor].into_iter().collect(),
             max_url_len: 2048,
             files: &files,
+            scope: &scope,
         };
         let base = Url::parse("http://127.0.0.1/").unwrap();
         let mut links = PageLinks::default();

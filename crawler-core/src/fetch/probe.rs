@@ -47,7 +47,7 @@ pub(crate) async fn head(ctx: &FetchContext, url: &Url, started: Instant) -> Opt
                 tracing::debug!(url = %url, status = %response.status(), "HEAD not taken; GET");
                 return None;
             }
-            read_head(&response, &mut answer);
+            read_head(&response, &mut answer, ctx.config.http.sends_validators());
             // A HEAD answer has no body: the length is the one announced.
             answer.hop.bytes = header(&response, CONTENT_LENGTH)
                 .and_then(|length| length.trim().parse().ok())

@@ -5,9 +5,12 @@
 //! Statuses, as the Fetch standard reads them:
 //! - 301, 302, 303, 307 and 308 are redirects: their `Location` is followed (a missing one is
 //!   [`PageError::BadRedirect`]);
-//! - any other 3xx (300, 304, 305, ...) is a final answer, recorded with its status and no
-//!   error: a 304 to a plain GET or a 300 menu has no page to take links from, but it is not
-//!   a broken link either;
+//! - 304 to a request without a validator (`If-None-Match`, `If-Modified-Since`; the crawl
+//!   sends none unless `--header` adds one) is [`PageError::UnexpectedNotModified`]: nothing
+//!   was asked to be revalidated, there is no page and nothing to follow, so the link is
+//!   broken;
+//! - any other 3xx (300, 305, ...) is a final answer, recorded with its status and no
+//!   error: a 300 menu has no page to take links from, but it is not a broken link either;
 //! - 4xx and 5xx are [`PageError::HttpStatus`];
 //! - a 2xx HTML body is read and parsed, after decompression (gzip, deflate, brotli). A body
 //!   in a `Content-Encoding` the client cannot decode is [`PageError::UnsupportedEncoding`],
@@ -90,7 +93,7 @@ async fn request(ctx: &FetchContext, url: &Url, depth: u32, target: Target) -> A
         }
     };
     hop.bytes = response.content_length().unwrap_or(0);
-    read_head(&response, &mut answer);
+    read_head(&response, &mut answer, ctx.config.http.sends_validators());
     let hop = &mut answer.hop;
     let css = ctx.config.links.check_resources && is_css(hop.content_type.as_deref());
     // A resource's body is read only for its `url()`s: an HTML resource (an iframe) is

@@ -43,8 +43,9 @@ impl Answer {
 
 /// Records what the head of `response` says on `answer`: status, content type, the links
 /// and robots directives of the headers of a success, the `Location` of a redirect, the
-/// error of a 4xx or 5xx and its `Retry-After`.
-pub(crate) fn read_head(response: &reqwest::Response, answer: &mut Answer) {
+/// error of a 4xx or 5xx and its `Retry-After`, and the error of a `304` when the request was
+/// not `conditional` (it carried no validator, so nothing was asked to be revalidated).
+pub(crate) fn read_head(response: &reqwest::Response, answer: &mut Answer, conditional: bool) {
     let status = response.status();
     let hop = &mut answer.hop;
     hop.status = Some(status.as_u16());
@@ -62,6 +63,10 @@ pub(crate) fn read_head(response: &reqwest::Response, answer: &mut Answer) {
                 location: String::new(),
             });
         }
+    } else if status == reqwest::StatusCode::NOT_MODIFIED && !conditional {
+        // Not a redirect (nothing to follow) and not a page (no body): a link to it leads
+        // nowhere, whatever cache or server answered a question that was not asked.
+        hop.error = Some(PageError::UnexpectedNotModified);
     } else if status.is_redirection() || status.is_success() {
         // A final answer without a page (see the module docs), or a page.
     } else {

@@ -63,9 +63,9 @@ pub struct CrawlStats {
     /// `max_pages` nodes as the cap were recorded.
     pub links_dropped: usize,
     /// Pages whose retries ran out on a transient failure (429, 502-504, a broken
-    /// connection): each was tried once more at the end of the crawl.
+    /// connection): each was tried again at the end of the crawl, with retries of its own.
     pub retries_exhausted: usize,
-    /// Of those, pages that succeeded on that last try.
+    /// Of those, pages that succeeded on that end-of-crawl pass.
     pub recovered_at_end: usize,
     /// Wall-clock time of the crawl.
     #[serde(serialize_with = "serialize_secs")]

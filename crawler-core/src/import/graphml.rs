@@ -165,6 +165,9 @@ pub(crate) fn parse_error(text: &str) -> PageError {
     match text {
         "timed out" => return PageError::Timeout,
         "redirect loop" => return PageError::RedirectLoop,
+        "304 Not Modified to an unconditional request" => {
+            return PageError::UnexpectedNotModified;
+        }
         _ => {}
     }
     if let Some(detail) = detail("connection failed: ") {
@@ -207,6 +210,7 @@ mod tests {
             PageError::BodyTooLarge { limit: 10 },
             PageError::Blocked { detail: d() },
             PageError::Internal { detail: d() },
+            PageError::UnexpectedNotModified,
         ] {
             assert_eq!(parse_error(&error.to_string()), error);
         }

@@ -37,14 +37,18 @@ async fn only_redirect_statuses_need_a_location() {
         &[not_modified.clone(), choices.clone(), moved.clone()],
     )
     .await;
-    // 304 and 300 are answers, not redirects: recorded with their status, not as errors.
-    for url in [&not_modified, &choices] {
-        let p = page(&report, url);
-        assert_eq!((p.status, &p.error), (p.status, &None), "{url}");
-        assert!(!p.is_broken(), "{url}");
-    }
-    assert_eq!(page(&report, &not_modified).status, Some(304));
-    assert_eq!(page(&report, &choices).status, Some(300));
+    // A 300 is an answer, not a redirect: recorded with its status, not as an error.
+    let p = page(&report, &choices);
+    assert_eq!((p.status, &p.error), (Some(300), &None));
+    assert!(!p.is_broken());
+    // A 304 to a request that asked for no revalidation is neither a page nor a redirect:
+    // the link leads nowhere.
+    let p = page(&report, &not_modified);
+    assert_eq!(
+        (p.status, &p.error),
+        (Some(304), &Some(PageError::UnexpectedNotModified))
+    );
+    assert!(p.is_broken());
     // A redirect status without a target is still a bad redirect.
     assert_eq!(
         page(&report, &moved).error,
@@ -52,6 +56,20 @@ async fn only_redirect_statuses_need_a_location() {
             location: String::new()
         })
     );
+}
+
+/// A 304 is the fitting answer to a request that carries a validator (given with a header):
+/// a final answer, not an error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_304_to_a_conditional_request_is_no_error() {
+    let server = FixtureServer::start();
+    let not_modified = server.url("/_/status/304");
+    let builder = Crawler::builder()
+        .max_depth(0)
+        .header("If-None-Match", "\"v1\"");
+    let report = crawl(builder, std::slice::from_ref(&not_modified)).await;
+    let p = page(&report, &not_modified);
+    assert_eq!((p.status, &p.error), (Some(304), &None));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

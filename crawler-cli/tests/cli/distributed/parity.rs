@@ -226,6 +226,37 @@ fn a_local_site_with_root_works_alike_with_two_workers() {
     assert_eq!(local, export(&redis, dir.path()));
 }
 
+/// A folder given as the seed, without `--root`: it is the site root in both modes, and a
+/// subfolder linked without its slash redirects to its slash form in both.
+#[test]
+fn a_local_folder_seed_is_its_site_root_alike_with_two_workers() {
+    let dir = tempfile::tempdir().unwrap();
+    let site = dir.path().join("site");
+    std::fs::create_dir_all(site.join("docs")).unwrap();
+    std::fs::write(
+        site.join("index.html"),
+        "<a href=\"/docs\">docs</a> <link rel=stylesheet href=\"/site.css\">",
+    )
+    .unwrap();
+    std::fs::write(site.join("docs/index.html"), "<a href=\"a.html\">a</a>").unwrap();
+    std::fs::write(site.join("docs/a.html"), "<a href=\"/index.html\">home</a>").unwrap();
+    std::fs::write(site.join("site.css"), "body {}").unwrap();
+    let seed = format!("{}/", site.canonicalize().unwrap().display());
+    let flags = ["-d", "3"];
+    let local = reference(&flags, &seed, dir.path());
+    for edge in [
+        "/site/docs\t",
+        "/site/docs/\t",
+        "/site/docs/a.html\t",
+        "/site/site.css\n",
+    ] {
+        assert!(local.0.contains(edge), "{edge}: {}", local.0);
+    }
+    let redis = RedisServer::start();
+    run_workers(&redis, 2, &seed, &flags, &[]);
+    assert_eq!(local, export(&redis, dir.path()));
+}
+
 /// Secrets are stored only as digests: the spec in Redis has none of them, a joiner that is
 /// not given them is refused naming the setting, and one given another value too.
 #[test]

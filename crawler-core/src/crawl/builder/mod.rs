@@ -259,8 +259,9 @@ impl CrawlerBuilder {
     }
 
     /// The site root of a `file://` crawl: root-relative links (`/css/site.css`) resolve
-    /// against it; it must be a directory. Default: none (they resolve against the file
-    /// system root).
+    /// against it; it must be a directory. Default: none: a page under a folder given as a
+    /// seed (`file:///abs/public/`) takes that folder (the shallowest such), any other page
+    /// the file system root, as in a browser.
     pub fn site_root(mut self, root: impl Into<PathBuf>) -> Self {
         self.spec.root = Some(root.into());
         self

@@ -29,8 +29,18 @@ use crate::outcome::{PageOutcome, Target};
 /// Frontier entries that may be started past the first unfolded one, per global slot.
 pub(crate) const WINDOW_PER_SLOT: usize = 16;
 
+/// Retries of a page on the end-of-crawl pass, given `retries` on the first: as many again,
+/// and at least [`DEFAULT_RETRIES`](crate::DEFAULT_RETRIES). That pass is cheap (the few pages
+/// whose retries ran out, with no level to hold up), and a page is lost only if every try of
+/// both passes fails: with the defaults, 6 tries, so a transient fault rate of 10% loses a
+/// page in a million instead of one in ten thousand (4 tries, when this pass had no retries).
+/// No page reaches this pass with `retries` 0: nothing runs out of retries it never had.
+pub(crate) fn end_pass_retries(retries: u32) -> u32 {
+    retries.max(crate::DEFAULT_RETRIES)
+}
+
 /// Which pass over a level: the first, whose pages are put aside when their retries run out,
-/// or the end-of-crawl pass that tries those once more.
+/// or the end-of-crawl pass that tries those again, with retries of their own.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Pass {
     First,
@@ -50,8 +60,8 @@ pub(crate) enum LevelEnd {
 struct Dispatcher<'a> {
     level: &'a Frontier,
     fetcher: Fetcher,
-    /// Retries a fetch of this pass may make: the configured count on the first pass, none on
-    /// the end-of-crawl pass.
+    /// Retries a fetch of this pass may make: the configured count on the first pass, and
+    /// [`end_pass_retries`] on the end-of-crawl pass.
     retries: u32,
     depths: Vec<u32>,
     targets: Vec<Target>,
@@ -139,7 +149,7 @@ impl Run {
             fetcher: self.fetcher.clone(),
             retries: match pass {
                 Pass::First => config.retries,
-                Pass::Again => 0,
+                Pass::Again => end_pass_retries(config.retries),
             },
             depths: (0..level.len()).map(|i| self.depth_of(level, i)).collect(),
             targets: level

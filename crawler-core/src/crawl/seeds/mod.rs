@@ -178,7 +178,8 @@ impl SeedList {
     }
 
     /// The first seed of each web origin and of each `file:` directory, in order: all the
-    /// seeds say about the crawl's scope and its sitemaps.
+    /// seeds say about the crawl's scope and its sitemaps. A `file:` directory given as a seed
+    /// (`file:///site/`) is kept even after a file of it, as it also sets the site root.
     pub(crate) fn one_per_origin(&self) -> Vec<Url> {
         let mut keys = HashSet::new();
         let mut last = "";
@@ -192,7 +193,8 @@ impl SeedList {
                 continue;
             }
             last = origin_key(seed);
-            if keys.insert(last) {
+            let folder = seed.starts_with("file:") && seed.ends_with('/');
+            if keys.insert((last, folder)) {
                 firsts.push(self.url(place));
             }
         }
@@ -296,6 +298,8 @@ mod tests {
             "file:///site/a.html",
             "file:///site/b.html",
             "file:///site/sub/",
+            "file:///site/",
+            "file:///site/c.html",
         ] {
             seeds.push(seed).unwrap();
         }
@@ -311,7 +315,8 @@ mod tests {
                 "http://a.test:8080/",
                 "https://a.test/",
                 "file:///site/a.html",
-                "file:///site/sub/"
+                "file:///site/sub/",
+                "file:///site/"
             ]
         );
         assert_eq!(
