@@ -9,6 +9,8 @@
 //!
 //! # Architecture
 //! - this module: [`Cli`], the crawl's own flags, and [`Command`], the subcommands.
+//! - `values`: what flags take (counts, seconds, rates, formats); `given`: [`Given`], which
+//!   flags were given rather than defaulted.
 //! - [`http`], [`links`]: the request, link and local-site flags.
 //! - [`report`]: the flags of `crawl report`, `crawl diff` and `--report`.
 //! - `redis`: `--redis`/`--crawl-id` and `crawl export|status|delete` (feature `redis`).
@@ -26,22 +28,22 @@ pub(crate) mod links;
 pub(crate) mod redis;
 pub(crate) mod report;
 
-use std::collections::BTreeSet;
+mod given;
+mod values;
 
-use clap::parser::ValueSource;
-use clap::{ArgMatches, CommandFactory as _};
+pub(crate) use given::Given;
+use values::{at_least_one, nonzero, positive_rate, secs_or_zero};
+pub(crate) use values::{ExtractArg, Format, Secs};
 
 use std::num::NonZeroUsize;
 use std::path::PathBuf;
-use std::time::Duration;
 
-use clap::{ArgAction, Parser, ValueEnum};
+use clap::{ArgAction, Parser};
 use crawler_core::{
-    ExportFormat, Extraction, HostScope, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_EDGES, DEFAULT_MAX_LINKS_PER_PAGE,
-    DEFAULT_MAX_REDIRECTS, DEFAULT_MAX_URL_LEN, DEFAULT_PAGE_TIMEOUT, DEFAULT_PER_HOST,
-    DEFAULT_READ_TIMEOUT, DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT,
-    DEFAULT_USER_AGENT,
+    HostScope, DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES,
+    DEFAULT_MAX_DEPTH, DEFAULT_MAX_EDGES, DEFAULT_MAX_LINKS_PER_PAGE, DEFAULT_MAX_REDIRECTS,
+    DEFAULT_MAX_URL_LEN, DEFAULT_PAGE_TIMEOUT, DEFAULT_PER_HOST, DEFAULT_READ_TIMEOUT,
+    DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 
 /// What `crawl --help` prints after the options: the depth rule, seeds, and the exit codes.
@@ -362,65 +364,6 @@ pub(crate) enum Command {
     Man,
 }
 
-/// The flags given explicitly (on the command line, in the config file or by an environment
-/// variable), by clap id, as opposed to those left at their defaults.
-#[derive(Debug, Default)]
-pub(crate) struct Given {
-    ids: BTreeSet<String>,
-    /// Those of `ids` that came from an environment variable.
-    from_env: BTreeSet<String>,
-}
-
-impl Given {
-    /// What `matches` (the parsed command line, config file merged) gave explicitly.
-    pub(crate) fn of(matches: &ArgMatches) -> Self {
-        let mut given = Self::default();
-        for arg in Cli::command().get_arguments() {
-            let id = arg.get_id().as_str();
-            match matches.value_source(id) {
-                Some(ValueSource::CommandLine) => {}
-                Some(ValueSource::EnvVariable) => {
-                    given.from_env.insert(id.to_owned());
-                }
-                _ => continue,
-            }
-            given.ids.insert(id.to_owned());
-        }
-        given
-    }
-
-    /// Whether the flag with clap id `id` was given.
-    pub(crate) fn flag(&self, id: &str) -> bool {
-        self.ids.contains(id)
-    }
-
-    /// Whether the flag with clap id `id` was given on the command line or in the config
-    /// file (not only by an environment variable).
-    pub(crate) fn written(&self, id: &str) -> bool {
-        self.flag(id) && !self.from_env.contains(id)
-    }
-
-    /// The clap ids of the flags given.
-    pub(crate) fn ids(&self) -> impl Iterator<Item = &str> {
-        self.ids.iter().map(String::as_str)
-    }
-}
-
-/// Parses a positive, finite number of requests per second.
-fn positive_rate(s: &str) -> Result<f64, String> {
-    let rate: f64 = s
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{s}` is not a number"))?;
-    if rate.is_finite() && rate > 0.0 {
-        Ok(rate)
-    } else {
-        Err(format!(
-            "must be a positive number of requests per second, got `{s}`"
-        ))
-    }
-}
-
 /// Which URLs may be fetched; the library decides, these only configure it.
 #[derive(Debug, clap::Args)]
 #[command(next_help_heading = "Scope")]
@@ -459,112 +402,6 @@ impl ScopeArgs {
     }
 }
 
-/// `NonZeroUsize` of a default constant; a zero default would be a bug in crawler-core.
-const fn nonzero(n: usize) -> NonZeroUsize {
-    match NonZeroUsize::new(n) {
-        Some(n) => n,
-        None => panic!("crawler-core defaults are at least 1"),
-    }
-}
-
-/// Parses a count that must be at least 1.
-fn at_least_one(s: &str) -> Result<NonZeroUsize, String> {
-    let n: usize = s
-        .trim()
-        .parse()
-        .map_err(|_| format!("`{s}` is not a whole number"))?;
-    NonZeroUsize::new(n).ok_or_else(|| "must be at least 1".to_owned())
-}
-
-/// The output formats, as clap spells them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum Format {
-    /// Graphviz DOT (`dot -Tsvg`).
-    Dot,
-    /// `source_url<TAB>parsed_url` edges after a header line.
-    Tsv,
-    /// Node-link JSON (networkx, D3).
-    Json,
-    /// GraphML (networkx, Gephi, yEd).
-    #[value(name = "graphml")]
-    GraphMl,
-    /// JUnit XML: one failed test case per broken link, for CI.
-    Junit,
-    /// The interactive HTML report (one self-contained file).
-    Html,
-    /// One JSON object a line per fetched page (url, depth, status, state, title, links),
-    /// written as the crawl goes.
-    Jsonl,
-}
-
-impl Format {
-    /// The export of a whole graph for this format; `None` for `jsonl`, which only streams.
-    pub(crate) fn batch(self) -> Option<ExportFormat> {
-        match self {
-            Format::Dot => Some(ExportFormat::Dot),
-            Format::Tsv => Some(ExportFormat::Tsv),
-            Format::Json => Some(ExportFormat::Json),
-            Format::GraphMl => Some(ExportFormat::GraphMl),
-            Format::Junit => Some(ExportFormat::Junit),
-            Format::Html => Some(ExportFormat::Html),
-            Format::Jsonl => None,
-        }
-    }
-}
-
-/// The extraction modes, as clap spells them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub(crate) enum ExtractArg {
-    /// html5ever's tokenizer alone.
-    Tokens,
-    /// html5ever's tree builder into a DOM.
-    Dom,
-}
-
-impl From<ExtractArg> for Extraction {
-    fn from(arg: ExtractArg) -> Self {
-        match arg {
-            ExtractArg::Tokens => Extraction::Tokens,
-            ExtractArg::Dom => Extraction::Dom,
-        }
-    }
-}
-
-/// A positive duration given in (possibly fractional) seconds, e.g. `2.5`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Secs(pub(crate) Duration);
-
-impl std::fmt::Display for Secs {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.0.as_secs_f64())
-    }
-}
-
-/// Parses a duration in seconds that may be zero.
-fn secs_or_zero(s: &str) -> Result<Secs, String> {
-    if s.trim().parse::<f64>() == Ok(0.0) {
-        return Ok(Secs(Duration::ZERO));
-    }
-    s.parse()
-}
-
-impl std::str::FromStr for Secs {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let secs: f64 = s
-            .trim()
-            .parse()
-            .map_err(|_| format!("`{s}` is not a number of seconds"))?;
-        if secs.is_nan() || secs <= 0.0 {
-            return Err(format!("must be more than 0 seconds, got `{s}`"));
-        }
-        Duration::try_from_secs_f64(secs)
-            .map(Secs)
-            .map_err(|_| format!("`{s}` seconds is too long"))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -573,33 +410,6 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
-    }
-
-    #[test]
-    fn formats_cover_the_library() {
-        let names: Vec<String> = Format::value_variants()
-            .iter()
-            .filter_map(|f| Some(f.batch()?.name().to_owned()))
-            .collect();
-        let all: Vec<String> = ExportFormat::ALL
-            .iter()
-            .map(|f| f.name().to_owned())
-            .collect();
-        assert_eq!(names, all);
-        for format in Format::value_variants() {
-            let spelled = format.to_possible_value().unwrap();
-            let name = format.batch().map_or("jsonl", ExportFormat::name);
-            assert_eq!(spelled.get_name(), name);
-        }
-    }
-
-    #[test]
-    fn seconds_parse_and_reject() {
-        assert_eq!("2.5".parse(), Ok(Secs(Duration::from_millis(2500))));
-        assert_eq!("30".parse(), Ok(Secs(Duration::from_secs(30))));
-        for bad in ["0", "-1", "abc", "NaN", "inf", "1e300", ""] {
-            assert!(bad.parse::<Secs>().is_err(), "{bad}");
-        }
     }
 
     #[test]
