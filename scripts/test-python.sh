@@ -31,7 +31,7 @@ cargo test --workspace --locked --no-run -q
 export CRAWLGRAPH_BIN_DIR="$target/debug"
 
 echo "test-python: building and installing crawler-py" >&2
-MATURIN_PEP517_ARGS="--profile dev --locked" "$venv/bin/python" -m pip install -q \
+MATURIN_PEP517_ARGS="--profile dev --strip --locked" "$venv/bin/python" -m pip install -q \
     --disable-pip-version-check --no-build-isolation --no-deps --force-reinstall ./crawler-py
 
 status=0
