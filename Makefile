@@ -1,5 +1,5 @@
 # Common tasks. `make help` lists them.
-.PHONY: help deps lint test bench bench-e2e demo fmt
+.PHONY: help deps lint test test-python bench bench-e2e demo fmt
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -15,8 +15,12 @@ lint: ## formatting, clippy and rustdoc, as CI runs them
 	cargo clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 
-test: deps ## every test: unit, doc, end-to-end, CLI and interop
+test: deps ## every test: unit, doc, end-to-end, CLI, interop and the Python package
 	cargo test --workspace --locked
+	scripts/test-python.sh
+
+test-python: deps ## the Python package's tests (pytest, in target/python-venv)
+	scripts/test-python.sh
 
 bench: ## criterion benches (extraction, normalisation, export)
 	cargo bench -p crawler-core

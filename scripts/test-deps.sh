@@ -2,7 +2,8 @@
 # Installs what the tests need beyond the Rust toolchain: Graphviz (`dot`, for the DOT interop
 # test), networkx with scipy (JSON/GraphML interop and the PageRank cross-check) and Debian's
 # chromium (the HTML report opened in a real headless browser) and Debian's redis-server (the
-# distributed crawl; tests start their own instance, never a system one). Idempotent; needs root for
+# distributed crawl; tests start their own instance, never a system one), and python3-venv for the
+# Python package's virtualenv (scripts/test-python.sh). Idempotent; needs root for
 # apt-get. Under CI=true a dependency that cannot be installed fails the script.
 set -euo pipefail
 
@@ -22,6 +23,13 @@ if ! python3 -c 'import networkx, scipy' >/dev/null 2>&1; then
     python3 -m pip install -q networkx scipy
 fi
 
+# scripts/test-python.sh makes a virtualenv for the Python package; Debian's python3 needs
+# python3-venv (ensurepip) for that.
+if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+    echo "test-deps: installing python3-venv" >&2
+    apt_install python3-venv
+fi
+
 if ! command -v chromium >/dev/null 2>&1; then
     echo "test-deps: installing chromium" >&2
     apt_install chromium || true
@@ -38,6 +46,7 @@ if [ "${CI:-}" = "true" ]; then
         command -v "$tool" >/dev/null 2>&1 || { echo "test-deps: $tool is missing" >&2; exit 1; }
     done
     python3 -c 'import networkx, scipy' || { echo "test-deps: networkx/scipy missing" >&2; exit 1; }
+    python3 -c 'import ensurepip, venv' || { echo "test-deps: python3-venv missing" >&2; exit 1; }
 fi
 
 # The distributed-crawl tests start their own redis-server (never a system instance).

@@ -1,0 +1,77 @@
+//! The crawl's settings from Python: the keyword arguments, already in the spec's JSON form
+//! (the Python side maps its conveniences, such as `concurrency` or a header dict), become a
+//! [`CrawlSpec`] by serde and a [`Crawler`] by the library's own validation, so Python accepts
+//! and refuses exactly what the command line and the config file do.
+//!
+//! Errors name the option: an unknown one is a `TypeError` (as for any unknown keyword
+//! argument), a value of the wrong type or out of range a `ValueError` with the message of
+//! serde or of the library's [`ConfigError`](crawler_core::ConfigError).
+
+use crawler_core::{CrawlEvent, CrawlSpec, Crawler, CrawlerBuilder};
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use serde_json::{Map, Value};
+
+/// A handler of the crawl's events, called from its tasks.
+pub(crate) type EventHandler = Box<dyn Fn(&CrawlEvent) + Send + Sync>;
+
+/// The names of the crawl options: the fields of a `CrawlSpec`, which are the long flags of
+/// `crawl` with `_` for `-`.
+#[pyfunction]
+pub(crate) fn spec_fields() -> Vec<String> {
+    match serde_json::to_value(CrawlSpec::default()) {
+        Ok(Value::Object(map)) => map.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Reads the spec from the JSON object of the options. Each option is read on its own first,
+/// so that an error names it; then the whole.
+///
+/// # Errors
+/// `TypeError` for an unknown option, `ValueError` for a bad value.
+pub(crate) fn parse(json: &str) -> PyResult<CrawlSpec> {
+    let options: Map<String, Value> = serde_json::from_str(json)
+        .map_err(|err| PyValueError::new_err(format!("options are not a JSON object: {err}")))?;
+    let fields = spec_fields();
+    for (name, value) in &options {
+        if !fields.contains(name) {
+            return Err(PyTypeError::new_err(format!(
+                "unknown crawl option `{name}`"
+            )));
+        }
+        let one = Value::Object(Map::from_iter([(name.clone(), value.clone())]));
+        if let Err(err) = serde_json::from_value::<CrawlSpec>(one) {
+            return Err(PyValueError::new_err(format!(
+                "invalid value for option `{name}`: {err}"
+            )));
+        }
+    }
+    CrawlSpec::from_json(json).map_err(|err| PyValueError::new_err(err.to_string()))
+}
+
+/// A crawler for the options in `json`, validated as `Crawler::from_spec` does, calling
+/// `on_event` for every event if given.
+///
+/// # Errors
+/// As [`parse`], and a `ValueError` with the [`ConfigError`](crawler_core::ConfigError)'s
+/// message for a setting the library refuses.
+pub(crate) fn crawler(json: &str, on_event: Option<EventHandler>) -> PyResult<Crawler> {
+    let mut builder = CrawlerBuilder::from_spec(parse(json)?);
+    if let Some(handler) = on_event {
+        builder = builder.on_event(handler);
+    }
+    builder
+        .build()
+        .map_err(|err| PyValueError::new_err(err.to_string()))
+}
+
+/// The error of a crawl that could not start: a bad seed is a bad value.
+pub(crate) fn start_error(err: &crawler_core::Error) -> PyErr {
+    match err {
+        crawler_core::Error::NoSeeds | crawler_core::Error::InvalidSeed { .. } => {
+            PyValueError::new_err(err.to_string())
+        }
+        _ => pyo3::exceptions::PyRuntimeError::new_err(err.to_string()),
+    }
+}
