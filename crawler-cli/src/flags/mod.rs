@@ -425,6 +425,23 @@ mod tests {
     }
 
     #[test]
+    fn the_flags_of_every_spec_field_refuse_bad_values() {
+        let parse = |args: &[&str]| Cli::try_parse_from(["crawl"].iter().chain(args));
+        for bad in [
+            &["--max-links-per-page", "0"][..],
+            &["--max-url-len", "0"],
+            &["--max-url-len", "x"],
+            &["--retry-base-delay", "-1"],
+            &["--retry-base-delay", "NaN"],
+        ] {
+            assert!(parse(bad).is_err(), "{bad:?}");
+        }
+        let cli = parse(&["--retry-base-delay", "0", "--max-url-len", "100"]).unwrap();
+        assert!(cli.politeness.retry_base_delay.0.is_zero());
+        assert_eq!(cli.max_url_len.get(), 100);
+    }
+
+    #[test]
     fn scope_flags() {
         let cli = Cli::try_parse_from(["crawl", "--same-domain"]).unwrap();
         assert_eq!(cli.scope.host_scope(), HostScope::SameDomain);
