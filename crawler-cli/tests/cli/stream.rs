@@ -236,30 +236,19 @@ fn the_summary_counts_streamed_links_and_names_the_limit_that_stopped() {
         assert_eq!(links_in(&out.stderr), edges, "{streamed:?}: {}", out.stderr);
     }
 
-    let out = crawl([seed.as_str(), "-d", "5", "-f", "jsonl", "--max-nodes", "3"])
-        .run()
-        .expect_code(0);
-    assert!(
-        out.stderr.contains("stopped: graph_limit (--max-nodes 3)"),
-        "{}",
-        out.stderr
-    );
-    let out = crawl([seed.as_str(), "-d", "5", "--max-nodes", "3"])
-        .run()
-        .expect_code(0);
-    assert!(
-        out.stderr.contains("stopped: graph_limit (--max-nodes 3)"),
-        "{}",
-        out.stderr
-    );
-    let out = crawl([seed.as_str(), "-d", "5", "--max-edges", "4"])
-        .run()
-        .expect_code(0);
-    assert!(
-        out.stderr.contains("stopped: graph_limit (--max-edges 4)"),
-        "{}",
-        out.stderr
-    );
+    // Each stop names the flag and value that made it, streamed or not.
+    for (flags, named) in [
+        (&["-f", "jsonl", "--max-nodes", "3"][..], "--max-nodes 3"),
+        (&["--max-nodes", "3"], "--max-nodes 3"),
+        (&["--max-edges", "4"], "--max-edges 4"),
+    ] {
+        let out = crawl([seed.as_str(), "-d", "5"])
+            .args(flags)
+            .run()
+            .expect_code(0);
+        let stop = format!("stopped: graph_limit ({named})");
+        assert!(out.stderr.contains(&stop), "{flags:?}: {}", out.stderr);
+    }
     let out = crawl([seed.as_str(), "-d", "5", "--stream", "--max-pages", "2"])
         .run()
         .expect_code(0);
