@@ -78,6 +78,20 @@ def strip_code(text):
     return "".join(out)
 
 
+def block_end(code, k):
+    """The index of the `}` that closes the `{` at `code[k]` (or the end of `code`)."""
+    depth = 0
+    while k < len(code):
+        if code[k] == "{":
+            depth += 1
+        elif code[k] == "}":
+            depth -= 1
+            if depth == 0:
+                break
+        k += 1
+    return k
+
+
 def strip_tests(code):
     """Removes `#[cfg(test)]` items: `mod x { .. }` blocks and `mod x;` lines."""
     out, i = [], 0
@@ -90,16 +104,7 @@ def strip_tests(code):
         if brace < 0 or (0 <= semi < brace):
             i = semi + 1
             continue
-        depth, k = 0, brace
-        while k < len(code):
-            if code[k] == "{":
-                depth += 1
-            elif code[k] == "}":
-                depth -= 1
-                if depth == 0:
-                    break
-            k += 1
-        i = k + 1
+        i = block_end(code, brace) + 1
     out.append(code[i:])
     return "".join(out)
 
@@ -108,16 +113,7 @@ def inline_modules(code):
     """(start, end, name) of every inline `mod name { .. }` block, outermost first."""
     found = []
     for m in re.finditer(r"\bmod\s+(" + IDENT + r")\s*\{", code):
-        depth, k = 0, m.end() - 1
-        while k < len(code):
-            if code[k] == "{":
-                depth += 1
-            elif code[k] == "}":
-                depth -= 1
-                if depth == 0:
-                    break
-            k += 1
-        found.append((m.start(), k + 1, m.group(1)))
+        found.append((m.start(), block_end(code, m.end() - 1) + 1, m.group(1)))
     return found
 
 
