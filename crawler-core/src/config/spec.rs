@@ -277,14 +277,23 @@ impl CrawlSpec {
     /// stored spec) and `given`; secrets compare by digest. Worker-local settings are not
     /// compared.
     pub fn difference(&self, given: &CrawlSpec) -> Option<SpecDifference> {
+        self.first_difference(given, |_| true)
+    }
+
+    /// The first shared setting among those `compared` whose value differs between `self` and
+    /// `given`.
+    fn first_difference(
+        &self,
+        given: &CrawlSpec,
+        compared: impl Fn(&str) -> bool,
+    ) -> Option<SpecDifference> {
         let stored = self.shared();
-        let given = given.shared();
-        given.iter().find_map(|(setting, value)| {
-            let theirs = stored.get(setting);
-            (theirs != Some(value)).then(|| SpecDifference {
-                setting: setting.clone(),
+        given.shared().into_iter().find_map(|(setting, value)| {
+            let theirs = stored.get(&setting);
+            (compared(&setting) && theirs != Some(&value)).then(|| SpecDifference {
                 stored: theirs.map_or_else(|| "(not set)".to_owned(), shown),
-                given: shown(value),
+                given: shown(&value),
+                setting,
             })
         })
     }
@@ -302,17 +311,8 @@ impl CrawlSpec {
         own: &CrawlSpec,
         given: impl Fn(&str) -> bool,
     ) -> Result<CrawlSpec, SpecDifference> {
-        let stored = self.shared();
-        for (setting, value) in own.shared() {
-            if given(&setting) && stored.get(&setting) != Some(&value) {
-                return Err(SpecDifference {
-                    stored: stored
-                        .get(&setting)
-                        .map_or_else(|| "(not set)".to_owned(), shown),
-                    given: shown(&value),
-                    setting,
-                });
-            }
+        if let Some(difference) = self.first_difference(own, &given) {
+            return Err(difference);
         }
         let mut joined = self.clone();
         joined.worker = own.worker.clone();
