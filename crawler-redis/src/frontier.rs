@@ -73,6 +73,13 @@ pub struct Completion<'a> {
     pub upgrades: &'a [(Url, LinkClass)],
 }
 
+/// `urls`, each with no link class: claims that say nothing of what the URL is fetched as.
+fn unrecorded(urls: &[Url]) -> Vec<(Url, LinkClass)> {
+    urls.iter()
+        .map(|url| (url.clone(), LinkClass::Unrecorded))
+        .collect()
+}
+
 /// What an `enqueue` call does with its URLs.
 #[derive(Debug, Clone, Copy)]
 enum Enqueue {
@@ -310,10 +317,7 @@ impl RedisFrontier {
     /// Redis errors; the URLs of the partitions already done stay queued (retrying is safe).
     pub async fn enqueue(&self, depth: u32, urls: &[Url]) -> Result<usize, RedisCrawlError> {
         let mut batch = Batch::new();
-        let urls: Vec<(Url, LinkClass)> = urls
-            .iter()
-            .map(|url| (url.clone(), LinkClass::Unrecorded))
-            .collect();
+        let urls = unrecorded(urls);
         let urls = urls.iter().map(|entry| (depth, entry));
         if self.push_enqueue(&mut batch, urls, Enqueue::All, false) == 0 {
             return Ok(0);
@@ -339,10 +343,7 @@ impl RedisFrontier {
         outcome: &[u8],
         links: &[Url],
     ) -> Result<(bool, i64), RedisCrawlError> {
-        let links: Vec<(Url, LinkClass)> = links
-            .iter()
-            .map(|url| (url.clone(), LinkClass::Unrecorded))
-            .collect();
+        let links = unrecorded(links);
         let links = &links[..];
         let done = self
             .complete_many(&[Completion {
