@@ -155,6 +155,12 @@ fn open_stream(cli: &Cli, data: &Sink, nodes: Option<&Sink>) -> anyhow::Result<O
              --format jsonl",
         ));
     }
+    if cli.links.check_fragments {
+        return Err(usage(
+            "--check-fragments needs the whole graph (a fragment is checked against a page \
+             fetched before or after it): not with --stream or --format jsonl",
+        ));
+    }
     Stream::open(data, lines).map(Some)
 }
 

@@ -33,9 +33,12 @@
 //! - `fold.rs`: [`GraphBuilder`], outcomes folded into the graph, the same for a live crawl and
 //!   a replay of stored outcomes.
 //! - [`sink`]: what a streaming crawl hands out per folded page, and its line writers.
+//! - `fragments.rs`: the anchors of fetched pages, and the fragments of links checked against
+//!   them when the crawl ends.
 
 pub mod builder;
 pub(crate) mod fold;
+pub(crate) mod fragments;
 pub(crate) mod frontier;
 pub(crate) mod run;
 pub(crate) mod seeds;
@@ -157,7 +160,8 @@ impl Crawler {
     /// the frontier. The report's graph is empty; its counters and stop reason are filled in.
     ///
     /// # Errors
-    /// As [`crawl`](Self::crawl).
+    /// As [`crawl`](Self::crawl), and [`Error::NeedsGraph`] when fragments are checked
+    /// ([`check_fragments`](crate::CrawlerBuilder::check_fragments)).
     pub async fn crawl_streaming<S: AsRef<str>>(
         &self,
         seeds: impl IntoIterator<Item = S>,
@@ -190,6 +194,13 @@ impl Crawler {
     ) -> Result<CrawlReport, Error> {
         if seeds.is_empty() {
             return Err(Error::NoSeeds);
+        }
+        if sink.is_some() && self.config.links.check_fragments {
+            // A fragment is checked against a page fetched before or after it: a streaming
+            // crawl would have to keep every page's anchors or pending fragments.
+            return Err(Error::NeedsGraph {
+                setting: "check_fragments",
+            });
         }
         let scope = self.config.scope.for_seeds(&seeds.one_per_origin());
         let seeds = Arc::new(seeds);

@@ -1,6 +1,8 @@
 //! JSON in the node-link form that networkx's `node_link_graph(data, edges="links")` and D3
 //! read: `directed`, `multigraph`, `graph` (crawl metadata), `nodes` with `id` = URL, and
-//! `links` with `source` and `target` URLs.
+//! `links` with `source` and `target` URLs. With `check_fragments`, an edge also has
+//! `fragments` (the distinct fragments of its links, as URLs write them) and
+//! `broken_fragments` (those its target page has no anchor for), each left out when empty.
 //!
 //! The graph is never a multigraph: the crawler adds one anchor edge per (source, target), and
 //! a redirect response has no body to link from.
@@ -51,6 +53,10 @@ struct Edge<'a> {
     rel: Option<&'a str>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     nofollow: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fragments: Vec<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    broken_fragments: Vec<&'a str>,
 }
 
 /// Writes the node-link JSON document (one line, no trailing newline).
@@ -83,14 +89,18 @@ pub fn write_json(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
             .collect(),
         links: report
             .graph
-            .links()
-            .map(|(source, target, link)| Edge {
+            .indexed_links()
+            .map(|(edge, source, target, link)| Edge {
                 source: source.url.as_str(),
                 target: target.url.as_str(),
                 kind: link.kind,
                 text: report.graph.link_text(link),
                 rel: report.graph.link_rel(link),
                 nofollow: link.nofollow,
+                fragments: report.graph.fragment_names(edge).map(|f| f.0).collect(),
+                broken_fragments: (report.graph.fragment_names(edge))
+                    .filter_map(|(name, broken)| broken.then_some(name))
+                    .collect(),
             })
             .collect(),
     };

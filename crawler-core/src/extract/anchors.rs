@@ -68,6 +68,7 @@ impl Anchors {
     pub fn finish(mut self) -> Self {
         self.hashes.sort_unstable();
         self.hashes.dedup();
+        self.hashes.shrink_to_fit();
         self
     }
 

@@ -1,5 +1,8 @@
 //! The links of one fetched page, resolved and de-duplicated: each (target, kind) once, in the
-//! order the page gives them (its `Link:` header first, then its body).
+//! order the page gives them (its `Link:` header first, then its body). When fragments are
+//! checked, each kept link also gathers the distinct fragments of every link of its kind to
+//! its target (a text fragment's directive cut off; an empty fragment, which names the top of
+//! the page, is not kept).
 //!
 //! This runs for every link of every page, so it avoids what showed in profiles: no clone of
 //! the target to key a set, no `SipHash`, no set grown from empty. The set holds indices into the
@@ -11,6 +14,7 @@ use hashbrown::{DefaultHashBuilder, HashTable};
 
 use crate::config::files::FileOptions;
 use crate::config::scope::SeedScope;
+use crate::extract::anchors::element_part;
 use crate::extract::RawLink;
 use crate::graph::LinkKind;
 use crate::outcome::FoundLink;
@@ -28,6 +32,8 @@ pub(crate) struct Rules<'a> {
     /// The crawl's scope: the folder given as a seed is the site root of a local page when
     /// [`FileOptions::root`] is not set.
     pub(crate) scope: &'a SeedScope,
+    /// Keep the links' fragments (`--check-fragments`).
+    pub(crate) fragments: bool,
 }
 
 /// A page's links so far.
@@ -55,23 +61,27 @@ impl PageLinks {
                 continue;
             }
             let href = rules.files.rebase(base, &link.href, site);
-            let Ok(target) = url_norm::resolve(base, &href, rules.max_url_len) else {
+            let resolved = if rules.fragments {
+                url_norm::resolve_with_fragment(base, &href, rules.max_url_len)
+            } else {
+                url_norm::resolve(base, &href, rules.max_url_len).map(|url| (url, None))
+            };
+            let Ok((target, fragment)) = resolved else {
                 continue;
             };
             let key = hash(self.hasher, target.as_str(), link.kind);
             let links = &self.links;
-            let known = self
-                .index
-                .find(key, |&i| {
-                    links[i].kind == link.kind && links[i].url.as_str() == target.as_str()
-                })
-                .is_some();
-            if known {
+            let known = self.index.find(key, |&i| {
+                links[i].kind == link.kind && links[i].url.as_str() == target.as_str()
+            });
+            if let Some(&at) = known {
+                add_fragment(&mut self.links[at], fragment);
                 continue;
             }
             let at = self.links.len();
-            self.links
-                .push(FoundLink::of_kind(target, link.kind, link.text, link.rel));
+            let mut found = FoundLink::of_kind(target, link.kind, link.text, link.rel);
+            add_fragment(&mut found, fragment);
+            self.links.push(found);
             let links = &self.links;
             self.index.insert_unique(key, at, |&i| {
                 hash(self.hasher, links[i].url.as_str(), links[i].kind)
@@ -82,6 +92,18 @@ impl PageLinks {
     /// The links, in order.
     pub(crate) fn finish(self) -> Vec<FoundLink> {
         self.links
+    }
+}
+
+/// Adds `fragment` to `link`'s unless it has it already: only the part before a fragment
+/// directive (`:~:text=...`), and nothing when that is empty.
+fn add_fragment(link: &mut FoundLink, fragment: Option<String>) {
+    let Some(mut fragment) = fragment else {
+        return;
+    };
+    fragment.truncate(element_part(&fragment).len());
+    if !fragment.is_empty() && !link.fragments.contains(&fragment) {
+        link.fragments.push(fragment);
     }
 }
 
@@ -106,6 +128,7 @@ mod tests {
             max_url_len: 2048,
             files: &files,
             scope: &scope,
+            fragments: false,
         };
         let base = Url::parse("http://127.0.0.1/dir/page.html").unwrap();
         let mut links = PageLinks::default();
@@ -147,6 +170,7 @@ mod tests {
             max_url_len: 2048,
             files: &files,
             scope: &scope,
+            fragments: false,
         };
         let base = Url::parse("http://127.0.0.1/").unwrap();
         let mut links = PageLinks::default();
@@ -160,5 +184,55 @@ mod tests {
         );
         let got: Vec<_> = links.finish().into_iter().map(|l| l.kind).collect();
         assert_eq!(got, [LinkKind::Anchor]);
+    }
+
+    #[test]
+    fn fragments_gather_on_the_kept_link_when_asked() {
+        let files = FileOptions::default();
+        let scope = crate::config::scope::Scope::default().for_seeds(&[]);
+        let rules = Rules {
+            kinds: crate::LinkKinds::all(),
+            max_url_len: 2048,
+            files: &files,
+            scope: &scope,
+            fragments: true,
+        };
+        let base = Url::parse("http://127.0.0.1/dir/page.html").unwrap();
+        let mut links = PageLinks::default();
+        links.add(
+            &rules,
+            &base,
+            vec![
+                raw("b.html#one", LinkKind::Anchor),
+                raw("b.html", LinkKind::Anchor),
+                raw("b.html#two:~:text=x", LinkKind::Anchor),
+                raw("b.html#one", LinkKind::Anchor),
+                raw("b.html#:~:text=only", LinkKind::Anchor),
+                raw("b.html#", LinkKind::Anchor),
+                raw("#Install guide", LinkKind::Anchor),
+                raw("b.html#img", LinkKind::Embed),
+            ],
+        );
+        let got: Vec<_> = links
+            .finish()
+            .into_iter()
+            .map(|l| (l.url.path().to_owned(), l.kind, l.fragments))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "/dir/b.html".to_owned(),
+                    LinkKind::Anchor,
+                    vec!["one".to_owned(), "two".to_owned()]
+                ),
+                (
+                    "/dir/page.html".to_owned(),
+                    LinkKind::Anchor,
+                    vec!["Install%20guide".to_owned()]
+                ),
+                ("/dir/b.html".to_owned(), LinkKind::Embed, vec!["img".to_owned()]),
+            ]
+        );
     }
 }

@@ -4,7 +4,7 @@ use std::time::{Duration, SystemTime};
 
 use serde::Deserialize;
 
-use super::{parse_url, ImportError, Meta};
+use super::{add_fragments, parse_url, ImportError, Meta};
 use crate::error::PageError;
 use crate::graph::report::{CrawlStats, StopReason};
 use crate::graph::{CrawlGraph, Link, LinkKind, SkipReason};
@@ -68,6 +68,10 @@ struct Edge {
     rel: Option<String>,
     #[serde(default)]
     nofollow: bool,
+    #[serde(default)]
+    fragments: Vec<String>,
+    #[serde(default)]
+    broken_fragments: Vec<String>,
 }
 
 /// Reads a node-link JSON export.
@@ -111,7 +115,10 @@ pub fn read_json(data: &[u8]) -> Result<crate::CrawlReport, ImportError> {
                 Link::new(kind, text, rel, edge.nofollow)
             }
         };
-        graph.add_link(source, target, link);
+        let index = graph.add_link(source, target, link);
+        let broken: Vec<&str> = edge.broken_fragments.iter().map(String::as_str).collect();
+        let all = edge.fragments.iter().map(String::as_str);
+        add_fragments(&mut graph, index, all, &broken);
     }
     let meta = doc.graph;
     let stats = CrawlStats {

@@ -3,7 +3,8 @@
 //! (`crawl diff`) without crawling again.
 //!
 //! The JSON keeps everything the analyses use: seeds, depth, status, error (with its kind),
-//! skip reason, content type, bytes, fetch time, title, and each link's kind, text and `rel`.
+//! skip reason, content type, bytes, fetch time, title, and each link's kind, text, `rel` and
+//! fragments (with which are broken).
 //! GraphML carries the same per page and per link; its seeds, maximum depth and stop reason
 //! are graph-level `<data>` (files from before they were written fall back to the depth-0
 //! pages as seeds), and its errors are stored as text and parsed back.
@@ -55,6 +56,23 @@ pub fn read(data: &[u8]) -> Result<CrawlReport, ImportError> {
 
 pub use graphml::read_graphml;
 pub use json::read_json;
+
+/// Adds an edge's fragments as a file lists them: each name of `all` in order, broken when
+/// `broken` names it too; a broken name missing from `all` is added after them.
+fn add_fragments<'a>(
+    graph: &mut CrawlGraph,
+    edge: petgraph::graph::EdgeIndex,
+    all: impl IntoIterator<Item = &'a str>,
+    broken: &[&'a str],
+) {
+    let mut seen = Vec::new();
+    for name in all.into_iter().chain(broken.iter().copied()) {
+        if !seen.contains(&name) {
+            seen.push(name);
+            graph.add_fragment(edge, name, broken.contains(&name));
+        }
+    }
+}
 
 /// Parses a URL of the document.
 fn parse_url(text: &str) -> Result<Url, ImportError> {
