@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use super::{Cell, Doc, Style, Tone};
+use crate::analysis::broken::BrokenFragment;
 use crate::analysis::structure::Ranked;
 use crate::analysis::{Analysis, PageRef};
 use crate::graph::LinkKind;
@@ -93,6 +94,31 @@ fn broken(doc: &mut Doc, a: &Analysis) {
         referrer_rows(&b.targets),
         "No broken links.",
     );
+    if !b.broken_fragments.is_empty() {
+        doc.line(format!(
+            "{} links name a fragment their target page does not have.",
+            b.broken_fragments.len()
+        ));
+        let rows = fragment_rows(&b.broken_fragments);
+        doc.table(FRAGMENT_COLUMNS.to_vec(), rows, "");
+    }
+}
+
+/// The columns of [`fragment_rows`].
+pub(crate) const FRAGMENT_COLUMNS: [&str; 3] = ["broken fragment", "linked from", "anchor text"];
+
+/// One row per broken fragment: the target with its fragment, the linking page, the text.
+pub(crate) fn fragment_rows(fragments: &[BrokenFragment]) -> Vec<Vec<Cell>> {
+    fragments
+        .iter()
+        .map(|f| {
+            vec![
+                Cell::toned(f.url.clone(), Tone::Bad),
+                Cell::new(f.referrer.url.clone()),
+                Cell::new(f.referrer.text.clone().unwrap_or_default()),
+            ]
+        })
+        .collect()
 }
 
 /// One row per (broken target, referrer); the target is named on its first row only.
