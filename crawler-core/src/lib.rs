@@ -119,7 +119,7 @@ pub use graph::{CrawlGraph, EdgeFragment, Link, LinkKind, Page, SkipReason};
 pub use http_options::{BasicAuth, HttpOptions};
 pub use link_kind::LinkKinds;
 pub use link_options::LinkOptions;
-pub use outcome::{FoundLink, Hop, PageOutcome, Target};
+pub use outcome::{FoundLink, Hop, LinkFragment, PageOutcome, Target};
 pub use petgraph::graph::NodeIndex;
 pub use report::{CrawlReport, CrawlStats, StopReason};
 pub use scope::{HostScope, SeedScope};

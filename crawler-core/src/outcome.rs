@@ -87,10 +87,28 @@ pub struct FoundLink {
     #[serde(default = "anchor")]
     pub kind: LinkKind,
     /// The distinct fragments of the page's links of this kind to this target, in document
-    /// order, as written in the URL (percent-encoded, without `#`); kept only when fragments
-    /// are checked ([`check_fragments`](crate::CrawlerBuilder::check_fragments)).
+    /// order; kept only when fragments are checked
+    /// ([`check_fragments`](crate::CrawlerBuilder::check_fragments)).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub fragments: Vec<String>,
+    pub fragments: Vec<LinkFragment>,
+}
+
+/// A fragment of a link (`guide.html#install`), with the text of the first link that has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct LinkFragment {
+    /// The fragment as the URL writes it (percent-encoded, without `#`).
+    pub name: String,
+    /// The anchor text of the first link with this fragment, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl LinkFragment {
+    /// The fragment `name` of a link whose text is `text`.
+    pub fn new(name: String, text: Option<String>) -> Self {
+        Self { name, text }
+    }
 }
 
 fn anchor() -> LinkKind {
@@ -256,7 +274,10 @@ mod tests {
             FoundLink::of_kind(url("http://a.test/i.png"), LinkKind::Embed, None, None),
         ];
         let mut outcome = PageOutcome::new(vec![first, last], Some("New".into()), links);
-        outcome.links[0].fragments = vec!["intro".into(), "Install%20guide".into()];
+        outcome.links[0].fragments = vec![
+            LinkFragment::new("intro".into(), Some("X".into())),
+            LinkFragment::new("Install%20guide".into(), None),
+        ];
         let mut anchors = Anchors::default();
         anchors.insert("intro");
         outcome.anchors = Some(anchors.finish());

@@ -50,10 +50,10 @@ async fn missing_ids_are_broken_fragments_on_their_edges() {
     assert_eq!(
         broken(&report),
         [
-            ("/fragments/index.html".into(), "/fragments/guide.html#gone".into(), text("Install")),
-            ("/fragments/index.html".into(), "/fragments/guide.html#Install".into(), text("Install")),
-            ("/fragments/index.html".into(), "/fragments/guide.html#in-template".into(), text("Install")),
-            ("/fragments/index.html".into(), "/fragments/index.html#nowhere".into(), text("Here")),
+            ("/fragments/index.html".into(), "/fragments/guide.html#gone".into(), text("Gone section")),
+            ("/fragments/index.html".into(), "/fragments/guide.html#Install".into(), text("Wrong case")),
+            ("/fragments/index.html".into(), "/fragments/guide.html#in-template".into(), text("Template")),
+            ("/fragments/index.html".into(), "/fragments/index.html#nowhere".into(), text("Nowhere")),
             ("/fragments/index.html".into(), "/fragments/scripted.html#built".into(), text("Built by a script")),
         ]
     );
@@ -119,7 +119,7 @@ async fn pages_not_fetched_or_not_answered_2xx_are_not_checked() {
         [(
             "/fragments/index.html".into(),
             "/fragments/index.html#nowhere".into(),
-            Some("Here".into())
+            Some("Nowhere".into())
         )]
     );
     // A redirect, an error page with ids, and a body cut at the size cap are not checked.

@@ -43,7 +43,7 @@ pub struct BrokenFragment {
     pub url: String,
     /// The fragment as the URL writes it, without `#`.
     pub fragment: String,
-    /// The link holding it.
+    /// The link holding it, with the anchor text of the first link with this fragment.
     pub referrer: Referrer,
 }
 
@@ -54,7 +54,8 @@ impl BrokenFragment {
         for edge in graph.fragment_edges() {
             let (source, target) = graph.edge_endpoints(edge);
             let link = graph.link(edge);
-            for (name, _) in graph.fragment_names(edge).filter(|f| f.1) {
+            for fragment in graph.fragments(edge).iter().filter(|f| f.broken) {
+                let name = graph.fragment_name(fragment);
                 let mut url = graph.page_at(target).url.clone();
                 url.set_fragment(Some(name));
                 out.push(BrokenFragment {
@@ -63,7 +64,7 @@ impl BrokenFragment {
                     referrer: Referrer {
                         url: graph.page_at(source).url.to_string(),
                         kind: link.kind,
-                        text: graph.link_text(link).map(str::to_owned),
+                        text: graph.fragment_text(fragment).map(str::to_owned),
                         rel: graph.link_rel(link).map(str::to_owned),
                     },
                 });
@@ -212,8 +213,8 @@ mod tests {
         let home = t.html("home", 0);
         let guide = t.html("guide", 1);
         let edge = t.link(home, guide, "Install");
-        t.graph.add_fragment(edge, "install", false);
-        t.graph.add_fragment(edge, "gone", true);
+        t.graph.add_fragment(edge, "install", Some("Install"), false);
+        t.graph.add_fragment(edge, "gone", Some("Gone"), true);
         let report = broken(&t.report(&["home"]).graph);
         assert_eq!((report.broken_pages, report.broken_links), (0, 0));
         let [fragment] = report.broken_fragments.as_slice() else {
@@ -222,6 +223,6 @@ mod tests {
         assert_eq!(fragment.url, "http://t.test/guide#gone");
         assert_eq!(fragment.fragment, "gone");
         assert_eq!(fragment.referrer.url, "http://t.test/home");
-        assert_eq!(fragment.referrer.text.as_deref(), Some("Install"));
+        assert_eq!(fragment.referrer.text.as_deref(), Some("Gone"));
     }
 }

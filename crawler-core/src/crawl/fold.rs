@@ -275,7 +275,8 @@ impl GraphBuilder {
             .graph
             .add_link(source, target, Link::new(link.kind, text, rel, nofollow));
         for fragment in &link.fragments {
-            self.graph.add_fragment(edge, fragment, false);
+            let text = fragment.text.as_deref();
+            self.graph.add_fragment(edge, &fragment.name, text, false);
         }
         let follows = self.links.follows(link.kind, link.rel.as_deref(), nofollow);
         // A target so far only linked by links that are not followed is fetched once a

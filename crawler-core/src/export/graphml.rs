@@ -1,8 +1,8 @@
 //! GraphML with typed attribute keys, read by networkx's `read_graphml`, Gephi and yEd.
 //!
 //! Node ids are `n0`, `n1`, ... in discovery order; the URL is the `url` attribute. An edge's
-//! `fragments` and `broken_fragments` (with `check_fragments`) are space-separated lists: a
-//! fragment as a URL writes it has no space. Text is
+//! `fragments` (with `check_fragments`) is the JSON array the JSON export writes for it. Text
+//! is
 //! XML-escaped, and characters XML 1.0 forbids (most control characters) are dropped, since a
 //! hostile page title must not make the file unreadable.
 
@@ -28,7 +28,6 @@ const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
   <key id="text" for="edge" attr.name="text" attr.type="string"/>
   <key id="rel" for="edge" attr.name="rel" attr.type="string"/>
   <key id="fragments" for="edge" attr.name="fragments" attr.type="string"/>
-  <key id="broken_fragments" for="edge" attr.name="broken_fragments" attr.type="string"/>
   <graph id="crawl" edgedefault="directed">
 "#;
 
@@ -86,15 +85,9 @@ pub fn write_graphml(report: &CrawlReport, mut out: impl Write) -> io::Result<()
         if let Some(rel) = report.graph.link_rel(link) {
             data(&mut out, "rel", rel)?;
         }
-        let edge = petgraph::graph::EdgeIndex::new(i);
-        let fragments = report.graph.fragment_names(edge);
-        let (all, broken): (Vec<_>, Vec<_>) = fragments.map(|(name, b)| (name, b)).unzip();
-        if !all.is_empty() {
-            data(&mut out, "fragments", &all.join(" "))?;
-            let broken: Vec<_> = all.iter().zip(broken).filter(|f| f.1).map(|f| *f.0).collect();
-            if !broken.is_empty() {
-                data(&mut out, "broken_fragments", &broken.join(" "))?;
-            }
+        let fragments = super::json::fragments(&report.graph, petgraph::graph::EdgeIndex::new(i));
+        if !fragments.is_empty() {
+            data(&mut out, "fragments", &serde_json::to_string(&fragments)?)?;
         }
         out.write_all(b"</edge>\n")?;
     }

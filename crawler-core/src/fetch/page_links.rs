@@ -17,7 +17,7 @@ use crate::config::scope::SeedScope;
 use crate::extract::anchors::element_part;
 use crate::extract::RawLink;
 use crate::graph::LinkKind;
-use crate::outcome::FoundLink;
+use crate::outcome::{FoundLink, LinkFragment};
 use crate::url_norm;
 use crate::Url;
 
@@ -75,12 +75,13 @@ impl PageLinks {
                 links[i].kind == link.kind && links[i].url.as_str() == target.as_str()
             });
             if let Some(&at) = known {
-                add_fragment(&mut self.links[at], fragment);
+                add_fragment(&mut self.links[at], fragment, link.text);
                 continue;
             }
             let at = self.links.len();
+            let text = fragment.as_ref().and(link.text.clone());
             let mut found = FoundLink::of_kind(target, link.kind, link.text, link.rel);
-            add_fragment(&mut found, fragment);
+            add_fragment(&mut found, fragment, text);
             self.links.push(found);
             let links = &self.links;
             self.index.insert_unique(key, at, |&i| {
@@ -95,15 +96,15 @@ impl PageLinks {
     }
 }
 
-/// Adds `fragment` to `link`'s unless it has it already: only the part before a fragment
-/// directive (`:~:text=...`), and nothing when that is empty.
-fn add_fragment(link: &mut FoundLink, fragment: Option<String>) {
+/// Adds `fragment`, of a link whose text is `text`, to `link`'s unless it has it already:
+/// only the part before a fragment directive (`:~:text=...`), and nothing when that is empty.
+fn add_fragment(link: &mut FoundLink, fragment: Option<String>, text: Option<String>) {
     let Some(mut fragment) = fragment else {
         return;
     };
     fragment.truncate(element_part(&fragment).len());
-    if !fragment.is_empty() && !link.fragments.contains(&fragment) {
-        link.fragments.push(fragment);
+    if !fragment.is_empty() && link.fragments.iter().all(|f| f.name != fragment) {
+        link.fragments.push(LinkFragment::new(fragment, text));
     }
 }
 
@@ -216,7 +217,10 @@ mod tests {
         let got: Vec<_> = links
             .finish()
             .into_iter()
-            .map(|l| (l.url.path().to_owned(), l.kind, l.fragments))
+            .map(|l| {
+                let names = l.fragments.into_iter().map(|f| f.name).collect::<Vec<_>>();
+                (l.url.path().to_owned(), l.kind, names)
+            })
             .collect();
         assert_eq!(
             got,

@@ -15,6 +15,8 @@ pub struct EdgeFragment {
     /// The fragment as the URL writes it (percent-encoded, without the `#`), interned
     /// ([`CrawlGraph::text`](super::CrawlGraph::text)).
     pub name: TextId,
+    /// The anchor text of the first link with this fragment, interned.
+    pub text: Option<TextId>,
     /// The target is an HTML page fetched with a 2xx answer, and nothing on it has this name:
     /// a broken fragment.
     pub broken: bool,

@@ -181,18 +181,20 @@ impl CrawlGraph {
         EdgeIndex::new(self.edges.push(Edge { target, link }))
     }
 
-    /// Adds the fragment `name` (as a URL writes it, without `#`) to `edge`, marked `broken` or
-    /// not. O(1) amortised. The edge's target and the petgraph view do not change.
+    /// Adds the fragment `name` (as a URL writes it, without `#`) of a link whose anchor text
+    /// is `text` to `edge`, marked `broken` or not. O(1) amortised. The edge's target and the
+    /// petgraph view do not change.
     ///
     /// # Panics
     /// If `edge` is not an edge of this graph, or an edge before the last one given a fragment
     /// (fragments are added in edge order).
-    pub fn add_fragment(&mut self, edge: EdgeIndex, name: &str, broken: bool) {
+    pub fn add_fragment(&mut self, edge: EdgeIndex, name: &str, text: Option<&str>, broken: bool) {
         let count = self.edges.len();
         assert!(edge.index() < count, "{edge:?} in a graph of {count} edges");
         let name = self.intern(name);
-        self.fragments
-            .push(narrow(edge.index()), EdgeFragment { name, broken });
+        let text = text.map(|text| self.intern(text));
+        let fragment = EdgeFragment { name, text, broken };
+        self.fragments.push(narrow(edge.index()), fragment);
     }
 
     /// The fragments of `edge`, in the order they were added; empty for an unknown edge.
@@ -226,6 +228,11 @@ impl CrawlGraph {
         self.fragments(edge)
             .iter()
             .map(|f| (self.fragment_name(f), f.broken))
+    }
+
+    /// The anchor text of the first link with `fragment`, if any.
+    pub fn fragment_text(&self, fragment: &EdgeFragment) -> Option<&str> {
+        fragment.text.map(|id| self.text(id))
     }
 
     /// Stores `text` once and returns its id. O(1) amortised.

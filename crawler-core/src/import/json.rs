@@ -4,7 +4,7 @@ use std::time::{Duration, SystemTime};
 
 use serde::Deserialize;
 
-use super::{add_fragments, parse_url, ImportError, Meta};
+use super::{add_fragments, parse_url, Fragment, ImportError, Meta};
 use crate::error::PageError;
 use crate::graph::report::{CrawlStats, StopReason};
 use crate::graph::{CrawlGraph, Link, LinkKind, SkipReason};
@@ -69,9 +69,7 @@ struct Edge {
     #[serde(default)]
     nofollow: bool,
     #[serde(default)]
-    fragments: Vec<String>,
-    #[serde(default)]
-    broken_fragments: Vec<String>,
+    fragments: Vec<Fragment>,
 }
 
 /// Reads a node-link JSON export.
@@ -116,9 +114,7 @@ pub fn read_json(data: &[u8]) -> Result<crate::CrawlReport, ImportError> {
             }
         };
         let index = graph.add_link(source, target, link);
-        let broken: Vec<&str> = edge.broken_fragments.iter().map(String::as_str).collect();
-        let all = edge.fragments.iter().map(String::as_str);
-        add_fragments(&mut graph, index, all, &broken);
+        add_fragments(&mut graph, index, &edge.fragments);
     }
     let meta = doc.graph;
     let stats = CrawlStats {

@@ -57,20 +57,20 @@ pub fn read(data: &[u8]) -> Result<CrawlReport, ImportError> {
 pub use graphml::read_graphml;
 pub use json::read_json;
 
-/// Adds an edge's fragments as a file lists them: each name of `all` in order, broken when
-/// `broken` names it too; a broken name missing from `all` is added after them.
-fn add_fragments<'a>(
-    graph: &mut CrawlGraph,
-    edge: petgraph::graph::EdgeIndex,
-    all: impl IntoIterator<Item = &'a str>,
-    broken: &[&'a str],
-) {
-    let mut seen = Vec::new();
-    for name in all.into_iter().chain(broken.iter().copied()) {
-        if !seen.contains(&name) {
-            seen.push(name);
-            graph.add_fragment(edge, name, broken.contains(&name));
-        }
+/// A fragment of an edge as the exports write it (see [`crate::export::json`]).
+#[derive(serde::Deserialize)]
+struct Fragment {
+    name: String,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    broken: bool,
+}
+
+/// Adds an edge's fragments as a file lists them.
+fn add_fragments(graph: &mut CrawlGraph, edge: petgraph::graph::EdgeIndex, list: &[Fragment]) {
+    for f in list {
+        graph.add_fragment(edge, &f.name, f.text.as_deref(), f.broken);
     }
 }
 
