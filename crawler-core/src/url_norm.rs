@@ -162,7 +162,11 @@ mod tests {
     }
 
     #[rstest]
-    #[case("a.html#Install guide", "http://site.test/dir/a.html", Some("Install%20guide"))]
+    #[case(
+        "a.html#Install guide",
+        "http://site.test/dir/a.html",
+        Some("Install%20guide")
+    )]
     #[case("#caf\u{e9}", "http://site.test/dir/page.html?x=1", Some("caf%C3%A9"))]
     #[case("a.html#", "http://site.test/dir/a.html", Some(""))]
     #[case("a.html", "http://site.test/dir/a.html", None)]

@@ -50,11 +50,31 @@ async fn missing_ids_are_broken_fragments_on_their_edges() {
     assert_eq!(
         broken(&report),
         [
-            ("/fragments/index.html".into(), "/fragments/guide.html#gone".into(), text("Gone section")),
-            ("/fragments/index.html".into(), "/fragments/guide.html#Install".into(), text("Wrong case")),
-            ("/fragments/index.html".into(), "/fragments/guide.html#in-template".into(), text("Template")),
-            ("/fragments/index.html".into(), "/fragments/index.html#nowhere".into(), text("Nowhere")),
-            ("/fragments/index.html".into(), "/fragments/scripted.html#built".into(), text("Built by a script")),
+            (
+                "/fragments/index.html".into(),
+                "/fragments/guide.html#gone".into(),
+                text("Gone section")
+            ),
+            (
+                "/fragments/index.html".into(),
+                "/fragments/guide.html#Install".into(),
+                text("Wrong case")
+            ),
+            (
+                "/fragments/index.html".into(),
+                "/fragments/guide.html#in-template".into(),
+                text("Template")
+            ),
+            (
+                "/fragments/index.html".into(),
+                "/fragments/index.html#nowhere".into(),
+                text("Nowhere")
+            ),
+            (
+                "/fragments/index.html".into(),
+                "/fragments/scripted.html#built".into(),
+                text("Built by a script")
+            ),
         ]
     );
     // One edge to the guide, with every distinct fragment in document order: the empty one
@@ -123,7 +143,10 @@ async fn pages_not_fetched_or_not_answered_2xx_are_not_checked() {
         )]
     );
     // A redirect, an error page with ids, and a body cut at the size cap are not checked.
-    server.route("/fr/moved.html", Reply::redirect(301, "/fragments/guide.html"));
+    server.route(
+        "/fr/moved.html",
+        Reply::redirect(301, "/fragments/guide.html"),
+    );
     let mut error = Reply::html("<p id=x>gone</p>");
     error.status = 500;
     server.route("/fr/error.html", error);
@@ -159,7 +182,11 @@ async fn a_page_with_more_anchors_than_the_cap_reports_no_miss() {
              <a href=few.html#absent>missing</a>",
         ),
     );
-    let report = crawl(builder(true).max_depth(1), &[server.url("/many/index.html")]).await;
+    let report = crawl(
+        builder(true).max_depth(1),
+        &[server.url("/many/index.html")],
+    )
+    .await;
     assert_eq!(
         broken(&report),
         [(

@@ -204,7 +204,10 @@ fn broken_lines(report: &CrawlReport) -> Vec<String> {
                         "broken fragment: {} <- linked from {} (\"{text}\")",
                         f.url, f.referrer.url
                     ),
-                    None => format!("broken fragment: {} <- linked from {}", f.url, f.referrer.url),
+                    None => format!(
+                        "broken fragment: {} <- linked from {}",
+                        f.url, f.referrer.url
+                    ),
                 }),
         )
         .collect()

@@ -76,9 +76,14 @@ fn exports_carry_the_fragments_and_reports_read_them_back() {
                 ])
             );
         }
-        let out = crawl(["report".as_ref(), saved.as_os_str(), "-f".as_ref(), "json".as_ref()])
-            .run()
-            .expect_code(0);
+        let out = crawl([
+            "report".as_ref(),
+            saved.as_os_str(),
+            "-f".as_ref(),
+            "json".as_ref(),
+        ])
+        .run()
+        .expect_code(0);
         let report: Value = serde_json::from_str(&out.stdout).unwrap();
         let listed: Vec<(String, String)> = report["broken"]["broken_fragments"]
             .as_array()
@@ -124,7 +129,10 @@ fn junit_has_a_failed_case_per_broken_fragment() {
 fn diff_fails_on_a_newly_broken_fragment() {
     let server = FixtureServer::start();
     let seed = server.url("/d/index.html");
-    server.route("/d/index.html", Reply::html("<a href=page.html#intro>Intro</a>"));
+    server.route(
+        "/d/index.html",
+        Reply::html("<a href=page.html#intro>Intro</a>"),
+    );
     server.route("/d/page.html", Reply::html("<h1 id=intro>Intro</h1>"));
     let dir = tempfile::tempdir().unwrap();
     let save = |name: &str| {
@@ -136,7 +144,10 @@ fn diff_fails_on_a_newly_broken_fragment() {
         path
     };
     let old = save("old.json");
-    server.route("/d/page.html", Reply::html("<h1 id=introduction>Intro</h1>"));
+    server.route(
+        "/d/page.html",
+        Reply::html("<h1 id=introduction>Intro</h1>"),
+    );
     let new = save("new.json");
     let diff = |from: &std::path::Path, to: &std::path::Path, code| {
         let args = ["diff".as_ref(), from.as_os_str(), to.as_os_str()];
@@ -151,7 +162,10 @@ fn diff_fails_on_a_newly_broken_fragment() {
         changes["new_broken_fragments"][0]["url"],
         server.url("/d/page.html#intro").as_str()
     );
-    assert_eq!(changes["new_broken_fragments"][0]["referrer"]["url"], seed.as_str());
+    assert_eq!(
+        changes["new_broken_fragments"][0]["referrer"]["url"],
+        seed.as_str()
+    );
     assert_eq!(changes["links_added"], serde_json::json!([]), "same graph");
     // Fixed since: nothing new.
     diff(&new, &old, 0);

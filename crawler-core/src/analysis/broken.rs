@@ -213,7 +213,8 @@ mod tests {
         let home = t.html("home", 0);
         let guide = t.html("guide", 1);
         let edge = t.link(home, guide, "Install");
-        t.graph.add_fragment(edge, "install", Some("Install"), false);
+        t.graph
+            .add_fragment(edge, "install", Some("Install"), false);
         t.graph.add_fragment(edge, "gone", Some("Gone"), true);
         let report = broken(&t.report(&["home"]).graph);
         assert_eq!((report.broken_pages, report.broken_links), (0, 0));

@@ -172,6 +172,21 @@ impl Crawler {
         self.run(seeds, shutdown, Some(sink)).await
     }
 
+    /// Whether this crawler's settings allow a streaming crawl, which keeps no graph.
+    ///
+    /// # Errors
+    /// [`Error::NeedsGraph`] naming the first setting that needs the whole graph:
+    /// `check_fragments` (a fragment is checked against a page fetched before or after it, so
+    /// a streaming crawl would have to keep every page's anchors).
+    pub fn check_streamable(&self) -> Result<(), Error> {
+        if self.config.links.check_fragments {
+            return Err(Error::NeedsGraph {
+                setting: "check_fragments",
+            });
+        }
+        Ok(())
+    }
+
     /// [`crawl_streaming`](Self::crawl_streaming) from a [`SeedList`], as
     /// [`crawl_seeds`](Self::crawl_seeds).
     ///
@@ -195,12 +210,8 @@ impl Crawler {
         if seeds.is_empty() {
             return Err(Error::NoSeeds);
         }
-        if sink.is_some() && self.config.links.check_fragments {
-            // A fragment is checked against a page fetched before or after it: a streaming
-            // crawl would have to keep every page's anchors or pending fragments.
-            return Err(Error::NeedsGraph {
-                setting: "check_fragments",
-            });
+        if sink.is_some() {
+            self.check_streamable()?;
         }
         let scope = self.config.scope.for_seeds(&seeds.one_per_origin());
         let seeds = Arc::new(seeds);

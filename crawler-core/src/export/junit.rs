@@ -102,7 +102,10 @@ pub fn write_junit(report: &CrawlReport, mut out: impl Write) -> io::Result<()> 
             escape(&f.referrer.url),
             escape(&f.url),
             escape(&f.fragment),
-            escape(&format!("{} links to {} (\"{text}\"): the page has no id or <a name> {}", f.referrer.url, f.url, f.fragment)),
+            escape(&format!(
+                "{} links to {} (\"{text}\"): the page has no id or <a name> {}",
+                f.referrer.url, f.url, f.fragment
+            )),
         )?;
     }
     writeln!(out, "  </testsuite>\n</testsuites>")?;

@@ -235,7 +235,11 @@ mod tests {
                     LinkKind::Anchor,
                     vec!["Install%20guide".to_owned()]
                 ),
-                ("/dir/b.html".to_owned(), LinkKind::Embed, vec!["img".to_owned()]),
+                (
+                    "/dir/b.html".to_owned(),
+                    LinkKind::Embed,
+                    vec!["img".to_owned()]
+                ),
             ]
         );
     }
