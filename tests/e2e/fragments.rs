@@ -117,8 +117,8 @@ async fn the_graph_is_the_same_with_and_without_the_check() {
     let server = FixtureServer::start();
     for seed in ["/index.html", "/fragments/index.html", "/typed/index.html"] {
         let seed = server.url(seed);
-        let with = crawl(builder(true).max_depth(6), &[seed.clone()]).await;
-        let without = crawl(builder(false).max_depth(6), &[seed.clone()]).await;
+        let with = crawl(builder(true).max_depth(6), std::slice::from_ref(&seed)).await;
+        let without = crawl(builder(false).max_depth(6), std::slice::from_ref(&seed)).await;
         assert_eq!(shape(&with), shape(&without), "{seed}");
         assert_eq!(without.graph.fragment_count(), 0, "{seed}");
     }

@@ -26,6 +26,10 @@ use crate::graph::link_kind::{has_nofollow, LinkKind, LinkKinds};
 /// Link settings of a crawl; set through the builder's setters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent switches of the link rules, each a setting of its own"
+)]
 pub struct LinkOptions {
     /// The kinds recorded as edges.
     pub kinds: LinkKinds,
