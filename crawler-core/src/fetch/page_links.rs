@@ -120,125 +120,114 @@ mod tests {
         RawLink::new(href.to_owned(), kind, None, None)
     }
 
-    #[test]
-    fn each_target_and_kind_is_kept_once_in_page_order() {
+    /// The links of `batches` (each added as one call) on `http://127.0.0.1/dir/page.html`,
+    /// with `kinds` recorded and fragments kept or not.
+    fn page_links(
+        kinds: crate::LinkKinds,
+        fragments: bool,
+        batches: Vec<Vec<RawLink>>,
+    ) -> Vec<FoundLink> {
         let files = FileOptions::default();
         let scope = crate::config::scope::Scope::default().for_seeds(&[]);
         let rules = Rules {
-            kinds: crate::LinkKinds::all(),
+            kinds,
             max_url_len: 2048,
             files: &files,
             scope: &scope,
-            fragments: false,
+            fragments,
         };
         let base = Url::parse("http://127.0.0.1/dir/page.html").unwrap();
         let mut links = PageLinks::default();
-        links.add(&rules, &base, vec![raw("a.css", LinkKind::Header)]);
-        links.add(
-            &rules,
-            &base,
+        for batch in batches {
+            links.add(&rules, &base, batch);
+        }
+        links.finish()
+    }
+
+    #[test]
+    fn each_target_and_kind_is_kept_once_in_page_order() {
+        let links = page_links(
+            crate::LinkKinds::all(),
+            false,
             vec![
-                raw("b.html", LinkKind::Anchor),
-                raw("a.css", LinkKind::Stylesheet),
-                raw("./b.html#top", LinkKind::Anchor),
-                raw("a.css", LinkKind::Header),
-                raw("http://[", LinkKind::Anchor),
-                raw("/dir/b.html", LinkKind::Embed),
+                vec![raw("a.css", LinkKind::Header)],
+                vec![
+                    raw("b.html", LinkKind::Anchor),
+                    raw("a.css", LinkKind::Stylesheet),
+                    raw("./b.html#top", LinkKind::Anchor),
+                    raw("a.css", LinkKind::Header),
+                    raw("http://[", LinkKind::Anchor),
+                    raw("/dir/b.html", LinkKind::Embed),
+                ],
             ],
         );
         let got: Vec<_> = links
-            .finish()
             .into_iter()
-            .map(|l| (l.url.path().to_owned(), l.kind))
+            .map(|l| (l.url.path().to_owned(), l.kind, l.fragments.len()))
             .collect();
         assert_eq!(
             got,
             [
-                ("/dir/a.css".to_owned(), LinkKind::Header),
-                ("/dir/b.html".to_owned(), LinkKind::Anchor),
-                ("/dir/a.css".to_owned(), LinkKind::Stylesheet),
-                ("/dir/b.html".to_owned(), LinkKind::Embed),
+                ("/dir/a.css".to_owned(), LinkKind::Header, 0),
+                ("/dir/b.html".to_owned(), LinkKind::Anchor, 0),
+                ("/dir/a.css".to_owned(), LinkKind::Stylesheet, 0),
+                ("/dir/b.html".to_owned(), LinkKind::Embed, 0),
             ]
         );
     }
 
     #[test]
     fn kinds_left_out_are_not_kept() {
-        let files = FileOptions::default();
-        let scope = crate::config::scope::Scope::default().for_seeds(&[]);
-        let rules = Rules {
-            kinds: [LinkKind::Anchor].into_iter().collect(),
-            max_url_len: 2048,
-            files: &files,
-            scope: &scope,
-            fragments: false,
-        };
-        let base = Url::parse("http://127.0.0.1/").unwrap();
-        let mut links = PageLinks::default();
-        links.add(
-            &rules,
-            &base,
-            vec![
-                raw("x.css", LinkKind::Stylesheet),
-                raw("y", LinkKind::Anchor),
-            ],
-        );
-        let got: Vec<_> = links.finish().into_iter().map(|l| l.kind).collect();
+        let kinds = [LinkKind::Anchor].into_iter().collect();
+        let raws = vec![
+            raw("x.css", LinkKind::Stylesheet),
+            raw("y", LinkKind::Anchor),
+        ];
+        let got: Vec<_> = page_links(kinds, false, vec![raws])
+            .into_iter()
+            .map(|l| l.kind)
+            .collect();
         assert_eq!(got, [LinkKind::Anchor]);
     }
 
     #[test]
     fn fragments_gather_on_the_kept_link_when_asked() {
-        let files = FileOptions::default();
-        let scope = crate::config::scope::Scope::default().for_seeds(&[]);
-        let rules = Rules {
-            kinds: crate::LinkKinds::all(),
-            max_url_len: 2048,
-            files: &files,
-            scope: &scope,
-            fragments: true,
-        };
-        let base = Url::parse("http://127.0.0.1/dir/page.html").unwrap();
-        let mut links = PageLinks::default();
-        links.add(
-            &rules,
-            &base,
-            vec![
-                raw("b.html#one", LinkKind::Anchor),
-                raw("b.html", LinkKind::Anchor),
-                raw("b.html#two:~:text=x", LinkKind::Anchor),
-                raw("b.html#one", LinkKind::Anchor),
-                raw("b.html#:~:text=only", LinkKind::Anchor),
-                raw("b.html#", LinkKind::Anchor),
-                raw("#Install guide", LinkKind::Anchor),
-                raw("b.html#img", LinkKind::Embed),
-            ],
-        );
-        let got: Vec<_> = links
-            .finish()
+        let mut first = raw("b.html#one", LinkKind::Anchor);
+        first.text = Some("One".into());
+        let raws = vec![
+            first,
+            raw("b.html", LinkKind::Anchor),
+            raw("b.html#two:~:text=x", LinkKind::Anchor),
+            raw("b.html#one", LinkKind::Anchor),
+            raw("b.html#:~:text=only", LinkKind::Anchor),
+            raw("b.html#", LinkKind::Anchor),
+            raw("#Install guide", LinkKind::Anchor),
+            raw("b.html#img", LinkKind::Embed),
+        ];
+        let got: Vec<_> = page_links(crate::LinkKinds::all(), true, vec![raws])
             .into_iter()
-            .map(|l| {
-                let names = l.fragments.into_iter().map(|f| f.name).collect::<Vec<_>>();
-                (l.url.path().to_owned(), l.kind, names)
-            })
+            .map(|l| (l.url.path().to_owned(), l.kind, l.fragments))
             .collect();
+        let fragment = |name: &str, text: Option<&str>| {
+            LinkFragment::new(name.to_owned(), text.map(str::to_owned))
+        };
         assert_eq!(
             got,
             [
                 (
                     "/dir/b.html".to_owned(),
                     LinkKind::Anchor,
-                    vec!["one".to_owned(), "two".to_owned()]
+                    vec![fragment("one", Some("One")), fragment("two", None)]
                 ),
                 (
                     "/dir/page.html".to_owned(),
                     LinkKind::Anchor,
-                    vec!["Install%20guide".to_owned()]
+                    vec![fragment("Install%20guide", None)]
                 ),
                 (
                     "/dir/b.html".to_owned(),
                     LinkKind::Embed,
-                    vec!["img".to_owned()]
+                    vec![fragment("img", None)]
                 ),
             ]
         );

@@ -94,22 +94,22 @@ fn broken(doc: &mut Doc, a: &Analysis) {
         referrer_rows(&b.targets),
         "No broken links.",
     );
-    if !b.broken_fragments.is_empty() {
-        doc.line(format!(
-            "{} links name a fragment their target page does not have.",
-            b.broken_fragments.len()
-        ));
-        let rows = fragment_rows(&b.broken_fragments);
-        doc.table(FRAGMENT_COLUMNS.to_vec(), rows, "");
-    }
+    fragment_table(
+        doc,
+        &b.broken_fragments,
+        "links name a fragment their target page does not have.",
+    );
 }
 
-/// The columns of [`fragment_rows`].
-pub(crate) const FRAGMENT_COLUMNS: [&str; 3] = ["broken fragment", "linked from", "anchor text"];
-
-/// One row per broken fragment: the target with its fragment, the linking page, the text.
-pub(crate) fn fragment_rows(fragments: &[BrokenFragment]) -> Vec<Vec<Cell>> {
-    fragments
+/// A line counting `fragments` (`N what`) and their table, one row per broken fragment (the
+/// target with its fragment, the linking page, the anchor text); nothing when there are none
+/// (crawls without `check_fragments` have none).
+pub(crate) fn fragment_table(doc: &mut Doc, fragments: &[BrokenFragment], what: &str) {
+    if fragments.is_empty() {
+        return;
+    }
+    doc.line(format!("{} {what}", fragments.len()));
+    let rows = fragments
         .iter()
         .map(|f| {
             vec![
@@ -118,7 +118,12 @@ pub(crate) fn fragment_rows(fragments: &[BrokenFragment]) -> Vec<Vec<Cell>> {
                 Cell::new(f.referrer.text.clone().unwrap_or_default()),
             ]
         })
-        .collect()
+        .collect();
+    doc.table(
+        vec!["broken fragment", "linked from", "anchor text"],
+        rows,
+        "",
+    );
 }
 
 /// One row per (broken target, referrer); the target is named on its first row only.

@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::analysis::{fragment_rows, page_rows, referrer_rows, state_tone, FRAGMENT_COLUMNS};
+use super::analysis::{fragment_table, page_rows, referrer_rows, state_tone};
 use super::{Cell, Doc, Style, Tone};
 use crate::analysis::diff::{GraphDiff, LinkChange};
 
@@ -29,14 +29,11 @@ pub fn write_diff(diff: &GraphDiff, style: Style, mut out: impl Write) -> io::Re
         referrer_rows(&diff.new_broken),
         "Nothing newly broken.",
     );
-    if !diff.new_broken_fragments.is_empty() {
-        doc.line(format!(
-            "{} newly broken fragments.",
-            diff.new_broken_fragments.len()
-        ));
-        let rows = fragment_rows(&diff.new_broken_fragments);
-        doc.table(FRAGMENT_COLUMNS.to_vec(), rows, "");
-    }
+    fragment_table(
+        &mut doc,
+        &diff.new_broken_fragments,
+        "newly broken fragments.",
+    );
     doc.heading("Fixed");
     doc.table(
         vec!["page", "state"],
