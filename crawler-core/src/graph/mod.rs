@@ -36,7 +36,7 @@ use crate::strings::StringTable;
 use chunks::Chunked;
 
 pub use crate::graph::link_kind::LinkKind;
-pub use page::{Page, SkipReason};
+pub use page::{Page, SkipReason, Validators};
 
 /// An interned string of the graph (anchor text or `rel`): see [`CrawlGraph::text`].
 ///
