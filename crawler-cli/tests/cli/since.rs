@@ -181,7 +181,7 @@ fn a_bad_previous_file_is_one_line_and_exit_2() {
         (fixture_root().join("notes.txt"), "not a crawl export"),
     ];
     for (path, says) in cases {
-        let line = crawl([server.url("/index.html").as_str(), "--since".as_ref()])
+        let line = crawl([server.url("/index.html").as_str(), "--since"])
             .args([&path])
             .run()
             .expect_usage_error();

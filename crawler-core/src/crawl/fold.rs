@@ -47,6 +47,7 @@ impl std::fmt::Debug for GraphBuilder {
             .field("budget", &self.budget)
             .field("links", &self.links)
             .field("streaming", &self.sink.is_some())
+            .field("link_rules", &self.link_rules)
             .finish()
     }
 }

@@ -74,8 +74,10 @@ fn vouches_for_fetched_2xx_pages_with_validators_and_keeps_their_links_in_order(
 #[test]
 fn other_missing_or_lossy_link_rules_vouch_for_nothing() {
     let mut report = previous_report();
-    let mut other = CrawlSpec::default();
-    other.max_links_per_page = 5;
+    let other = CrawlSpec {
+        max_links_per_page: 5,
+        ..CrawlSpec::default()
+    };
     let other = other.config().unwrap();
     let previous = PreviousCrawl::from_report(&report, &other);
     assert_eq!(previous.unusable(), Some(Unusable::OtherLinkRules));
@@ -160,8 +162,10 @@ fn hostile_files_are_errors() {
     let report = CrawlReport::from_graph(graph, vec![url("http://site.test/0")], 0);
     let mut out = Vec::new();
     crate::export::write(&report, crate::ExportFormat::Json, &mut out).unwrap();
-    let mut small = CrawlSpec::default();
-    small.max_nodes = 2;
+    let small = CrawlSpec {
+        max_nodes: 2,
+        ..CrawlSpec::default()
+    };
     let err = PreviousCrawl::read(&out[..], &small.config().unwrap()).unwrap_err();
     assert!(
         matches!(err, SinceError::TooManyPages { pages: 3, limit: 2 }),

@@ -50,7 +50,7 @@ struct Args {
     /// Seed of the generated site.
     #[arg(long, default_value_t = 1, requires = "synthetic")]
     seed: u64,
-    /// Send ETag and Last-Modified with files and answer conditional requests with 304.
+    /// Send `ETag` and `Last-Modified` with files and answer conditional requests with 304.
     #[arg(long, conflicts_with = "synthetic")]
     validators: bool,
 }
