@@ -72,6 +72,8 @@ CRAWL_BIN=${CRAWL_BIN:-$TARGET/crawl}
 TIME=/usr/bin/time
 
 die() { echo "bench-e2e: $*" >&2; exit 1; }
+# shellcheck source=scripts/nginx-conf.sh
+source "$ROOT/scripts/nginx-conf.sh"
 calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
 [[ $PAGES =~ ^[0-9]+$ && $PAGES -gt 0 ]] || die "PAGES must be a positive number"
 [[ -x $CRAWL_BIN ]] || [[ $CRAWL_BIN == "$TARGET/crawl" ]] || die "CRAWL_BIN $CRAWL_BIN is not executable"
@@ -159,31 +161,7 @@ start_server() { # $1 = "log" to enable the access log
         local log="access_log off;"
         [[ ${1:-} == log ]] && log="log_format bench '\$request_uri \$status'; access_log $WORK/nginx/access.log bench;"
         mkdir -p "$WORK/nginx"
-        cat >"$WORK/nginx/nginx.conf" <<EOF
-worker_processes 2;
-worker_rlimit_nofile 8192;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-    types { text/html html; }
-    default_type application/octet-stream;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    open_file_cache max=2000 inactive=20s;
-    $log
-    client_body_temp_path $WORK/nginx/body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
-    server {
-        listen 127.0.0.1:$PORT;
-        root $WORK/site;
-    }
-}
-EOF
+        nginx_conf "$WORK/nginx" "$PORT" "$WORK/site" "$log" >"$WORK/nginx/nginx.conf"
         nginx -e "$WORK/nginx/error.log" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
     elif [[ $SERVER == synthetic ]]; then
         "$TARGET/fixture-server" --synthetic "$PAGES" --seed "$SEED" --port "$PORT" >/dev/null &

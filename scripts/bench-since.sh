@@ -34,6 +34,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}/release
 
 die() { echo "bench-since: $*" >&2; exit 1; }
+# shellcheck source=scripts/nginx-conf.sh
+source "$ROOT/scripts/nginx-conf.sh"
 [[ $PAGES =~ ^[0-9]+$ && $PAGES -gt 0 ]] || die "PAGES must be a positive number"
 [[ $TOUCH =~ ^[0-9]+$ && $TOUCH -le 100 ]] || die "TOUCH is a percentage"
 command -v nginx >/dev/null || die "nginx is missing"
@@ -68,29 +70,9 @@ echo "== generating $PAGES pages (seed $SEED) for $HOST" >&2
 SEED_URL=$(awk -F'\t' '$1 == "seed_url" { print $2 }' "$WORK/summary.tsv")
 
 mkdir -p "$WORK/nginx"
-cat >"$WORK/nginx/nginx.conf" <<EOF
-worker_processes 2;
-worker_rlimit_nofile 8192;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-    types { text/html html; }
-    default_type application/octet-stream;
-    keepalive_requests 1000000;
-    log_format bench '\$status \$body_bytes_sent';
-    access_log $WORK/nginx/access.log bench;
-    client_body_temp_path $WORK/nginx/body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
-    server {
-        listen 127.0.0.1:$PORT;
-        root $WORK/site;
-    }
-}
-EOF
+nginx_conf "$WORK/nginx" "$PORT" "$WORK/site" \
+    "log_format bench '\$status \$body_bytes_sent'; access_log $WORK/nginx/access.log bench;" \
+    >"$WORK/nginx/nginx.conf"
 nginx -e "$WORK/nginx/error.log" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
 NGINX_PID=$!
 for _ in $(seq 100); do

@@ -8,24 +8,12 @@ use std::sync::Arc;
 
 use crawler_core::since::{PreviousCrawl, Unusable};
 use crawler_core::{CrawlReport, CrawlerBuilder, ExportFormat, LinkKind};
-use crawler_tests::{copy_dir, fixture_root, FixtureServer, ServerOptions};
+use crawler_tests::FixtureServer;
 use serde_json::Value;
 
 use crate::support::crawl;
 
 const DEPTH: u32 = 6;
-
-/// A copy of the fixture site, served with validators.
-fn site() -> (tempfile::TempDir, FixtureServer) {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture_root(), dir.path());
-    let server = FixtureServer::start_with(ServerOptions {
-        root: dir.path().to_path_buf(),
-        validators: true,
-        ..ServerOptions::default()
-    });
-    (dir, server)
-}
 
 fn builder(depth: u32) -> CrawlerBuilder {
     CrawlerBuilder::default().max_depth(depth)
@@ -64,14 +52,9 @@ async fn crawl_since(server: &FixtureServer, depth: u32, previous: &[u8]) -> Cra
     .await
 }
 
-/// Files sent in full since the last call: `before` is how many had been sent then.
-fn downloaded_since(server: &FixtureServer, before: usize) -> BTreeSet<String> {
-    server.full_downloads()[before..].iter().cloned().collect()
-}
-
 #[tokio::test]
 async fn an_unchanged_site_is_revalidated_and_gives_a_full_crawls_graph() {
-    let (_dir, server) = site();
+    let (_dir, server) = FixtureServer::start_copy_with_validators();
     let seeds = [server.url("/index.html")];
     let full = crawl(builder(DEPTH), &seeds).await;
     let previous = json(&full);
@@ -87,7 +70,7 @@ async fn an_unchanged_site_is_revalidated_and_gives_a_full_crawls_graph() {
 
     let again = crawl_since(&server, DEPTH, &previous).await;
     assert_eq!(graph_of(&json(&again)), graph_of(&previous));
-    assert_eq!(downloaded_since(&server, sent), BTreeSet::new());
+    assert_eq!(server.full_downloads_after(sent), BTreeSet::new());
     assert_eq!(again.stats.revalidated, server.not_modified());
     assert_eq!(again.stats.revalidated, sent, "every file was revalidated");
     assert_eq!(again.stats.new_pages, 0);
@@ -108,7 +91,7 @@ async fn an_unchanged_site_is_revalidated_and_gives_a_full_crawls_graph() {
 
 #[tokio::test]
 async fn changed_and_new_pages_are_downloaded_and_the_graph_is_a_fresh_crawls() {
-    let (dir, server) = site();
+    let (dir, server) = FixtureServer::start_copy_with_validators();
     let seeds = [server.url("/index.html")];
     let first = crawl(builder(DEPTH), &seeds).await;
     let previous = json(&first);
@@ -135,7 +118,7 @@ async fn changed_and_new_pages_are_downloaded_and_the_graph_is_a_fresh_crawls() 
 
     let (sent, not_modified) = (server.full_downloads().len(), server.not_modified());
     let since = crawl_since(&server, DEPTH, &previous).await;
-    let downloaded = downloaded_since(&server, sent);
+    let downloaded = server.full_downloads_after(sent);
     let revalidated = server.not_modified() - not_modified;
     let sent = server.full_downloads().len();
     let fresh = crawl(builder(DEPTH), &seeds).await;
@@ -150,7 +133,7 @@ async fn changed_and_new_pages_are_downloaded_and_the_graph_is_a_fresh_crawls() 
         .into();
     assert_eq!(downloaded, expected);
     assert!(
-        downloaded_since(&server, sent).len() > 10,
+        server.full_downloads_after(sent).len() > 10,
         "a crawl without a previous one downloads everything"
     );
 
@@ -169,13 +152,13 @@ async fn changed_and_new_pages_are_downloaded_and_the_graph_is_a_fresh_crawls() 
 
 #[tokio::test]
 async fn links_of_pages_at_the_previous_last_depth_are_reused_deeper() {
-    let (_dir, server) = site();
+    let (_dir, server) = FixtureServer::start_copy_with_validators();
     let seeds = [server.url("/index.html")];
     let shallow = crawl(builder(1), &seeds).await;
     let previous = json(&shallow);
     let sent = server.full_downloads().len();
     let deep = crawl_since(&server, DEPTH, &previous).await;
-    let downloaded = downloaded_since(&server, sent);
+    let downloaded = server.full_downloads_after(sent);
     let full = crawl(builder(DEPTH), &seeds).await;
     assert_eq!(graph_of(&json(&deep)), graph_of(&json(&full)));
     // Depth-1 pages were fetched by the shallow crawl with all their links: revalidated.
@@ -193,7 +176,7 @@ async fn links_of_pages_at_the_previous_last_depth_are_reused_deeper() {
 
 #[tokio::test]
 async fn other_link_rules_download_every_page_again() {
-    let (_dir, server) = site();
+    let (_dir, server) = FixtureServer::start_copy_with_validators();
     let seeds = [server.url("/index.html")];
     let full = crawl(builder(DEPTH), &seeds).await;
     let previous = json(&full);
@@ -205,7 +188,7 @@ async fn other_link_rules_download_every_page_again() {
     let again = crawl(anchors.since(Arc::new(previous)), &seeds).await;
     assert_eq!(again.stats.revalidated, 0);
     assert_eq!(server.not_modified(), 0);
-    assert!(downloaded_since(&server, sent).len() > 10);
+    assert!(server.full_downloads_after(sent).len() > 10);
     let plain = crawl(builder(DEPTH).link_kinds([LinkKind::Anchor]), &seeds).await;
     assert_eq!(graph_of(&json(&again)), graph_of(&json(&plain)));
 }

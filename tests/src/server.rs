@@ -166,6 +166,24 @@ impl FixtureServer {
         (dir, server)
     }
 
+    /// A copy of `fixtures/site` in a new temporary folder (which must outlive the server),
+    /// served with [`ServerOptions::validators`]: for tests of a conditional re-crawl, which
+    /// edit pages between two crawls.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the copy cannot be made or the server cannot start.
+    pub fn start_copy_with_validators() -> (tempfile::TempDir, Self) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_dir(&fixture_root(), dir.path());
+        let server = Self::start_with(ServerOptions {
+            root: dir.path().to_path_buf(),
+            validators: true,
+            ..ServerOptions::default()
+        });
+        (dir, server)
+    }
+
     /// Serves as `options` say.
     ///
     /// # Panics
@@ -271,6 +289,17 @@ impl FixtureServer {
         let full = self.shared.downloads.full.lock();
         full.unwrap_or_else(std::sync::PoisonError::into_inner)
             .clone()
+    }
+
+    /// The distinct paths of the files sent in full after the first `before` (a count of
+    /// [`full_downloads`](Self::full_downloads) taken earlier).
+    pub fn full_downloads_after(&self, before: usize) -> std::collections::BTreeSet<String> {
+        let full = self.full_downloads();
+        full.get(before..)
+            .unwrap_or_default()
+            .iter()
+            .cloned()
+            .collect()
     }
 
     /// `304 Not Modified` answers so far, by a server started with

@@ -6,25 +6,13 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crawler_tests::{copy_dir, fixture_root, FixtureServer, RedisServer, ServerOptions};
+use crawler_tests::{fixture_root, FixtureServer, RedisServer};
 use serde_json::Value;
 
 use crate::distributed::{run_workers, ID};
 use crate::support::{crawl, save_crawl};
 
 const DEPTH: u32 = 6;
-
-/// A copy of the fixture site, served with validators.
-fn site() -> (tempfile::TempDir, FixtureServer) {
-    let dir = tempfile::tempdir().unwrap();
-    copy_dir(&fixture_root(), dir.path());
-    let server = FixtureServer::start_with(ServerOptions {
-        root: dir.path().to_path_buf(),
-        validators: true,
-        ..ServerOptions::default()
-    });
-    (dir, server)
-}
 
 /// `crawl diff OLD NEW -f json`, parsed.
 fn diff(old: &Path, new: &Path) -> Value {
@@ -44,9 +32,9 @@ fn unchanged(changes: &Value) -> bool {
         .all(|v| v.as_array().is_none_or(Vec::is_empty))
 }
 
-/// Files sent in full after the first `before`.
-fn downloaded_since(server: &FixtureServer, before: usize) -> BTreeSet<String> {
-    server.full_downloads()[before..].iter().cloned().collect()
+/// The files [`add_a_page`] changes.
+fn added() -> BTreeSet<String> {
+    ["/a.html", "/fresh.html"].map(str::to_owned).into()
 }
 
 /// Appends a link to a new page to `a.html`, and writes that page.
@@ -64,7 +52,7 @@ fn add_a_page(site: &Path) {
 
 #[test]
 fn since_downloads_only_what_changed_and_writes_a_full_crawls_graph() {
-    let (site, server) = site();
+    let (site, server) = FixtureServer::start_copy_with_validators();
     let out = tempfile::tempdir().unwrap();
     let old = save_crawl(&server, DEPTH, "json", out.path(), "old.json");
     let new = out.path().join("new.json");
@@ -85,7 +73,7 @@ fn since_downloads_only_what_changed_and_writes_a_full_crawls_graph() {
         "{}",
         run.stderr
     );
-    assert_eq!(downloaded_since(&server, sent), BTreeSet::new());
+    assert_eq!(server.full_downloads_after(sent), BTreeSet::new());
     assert!(unchanged(&diff(&old, &new)), "{}", diff(&old, &new));
 
     add_a_page(site.path());
@@ -107,8 +95,7 @@ fn since_downloads_only_what_changed_and_writes_a_full_crawls_graph() {
     ])
     .run()
     .expect_code(0);
-    let expected: BTreeSet<String> = ["/a.html", "/fresh.html"].map(str::to_owned).into();
-    assert_eq!(downloaded_since(&server, sent), expected);
+    assert_eq!(server.full_downloads_after(sent), added());
     let fresh = save_crawl(&server, DEPTH, "json", out.path(), "fresh.json");
     assert!(unchanged(&diff(&fresh, &newer)), "{}", diff(&fresh, &newer));
     let changes = diff(&new, &newer);
@@ -121,7 +108,7 @@ fn since_downloads_only_what_changed_and_writes_a_full_crawls_graph() {
 
 #[test]
 fn since_streams_too() {
-    let (_site, server) = site();
+    let (_site, server) = FixtureServer::start_copy_with_validators();
     let out = tempfile::tempdir().unwrap();
     let old = save_crawl(&server, DEPTH, "graphml", out.path(), "old.graphml");
     let full = crawl([
@@ -147,7 +134,7 @@ fn since_streams_too() {
     .run()
     .expect_code(0);
     // A GraphML export vouches for pages as well: nothing downloaded.
-    assert_eq!(downloaded_since(&server, sent), BTreeSet::new());
+    assert_eq!(server.full_downloads_after(sent), BTreeSet::new());
     let lines = |text: &str| -> Vec<Value> {
         let mut pages: Vec<Value> = text
             .lines()
@@ -161,7 +148,7 @@ fn since_streams_too() {
 
 #[test]
 fn a_bad_previous_file_is_one_line_and_exit_2() {
-    let (_site, server) = site();
+    let (_site, server) = FixtureServer::start_copy_with_validators();
     let dir = tempfile::tempdir().unwrap();
     let huge = dir.path().join("huge.json");
     std::fs::File::create(&huge)
@@ -192,7 +179,7 @@ fn a_bad_previous_file_is_one_line_and_exit_2() {
 
 #[test]
 fn diff_recrawl_revalidates_old_and_diffs_against_now() {
-    let (site, server) = site();
+    let (site, server) = FixtureServer::start_copy_with_validators();
     let out = tempfile::tempdir().unwrap();
     let old = save_crawl(&server, DEPTH, "json", out.path(), "old.json");
     add_a_page(site.path());
@@ -207,8 +194,7 @@ fn diff_recrawl_revalidates_old_and_diffs_against_now() {
         ])
         .run()
         .expect_code(0);
-    let expected: BTreeSet<String> = ["/a.html", "/fresh.html"].map(str::to_owned).into();
-    assert_eq!(downloaded_since(&server, sent), expected);
+    assert_eq!(server.full_downloads_after(sent), added());
     let changes: Value = serde_json::from_str(&run.stdout).unwrap();
     assert_eq!(changes, diff(&old, &saved));
     assert_eq!(
@@ -223,13 +209,13 @@ fn diff_recrawl_revalidates_old_and_diffs_against_now() {
         .args(["-f", "json"])
         .run()
         .expect_code(0);
-    assert_eq!(downloaded_since(&server, sent), BTreeSet::new());
+    assert_eq!(server.full_downloads_after(sent), BTreeSet::new());
     assert!(unchanged(&serde_json::from_str(&again.stdout).unwrap()));
 }
 
 #[test]
 fn redis_workers_revalidate_and_export_a_full_crawls_graph() {
-    let (_site, server) = site();
+    let (_site, server) = FixtureServer::start_copy_with_validators();
     let redis = RedisServer::start();
     let out = tempfile::tempdir().unwrap();
     let old = save_crawl(&server, DEPTH, "json", out.path(), "old.json");
@@ -237,7 +223,7 @@ fn redis_workers_revalidate_and_export_a_full_crawls_graph() {
     let sent = server.full_downloads().len();
     let old_arg = old.to_str().unwrap();
     run_workers(&redis, 2, &seed, &["-d", "6", "--since", old_arg], &[]);
-    assert_eq!(downloaded_since(&server, sent), BTreeSet::new());
+    assert_eq!(server.full_downloads_after(sent), BTreeSet::new());
     let new = out.path().join("new.json");
     crawl([
         "export",
