@@ -72,8 +72,8 @@ CRAWL_BIN=${CRAWL_BIN:-$TARGET/crawl}
 TIME=/usr/bin/time
 
 die() { echo "bench-e2e: $*" >&2; exit 1; }
-# shellcheck source=scripts/nginx-conf.sh
-source "$ROOT/scripts/nginx-conf.sh"
+# shellcheck source=scripts/bench-lib.sh
+source "$ROOT/scripts/bench-lib.sh"
 calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
 [[ $PAGES =~ ^[0-9]+$ && $PAGES -gt 0 ]] || die "PAGES must be a positive number"
 [[ -x $CRAWL_BIN ]] || [[ $CRAWL_BIN == "$TARGET/crawl" ]] || die "CRAWL_BIN $CRAWL_BIN is not executable"
@@ -103,18 +103,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A free loopback port below the ephemeral range (so no outgoing connection holds it), in
-# bounded tries; nothing but 127.0.0.1 is touched. The pages name it, so it is fixed first.
-PORT=
-low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-for _ in $(seq 50); do
-    candidate=$((10000 + RANDOM % (low - 10000)))
-    if command -v ss >/dev/null; then
-        [[ -z $(ss -Htan "( sport = :$candidate )") ]] && { PORT=$candidate; break; }
-    elif ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
-        PORT=$candidate; break
-    fi
-done
+# The pages name the port, so it is fixed first.
+PORT=$(free_port)
 [[ -n $PORT ]] || die "no free port found"
 HOST=127.0.0.1:$PORT
 

@@ -34,8 +34,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}/release
 
 die() { echo "bench-since: $*" >&2; exit 1; }
-# shellcheck source=scripts/nginx-conf.sh
-source "$ROOT/scripts/nginx-conf.sh"
+# shellcheck source=scripts/bench-lib.sh
+source "$ROOT/scripts/bench-lib.sh"
 [[ $PAGES =~ ^[0-9]+$ && $PAGES -gt 0 ]] || die "PAGES must be a positive number"
 [[ $TOUCH =~ ^[0-9]+$ && $TOUCH -le 100 ]] || die "TOUCH is a percentage"
 command -v nginx >/dev/null || die "nginx is missing"
@@ -55,13 +55,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A free loopback port below the ephemeral range, in bounded tries (the pages name it).
-PORT=
-low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-for _ in $(seq 50); do
-    candidate=$((10000 + RANDOM % (low - 10000)))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then PORT=$candidate; break; fi
-done
+# The pages name the port, so it is fixed first.
+PORT=$(free_port)
 [[ -n $PORT ]] || die "no free port found"
 HOST=127.0.0.1:$PORT
 

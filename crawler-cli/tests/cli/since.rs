@@ -111,28 +111,14 @@ fn since_streams_too() {
     let (_site, server) = FixtureServer::start_copy_with_validators();
     let out = tempfile::tempdir().unwrap();
     let old = save_crawl(&server, DEPTH, "graphml", out.path(), "old.graphml");
-    let full = crawl([
-        server.url("/index.html").as_str(),
-        "-d",
-        "6",
-        "-q",
-        "-f",
-        "jsonl",
-    ])
-    .run()
-    .expect_code(0);
+    let seed = server.url("/index.html");
+    let jsonl = || crawl([seed.as_str(), "-d", "6", "-q", "-f", "jsonl"]);
+    let full = jsonl().run().expect_code(0);
     let sent = server.full_downloads().len();
-    let streamed = crawl([
-        server.url("/index.html").as_str(),
-        "-d",
-        "6",
-        "-q",
-        "-f",
-        "jsonl",
-    ])
-    .args(["--since".as_ref(), old.as_os_str()])
-    .run()
-    .expect_code(0);
+    let streamed = jsonl()
+        .args(["--since".as_ref(), old.as_os_str()])
+        .run()
+        .expect_code(0);
     // A GraphML export vouches for pages as well: nothing downloaded.
     assert_eq!(server.full_downloads_after(sent), BTreeSet::new());
     let lines = |text: &str| -> Vec<Value> {
