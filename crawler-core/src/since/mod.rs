@@ -22,6 +22,11 @@
 //!
 //! The previous export is hostile input like any file: it is read up to
 //! [`MAX_PREVIOUS_BYTES`], and a crawl refuses one with more pages than its own `max_nodes`.
+//!
+//! # Architecture
+//! - `mod.rs`: [`PreviousCrawl`], what it vouches for, and [`link_rules`].
+//! - `json.rs`: the JSON export read straight into it (GraphML goes through [`crate::import`]).
+//! - `tests.rs`: what is vouched for, the round trips through both exports, hostile files.
 
 use std::collections::HashMap;
 use std::hash::Hasher;
@@ -156,6 +161,9 @@ impl PreviousCrawl {
                 limit: MAX_PREVIOUS_BYTES,
             });
         }
+        if data.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
+            return json::read(&data, config);
+        }
         let report = crate::import::read(&data)?;
         drop(data);
         let limit = config.max_nodes.get();
@@ -168,52 +176,28 @@ impl PreviousCrawl {
 
     /// The previous crawl `report` (read back from its export), for a crawl with `config`.
     pub fn from_report(report: &CrawlReport, config: &CrawlConfig) -> Self {
-        let unusable = if report.stats.links_dropped > 0 {
-            Some(Unusable::LinksDropped(report.stats.links_dropped))
-        } else {
-            match &report.link_rules {
-                None => Some(Unusable::NoLinkRules),
-                Some(rules) if *rules != link_rules(config) => Some(Unusable::OtherLinkRules),
-                Some(_) => None,
-            }
-        };
+        let unusable = unusable(
+            report.stats.links_dropped,
+            report.link_rules.as_deref(),
+            config,
+        );
         let graph = &report.graph;
-        let mut records: Vec<Option<PreviousPage>> = graph
-            .pages()
-            .map(|page| unusable.is_none().then(|| candidate(page)).flatten())
-            .collect();
+        let mut assembly = Assembly::new(unusable);
+        for page in graph.pages() {
+            assembly.page(page.url.as_str(), page.is_fetched(), || candidate(page));
+        }
         for (source, target, link) in graph.edge_ends() {
-            let slot = &mut records[source.index()];
-            let Some(record) = slot else { continue };
-            if link.kind == LinkKind::Redirect {
-                *slot = None;
-                continue;
-            }
-            record.nofollow |= link.nofollow;
-            record.links.push(FoundLink::of_kind(
-                graph.page_at(target).url.clone(),
-                link.kind,
-                graph.link_text(link).map(str::to_owned),
-                graph.link_rel(link).map(str::to_owned),
-            ));
-        }
-        let mut pages = HashMap::new();
-        let mut reusable = 0;
-        for (page, record) in graph.pages().zip(records) {
-            if page.is_fetched() {
-                reusable += usize::from(record.is_some());
-                let record = record.map(|mut record| {
-                    record.links.shrink_to_fit();
-                    Arc::new(record)
-                });
-                pages.insert(page.url.as_str().into(), record);
+            if assembly.wants_links(source.index()) {
+                let found = FoundLink::of_kind(
+                    graph.page_at(target).url.clone(),
+                    link.kind,
+                    graph.link_text(link).map(str::to_owned),
+                    graph.link_rel(link).map(str::to_owned),
+                );
+                assembly.link(source.index(), found, link.nofollow);
             }
         }
-        Self {
-            pages,
-            reusable,
-            unusable,
-        }
+        assembly.finish()
     }
 
     /// Why none of the previous crawl's pages can be revalidated, if so.
@@ -241,20 +225,127 @@ impl PreviousCrawl {
     }
 }
 
-/// A page the previous crawl can vouch for, its links still to add: fetched over HTTP with a
-/// 2xx answer, no error, and validators.
+/// Why a previous crawl that dropped `links_dropped` links and took links under the rules
+/// fingerprinted `rules` vouches for nothing in a crawl with `config`, if so.
+fn unusable(links_dropped: usize, rules: Option<&str>, config: &CrawlConfig) -> Option<Unusable> {
+    if links_dropped > 0 {
+        return Some(Unusable::LinksDropped(links_dropped));
+    }
+    match rules {
+        None => Some(Unusable::NoLinkRules),
+        Some(rules) if rules != link_rules(config) => Some(Unusable::OtherLinkRules),
+        Some(_) => None,
+    }
+}
+
+/// A previous crawl as its export is read: its pages in node order, each with its record
+/// while it may still be vouched for, then the links of those.
+struct Assembly {
+    unusable: Option<Unusable>,
+    /// Each node's URL, and whether it was fetched.
+    pages: Vec<(Box<str>, bool)>,
+    records: Vec<Option<PreviousPage>>,
+}
+
+impl Assembly {
+    fn new(unusable: Option<Unusable>) -> Self {
+        Self {
+            unusable,
+            pages: Vec::new(),
+            records: Vec::new(),
+        }
+    }
+
+    /// The next node: `url`, fetched or not, and its record if `candidate` gives one (asked
+    /// only when the crawl is usable).
+    fn page(&mut self, url: &str, fetched: bool, candidate: impl FnOnce() -> Option<PreviousPage>) {
+        let record = if self.unusable.is_none() && fetched {
+            candidate()
+        } else {
+            None
+        };
+        self.pages.push((url.into(), fetched));
+        self.records.push(record);
+    }
+
+    /// Whether node `source` still has a record its links go to.
+    fn wants_links(&self, source: usize) -> bool {
+        self.records.get(source).is_some_and(Option::is_some)
+    }
+
+    /// The next link of node `source`; a redirect leaves it without a record.
+    fn link(&mut self, source: usize, link: FoundLink, nofollow: bool) {
+        let Some(slot) = self.records.get_mut(source) else {
+            return;
+        };
+        match slot {
+            Some(_) if link.kind == LinkKind::Redirect => *slot = None,
+            Some(record) => {
+                record.nofollow |= nofollow;
+                record.links.push(link);
+            }
+            None => {}
+        }
+    }
+
+    fn finish(self) -> PreviousCrawl {
+        let mut pages = HashMap::with_capacity(self.pages.len());
+        let mut reusable = 0;
+        for ((url, fetched), record) in self.pages.into_iter().zip(self.records) {
+            if fetched {
+                reusable += usize::from(record.is_some());
+                let record = record.map(|mut record| {
+                    record.links.shrink_to_fit();
+                    Arc::new(record)
+                });
+                pages.insert(url, record);
+            }
+        }
+        PreviousCrawl {
+            pages,
+            reusable,
+            unusable: self.unusable,
+        }
+    }
+}
+
+/// A page the previous crawl can vouch for, its links still to add.
 fn candidate(page: &Page) -> Option<PreviousPage> {
-    let status = page.status.filter(|s| (200..300).contains(s))?;
-    let web = matches!(page.url.scheme(), "http" | "https");
-    if !web || page.error.is_some() || page.skipped.is_some() {
+    let ok = page.error.is_none() && page.skipped.is_none();
+    let validators = page.validators.as_deref();
+    candidate_of(
+        (&page.url, page.status.filter(|_| ok)),
+        page.content_type.clone(),
+        page.title.clone(),
+        page.bytes,
+        (
+            validators.and_then(|v| v.etag.as_deref()),
+            validators.and_then(|v| v.last_modified.as_deref()),
+        ),
+    )
+}
+
+/// The record of a page at `url` that answered `status` without an error or a skip (`None`
+/// otherwise), if the previous crawl can vouch for it: fetched over HTTP with a 2xx answer
+/// and validators (`etag`, `last_modified`).
+fn candidate_of(
+    (url, status): (&Url, Option<u16>),
+    content_type: Option<String>,
+    title: Option<String>,
+    bytes: u64,
+    (etag, last_modified): (Option<&str>, Option<&str>),
+) -> Option<PreviousPage> {
+    let status = status.filter(|s| (200..300).contains(s))?;
+    if !matches!(url.scheme(), "http" | "https") {
         return None;
     }
+    let validators = Validators::new(etag.map(str::to_owned), last_modified.map(str::to_owned))?;
     Some(PreviousPage {
         status,
-        content_type: page.content_type.clone(),
-        title: page.title.clone(),
-        bytes: page.bytes,
-        validators: Validators::clone(page.validators.as_deref()?),
+        content_type,
+        title,
+        bytes,
+        validators: *validators,
         links: Vec::new(),
         nofollow: false,
     })
@@ -281,5 +372,6 @@ pub fn link_rules(config: &CrawlConfig) -> String {
     format!("{:016x}", hasher.finish())
 }
 
+mod json;
 #[cfg(test)]
 mod tests;
