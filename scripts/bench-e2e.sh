@@ -79,6 +79,8 @@ CRAWL_BIN=${CRAWL_BIN:-$TARGET/crawl}
 TIME=/usr/bin/time
 
 die() { echo "bench-e2e: $*" >&2; exit 1; }
+# shellcheck source=scripts/bench-lib.sh
+source "$ROOT/scripts/bench-lib.sh"
 calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
 [[ $PAGES =~ ^[0-9]+$ && $PAGES -gt 0 ]] || die "PAGES must be a positive number"
 [[ -x $CRAWL_BIN ]] || [[ $CRAWL_BIN == "$TARGET/crawl" ]] || die "CRAWL_BIN $CRAWL_BIN is not executable"
@@ -108,18 +110,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A free loopback port below the ephemeral range (so no outgoing connection holds it), in
-# bounded tries; nothing but 127.0.0.1 is touched. The pages name it, so it is fixed first.
-PORT=
-low=$(awk '{ print $1 }' /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
-for _ in $(seq 50); do
-    candidate=$((10000 + RANDOM % (low - 10000)))
-    if command -v ss >/dev/null; then
-        [[ -z $(ss -Htan "( sport = :$candidate )") ]] && { PORT=$candidate; break; }
-    elif ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
-        PORT=$candidate; break
-    fi
-done
+# The pages name the port, so it is fixed first.
+PORT=$(free_port)
 [[ -n $PORT ]] || die "no free port found"
 HOST=127.0.0.1:$PORT
 
@@ -166,31 +158,7 @@ start_server() { # $1 = "log" to enable the access log
         local log="access_log off;"
         [[ ${1:-} == log ]] && log="log_format bench '\$request_uri \$status'; access_log $WORK/nginx/access.log bench;"
         mkdir -p "$WORK/nginx"
-        cat >"$WORK/nginx/nginx.conf" <<EOF
-worker_processes 2;
-worker_rlimit_nofile 8192;
-pid $WORK/nginx/nginx.pid;
-error_log $WORK/nginx/error.log warn;
-events { worker_connections 1024; }
-http {
-    types { text/html html; }
-    default_type application/octet-stream;
-    sendfile on;
-    tcp_nopush on;
-    keepalive_requests 1000000;
-    open_file_cache max=2000 inactive=20s;
-    $log
-    client_body_temp_path $WORK/nginx/body;
-    proxy_temp_path $WORK/nginx/proxy;
-    fastcgi_temp_path $WORK/nginx/fastcgi;
-    uwsgi_temp_path $WORK/nginx/uwsgi;
-    scgi_temp_path $WORK/nginx/scgi;
-    server {
-        listen 127.0.0.1:$PORT;
-        root $WORK/site;
-    }
-}
-EOF
+        nginx_conf "$WORK/nginx" "$PORT" "$WORK/site" "$log" >"$WORK/nginx/nginx.conf"
         nginx -e "$WORK/nginx/error.log" -p "$WORK/nginx" -c "$WORK/nginx/nginx.conf" -g 'daemon off;' &
     elif [[ $SERVER == synthetic ]]; then
         "$TARGET/fixture-server" --synthetic "$PAGES" --seed "$SEED" --port "$PORT" >/dev/null &

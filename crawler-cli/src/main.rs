@@ -30,6 +30,7 @@ mod output;
 mod progress;
 mod seeds;
 mod signal;
+mod since;
 mod spec;
 mod stream;
 

@@ -225,6 +225,13 @@ pub(crate) fn summary(
     if stats.links_dropped > 0 {
         let _ = write!(line, "; {} links not recorded", stats.links_dropped);
     }
+    if stats.revalidated + stats.changed + stats.new_pages > 0 {
+        let _ = write!(
+            line,
+            "; since the previous crawl: {} revalidated (304), {} changed, {} new",
+            stats.revalidated, stats.changed, stats.new_pages
+        );
+    }
     line
 }
 

@@ -49,6 +49,8 @@
 //!   crawl reports as it runs; [`error`]: what can fail. `seen`: the seen set behind a trait;
 //!   `strings`: the compact string table.
 //! - [`export`], [`analysis`], [`import`]: the graph written out, read back, and checked.
+//! - [`since`]: a previous crawl read back for a conditional re-crawl (`--since`): the pages
+//!   it vouches for, asked with their validators, and what a `304` stands for.
 #![warn(unreachable_pub, missing_debug_implementations)]
 #![deny(missing_docs)]
 #![deny(clippy::print_stdout, clippy::print_stderr, clippy::exit)]
@@ -65,6 +67,7 @@ pub mod graph;
 pub mod import;
 pub mod outcome;
 mod seen;
+pub mod since;
 mod strings;
 mod url_norm;
 
@@ -115,11 +118,11 @@ pub use extract::anchors::MAX_ANCHORS_PER_PAGE;
 pub use extract::Extraction;
 pub use fetch::retry::MAX_RETRY_WAIT;
 pub use fetch::Fetcher;
-pub use graph::{CrawlGraph, EdgeFragment, Link, LinkKind, Page, SkipReason};
+pub use graph::{CrawlGraph, EdgeFragment, Link, LinkKind, Page, SkipReason, Validators};
 pub use http_options::{BasicAuth, HttpOptions};
 pub use link_kind::LinkKinds;
 pub use link_options::LinkOptions;
-pub use outcome::{FoundLink, Hop, LinkFragment, PageOutcome, Target};
+pub use outcome::{FoundLink, Freshness, Hop, LinkFragment, PageOutcome, Target};
 pub use petgraph::graph::NodeIndex;
 pub use report::{CrawlReport, CrawlStats, StopReason};
 pub use scope::{HostScope, SeedScope};

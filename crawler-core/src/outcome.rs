@@ -14,7 +14,7 @@ use url::Url;
 
 use crate::error::PageError;
 use crate::extract::Anchors;
-use crate::graph::{LinkKind, SkipReason};
+use crate::graph::{LinkKind, SkipReason, Validators};
 
 /// What a frontier URL is fetched as, which decides the method and whether the body is read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
@@ -55,6 +55,29 @@ pub struct Hop {
     /// worth one more try at the end of the crawl.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub retries_exhausted: bool,
+    /// The answer's `ETag` and `Last-Modified`, for a page fetched with GET (see
+    /// [`Page::validators`](crate::Page::validators)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub validators: Option<Box<Validators>>,
+    /// How the page stood against the previous crawl, in a crawl given one (`--since`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub freshness: Option<Freshness>,
+}
+
+/// How a page fetched by a crawl given a previous one (`--since`) stood against it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Freshness {
+    /// Asked with the previous crawl's validators and answered `304 Not Modified`: nothing
+    /// was downloaded, and the page's links are the previous crawl's.
+    Revalidated,
+    /// Fetched by the previous crawl and downloaded again: it changed (its validators no
+    /// longer matched), or the previous crawl could not vouch for it (no validators, an
+    /// error, a redirect).
+    Changed,
+    /// Not fetched by the previous crawl.
+    New,
 }
 
 impl Hop {
@@ -69,6 +92,8 @@ impl Hop {
             elapsed: Duration::ZERO,
             redirect: None,
             retries_exhausted: false,
+            validators: None,
+            freshness: None,
         }
     }
 }

@@ -3,6 +3,8 @@ its message, unknown options TypeError; the Python conveniences map to the spec'
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
 import crawlgraph
@@ -29,6 +31,13 @@ import crawlgraph
 def test_bad_values_raise_value_error_with_the_library_message(site, options, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(")):
         crawlgraph.crawl(site.url("/index.html"), **options)
+
+
+def test_since_is_refused_with_value_error_naming_it(site):
+    with pytest.raises(ValueError, match="option `since`"):
+        crawlgraph.crawl(site.url("/index.html"), since="previous.json")
+    with pytest.raises(ValueError, match="option `since`"):
+        asyncio.run(crawlgraph.crawl_async(site.url("/index.html"), since="previous.json"))
 
 
 def test_unknown_option_raises_type_error_naming_it(site):

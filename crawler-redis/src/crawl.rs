@@ -19,9 +19,11 @@ use crate::frontier::RedisFrontier;
 use crate::keys::Keys;
 
 /// The layout version this build reads and writes.
+/// 4: a hop may carry its validators and its freshness (`--since`); an older build would take
+/// such an outcome for corrupt.
 /// 3: the meta holds the crawl's `CrawlSpec` (2 held the creator's argv and named settings).
 /// 2: outcomes in the binary layout with the crawl's dictionary (1 stored deflated JSON).
-pub const SCHEMA: u32 = 3;
+pub const SCHEMA: u32 = 4;
 
 /// Default number of host partitions of a new crawl: enough to spread over 8 Cluster shards.
 pub const DEFAULT_PARTITIONS: u32 = 64;

@@ -12,8 +12,10 @@
 //! ```text
 //! outcome := flags:u8 (1 blocked, 2 nofollow, 4 title) [title:str] hops:n hop* links:n link*
 //! hop     := url:uref flags:u8 (1 status, 2 content type, 4 error, 8 redirect, 16 redirect
-//!            reason, 32 retries exhausted) [status:n] [content_type:str] [error:str]
-//!            bytes:n secs:n nanos:n [redirect:uref] [reason:str]
+//!            reason, 32 retries exhausted, 64 validators, 128 freshness) [status:n]
+//!            [content_type:str] [error:str] bytes:n secs:n nanos:n [redirect:uref]
+//!            [reason:str] [validators] [freshness:str]
+//! validators := flags:u8 (1 etag, 2 last modified) [etag:str] [last_modified:str]
 //! link    := flags:u8 (bits 0-4 kind, 32 text, 64 rel) url:uref [text:str] [rel:str]
 //! uref    := shared:n rest:str        (shared = leading bytes in common with the page URL)
 //! str     := len:n bytes              n := unsigned LEB128
@@ -25,7 +27,7 @@
 
 use std::time::Duration;
 
-use crawler_core::{FoundLink, Hop, LinkKind, PageOutcome};
+use crawler_core::{FoundLink, Hop, LinkKind, PageOutcome, Validators};
 use url::Url;
 
 use crate::error::RedisCrawlError;
@@ -40,6 +42,11 @@ const ERROR: u8 = 4;
 const REDIRECT: u8 = 8;
 const REASON: u8 = 16;
 const RETRIES_EXHAUSTED: u8 = 32;
+const VALIDATORS: u8 = 64;
+const FRESHNESS: u8 = 128;
+
+const ETAG: u8 = 1;
+const LAST_MODIFIED: u8 = 2;
 
 const KIND_MASK: u8 = 31;
 const TEXT: u8 = 32;
@@ -68,6 +75,8 @@ pub(crate) fn write(out: &mut Vec<u8>, base: &Url, outcome: &PageOutcome) {
             (hop.redirect.is_some(), REDIRECT),
             (reason.is_some(), REASON),
             (hop.retries_exhausted, RETRIES_EXHAUSTED),
+            (hop.validators.is_some(), VALIDATORS),
+            (hop.freshness.is_some(), FRESHNESS),
         ]);
         if let Some(status) = hop.status {
             w.varint(u64::from(status));
@@ -81,6 +90,15 @@ pub(crate) fn write(out: &mut Vec<u8>, base: &Url, outcome: &PageOutcome) {
             w.url(target);
         }
         w.opt_str(reason.map(json).as_deref());
+        if let Some(validators) = &hop.validators {
+            w.flags(&[
+                (validators.etag.is_some(), ETAG),
+                (validators.last_modified.is_some(), LAST_MODIFIED),
+            ]);
+            w.opt_str(validators.etag.as_deref());
+            w.opt_str(validators.last_modified.as_deref());
+        }
+        w.opt_str(hop.freshness.as_ref().map(json).as_deref());
     }
     w.len(outcome.links.len());
     for link in &outcome.links {
@@ -135,6 +153,13 @@ pub(crate) fn read(bytes: &[u8], base: &Url) -> Result<PageOutcome, RedisCrawlEr
             return Err(corrupt("a skip reason without a redirect"));
         }
         hop.retries_exhausted = flags & RETRIES_EXHAUSTED != 0;
+        if flags & VALIDATORS != 0 {
+            let which = r.byte()?;
+            let etag = r.opt_str(which & ETAG != 0)?;
+            let last_modified = r.opt_str(which & LAST_MODIFIED != 0)?;
+            hop.validators = Validators::new(etag, last_modified);
+        }
+        hop.freshness = r.opt_json(flags & FRESHNESS != 0)?;
         outcome.hops.push(hop);
     }
     let links = r.len()?;

@@ -3,7 +3,9 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use crawler_core::{FoundLink, Hop, LinkKind, PageError, PageOutcome, SkipReason};
+use crawler_core::{
+    FoundLink, Freshness, Hop, LinkKind, PageError, PageOutcome, SkipReason, Validators,
+};
 use url::Url;
 
 use super::{read, write};
@@ -31,11 +33,15 @@ pub(crate) fn full() -> PageOutcome {
     second.content_type = Some("text/html; charset=utf-8".into());
     second.redirect = Some((url("ftp://c.test/"), Some(SkipReason::OutOfScope)));
     second.retries_exhausted = true;
+    second.validators = Validators::new(None, Some("Tue, 01 Dec 2026 10:00:00 GMT".into()));
+    second.freshness = Some(Freshness::Changed);
     let mut last = Hop::new(url("https://b.test:8443/new"));
     last.status = Some(200);
     last.bytes = u64::MAX;
     last.elapsed = Duration::from_secs(u64::MAX);
     last.error = Some(PageError::BodyTooLarge { limit: 512 });
+    last.validators = Validators::new(Some("W/\"é\"".into()), Some(String::new()));
+    last.freshness = Some(Freshness::Revalidated);
     let mut links: Vec<FoundLink> = LinkKind::ALL
         .iter()
         .enumerate()
@@ -168,8 +174,9 @@ fn the_layout_knows_every_field_of_an_outcome() {
     let mut names = BTreeSet::new();
     field_names(&serde_json::to_value(full()).unwrap(), "", &mut names);
     let known = "blocked hops hops.bytes hops.content_type hops.elapsed hops.elapsed.nanos \
-                 hops.elapsed.secs hops.error hops.error.kind hops.error.limit hops.redirect \
-                 hops.retries_exhausted hops.status hops.url links links.kind links.rel \
+                 hops.elapsed.secs hops.error hops.error.kind hops.error.limit hops.freshness \
+                 hops.redirect hops.retries_exhausted hops.status hops.url hops.validators \
+                 hops.validators.etag hops.validators.last_modified links links.kind links.rel \
                  links.text links.url nofollow title";
     let known: BTreeSet<String> = known.split_whitespace().map(str::to_owned).collect();
     assert_eq!(names, known);

@@ -20,7 +20,8 @@
 //! - `typed`: every link kind, nofollow rules and resource checks on `fixtures/site/typed/`;
 //! - `synthetic`: a generated 300-page site, crawled completely, exactly and once per URL;
 //! - `replay`: the public fetch and fold seams, and stored outcomes replayed into the same graph.
-//! - `bounds`: the shutdown in every phase, the page deadline, the graph budget.
+//! - `bounds`: the shutdown in every phase, the page deadline, the graph budget;
+//! - `since`: a conditional re-crawl against a server sending validators and 304s.
 
 mod bounds;
 mod concurrency;
@@ -38,6 +39,7 @@ mod redirects;
 mod replay;
 mod request_options;
 mod resource_check;
+mod since;
 mod stopping;
 mod support;
 mod synthetic;

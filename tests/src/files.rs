@@ -12,24 +12,31 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::SystemTime;
 
 use crate::response::{Body, Response};
+use crate::validators::FileValidators;
 
 /// Serves the file for `decoded_path` (a percent-decoded path starting with
-/// `/`) under the canonical folder `root`, or the 404 page.
-pub(crate) async fn serve(root: Arc<Path>, decoded_path: Option<String>) -> Response {
+/// `/`) under the canonical folder `root`, or the 404 page; with the file's validators
+/// (see [`crate::validators`]) when there is one.
+pub(crate) async fn serve(
+    root: Arc<Path>,
+    decoded_path: Option<String>,
+) -> (Response, Option<FileValidators>) {
     let Some(path) = decoded_path else {
-        return Response::not_found();
+        return (Response::not_found(), None);
     };
     // Reading files is blocking I/O; keep it off the runtime's two workers.
     match tokio::task::spawn_blocking(move || read(&root, &path)).await {
-        Ok(Some((body, content_type, headers))) => {
+        Ok(Some((body, content_type, headers, modified))) => {
+            let validators = FileValidators::of(&body, modified);
             let mut response = Response::new(200, Some(content_type), Body::Bytes(body));
             response.headers.extend(headers);
-            response
+            (response, Some(validators))
         }
         Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
-        Ok(None) | Err(_) => Response::not_found(),
+        Ok(None) | Err(_) => (Response::not_found(), None),
     }
 }
 
@@ -38,13 +45,14 @@ type Headers = Vec<(String, String)>;
 
 /// The file's bytes, content type and extra headers, or `None` if there is no
 /// such file inside `root`.
-fn read(root: &Path, path: &str) -> Option<(Vec<u8>, &'static str, Headers)> {
+fn read(root: &Path, path: &str) -> Option<(Vec<u8>, &'static str, Headers, SystemTime)> {
     let file = resolve(root, path)?.canonicalize().ok()?;
     let sidecar = file.extension().is_some_and(|e| e == "headers");
     if !file.starts_with(root) || !file.is_file() || sidecar {
         return None;
     }
     let body = fs::read(&file).ok()?;
+    let modified = fs::metadata(&file).and_then(|m| m.modified()).ok()?;
     let mut name = file.clone().into_os_string();
     name.push(".headers");
     let headers = fs::read_to_string(name)
@@ -53,7 +61,7 @@ fn read(root: &Path, path: &str) -> Option<(Vec<u8>, &'static str, Headers)> {
         .filter_map(|line| line.split_once(':'))
         .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
         .collect();
-    Some((body, content_type(&file), headers))
+    Some((body, content_type(&file), headers, modified))
 }
 
 /// Maps a URL path onto a file path under `root`, refusing `..`.

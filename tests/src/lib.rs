@@ -121,9 +121,10 @@ pub mod synth;
 #[cfg(test)]
 mod tests;
 mod tls;
+mod validators;
 
 pub use redis_server::{Listen, RedisCluster, RedisServer};
 pub use reply::Reply;
-pub use server::{fixture_root, FixtureServer, ServerOptions, Synthetic};
+pub use server::{copy_dir, fixture_root, FixtureServer, ServerOptions, Synthetic};
 pub use stats::RequestHead;
 pub use tls::{TlsFront, CERTIFICATE_DER};

@@ -19,6 +19,7 @@ use crate::reply::Reply;
 use crate::response::{Body, Response};
 use crate::stats::Stats;
 use crate::synth::SyntheticSite;
+use crate::validators::Downloads;
 
 /// Largest `N` accepted by `/_/links/N`, to keep pages a sane size.
 const MAX_LINKS: u64 = 100_000;
@@ -45,10 +46,18 @@ pub(crate) struct Shared {
     pub(crate) held: tokio::sync::watch::Sender<bool>,
     /// Requests dropped at random (`FixtureServer::drop_requests`).
     pub(crate) drops: crate::drops::Drops,
+    /// Files carry validators and conditional requests are answered (`ServerOptions::validators`).
+    pub(crate) validators: bool,
+    /// What was sent in full and what was answered `304`, when `validators` is on.
+    pub(crate) downloads: Downloads,
 }
 
 impl Shared {
-    pub(crate) fn new(root: Arc<Path>, synthetic: Option<SyntheticSite>, log: bool) -> Self {
+    pub(crate) fn new(
+        root: Arc<Path>,
+        synthetic: Option<SyntheticSite>,
+        (log, validators): (bool, bool),
+    ) -> Self {
         Self {
             root,
             routes: Mutex::default(),
@@ -59,6 +68,8 @@ impl Shared {
             gates: Gates::default(),
             held: tokio::sync::watch::channel(false).0,
             drops: crate::drops::Drops::default(),
+            validators,
+            downloads: Downloads::default(),
         }
     }
 
@@ -125,7 +136,10 @@ pub(crate) async fn respond(shared: &Shared, req: &Request) -> Response {
             None => Response::not_found(),
         }
     } else {
-        files::serve(Arc::clone(&shared.root), decoded).await
+        match files::serve(Arc::clone(&shared.root), decoded).await {
+            (full, Some(file)) if shared.validators => file.answer(req, full, &shared.downloads),
+            (response, _) => response,
+        }
     };
     if !delay.is_zero() {
         tokio::time::sleep(delay).await;

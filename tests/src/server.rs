@@ -39,6 +39,25 @@ pub fn fixture_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/site")
 }
 
+/// Copies the folder `from` into `to` (made if missing), recursively: a copy of the fixture
+/// site that a test may edit between two crawls.
+///
+/// # Panics
+///
+/// Panics if a file cannot be read or written.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("target folder");
+    for entry in std::fs::read_dir(from).expect("readable folder") {
+        let entry = entry.expect("folder entry");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("file type").is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copied file");
+        }
+    }
+}
+
 /// Where and what a [`FixtureServer`] serves.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerOptions {
@@ -56,6 +75,11 @@ pub struct ServerOptions {
     /// `true`. A server process nobody can ask turns it off, so that a crawl of millions of
     /// pages does not grow the server by a log entry per request.
     pub log_requests: bool,
+    /// Send an `ETag` and a `Last-Modified` with every file under `root`, answer `304` to
+    /// conditional requests that still match, and count what was sent in full
+    /// ([`FixtureServer::full_downloads`], [`FixtureServer::not_modified`]); defaults to
+    /// `false`.
+    pub validators: bool,
 }
 
 impl Default for ServerOptions {
@@ -66,6 +90,7 @@ impl Default for ServerOptions {
             port: 0,
             synthetic: None,
             log_requests: true,
+            validators: false,
         }
     }
 }
@@ -141,6 +166,24 @@ impl FixtureServer {
         (dir, server)
     }
 
+    /// A copy of `fixtures/site` in a new temporary folder (which must outlive the server),
+    /// served with [`ServerOptions::validators`]: for tests of a conditional re-crawl, which
+    /// edit pages between two crawls.
+    ///
+    /// # Panics
+    ///
+    /// Panics if the copy cannot be made or the server cannot start.
+    pub fn start_copy_with_validators() -> (tempfile::TempDir, Self) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        copy_dir(&fixture_root(), dir.path());
+        let server = Self::start_with(ServerOptions {
+            root: dir.path().to_path_buf(),
+            validators: true,
+            ..ServerOptions::default()
+        });
+        (dir, server)
+    }
+
     /// Serves as `options` say.
     ///
     /// # Panics
@@ -155,6 +198,7 @@ impl FixtureServer {
             port,
             synthetic,
             log_requests,
+            validators,
         } = options;
         assert!(
             ip.is_loopback(),
@@ -182,7 +226,11 @@ impl FixtureServer {
             .expect("fixture server runtime starts");
         let synthetic =
             synthetic.map(|site| SyntheticSite::new(site.pages, site.seed, &addr.to_string()));
-        let shared = Arc::new(Shared::new(Arc::from(root), synthetic, log_requests));
+        let shared = Arc::new(Shared::new(
+            Arc::from(root),
+            synthetic,
+            (log_requests, validators),
+        ));
         let (shutdown, stop) = watch::channel(false);
         let thread = {
             let shared = Arc::clone(&shared);
@@ -233,6 +281,32 @@ impl FixtureServer {
     /// e.g. `"/list.html?page=1"`.
     pub fn hits_exact(&self, path_and_query: &str) -> usize {
         self.shared.stats.hits_exact(path_and_query)
+    }
+
+    /// Paths of the files sent in full so far, in answer order, by a server started with
+    /// [`ServerOptions::validators`] (empty otherwise).
+    pub fn full_downloads(&self) -> Vec<String> {
+        let full = self.shared.downloads.full.lock();
+        full.unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
+    }
+
+    /// The distinct paths of the files sent in full after the first `before` (a count of
+    /// [`full_downloads`](Self::full_downloads) taken earlier).
+    pub fn full_downloads_after(&self, before: usize) -> std::collections::BTreeSet<String> {
+        let full = self.full_downloads();
+        full.get(before..)
+            .unwrap_or_default()
+            .iter()
+            .cloned()
+            .collect()
+    }
+
+    /// `304 Not Modified` answers so far, by a server started with
+    /// [`ServerOptions::validators`].
+    pub fn not_modified(&self) -> usize {
+        let count = &self.shared.downloads.not_modified;
+        count.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// Number of requests so far. Requests whose head could not be parsed

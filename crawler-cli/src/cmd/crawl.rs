@@ -49,6 +49,9 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
     let stream = open_stream(cli, &data, nodes.as_ref())?;
 
     let spec = crate::spec::crawl_spec(cli)?;
+    let previous = (cli.since.as_deref())
+        .map(|path| crate::since::load(path, &spec, cli.quiet))
+        .transpose()?;
     let limits = progress::Limits::of(&spec, cli.streams());
     let jar = cli.http.cookie_jar.as_deref().map(jar::read).transpose()?;
     let signal = Arc::new(OnceLock::new());
@@ -59,6 +62,9 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
         let shutdown = shutdown_signal().context("cannot install the signal handlers")?;
         let mut shutdown = Box::pin(shutdown);
         let mut builder = CrawlerBuilder::from_spec(spec);
+        if let Some(previous) = previous {
+            builder = builder.since(previous);
+        }
         if let Some(jar) = &jar {
             builder = builder.cookie_jar(jar.clone());
         }

@@ -44,7 +44,7 @@ pub(crate) fn run(parsed: &Parsed, runtime: Runtime) -> anyhow::Result<ExitStatu
             crawl::run(cli, runtime)
         }
         Some(Command::Report(args)) => report::run(args),
-        Some(Command::Diff(args)) => diff::run(args),
+        Some(Command::Diff(args)) => diff::run(args, runtime),
         #[cfg(feature = "redis")]
         Some(Command::Export(args)) => distributed::export(args, runtime),
         #[cfg(feature = "redis")]

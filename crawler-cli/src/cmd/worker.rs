@@ -101,7 +101,15 @@ pub(crate) fn run(parsed: &Parsed, runtime: Runtime) -> anyhow::Result<ExitStatu
                 .map_err(|difference| classify(difference.into()))?,
             None => own,
         };
+        // Each worker revalidates against the file it is given: a 304 vouches for the page
+        // whichever worker asks, so workers without it only download more.
+        let previous = (cli.since.as_deref())
+            .map(|path| crate::since::load(path, &spec, cli.quiet))
+            .transpose()?;
         let mut builder = CrawlerBuilder::from_spec(spec);
+        if let Some(previous) = previous {
+            builder = builder.since(previous);
+        }
         if let Some(jar) = &jar {
             builder = builder.cookie_jar(jar.clone());
         }

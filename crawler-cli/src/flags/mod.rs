@@ -91,6 +91,12 @@ pub(crate) struct Cli {
     #[arg(long, value_name = "FILE")]
     pub(crate) seeds: Option<PathBuf>,
 
+    /// Revalidate against an earlier crawl: FILE is its JSON or GraphML export (`-` = stdin).
+    /// Its pages are asked with If-None-Match/If-Modified-Since; on 304 their links are taken
+    /// from FILE. The graph is a full crawl's.
+    #[arg(long, value_name = "FILE")]
+    pub(crate) since: Option<PathBuf>,
+
     /// Deepest level fetched (seeds are depth 0).
     #[arg(short, long, value_name = "N", default_value_t = DEFAULT_MAX_DEPTH)]
     pub(crate) depth: u32,

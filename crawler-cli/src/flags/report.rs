@@ -62,8 +62,18 @@ pub(crate) struct DiffArgs {
     pub(crate) old: PathBuf,
 
     /// The later crawl.
-    #[arg(value_name = "NEW")]
-    pub(crate) new: PathBuf,
+    #[arg(value_name = "NEW", required_unless_present = "recrawl")]
+    pub(crate) new: Option<PathBuf>,
+
+    /// Instead of NEW, crawl OLD's seeds to OLD's depth again now, revalidating OLD's pages
+    /// (as `crawl --since OLD`: only pages that changed are downloaded), and diff against that.
+    /// Other settings are the defaults; for others, crawl with `--since` and diff two files.
+    #[arg(long, conflicts_with = "new")]
+    pub(crate) recrawl: bool,
+
+    /// With --recrawl, also save the new crawl as JSON to FILE (the OLD of the next run).
+    #[arg(long, value_name = "FILE", requires = "recrawl")]
+    pub(crate) save: Option<PathBuf>,
 
     /// Output format (text, json or markdown).
     #[arg(short, long, value_enum, default_value_t = ReportFormat::Text)]

@@ -2,28 +2,13 @@
 //! them. What must change is worked out here from the hand-written expected graph: the edges
 //! of `a.html` go, the pages nothing else reaches go, depths follow a new BFS.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::path::Path;
-
-use crawler_tests::{FixtureServer, ServerOptions};
+use crawler_tests::{copy_dir, FixtureServer, ServerOptions};
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
 use crate::support::{crawl, expected_depths, expected_edges, save_crawl, Edge};
 
 const REMOVED: &str = "/a.html";
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 /// BFS depths from `seed` over `edges`.
 fn bfs(seed: &str, edges: &BTreeSet<Edge>) -> BTreeMap<String, u32> {

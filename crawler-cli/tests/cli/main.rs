@@ -47,3 +47,5 @@ mod diff;
 mod html;
 // The distributed crawl: worker processes sharing a private redis-server.
 mod distributed;
+// `--since` and `crawl diff --recrawl`: revalidation against a server sending 304s.
+mod since;

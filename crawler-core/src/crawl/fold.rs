@@ -19,7 +19,7 @@ use crate::crawl::frontier::Frontier;
 use crate::crawl::sink::{FoldSink, FoldedLink, FoldedPage};
 use crate::graph::report::{CrawlReport, CrawlStats, StopReason};
 use crate::graph::{CrawlGraph, Link, LinkKind, SkipReason};
-use crate::outcome::{FoundLink, PageOutcome, Target};
+use crate::outcome::{FoundLink, Freshness, Hop, PageOutcome, Target};
 
 /// The graph and counters of one crawl, fed one page outcome at a time.
 ///
@@ -36,6 +36,8 @@ pub struct GraphBuilder {
     sink: Option<FoldSink>,
     /// The anchors of fetched pages, when fragments are checked.
     anchors: PageAnchors,
+    /// [`since::link_rules`](crate::since::link_rules) of the crawl's config.
+    link_rules: String,
 }
 
 impl std::fmt::Debug for GraphBuilder {
@@ -49,7 +51,24 @@ impl std::fmt::Debug for GraphBuilder {
             .field("links", &self.links)
             .field("streaming", &self.sink.is_some())
             .field("anchors", &self.anchors)
+            .field("link_rules", &self.link_rules)
             .finish()
+    }
+}
+
+/// Counts one request: its bytes (none for a page revalidated with `304`: its recorded size is
+/// the previous crawl's), its failure, and how it stood against a previous crawl.
+fn count_hop(stats: &mut CrawlStats, hop: &Hop) {
+    stats.requests += 1;
+    stats.pages_failed += usize::from(hop.error.is_some());
+    match hop.freshness {
+        Some(Freshness::Revalidated) => stats.revalidated += 1,
+        Some(Freshness::Changed) => stats.changed += 1,
+        Some(Freshness::New) => stats.new_pages += 1,
+        None => {}
+    }
+    if hop.freshness != Some(Freshness::Revalidated) {
+        stats.bytes += hop.bytes;
     }
 }
 
@@ -89,6 +108,7 @@ impl GraphBuilder {
             links: config.links,
             sink: None,
             anchors: PageAnchors::default(),
+            link_rules: crate::since::link_rules(config),
         }
     }
 
@@ -206,15 +226,14 @@ impl GraphBuilder {
             if self.links.check_fragments && i + 1 == hops {
                 self.anchors.record(node, &hop, outcome.anchors.take());
             }
-            self.stats.requests += 1;
-            self.stats.bytes += hop.bytes;
-            self.stats.pages_failed += usize::from(hop.error.is_some());
+            count_hop(&mut self.stats, &hop);
             let page = self.graph.page_mut(node);
             page.status = hop.status;
             page.content_type = hop.content_type;
             page.error = hop.error;
             page.bytes = hop.bytes;
             page.fetch_time = Some(hop.elapsed);
+            page.validators = hop.validators;
             page.skipped = None;
             if let Some((target, skip)) = hop.redirect {
                 let target_node = self.add_at(&target, depth);
@@ -367,9 +386,7 @@ impl GraphBuilder {
         self.stats.pages_fetched += 1;
         let last = outcome.hops.len().saturating_sub(1);
         for (i, hop) in outcome.hops.iter().enumerate() {
-            self.stats.requests += 1;
-            self.stats.bytes += hop.bytes;
-            self.stats.pages_failed += usize::from(hop.error.is_some());
+            count_hop(&mut self.stats, hop);
             let mut page = FoldedPage::new(&hop.url, depth, hop.status, hop.error.as_ref(), None);
             if let Some((target, skip)) = &hop.redirect {
                 if skip.is_some() && self.scope.allows(target) {
@@ -455,6 +472,7 @@ impl GraphBuilder {
             seeds,
             max_depth: self.max_depth,
             started_at,
+            link_rules: Some(self.link_rules),
         }
     }
 }

@@ -64,6 +64,7 @@ use crate::fetch::coordination::{Coordination, Local};
 use crate::fetch::Fetcher;
 use crate::graph::report::CrawlReport;
 use crate::seen::{MemorySeenSet, SeenSet};
+use crate::since::PreviousCrawl;
 
 /// A configured crawler. Cheap to keep; each [`crawl`](Self::crawl) builds its own HTTP client
 /// and state, so one crawler can run several crawls.
@@ -78,6 +79,7 @@ pub struct Crawler {
     config: Arc<CrawlConfig>,
     events: Events,
     seen: Option<Arc<dyn SeenSet>>,
+    previous: Option<Arc<PreviousCrawl>>,
 }
 
 impl Crawler {
@@ -98,14 +100,14 @@ impl Crawler {
     pub(crate) fn new(
         spec: CrawlSpec,
         config: CrawlConfig,
-        events: Events,
-        seen: Option<Arc<dyn SeenSet>>,
+        (events, seen, previous): (Events, Option<Arc<dyn SeenSet>>, Option<Arc<PreviousCrawl>>),
     ) -> Self {
         Self {
             spec,
             config: Arc::new(config),
             events,
             seen,
+            previous,
         }
     }
 
@@ -289,7 +291,7 @@ impl Crawler {
             Arc::clone(&self.config),
             scope,
             coordination,
-            self.events.clone(),
+            (self.events.clone(), self.previous.clone()),
         )
     }
 }

@@ -21,12 +21,17 @@ const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
   <key id="title" for="node" attr.name="title" attr.type="string"/>
   <key id="bytes" for="node" attr.name="bytes" attr.type="long"/>
   <key id="fetch_ms" for="node" attr.name="fetch_ms" attr.type="double"/>
+  <key id="etag" for="node" attr.name="etag" attr.type="string"/>
+  <key id="last_modified" for="node" attr.name="last_modified" attr.type="string"/>
   <key id="seeds" for="graph" attr.name="seeds" attr.type="string"/>
   <key id="max_depth" for="graph" attr.name="max_depth" attr.type="int"/>
   <key id="stopped" for="graph" attr.name="stopped" attr.type="string"/>
+  <key id="link_rules" for="graph" attr.name="link_rules" attr.type="string"/>
+  <key id="links_dropped" for="graph" attr.name="links_dropped" attr.type="long"/>
   <key id="kind" for="edge" attr.name="kind" attr.type="string"/>
   <key id="text" for="edge" attr.name="text" attr.type="string"/>
   <key id="rel" for="edge" attr.name="rel" attr.type="string"/>
+  <key id="nofollow" for="edge" attr.name="nofollow" attr.type="boolean"/>
   <key id="fragments" for="edge" attr.name="fragments" attr.type="string"/>
   <graph id="crawl" edgedefault="directed">
 "#;
@@ -43,7 +48,18 @@ pub fn write_graphml(report: &CrawlReport, mut out: impl Write) -> io::Result<()
     data(&mut out, "seeds", &seeds.join("\n"))?;
     data(&mut out, "max_depth", &report.max_depth.to_string())?;
     data(&mut out, "stopped", report.stopped.as_str())?;
+    if let Some(rules) = &report.link_rules {
+        data(&mut out, "link_rules", rules)?;
+    }
+    if report.stats.links_dropped > 0 {
+        data(
+            &mut out,
+            "links_dropped",
+            &report.stats.links_dropped.to_string(),
+        )?;
+    }
     out.write_all(b"\n")?;
+    let altered = altered_pages(report);
     for (index, page) in report.graph.indexed_pages() {
         write!(out, "    <node id=\"n{}\">", index.index())?;
         data(&mut out, "url", page.url.as_str())?;
@@ -69,6 +85,20 @@ pub fn write_graphml(report: &CrawlReport, mut out: impl Write) -> io::Result<()
                 &format!("{:.3}", time.as_secs_f64() * 1000.0),
             )?;
         }
+        // A page whose title or link texts this file cannot hold as they are must not be
+        // revalidated from it (`--since`): it would get back other texts than a download.
+        if let Some(validators) = page
+            .validators
+            .as_deref()
+            .filter(|_| !altered[index.index()])
+        {
+            if let Some(etag) = &validators.etag {
+                data(&mut out, "etag", etag)?;
+            }
+            if let Some(date) = &validators.last_modified {
+                data(&mut out, "last_modified", date)?;
+            }
+        }
         out.write_all(b"</node>\n")?;
     }
     for (i, (source, target, link)) in report.graph.edge_ends().enumerate() {
@@ -85,6 +115,9 @@ pub fn write_graphml(report: &CrawlReport, mut out: impl Write) -> io::Result<()
         if let Some(rel) = report.graph.link_rel(link) {
             data(&mut out, "rel", rel)?;
         }
+        if link.nofollow {
+            data(&mut out, "nofollow", "true")?;
+        }
         let fragments = super::json::fragments(&report.graph, petgraph::graph::EdgeIndex::new(i));
         if !fragments.is_empty() {
             data(&mut out, "fragments", &serde_json::to_string(&fragments)?)?;
@@ -95,15 +128,35 @@ pub fn write_graphml(report: &CrawlReport, mut out: impl Write) -> io::Result<()
     out.flush()
 }
 
+/// For each page, whether the file alters its title or the text or `rel` of a link leaving it:
+/// XML 1.0 cannot hold most control characters (dropped by [`escape`]), and a reader turns a
+/// carriage return into a line feed.
+fn altered_pages(report: &CrawlReport) -> Vec<bool> {
+    let altered = |text: Option<&str>| {
+        text.is_some_and(|text| text.chars().any(|c| c == '\r' || !allowed(c)))
+    };
+    let graph = &report.graph;
+    let mut pages: Vec<bool> = graph.pages().map(|p| altered(p.title.as_deref())).collect();
+    for (source, _, link) in graph.edge_ends() {
+        if altered(graph.link_text(link)) || altered(graph.link_rel(link)) {
+            pages[source.index()] = true;
+        }
+    }
+    pages
+}
+
 fn data(out: &mut impl Write, key: &str, value: &str) -> io::Result<()> {
     write!(out, "<data key=\"{key}\">{}</data>", escape(value))
 }
 
+/// Whether XML 1.0 allows `c` in text.
+fn allowed(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+}
+
 /// Escapes XML text and attribute content and drops characters XML 1.0 does not allow.
 pub fn escape(text: &str) -> std::borrow::Cow<'_, str> {
-    let clean = |c: char| {
-        matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
-    };
+    let clean = allowed;
     if text
         .chars()
         .all(|c| clean(c) && !matches!(c, '&' | '<' | '>' | '"' | '\''))

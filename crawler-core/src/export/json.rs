@@ -34,6 +34,9 @@ struct Meta<'a> {
     elapsed_secs: f64,
     stopped: &'static str,
     stats: &'a CrawlStats,
+    /// What a later `--since` crawl checks before reusing links (see `since::link_rules`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    link_rules: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -100,6 +103,7 @@ pub fn write_json(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
             elapsed_secs: report.stats.elapsed.as_secs_f64(),
             stopped: report.stopped.as_str(),
             stats: &report.stats,
+            link_rules: report.link_rules.as_deref(),
         },
         nodes: report
             .graph

@@ -27,4 +27,6 @@ pub(crate) struct FetchContext {
     /// One permit per core for parsing: more parses at once than cores only adds threads,
     /// each with its own allocator arena full of freed DOM nodes, and no throughput.
     pub(crate) parse_slots: tokio::sync::Semaphore,
+    /// The previous crawl pages are revalidated against (`--since`), if any.
+    pub(crate) previous: Option<Arc<crate::since::PreviousCrawl>>,
 }

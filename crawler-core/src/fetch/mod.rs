@@ -24,6 +24,7 @@
 //!   (redirect claims, robots.txt, pacing); [`Local`](coordination::Local) is the in-process one.
 //! - `politeness.rs`: the per-host limits and the host keys and labels.
 //! - `retry.rs`, `backpressure.rs`: retries with backoff, and `Retry-After`.
+//! - `revalidate.rs`: the conditional GET of a crawl given a previous one (`--since`).
 //! - `address.rs`: the guard against private addresses.
 
 pub(crate) mod address;
@@ -38,6 +39,7 @@ pub(crate) mod probe;
 pub(crate) mod request;
 pub(crate) mod response;
 pub(crate) mod retry;
+pub(crate) mod revalidate;
 pub mod robots;
 pub mod sitemap;
 
@@ -61,6 +63,7 @@ use crate::fetch::request::request_with_retries;
 use crate::fetch::robots::RobotsCache;
 use crate::graph::SkipReason;
 use crate::outcome::{Hop, PageOutcome, Target};
+use crate::since::PreviousCrawl;
 use crate::url_norm;
 
 /// Fetches the pages of one crawl: one HTTP client, per-host politeness, robots.txt, and the
@@ -86,14 +89,14 @@ impl Fetcher {
         scope: SeedScope,
         coordination: Arc<dyn Coordination>,
     ) -> Result<Self, Error> {
-        Self::with_events(config, scope, coordination, Events::default())
+        Self::with_events(config, scope, coordination, (Events::default(), None))
     }
 
     pub(crate) fn with_events(
         config: Arc<CrawlConfig>,
         scope: SeedScope,
         coordination: Arc<dyn Coordination>,
-        events: Events,
+        (events, previous): (Events, Option<Arc<PreviousCrawl>>),
     ) -> Result<Self, Error> {
         // When the store paces hosts for all workers, a local gap would only add to it.
         let gap = if coordination.paces_locally() {
@@ -113,6 +116,7 @@ impl Fetcher {
             parse_slots: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
             ),
+            previous,
         };
         Ok(Self { ctx: Arc::new(ctx) })
     }
@@ -231,7 +235,7 @@ async fn follow_chain(
     };
     loop {
         let answer = request_with_retries(ctx, current, depth, retries, target).await;
-        let (mut hop, body) = (answer.hop, answer.body);
+        let (mut hop, body, previous) = (answer.hop, answer.body, answer.previous);
         let next = match answer.location {
             Some(location) => follow(ctx, owner, &mut outcome.hops, &mut hop, &location).await,
             None => None,
@@ -252,7 +256,15 @@ async fn follow_chain(
                 Err(detail) => hop.error = Some(PageError::Internal { detail }),
             }
         }
-        outcome.links = links.finish();
+        outcome.links = match previous {
+            // Revalidated: the previous crawl's links stand for the body's.
+            Some(previous) => {
+                outcome.title.clone_from(&previous.title);
+                robots.nofollow |= previous.nofollow;
+                previous.links.clone()
+            }
+            None => links.finish(),
+        };
         outcome.nofollow = robots.nofollow;
         emit_result(&ctx.events, &hop, depth, outcome.links.len());
         outcome.hops.push(hop);

@@ -6,7 +6,8 @@
 //! - 301, 302, 303, 307 and 308 are redirects: their `Location` is followed (a missing one is
 //!   [`PageError::BadRedirect`]);
 //! - 304 to a request without a validator (`If-None-Match`, `If-Modified-Since`; the crawl
-//!   sends none unless `--header` adds one) is [`PageError::UnexpectedNotModified`]: nothing
+//!   sends none unless `--header` adds one, or `--since` gives a previous crawl: see
+//!   [`revalidate`](crate::fetch::revalidate)) is [`PageError::UnexpectedNotModified`]: nothing
 //!   was asked to be revalidated, there is no page and nothing to follow, so the link is
 //!   broken;
 //! - any other 3xx (300, 305, ...) is a final answer, recorded with its status and no
@@ -25,6 +26,7 @@ use crate::event::CrawlEvent;
 use crate::fetch::context::FetchContext;
 use crate::fetch::politeness::host_label;
 use crate::fetch::response::{is_css, is_html, read_body, read_head, undecoded_encoding, Answer};
+use crate::fetch::revalidate::{self, Conditional};
 use crate::fetch::{backpressure, retry};
 use crate::outcome::{Hop, Target};
 
@@ -82,8 +84,15 @@ async fn request(ctx: &FetchContext, url: &Url, depth: u32, target: Target) -> A
             return answer;
         }
     }
+    let conditional = Conditional::of(ctx, url, target);
     let hop = &mut answer.hop;
-    let request = || ctx.credentials.apply(ctx.client.get(url.clone()), url);
+    let request = || {
+        let request = ctx.credentials.apply(ctx.client.get(url.clone()), url);
+        match &conditional {
+            Some(conditional) => conditional.headers(request),
+            None => request,
+        }
+    };
     let response = match backpressure::send(request, url, ctx.config.timeout).await {
         Ok(response) => response,
         Err(err) => {
@@ -93,7 +102,21 @@ async fn request(ctx: &FetchContext, url: &Url, depth: u32, target: Target) -> A
         }
     };
     hop.bytes = response.content_length().unwrap_or(0);
-    read_head(&response, &mut answer, ctx.config.http.sends_validators());
+    let validated = conditional
+        .as_ref()
+        .is_some_and(Conditional::sends_validators);
+    read_head(
+        &response,
+        &mut answer,
+        validated || ctx.config.http.sends_validators(),
+    );
+    if target == Target::Page {
+        answer.hop.validators = revalidate::validators(&response);
+    }
+    if conditional.is_some_and(|conditional| conditional.settle(&mut answer)) {
+        answer.hop.elapsed = started.elapsed();
+        return answer;
+    }
     let hop = &mut answer.hop;
     let css = ctx.config.links.check_resources && is_css(hop.content_type.as_deref());
     // A resource's body is read only for its `url()`s: an HTML resource (an iframe) is

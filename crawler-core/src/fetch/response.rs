@@ -25,6 +25,9 @@ pub(crate) struct Answer {
     /// Robots directives from `X-Robots-Tag`.
     pub(crate) robots: RobotsDirectives,
     pub(crate) retry_after: Option<Duration>,
+    /// The previous crawl's record of the page, when a conditional request was answered
+    /// `304`: its links stand for the body's (see `revalidate`).
+    pub(crate) previous: Option<std::sync::Arc<crate::since::PreviousPage>>,
 }
 
 impl Answer {
@@ -37,6 +40,7 @@ impl Answer {
             header_links: Vec::new(),
             robots: RobotsDirectives::default(),
             retry_after: None,
+            previous: None,
         }
     }
 }

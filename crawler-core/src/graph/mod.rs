@@ -41,7 +41,7 @@ use fragment::Fragments;
 
 pub use crate::graph::link_kind::LinkKind;
 pub use fragment::EdgeFragment;
-pub use page::{Page, SkipReason};
+pub use page::{Page, SkipReason, Validators};
 
 /// An interned string of the graph (anchor text or `rel`): see [`CrawlGraph::text`].
 ///

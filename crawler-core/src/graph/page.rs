@@ -33,6 +33,36 @@ pub struct Page {
     /// Time from sending the request to the end of the body.
     #[serde(serialize_with = "serialize_millis")]
     pub fetch_time: Option<Duration>,
+    /// The validators of the answer (`ETag`, `Last-Modified`), kept so that a later crawl
+    /// can ask for the page only if it changed (`--since`). Recorded for pages fetched with
+    /// GET as pages, not for resources checked with HEAD.
+    #[serde(flatten)]
+    pub validators: Option<Box<Validators>>,
+}
+
+/// The validators of an answer: what a conditional request sends back (`If-None-Match`,
+/// `If-Modified-Since`) to be told `304 Not Modified` when the page did not change.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Validators {
+    /// The `ETag` header as sent (with its quotes, and `W/` if weak).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub etag: Option<String>,
+    /// The `Last-Modified` header as sent.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_modified: Option<String>,
+}
+
+impl Validators {
+    /// The validators `etag` and `last_modified`, or `None` when both are missing.
+    pub fn new(etag: Option<String>, last_modified: Option<String>) -> Option<Box<Self>> {
+        (etag.is_some() || last_modified.is_some()).then(|| {
+            Box::new(Self {
+                etag,
+                last_modified,
+            })
+        })
+    }
 }
 
 impl Page {
@@ -48,6 +78,7 @@ impl Page {
             title: None,
             bytes: 0,
             fetch_time: None,
+            validators: None,
         }
     }
 

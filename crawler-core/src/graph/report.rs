@@ -24,6 +24,11 @@ pub struct CrawlReport {
     pub max_depth: u32,
     /// When the crawl started (wall clock).
     pub started_at: SystemTime,
+    /// The fingerprint of the rules the crawl took links from page bodies under (see
+    /// [`since::link_rules`](crate::since::link_rules)), kept in the JSON and GraphML exports
+    /// so that a later `--since` crawl knows whether it may reuse the links; `None` for a
+    /// graph not made by a crawl.
+    pub link_rules: Option<String>,
 }
 
 impl CrawlReport {
@@ -36,6 +41,7 @@ impl CrawlReport {
             seeds,
             max_depth,
             started_at: SystemTime::now(),
+            link_rules: None,
         }
     }
 
@@ -67,9 +73,27 @@ pub struct CrawlStats {
     pub retries_exhausted: usize,
     /// Of those, pages that succeeded on that end-of-crawl pass.
     pub recovered_at_end: usize,
+    /// In a crawl given a previous one (`--since`): pages answered `304 Not Modified`, whose
+    /// links were taken from the previous crawl (see [`Freshness`](crate::Freshness)).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub revalidated: usize,
+    /// In a crawl given a previous one: pages of the previous crawl downloaded again.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub changed: usize,
+    /// In a crawl given a previous one: pages the previous crawl had not fetched.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub new_pages: usize,
     /// Wall-clock time of the crawl.
     #[serde(serialize_with = "serialize_secs")]
     pub elapsed: Duration,
+}
+
+#[expect(
+    clippy::trivially_copy_pass_by_ref,
+    reason = "serde's skip_serializing_if passes &T"
+)]
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 fn serialize_secs<S: serde::Serializer>(value: &Duration, s: S) -> Result<S::Ok, S::Error> {

@@ -13,7 +13,7 @@ use roxmltree::{Document, Node};
 use super::{add_fragments, parse_url, Fragment, ImportError, Meta};
 use crate::error::PageError;
 use crate::graph::report::{CrawlStats, StopReason};
-use crate::graph::{CrawlGraph, Link, SkipReason};
+use crate::graph::{CrawlGraph, Link, SkipReason, Validators};
 
 const NS: &str = "http://graphml.graphdrawing.org/xmlns";
 
@@ -75,6 +75,8 @@ pub fn read_graphml(data_bytes: &[u8]) -> Result<crate::CrawlReport, ImportError
         page.bytes = number(&d, "bytes")?.unwrap_or(0);
         page.fetch_time = number::<f64>(&d, "fetch_ms")?
             .and_then(|ms| Duration::try_from_secs_f64(ms / 1000.0).ok());
+        let text = |key| d.get(key).map(|s: &&str| (*s).to_owned());
+        page.validators = Validators::new(text("etag"), text("last_modified"));
     }
     for edge in graph_node
         .children()
@@ -128,12 +130,17 @@ pub fn read_graphml(data_bytes: &[u8]) -> Result<crate::CrawlReport, ImportError
         Some(depth) => depth,
         None => graph.pages().map(|p| p.depth).max().unwrap_or(0),
     };
+    let stats = CrawlStats {
+        links_dropped: number(&meta, "links_dropped")?.unwrap_or(0),
+        ..CrawlStats::default()
+    };
     let meta = Meta {
         seeds,
         max_depth,
         stopped,
         started_at: SystemTime::UNIX_EPOCH,
-        stats: CrawlStats::default(),
+        stats,
+        link_rules: meta.get("link_rules").map(|s| (*s).to_owned()),
     };
     Ok(meta.into_report(graph))
 }

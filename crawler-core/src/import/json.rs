@@ -7,7 +7,7 @@ use serde::Deserialize;
 use super::{add_fragments, parse_url, Fragment, ImportError, Meta};
 use crate::error::PageError;
 use crate::graph::report::{CrawlStats, StopReason};
-use crate::graph::{CrawlGraph, Link, LinkKind, SkipReason};
+use crate::graph::{CrawlGraph, Link, LinkKind, SkipReason, Validators};
 
 #[derive(Deserialize)]
 struct Document {
@@ -27,6 +27,7 @@ struct GraphMeta {
     stopped: Option<StopReason>,
     #[serde(default)]
     stats: Stats,
+    link_rules: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -41,6 +42,9 @@ struct Stats {
     links_dropped: usize,
     retries_exhausted: usize,
     recovered_at_end: usize,
+    revalidated: usize,
+    changed: usize,
+    new_pages: usize,
 }
 
 #[derive(Deserialize)]
@@ -57,6 +61,8 @@ struct Node {
     bytes: u64,
     /// Milliseconds.
     fetch_time: Option<f64>,
+    etag: Option<String>,
+    last_modified: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -96,6 +102,7 @@ pub fn read_json(data: &[u8]) -> Result<crate::CrawlReport, ImportError> {
         page.fetch_time = node
             .fetch_time
             .and_then(|ms| Duration::try_from_secs_f64(ms / 1000.0).ok());
+        page.validators = Validators::new(node.etag, node.last_modified);
     }
     for edge in doc.links {
         let find = |id: &str| {
@@ -127,6 +134,9 @@ pub fn read_json(data: &[u8]) -> Result<crate::CrawlReport, ImportError> {
         links_dropped: meta.stats.links_dropped,
         retries_exhausted: meta.stats.retries_exhausted,
         recovered_at_end: meta.stats.recovered_at_end,
+        revalidated: meta.stats.revalidated,
+        changed: meta.stats.changed,
+        new_pages: meta.stats.new_pages,
     };
     let meta = Meta {
         seeds: meta
@@ -141,6 +151,7 @@ pub fn read_json(data: &[u8]) -> Result<crate::CrawlReport, ImportError> {
             .and_then(|s| humantime::parse_rfc3339_weak(&s).ok())
             .unwrap_or(SystemTime::UNIX_EPOCH),
         stats,
+        link_rules: meta.link_rules,
     };
     Ok(meta.into_report(graph))
 }

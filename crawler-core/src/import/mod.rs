@@ -86,6 +86,7 @@ struct Meta {
     stopped: StopReason,
     started_at: SystemTime,
     stats: CrawlStats,
+    link_rules: Option<String>,
 }
 
 impl Meta {
@@ -97,6 +98,7 @@ impl Meta {
             seeds: self.seeds,
             max_depth: self.max_depth,
             started_at: self.started_at,
+            link_rules: self.link_rules,
         }
     }
 }

@@ -97,6 +97,13 @@ def spec_json(function: str, depth: int, options: Mapping[str, Any]) -> str:
                 spec["hosts"] = name
         elif name == "worker":
             worker.update(value)
+        elif name == "since":
+            # `crawl --since FILE` is not a setting but a previous crawl to revalidate
+            # against; the Python package does not load one yet.
+            raise ValueError(
+                "option `since` is not supported from Python: use `crawl --since FILE` "
+                "(docs/recrawl.md)"
+            )
         elif name in fields:
             spec[name] = _value(name, value)
         else:

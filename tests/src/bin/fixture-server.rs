@@ -13,7 +13,7 @@
 //!
 //! ```text
 //! fixture-server [--ip 127.0.0.1] [--root DIR] [--port N] [--latency-ms N] [--until-stdin-eof]
-//!                [--synthetic PAGES [--seed S]]
+//!                [--synthetic PAGES [--seed S]] [--validators]
 //! ```
 
 use std::io::{self, Write};
@@ -50,6 +50,9 @@ struct Args {
     /// Seed of the generated site.
     #[arg(long, default_value_t = 1, requires = "synthetic")]
     seed: u64,
+    /// Send `ETag` and `Last-Modified` with files and answer conditional requests with 304.
+    #[arg(long, conflicts_with = "synthetic")]
+    validators: bool,
 }
 
 fn loopback(s: &str) -> Result<Ipv4Addr, String> {
@@ -72,6 +75,7 @@ fn main() -> ExitCode {
             seed: args.seed,
         }),
         log_requests: false,
+        validators: args.validators,
     };
     if !options.root.is_dir() {
         eprintln!("fixture-server: {} is not a folder", options.root.display());

@@ -26,6 +26,7 @@ use crate::event::{CrawlEvent, Events};
 use crate::extract::Extraction;
 use crate::graph::link_kind::LinkKind;
 use crate::seen::SeenSet;
+use crate::since::PreviousCrawl;
 use crate::Crawler;
 
 #[cfg(doc)]
@@ -47,6 +48,7 @@ pub struct CrawlerBuilder {
     events: Events,
     seen: Option<Arc<dyn SeenSet>>,
     cookie_jar: Option<CookieJar>,
+    previous: Option<Arc<PreviousCrawl>>,
 }
 
 /// Setters of one field each: `$name(value)` sets `spec.$field`.
@@ -292,6 +294,16 @@ impl CrawlerBuilder {
         self
     }
 
+    /// Revalidates the pages of `previous` (`--since`): each page it vouches for is asked with
+    /// its `ETag` and `Last-Modified`, and a `304 Not Modified` stands for a download of it,
+    /// with the previous crawl's links (see [`crate::since`]). Read `previous` with this
+    /// crawler's settings ([`CrawlSpec::config`]): it compares its link rules with theirs.
+    /// Default: none, every page is downloaded.
+    pub fn since(mut self, previous: Arc<PreviousCrawl>) -> Self {
+        self.previous = Some(previous);
+        self
+    }
+
     /// Calls `handler` for every [`CrawlEvent`], from the crawl's tasks; keep it quick.
     /// Default: none.
     pub fn on_event(mut self, handler: impl Fn(&CrawlEvent) + Send + Sync + 'static) -> Self {
@@ -308,7 +320,8 @@ impl CrawlerBuilder {
         if let Some(jar) = self.cookie_jar {
             config.http.cookie_jar = Some(jar);
         }
-        Ok(Crawler::new(self.spec, config, self.events, self.seen))
+        let live = (self.events, self.seen, self.previous);
+        Ok(Crawler::new(self.spec, config, live))
     }
 }
 
