@@ -79,7 +79,7 @@ impl PageLinks {
                 continue;
             }
             let at = self.links.len();
-            let text = fragment.as_ref().and(link.text.clone());
+            let text = fragment.as_ref().and_then(|_| link.text.clone());
             let mut found = FoundLink::of_kind(target, link.kind, link.text, link.rel);
             add_fragment(&mut found, fragment, text);
             self.links.push(found);
