@@ -13,14 +13,20 @@
 #       --concurrency 64 --per-host 64 -q -o out.tsv SEED
 #
 # (budgets raised past the site's size, so a 1M-page site is crawled whole; with `--stream`
-# added by --stream) under /usr/bin/time -v. Prints per run and as median: URLs fetched per
+# added by --stream) under /usr/bin/time -v. Prints per run and as median: pages fetched per
 # second, CPU seconds (user + sys), peak RSS, the server's CPU per request, coverage (pages
 # answered 200 found / pages the generator made), and edges in the TSV against the generator's
 # typed list (exact set of source, target, kind compared up to EDGE_CHECK_MAX pages, else
 # counted; the Redis export has no kind column, so there pairs are).
+# Honesty: rates and CPU a page divide by the pages the crawl says it fetched (its summary
+# line), and the script stops with an error when that count is not the site's page URLs, when
+# coverage is under 100% (all link kinds) or the edge sets differ: a faster run that crawled
+# less is no result. A last run with the server's access log on fails the same way on any
+# URL requested twice.
 # Then the machine's limit for this site, probed right after each crawl run: html5ever's
-# tokenizer + Url::join per page on one thread (from the site's own pages), the run's server
-# CPU per request, and a minimal keep-alive client's CPU per request (16 requests pipelined);
+# tokenizer + Url::join per page on one thread (from the site's own pages), the server's CPU
+# per request measured in its own probe (the minimal client's requests, not the crawl's run),
+# and a minimal keep-alive client's CPU per request (16 requests pipelined);
 # limit pages/s = CPUs / their sum, and each run's pages/s as a percentage of its own limit
 # (their median is the headline: the machine's speed moves too much between minutes for one
 # probe to serve all runs). Beside the limit, a reference: the crawler's own libraries with
@@ -30,8 +36,9 @@
 # the crawl's CPU a page against the reqwest one.
 # When `spider` (spider_cli) is on PATH it is run SPIDER_RUNS (3) times as a peer on the same
 # server: its requests and coverage counted from nginx's access log, and its time to crawl
-# the whole site (in the runs that did) against crawl's. A last run with the nginx
-# access log on counts duplicate requests. Only 127.0.0.1 is ever contacted.
+# the whole site (in the runs that did) against crawl runs made beside it under the same server
+# state (access log on for both), with --concurrency CONCURRENCY when its CLI has that knob.
+# Only 127.0.0.1 is ever contacted.
 #
 # Environment: RUNS (3), SEED (1), CONCURRENCY (64), PER_HOST (64), LIMIT_SAMPLE (2000 pages
 # tokenized by each probe: 500 took 60-120 ms and moved 120-240 us a page), STACK_SAMPLE
@@ -228,6 +235,8 @@ crawl_redis() { # $1 = run name
     mem=$(( $(redis_info memory used_memory) - mem0 ))
     cpu=$(calc "$(redis_info cpu used_cpu_user) - $cpu0")
     trips=$(cat "$WORK"/worker."$name".* | sed -n 's/.* in \([0-9]*\) redis round trips.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
+    cat "$WORK"/worker."$name".* | sed -n 's/.* this worker fetched \([0-9]*\) pages.*/\1/p' |
+        awk '{ s += $1; n++ } END { if (n) print s }' >"$WORK/fetched.$name"
     echo "$name: export $(calc "$e1 - $e0") s; redis memory $(calc "$mem / $NODES") B/URL," \
         "$(calc "$mem / $EXPECTED_EDGES") B/edge; $(calc "$trips / $NODES") round trips/page;" \
         "redis-server CPU $cpu s" >>"$WORK/redis-notes"
@@ -260,17 +269,19 @@ crawl_once() { # $1 = run name; extra crawl flags follow
     # shellcheck disable=SC2086
     timeout "${CRAWL_TIMEOUT:-900}" "$TIME" -v -o "$WORK/time.$name" "$CRAWL_BIN" --depth 100 --format tsv \
         --tsv-kind --max-nodes $((PAGES * 2 + 1000)) --max-edges $((PAGES * 100 + 100000)) \
-        --concurrency "$CONCURRENCY" --per-host "$PER_HOST" -q -o "$out" "${LINKS_FLAG[@]}" \
-        ${CRAWL_ARGS:-} $STREAM "$@" "$SEED_URL" | if ((CHECK_EDGES)); then cat; else
+        --concurrency "$CONCURRENCY" --per-host "$PER_HOST" -o "$out" "${LINKS_FLAG[@]}" \
+        ${CRAWL_ARGS:-} $STREAM "$@" "$SEED_URL" 2>"$WORK/stderr.$name" | if ((CHECK_EDGES)); then cat; else
         awk -F'\t' 'NR > 1 { e++; if (!($1 in s)) { s[$1]; n++ } } END { print e + 0, n + 0 }' >"$WORK/counts.$name"; fi
     t1=$(date +%s.%N)
     s1=$(server_cpu)
+    # The summary line: "crawled N pages (F failed, U not fetched), ...": N were requested.
+    sed -n 's/^crawled \([0-9]*\) pages .*/\1/p' "$WORK/stderr.$name" >"$WORK/fetched.$name"
     report_run "$name" "$(calc "$t1 - $t0")" "$(calc "($s1 - $s0) * 1000000 / $NODES")"
 }
 
-report_run() { # $1 = run name, $2 = wall seconds, $3 = server CPU microseconds per URL
+report_run() { # $1 = run name, $2 = wall seconds, $3 = server CPU microseconds per URL; RUNS_FILE
     local name=$1 wall=$2 server_us=$3
-    local user sys rss sources edges diff
+    local user sys rss sources edges diff fetched
     user=$(awk -F': ' '/User time/ { print $2 }' "$WORK/time.$name")
     sys=$(awk -F': ' '/System time/ { print $2 }' "$WORK/time.$name")
     rss=$(awk -F': ' '/Maximum resident/ { print $2 }' "$WORK/time.$name")
@@ -288,12 +299,18 @@ report_run() { # $1 = run name, $2 = wall seconds, $3 = server CPU microseconds 
         diff=-
     fi
     rm -f "$WORK/out.$name.tsv" "$WORK/got.sorted"
+    fetched=$(cat "$WORK/fetched.$name")
+    [[ $fetched =~ ^[0-9]+$ ]] || die "$name: no page count in the crawl's summary: $(tail -n 3 "$WORK"/stderr."$name" "$WORK"/worker."$name".* 2>/dev/null)"
+    # A run that did less than the whole site is no result: stop, loudly.
+    ((fetched == NODES)) || die "$name fetched $fetched pages, the site has $NODES page URLs"
+    [[ $diff == - || $diff == 0 ]] || die "$name: $diff edges are not in both the crawl's TSV and the site's list"
+    [[ -n $LINKS || $sources == "$FETCHABLE" ]] || die "$name: coverage $sources of $FETCHABLE pages answering 200"
     printf '%-6s %8.3f %10.0f %8.2f %9.1f %9.1f %9s %18s %7s\n' "$name" "$wall" \
-        "$(calc "$NODES / $wall")" "$(calc "$user + $sys")" \
+        "$(calc "$fetched / $wall")" "$(calc "$user + $sys")" \
         "$(calc "$rss / 1024")" "$server_us" \
         "$(printf '%.2f%%' "$(calc "100 * $sources / $FETCHABLE")")" \
         "$edges/$EXPECTED_EDGES" "$diff"
-    echo "$wall $(calc "$NODES / $wall") $(calc "$user + $sys") $rss $server_us" >>"$WORK/runs"
+    echo "$wall $(calc "$fetched / $wall") $(calc "$user + $sys") $rss $server_us $fetched" >>"${RUNS_FILE:-$WORK/runs}"
 }
 
 [[ $MODE == redis ]] && start_redis
@@ -303,7 +320,7 @@ echo "machine: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg), $(grep -m1 
 echo "site: $PAGES files, $FETCHABLE URLs answering 200, $NODES page URLs in all" \
     "(+$(summary assets) asset URLs, recorded, not fetched), $EXPECTED_EDGES edges${LINKS:+ of kinds $LINKS}," \
     "$((SITE_BYTES / 1024 / 1024)) MiB, max depth $(summary max_depth)"
-echo "pages/s counts every URL fetched ($NODES, 404s included) over wall time; srv_us = server" \
+echo "pages/s = pages the crawl fetched (checked: $NODES, 404s included) over wall time; srv_us = server" \
     "CPU per URL; coverage = distinct TSV sources / $FETCHABLE; diff = edges not in both sets" \
     "${STREAM:+| mode: --stream}"
 printf '%-6s %8s %10s %8s %9s %9s %9s %18s %7s\n' run wall_s pages/s cpu_s rss_MiB srv_us coverage edges diff
@@ -328,13 +345,18 @@ stack_probe() { # $1 = client; prints "wall cpu server_us" of one stack probe
     read -r wall user sys <"$WORK/time.stack"
     echo "$wall $(calc "$user + $sys") $(calc "($s1 - $s0) * 1000000 / $STACK_PAGES")"
 }
-probe_limit() { # appends "parse_us client_us" and two stack probes' "wall cpu server_us" to $WORK/limits
-    local parse client
+CLIENT_PAGES=$(wc -l <"$WORK/paths")
+probe_limit() { # appends "parse_us client_us server_us" and two stack probes' "wall cpu server_us" to $WORK/limits
+    local parse client s0 s1
     parse=$("$TARGET/examples/machine_limit" parse --pages "$PAGES" --seed "$SEED" --host "$HOST" \
         --sample "${LIMIT_SAMPLE:-2000}" | awk -F'\t' '$1 == "parse_us" { print $2 }')
+    # The server's CPU a request is measured on the minimal client's requests, apart from
+    # the crawl's run (whose figure would carry whatever the crawl made the server do).
+    s0=$(server_cpu)
     client=$("$TARGET/examples/machine_limit" client "$HOST" <"$WORK/paths" |
         awk -F'\t' '$1 == "client_us" { print $2 }')
-    echo "$parse $client $(stack_probe reqwest) $(stack_probe hyper)" >>"$WORK/limits"
+    s1=$(server_cpu)
+    echo "$parse $client $(calc "($s1 - $s0) * 1000000 / $CLIENT_PAGES") $(stack_probe reqwest) $(stack_probe hyper)" >>"$WORK/limits"
 }
 start_server
 : >"$WORK/runs"
@@ -355,28 +377,29 @@ printf '%-6s %8.3f %10.0f %8.2f %9.1f %9.1f   (medians; peak RSS = %.0f bytes/UR
     "$(calc "$rss_kib * 1024 / $NODES")" "$(calc "$rss_kib * 1024 / $EXPECTED_EDGES")"
 
 # The machine's limit for this site, each run against its own probes.
-echo "== machine limit (single-thread probes right after each run): tokenizer+join, the run's" \
-    "server CPU and a minimal client, per page; limit = CPUs / their sum" >&2
+echo "== machine limit (single-thread probes right after each run): tokenizer+join, the server's" \
+    "CPU (its own probe) and a minimal client, per page; limit = CPUs / their sum" >&2
 cpus=$(nproc)
 printf '%-6s %9s %9s %9s %9s %10s %8s %10s %9s %8s %8s %11s\n' run parse_us srv_us client_us limit pages/s \
     "% limit" "cpu eff" stack_us "stack %" "hyper %" crawl/stack
-paste -d' ' "$WORK/runs" "$WORK/limits" | awk -v cpus="$cpus" -v nodes="$NODES" -v stack_pages="$STACK_PAGES" '
+paste -d' ' "$WORK/runs" "$WORK/limits" | awk -v cpus="$cpus" -v stack_pages="$STACK_PAGES" '
 function share(wall, server_us) { # pages/s of a stack probe as a percentage of its own limit
-    return 100 * (stack_pages / wall) / (cpus * 1000000 / ($6 + server_us + $7))
+    return 100 * (stack_pages / wall) / (cpus * 1000000 / (parse + server_us + client))
 }
 {
-    # runs: wall rate cpu rss server_us; limits: parse_us client_us, then wall cpu server_us
-    # of the reqwest stack ($8-$10) and of the hyper one ($11-$13)
-    sum = $6 + $5 + $7; limit = cpus * 1000000 / sum
-    crawl_us = $3 * 1000000 / nodes; stack_us = $9 * 1000000 / stack_pages
-    printf "run%-3d %9.1f %9.1f %9.1f %9.0f %10.0f %7.1f%% %9.1f%% %9.1f %7.1f%% %7.1f%% %11.2f\n", NR, $6, $5,
-        $7, limit, $2, 100 * $2 / limit, 100 * ($6 + $7) / crawl_us, stack_us, share($8, $10),
-        share($11, $13), crawl_us / stack_us
+    # runs: wall rate cpu rss server_us fetched ($1-$6); limits: parse_us client_us server_us
+    # ($7-$9), then wall cpu server_us of the reqwest stack ($10-$12) and of the hyper one ($13-$15)
+    parse = $7; client = $8; server = $9
+    sum = parse + server + client; limit = cpus * 1000000 / sum
+    crawl_us = $3 * 1000000 / $6; stack_us = $11 * 1000000 / stack_pages
+    printf "run%-3d %9.1f %9.1f %9.1f %9.0f %10.0f %7.1f%% %9.1f%% %9.1f %7.1f%% %7.1f%% %11.2f\n", NR, parse, server,
+        client, limit, $2, 100 * $2 / limit, 100 * (parse + client) / crawl_us, stack_us, share($10, $12),
+        share($13, $15), crawl_us / stack_us
 }' | tee "$WORK/limit-runs"
-echo "limit: medians tokenizer+join $(median_of "$WORK/limits" 1) us + server $(median 5) us" \
+echo "limit: medians tokenizer+join $(median_of "$WORK/limits" 1) us + server $(median_of "$WORK/limits" 3) us" \
     "+ minimal client $(median_of "$WORK/limits" 2) us a page on $cpus CPUs; crawl reaches" \
     "$(median_of "$WORK/limit-runs" 7)% of it (median of the runs' own ratios; range $(range_of "$WORK/limit-runs" 7)%)" \
-    "(crawl $(printf '%.0f' "$(calc "$(median 3) * 1000000 / $NODES")") us CPU a page)"
+    "(crawl $(printf '%.0f' "$(calc "$(median 3) * 1000000 / $(median 6)")") us CPU a page)"
 # What the crawl's libraries cost on their own, so that the gap to the limit splits into the
 # crawler's code and the stack the design fixes.
 echo "stack: reqwest + tokio + html5ever + Url::join alone, no crawl logic (machine_limit stack," \
@@ -388,15 +411,44 @@ echo "stack: reqwest + tokio + html5ever + Url::join alone, no crawl logic (mach
 echo "cpu: crawl's CPU a page against the floor of tokenizer+join + minimal client:" \
     "$(median_of "$WORK/limit-runs" 8)% efficient (median of the runs; range $(range_of "$WORK/limit-runs" 8)%)"
 
+# A crawl run with nginx's access log on: the duplicate check, and the server state spider is
+# measured in (the log costs the server, so the peer's runs are set against these). Appends to
+# $WORK/logged.runs; stops the script on any URL requested twice or any page not answered.
+logged_crawl() { # $1 = run name
+    rm -f "$WORK/nginx/access.log"
+    start_server log
+    RUNS_FILE=$WORK/logged.runs crawl_once "$1" >/dev/null
+    stop_server
+    local pages requests dups ok
+    pages=$(grep -v -E '^/(robots\.txt|sitemap\.xml|__probe) ' "$WORK/nginx/access.log" || true)
+    requests=$(printf '%s\n' "$pages" | grep -c . || true)
+    dups=$(printf '%s\n' "$pages" | awk '{ print $1 }' | sort | uniq -d | wc -l)
+    ok=$(printf '%s\n' "$pages" | awk '$2 == 200' | awk '{ print $1 }' | sort -u | wc -l)
+    echo "access log ($1): $requests page requests for $NODES URLs, $dups requested more than once;" \
+        "$ok distinct URLs answered 200 (coverage $(printf '%.2f' "$(calc "100 * $ok / $FETCHABLE")")%)"
+    ((dups == 0)) || die "$1: $dups URLs were requested more than once"
+    ((ok == FETCHABLE)) || die "$1: $ok of $FETCHABLE pages answered 200"
+}
+: >"$WORK/logged.runs"
+if [[ $SERVER == nginx ]]; then
+    logged_crawl logged
+else
+    echo "duplicates: not counted (the fixture-server process keeps no request log);" \
+        "the e2e tests in synthetic.rs check them"
+fi
+
 # spider_cli as a peer. Its crawl ends early in some runs (measured: 2 of 6 runs on the 10k
 # site stopped after 4% and 35% of it), so each run's requests and coverage are counted from
 # nginx's access log, and the speed ratio is taken on the runs that covered the whole site.
+# With nginx each spider run follows a crawl run under the same server state (log on); the
+# ratio is against those crawl runs.
+SPIDER_ARGS=()
 spider_once() { # $1 = run name; appends "wall cpu rss requests distinct_200" to $WORK/spider.runs
     if [[ $SERVER == nginx ]]; then rm -f "$WORK/nginx/access.log"; start_server log; else start_server; fi
     local t0 t1
     t0=$(date +%s.%N)
-    timeout "${CRAWL_TIMEOUT:-900}" "$TIME" -v -o "$WORK/time.spider" spider --url "$SEED_URL" crawl -o \
-        >"$WORK/spider.out" 2>/dev/null || echo "warning: spider exited with an error" >&2
+    timeout "${CRAWL_TIMEOUT:-900}" "$TIME" -v -o "$WORK/time.spider" spider --url "$SEED_URL" \
+        "${SPIDER_ARGS[@]}" crawl -o >"$WORK/spider.out" 2>/dev/null || echo "warning: spider exited with an error" >&2
     t1=$(date +%s.%N)
     stop_server
     local wall cpu rss requests ok
@@ -412,17 +464,30 @@ spider_once() { # $1 = run name; appends "wall cpu rss requests distinct_200" to
         ok=$requests
     fi
     echo "$wall $cpu $rss $requests $ok" >>"$WORK/spider.runs"
-    printf '%-8s %8.3f %8.2f %9.1f %9d %10s   (crawl: %.3f s, %.2f CPU s, %d requests)\n' "$1" "$wall" "$cpu" \
-        "$(calc "$rss / 1024")" "$requests" "$(printf '%.2f%%' "$(calc "100 * $ok / $FETCHABLE")")" \
-        "$(median 1)" "$(median 3)" "$NODES"
+    printf '%-8s %8.3f %8.2f %9.1f %9d %10s\n' "$1" "$wall" "$cpu" \
+        "$(calc "$rss / 1024")" "$requests" "$(printf '%.2f%%' "$(calc "100 * $ok / $FETCHABLE")")"
 }
 if command -v spider >/dev/null; then
-    echo "== peer: $(spider --version 2>/dev/null | head -1), ${SPIDER_RUNS:-3} runs"
+    if spider --help 2>&1 | grep -q -e '--concurrency'; then
+        SPIDER_ARGS=(--concurrency "$CONCURRENCY")
+        knob="--concurrency $CONCURRENCY, as crawl"
+    else
+        knob="no concurrency knob in its CLI: its default"
+    fi
+    echo "== peer: $(spider --version 2>/dev/null | head -1), ${SPIDER_RUNS:-3} runs ($knob)"
     printf '%-8s %8s %8s %9s %9s %10s\n' spider wall_s cpu_s rss_MiB requests coverage
     : >"$WORK/spider.runs"
-    for run in $(seq "${SPIDER_RUNS:-3}"); do spider_once "spider$run"; done
-    # Whole-site runs: time to crawl the site, against crawl's median.
-    awk -v fetchable="$FETCHABLE" -v cwall="$(median 1)" -v ccpu="$(median 3)" -v nodes="$NODES" '
+    for run in $(seq "${SPIDER_RUNS:-3}"); do
+        [[ $SERVER == nginx ]] && logged_crawl "clog$run" >/dev/null
+        spider_once "spider$run"
+    done
+    # Whole-site runs: time to crawl the site, against crawl's median under the same server state.
+    crawl_runs=$WORK/runs
+    [[ $SERVER == nginx ]] && crawl_runs=$WORK/logged.runs
+    cwall=$(median_of "$crawl_runs" 1)
+    ccpu=$(median_of "$crawl_runs" 3)
+    echo "crawl beside it: median $cwall s, $ccpu CPU s over $(wc -l <"$crawl_runs") runs$([[ $SERVER == nginx ]] && echo ", access log on as for spider")"
+    awk -v fetchable="$FETCHABLE" -v cwall="$cwall" -v ccpu="$ccpu" -v nodes="$NODES" '
         $5 >= fetchable { n++; w[n] = $1; c[n] = $2 }
         { r = $4 / $1; if (r > best) best = r }
         END {
@@ -443,20 +508,4 @@ if [[ $MODE == redis ]]; then
     cat "$WORK/redis-notes"
     kill "$REDIS_PID" 2>/dev/null || true
     wait "$REDIS_PID" 2>/dev/null || true
-elif [[ $SERVER == nginx ]]; then
-    rm -f "$WORK/nginx/access.log"
-    start_server log
-    crawl_once logged --nodes "$WORK/nodes.tsv" >/dev/null
-    stop_server
-    pages=$(grep -v -E '^/(robots\.txt|sitemap\.xml|__probe) ' "$WORK/nginx/access.log" || true)
-    requests=$(printf '%s\n' "$pages" | grep -c . || true)
-    dups=$(printf '%s\n' "$pages" | awk '{ print $1 }' | sort | uniq -d | wc -l)
-    ok=$(printf '%s\n' "$pages" | awk '$2 == 200' | awk '{ print $1 }' | sort -u | wc -l)
-    crawled_ok=$(awk -F'\t' 'NR > 1 && $5 == "ok"' "$WORK/nodes.tsv" | wc -l)
-    echo "access log: $requests page requests for $NODES URLs, $dups requested more than once;" \
-        "$ok distinct URLs answered 200 (coverage $(printf '%.2f' "$(calc "100 * $ok / $FETCHABLE")")%);" \
-        "node table: $crawled_ok ok of $FETCHABLE"
-else
-    echo "duplicates: not counted (the fixture-server process keeps no request log);" \
-        "the e2e tests in synthetic.rs check them"
 fi

@@ -68,6 +68,7 @@ pub(crate) fn crawl_spec(cli: &Cli) -> anyhow::Result<CrawlSpec> {
     spec.ignore_nofollow = cli.links.ignore_nofollow;
     spec.respect_rel_nofollow = cli.links.respect_rel_nofollow;
     spec.check_resources = cli.links.check_resources;
+    spec.check_fragments = cli.links.check_fragments;
     let http = &cli.http;
     spec.header = http
         .header

@@ -1,5 +1,5 @@
 //! Criterion benchmarks of the crawler's CPU work, without the network: link extraction from a
-//! generated 14 KB page, normalisation of its links, building a 1M-edge graph, and exporting
+//! generated 14 KB page (with and without its anchors), normalisation of its links, building a 1M-edge graph, and exporting
 //! it in every format.
 //!
 //! Run with `cargo bench -p crawler-core --bench core` (add `-- extract` etc. to filter). Exports
@@ -11,7 +11,7 @@ use std::hint::black_box;
 use std::io;
 use std::time::Duration;
 
-use crawler_core::extract::{extract, extract_with};
+use crawler_core::extract::{extract, extract_with, extract_with_anchors};
 use crawler_core::{
     normalize_link, CrawlGraph, CrawlReport, ExportFormat, Extraction, Link, LinkKind, Url,
     DEFAULT_MAX_LINKS_PER_PAGE,
@@ -52,6 +52,16 @@ fn extraction(c: &mut Criterion) {
     group.bench_function("tokens_14k", |b| {
         b.iter(|| {
             extract_with(
+                Extraction::Tokens,
+                black_box(&html),
+                DEFAULT_MAX_LINKS_PER_PAGE,
+            )
+        });
+    });
+    // The same with the page's anchors collected (`--check-fragments`).
+    group.bench_function("tokens_anchors_14k", |b| {
+        b.iter(|| {
+            extract_with_anchors(
                 Extraction::Tokens,
                 black_box(&html),
                 DEFAULT_MAX_LINKS_PER_PAGE,

@@ -25,6 +25,12 @@ pub enum Error {
     /// The HTTP client could not be built (for example, no TLS backend).
     #[error("could not build the HTTP client: {0}")]
     Client(#[source] reqwest::Error),
+    /// A setting that needs the whole graph was given to a streaming crawl, which keeps none.
+    #[error("{setting} needs the whole graph: not with a streaming crawl")]
+    NeedsGraph {
+        /// The setting's name (a [`CrawlSpec`](crate::CrawlSpec) field).
+        setting: &'static str,
+    },
 }
 
 /// A problem with the crawler's configuration, reported by [`CrawlerBuilder::build`](crate::CrawlerBuilder::build).

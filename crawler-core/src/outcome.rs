@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::error::PageError;
+use crate::extract::Anchors;
 use crate::graph::{LinkKind, SkipReason, Validators};
 
 /// What a frontier URL is fetched as, which decides the method and whether the body is read.
@@ -110,6 +111,29 @@ pub struct FoundLink {
     /// What kind of link it is (an outcome stored without one holds anchors).
     #[serde(default = "anchor")]
     pub kind: LinkKind,
+    /// The distinct fragments of the page's links of this kind to this target, in document
+    /// order; kept only when fragments are checked
+    /// ([`check_fragments`](crate::CrawlerBuilder::check_fragments)).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fragments: Vec<LinkFragment>,
+}
+
+/// A fragment of a link (`guide.html#install`), with the text of the first link that has it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct LinkFragment {
+    /// The fragment as the URL writes it (percent-encoded, without `#`).
+    pub name: String,
+    /// The anchor text of the first link with this fragment, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+}
+
+impl LinkFragment {
+    /// The fragment `name` of a link whose text is `text`.
+    pub fn new(name: String, text: Option<String>) -> Self {
+        Self { name, text }
+    }
 }
 
 fn anchor() -> LinkKind {
@@ -129,6 +153,7 @@ impl FoundLink {
             text,
             rel,
             kind,
+            fragments: Vec::new(),
         }
     }
 }
@@ -150,6 +175,10 @@ pub struct PageOutcome {
     /// `nofollow`: its links are recorded, not followed.
     #[serde(default)]
     pub nofollow: bool,
+    /// The last hop's anchors (ids and `<a name>`s), when it was HTML and fragments are
+    /// checked ([`check_fragments`](crate::CrawlerBuilder::check_fragments)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub anchors: Option<Anchors>,
 }
 
 impl PageOutcome {
@@ -180,6 +209,7 @@ impl PageOutcome {
             links,
             blocked: false,
             nofollow: false,
+            anchors: None,
         }
     }
 }
@@ -268,7 +298,14 @@ mod tests {
             FoundLink::new(url("http://b.test/"), None, Some("nofollow".into())),
             FoundLink::of_kind(url("http://a.test/i.png"), LinkKind::Embed, None, None),
         ];
-        let outcome = PageOutcome::new(vec![first, last], Some("New".into()), links);
+        let mut outcome = PageOutcome::new(vec![first, last], Some("New".into()), links);
+        outcome.links[0].fragments = vec![
+            LinkFragment::new("intro".into(), Some("X".into())),
+            LinkFragment::new("Install%20guide".into(), None),
+        ];
+        let mut anchors = Anchors::default();
+        anchors.insert("intro");
+        outcome.anchors = Some(anchors.finish());
         assert_eq!(round_trip(&outcome), outcome);
         assert_eq!(round_trip(&PageOutcome::blocked()), PageOutcome::blocked());
         let failed = PageOutcome::failed(url("http://a.test/"), PageError::Timeout);

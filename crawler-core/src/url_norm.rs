@@ -32,6 +32,23 @@ pub(crate) enum Rejected {
 
 /// Resolves `href` against `base` and normalises it (see the module docs for the rules).
 pub(crate) fn resolve(base: &Url, href: &str, max_len: usize) -> Result<Url, Rejected> {
+    finish(join(base, href)?, max_len)
+}
+
+/// As [`resolve`], with the fragment `href` had, as the URL writes it (percent-encoded, without
+/// the `#`): the normalised URL never has one.
+pub(crate) fn resolve_with_fragment(
+    base: &Url,
+    href: &str,
+    max_len: usize,
+) -> Result<(Url, Option<String>), Rejected> {
+    let url = join(base, href)?;
+    let fragment = url.fragment().map(str::to_owned);
+    Ok((finish(url, max_len)?, fragment))
+}
+
+/// Steps 1 to 3 of the rules: `href` trimmed, resolved against `base`, a crawled scheme.
+fn join(base: &Url, href: &str) -> Result<Url, Rejected> {
     let href = href.trim_matches(|c: char| c.is_ascii_whitespace());
     // Cheap early exit for the common non-http schemes, before the join allocates.
     if has_skipped_scheme(href) {
@@ -42,7 +59,7 @@ pub(crate) fn resolve(base: &Url, href: &str, max_len: usize) -> Result<Url, Rej
     if url.scheme() == "file" && base.scheme() != "file" {
         return Err(Rejected::Scheme);
     }
-    finish(url, max_len)
+    Ok(url)
 }
 
 /// Parses and normalises an absolute URL (a seed, or a prefix).
@@ -142,6 +159,25 @@ mod tests {
     fn resolves(#[case] href: &str, #[case] expected: &str) {
         let base = Url::parse(BASE).unwrap();
         assert_eq!(resolve(&base, href, 2048).unwrap().as_str(), expected);
+    }
+
+    #[rstest]
+    #[case(
+        "a.html#Install guide",
+        "http://site.test/dir/a.html",
+        Some("Install%20guide")
+    )]
+    #[case("#caf\u{e9}", "http://site.test/dir/page.html?x=1", Some("caf%C3%A9"))]
+    #[case("a.html#", "http://site.test/dir/a.html", Some(""))]
+    #[case("a.html", "http://site.test/dir/a.html", None)]
+    fn keeps_the_fragment_apart(
+        #[case] href: &str,
+        #[case] expected: &str,
+        #[case] fragment: Option<&str>,
+    ) {
+        let base = Url::parse(BASE).unwrap();
+        let (url, got) = resolve_with_fragment(&base, href, 2048).unwrap();
+        assert_eq!((url.as_str(), got.as_deref()), (expected, fragment));
     }
 
     #[rstest]

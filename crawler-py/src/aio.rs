@@ -86,6 +86,9 @@ impl Stream {
     #[new]
     fn new(seeds: Vec<String>, options: &str) -> PyResult<Self> {
         let crawler = spec::crawler(options, None)?;
+        crawler
+            .check_streamable()
+            .map_err(|err| spec::start_error(&err))?;
         let (sender, receiver) = mpsc::unbounded_channel();
         Ok(Self {
             pending: Mutex::new(Some(Pending {

@@ -69,9 +69,9 @@ pub(crate) fn crawler(json: &str, on_event: Option<EventHandler>) -> PyResult<Cr
 /// The error of a crawl that could not start: a bad seed is a bad value.
 pub(crate) fn start_error(err: &crawler_core::Error) -> PyErr {
     match err {
-        crawler_core::Error::NoSeeds | crawler_core::Error::InvalidSeed { .. } => {
-            PyValueError::new_err(err.to_string())
-        }
+        crawler_core::Error::NoSeeds
+        | crawler_core::Error::InvalidSeed { .. }
+        | crawler_core::Error::NeedsGraph { .. } => PyValueError::new_err(err.to_string()),
         _ => pyo3::exceptions::PyRuntimeError::new_err(err.to_string()),
     }
 }

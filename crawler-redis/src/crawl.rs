@@ -249,10 +249,16 @@ impl RedisCrawl {
     ///
     /// # Errors
     /// [`RedisCrawlError::Unsupported`] naming the first setting it cannot honour yet
-    /// (`max_pages`: the page count would have to be claimed across workers).
+    /// (`max_pages`: the page count would have to be claimed across workers;
+    /// `check_fragments`: the stored outcomes keep no anchors).
     pub fn check_supported(spec: &CrawlSpec) -> Result<(), RedisCrawlError> {
         if spec.max_pages.is_some() {
             return Err(RedisCrawlError::Unsupported("max_pages"));
+        }
+        if spec.check_fragments {
+            // Checking needs each page's anchors stored beside its outcome, which the stored
+            // layout does not hold yet.
+            return Err(RedisCrawlError::Unsupported("check_fragments"));
         }
         Ok(())
     }

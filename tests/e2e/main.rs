@@ -9,6 +9,7 @@
 //! - `redirect_depth`: the depth of a redirect target does not depend on timing;
 //! - `request_options`: headers, cookies, basic auth and proxies as the server sees them;
 //! - `failures`: 404, 500, timeouts, refused connections, body caps;
+//! - `fragments`: link fragments checked against the target pages' ids and `<a name>`s;
 //! - `politeness`: robots.txt, crawl delays per host, sitemaps;
 //! - `stopping`: cancellation and the page cap return partial reports;
 //! - `local`: `file://` sites, their scope, and files outside the root never opened;
@@ -29,6 +30,7 @@ mod dedup;
 mod depth;
 mod failures;
 mod fetch_path;
+mod fragments;
 mod hostile;
 mod local;
 mod politeness;

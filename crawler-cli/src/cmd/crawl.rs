@@ -11,6 +11,7 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use anyhow::Context;
+use crawler_core::analysis::broken::BrokenFragment;
 use crawler_core::{CrawlReport, CrawlerBuilder, SeedList, StopReason, Url};
 use tokio::runtime::Runtime;
 
@@ -161,6 +162,12 @@ fn open_stream(cli: &Cli, data: &Sink, nodes: Option<&Sink>) -> anyhow::Result<O
              --format jsonl",
         ));
     }
+    if cli.links.check_fragments {
+        return Err(usage(
+            "--check-fragments needs the whole graph (a fragment is checked against a page \
+             fetched before or after it): not with --stream or --format jsonl",
+        ));
+    }
     Stream::open(data, lines).map(Some)
 }
 
@@ -175,7 +182,8 @@ async fn load_seeds(cli: &Cli, list: SeedList) -> anyhow::Result<SeedList> {
 }
 
 /// One line per broken page: `broken: URL (error) <- linked from SOURCE`, naming the first page
-/// that linked to it (or `(seed)` for a broken seed).
+/// that linked to it (or `(seed)` for a broken seed); then one per broken fragment:
+/// `broken fragment: URL#FRAGMENT <- linked from SOURCE ("TEXT")`.
 fn broken_lines(report: &CrawlReport) -> Vec<String> {
     let mut first_source: HashMap<&Url, &Url> = HashMap::new();
     for (source, target, _) in report.graph.links() {
@@ -194,5 +202,19 @@ fn broken_lines(report: &CrawlReport) -> Vec<String> {
                 None => format!("broken: {} ({error}) (seed)", page.url),
             }
         })
+        .chain(
+            BrokenFragment::of(&report.graph)
+                .into_iter()
+                .map(|f| match f.referrer.text {
+                    Some(text) => format!(
+                        "broken fragment: {} <- linked from {} (\"{text}\")",
+                        f.url, f.referrer.url
+                    ),
+                    None => format!(
+                        "broken fragment: {} <- linked from {}",
+                        f.url, f.referrer.url
+                    ),
+                }),
+        )
         .collect()
 }

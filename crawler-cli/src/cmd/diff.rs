@@ -61,7 +61,9 @@ pub(crate) fn run(args: &DiffArgs, runtime: Runtime) -> anyhow::Result<ExitStatu
         ReportFormat::Html => unreachable!("refused above"),
     })?;
     Ok(
-        if args.fail_on_new_broken && !changes.new_broken.is_empty() {
+        if args.fail_on_new_broken
+            && !(changes.new_broken.is_empty() && changes.new_broken_fragments.is_empty())
+        {
             ExitStatus::Failure
         } else {
             ExitStatus::Success

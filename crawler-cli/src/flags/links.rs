@@ -1,5 +1,5 @@
 //! Which links become edges and which are followed (`--links`, the nofollow switches,
-//! `--check-resources`, the TSV kind column), and the local-site flags. The rules are the
+//! `--check-resources`, `--check-fragments`, the TSV kind column), and the local-site flags. The rules are the
 //! library's ([`crawler_core::link_options`]); these flags only set them.
 
 use std::path::PathBuf;
@@ -33,6 +33,13 @@ pub(crate) struct LinkArgs {
     /// assets; stylesheets are read for further `url()`s.
     #[arg(long)]
     pub(crate) check_resources: bool,
+
+    /// Check the fragment of every link to an HTML page of the crawl (`page#install`) against
+    /// that page's ids and `<a name>`s; a missing one is a broken fragment on the edge, listed
+    /// with the broken links and counted by --fail-on-broken. Not with --stream, --format
+    /// jsonl or --redis.
+    #[arg(long)]
+    pub(crate) check_fragments: bool,
 
     /// Add a third column, the link's kind, to the TSV output.
     #[arg(long)]

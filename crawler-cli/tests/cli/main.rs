@@ -25,6 +25,8 @@ mod stream;
 mod politeness;
 // --tsv-kind, --links and --check-resources on the typed fixture pages.
 mod links;
+// --check-fragments: --fail-on-broken, exports read back, JUnit, diff, refusals.
+mod fragments;
 // Headers, cookie jar, --user, proxies, the config file, completions and the man page.
 mod request;
 // `--deny-private-ips` with a proxy in the environment: the proxy is not used.

@@ -6,6 +6,10 @@
 //! page that is not fetched (beyond the depth, out of scope) is never broken: not crawled is
 //! not broken. Broken pages and the links pointing at them are counted separately, since one
 //! missing page linked from a site-wide menu is one fix, not hundreds.
+//!
+//! With `check_fragments`, a link whose fragment names nothing on its target page is a broken
+//! fragment ([`BrokenFragment`]): the page is fine, the link is not. They are listed apart,
+//! one per (link, fragment), with the link's referrer and anchor text.
 
 use petgraph::visit::EdgeRef;
 use petgraph::Direction;
@@ -27,6 +31,47 @@ pub struct BrokenReport {
     pub referring_pages: usize,
     /// Every broken target, most-linked first, then in discovery order.
     pub targets: Vec<BrokenTarget>,
+    /// Every broken fragment, in the order the crawl found the links.
+    pub broken_fragments: Vec<BrokenFragment>,
+}
+
+/// A link whose fragment names no id or `<a name>` of its target page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct BrokenFragment {
+    /// The target page with the fragment (`http://site/guide.html#gone`).
+    pub url: String,
+    /// The fragment as the URL writes it, without `#`.
+    pub fragment: String,
+    /// The link holding it, with the anchor text of the first link with this fragment.
+    pub referrer: Referrer,
+}
+
+impl BrokenFragment {
+    /// The broken fragments of `graph`, in edge order.
+    pub fn of(graph: &CrawlGraph) -> Vec<BrokenFragment> {
+        let mut out = Vec::new();
+        for edge in graph.fragment_edges() {
+            let (source, target) = graph.edge_endpoints(edge);
+            let link = graph.link(edge);
+            for fragment in graph.fragments(edge).iter().filter(|f| f.broken) {
+                let name = graph.fragment_name(fragment);
+                let mut url = graph.page_at(target).url.clone();
+                url.set_fragment(Some(name));
+                out.push(BrokenFragment {
+                    url: url.into(),
+                    fragment: name.to_owned(),
+                    referrer: Referrer {
+                        url: graph.page_at(source).url.to_string(),
+                        kind: link.kind,
+                        text: graph.fragment_text(fragment).map(str::to_owned),
+                        rel: graph.link_rel(link).map(str::to_owned),
+                    },
+                });
+            }
+        }
+        out
+    }
 }
 
 /// One broken target.
@@ -95,6 +140,7 @@ pub fn broken(graph: &CrawlGraph) -> BrokenReport {
         broken_links: targets.iter().map(|t| t.referrers.len()).sum(),
         referring_pages: sources.len(),
         targets,
+        broken_fragments: BrokenFragment::of(graph),
     }
 }
 
@@ -159,5 +205,25 @@ mod tests {
         let report = broken(&t.report(&["seed", "big"]).graph);
         assert_eq!((report.broken_pages, report.broken_links), (1, 0));
         assert!(report.targets[0].referrers.is_empty());
+    }
+
+    #[test]
+    fn broken_fragments_with_their_link() {
+        let mut t = TestGraph::default();
+        let home = t.html("home", 0);
+        let guide = t.html("guide", 1);
+        let edge = t.link(home, guide, "Install");
+        t.graph
+            .add_fragment(edge, "install", Some("Install"), false);
+        t.graph.add_fragment(edge, "gone", Some("Gone"), true);
+        let report = broken(&t.report(&["home"]).graph);
+        assert_eq!((report.broken_pages, report.broken_links), (0, 0));
+        let [fragment] = report.broken_fragments.as_slice() else {
+            panic!("{:?}", report.broken_fragments);
+        };
+        assert_eq!(fragment.url, "http://t.test/guide#gone");
+        assert_eq!(fragment.fragment, "gone");
+        assert_eq!(fragment.referrer.url, "http://t.test/home");
+        assert_eq!(fragment.referrer.text.as_deref(), Some("Gone"));
     }
 }

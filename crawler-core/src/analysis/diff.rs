@@ -4,7 +4,9 @@
 //! Pages are matched by URL, exactly as normalised by the crawler, so both crawls must reach
 //! the site under the same scheme, host and port. A page counts as *newly broken* when it is
 //! broken in the new crawl and was absent or not broken in the old one; its referrers are the
-//! new crawl's, which is what a CI job on a docs site wants to fail on.
+//! new crawl's, which is what a CI job on a docs site wants to fail on. A broken fragment
+//! (`check_fragments`) is *new* when the old crawl had no broken fragment of the same name
+//! from the same page to the same target.
 
 use std::collections::{HashMap, HashSet};
 
@@ -14,7 +16,7 @@ use crate::graph::report::CrawlReport;
 use crate::graph::state::page_state;
 use crate::graph::{CrawlGraph, Page};
 
-use super::broken::{referrers, BrokenTarget};
+use super::broken::{referrers, BrokenFragment, BrokenTarget};
 use super::{PageRef, SCHEMA_VERSION};
 
 /// The differences between an old and a new crawl. Lists are in the new (for additions) or
@@ -39,6 +41,9 @@ pub struct GraphDiff {
     pub new_broken: Vec<BrokenTarget>,
     /// Pages broken in the old crawl that are present and not broken in the new one.
     pub fixed: Vec<PageRef>,
+    /// Broken fragments of the new crawl that the old one did not have.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub new_broken_fragments: Vec<BrokenFragment>,
     /// Pages in both whose click depth differs.
     pub depth_changes: Vec<DepthChange>,
 }
@@ -91,8 +96,22 @@ impl GraphDiff {
             && self.status_changes.is_empty()
             && self.new_broken.is_empty()
             && self.fixed.is_empty()
+            && self.new_broken_fragments.is_empty()
             && self.depth_changes.is_empty()
     }
+}
+
+/// The broken fragments of `new` that `old` did not have, by (linking page, target with
+/// fragment).
+fn new_broken_fragments(old: &CrawlGraph, new: &CrawlGraph) -> Vec<BrokenFragment> {
+    let before = BrokenFragment::of(old);
+    let known: HashSet<(&str, &str)> = before
+        .iter()
+        .map(|f| (f.referrer.url.as_str(), f.url.as_str()))
+        .collect();
+    let mut now = BrokenFragment::of(new);
+    now.retain(|f| !known.contains(&(f.referrer.url.as_str(), f.url.as_str())));
+    now
 }
 
 fn by_url(graph: &CrawlGraph) -> HashMap<&str, &Page> {
@@ -133,6 +152,7 @@ pub fn diff(old: &CrawlReport, new: &CrawlReport) -> GraphDiff {
         status_changes: Vec::new(),
         new_broken: Vec::new(),
         fixed: Vec::new(),
+        new_broken_fragments: new_broken_fragments(&old.graph, &new.graph),
         depth_changes: Vec::new(),
     };
     for page in old.graph.pages() {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use petgraph::graph::NodeIndex;
+use petgraph::graph::{EdgeIndex, NodeIndex};
 use url::Url;
 
 use crate::error::PageError;
@@ -53,10 +53,10 @@ impl TestGraph {
     }
 
     /// An anchor link with `text`.
-    pub(crate) fn link(&mut self, from: NodeIndex, to: NodeIndex, text: &str) {
+    pub(crate) fn link(&mut self, from: NodeIndex, to: NodeIndex, text: &str) -> EdgeIndex {
         let text = self.graph.intern(text);
         self.graph
-            .add_link(from, to, Link::anchor(Some(text), None));
+            .add_link(from, to, Link::anchor(Some(text), None))
     }
 
     /// A redirect edge.

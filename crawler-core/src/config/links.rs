@@ -15,6 +15,9 @@
 //!   CSS targets are fetched once too (within depth and scope), so broken assets show; their
 //!   bodies are not parsed, except stylesheets, whose `url()`s and `@import`s become `css`
 //!   edges.
+//! - With [`check_fragments`](crate::CrawlerBuilder::check_fragments), the fragments of links
+//!   are kept on their edges and checked against the anchors of the target page
+//!   ([`crate::extract::anchors`]); which links are followed does not change.
 //! - Targets that are not followed stay in the graph as unfetched nodes, skipped as
 //!   `not_followed`.
 
@@ -23,6 +26,10 @@ use crate::graph::link_kind::{has_nofollow, LinkKind, LinkKinds};
 /// Link settings of a crawl; set through the builder's setters.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "independent switches of the link rules, each a setting of its own"
+)]
 pub struct LinkOptions {
     /// The kinds recorded as edges.
     pub kinds: LinkKinds,
@@ -32,6 +39,9 @@ pub struct LinkOptions {
     pub respect_rel_nofollow: bool,
     /// Fetch embed, stylesheet and CSS targets too.
     pub check_resources: bool,
+    /// Keep the fragments of links on their edges and check them against the target pages'
+    /// anchors.
+    pub check_fragments: bool,
 }
 
 impl LinkOptions {

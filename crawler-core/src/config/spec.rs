@@ -127,6 +127,9 @@ pub struct CrawlSpec {
     pub respect_rel_nofollow: bool,
     /// Fetch embeds, stylesheets and CSS targets once, to find broken assets. Default: false.
     pub check_resources: bool,
+    /// Check the fragment of every link to an HTML page of the crawl against that page's ids
+    /// and `<a name>`s; a missing one is a broken fragment on the edge. Default: false.
+    pub check_fragments: bool,
     /// Extra headers sent with every request; credential headers (`Authorization`,
     /// `Proxy-Authorization`, `Cookie`) only to the seeds' origins. Default: none.
     pub header: Vec<Header>,
@@ -201,6 +204,7 @@ impl Default for CrawlSpec {
             ignore_nofollow: false,
             respect_rel_nofollow: false,
             check_resources: false,
+            check_fragments: false,
             header: Vec::new(),
             cookie: Vec::new(),
             user: None,

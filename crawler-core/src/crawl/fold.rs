@@ -14,6 +14,7 @@ use url::Url;
 use crate::config::links::LinkOptions;
 use crate::config::scope::SeedScope;
 use crate::config::CrawlConfig;
+use crate::crawl::fragments::PageAnchors;
 use crate::crawl::frontier::Frontier;
 use crate::crawl::sink::{FoldSink, FoldedLink, FoldedPage};
 use crate::graph::report::{CrawlReport, CrawlStats, StopReason};
@@ -35,6 +36,8 @@ pub struct GraphBuilder {
     sink: Option<FoldSink>,
     /// [`since::link_rules`](crate::since::link_rules) of the crawl's config.
     link_rules: String,
+    /// The anchors of fetched pages, when fragments are checked.
+    anchors: PageAnchors,
 }
 
 impl std::fmt::Debug for GraphBuilder {
@@ -48,6 +51,7 @@ impl std::fmt::Debug for GraphBuilder {
             .field("links", &self.links)
             .field("streaming", &self.sink.is_some())
             .field("link_rules", &self.link_rules)
+            .field("anchors", &self.anchors)
             .finish()
     }
 }
@@ -104,6 +108,7 @@ impl GraphBuilder {
             links: config.links,
             sink: None,
             link_rules: crate::since::link_rules(config),
+            anchors: PageAnchors::default(),
         }
     }
 
@@ -200,7 +205,7 @@ impl GraphBuilder {
         &mut self,
         index: NodeIndex,
         depth: u32,
-        outcome: PageOutcome,
+        mut outcome: PageOutcome,
         mut claim: impl FnMut(&Url) -> bool,
         next: &mut Frontier,
     ) {
@@ -214,9 +219,13 @@ impl GraphBuilder {
         }
         self.stats.pages_fetched += 1;
         let mut last = index;
-        for hop in outcome.hops {
+        let hops = outcome.hops.len();
+        for (i, hop) in outcome.hops.into_iter().enumerate() {
             let node = self.add_at(&hop.url, depth);
             last = node;
+            if self.links.check_fragments && i + 1 == hops {
+                self.anchors.record(node, &hop, outcome.anchors.take());
+            }
             count_hop(&mut self.stats, &hop);
             let page = self.graph.page_mut(node);
             page.status = hop.status;
@@ -281,8 +290,13 @@ impl GraphBuilder {
         let (target, new) = self.graph.add_page(&link.url, depth + 1);
         let text = link.text.as_deref().map(|t| self.graph.intern(t));
         let rel = link.rel.as_deref().map(|r| self.graph.intern(r));
-        self.graph
+        let edge = self
+            .graph
             .add_link(source, target, Link::new(link.kind, text, rel, nofollow));
+        for fragment in &link.fragments {
+            let text = fragment.text.as_deref();
+            self.graph.add_fragment(edge, &fragment.name, text, false);
+        }
         let follows = self.links.follows(link.kind, link.rel.as_deref(), nofollow);
         // A target so far only linked by links that are not followed is fetched once a
         // followed link reaches it; its depth stays that of its first link.
@@ -447,6 +461,9 @@ impl GraphBuilder {
             }
         }
         self.stats.pages_skipped = self.graph.pages().filter(|p| p.skipped.is_some()).count();
+        if self.links.check_fragments {
+            self.anchors.check(&mut self.graph);
+        }
         self.stats.elapsed = elapsed;
         CrawlReport {
             graph: self.graph,

@@ -33,9 +33,12 @@
 //! - `fold.rs`: [`GraphBuilder`], outcomes folded into the graph, the same for a live crawl and
 //!   a replay of stored outcomes.
 //! - [`sink`]: what a streaming crawl hands out per folded page, and its line writers.
+//! - `fragments.rs`: the anchors of fetched pages, and the fragments of links checked against
+//!   them when the crawl ends.
 
 pub mod builder;
 pub(crate) mod fold;
+pub(crate) mod fragments;
 pub(crate) mod frontier;
 pub(crate) mod run;
 pub(crate) mod seeds;
@@ -159,7 +162,8 @@ impl Crawler {
     /// the frontier. The report's graph is empty; its counters and stop reason are filled in.
     ///
     /// # Errors
-    /// As [`crawl`](Self::crawl).
+    /// As [`crawl`](Self::crawl), and [`Error::NeedsGraph`] when fragments are checked
+    /// ([`check_fragments`](crate::CrawlerBuilder::check_fragments)).
     pub async fn crawl_streaming<S: AsRef<str>>(
         &self,
         seeds: impl IntoIterator<Item = S>,
@@ -168,6 +172,21 @@ impl Crawler {
     ) -> Result<CrawlReport, Error> {
         let seeds = self.seed_list_of(seeds)?;
         self.run(seeds, shutdown, Some(sink)).await
+    }
+
+    /// Whether this crawler's settings allow a streaming crawl, which keeps no graph.
+    ///
+    /// # Errors
+    /// [`Error::NeedsGraph`] naming the first setting that needs the whole graph:
+    /// `check_fragments` (a fragment is checked against a page fetched before or after it, so
+    /// a streaming crawl would have to keep every page's anchors).
+    pub fn check_streamable(&self) -> Result<(), Error> {
+        if self.config.links.check_fragments {
+            return Err(Error::NeedsGraph {
+                setting: "check_fragments",
+            });
+        }
+        Ok(())
     }
 
     /// [`crawl_streaming`](Self::crawl_streaming) from a [`SeedList`], as
@@ -192,6 +211,9 @@ impl Crawler {
     ) -> Result<CrawlReport, Error> {
         if seeds.is_empty() {
             return Err(Error::NoSeeds);
+        }
+        if sink.is_some() {
+            self.check_streamable()?;
         }
         let scope = self.config.scope.for_seeds(&seeds.one_per_origin());
         let seeds = Arc::new(seeds);

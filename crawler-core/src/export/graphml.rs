@@ -1,6 +1,8 @@
 //! GraphML with typed attribute keys, read by networkx's `read_graphml`, Gephi and yEd.
 //!
-//! Node ids are `n0`, `n1`, ... in discovery order; the URL is the `url` attribute. Text is
+//! Node ids are `n0`, `n1`, ... in discovery order; the URL is the `url` attribute. An edge's
+//! `fragments` (with `check_fragments`) is the JSON array the JSON export writes for it. Text
+//! is
 //! XML-escaped, and characters XML 1.0 forbids (most control characters) are dropped, since a
 //! hostile page title must not make the file unreadable.
 
@@ -30,6 +32,7 @@ const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
   <key id="text" for="edge" attr.name="text" attr.type="string"/>
   <key id="rel" for="edge" attr.name="rel" attr.type="string"/>
   <key id="nofollow" for="edge" attr.name="nofollow" attr.type="boolean"/>
+  <key id="fragments" for="edge" attr.name="fragments" attr.type="string"/>
   <graph id="crawl" edgedefault="directed">
 "#;
 
@@ -114,6 +117,10 @@ pub fn write_graphml(report: &CrawlReport, mut out: impl Write) -> io::Result<()
         }
         if link.nofollow {
             data(&mut out, "nofollow", "true")?;
+        }
+        let fragments = super::json::fragments(&report.graph, petgraph::graph::EdgeIndex::new(i));
+        if !fragments.is_empty() {
+            data(&mut out, "fragments", &serde_json::to_string(&fragments)?)?;
         }
         out.write_all(b"</edge>\n")?;
     }

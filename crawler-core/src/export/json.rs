@@ -1,6 +1,9 @@
 //! JSON in the node-link form that networkx's `node_link_graph(data, edges="links")` and D3
 //! read: `directed`, `multigraph`, `graph` (crawl metadata), `nodes` with `id` = URL, and
-//! `links` with `source` and `target` URLs.
+//! `links` with `source` and `target` URLs. With `check_fragments`, an edge also has
+//! `fragments`: the distinct fragments of its links, each `{"name", "text", "broken"}` (the
+//! name as the URL writes it, the text of the first link with it, `broken: true` when the
+//! target page has no anchor of that name), left out when empty.
 //!
 //! The graph is never a multigraph: the crawler adds one anchor edge per (source, target), and
 //! a redirect response has no body to link from.
@@ -10,7 +13,8 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use crate::graph::report::{CrawlReport, CrawlStats};
-use crate::graph::{LinkKind, Page};
+use crate::graph::{CrawlGraph, LinkKind, Page};
+use petgraph::graph::EdgeIndex;
 
 #[derive(Serialize)]
 struct Document<'a> {
@@ -54,6 +58,31 @@ struct Edge<'a> {
     rel: Option<&'a str>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     nofollow: bool,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    fragments: Vec<Fragment<'a>>,
+}
+
+/// A fragment of an edge as the JSON export, and GraphML's `fragments` value, write it.
+#[derive(Serialize)]
+pub(crate) struct Fragment<'a> {
+    name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    broken: bool,
+}
+
+/// The fragments of `edge` in their written form.
+pub(crate) fn fragments(graph: &CrawlGraph, edge: EdgeIndex) -> Vec<Fragment<'_>> {
+    graph
+        .fragments(edge)
+        .iter()
+        .map(|f| Fragment {
+            name: graph.fragment_name(f),
+            text: graph.fragment_text(f),
+            broken: f.broken,
+        })
+        .collect()
 }
 
 /// Writes the node-link JSON document (one line, no trailing newline).
@@ -87,14 +116,15 @@ pub fn write_json(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
             .collect(),
         links: report
             .graph
-            .links()
-            .map(|(source, target, link)| Edge {
+            .indexed_links()
+            .map(|(edge, source, target, link)| Edge {
                 source: source.url.as_str(),
                 target: target.url.as_str(),
                 kind: link.kind,
                 text: report.graph.link_text(link),
                 rel: report.graph.link_rel(link),
                 nofollow: link.nofollow,
+                fragments: fragments(&report.graph, edge),
             })
             .collect(),
     };

@@ -4,7 +4,9 @@
 //! The suite holds one `<testcase>` per link (anchor or redirect) to a broken page, with
 //! `classname` = the linking page and `name` = the broken URL, failed with the error as its
 //! message and the anchor text in the body. A broken seed, which no page links to, is a case
-//! of class `(entry point)`. A crawl without broken links gives one passing case, so the
+//! of class `(entry point)`. A broken fragment (with `check_fragments`) is a case of type
+//! `broken_fragment` named by the target with its fragment. A crawl without broken links
+//! gives one passing case, so the
 //! report is never empty (several CI systems treat an empty report as an error).
 
 use std::io::{self, Write};
@@ -23,7 +25,8 @@ pub fn write_junit(report: &CrawlReport, mut out: impl Write) -> io::Result<()> 
         .targets
         .iter()
         .map(|t| t.referrers.len().max(1))
-        .sum();
+        .sum::<usize>()
+        + broken.broken_fragments.len();
     let tests = cases.max(1);
     let time = report.stats.elapsed.as_secs_f64();
     writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
@@ -90,6 +93,20 @@ pub fn write_junit(report: &CrawlReport, mut out: impl Write) -> io::Result<()> 
             };
             fail(&mut out, &r.url, &body)?;
         }
+    }
+    for f in &broken.broken_fragments {
+        let text = f.referrer.text.as_deref().unwrap_or_default();
+        writeln!(
+            out,
+            r#"    <testcase classname="{}" name="{}"><failure message="no id or name {} on the page" type="broken_fragment">{}</failure></testcase>"#,
+            escape(&f.referrer.url),
+            escape(&f.url),
+            escape(&f.fragment),
+            escape(&format!(
+                "{} links to {} (\"{text}\"): the page has no id or <a name> {}",
+                f.referrer.url, f.url, f.fragment
+            )),
+        )?;
     }
     writeln!(out, "  </testsuite>\n</testsuites>")?;
     out.flush()

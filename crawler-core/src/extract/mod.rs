@@ -4,10 +4,12 @@
 //! hyperlinks of HTML) with their `rel` and, for `<a>`, their text (whitespace collapsed, at
 //! most [`MAX_TEXT_CHARS`] characters); embedded resources, stylesheets, `<link rel>`s, meta
 //! refresh and CSS `url()`s (the table is in [`links`]); the first `<base href>`; the
-//! `<title>`; and the page's `<meta name="robots">` directives. This module knows nothing of
-//! URLs: resolving is `url_norm`'s job.
+//! `<title>`; the page's `<meta name="robots">` directives; and, when asked, its [`anchors`]
+//! (ids and `<a name>`s, what fragments name). This module knows nothing of URLs: resolving is
+//! `url_norm`'s job.
 //!
 //! # Architecture
+//! - [`anchors`]: the ids and `<a name>`s a fragment can name, and the matching rules.
 //! - [`links`]: which tag and attribute pairs are links, of which kind; `srcset` and refresh
 //!   values. [`css`]: URLs in CSS.
 //! - `tokens`: html5ever's tokenizer alone, the crawler's default ([`Extraction::Tokens`]):
@@ -105,6 +107,8 @@ pub struct Extracted {
     pub links: Vec<RawLink>,
     /// The page's `<meta name="robots">` / `<meta name="crawlgraph">` directives.
     pub robots: RobotsDirectives,
+    /// The page's anchors, when asked for ([`extract_with_anchors`]), finished.
+    pub anchors: Option<Anchors>,
 }
 
 impl Extracted {
@@ -160,12 +164,34 @@ pub fn extract(html: &str, max_links: usize) -> Extracted {
 
 /// Returns the links (at most `max_links`), base and title of `html`, extracted as `how` says.
 pub fn extract_with(how: Extraction, html: &str, max_links: usize) -> Extracted {
+    extract_page(how, html, max_links, None)
+}
+
+/// As [`extract_with`], and collects the page's [`anchors`] too (what fragments name).
+pub fn extract_with_anchors(how: Extraction, html: &str, max_links: usize) -> Extracted {
+    extract_page(how, html, max_links, Some(Anchors::default()))
+}
+
+/// The extraction itself; `anchors` is where the anchors go, if they are collected.
+fn extract_page(
+    how: Extraction,
+    html: &str,
+    max_links: usize,
+    anchors: Option<Anchors>,
+) -> Extracted {
     let (html, _removed) = guard::cap_attributes(html);
-    if how == Extraction::Tokens || nesting_depth(html.as_bytes()) > MAX_UNCLOSED_TAGS {
-        tokens::extract(&html, max_links)
+    let out = Extracted {
+        anchors,
+        ..Extracted::default()
+    };
+    let mut out = if how == Extraction::Tokens || nesting_depth(html.as_bytes()) > MAX_UNCLOSED_TAGS
+    {
+        tokens::extract(&html, max_links, out)
     } else {
-        tree::extract(&html, max_links)
-    }
+        tree::extract(&html, max_links, out)
+    };
+    out.anchors = out.anchors.map(Anchors::finish);
+    out
 }
 
 /// Elements that never have content, so never nest.
@@ -215,6 +241,7 @@ fn nesting_depth(html: &[u8]) -> usize {
     deepest
 }
 
+pub mod anchors;
 pub(crate) mod charset;
 pub mod css;
 mod guard;
@@ -223,6 +250,7 @@ mod text;
 mod tokens;
 mod tree;
 
+pub use anchors::Anchors;
 use text::Text;
 
 #[cfg(test)]

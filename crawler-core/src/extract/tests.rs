@@ -127,9 +127,13 @@ fn tokenizer_path_matches_tree_path_on_fixture_pages() {
             } else if path.extension().is_some_and(|e| e == "html") {
                 let bytes = std::fs::read(&path).unwrap();
                 let html = crate::extract::charset::decode(&bytes, None);
+                let collecting = || Extracted {
+                    anchors: Some(Anchors::default()),
+                    ..Extracted::default()
+                };
                 assert_eq!(
-                    tokens::extract(&html, 100),
-                    tree::extract(&html, 100),
+                    tokens::extract(&html, 100, collecting()),
+                    tree::extract(&html, 100, collecting()),
                     "{}",
                     path.display()
                 );
@@ -147,13 +151,13 @@ fn tokenizer_path_matches_tree_path_on_fixture_pages() {
 #[case(r#"<textarea><a href="no5"></textarea><title><a href="no6"></title>"#, &[])]
 #[case(r#"<a href="1">one<a href="2">two</a>"#, &["1", "2"])]
 fn tokenizer_path_skips_raw_text(#[case] html: &str, #[case] expected: &[&str]) {
-    let links: Vec<String> = tokens::extract(html, usize::MAX)
+    let links: Vec<String> = tokens::extract(html, usize::MAX, Extracted::default())
         .links
         .into_iter()
         .map(|l| l.href)
         .collect();
     assert_eq!(links, expected);
-    let tree: Vec<String> = tree::extract(html, usize::MAX)
+    let tree: Vec<String> = tree::extract(html, usize::MAX, Extracted::default())
         .links
         .into_iter()
         .map(|l| l.href)
@@ -166,6 +170,7 @@ fn tokenizer_path_texts_and_title() {
     let out = tokens::extract(
         "<title> T  1 </title><title>T2</title><a href=x rel=next> a <b>b</b></a>after<area href=y>",
         usize::MAX,
+        Extracted::default(),
     );
     assert_eq!(out.title.as_deref(), Some("T 1"));
     assert_eq!(out.links[0].text.as_deref(), Some("a b"));
@@ -245,4 +250,25 @@ fn default_path_finds_links(#[case] html: &str, #[case] expected: &[&str]) {
         .map(|l| l.href)
         .collect();
     assert_eq!(links, expected);
+}
+
+/// Ids and `<a name>`s are anchors on both paths; names of other tags, template contents and
+/// markup in raw text are not.
+#[rstest]
+#[case(Extraction::Tokens)]
+#[case(Extraction::Dom)]
+fn anchors_are_ids_and_a_names(#[case] how: Extraction) {
+    let html = r#"<h2 id="intro">I</h2><a name="old-style">o</a><p ID="Upper">u</p>
+        <div name="not-a">x</div><template><p id="in-template"></p></template>
+        <script>document.write('<p id="scripted">')</script><img id="">"#;
+    let out = extract_with_anchors(how, html, usize::MAX);
+    let anchors = out.anchors.expect("asked for");
+    for name in ["intro", "old-style", "Upper"] {
+        assert!(anchors.contains(name), "{how:?} {name}");
+    }
+    for name in ["not-a", "in-template", "scripted", "upper", ""] {
+        assert!(!anchors.contains(name), "{how:?} {name}");
+    }
+    assert_eq!(anchors.len(), 3);
+    assert_eq!(extract_with(how, html, usize::MAX).anchors, None);
 }

@@ -17,10 +17,11 @@ use html5ever::{local_name, LocalName};
 
 use super::{links, Extracted, Text, MAX_TEXT_CHARS};
 
-/// Tokenizes `html` and returns its links (at most `max_links`), base and title.
-pub(super) fn extract(html: &str, max_links: usize) -> Extracted {
+/// Tokenizes `html` and adds its links (at most `max_links`), base and title to `out` (and its
+/// anchors, if `out` collects them).
+pub(super) fn extract(html: &str, max_links: usize, out: Extracted) -> Extracted {
     let sink = Sink(RefCell::new(State {
-        out: Extracted::default(),
+        out,
         max_links,
         anchor: None,
         title: None,
@@ -73,6 +74,9 @@ impl State {
         }
         if self.template_depth > 0 {
             return TokenSinkResult::Continue;
+        }
+        if let Some(anchors) = &mut self.out.anchors {
+            anchors.add_tag(name, &tag.attrs);
         }
         if *name == local_name!("a") {
             // An `<a>` inside an `<a>` closes the first, as in the tree builder.

@@ -7,10 +7,10 @@ use markup5ever_rcdom::{Handle, NodeData, RcDom};
 
 use super::{links, Extracted, Text, MAX_TEXT_CHARS};
 
-/// Parses `html` into an `RcDom` and returns its links (at most `max_links`), base and title.
-pub(super) fn extract(html: &str, max_links: usize) -> Extracted {
+/// Parses `html` into an `RcDom` and adds its links (at most `max_links`), base and title to
+/// `out` (and its anchors, if `out` collects them; template contents are never walked).
+pub(super) fn extract(html: &str, max_links: usize, mut out: Extracted) -> Extracted {
     let dom = parse_document(RcDom::default(), ParseOpts::default()).one(html);
-    let mut out = Extracted::default();
     // `dom` must outlive the walk: dropping a node of an RcDom empties the child lists of all
     // its descendants (a non-recursive drop), even those still referenced from `stack`.
     let mut stack: Vec<Handle> = vec![dom.document.clone()];
@@ -26,6 +26,9 @@ pub(super) fn extract(html: &str, max_links: usize) -> Extracted {
             // Atoms are compared with `==`: as match patterns, html5ever's interned names do
             // not match reliably.
             let local = &name.local;
+            if let Some(anchors) = &mut out.anchors {
+                anchors.add_tag(local, &attrs);
+            }
             if let Some(index) = links::from_tag(local, &attr, &mut out, max_links) {
                 out.links[index].text = collapsed_text(&node);
             }

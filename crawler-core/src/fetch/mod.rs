@@ -53,7 +53,7 @@ use crate::config::CrawlConfig;
 use crate::error::{Error, PageError};
 use crate::event::{CrawlEvent, Events};
 use crate::extract::charset;
-use crate::extract::{extract_with, RawLink, RobotsDirectives};
+use crate::extract::{extract_with, extract_with_anchors, Anchors, RawLink, RobotsDirectives};
 use crate::fetch::client::http_client;
 use crate::fetch::context::FetchContext;
 use crate::fetch::coordination::Coordination;
@@ -205,6 +205,7 @@ async fn fetch_page(
         emit_result(&ctx.events, &hop, depth, 0);
         outcome.title = None;
         outcome.links.clear();
+        outcome.anchors = None;
         outcome.hops.push(hop);
     }
     outcome
@@ -230,6 +231,7 @@ async fn follow_chain(
         max_url_len: ctx.config.max_url_len.get(),
         files: &ctx.config.files,
         scope: &ctx.scope,
+        fragments: ctx.config.links.check_fragments,
     };
     loop {
         let answer = request_with_retries(ctx, current, depth, retries, target).await;
@@ -246,6 +248,7 @@ async fn follow_chain(
             match parsed {
                 Ok(page) => {
                     outcome.title = page.title;
+                    outcome.anchors = page.anchors;
                     robots.nofollow |= page.robots.nofollow;
                     let base = page.base.unwrap_or_else(|| current.clone());
                     links.add(&rules, &base, page.links);
@@ -356,6 +359,7 @@ struct Parsed {
     base: Option<Url>,
     links: Vec<RawLink>,
     robots: RobotsDirectives,
+    anchors: Option<Anchors>,
 }
 
 /// Decodes and parses a page body: small ones inline, large ones on the blocking pool, at most
@@ -393,7 +397,11 @@ fn parse_now(ctx: &FetchContext, url: &Url, body: &[u8], content_type: Option<&s
             ..Parsed::default()
         };
     }
-    let page = extract_with(ctx.config.extraction, &text, max_links);
+    let page = if ctx.config.links.check_fragments {
+        extract_with_anchors(ctx.config.extraction, &text, max_links)
+    } else {
+        extract_with(ctx.config.extraction, &text, max_links)
+    };
     let max_len = ctx.config.max_url_len.get();
     Parsed {
         title: page.title,
@@ -403,5 +411,6 @@ fn parse_now(ctx: &FetchContext, url: &Url, body: &[u8], content_type: Option<&s
             .and_then(|base| url_norm::resolve(url, base, max_len).ok()),
         links: page.links,
         robots: page.robots,
+        anchors: page.anchors,
     }
 }

@@ -1,5 +1,8 @@
 //! The links of one fetched page, resolved and de-duplicated: each (target, kind) once, in the
-//! order the page gives them (its `Link:` header first, then its body).
+//! order the page gives them (its `Link:` header first, then its body). When fragments are
+//! checked, each kept link also gathers the distinct fragments of every link of its kind to
+//! its target (a text fragment's directive cut off; an empty fragment, which names the top of
+//! the page, is not kept).
 //!
 //! This runs for every link of every page, so it avoids what showed in profiles: no clone of
 //! the target to key a set, no `SipHash`, no set grown from empty. The set holds indices into the
@@ -11,9 +14,10 @@ use hashbrown::{DefaultHashBuilder, HashTable};
 
 use crate::config::files::FileOptions;
 use crate::config::scope::SeedScope;
+use crate::extract::anchors::element_part;
 use crate::extract::RawLink;
 use crate::graph::LinkKind;
-use crate::outcome::FoundLink;
+use crate::outcome::{FoundLink, LinkFragment};
 use crate::url_norm;
 use crate::Url;
 
@@ -28,6 +32,8 @@ pub(crate) struct Rules<'a> {
     /// The crawl's scope: the folder given as a seed is the site root of a local page when
     /// [`FileOptions::root`] is not set.
     pub(crate) scope: &'a SeedScope,
+    /// Keep the links' fragments (`--check-fragments`).
+    pub(crate) fragments: bool,
 }
 
 /// A page's links so far.
@@ -55,23 +61,28 @@ impl PageLinks {
                 continue;
             }
             let href = rules.files.rebase(base, &link.href, site);
-            let Ok(target) = url_norm::resolve(base, &href, rules.max_url_len) else {
+            let resolved = if rules.fragments {
+                url_norm::resolve_with_fragment(base, &href, rules.max_url_len)
+            } else {
+                url_norm::resolve(base, &href, rules.max_url_len).map(|url| (url, None))
+            };
+            let Ok((target, fragment)) = resolved else {
                 continue;
             };
             let key = hash(self.hasher, target.as_str(), link.kind);
             let links = &self.links;
-            let known = self
-                .index
-                .find(key, |&i| {
-                    links[i].kind == link.kind && links[i].url.as_str() == target.as_str()
-                })
-                .is_some();
-            if known {
+            let known = self.index.find(key, |&i| {
+                links[i].kind == link.kind && links[i].url.as_str() == target.as_str()
+            });
+            if let Some(&at) = known {
+                add_fragment(&mut self.links[at], fragment, link.text);
                 continue;
             }
             let at = self.links.len();
-            self.links
-                .push(FoundLink::of_kind(target, link.kind, link.text, link.rel));
+            let text = fragment.as_ref().and(link.text.clone());
+            let mut found = FoundLink::of_kind(target, link.kind, link.text, link.rel);
+            add_fragment(&mut found, fragment, text);
+            self.links.push(found);
             let links = &self.links;
             self.index.insert_unique(key, at, |&i| {
                 hash(self.hasher, links[i].url.as_str(), links[i].kind)
@@ -82,6 +93,18 @@ impl PageLinks {
     /// The links, in order.
     pub(crate) fn finish(self) -> Vec<FoundLink> {
         self.links
+    }
+}
+
+/// Adds `fragment`, of a link whose text is `text`, to `link`'s unless it has it already:
+/// only the part before a fragment directive (`:~:text=...`), and nothing when that is empty.
+fn add_fragment(link: &mut FoundLink, fragment: Option<String>, text: Option<String>) {
+    let Some(mut fragment) = fragment else {
+        return;
+    };
+    fragment.truncate(element_part(&fragment).len());
+    if !fragment.is_empty() && link.fragments.iter().all(|f| f.name != fragment) {
+        link.fragments.push(LinkFragment::new(fragment, text));
     }
 }
 
@@ -97,68 +120,116 @@ mod tests {
         RawLink::new(href.to_owned(), kind, None, None)
     }
 
-    #[test]
-    fn each_target_and_kind_is_kept_once_in_page_order() {
+    /// The links of `batches` (each added as one call) on `http://127.0.0.1/dir/page.html`,
+    /// with `kinds` recorded and fragments kept or not.
+    fn page_links(
+        kinds: crate::LinkKinds,
+        fragments: bool,
+        batches: Vec<Vec<RawLink>>,
+    ) -> Vec<FoundLink> {
         let files = FileOptions::default();
         let scope = crate::config::scope::Scope::default().for_seeds(&[]);
         let rules = Rules {
-            kinds: crate::LinkKinds::all(),
+            kinds,
             max_url_len: 2048,
             files: &files,
             scope: &scope,
+            fragments,
         };
         let base = Url::parse("http://127.0.0.1/dir/page.html").unwrap();
         let mut links = PageLinks::default();
-        links.add(&rules, &base, vec![raw("a.css", LinkKind::Header)]);
-        links.add(
-            &rules,
-            &base,
+        for batch in batches {
+            links.add(&rules, &base, batch);
+        }
+        links.finish()
+    }
+
+    #[test]
+    fn each_target_and_kind_is_kept_once_in_page_order() {
+        let links = page_links(
+            crate::LinkKinds::all(),
+            false,
             vec![
-                raw("b.html", LinkKind::Anchor),
-                raw("a.css", LinkKind::Stylesheet),
-                raw("./b.html#top", LinkKind::Anchor),
-                raw("a.css", LinkKind::Header),
-                raw("http://[", LinkKind::Anchor),
-                raw("/dir/b.html", LinkKind::Embed),
+                vec![raw("a.css", LinkKind::Header)],
+                vec![
+                    raw("b.html", LinkKind::Anchor),
+                    raw("a.css", LinkKind::Stylesheet),
+                    raw("./b.html#top", LinkKind::Anchor),
+                    raw("a.css", LinkKind::Header),
+                    raw("http://[", LinkKind::Anchor),
+                    raw("/dir/b.html", LinkKind::Embed),
+                ],
             ],
         );
         let got: Vec<_> = links
-            .finish()
             .into_iter()
-            .map(|l| (l.url.path().to_owned(), l.kind))
+            .map(|l| (l.url.path().to_owned(), l.kind, l.fragments.len()))
             .collect();
         assert_eq!(
             got,
             [
-                ("/dir/a.css".to_owned(), LinkKind::Header),
-                ("/dir/b.html".to_owned(), LinkKind::Anchor),
-                ("/dir/a.css".to_owned(), LinkKind::Stylesheet),
-                ("/dir/b.html".to_owned(), LinkKind::Embed),
+                ("/dir/a.css".to_owned(), LinkKind::Header, 0),
+                ("/dir/b.html".to_owned(), LinkKind::Anchor, 0),
+                ("/dir/a.css".to_owned(), LinkKind::Stylesheet, 0),
+                ("/dir/b.html".to_owned(), LinkKind::Embed, 0),
             ]
         );
     }
 
     #[test]
     fn kinds_left_out_are_not_kept() {
-        let files = FileOptions::default();
-        let scope = crate::config::scope::Scope::default().for_seeds(&[]);
-        let rules = Rules {
-            kinds: [LinkKind::Anchor].into_iter().collect(),
-            max_url_len: 2048,
-            files: &files,
-            scope: &scope,
-        };
-        let base = Url::parse("http://127.0.0.1/").unwrap();
-        let mut links = PageLinks::default();
-        links.add(
-            &rules,
-            &base,
-            vec![
-                raw("x.css", LinkKind::Stylesheet),
-                raw("y", LinkKind::Anchor),
-            ],
-        );
-        let got: Vec<_> = links.finish().into_iter().map(|l| l.kind).collect();
+        let kinds = [LinkKind::Anchor].into_iter().collect();
+        let raws = vec![
+            raw("x.css", LinkKind::Stylesheet),
+            raw("y", LinkKind::Anchor),
+        ];
+        let got: Vec<_> = page_links(kinds, false, vec![raws])
+            .into_iter()
+            .map(|l| l.kind)
+            .collect();
         assert_eq!(got, [LinkKind::Anchor]);
+    }
+
+    #[test]
+    fn fragments_gather_on_the_kept_link_when_asked() {
+        let mut first = raw("b.html#one", LinkKind::Anchor);
+        first.text = Some("One".into());
+        let raws = vec![
+            first,
+            raw("b.html", LinkKind::Anchor),
+            raw("b.html#two:~:text=x", LinkKind::Anchor),
+            raw("b.html#one", LinkKind::Anchor),
+            raw("b.html#:~:text=only", LinkKind::Anchor),
+            raw("b.html#", LinkKind::Anchor),
+            raw("#Install guide", LinkKind::Anchor),
+            raw("b.html#img", LinkKind::Embed),
+        ];
+        let got: Vec<_> = page_links(crate::LinkKinds::all(), true, vec![raws])
+            .into_iter()
+            .map(|l| (l.url.path().to_owned(), l.kind, l.fragments))
+            .collect();
+        let fragment = |name: &str, text: Option<&str>| {
+            LinkFragment::new(name.to_owned(), text.map(str::to_owned))
+        };
+        assert_eq!(
+            got,
+            [
+                (
+                    "/dir/b.html".to_owned(),
+                    LinkKind::Anchor,
+                    vec![fragment("one", Some("One")), fragment("two", None)]
+                ),
+                (
+                    "/dir/page.html".to_owned(),
+                    LinkKind::Anchor,
+                    vec![fragment("Install%20guide", None)]
+                ),
+                (
+                    "/dir/b.html".to_owned(),
+                    LinkKind::Embed,
+                    vec![fragment("img", None)]
+                ),
+            ]
+        );
     }
 }

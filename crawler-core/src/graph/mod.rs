@@ -11,6 +11,8 @@
 //! # Architecture
 //! - `mod.rs`: [`CrawlGraph`] and its edges, [`Link`].
 //! - `page.rs`: [`Page`], a node, and [`SkipReason`], why a page was left unfetched.
+//! - `fragment.rs`: [`EdgeFragment`], the fragments a link names on its target page, kept
+//!   beside the edges.
 //! - `chunks.rs`: the chunked vectors pages and edges are stored in.
 //! - [`link_kind`]: [`LinkKind`] and [`LinkKinds`](link_kind::LinkKinds), what kind of
 //!   reference a link is, and the `rel` tokens (`nofollow`).
@@ -18,6 +20,7 @@
 //! - `state.rs`: the one-word state of a page, as exports and analyses print it.
 
 mod chunks;
+mod fragment;
 pub mod link_kind;
 mod page;
 pub mod report;
@@ -34,8 +37,10 @@ use url::Url;
 
 use crate::strings::StringTable;
 use chunks::Chunked;
+use fragment::Fragments;
 
 pub use crate::graph::link_kind::LinkKind;
+pub use fragment::EdgeFragment;
 pub use page::{Page, SkipReason, Validators};
 
 /// An interned string of the graph (anchor text or `rel`): see [`CrawlGraph::text`].
@@ -103,6 +108,8 @@ pub struct CrawlGraph {
     hasher: DefaultHashBuilder,
     texts: StringTable,
     links: IndexSet<Link, DefaultHashBuilder>,
+    /// The fragments of the edges that have some.
+    fragments: Fragments,
     /// The petgraph view, built by `as_petgraph` and dropped by any change.
     petgraph: OnceLock<DiGraph<Page, Link>>,
 }
@@ -172,6 +179,60 @@ impl CrawlGraph {
         let link = narrow(self.links.insert_full(link).0);
         let target = narrow(target.index());
         EdgeIndex::new(self.edges.push(Edge { target, link }))
+    }
+
+    /// Adds the fragment `name` (as a URL writes it, without `#`) of a link whose anchor text
+    /// is `text` to `edge`, marked `broken` or not. O(1) amortised. The edge's target and the
+    /// petgraph view do not change.
+    ///
+    /// # Panics
+    /// If `edge` is not an edge of this graph, or an edge before the last one given a fragment
+    /// (fragments are added in edge order).
+    pub fn add_fragment(&mut self, edge: EdgeIndex, name: &str, text: Option<&str>, broken: bool) {
+        let count = self.edges.len();
+        assert!(edge.index() < count, "{edge:?} in a graph of {count} edges");
+        let name = self.intern(name);
+        let text = text.map(|text| self.intern(text));
+        let fragment = EdgeFragment { name, text, broken };
+        self.fragments.push(narrow(edge.index()), fragment);
+    }
+
+    /// The fragments of `edge`, in the order they were added; empty for an unknown edge.
+    /// O(log f) for f fragments in the graph.
+    pub fn fragments(&self, edge: EdgeIndex) -> &[EdgeFragment] {
+        u32::try_from(edge.index()).map_or(&[], |edge| self.fragments.of(edge))
+    }
+
+    /// The fragments of `edge`, mutably (to mark them broken).
+    pub(crate) fn fragments_mut(&mut self, edge: EdgeIndex) -> &mut [EdgeFragment] {
+        self.fragments.of_mut(narrow(edge.index()))
+    }
+
+    /// The edges that have fragments, in edge order. O(f).
+    pub fn fragment_edges(&self) -> impl Iterator<Item = EdgeIndex> + '_ {
+        self.fragments.edges().map(|e| EdgeIndex::new(e as usize))
+    }
+
+    /// Number of fragments on all edges.
+    pub fn fragment_count(&self) -> usize {
+        self.fragments.len()
+    }
+
+    /// The fragment's name, as a URL writes it.
+    pub fn fragment_name(&self, fragment: &EdgeFragment) -> &str {
+        self.text(fragment.name)
+    }
+
+    /// The fragments of `edge` as (name, broken), in the order they were added.
+    pub fn fragment_names(&self, edge: EdgeIndex) -> impl Iterator<Item = (&str, bool)> + '_ {
+        self.fragments(edge)
+            .iter()
+            .map(|f| (self.fragment_name(f), f.broken))
+    }
+
+    /// The anchor text of the first link with `fragment`, if any.
+    pub fn fragment_text(&self, fragment: &EdgeFragment) -> Option<&str> {
+        fragment.text.map(|id| self.text(id))
     }
 
     /// Stores `text` once and returns its id. O(1) amortised.
@@ -260,6 +321,35 @@ impl CrawlGraph {
     pub fn links(&self) -> impl Iterator<Item = (&Page, &Page, &Link)> + '_ {
         self.edge_ends()
             .map(|(s, t, link)| (self.page_at(s), self.page_at(t), link))
+    }
+
+    /// Edges as (edge index, source, target, link), in insertion order.
+    pub fn indexed_links(&self) -> impl Iterator<Item = (EdgeIndex, &Page, &Page, &Link)> + '_ {
+        self.links()
+            .enumerate()
+            .map(|(i, (s, t, link))| (EdgeIndex::new(i), s, t, link))
+    }
+
+    /// The source and target of `edge`. O(log r) for r runs of edges from one source.
+    ///
+    /// # Panics
+    /// If `edge` is not an edge of this graph.
+    pub fn edge_endpoints(&self, edge: EdgeIndex) -> (NodeIndex, NodeIndex) {
+        let i = narrow(edge.index());
+        let run = self.runs.partition_point(|run| run.first <= i) - 1;
+        let target = self.edges[edge.index()].target;
+        (
+            NodeIndex::new(self.runs[run].source as usize),
+            NodeIndex::new(target as usize),
+        )
+    }
+
+    /// The link of `edge`.
+    ///
+    /// # Panics
+    /// If `edge` is not an edge of this graph.
+    pub fn link(&self, edge: EdgeIndex) -> &Link {
+        &self.links[self.edges[edge.index()].link as usize]
     }
 
     /// Edges as (source index, target index, link), in insertion order.

@@ -10,7 +10,7 @@ use std::time::{Duration, SystemTime};
 
 use roxmltree::{Document, Node};
 
-use super::{parse_url, ImportError, Meta};
+use super::{add_fragments, parse_url, Fragment, ImportError, Meta};
 use crate::error::PageError;
 use crate::graph::report::{CrawlStats, StopReason};
 use crate::graph::{CrawlGraph, Link, SkipReason, Validators};
@@ -101,7 +101,12 @@ pub fn read_graphml(data_bytes: &[u8]) -> Result<crate::CrawlReport, ImportError
                 .unwrap_or(crate::LinkKind::Anchor);
             Link::new(kind, text, rel, d.get("nofollow") == Some(&"true"))
         };
-        graph.add_link(source, target, link);
+        let index = graph.add_link(source, target, link);
+        if let Some(list) = d.get("fragments") {
+            let list: Vec<Fragment> = serde_json::from_str(list)
+                .map_err(|err| ImportError::Invalid(format!("edge fragments: {err}")))?;
+            add_fragments(&mut graph, index, &list);
+        }
     }
     let meta = data(graph_node);
     let seeds = match meta.get("seeds") {

@@ -4,7 +4,7 @@ use std::time::{Duration, SystemTime};
 
 use serde::Deserialize;
 
-use super::{parse_url, ImportError, Meta};
+use super::{add_fragments, parse_url, Fragment, ImportError, Meta};
 use crate::error::PageError;
 use crate::graph::report::{CrawlStats, StopReason};
 use crate::graph::{CrawlGraph, Link, LinkKind, SkipReason, Validators};
@@ -74,6 +74,8 @@ struct Edge {
     rel: Option<String>,
     #[serde(default)]
     nofollow: bool,
+    #[serde(default)]
+    fragments: Vec<Fragment>,
 }
 
 /// Reads a node-link JSON export.
@@ -118,7 +120,8 @@ pub fn read_json(data: &[u8]) -> Result<crate::CrawlReport, ImportError> {
                 Link::new(kind, text, rel, edge.nofollow)
             }
         };
-        graph.add_link(source, target, link);
+        let index = graph.add_link(source, target, link);
+        add_fragments(&mut graph, index, &edge.fragments);
     }
     let meta = doc.graph;
     let stats = CrawlStats {

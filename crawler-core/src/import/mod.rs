@@ -3,7 +3,8 @@
 //! (`crawl diff`) without crawling again.
 //!
 //! The JSON keeps everything the analyses use: seeds, depth, status, error (with its kind),
-//! skip reason, content type, bytes, fetch time, title, and each link's kind, text and `rel`.
+//! skip reason, content type, bytes, fetch time, title, and each link's kind, text, `rel` and
+//! fragments (with which are broken).
 //! GraphML carries the same per page and per link; its seeds, maximum depth and stop reason
 //! are graph-level `<data>` (files from before they were written fall back to the depth-0
 //! pages as seeds), and its errors are stored as text and parsed back.
@@ -55,6 +56,23 @@ pub fn read(data: &[u8]) -> Result<CrawlReport, ImportError> {
 
 pub use graphml::read_graphml;
 pub use json::read_json;
+
+/// A fragment of an edge as the exports write it (see [`crate::export::json`]).
+#[derive(serde::Deserialize)]
+struct Fragment {
+    name: String,
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    broken: bool,
+}
+
+/// Adds an edge's fragments as a file lists them.
+fn add_fragments(graph: &mut CrawlGraph, edge: petgraph::graph::EdgeIndex, list: &[Fragment]) {
+    for f in list {
+        graph.add_fragment(edge, &f.name, f.text.as_deref(), f.broken);
+    }
+}
 
 /// Parses a URL of the document.
 fn parse_url(text: &str) -> Result<Url, ImportError> {

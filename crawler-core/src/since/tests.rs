@@ -86,6 +86,12 @@ fn other_missing_or_lossy_link_rules_vouch_for_nothing() {
     let previous = PreviousCrawl::from_report(&report, &config());
     assert_eq!(previous.unusable(), Some(Unusable::LinksDropped(3)));
     assert_eq!(previous.reusable(), 0);
+    let fragments = CrawlSpec {
+        check_fragments: true,
+        ..CrawlSpec::default()
+    };
+    let previous = PreviousCrawl::from_report(&report, &fragments.config().unwrap());
+    assert_eq!(previous.unusable(), Some(Unusable::CheckFragments));
     report.stats.links_dropped = 0;
     report.link_rules = None;
     let previous = PreviousCrawl::from_report(&report, &config());

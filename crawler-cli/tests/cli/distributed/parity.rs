@@ -304,6 +304,7 @@ fn output_flags_are_refused_with_redis() {
         &["--tsv-kind"],
         &["-o", "out.tsv"],
         &["--max-pages", "3"],
+        &["--check-fragments"],
     ] {
         let line = crawl_redis_flags(flags).run().expect_usage_error();
         assert!(

@@ -4,6 +4,7 @@
 use std::io::{self, Write};
 
 use super::{Cell, Doc, Style, Tone};
+use crate::analysis::broken::BrokenFragment;
 use crate::analysis::structure::Ranked;
 use crate::analysis::{Analysis, PageRef};
 use crate::graph::LinkKind;
@@ -92,6 +93,36 @@ fn broken(doc: &mut Doc, a: &Analysis) {
         vec!["broken target", "problem", "linked from", "anchor text"],
         referrer_rows(&b.targets),
         "No broken links.",
+    );
+    fragment_table(
+        doc,
+        &b.broken_fragments,
+        "links name a fragment their target page does not have.",
+    );
+}
+
+/// A line counting `fragments` (`N what`) and their table, one row per broken fragment (the
+/// target with its fragment, the linking page, the anchor text); nothing when there are none
+/// (crawls without `check_fragments` have none).
+pub(crate) fn fragment_table(doc: &mut Doc, fragments: &[BrokenFragment], what: &str) {
+    if fragments.is_empty() {
+        return;
+    }
+    doc.line(format!("{} {what}", fragments.len()));
+    let rows = fragments
+        .iter()
+        .map(|f| {
+            vec![
+                Cell::toned(f.url.clone(), Tone::Bad),
+                Cell::new(f.referrer.url.clone()),
+                Cell::new(f.referrer.text.clone().unwrap_or_default()),
+            ]
+        })
+        .collect();
+    doc.table(
+        vec!["broken fragment", "linked from", "anchor text"],
+        rows,
+        "",
     );
 }
 

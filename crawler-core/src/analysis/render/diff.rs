@@ -2,7 +2,7 @@
 
 use std::io::{self, Write};
 
-use super::analysis::{page_rows, referrer_rows, state_tone};
+use super::analysis::{fragment_table, page_rows, referrer_rows, state_tone};
 use super::{Cell, Doc, Style, Tone};
 use crate::analysis::diff::{GraphDiff, LinkChange};
 
@@ -28,6 +28,11 @@ pub fn write_diff(diff: &GraphDiff, style: Style, mut out: impl Write) -> io::Re
         vec!["broken target", "problem", "linked from", "anchor text"],
         referrer_rows(&diff.new_broken),
         "Nothing newly broken.",
+    );
+    fragment_table(
+        &mut doc,
+        &diff.new_broken_fragments,
+        "newly broken fragments.",
     );
     doc.heading("Fixed");
     doc.table(

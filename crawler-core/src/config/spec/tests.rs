@@ -20,6 +20,7 @@ fn full() -> CrawlSpec {
         hosts: HostScope::SameDomain,
         links: [LinkKind::Anchor, LinkKind::Embed].into_iter().collect(),
         check_resources: true,
+        check_fragments: true,
         header: vec![
             Header::new("X-Test", "1"),
             Header::new("Authorization", "Bearer sekrit-token"),

@@ -86,6 +86,7 @@ impl CrawlSpec {
                 ignore_nofollow: self.ignore_nofollow,
                 respect_rel_nofollow: self.respect_rel_nofollow,
                 check_resources: self.check_resources,
+                check_fragments: self.check_fragments,
             },
             files: self.files()?,
         })

@@ -137,6 +137,12 @@ impl CrawlerBuilder {
         /// Fetches every embed, stylesheet and CSS target once (within depth and scope) to
         /// find broken assets, and takes the `url()`s of fetched stylesheets. Default: false.
         check_resources(check_resources: bool);
+        /// Keeps the fragment of every link (`page.html#install`) on its edge, the target
+        /// staying fragment-free, and checks it against the ids and `<a name>`s of the target
+        /// when that is an HTML page fetched with a 2xx answer: a fragment naming none of
+        /// them is marked broken on the edge ([`crate::graph::EdgeFragment`]). Fragments a
+        /// page makes with JavaScript are not seen. Default: false.
+        check_fragments(check_fragments: bool);
         /// Accepts invalid TLS certificates (self-signed, expired, for another host): anyone
         /// on the path can then read and change the traffic. For test servers only. Default:
         /// false.

@@ -287,8 +287,13 @@
       brokenRows.push({ key: t.url, cells: [t.url, problem(t), r.url, r.kind === "redirect" ? "(redirect)" : (r.text || "")] });
     });
   });
+  // With --check-fragments: links to an id the target page does not have.
+  br.broken_fragments.forEach(function (f) {
+    brokenRows.push({ key: f.url, cells: [f.url, "no such id", f.referrer.url, f.referrer.text || ""] });
+  });
   document.getElementById("broken-summary").textContent =
-    br.broken_pages + " broken pages, " + br.broken_links + " links to them from " + br.referring_pages + " pages";
+    br.broken_pages + " broken pages, " + br.broken_links + " links to them from " + br.referring_pages + " pages" +
+    (br.broken_fragments.length ? ", " + br.broken_fragments.length + " broken fragments" : "");
   table("broken-wrap", "broken", ["broken target", "problem", "linked from", "anchor text"], brokenRows, "No broken links.", [0, 2]);
 
   var rd = analysis.redirects;
