@@ -13,8 +13,8 @@
 #       --concurrency 64 --per-host 64 -q -f json -o OUT SEED [--since old.json]
 #
 # Prints per crawl its wall time, the body bytes nginx sent ($body_bytes_sent summed over its
-# access log) and its 200 and 304 answers; then the medians and the ratios since/full (the
-# issue's targets: bytes <= 10 %, time <= 40 %), and checks that every --since graph equals
+# access log), its CPU (user + sys) and its 200 and 304 answers; then the medians and the
+# ratios since/full (the issue's targets: bytes <= 10 %, time <= 40 %), and checks that every --since graph equals
 # the full crawl's of the same round apart from the per-run fields (started, elapsed, stats,
 # fetch times). Exits 1 if a graph differs. Prints `uptime` before and after: the machine is
 # shared, read the times against the load.
@@ -79,7 +79,7 @@ curl -s -o /dev/null "http://$HOST/" || die "nginx did not start on $HOST"
 FLAGS=(--depth 100 --max-nodes $((2 * PAGES + 1000)) --max-edges $((100 * PAGES + 100000))
     --concurrency "$CONCURRENCY" --per-host "$PER_HOST" -q -f json)
 
-# One crawl: $1 = output file, then extra flags. Prints "secs bytes ok not_modified".
+# One crawl: $1 = output file, then extra flags. Prints "secs cpu bytes ok not_modified".
 crawl_once() {
     local out=$1 t0 t1
     shift
@@ -87,12 +87,12 @@ crawl_once() {
     kill -USR1 "$NGINX_PID" # reopen the emptied log
     sleep 0.2
     t0=$(date +%s.%N)
-    "$TARGET/crawl" "${FLAGS[@]}" -o "$out" "$@" "$SEED_URL"
+    /usr/bin/time -o "$WORK/time" -f "%U %S" "$TARGET/crawl" "${FLAGS[@]}" -o "$out" "$@" "$SEED_URL"
     t1=$(date +%s.%N)
     sleep 0.2 # let the workers flush the log
-    awk -v t="$(awk "BEGIN { print $t1 - $t0 }")" '
+    awk -v t="$(awk "BEGIN { print $t1 - $t0 }")" -v cpu="$(awk '{ print $1 + $2 }' "$WORK/time")" '
         { bytes += $2; if ($1 == 200) ok++; if ($1 == 304) nm++ }
-        END { printf "%.3f %d %d %d\n", t, bytes, ok, nm }' "$WORK/nginx/access.log"
+        END { printf "%.3f %.2f %d %d %d\n", t, cpu, bytes, ok, nm }' "$WORK/nginx/access.log"
 }
 
 # Whether two JSON exports hold the same graph, apart from what is per run.
@@ -113,8 +113,8 @@ PY
 
 echo "== load before: $(uptime)" >&2
 echo "== previous crawl (full)" >&2
-read -r secs bytes ok nm < <(crawl_once "$WORK/old.json")
-echo "previous: ${secs}s, $bytes bytes, $ok x 200, $nm x 304"
+read -r secs cpu bytes ok nm < <(crawl_once "$WORK/old.json")
+echo "previous: ${secs}s, ${cpu} CPU s, $bytes bytes, $ok x 200, $nm x 304"
 
 touched=
 if ((TOUCH > 0)); then
@@ -127,15 +127,15 @@ for file in $touched; do
 done
 echo "== touched $count pages ($TOUCH %)" >&2
 
-declare -a full_t full_b since_t since_b
+declare -a full_t full_c full_b since_t since_c since_b
 bad=0
 for run in $(seq "$RUNS"); do
-    read -r secs bytes ok nm < <(crawl_once "$WORK/full.json")
-    echo "run $run full:  ${secs}s, $bytes bytes, $ok x 200, $nm x 304"
-    full_t+=("$secs"); full_b+=("$bytes")
-    read -r secs bytes ok nm < <(crawl_once "$WORK/since.json" --since "$WORK/old.json")
-    echo "run $run since: ${secs}s, $bytes bytes, $ok x 200, $nm x 304"
-    since_t+=("$secs"); since_b+=("$bytes")
+    read -r secs cpu bytes ok nm < <(crawl_once "$WORK/full.json")
+    echo "run $run full:  ${secs}s, ${cpu} CPU s, $bytes bytes, $ok x 200, $nm x 304"
+    full_t+=("$secs"); full_c+=("$cpu"); full_b+=("$bytes")
+    read -r secs cpu bytes ok nm < <(crawl_once "$WORK/since.json" --since "$WORK/old.json")
+    echo "run $run since: ${secs}s, ${cpu} CPU s, $bytes bytes, $ok x 200, $nm x 304"
+    since_t+=("$secs"); since_c+=("$cpu"); since_b+=("$bytes")
     if same_graph "$WORK/full.json" "$WORK/since.json"; then
         echo "run $run: the --since graph equals the full crawl's"
     else
@@ -147,8 +147,10 @@ echo "== load after: $(uptime)" >&2
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 ft=$(median "${full_t[@]}"); st=$(median "${since_t[@]}")
 fb=$(median "${full_b[@]}"); sb=$(median "${since_b[@]}")
-awk -v ft="$ft" -v st="$st" -v fb="$fb" -v sb="$sb" 'BEGIN {
-    printf "median full:  %.3f s, %d bytes\nmedian since: %.3f s, %d bytes\n", ft, fb, st, sb
-    printf "since/full: bytes %.1f %% (target <= 10 %%), time %.1f %% (target <= 40 %%)\n", 100 * sb / fb, 100 * st / ft
+fc=$(median "${full_c[@]}"); sc=$(median "${since_c[@]}")
+awk -v ft="$ft" -v st="$st" -v fb="$fb" -v sb="$sb" -v fc="$fc" -v sc="$sc" 'BEGIN {
+    printf "median full:  %.3f s, %.2f CPU s, %d bytes\n", ft, fc, fb
+    printf "median since: %.3f s, %.2f CPU s, %d bytes\n", st, sc, sb
+    printf "since/full: bytes %.1f %% (target <= 10 %%), time %.1f %% (target <= 40 %%), CPU %.1f %%\n", 100 * sb / fb, 100 * st / ft, 100 * sc / fc
 }'
 exit "$bad"

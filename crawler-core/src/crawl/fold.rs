@@ -34,10 +34,10 @@ pub struct GraphBuilder {
     budget: Budget,
     links: LinkOptions,
     sink: Option<FoldSink>,
-    /// The anchors of fetched pages, when fragments are checked.
-    anchors: PageAnchors,
     /// [`since::link_rules`](crate::since::link_rules) of the crawl's config.
     link_rules: String,
+    /// The anchors of fetched pages, when fragments are checked.
+    anchors: PageAnchors,
 }
 
 impl std::fmt::Debug for GraphBuilder {
@@ -50,8 +50,8 @@ impl std::fmt::Debug for GraphBuilder {
             .field("budget", &self.budget)
             .field("links", &self.links)
             .field("streaming", &self.sink.is_some())
-            .field("anchors", &self.anchors)
             .field("link_rules", &self.link_rules)
+            .field("anchors", &self.anchors)
             .finish()
     }
 }
@@ -107,8 +107,8 @@ impl GraphBuilder {
             },
             links: config.links,
             sink: None,
-            anchors: PageAnchors::default(),
             link_rules: crate::since::link_rules(config),
+            anchors: PageAnchors::default(),
         }
     }
 

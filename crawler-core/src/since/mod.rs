@@ -14,7 +14,9 @@
 //!   `--max-links-per-page`, `--max-url-len` or `--max-body-bytes`: see [`link_rules`]), when
 //!   its export does not say which rules (an export from before `--since`), or when it
 //!   dropped links (past `--max-edges`, `--max-nodes` or `--max-pages`), since a page's edges
-//!   are then not all its links.
+//!   are then not all its links;
+//! - every page, when this crawl checks fragments (`--check-fragments` needs each page's
+//!   anchors, which no export keeps).
 //!
 //! Depth, scope, robots.txt and the follow rules are not part of a page's record: the links
 //! taken from the previous crawl are folded into the graph by the current crawl's rules, as
@@ -82,9 +84,9 @@ pub enum Unusable {
     OtherLinkRules,
     /// It dropped this many links, so some pages' edges are not all their links.
     LinksDropped(usize),
-    /// This crawl checks fragments (`check_fragments`): that needs each target page's
-    /// anchors, which a `304` does not bring and an export does not keep.
-    FragmentsChecked,
+    /// This crawl checks fragments (`--check-fragments`), which needs each page's anchors:
+    /// an export does not keep them.
+    CheckFragments,
 }
 
 impl std::fmt::Display for Unusable {
@@ -96,8 +98,8 @@ impl std::fmt::Display for Unusable {
                  --check-resources, --extract or a link or body limit)",
             ),
             Unusable::LinksDropped(n) => write!(f, "it dropped {n} links at a graph limit"),
-            Unusable::FragmentsChecked => f.write_str(
-                "--check-fragments needs each page's anchors, which a 304 does not bring",
+            Unusable::CheckFragments => f.write_str(
+                "--check-fragments needs each page's anchors, which an export does not keep",
             ),
         }
     }
@@ -235,7 +237,7 @@ impl PreviousCrawl {
 /// fingerprinted `rules` vouches for nothing in a crawl with `config`, if so.
 fn unusable(links_dropped: usize, rules: Option<&str>, config: &CrawlConfig) -> Option<Unusable> {
     if config.links.check_fragments {
-        return Some(Unusable::FragmentsChecked);
+        return Some(Unusable::CheckFragments);
     }
     if links_dropped > 0 {
         return Some(Unusable::LinksDropped(links_dropped));

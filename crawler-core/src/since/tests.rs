@@ -86,24 +86,16 @@ fn other_missing_or_lossy_link_rules_vouch_for_nothing() {
     let previous = PreviousCrawl::from_report(&report, &config());
     assert_eq!(previous.unusable(), Some(Unusable::LinksDropped(3)));
     assert_eq!(previous.reusable(), 0);
+    let fragments = CrawlSpec {
+        check_fragments: true,
+        ..CrawlSpec::default()
+    };
+    let previous = PreviousCrawl::from_report(&report, &fragments.config().unwrap());
+    assert_eq!(previous.unusable(), Some(Unusable::CheckFragments));
     report.stats.links_dropped = 0;
     report.link_rules = None;
     let previous = PreviousCrawl::from_report(&report, &config());
     assert_eq!(previous.unusable(), Some(Unusable::NoLinkRules));
-}
-
-#[test]
-fn a_crawl_that_checks_fragments_reuses_nothing() {
-    // A 304 brings no anchors: the fragments of links to that page could not be checked.
-    let checking = CrawlSpec {
-        check_fragments: true,
-        ..CrawlSpec::default()
-    };
-    let previous = PreviousCrawl::from_report(&previous_report(), &checking.config().unwrap());
-    assert_eq!(previous.unusable(), Some(Unusable::FragmentsChecked));
-    assert_eq!((previous.pages(), previous.reusable()), (4, 0));
-    let plain = PreviousCrawl::from_report(&previous_report(), &config());
-    assert_eq!(plain.unusable(), None, "the same export without the flag");
 }
 
 #[test]
