@@ -71,7 +71,7 @@ mod url_norm;
 // The public module paths of the flat layout, kept for the crates and tests that use them.
 pub use config::{cookies, http as http_options, links as link_options, scope};
 pub use crawl::{builder, sink as stream};
-pub use fetch::{coordination, robots, sitemap};
+pub use fetch::{coordination, render, robots, sitemap};
 pub use graph::{link_kind, report};
 
 /// The frontier of a crawl and the seen set behind it (the flat layout's `frontier` module).
@@ -109,6 +109,7 @@ pub use crawl::seeds::{BadSeed, SeedList};
 pub use crawl::sink::{FoldSink, FoldedLink, FoldedPage};
 pub use crawl::Crawler;
 pub use error::{ConfigError, Error, PageError};
+pub use config::render::{RenderMode, RenderOptions, DEFAULT_RENDER_WAIT};
 pub use event::CrawlEvent;
 pub use export::ExportFormat;
 pub use extract::Extraction;

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::error::PageError;
+use crate::fetch::render::RenderNote;
 use crate::graph::{LinkKind, SkipReason};
 
 /// What a frontier URL is fetched as, which decides the method and whether the body is read.
@@ -85,6 +86,9 @@ pub struct FoundLink {
     /// What kind of link it is (an outcome stored without one holds anchors).
     #[serde(default = "anchor")]
     pub kind: LinkKind,
+    /// Only the rendered DOM had this link, not the HTML as served.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rendered: bool,
 }
 
 fn anchor() -> LinkKind {
@@ -104,6 +108,7 @@ impl FoundLink {
             text,
             rel,
             kind,
+            rendered: false,
         }
     }
 }
@@ -125,6 +130,9 @@ pub struct PageOutcome {
     /// `nofollow`: its links are recorded, not followed.
     #[serde(default)]
     pub nofollow: bool,
+    /// The page was rendered in a browser, and what that did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendered: Option<RenderNote>,
 }
 
 impl PageOutcome {
@@ -155,6 +163,7 @@ impl PageOutcome {
             links,
             blocked: false,
             nofollow: false,
+            rendered: None,
         }
     }
 }
@@ -200,6 +209,10 @@ mod tests {
             },
             PageError::Internal {
                 detail: "panic".into(),
+            },
+            PageError::RenderTimeout { limit_ms: 100 },
+            PageError::RenderFailed {
+                detail: "crashed".into(),
             },
         ];
         for error in errors {

@@ -193,6 +193,7 @@ impl GraphBuilder {
             return;
         }
         self.stats.pages_fetched += 1;
+        self.stats.count_render(outcome.rendered.as_ref());
         let mut last = index;
         for hop in outcome.hops {
             let node = self.add_at(&hop.url, depth);
@@ -263,7 +264,11 @@ impl GraphBuilder {
         let text = link.text.as_deref().map(|t| self.graph.intern(t));
         let rel = link.rel.as_deref().map(|r| self.graph.intern(r));
         self.graph
-            .add_link(source, target, Link::new(link.kind, text, rel, nofollow));
+            .add_link(
+                source,
+                target,
+                Link::new(link.kind, text, rel, nofollow).with_rendered(link.rendered),
+            );
         let follows = self.links.follows(link.kind, link.rel.as_deref(), nofollow);
         // A target so far only linked by links that are not followed is fetched once a
         // followed link reaches it; its depth stays that of its first link.
@@ -351,6 +356,7 @@ impl GraphBuilder {
             return;
         }
         self.stats.pages_fetched += 1;
+        self.stats.count_render(outcome.rendered.as_ref());
         let last = outcome.hops.len().saturating_sub(1);
         for (i, hop) in outcome.hops.iter().enumerate() {
             self.stats.requests += 1;

@@ -25,6 +25,7 @@ const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
   <key id="kind" for="edge" attr.name="kind" attr.type="string"/>
   <key id="text" for="edge" attr.name="text" attr.type="string"/>
   <key id="rel" for="edge" attr.name="rel" attr.type="string"/>
+  <key id="rendered" for="edge" attr.name="rendered" attr.type="boolean"/>
   <graph id="crawl" edgedefault="directed">
 "#;
 
@@ -81,6 +82,9 @@ pub fn write_graphml(report: &CrawlReport, mut out: impl Write) -> io::Result<()
         }
         if let Some(rel) = report.graph.link_rel(link) {
             data(&mut out, "rel", rel)?;
+        }
+        if link.rendered {
+            data(&mut out, "rendered", "true")?;
         }
         out.write_all(b"</edge>\n")?;
     }

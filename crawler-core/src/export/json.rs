@@ -51,6 +51,8 @@ struct Edge<'a> {
     rel: Option<&'a str>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     nofollow: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    rendered: bool,
 }
 
 /// Writes the node-link JSON document (one line, no trailing newline).
@@ -91,6 +93,7 @@ pub fn write_json(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
                 text: report.graph.link_text(link),
                 rel: report.graph.link_rel(link),
                 nofollow: link.nofollow,
+                rendered: link.rendered,
             })
             .collect(),
     };

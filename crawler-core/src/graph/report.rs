@@ -67,9 +67,29 @@ pub struct CrawlStats {
     pub retries_exhausted: usize,
     /// Of those, pages that succeeded on that end-of-crawl pass.
     pub recovered_at_end: usize,
+    /// Pages rendered in a browser.
+    pub pages_rendered: usize,
+    /// Of those, pages whose rendered DOM had links the static HTML did not.
+    pub pages_render_gained: usize,
+    /// Requests made by pages being rendered (also counted in `requests`).
+    pub render_requests: usize,
     /// Wall-clock time of the crawl.
     #[serde(serialize_with = "serialize_secs")]
     pub elapsed: Duration,
+}
+
+impl CrawlStats {
+    /// Counts what rendering did to one fetched page, if it was rendered: its requests count
+    /// as the crawl's too.
+    pub(crate) fn count_render(&mut self, note: Option<&crate::fetch::render::RenderNote>) {
+        if let Some(note) = note {
+            self.pages_rendered += 1;
+            self.pages_render_gained += usize::from(note.gained > 0);
+            self.render_requests += note.requests;
+            self.requests += note.requests;
+            self.bytes += note.bytes;
+        }
+    }
 }
 
 fn serialize_secs<S: serde::Serializer>(value: &Duration, s: S) -> Result<S::Ok, S::Error> {

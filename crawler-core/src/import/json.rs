@@ -41,6 +41,9 @@ struct Stats {
     links_dropped: usize,
     retries_exhausted: usize,
     recovered_at_end: usize,
+    pages_rendered: usize,
+    pages_render_gained: usize,
+    render_requests: usize,
 }
 
 #[derive(Deserialize)]
@@ -68,6 +71,8 @@ struct Edge {
     rel: Option<String>,
     #[serde(default)]
     nofollow: bool,
+    #[serde(default)]
+    rendered: bool,
 }
 
 /// Reads a node-link JSON export.
@@ -108,7 +113,7 @@ pub fn read_json(data: &[u8]) -> Result<crate::CrawlReport, ImportError> {
             kind => {
                 let text = edge.text.as_deref().map(|t| graph.intern(t));
                 let rel = edge.rel.as_deref().map(|r| graph.intern(r));
-                Link::new(kind, text, rel, edge.nofollow)
+                Link::new(kind, text, rel, edge.nofollow).with_rendered(edge.rendered)
             }
         };
         graph.add_link(source, target, link);
@@ -124,6 +129,9 @@ pub fn read_json(data: &[u8]) -> Result<crate::CrawlReport, ImportError> {
         links_dropped: meta.stats.links_dropped,
         retries_exhausted: meta.stats.retries_exhausted,
         recovered_at_end: meta.stats.recovered_at_end,
+        pages_rendered: meta.stats.pages_rendered,
+        pages_render_gained: meta.stats.pages_render_gained,
+        render_requests: meta.stats.render_requests,
     };
     let meta = Meta {
         seeds: meta

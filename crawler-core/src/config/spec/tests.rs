@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::error::ConfigError;
+use crate::config::render::RenderMode;
 use crate::graph::link_kind::LinkKind;
 
 /// A spec with every kind of setting away from its default, secrets included.
@@ -10,7 +11,13 @@ fn full() -> CrawlSpec {
     CrawlSpec {
         depth: 4,
         per_host: 3,
-        worker: WorkerSpec { concurrency: 7 },
+        worker: WorkerSpec {
+            concurrency: 7,
+            render_concurrency: Some(2),
+            chromium: Some("/usr/bin/chromium".into()),
+        },
+        render: RenderMode::Always,
+        render_wait: Duration::from_millis(250),
         timeout: Duration::from_millis(2500),
         delay: Some(Duration::from_millis(100)),
         rate: Some(2.5),
