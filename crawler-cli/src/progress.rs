@@ -225,6 +225,13 @@ pub(crate) fn summary(
     if stats.links_dropped > 0 {
         let _ = write!(line, "; {} links not recorded", stats.links_dropped);
     }
+    if stats.pages_rendered > 0 {
+        let _ = write!(
+            line,
+            "; rendered {} pages ({} gained links, {} requests)",
+            stats.pages_rendered, stats.pages_render_gained, stats.render_requests
+        );
+    }
     line
 }
 

@@ -247,10 +247,14 @@ impl RedisCrawl {
     ///
     /// # Errors
     /// [`RedisCrawlError::Unsupported`] naming the first setting it cannot honour yet
-    /// (`max_pages`: the page count would have to be claimed across workers).
+    /// (`max_pages`: the page count would have to be claimed across workers; `render`: the
+    /// stored outcomes do not keep which links only a rendered DOM had, nor a worker's browser).
     pub fn check_supported(spec: &CrawlSpec) -> Result<(), RedisCrawlError> {
         if spec.max_pages.is_some() {
             return Err(RedisCrawlError::Unsupported("max_pages"));
+        }
+        if spec.render != crawler_core::RenderMode::Never {
+            return Err(RedisCrawlError::Unsupported("render"));
         }
         Ok(())
     }

@@ -18,6 +18,7 @@ use crate::exit::{usage, ExitStatus};
 use crate::flags::{Cli, Format};
 use crate::output::{self, Sink};
 use crate::progress::{self, Progress};
+use crate::render::Browser;
 use crate::signal::{shutdown_signal, spawn_crawl};
 use crate::stream::{Lines, Stream};
 use crate::{jar, seeds};
@@ -57,7 +58,14 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
         // still open), and raced against every phase, so no phase is deaf to a signal.
         let shutdown = shutdown_signal().context("cannot install the signal handlers")?;
         let mut shutdown = Box::pin(shutdown);
-        let mut builder = CrawlerBuilder::from_spec(spec);
+        let browser = tokio::select! {
+            status = &mut shutdown => {
+                let _ = signal.set(status);
+                return Ok(None);
+            }
+            browser = Browser::start(&spec) => browser?,
+        };
+        let mut builder = browser.attach(CrawlerBuilder::from_spec(spec));
         if let Some(jar) = &jar {
             builder = builder.cookie_jar(jar.clone());
         }
@@ -82,15 +90,16 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
             }
         })
         .await
-        .map_err(|err| anyhow::anyhow!("the crawl stopped unexpectedly: {err}"))?;
-        Ok::<_, anyhow::Error>(Some(report?))
+        .map_err(|err| anyhow::anyhow!("the crawl stopped unexpectedly: {err}"));
+        let browser_line = browser.stop().await;
+        Ok::<_, anyhow::Error>(Some((report??, browser_line)))
     });
     progress.finish();
     // Tasks of a cancelled crawl are already aborted, and a seed reader blocked on stdin is
     // not waited for long. Shutting down also closes the pooled connections, whose file
     // descriptors the output files may need.
     runtime.shutdown_timeout(Duration::from_secs(1));
-    let Some(report) = report? else {
+    let Some((report, browser_line)) = report? else {
         // Stopped while the seeds were read: there is no graph, and an existing output file
         // is left as it was.
         if !cli.quiet {
@@ -125,6 +134,9 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
     }
     if !cli.quiet {
         progress::eprint_line(&progress::summary(&report, &limits, streamed_links));
+        if let Some(line) = browser_line {
+            progress::eprint_line(&line);
+        }
     }
     Ok(if report.stopped == StopReason::Cancelled {
         signal.get().copied().unwrap_or(ExitStatus::Interrupted)

@@ -2,8 +2,10 @@
 //!
 //! A page is a candidate when its static HTML looks like an application shell ([`Signals`]):
 //! it has scripts and either no followed link at all, a `<noscript>` asking for JavaScript, an
-//! empty mount point (`<div id="root"></div>`, `app`, `__next`, ...), or very few links for the
-//! script it carries. A page without any script is never rendered: nothing could change it.
+//! empty mount point (`<div id="root"></div>`, `app`, `__next`, ...), an inline script that
+//! navigates or writes links (`location`, `pushState`, `.href =`, `innerHTML`, `fetch(`), or
+//! very few links for the script it carries. A page without any script is never rendered:
+//! nothing could change it.
 //!
 //! Candidates are then weighed per URL [`pattern`] (host and directory, numbers as `*`):
 //! while a pattern's renders gain links, each candidate is rendered; once
@@ -29,6 +31,17 @@ const MIN_LINKS_PER_SCRIPT_KIB: f64 = 0.2;
 /// What an external script is taken to weigh, in KiB, since its size is not known.
 const EXTERNAL_SCRIPT_KIB: f64 = 4.0;
 
+/// What an inline script that navigates, or adds links, says (lowercase).
+const WRITES_LINKS: [&[u8]; 7] = [
+    b"location.href",
+    b"location =",
+    b"location.assign",
+    b"location.replace",
+    b"pushstate",
+    b".href =",
+    b"innerhtml",
+];
+
 /// Ids of the elements frameworks mount an application into.
 const MOUNT_IDS: [&str; 7] = ["root", "app", "__next", "__nuxt", "svelte", "main", "application"];
 
@@ -48,6 +61,8 @@ pub struct Signals {
     pub noscript_asks_for_js: bool,
     /// An element with a mount-point id is empty.
     pub empty_mount: bool,
+    /// An inline script navigates or writes links.
+    pub script_writes_links: bool,
 }
 
 impl Signals {
@@ -67,6 +82,10 @@ impl Signals {
             }
             let end = find(&html[tag_end..], b"</script").map_or(html.len(), |i| tag_end + i);
             signals.inline_script_bytes += end - tag_end;
+            let inline = &html[tag_end..end];
+            signals.script_writes_links |= WRITES_LINKS
+                .iter()
+                .any(|needle| find(inline, needle).is_some());
             at = end;
         }
         let mut at = 0;
@@ -95,6 +114,7 @@ impl Signals {
         self.followed_links == 0
             || self.noscript_asks_for_js
             || self.empty_mount
+            || self.script_writes_links
             || links / script_kib.max(f64::MIN_POSITIVE) < MIN_LINKS_PER_SCRIPT_KIB
     }
 }
@@ -218,6 +238,8 @@ mod tests {
         assert!(signals(noscript, 10).app_shell());
         let heavy = format!("<script>{}</script>", "x".repeat(100 * 1024));
         assert!(signals(&heavy, 5).app_shell(), "5 links for 100 KiB of script");
+        let nav = r#"<a href="/">home</a><script>setTimeout(() => { location.href = "/x"; })</script>"#;
+        assert!(signals(nav, 1).script_writes_links);
         let site = r#"<div id="app"><a href="/a">a</a></div><script src="/ga.js"></script>"#;
         let s = signals(site, 40);
         assert!(!s.empty_mount && !s.app_shell(), "{s:?}");
