@@ -12,6 +12,7 @@ use std::time::Duration;
 
 use chromiumoxide::cdp::browser_protocol::inspector;
 use chromiumoxide::cdp::browser_protocol::target::CloseTargetParams;
+use chromiumoxide::error::CdpError;
 use chromiumoxide::{Browser, BrowserConfig, Page};
 use futures::StreamExt;
 
@@ -107,8 +108,15 @@ impl Live {
         let (tell, alive) = tokio::sync::watch::channel(true);
         let handler = tokio::spawn(async move {
             while let Some(event) = handler.next().await {
-                if let Err(err) = event {
-                    tracing::debug!(%err, "browser connection");
+                match event {
+                    // The connection is gone (the browser died or was killed): the handler
+                    // would only repeat the error.
+                    Err(err @ (CdpError::Ws(_) | CdpError::Io(_))) => {
+                        tracing::debug!(%err, "browser connection lost");
+                        break;
+                    }
+                    Err(err) => tracing::debug!(%err, "browser connection"),
+                    Ok(()) => {}
                 }
             }
             let _ = tell.send(false);

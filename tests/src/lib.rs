@@ -124,6 +124,6 @@ mod tls;
 
 pub use redis_server::{Listen, RedisCluster, RedisServer};
 pub use reply::Reply;
-pub use server::{fixture_root, FixtureServer, ServerOptions, Synthetic};
+pub use server::{fixture_root, js_site_root, FixtureServer, ServerOptions, Synthetic};
 pub use stats::RequestHead;
 pub use tls::{TlsFront, CERTIFICATE_DER};

@@ -45,3 +45,5 @@ mod diff;
 mod html;
 // The distributed crawl: worker processes sharing a private redis-server.
 mod distributed;
+// --render on the JavaScript fixture site with a real chromium; no browser left behind.
+mod render;
