@@ -97,7 +97,9 @@ pub(crate) fn crawl_spec(cli: &Cli) -> anyhow::Result<CrawlSpec> {
     let rendering = &cli.rendering;
     spec.render = rendering.render;
     spec.render_wait = rendering.render_wait.0;
-    spec.worker.render_concurrency = rendering.render_concurrency.map(std::num::NonZeroUsize::get);
+    spec.worker.render_concurrency = rendering
+        .render_concurrency
+        .map(std::num::NonZeroUsize::get);
     spec.worker.chromium.clone_from(&rendering.chromium);
     Ok(spec)
 }

@@ -94,6 +94,7 @@ pub mod transport {
 }
 
 pub use builder::CrawlerBuilder;
+pub use config::render::{RenderMode, RenderOptions, DEFAULT_RENDER_WAIT};
 pub use config::{
     CrawlConfig, CrawlSpec, Header, Login, Secret, SpecDifference, SpecError, WorkerSpec,
     DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH,
@@ -109,7 +110,6 @@ pub use crawl::seeds::{BadSeed, SeedList};
 pub use crawl::sink::{FoldSink, FoldedLink, FoldedPage};
 pub use crawl::Crawler;
 pub use error::{ConfigError, Error, PageError};
-pub use config::render::{RenderMode, RenderOptions, DEFAULT_RENDER_WAIT};
 pub use event::CrawlEvent;
 pub use export::ExportFormat;
 pub use extract::Extraction;

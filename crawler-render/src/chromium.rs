@@ -72,7 +72,8 @@ struct Tab {
     live: Arc<Live>,
 }
 
-/// Renders pages in headless Chromium; see the [module docs](self). Cheap to share: hand an
+/// Renders pages in headless Chromium: one browser, started on the first render and again
+/// when it died or grew too big, with at most `concurrency` tabs rendering at once. Hand an
 /// `Arc` to [`CrawlerBuilder::renderer`](crawler_core::CrawlerBuilder::renderer), and call
 /// [`shutdown`](Self::shutdown) once the crawl is over.
 pub struct Chromium {
@@ -179,9 +180,13 @@ impl Chromium {
         }
         let launch = self.launches.fetch_add(1, Ordering::Relaxed);
         let profile = self.profiles.path().join(format!("profile-{launch}"));
-        let live = Live::launch(&self.options.executable, &profile, self.options.command_timeout)
-            .await
-            .map(Arc::new);
+        let live = Live::launch(
+            &self.options.executable,
+            &profile,
+            self.options.command_timeout,
+        )
+        .await
+        .map(Arc::new);
         if live.is_err() {
             self.launches.fetch_sub(1, Ordering::Relaxed);
         }

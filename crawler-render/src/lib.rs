@@ -21,7 +21,9 @@ mod tab;
 
 use std::path::{Path, PathBuf};
 
-pub use chromium::{Chromium, ChromiumOptions, ChromiumStats, DEFAULT_MAX_RSS, DEFAULT_RESTART_AFTER};
+pub use chromium::{
+    Chromium, ChromiumOptions, ChromiumStats, DEFAULT_MAX_RSS, DEFAULT_RESTART_AFTER,
+};
 
 /// The environment variable naming the Chromium executable.
 pub const CHROMIUM_ENV: &str = "CHROMIUM";
@@ -34,7 +36,9 @@ const NAMES: [&str; 4] = ["chromium", "chromium-browser", "google-chrome", "chro
 #[non_exhaustive]
 pub enum RenderError {
     /// No Chromium executable was found.
-    #[error("no Chromium found ({0}); install chromium or give its path with --chromium or CHROMIUM")]
+    #[error(
+        "no Chromium found ({0}); install chromium or give its path with --chromium or CHROMIUM"
+    )]
     NoChromium(String),
     /// The temporary browser profile could not be made.
     #[error("cannot make a browser profile folder: {0}")]
@@ -60,7 +64,10 @@ pub fn find_chromium(explicit: Option<&Path>) -> Result<PathBuf, RenderError> {
         return if path.is_file() {
             Ok(path)
         } else {
-            Err(RenderError::NoChromium(format!("{} is not a file", path.display())))
+            Err(RenderError::NoChromium(format!(
+                "{} is not a file",
+                path.display()
+            )))
         };
     }
     let path = std::env::var_os("PATH").unwrap_or_default();

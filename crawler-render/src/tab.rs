@@ -123,7 +123,7 @@ pub(crate) async fn render(
     let mut navigations = Vec::new();
     let mut answering = FuturesUnordered::new();
     let mut navigate = Box::pin(tab.goto(request.url.as_str()).fuse());
-    let mut loaded = false;
+    let mut settled_load = false;
     let mut quiet_since = Instant::now();
     loop {
         let settle = tokio::time::sleep_until(quiet_since + request.wait);
@@ -138,21 +138,21 @@ pub(crate) async fn render(
                 answering.push(answer(tab, event, action, &request, loader));
             }
             Some(()) = answering.next() => quiet_since = Instant::now(),
-            result = &mut navigate, if !loaded => {
+            result = &mut navigate, if !settled_load => {
                 // A navigation failed by the page's own later navigation is still loaded.
                 if let Err(err) = result {
                     if decider.top_frame.is_none() {
                         return Err(failed(err));
                     }
                 }
-                loaded = true;
+                settled_load = true;
                 quiet_since = Instant::now();
             }
             Some(_) = crashed.next() => {
                 return Err(RenderFailure::Failed("the page crashed (out of memory?)".to_owned()));
             }
             () = &mut died => return Err(gone()),
-            () = settle, if loaded && answering.is_empty() => break,
+            () = settle, if settled_load && answering.is_empty() => break,
         }
     }
     // Requests made while the DOM is read are refused: the page has settled.
@@ -202,7 +202,9 @@ async fn answer(
             if let Some(content_type) = page.content_type {
                 headers.push(HeaderEntry::new("Content-Type", content_type));
             }
-            tab.execute(fulfill(id, page.status, headers, page.body)).await.map(drop)
+            tab.execute(fulfill(id, page.status, headers, page.body))
+                .await
+                .map(drop)
         }
         Intercept::Navigation => tab
             .execute(FailRequestParams::new(id, ErrorReason::Aborted))
@@ -224,7 +226,9 @@ async fn answer(
                         .into_iter()
                         .map(|(name, value)| HeaderEntry::new(name, value))
                         .collect();
-                    tab.execute(fulfill(id, status, headers, &body)).await.map(drop)
+                    tab.execute(fulfill(id, status, headers, &body))
+                        .await
+                        .map(drop)
                 }
                 Load::Failed { .. } => tab
                     .execute(FailRequestParams::new(id, ErrorReason::Failed))
@@ -256,7 +260,11 @@ fn fulfill(
 ) -> FulfillRequestParams {
     let mut params = FulfillRequestParams::new(id, i64::from(status));
     params.response_headers = Some(headers);
-    params.body = Some(base64::engine::general_purpose::STANDARD.encode(body).into());
+    params.body = Some(
+        base64::engine::general_purpose::STANDARD
+            .encode(body)
+            .into(),
+    );
     params
 }
 
@@ -295,11 +303,25 @@ mod tests {
         let mut quiet = Decider::new("http://a.test/", false);
         let mut checking = Decider::new("http://a.test/", true);
         for kind in [ResourceType::Image, ResourceType::Media, ResourceType::Font] {
-            assert!(matches!(quiet.decide("http://a.test/x", &kind, &frame), Intercept::Block(_)));
-            assert_eq!(checking.decide("http://a.test/x", &kind, &frame), Intercept::Load);
+            assert!(matches!(
+                quiet.decide("http://a.test/x", &kind, &frame),
+                Intercept::Block(_)
+            ));
+            assert_eq!(
+                checking.decide("http://a.test/x", &kind, &frame),
+                Intercept::Load
+            );
         }
-        for kind in [ResourceType::Script, ResourceType::Fetch, ResourceType::Xhr, ResourceType::Stylesheet] {
-            assert_eq!(quiet.decide("http://a.test/x", &kind, &frame), Intercept::Load);
+        for kind in [
+            ResourceType::Script,
+            ResourceType::Fetch,
+            ResourceType::Xhr,
+            ResourceType::Stylesheet,
+        ] {
+            assert_eq!(
+                quiet.decide("http://a.test/x", &kind, &frame),
+                Intercept::Load
+            );
         }
         assert!(matches!(
             checking.decide("http://a.test/x", &ResourceType::WebSocket, &frame),

@@ -124,27 +124,42 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
         None
     };
 
+    let summary = (!cli.quiet).then(|| {
+        let mut summary = progress::summary(&report, &limits, streamed_links);
+        if let Some(line) = browser_line {
+            summary = format!("{summary}\n{line}");
+        }
+        summary
+    });
+    Ok(judge(cli, &report, summary, signal.get().copied()))
+}
+
+/// Reports the broken pages when `--fail-on-broken` asks, then the `summary`, and returns the
+/// exit status: the `signal`'s for a cancelled crawl, failure for broken pages asked about.
+fn judge(
+    cli: &Cli,
+    report: &CrawlReport,
+    summary: Option<String>,
+    signal: Option<ExitStatus>,
+) -> ExitStatus {
     let broken = if cli.fail_on_broken {
-        broken_lines(&report)
+        broken_lines(report)
     } else {
         Vec::new()
     };
     for line in &broken {
         progress::eprint_line(line);
     }
-    if !cli.quiet {
-        progress::eprint_line(&progress::summary(&report, &limits, streamed_links));
-        if let Some(line) = browser_line {
-            progress::eprint_line(&line);
-        }
+    if let Some(summary) = summary {
+        progress::eprint_line(&summary);
     }
-    Ok(if report.stopped == StopReason::Cancelled {
-        signal.get().copied().unwrap_or(ExitStatus::Interrupted)
+    if report.stopped == StopReason::Cancelled {
+        signal.unwrap_or(ExitStatus::Interrupted)
     } else if broken.is_empty() {
         ExitStatus::Success
     } else {
         ExitStatus::Failure
-    })
+    }
 }
 
 /// The streaming output, when `--stream` or `--format jsonl` asks for one: opened before the

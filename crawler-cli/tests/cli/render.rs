@@ -84,8 +84,13 @@ fn node_errors(server: &FixtureServer, json: &str) -> BTreeSet<(String, String)>
         .filter(|n| !n["error"].is_null())
         .map(|n| {
             let url = n["id"].as_str().expect("id");
-            let path = url.strip_prefix(origin.trim_end_matches('/')).unwrap_or(url);
-            (path.to_owned(), n["error"]["kind"].as_str().expect("kind").to_owned())
+            let path = url
+                .strip_prefix(origin.trim_end_matches('/'))
+                .unwrap_or(url);
+            (
+                path.to_owned(),
+                n["error"]["kind"].as_str().expect("kind").to_owned(),
+            )
         })
         .collect()
 }
@@ -95,7 +100,11 @@ fn browser_processes(marker: &Path) -> Vec<(u32, u32)> {
     let marker = marker.to_string_lossy().into_owned();
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
             continue;
         };
         let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
@@ -131,7 +140,17 @@ fn render_always_finds_every_link_a_user_sees_marked_rendered() {
     let seed = server.url("/");
     let out = crawl_in(
         tmp.path(),
-        &["--render", "always", "-d", "5", "-f", "json", "--render-concurrency", "2", &seed],
+        &[
+            "--render",
+            "always",
+            "-d",
+            "5",
+            "-f",
+            "json",
+            "--render-concurrency",
+            "2",
+            &seed,
+        ],
     )
     .run()
     .expect_code(0);
@@ -150,9 +169,12 @@ fn render_auto_finds_the_same_graph_rendering_only_the_pages_with_scripts() {
     let server = js_site();
     let tmp = tempfile::tempdir().unwrap();
     let seed = server.url("/");
-    let out = crawl_in(tmp.path(), &["--render", "auto", "-d", "5", "-f", "json", &seed])
-        .run()
-        .expect_code(0);
+    let out = crawl_in(
+        tmp.path(),
+        &["--render", "auto", "-d", "5", "-f", "json", &seed],
+    )
+    .run()
+    .expect_code(0);
     assert_eq!(json_edges(&server, &out.stdout), expected());
     // The app shell, the page that navigates by script and the one that adds a link before
     // throwing; the eight pages without script are not rendered.
@@ -207,7 +229,10 @@ fn streamed_lines_mark_rendered_links_and_graphml_and_dot_too() {
         .run()
         .expect_code(0);
     assert_eq!(
-        graphml.stdout.matches("<data key=\"rendered\">true</data>").count(),
+        graphml
+            .stdout
+            .matches("<data key=\"rendered\">true</data>")
+            .count(),
         6,
         "{}",
         graphml.stdout
@@ -215,7 +240,12 @@ fn streamed_lines_mark_rendered_links_and_graphml_and_dot_too() {
     let dot = crawl_in(tmp.path(), &[&base[..], &["-f", "dot", &seed]].concat())
         .run()
         .expect_code(0);
-    assert_eq!(dot.stdout.matches("tooltip=\"rendered\"").count(), 6, "{}", dot.stdout);
+    assert_eq!(
+        dot.stdout.matches("tooltip=\"rendered\"").count(),
+        6,
+        "{}",
+        dot.stdout
+    );
     assert!(dot.stdout.contains("label=\"script\""), "{}", dot.stdout);
     no_browser_left(tmp.path());
 }
@@ -227,17 +257,35 @@ fn a_page_script_never_reaches_a_host_out_of_scope() {
     let target = offsite.url("/beacon");
     server.route(
         "/offsite.json",
-        Reply::bytes("application/json", format!("{{\"url\": \"{target}\"}}").into_bytes()),
+        Reply::bytes(
+            "application/json",
+            format!("{{\"url\": \"{target}\"}}").into_bytes(),
+        ),
     );
     let tmp = tempfile::tempdir().unwrap();
     let seed = server.url("/offsite.html");
-    let out = crawl_in(tmp.path(), &["--render", "always", "-d", "0", "-f", "json", &seed])
-        .run()
-        .expect_code(0);
+    let out = crawl_in(
+        tmp.path(),
+        &["--render", "always", "-d", "0", "-f", "json", &seed],
+    )
+    .run()
+    .expect_code(0);
     let edges = json_edges(&server, &out.stdout);
-    let after = ("/offsite.html".into(), "/after-offsite.html".into(), "anchor".into(), true);
-    assert!(edges.contains(&after), "the script ran to its end: {edges:?}");
-    assert_eq!(server.hits("/offsite.json"), 1, "the page's own fetch went through the crawl");
+    let after = (
+        "/offsite.html".into(),
+        "/after-offsite.html".into(),
+        "anchor".into(),
+        true,
+    );
+    assert!(
+        edges.contains(&after),
+        "the script ran to its end: {edges:?}"
+    );
+    assert_eq!(
+        server.hits("/offsite.json"),
+        1,
+        "the page's own fetch went through the crawl"
+    );
     assert_eq!(offsite.total_hits(), 0, "{:?}", offsite.requests());
     no_browser_left(tmp.path());
 }
@@ -248,8 +296,17 @@ fn pages_that_never_settle_cost_a_render_timeout_and_the_crawl_goes_on() {
     let tmp = tempfile::tempdir().unwrap();
     let seeds = ["/spin.html", "/never-settles.html", "/throws.html"].map(|p| server.url(p));
     let mut args = vec![
-        "--render", "always", "-d", "1", "-f", "json", "--page-timeout", "3",
-        "--render-concurrency", "1", "--fail-on-broken",
+        "--render",
+        "always",
+        "-d",
+        "1",
+        "-f",
+        "json",
+        "--page-timeout",
+        "3",
+        "--render-concurrency",
+        "1",
+        "--fail-on-broken",
     ];
     args.extend(seeds.iter().map(String::as_str));
     // A render error is not a broken link: --fail-on-broken still exits 0.
@@ -264,7 +321,12 @@ fn pages_that_never_settle_cost_a_render_timeout_and_the_crawl_goes_on() {
     assert_eq!(errors, expected, "{}", out.stderr);
     // The tab stuck in a loop was closed; the next page rendered in a good one.
     let edges = json_edges(&server, &out.stdout);
-    let gained = ("/throws.html".into(), "/before-throw.html".into(), "anchor".into(), true);
+    let gained = (
+        "/throws.html".into(),
+        "/before-throw.html".into(),
+        "anchor".into(),
+        true,
+    );
     assert!(edges.contains(&gained), "{edges:?}");
     // Static links of a page whose render failed are kept.
     let home = ("/spin.html".into(), "/".into(), "anchor".into(), false);
@@ -277,9 +339,7 @@ fn pages_that_never_settle_cost_a_render_timeout_and_the_crawl_goes_on() {
 fn waiting_page(server: &FixtureServer) -> String {
     server.route(
         "/wait.html",
-        Reply::html(
-            "<a href=\"/throws.html\">next</a><script>fetch('/held.json');</script>",
-        ),
+        Reply::html("<a href=\"/throws.html\">next</a><script>fetch('/held.json');</script>"),
     );
     server.route("/held.json", Reply::html("{}").with_delay(NEVER));
     server.url("/wait.html")
@@ -292,7 +352,17 @@ fn a_browser_killed_mid_render_costs_that_page_and_a_fresh_browser_goes_on() {
     let tmp = tempfile::tempdir().unwrap();
     let running = crawl_in(
         tmp.path(),
-        &["--render", "always", "-d", "1", "-f", "json", "--page-timeout", "3600", &seed],
+        &[
+            "--render",
+            "always",
+            "-d",
+            "1",
+            "-f",
+            "json",
+            "--page-timeout",
+            "3600",
+            &seed,
+        ],
     )
     .spawn();
     wait_for("the page to be rendering", || server.hits("/held.json") > 0);
@@ -314,8 +384,17 @@ fn a_browser_killed_mid_render_costs_that_page_and_a_fresh_browser_goes_on() {
         "{}",
         out.stderr
     );
-    let gained = ("/throws.html".into(), "/before-throw.html".into(), "anchor".into(), true);
-    assert!(json_edges(&server, &out.stdout).contains(&gained), "{}", out.stdout);
+    let gained = (
+        "/throws.html".into(),
+        "/before-throw.html".into(),
+        "anchor".into(),
+        true,
+    );
+    assert!(
+        json_edges(&server, &out.stdout).contains(&gained),
+        "{}",
+        out.stdout
+    );
     assert!(out.stderr.contains("browser: 2 started"), "{}", out.stderr);
     no_browser_left(tmp.path());
 }
@@ -328,11 +407,22 @@ fn no_browser_is_left_after_sigint_or_sigterm() {
         let tmp = tempfile::tempdir().unwrap();
         let running = crawl_in(
             tmp.path(),
-            &["--render", "always", "-d", "1", "--page-timeout", "3600", &seed],
+            &[
+                "--render",
+                "always",
+                "-d",
+                "1",
+                "--page-timeout",
+                "3600",
+                &seed,
+            ],
         )
         .spawn();
         wait_for("the page to be rendering", || server.hits("/held.json") > 0);
-        assert!(!browser_processes(tmp.path()).is_empty(), "the browser runs");
+        assert!(
+            !browser_processes(tmp.path()).is_empty(),
+            "the browser runs"
+        );
         running.signal(signal);
         running.wait().expect_code(code);
         no_browser_left(tmp.path());
@@ -344,10 +434,19 @@ fn a_missing_chromium_is_a_usage_error_naming_it() {
     let server = js_site();
     let seed = server.url("/");
     for mode in ["always", "auto"] {
-        let line = crawl(["--render", mode, "--chromium", "/nonexistent/chromium", &seed])
-            .run()
-            .expect_usage_error();
-        assert!(line.contains("--render") && line.contains("/nonexistent/chromium"), "{line}");
+        let line = crawl([
+            "--render",
+            mode,
+            "--chromium",
+            "/nonexistent/chromium",
+            &seed,
+        ])
+        .run()
+        .expect_usage_error();
+        assert!(
+            line.contains("--render") && line.contains("/nonexistent/chromium"),
+            "{line}"
+        );
         let line = crawl(["--render", mode, &seed])
             .env("CHROMIUM", "/nonexistent/chrome")
             .run()
@@ -363,10 +462,18 @@ fn a_missing_chromium_is_a_usage_error_naming_it() {
 #[test]
 fn render_is_refused_with_redis() {
     let line = crawl([
-        "--redis", "redis://127.0.0.1:1", "--crawl-id", "r", "--render", "always",
+        "--redis",
+        "redis://127.0.0.1:1",
+        "--crawl-id",
+        "r",
+        "--render",
+        "always",
         "http://127.0.0.1:1/",
     ])
     .run()
     .expect_usage_error();
-    assert!(line.contains("--render is not supported with --redis"), "{line}");
+    assert!(
+        line.contains("--render is not supported with --redis"),
+        "{line}"
+    );
 }

@@ -1,7 +1,7 @@
 //! The settings of rendering pages in a browser: when a page is rendered ([`RenderMode`]), how
 //! long a rendered page may stay quiet before its DOM is read, and the renderer itself.
 //!
-//! Data only. The seam a browser plugs into is [`Renderer`](crate::render::Renderer); the
+//! Data only. The seam a browser plugs into is [`Renderer`]; the
 //! decision per page and the merge of rendered links are the fetch's (`fetch/render/`).
 
 use std::fmt;

@@ -263,12 +263,11 @@ impl GraphBuilder {
         let (target, new) = self.graph.add_page(&link.url, depth + 1);
         let text = link.text.as_deref().map(|t| self.graph.intern(t));
         let rel = link.rel.as_deref().map(|r| self.graph.intern(r));
-        self.graph
-            .add_link(
-                source,
-                target,
-                Link::new(link.kind, text, rel, nofollow).with_rendered(link.rendered),
-            );
+        self.graph.add_link(
+            source,
+            target,
+            Link::new(link.kind, text, rel, nofollow).with_rendered(link.rendered),
+        );
         let follows = self.links.follows(link.kind, link.rel.as_deref(), nofollow);
         // A target so far only linked by links that are not followed is fetched once a
         // followed link reaches it; its depth stays that of its first link.

@@ -197,7 +197,15 @@ async fn fetch_page(
     let owner = Owner { url: &url, place };
     let how = (retries, target);
     let mut rendering = None;
-    let chain = follow_chain(ctx, owner, depth, how, &mut outcome, &mut current, &mut rendering);
+    let chain = follow_chain(
+        ctx,
+        owner,
+        depth,
+        how,
+        &mut outcome,
+        &mut current,
+        &mut rendering,
+    );
     if tokio::time::timeout_at(deadline, chain).await.is_err() {
         let mut hop = Hop::new(current);
         hop.error = Some(PageError::PageTimeout {
@@ -245,10 +253,9 @@ async fn follow_chain(
         links.add(&rules, current, answer.header_links);
         *rendering = None;
         if let Some(body) = body {
-            let kept = (target == Target::Page && next.is_none())
-                .then(|| render::StaticPage::wanted(ctx, &hop))
-                .unwrap_or_default()
-                .then(|| body.clone());
+            let renders =
+                target == Target::Page && next.is_none() && render::StaticPage::wanted(ctx, &hop);
+            let kept = renders.then(|| body.clone());
             let parsed = parse(ctx, current, body, hop.content_type.clone()).await;
             match parsed {
                 Ok(page) => {

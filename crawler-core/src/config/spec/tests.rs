@@ -2,8 +2,8 @@
 //! a spec is tested with the builder.
 
 use super::*;
-use crate::error::ConfigError;
 use crate::config::render::RenderMode;
+use crate::error::ConfigError;
 use crate::graph::link_kind::LinkKind;
 
 /// A spec with every kind of setting away from its default, secrets included.

@@ -18,14 +18,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::cookies::CookieJar;
+use crate::config::render::RenderMode;
 use crate::config::scope::HostScope;
 use crate::config::spec::{CrawlSpec, Header, Login};
-use crate::config::render::RenderMode;
 use crate::config::Secret;
-use crate::fetch::render::Renderer;
 use crate::error::ConfigError;
 use crate::event::{CrawlEvent, Events};
 use crate::extract::Extraction;
+use crate::fetch::render::Renderer;
 use crate::graph::link_kind::LinkKind;
 use crate::seen::SeenSet;
 use crate::Crawler;

@@ -43,7 +43,15 @@ const WRITES_LINKS: [&[u8]; 7] = [
 ];
 
 /// Ids of the elements frameworks mount an application into.
-const MOUNT_IDS: [&str; 7] = ["root", "app", "__next", "__nuxt", "svelte", "main", "application"];
+const MOUNT_IDS: [&str; 7] = [
+    "root",
+    "app",
+    "__next",
+    "__nuxt",
+    "svelte",
+    "main",
+    "application",
+];
 
 /// What the static HTML of a page says about whether it needs a browser.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -225,7 +233,11 @@ mod tests {
 
     #[test]
     fn a_page_without_script_is_never_a_candidate() {
-        assert!(!signals("<div id=root></div><noscript>enable JavaScript</noscript>", 0).app_shell());
+        assert!(!signals(
+            "<div id=root></div><noscript>enable JavaScript</noscript>",
+            0
+        )
+        .app_shell());
         assert!(!signals("<p>hello</p>", 0).app_shell());
     }
 
@@ -237,8 +249,12 @@ mod tests {
         let noscript = "<noscript>Please enable JavaScript.</noscript><script>x()</script>";
         assert!(signals(noscript, 10).app_shell());
         let heavy = format!("<script>{}</script>", "x".repeat(100 * 1024));
-        assert!(signals(&heavy, 5).app_shell(), "5 links for 100 KiB of script");
-        let nav = r#"<a href="/">home</a><script>setTimeout(() => { location.href = "/x"; })</script>"#;
+        assert!(
+            signals(&heavy, 5).app_shell(),
+            "5 links for 100 KiB of script"
+        );
+        let nav =
+            r#"<a href="/">home</a><script>setTimeout(() => { location.href = "/x"; })</script>"#;
         assert!(signals(nav, 1).script_writes_links);
         let site = r#"<div id="app"><a href="/a">a</a></div><script src="/ga.js"></script>"#;
         let s = signals(site, 40);
@@ -249,7 +265,10 @@ mod tests {
     fn patterns_group_numbered_paths() {
         let p = |u: &str| pattern(&Url::parse(u).unwrap());
         assert_eq!(p("http://a.test/blog/2024/x.html"), "a.test:80/blog/*/");
-        assert_eq!(p("http://a.test/blog/2025/y"), p("http://a.test/blog/2024/x.html"));
+        assert_eq!(
+            p("http://a.test/blog/2025/y"),
+            p("http://a.test/blog/2024/x.html")
+        );
         assert_eq!(p("http://a.test/"), "a.test:80/");
         assert_ne!(p("http://a.test/docs/a"), p("http://a.test/blog/a"));
     }

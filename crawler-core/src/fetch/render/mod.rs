@@ -2,7 +2,7 @@
 //! browser implements (the `crawler-render` crate drives Chromium), [`Loader`] is what the
 //! crawl gives it so that every request the page makes goes through the crawl's own rules.
 //!
-//! The fetch calls [`render_page`] once per HTML page whose static links are known: it decides
+//! The fetch calls `render_page` once per HTML page whose static links are known: it decides
 //! whether to render ([`RenderMode`](crate::config::render::RenderMode), and for `auto` the
 //! [`auto`] heuristic), hands the page to the renderer, takes the links of the rendered DOM with
 //! the same extractor and rules as the static HTML, and adds those the static HTML did not have,
@@ -15,7 +15,7 @@
 //! counts the request in the crawl's stats.
 //!
 //! # Architecture
-//! - `mod.rs`: the seam ([`Renderer`], [`Loader`] and their types) and [`render_page`].
+//! - `mod.rs`: the seam ([`Renderer`], [`Loader`] and their types) and `render_page`.
 //! - `loader.rs`: the crawl's [`Loader`], over the fetch context.
 //! - [`auto`]: which pages `auto` renders, and what it learns per URL pattern.
 
@@ -186,7 +186,9 @@ impl StaticPage {
     /// the page is an HTML document with a 2xx status.
     pub(crate) fn wanted(ctx: &FetchContext, hop: &Hop) -> bool {
         ctx.config.render.active().is_some()
-            && hop.status.is_some_and(|status| (200..300).contains(&status))
+            && hop
+                .status
+                .is_some_and(|status| (200..300).contains(&status))
             && crate::fetch::response::is_html(hop.content_type.as_deref())
     }
 }
@@ -202,7 +204,11 @@ pub(crate) async fn render_page(ctx: &FetchContext, page: StaticPage, outcome: &
     };
     let pattern = auto::pattern(&page.url);
     if options.mode == RenderMode::Auto {
-        let followed = outcome.links.iter().filter(|l| l.kind.is_followed()).count();
+        let followed = outcome
+            .links
+            .iter()
+            .filter(|l| l.kind.is_followed())
+            .count();
         let signals = auto::Signals::of(&page.body, followed);
         if !ctx.auto_render.should_render(&pattern, &signals) {
             return;
@@ -228,10 +234,10 @@ pub(crate) async fn render_page(ctx: &FetchContext, page: StaticPage, outcome: &
         bytes: loader.bytes(),
     };
     match result {
-        Ok(rendered) => {
+        Ok(dom) => {
             let mut links = PageLinks::from_found(std::mem::take(&mut outcome.links));
             let before = links.len();
-            add_rendered(ctx, &page, rendered, &mut links);
+            add_rendered(ctx, &page, dom, &mut links);
             note.gained = links.len() - before;
             outcome.links = links.finish();
         }
