@@ -16,7 +16,9 @@ use crate::exit::usage;
 pub(crate) struct Browser(Option<Arc<Chromium>>);
 
 impl Browser {
-    /// Starts Chromium when `spec` renders pages.
+    /// Prepares Chromium when `spec` renders pages, and starts it at once for `always` (so a
+    /// browser that cannot start fails the run before anything is fetched). `auto` starts it
+    /// on the first page that needs it: a site without app shells never pays for a browser.
     ///
     /// # Errors
     /// A usage error (exit 2) when no Chromium executable is found; an error when it does not
@@ -33,7 +35,9 @@ impl Browser {
         let mut options = ChromiumOptions::new(executable, tabs);
         options.command_timeout = options.command_timeout.max(spec.page_timeout);
         let chromium = Chromium::new(options).map_err(|err| usage(err.to_string()))?;
-        chromium.start().await.context("cannot render pages")?;
+        if spec.render == RenderMode::Always {
+            chromium.start().await.context("cannot render pages")?;
+        }
         Ok(Self(Some(Arc::new(chromium))))
     }
 
@@ -50,6 +54,9 @@ impl Browser {
         let chromium = self.0.as_ref()?;
         chromium.shutdown().await;
         let stats = chromium.stats();
+        if stats.launches == 0 {
+            return Some("browser: not needed, not started".to_owned());
+        }
         Some(format!(
             "browser: {} started, {} renders, peak RSS {} MiB",
             stats.launches,

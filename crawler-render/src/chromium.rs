@@ -66,10 +66,25 @@ pub struct ChromiumStats {
     pub renders: usize,
 }
 
-/// A tab and the browser it belongs to: the tab keeps its browser alive.
+/// A tab and the browser it belongs to: the tab keeps its browser alive. A tab dropped while
+/// `in_use` (its render failed, timed out, or was dropped half-way: a cancelled crawl, a task
+/// that panicked) may be stuck in a script, so the browser closes it, which ends its renderer.
 struct Tab {
     page: Page,
     live: Arc<Live>,
+    in_use: bool,
+}
+
+impl Drop for Tab {
+    fn drop(&mut self) {
+        if !self.in_use {
+            return;
+        }
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            let (page, live) = (self.page.clone(), Arc::clone(&self.live));
+            runtime.spawn(async move { live.close_tab(&page, tab::CLOSE_TIMEOUT).await });
+        }
+    }
 }
 
 /// Renders pages in headless Chromium: one browser, started on the first render and again
@@ -200,14 +215,21 @@ impl Chromium {
         loop {
             let idle = self.lock_idle().pop();
             match idle {
-                Some(tab) if tab.live.is_alive() => return Ok(tab),
+                Some(mut tab) if tab.live.is_alive() => {
+                    tab.in_use = true;
+                    return Ok(tab);
+                }
                 Some(_) => {}
                 None => break,
             }
         }
         let live = self.browser().await?;
         let page = live.new_tab().await?;
-        Ok(Tab { page, live })
+        Ok(Tab {
+            page,
+            live,
+            in_use: true,
+        })
     }
 
     /// After a render on `live`: retires the browser when it rendered enough pages or holds
@@ -247,15 +269,11 @@ impl Chromium {
             .unwrap_or(Err(RenderFailure::Timeout));
         self.account(&tab.live).await;
         if result.is_ok() && tab.live.is_alive() {
+            let mut tab = tab;
+            tab.in_use = false;
             self.lock_idle().push(tab);
-        } else {
-            // A tab that failed may be stuck in a script: the browser closes it, which ends its
-            // renderer, without the render waiting for that.
-            let Tab { page, live } = tab;
-            tokio::spawn(async move {
-                live.close_tab(&page, tab::CLOSE_TIMEOUT).await;
-            });
         }
+        // A tab that failed is dropped in use: closed without the render waiting for that.
         result
     }
 }
