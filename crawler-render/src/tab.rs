@@ -9,8 +9,8 @@
 //! - a later document request of the top frame is a navigation by script (`location = ...`,
 //!   a form, a meta refresh): recorded and failed, so the page stays;
 //! - documents of frames, and the resource types the graph does not need (images, media,
-//!   fonts unless resources are checked; beacons, event streams, prefetches) are failed as
-//!   blocked;
+//!   fonts unless resources are checked; beacons, event streams, prefetches, the browser's
+//!   own favicon request) are failed as blocked;
 //! - everything else goes through the [`Loader`], which applies the crawl's scope, robots.txt,
 //!   address rules and politeness; a refusal fails the request as blocked.
 
@@ -86,9 +86,16 @@ impl<'a> Decider<'a> {
             | ResourceType::WebSocket
             | ResourceType::Prefetch
             | ResourceType::SignedExchange => Intercept::Block("not loaded while rendering"),
+            // The browser's own request for the site icon, which no page asked for.
+            ResourceType::Other if is_favicon(url) => Intercept::Block("the browser's favicon"),
             _ => Intercept::Load,
         }
     }
+}
+
+/// Whether `url` is a site's `/favicon.ico`.
+fn is_favicon(url: &str) -> bool {
+    url::Url::parse(url).is_ok_and(|url| url.path() == "/favicon.ico")
 }
 
 /// Whether a document request for `requested` is for the page at `page` (the browser drops
@@ -215,6 +222,7 @@ async fn answer(
             block(tab, id).await
         }
         Intercept::Load => {
+            tracing::trace!(url = %event.request.url, kind = ?event.resource_type, "loading");
             let request = SubRequest::new(&event.request.url, &event.request.method);
             match loader.load(request).await {
                 Load::Answer {
@@ -327,5 +335,14 @@ mod tests {
             checking.decide("http://a.test/x", &ResourceType::WebSocket, &frame),
             Intercept::Block(_)
         ));
+        let other = ResourceType::Other;
+        assert!(matches!(
+            checking.decide("http://a.test/favicon.ico", &other, &frame),
+            Intercept::Block(_)
+        ));
+        assert_eq!(
+            checking.decide("http://a.test/x.ico", &other, &frame),
+            Intercept::Load
+        );
     }
 }

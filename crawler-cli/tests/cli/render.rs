@@ -156,7 +156,8 @@ fn render_always_finds_every_link_a_user_sees_marked_rendered() {
     .expect_code(0);
     assert_eq!(json_edges(&server, &out.stdout), expected());
     assert!(
-        out.stderr.contains("rendered 11 pages (3 gained links"),
+        out.stderr
+            .contains("rendered 11 pages (3 gained links, 2 requests)"),
         "{}",
         out.stderr
     );
@@ -179,7 +180,8 @@ fn render_auto_finds_the_same_graph_rendering_only_the_pages_with_scripts() {
     // The app shell, the page that navigates by script and the one that adds a link before
     // throwing; the eight pages without script are not rendered.
     assert!(
-        out.stderr.contains("rendered 3 pages (3 gained links"),
+        out.stderr
+            .contains("rendered 3 pages (3 gained links, 2 requests)"),
         "{}",
         out.stderr
     );

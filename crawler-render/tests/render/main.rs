@@ -75,10 +75,13 @@ async fn a_crawl_through_the_library_gets_the_rendered_links_and_script_edges() 
         .renderer(chromium.clone())
         .build()
         .unwrap();
-    let report = tokio::time::timeout(LIMIT, crawler.crawl(&[server.url("/")], std::future::pending()))
-        .await
-        .unwrap()
-        .unwrap();
+    let report = tokio::time::timeout(
+        LIMIT,
+        crawler.crawl(&[server.url("/")], std::future::pending()),
+    )
+    .await
+    .unwrap()
+    .unwrap();
     let rendered: Vec<(String, LinkKind)> = report
         .graph
         .links()
@@ -91,7 +94,10 @@ async fn a_crawl_through_the_library_gets_the_rendered_links_and_script_edges() 
     assert_eq!(report.stats.render_requests, 2, "app.js and links.json");
     let pid = chromium.browser_pid().await.expect("the browser runs");
     chromium.shutdown().await;
-    until("the browser's processes to end", || live_tree(pid).is_empty()).await;
+    until("the browser's processes to end", || {
+        live_tree(pid).is_empty()
+    })
+    .await;
 }
 
 /// A renderer that panics in the middle of a render of `/wait.html` (once its held request
@@ -130,7 +136,10 @@ async fn a_task_that_panics_mid_render_costs_its_page_and_leaves_no_browser() {
         "/wait.html",
         Reply::html("<a href=\"/\">home</a><script>fetch('/held.json');</script>"),
     );
-    server.route("/held.json", Reply::html("{}").with_delay(Duration::from_secs(3600)));
+    server.route(
+        "/held.json",
+        Reply::html("{}").with_delay(Duration::from_secs(3600)),
+    );
     let chromium = chromium();
     let renderer = PanicsMidRender {
         inner: chromium.clone(),
@@ -147,13 +156,25 @@ async fn a_task_that_panics_mid_render_costs_its_page_and_leaves_no_browser() {
         .await
         .unwrap()
         .unwrap();
-    let page = report.graph.page(&seeds[0].parse().unwrap()).expect("the page");
-    assert!(matches!(page.error, Some(PageError::Internal { .. })), "{page:?}");
-    let throws = report.graph.page(&seeds[1].parse().unwrap()).expect("the other page");
+    let page = report
+        .graph
+        .page(&seeds[0].parse().unwrap())
+        .expect("the page");
+    assert!(
+        matches!(page.error, Some(PageError::Internal { .. })),
+        "{page:?}"
+    );
+    let throws = report
+        .graph
+        .page(&seeds[1].parse().unwrap())
+        .expect("the other page");
     assert_eq!(throws.error, None, "the crawl went on");
     let pid = chromium.browser_pid().await.expect("the browser runs");
     assert!(!live_tree(pid).is_empty());
     drop(crawler);
     drop(chromium);
-    until("the browser's processes to end", || live_tree(pid).is_empty()).await;
+    until("the browser's processes to end", || {
+        live_tree(pid).is_empty()
+    })
+    .await;
 }

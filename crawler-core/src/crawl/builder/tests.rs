@@ -153,5 +153,11 @@ fn rendering_needs_a_renderer() {
         .render_wait(Duration::from_secs(2 * 24 * 60 * 60))
         .build()
         .unwrap_err();
-    assert!(matches!(err, ConfigError::TooLong { name: "render wait", .. }));
+    assert!(matches!(
+        err,
+        ConfigError::TooLong {
+            name: "render wait",
+            ..
+        }
+    ));
 }
