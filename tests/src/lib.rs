@@ -111,6 +111,7 @@ mod faults;
 mod files;
 mod gate;
 mod http;
+pub mod procs;
 mod redis_server;
 mod reply;
 mod response;

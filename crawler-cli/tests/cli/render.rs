@@ -11,6 +11,7 @@ use std::collections::BTreeSet;
 use std::path::Path;
 use std::time::Duration;
 
+use crawler_tests::procs::live_processes;
 use crawler_tests::{js_site_root, FixtureServer, Reply, ServerOptions};
 
 use crate::support::{crawl, require_tool, wait_for, Cmd, Output};
@@ -46,6 +47,21 @@ fn expected() -> BTreeSet<Edge> {
 /// `crawl` with its temporary folder (and so its browser profile) in `tmp`.
 fn crawl_in(tmp: &Path, args: &[&str]) -> Cmd {
     crawl(args).env("TMPDIR", tmp)
+}
+
+/// Runs `crawl args` with its temporary folder in `tmp`, expecting exit 0.
+fn crawled(tmp: &Path, args: &[&str]) -> Output {
+    crawl_in(tmp, args).run().expect_code(0)
+}
+
+/// Asserts that the crawl's stderr says `text`.
+#[track_caller]
+fn says(out: &Output, text: &str) {
+    assert!(
+        out.stderr.contains(text),
+        "{text:?} not in:\n{}",
+        out.stderr
+    );
 }
 
 /// The edges of a node-link JSON graph, with URLs on `server` as paths.
@@ -95,34 +111,14 @@ fn node_errors(server: &FixtureServer, json: &str) -> BTreeSet<(String, String)>
         .collect()
 }
 
-/// Live (not zombie) processes whose command line names `marker`, with their parents.
+/// Live processes whose command line names `marker`, with their parents.
 fn browser_processes(marker: &Path) -> Vec<(u32, u32)> {
-    let marker = marker.to_string_lossy().into_owned();
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir("/proc").expect("/proc").flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|s| s.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
-        if !String::from_utf8_lossy(&cmdline).contains(&marker) {
-            continue;
-        }
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-        let Some(rest) = stat.rfind(')').map(|i| &stat[i + 1..]) else {
-            continue;
-        };
-        let mut fields = rest.split_whitespace();
-        let state = fields.next().unwrap_or("Z");
-        let parent = fields.next().and_then(|p| p.parse().ok()).unwrap_or(0);
-        if state != "Z" && state != "X" {
-            found.push((pid, parent));
-        }
-    }
-    found
+    let marker = marker.to_string_lossy();
+    live_processes()
+        .into_iter()
+        .filter(|p| p.cmdline.contains(marker.as_ref()))
+        .map(|p| (p.pid, p.parent))
+        .collect()
 }
 
 /// Waits until no process of the crawl's browser (profile under `tmp`) is left.
@@ -138,7 +134,7 @@ fn render_always_finds_every_link_a_user_sees_marked_rendered() {
     let server = js_site();
     let tmp = tempfile::tempdir().unwrap();
     let seed = server.url("/");
-    let out = crawl_in(
+    let out = crawled(
         tmp.path(),
         &[
             "--render",
@@ -151,17 +147,10 @@ fn render_always_finds_every_link_a_user_sees_marked_rendered() {
             "2",
             &seed,
         ],
-    )
-    .run()
-    .expect_code(0);
-    assert_eq!(json_edges(&server, &out.stdout), expected());
-    assert!(
-        out.stderr
-            .contains("rendered 11 pages (3 gained links, 2 requests)"),
-        "{}",
-        out.stderr
     );
-    assert!(out.stderr.contains("browser: 1 started"), "{}", out.stderr);
+    assert_eq!(json_edges(&server, &out.stdout), expected());
+    says(&out, "rendered 11 pages (3 gained links, 2 requests)");
+    says(&out, "browser: 1 started");
     no_browser_left(tmp.path());
 }
 
@@ -170,21 +159,14 @@ fn render_auto_finds_the_same_graph_rendering_only_the_pages_with_scripts() {
     let server = js_site();
     let tmp = tempfile::tempdir().unwrap();
     let seed = server.url("/");
-    let out = crawl_in(
+    let out = crawled(
         tmp.path(),
         &["--render", "auto", "-d", "5", "-f", "json", &seed],
-    )
-    .run()
-    .expect_code(0);
+    );
     assert_eq!(json_edges(&server, &out.stdout), expected());
     // The app shell, the page that navigates by script and the one that adds a link before
     // throwing; the eight pages without script are not rendered.
-    assert!(
-        out.stderr
-            .contains("rendered 3 pages (3 gained links, 2 requests)"),
-        "{}",
-        out.stderr
-    );
+    says(&out, "rendered 3 pages (3 gained links, 2 requests)");
     no_browser_left(tmp.path());
 }
 
@@ -200,7 +182,7 @@ fn render_never_finds_only_the_static_graph_and_starts_no_browser() {
         let tmp = tempfile::tempdir().unwrap();
         let mut args = args.to_vec();
         args.extend(["-d", "5", seed.as_str()]);
-        let out = crawl_in(tmp.path(), &args).run().expect_code(0);
+        let out = crawled(tmp.path(), &args);
         assert_eq!(json_edges(&server, &out.stdout), statics, "{args:?}");
         assert!(!out.stderr.contains("rendered"), "{}", out.stderr);
         assert!(!out.stderr.contains("browser:"), "{}", out.stderr);
@@ -213,9 +195,7 @@ fn streamed_lines_mark_rendered_links_and_graphml_and_dot_too() {
     let tmp = tempfile::tempdir().unwrap();
     let seed = server.url("/");
     let base = ["--render", "always", "-d", "0"];
-    let jsonl = crawl_in(tmp.path(), &[&base[..], &["-f", "jsonl", &seed]].concat())
-        .run()
-        .expect_code(0);
+    let jsonl = crawled(tmp.path(), &[&base[..], &["-f", "jsonl", &seed]].concat());
     let line: serde_json::Value =
         serde_json::from_str(jsonl.stdout.lines().next().expect("a line")).unwrap();
     let links = line["links"].as_array().expect("links");
@@ -227,9 +207,7 @@ fn streamed_lines_mark_rendered_links_and_graphml_and_dot_too() {
     };
     assert_eq!(rendered("/lazy.html"), Some(true), "{line}");
     assert_eq!(rendered("/app.js"), Some(false), "{line}");
-    let graphml = crawl_in(tmp.path(), &[&base[..], &["-f", "graphml", &seed]].concat())
-        .run()
-        .expect_code(0);
+    let graphml = crawled(tmp.path(), &[&base[..], &["-f", "graphml", &seed]].concat());
     assert_eq!(
         graphml
             .stdout
@@ -239,9 +217,7 @@ fn streamed_lines_mark_rendered_links_and_graphml_and_dot_too() {
         "{}",
         graphml.stdout
     );
-    let dot = crawl_in(tmp.path(), &[&base[..], &["-f", "dot", &seed]].concat())
-        .run()
-        .expect_code(0);
+    let dot = crawled(tmp.path(), &[&base[..], &["-f", "dot", &seed]].concat());
     assert_eq!(
         dot.stdout.matches("tooltip=\"rendered\"").count(),
         6,
@@ -266,12 +242,10 @@ fn a_page_script_never_reaches_a_host_out_of_scope() {
     );
     let tmp = tempfile::tempdir().unwrap();
     let seed = server.url("/offsite.html");
-    let out = crawl_in(
+    let out = crawled(
         tmp.path(),
         &["--render", "always", "-d", "0", "-f", "json", &seed],
-    )
-    .run()
-    .expect_code(0);
+    );
     let edges = json_edges(&server, &out.stdout);
     let after = (
         "/offsite.html".into(),
@@ -312,7 +286,7 @@ fn pages_that_never_settle_cost_a_render_timeout_and_the_crawl_goes_on() {
     ];
     args.extend(seeds.iter().map(String::as_str));
     // A render error is not a broken link: --fail-on-broken still exits 0.
-    let out = crawl_in(tmp.path(), &args).run().expect_code(0);
+    let out = crawled(tmp.path(), &args);
     let errors = node_errors(&server, &out.stdout);
     let expected: BTreeSet<(String, String)> = [
         ("/spin.html", "render_timeout"),
@@ -397,7 +371,7 @@ fn a_browser_killed_mid_render_costs_that_page_and_a_fresh_browser_goes_on() {
         "{}",
         out.stdout
     );
-    assert!(out.stderr.contains("browser: 2 started"), "{}", out.stderr);
+    says(&out, "browser: 2 started");
     no_browser_left(tmp.path());
 }
 
@@ -478,4 +452,21 @@ fn render_is_refused_with_redis() {
         line.contains("--render is not supported with --redis"),
         "{line}"
     );
+}
+
+#[test]
+fn render_auto_on_a_site_without_app_shells_renders_nothing_and_starts_no_browser() {
+    require_tool("chromium", &["--version"]);
+    let server = FixtureServer::start();
+    let seed = server.url("/index.html");
+    let tmp = tempfile::tempdir().unwrap();
+    let never = crawled(tmp.path(), &["-d", "5", "--tsv-kind", &seed]);
+    let auto = crawled(
+        tmp.path(),
+        &["-d", "5", "--tsv-kind", "--render", "auto", &seed],
+    );
+    assert_eq!(auto.stdout, never.stdout);
+    says(&auto, "browser: not needed, not started");
+    assert!(!auto.stderr.contains("rendered"), "{}", auto.stderr);
+    assert!(browser_processes(tmp.path()).is_empty());
 }

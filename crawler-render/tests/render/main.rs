@@ -8,6 +8,7 @@ use std::time::Duration;
 use crawler_core::render::{Loader, RenderFailure, RenderRequest, Rendered, Renderer};
 use crawler_core::{Crawler, LinkKind, PageError, RenderMode};
 use crawler_render::{find_chromium, Chromium, ChromiumOptions};
+use crawler_tests::procs::live_tree;
 use crawler_tests::{js_site_root, FixtureServer, Reply, ServerOptions};
 use futures::future::{BoxFuture, FutureExt};
 
@@ -35,34 +36,6 @@ async fn until(what: &str, mut done: impl FnMut() -> bool) {
     })
     .await;
     assert!(waited.is_ok(), "waited {LIMIT:?} for {what}");
-}
-
-/// The live (not zombie) processes of the tree under `root`, `root` included.
-fn live_tree(root: u32) -> Vec<u32> {
-    let stat = |pid: u32| std::fs::read_to_string(format!("/proc/{pid}/stat")).ok();
-    let fields = |text: &str| -> (String, u32) {
-        let rest = &text[text.rfind(')').map_or(0, |i| i + 1)..];
-        let mut f = rest.split_whitespace();
-        let state = f.next().unwrap_or("Z").to_owned();
-        (state, f.next().and_then(|p| p.parse().ok()).unwrap_or(0))
-    };
-    let all: Vec<(u32, String, u32)> = std::fs::read_dir("/proc")
-        .unwrap()
-        .flatten()
-        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
-        .filter_map(|pid| {
-            let (state, parent) = fields(&stat(pid)?);
-            Some((pid, state, parent))
-        })
-        .collect();
-    let mut tree = vec![root];
-    let mut at = 0;
-    while let Some(&pid) = tree.get(at) {
-        tree.extend(all.iter().filter(|p| p.2 == pid).map(|p| p.0));
-        at += 1;
-    }
-    tree.retain(|&pid| all.iter().any(|p| p.0 == pid && p.1 != "Z" && p.1 != "X"));
-    tree
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
