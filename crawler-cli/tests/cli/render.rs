@@ -14,7 +14,7 @@ use std::time::Duration;
 use crawler_tests::procs::live_processes;
 use crawler_tests::{js_site_root, FixtureServer, Reply, ServerOptions};
 
-use crate::support::{crawl, require_tool, wait_for, Cmd, Output};
+use crate::support::{crawl, require_tool, wait_for, Cmd, Output, Running};
 
 /// A page request that never ends within a test.
 const NEVER: Duration = Duration::from_secs(3600);
@@ -310,38 +310,37 @@ fn pages_that_never_settle_cost_a_render_timeout_and_the_crawl_goes_on() {
     no_browser_left(tmp.path());
 }
 
-/// Serves `/wait.html`, whose script fetches `/held.json`, which never answers, and which links
-/// `/throws.html` statically; returns its URL.
-fn waiting_page(server: &FixtureServer) -> String {
+/// A crawl of `/wait.html` (`-d 1`, patient timeouts, `--render always` and `args`) caught
+/// while the page renders: its script fetches `/held.json`, which never answers; the page
+/// links `/throws.html` statically. Returns the server, the crawl's temporary folder and the
+/// running crawl.
+fn caught_rendering(args: &[&str]) -> (FixtureServer, tempfile::TempDir, Running) {
+    let server = js_site();
     server.route(
         "/wait.html",
         Reply::html("<a href=\"/throws.html\">next</a><script>fetch('/held.json');</script>"),
     );
     server.route("/held.json", Reply::html("{}").with_delay(NEVER));
-    server.url("/wait.html")
+    let seed = server.url("/wait.html");
+    let tmp = tempfile::tempdir().unwrap();
+    let mut all = vec![
+        "--render",
+        "always",
+        "-d",
+        "1",
+        "--page-timeout",
+        "3600",
+        &seed,
+    ];
+    all.extend(args);
+    let running = crawl_in(tmp.path(), &all).spawn();
+    wait_for("the page to be rendering", || server.hits("/held.json") > 0);
+    (server, tmp, running)
 }
 
 #[test]
 fn a_browser_killed_mid_render_costs_that_page_and_a_fresh_browser_goes_on() {
-    let server = js_site();
-    let seed = waiting_page(&server);
-    let tmp = tempfile::tempdir().unwrap();
-    let running = crawl_in(
-        tmp.path(),
-        &[
-            "--render",
-            "always",
-            "-d",
-            "1",
-            "-f",
-            "json",
-            "--page-timeout",
-            "3600",
-            &seed,
-        ],
-    )
-    .spawn();
-    wait_for("the page to be rendering", || server.hits("/held.json") > 0);
+    let (server, tmp, running) = caught_rendering(&["-f", "json"]);
     let crawl_pid = running.pid();
     let browser = browser_processes(tmp.path())
         .into_iter()
@@ -354,23 +353,16 @@ fn a_browser_killed_mid_render_costs_that_page_and_a_fresh_browser_goes_on() {
         .expect_code(0);
     let out: Output = running.wait().expect_code(0);
     let errors = node_errors(&server, &out.stdout);
-    assert_eq!(
-        errors,
-        [("/wait.html".to_owned(), "render_failed".to_owned())].into(),
-        "{}",
-        out.stderr
-    );
+    let failed = [("/wait.html".to_owned(), "render_failed".to_owned())].into();
+    assert_eq!(errors, failed, "{}", out.stderr);
     let gained = (
         "/throws.html".into(),
         "/before-throw.html".into(),
         "anchor".into(),
         true,
     );
-    assert!(
-        json_edges(&server, &out.stdout).contains(&gained),
-        "{}",
-        out.stdout
-    );
+    let edges = json_edges(&server, &out.stdout);
+    assert!(edges.contains(&gained), "{edges:?}");
     says(&out, "browser: 2 started");
     no_browser_left(tmp.path());
 }
@@ -378,23 +370,7 @@ fn a_browser_killed_mid_render_costs_that_page_and_a_fresh_browser_goes_on() {
 #[test]
 fn no_browser_is_left_after_sigint_or_sigterm() {
     for (signal, code) in [("INT", 130), ("TERM", 143)] {
-        let server = js_site();
-        let seed = waiting_page(&server);
-        let tmp = tempfile::tempdir().unwrap();
-        let running = crawl_in(
-            tmp.path(),
-            &[
-                "--render",
-                "always",
-                "-d",
-                "1",
-                "--page-timeout",
-                "3600",
-                &seed,
-            ],
-        )
-        .spawn();
-        wait_for("the page to be rendering", || server.hits("/held.json") > 0);
+        let (_server, tmp, running) = caught_rendering(&[]);
         assert!(
             !browser_processes(tmp.path()).is_empty(),
             "the browser runs"
