@@ -446,3 +446,19 @@ fn render_auto_on_a_site_without_app_shells_renders_nothing_and_starts_no_browse
     assert!(!auto.stderr.contains("rendered"), "{}", auto.stderr);
     assert!(browser_processes(tmp.path()).is_empty());
 }
+
+#[test]
+fn local_pages_are_not_rendered() {
+    require_tool("chromium", &["--version"]);
+    let tmp = tempfile::tempdir().unwrap();
+    let site = js_site_root().canonicalize().unwrap();
+    let seed = format!("{}/", site.display());
+    let never = crawled(tmp.path(), &["-d", "3", "--tsv-kind", &seed]);
+    let always = crawled(
+        tmp.path(),
+        &["-d", "3", "--tsv-kind", "--render", "always", &seed],
+    );
+    assert_eq!(always.stdout, never.stdout);
+    assert!(!always.stderr.contains("rendered"), "{}", always.stderr);
+    no_browser_left(tmp.path());
+}

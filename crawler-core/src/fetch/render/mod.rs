@@ -183,9 +183,12 @@ pub(crate) struct StaticPage {
 
 impl StaticPage {
     /// Whether a page answered with `hop` may be rendered in this crawl: rendering is on, and
-    /// the page is an HTML document with a 2xx status.
+    /// the page is an http(s) HTML document with a 2xx status. A `file://` page is not: the
+    /// browser would read it, and what its scripts load, from the disk itself, past the
+    /// crawl's rules.
     pub(crate) fn wanted(ctx: &FetchContext, hop: &Hop) -> bool {
         ctx.config.render.active().is_some()
+            && matches!(hop.url.scheme(), "http" | "https")
             && hop
                 .status
                 .is_some_and(|status| (200..300).contains(&status))
