@@ -13,6 +13,7 @@
 //!   `report`, `diff`, `completions`, `man`.
 //! - [`seeds`]: seed URLs from arguments, `--seeds FILE` / stdin, or `./urls.txt`.
 //! - [`jar`]: the `--cookie-jar` file, read before the crawl and written after it.
+//! - [`render`]: the browser of a crawl that renders pages, started before it and stopped after.
 //! - [`progress`]: the spinner, logging and summary on stderr.
 //! - [`output`], [`stream`]: stdout, an atomically replaced file, a device; streamed lines.
 //! - [`fdlimit`]: the open-file limit raised at start, and concurrency kept within it.
@@ -28,6 +29,7 @@ mod flags;
 mod jar;
 mod output;
 mod progress;
+mod render;
 mod seeds;
 mod signal;
 mod since;

@@ -25,9 +25,17 @@ pub(crate) fn init_logging(verbose: u8, quiet: bool) {
         2 => LevelFilter::DEBUG,
         _ => LevelFilter::TRACE,
     };
-    let filter = EnvFilter::builder()
+    let mut filter = EnvFilter::builder()
         .with_default_directive(level.into())
         .from_env_lossy();
+    // The DevTools client logs a killed or crashed browser as an error of its own; the crawl
+    // records what it cost (a page's render error) and starts another browser. Its logs show
+    // from -vv on, or when RUST_LOG asks.
+    if verbose < 2 && std::env::var_os("RUST_LOG").is_none() {
+        if let Ok(quiet_cdp) = "chromiumoxide=off".parse() {
+            filter = filter.add_directive(quiet_cdp);
+        }
+    }
     // Fails only if a subscriber is already set, which `main` never does. A log line that
     // cannot be written (stderr closed: `crawl -vv ... 2>&1 | head -1`) is dropped, as
     // `eprint_line` drops its lines: the subscriber would otherwise report the failure with
@@ -230,6 +238,13 @@ pub(crate) fn summary(
             line,
             "; since the previous crawl: {} revalidated (304), {} changed, {} new",
             stats.revalidated, stats.changed, stats.new_pages
+        );
+    }
+    if stats.pages_rendered > 0 {
+        let _ = write!(
+            line,
+            "; rendered {} pages ({} gained links, {} requests)",
+            stats.pages_rendered, stats.pages_render_gained, stats.render_requests
         );
     }
     line

@@ -95,6 +95,13 @@ pub(crate) fn crawl_spec(cli: &Cli) -> anyhow::Result<CrawlSpec> {
         .as_ref()
         .map(|root| root.canonicalize().unwrap_or_else(|_| root.clone()));
     spec.worker.concurrency = concurrency_within_fd_limit(cli);
+    let rendering = &cli.rendering;
+    spec.render = rendering.render;
+    spec.render_wait = rendering.render_wait.0;
+    spec.worker.render_concurrency = rendering
+        .render_concurrency
+        .map(std::num::NonZeroUsize::get);
+    spec.worker.chromium.clone_from(&rendering.chromium);
     Ok(spec)
 }
 

@@ -123,6 +123,10 @@ pub enum ConfigError {
     /// The site root of a `file://` crawl is not a directory.
     #[error("site root {}: not a directory", .0.display())]
     InvalidRoot(std::path::PathBuf),
+    /// Pages are to be rendered (`render` is not `never`) but no renderer was attached with
+    /// [`CrawlerBuilder::renderer`](crate::CrawlerBuilder::renderer).
+    #[error("render {0} needs a browser, and this front end has none")]
+    NoRenderer(crate::config::render::RenderMode),
     /// A secret of the spec is known only by its digest (it was read back from storage, such
     /// as a Redis crawl's spec): its value must be given again.
     #[error("{setting} is stored only as a digest: give its value to this process too")]
@@ -235,6 +239,21 @@ pub enum PageError {
     #[error("304 Not Modified to an unconditional request")]
     #[serde(rename = "unexpected_304")]
     UnexpectedNotModified,
+    /// The page was fetched but its rendering did not settle within `page_timeout` (a script
+    /// that never stops, requests that never end); its static links are kept. Not a broken
+    /// link.
+    #[error("render took longer than {limit_ms} ms")]
+    RenderTimeout {
+        /// The configured page timeout, in milliseconds.
+        limit_ms: u64,
+    },
+    /// The page was fetched but the browser failed to render it (the browser or the tab
+    /// crashed, a page out of memory); its static links are kept. Not a broken link.
+    #[error("render failed: {detail}")]
+    RenderFailed {
+        /// What failed.
+        detail: String,
+    },
 }
 
 impl PageError {
@@ -262,7 +281,10 @@ impl PageError {
     pub fn is_broken(&self) -> bool {
         !matches!(
             self,
-            PageError::BodyTooLarge { .. } | PageError::UnsupportedEncoding { .. }
+            PageError::BodyTooLarge { .. }
+                | PageError::UnsupportedEncoding { .. }
+                | PageError::RenderTimeout { .. }
+                | PageError::RenderFailed { .. }
         )
     }
 }

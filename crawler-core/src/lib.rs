@@ -74,7 +74,7 @@ mod url_norm;
 // The public module paths of the flat layout, kept for the crates and tests that use them.
 pub use config::{cookies, http as http_options, links as link_options, scope};
 pub use crawl::{builder, sink as stream};
-pub use fetch::{coordination, robots, sitemap};
+pub use fetch::{coordination, render, robots, sitemap};
 pub use graph::{link_kind, report};
 
 /// The frontier of a crawl and the seen set behind it (the flat layout's `frontier` module).
@@ -97,6 +97,7 @@ pub mod transport {
 }
 
 pub use builder::CrawlerBuilder;
+pub use config::render::{RenderMode, RenderOptions, DEFAULT_RENDER_WAIT};
 pub use config::{
     CrawlConfig, CrawlSpec, Header, Login, Secret, SpecDifference, SpecError, WorkerSpec,
     DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH,

@@ -14,6 +14,7 @@ use url::Url;
 
 use crate::error::PageError;
 use crate::extract::Anchors;
+use crate::fetch::render::RenderNote;
 use crate::graph::{LinkKind, SkipReason, Validators};
 
 /// What a frontier URL is fetched as, which decides the method and whether the body is read.
@@ -116,6 +117,9 @@ pub struct FoundLink {
     /// ([`check_fragments`](crate::CrawlerBuilder::check_fragments)).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fragments: Vec<LinkFragment>,
+    /// Only the rendered DOM had this link, not the HTML as served.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rendered: bool,
 }
 
 /// A fragment of a link (`guide.html#install`), with the text of the first link that has it.
@@ -154,6 +158,7 @@ impl FoundLink {
             rel,
             kind,
             fragments: Vec::new(),
+            rendered: false,
         }
     }
 }
@@ -179,6 +184,9 @@ pub struct PageOutcome {
     /// checked ([`check_fragments`](crate::CrawlerBuilder::check_fragments)).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub anchors: Option<Anchors>,
+    /// The page was rendered in a browser, and what that did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rendered: Option<RenderNote>,
 }
 
 impl PageOutcome {
@@ -210,6 +218,7 @@ impl PageOutcome {
             blocked: false,
             nofollow: false,
             anchors: None,
+            rendered: None,
         }
     }
 }
@@ -255,6 +264,10 @@ mod tests {
             },
             PageError::Internal {
                 detail: "panic".into(),
+            },
+            PageError::RenderTimeout { limit_ms: 100 },
+            PageError::RenderFailed {
+                detail: "crashed".into(),
             },
         ];
         for error in errors {

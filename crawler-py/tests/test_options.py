@@ -26,6 +26,9 @@ import crawlgraph
         ({"links": ["anchor", "nonsense"]}, "option `links`"),
         ({"rate": float("nan")}, "invalid crawl options"),
         ({"proxy": "ftp://proxy"}, "invalid proxy"),
+        # The Python package has no browser: rendering is refused, naming the mode.
+        ({"render": "always"}, "render always needs a browser"),
+        ({"render": "sometimes"}, "option `render`"),
     ],
 )
 def test_bad_values_raise_value_error_with_the_library_message(site, options, message):

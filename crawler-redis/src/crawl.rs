@@ -250,7 +250,8 @@ impl RedisCrawl {
     /// # Errors
     /// [`RedisCrawlError::Unsupported`] naming the first setting it cannot honour yet
     /// (`max_pages`: the page count would have to be claimed across workers;
-    /// `check_fragments`: the stored outcomes keep no anchors).
+    /// `check_fragments`: the stored outcomes keep no anchors; `render`: the stored outcomes do
+    /// not keep which links only a rendered DOM had, nor a worker's browser).
     pub fn check_supported(spec: &CrawlSpec) -> Result<(), RedisCrawlError> {
         if spec.max_pages.is_some() {
             return Err(RedisCrawlError::Unsupported("max_pages"));
@@ -259,6 +260,9 @@ impl RedisCrawl {
             // Checking needs each page's anchors stored beside its outcome, which the stored
             // layout does not hold yet.
             return Err(RedisCrawlError::Unsupported("check_fragments"));
+        }
+        if spec.render != crawler_core::RenderMode::Never {
+            return Err(RedisCrawlError::Unsupported("render"));
         }
         Ok(())
     }

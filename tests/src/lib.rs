@@ -111,6 +111,7 @@ mod faults;
 mod files;
 mod gate;
 mod http;
+pub mod procs;
 mod redis_server;
 mod reply;
 mod response;
@@ -125,6 +126,6 @@ mod validators;
 
 pub use redis_server::{Listen, RedisCluster, RedisServer};
 pub use reply::Reply;
-pub use server::{copy_dir, fixture_root, FixtureServer, ServerOptions, Synthetic};
+pub use server::{copy_dir, fixture_root, js_site_root, FixtureServer, ServerOptions, Synthetic};
 pub use stats::RequestHead;
 pub use tls::{TlsFront, CERTIFICATE_DER};

@@ -58,6 +58,12 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The JavaScript fixture site, `fixtures/js-site/`: pages whose links only a browser sees
+/// (see `fixtures/README.md`). Its expected graph is `fixtures/js-site.expected.tsv`.
+pub fn js_site_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../fixtures/js-site")
+}
+
 /// Where and what a [`FixtureServer`] serves.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ServerOptions {

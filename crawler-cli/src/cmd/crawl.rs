@@ -19,6 +19,7 @@ use crate::exit::{usage, ExitStatus};
 use crate::flags::{Cli, Format};
 use crate::output::{self, Sink};
 use crate::progress::{self, Progress};
+use crate::render::Browser;
 use crate::signal::{shutdown_signal, spawn_crawl};
 use crate::stream::{Lines, Stream};
 use crate::{jar, seeds};
@@ -61,7 +62,14 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
         // still open), and raced against every phase, so no phase is deaf to a signal.
         let shutdown = shutdown_signal().context("cannot install the signal handlers")?;
         let mut shutdown = Box::pin(shutdown);
-        let mut builder = CrawlerBuilder::from_spec(spec);
+        let browser = tokio::select! {
+            status = &mut shutdown => {
+                let _ = signal.set(status);
+                return Ok(None);
+            }
+            browser = Browser::start(&spec) => browser?,
+        };
+        let mut builder = browser.attach(CrawlerBuilder::from_spec(spec));
         if let Some(previous) = previous {
             builder = builder.since(previous);
         }
@@ -89,15 +97,16 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
             }
         })
         .await
-        .map_err(|err| anyhow::anyhow!("the crawl stopped unexpectedly: {err}"))?;
-        Ok::<_, anyhow::Error>(Some(report?))
+        .map_err(|err| anyhow::anyhow!("the crawl stopped unexpectedly: {err}"));
+        let browser_line = browser.stop().await;
+        Ok::<_, anyhow::Error>(Some((report??, browser_line)))
     });
     progress.finish();
     // Tasks of a cancelled crawl are already aborted, and a seed reader blocked on stdin is
     // not waited for long. Shutting down also closes the pooled connections, whose file
     // descriptors the output files may need.
     runtime.shutdown_timeout(Duration::from_secs(1));
-    let Some(report) = report? else {
+    let Some((report, browser_line)) = report? else {
         // Stopped while the seeds were read: there is no graph, and an existing output file
         // is left as it was.
         if !cli.quiet {
@@ -122,24 +131,42 @@ pub(crate) fn run(cli: &Cli, runtime: Runtime) -> anyhow::Result<ExitStatus> {
         None
     };
 
+    let summary = (!cli.quiet).then(|| {
+        let mut summary = progress::summary(&report, &limits, streamed_links);
+        if let Some(line) = browser_line {
+            summary = format!("{summary}\n{line}");
+        }
+        summary
+    });
+    Ok(judge(cli, &report, summary, signal.get().copied()))
+}
+
+/// Reports the broken pages when `--fail-on-broken` asks, then the `summary`, and returns the
+/// exit status: the `signal`'s for a cancelled crawl, failure for broken pages asked about.
+fn judge(
+    cli: &Cli,
+    report: &CrawlReport,
+    summary: Option<String>,
+    signal: Option<ExitStatus>,
+) -> ExitStatus {
     let broken = if cli.fail_on_broken {
-        broken_lines(&report)
+        broken_lines(report)
     } else {
         Vec::new()
     };
     for line in &broken {
         progress::eprint_line(line);
     }
-    if !cli.quiet {
-        progress::eprint_line(&progress::summary(&report, &limits, streamed_links));
+    if let Some(summary) = summary {
+        progress::eprint_line(&summary);
     }
-    Ok(if report.stopped == StopReason::Cancelled {
-        signal.get().copied().unwrap_or(ExitStatus::Interrupted)
+    if report.stopped == StopReason::Cancelled {
+        signal.unwrap_or(ExitStatus::Interrupted)
     } else if broken.is_empty() {
         ExitStatus::Success
     } else {
         ExitStatus::Failure
-    })
+    }
 }
 
 /// The streaming output, when `--stream` or `--format jsonl` asks for one: opened before the

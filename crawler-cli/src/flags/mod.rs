@@ -11,7 +11,7 @@
 //! - this module: [`Cli`], the crawl's own flags, and [`Command`], the subcommands.
 //! - `values`: what flags take (counts, seconds, rates, formats); `given`: [`Given`], which
 //!   flags were given rather than defaulted.
-//! - [`http`], [`links`]: the request, link and local-site flags.
+//! - [`http`], [`links`], [`render`]: the request, link, local-site and rendering flags.
 //! - [`report`]: the flags of `crawl report`, `crawl diff` and `--report`.
 //! - `redis`: `--redis`/`--crawl-id` and `crawl export|status|delete` (feature `redis`).
 //! - [`clap_error`]: clap's errors as one line (help and version as clap prints them).
@@ -26,6 +26,7 @@ pub(crate) mod http;
 pub(crate) mod links;
 #[cfg(feature = "redis")]
 pub(crate) mod redis;
+pub(crate) mod render;
 pub(crate) mod report;
 
 mod given;
@@ -278,6 +279,9 @@ pub(crate) struct Cli {
 
     #[command(flatten)]
     pub(crate) http: http::HttpArgs,
+
+    #[command(flatten)]
+    pub(crate) rendering: render::RenderArgs,
 
     /// Read settings from FILE, a TOML table whose keys are long flags (`per-host = 4`);
     /// flags given on the command line win [default: ./crawlgraph.toml if it exists].

@@ -49,3 +49,5 @@ mod html;
 mod distributed;
 // `--since` and `crawl diff --recrawl`: revalidation against a server sending 304s.
 mod since;
+// --render on the JavaScript fixture site with a real chromium; no browser left behind.
+mod render;

@@ -18,11 +18,13 @@
 //! - [`files`]: [`FileOptions`](files::FileOptions), the settings of `file://` crawls.
 //! - [`scope`]: which hosts and paths a crawl may leave its seeds for.
 //! - [`cookies`]: the cookie jar a crawl starts with.
+//! - [`render`]: when pages are rendered in a browser, and the renderer.
 
 pub mod cookies;
 pub mod files;
 pub mod http;
 pub mod links;
+pub mod render;
 pub mod scope;
 pub mod secret;
 pub mod spec;
@@ -151,6 +153,8 @@ pub struct CrawlConfig {
     pub links: crate::config::links::LinkOptions,
     /// Settings of `file://` crawls.
     pub files: crate::config::files::FileOptions,
+    /// When pages are rendered in a browser, and the browser.
+    pub render: crate::config::render::RenderOptions,
 }
 
 impl CrawlConfig {

@@ -36,6 +36,7 @@ use super::{
     DEFAULT_RETRIES, DEFAULT_RETRY_BASE_DELAY, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
 };
 use crate::config::files::DEFAULT_INDEX_FILE;
+use crate::config::render::{RenderMode, DEFAULT_RENDER_WAIT};
 use crate::config::scope::HostScope;
 #[cfg(doc)]
 use crate::error::ConfigError;
@@ -147,6 +148,12 @@ pub struct CrawlSpec {
     /// folder given as a seed takes that folder; see
     /// [`CrawlerBuilder::site_root`](crate::CrawlerBuilder::site_root)).
     pub root: Option<PathBuf>,
+    /// When HTML pages are rendered in a browser. Default: [`RenderMode::Never`].
+    pub render: RenderMode,
+    /// A rendered page is settled once it made no request for this long after its `load`
+    /// event, in seconds. Default: [`DEFAULT_RENDER_WAIT`].
+    #[serde(with = "secs")]
+    pub render_wait: Duration,
     /// Settings each worker of a distributed crawl may choose for itself.
     pub worker: WorkerSpec,
 }
@@ -160,12 +167,20 @@ pub struct WorkerSpec {
     /// Requests in flight across all hosts (1 to [`MAX_CONCURRENCY`]). Default:
     /// [`DEFAULT_CONCURRENCY`].
     pub concurrency: usize,
+    /// Pages rendered at once, each in a tab of the worker's browser (at least 1). Default:
+    /// none, one per core.
+    pub render_concurrency: Option<usize>,
+    /// The Chromium executable that renders pages. Default: none (the `CHROMIUM` variable,
+    /// else `chromium` on the `PATH`).
+    pub chromium: Option<PathBuf>,
 }
 
 impl Default for WorkerSpec {
     fn default() -> Self {
         Self {
             concurrency: DEFAULT_CONCURRENCY,
+            render_concurrency: None,
+            chromium: None,
         }
     }
 }
@@ -212,6 +227,8 @@ impl Default for CrawlSpec {
             accept_invalid_certs: false,
             index_file: DEFAULT_INDEX_FILE.to_owned(),
             root: None,
+            render: RenderMode::Never,
+            render_wait: DEFAULT_RENDER_WAIT,
             worker: WorkerSpec::default(),
         }
     }

@@ -218,6 +218,7 @@ impl GraphBuilder {
             return;
         }
         self.stats.pages_fetched += 1;
+        self.stats.count_render(outcome.rendered.as_ref());
         let mut last = index;
         let hops = outcome.hops.len();
         for (i, hop) in outcome.hops.into_iter().enumerate() {
@@ -290,9 +291,11 @@ impl GraphBuilder {
         let (target, new) = self.graph.add_page(&link.url, depth + 1);
         let text = link.text.as_deref().map(|t| self.graph.intern(t));
         let rel = link.rel.as_deref().map(|r| self.graph.intern(r));
-        let edge = self
-            .graph
-            .add_link(source, target, Link::new(link.kind, text, rel, nofollow));
+        let edge = self.graph.add_link(
+            source,
+            target,
+            Link::new(link.kind, text, rel, nofollow).with_rendered(link.rendered),
+        );
         for fragment in &link.fragments {
             let text = fragment.text.as_deref();
             self.graph.add_fragment(edge, &fragment.name, text, false);
@@ -384,6 +387,7 @@ impl GraphBuilder {
             return;
         }
         self.stats.pages_fetched += 1;
+        self.stats.count_render(outcome.rendered.as_ref());
         let last = outcome.hops.len().saturating_sub(1);
         for (i, hop) in outcome.hops.iter().enumerate() {
             count_hop(&mut self.stats, hop);

@@ -64,6 +64,9 @@ pub struct FoldedLink<'a> {
     /// The source page's robots directives said `nofollow` (written only when true).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub nofollow: bool,
+    /// Only the rendered DOM had this link (written only when true).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub rendered: bool,
 }
 
 impl<'a> FoldedLink<'a> {
@@ -75,6 +78,7 @@ impl<'a> FoldedLink<'a> {
             text: None,
             rel: None,
             nofollow: false,
+            rendered: false,
         }
     }
 
@@ -86,6 +90,7 @@ impl<'a> FoldedLink<'a> {
             text: link.text.as_deref(),
             rel: link.rel.as_deref(),
             nofollow,
+            rendered: link.rendered,
         }
     }
 }

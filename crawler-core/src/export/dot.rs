@@ -5,7 +5,8 @@
 //! full URL as tooltip and `URL` attribute so SVG nodes are clickable. Broken pages are red,
 //! unfetched pages dashed grey, redirects dashed orange edges labelled with their status. Edges
 //! marked nofollow (`rel="nofollow"`, or from a page whose robots directives say nofollow) are
-//! light grey with an open-circle arrowhead, whatever their kind. The graph starts with a legend
+//! light grey with an open-circle arrowhead, whatever their kind. Edges found only in the
+//! rendered DOM are bold and teal, script navigations dashed teal. The graph starts with a legend
 //! in DOT comments. Left to right by depth keeps a couple of hundred nodes legible.
 
 use std::fmt::Write as _;
@@ -27,7 +28,9 @@ const HEADER: &str = r##"digraph crawl {
   //   dotted purple = embed, stylesheet, css; dashed green = canonical, alternate;
   //   dotted blue-grey = icon, manifest, preload, link, header (labels: kind);
   //   light grey with an open-circle (odot) arrowhead = nofollow (rel="nofollow", or from a
-  //   page whose robots directives say nofollow), whatever the kind.
+  //   page whose robots directives say nofollow), whatever the kind;
+  //   bold teal = found only in the rendered DOM (tooltip "rendered"); dashed teal = script
+  //   navigation (location, pushState; label: script).
   graph [rankdir=LR, ranksep=0.6, nodesep=0.15, fontname="Helvetica", fontsize=10, overlap=false, splines=true];
   node [shape=box, style="rounded,filled", fillcolor="#e8f0fe", color="#5b7fbf", fontname="Helvetica", fontsize=9, height=0.25, margin="0.08,0.03"];
   edge [color="#8a8a8a", arrowsize=0.5, penwidth=0.7];
@@ -67,8 +70,11 @@ pub fn write_dot(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
             LinkKind::Anchor if nofollow => format!(
                 " [style=dashed, color=\"{NOFOLLOW_COLOR}\", arrowhead=odot, tooltip=\"nofollow\"]"
             ),
+            LinkKind::Anchor if link.rendered => {
+                format!(" [color=\"{RENDERED_COLOR}\", penwidth=1.6, tooltip=\"rendered\"]")
+            }
             LinkKind::Anchor => String::new(),
-            kind => kind_style(kind, nofollow),
+            kind => kind_style(kind, nofollow, link.rendered),
         };
         writeln!(
             out,
@@ -85,10 +91,14 @@ pub fn write_dot(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
 /// The colour of nofollow edges.
 const NOFOLLOW_COLOR: &str = "#b0b0b0";
 
+/// The colour of edges found only in the rendered DOM, and of script navigations.
+const RENDERED_COLOR: &str = "#00897b";
+
 /// Edges that are not anchors or redirects: dotted for resources, dashed for the page-level
 /// links (canonical, alternate, refresh, headers), each labelled with its kind; a nofollow one
-/// in [`NOFOLLOW_COLOR`] with an open-circle arrowhead.
-fn kind_style(kind: LinkKind, nofollow: bool) -> String {
+/// in [`NOFOLLOW_COLOR`] with an open-circle arrowhead; one found only in the rendered DOM
+/// bold.
+fn kind_style(kind: LinkKind, nofollow: bool, rendered: bool) -> String {
     let (style, color) = if nofollow {
         let style = if kind.is_resource() {
             "dotted"
@@ -98,6 +108,8 @@ fn kind_style(kind: LinkKind, nofollow: bool) -> String {
         (style, NOFOLLOW_COLOR)
     } else if kind.is_resource() {
         ("dotted", "#7e57c2")
+    } else if kind == LinkKind::Script {
+        ("dashed", RENDERED_COLOR)
     } else if kind == LinkKind::Refresh {
         ("dashed", "#d9822b")
     } else if matches!(kind, LinkKind::Canonical | LinkKind::Alternate) {
@@ -106,8 +118,13 @@ fn kind_style(kind: LinkKind, nofollow: bool) -> String {
         ("dotted", "#607d8b")
     };
     let arrow = if nofollow { ", arrowhead=odot" } else { "" };
+    let bold = if rendered {
+        ", penwidth=1.6, tooltip=\"rendered\""
+    } else {
+        ""
+    };
     format!(
-        " [style={style}, color=\"{color}\", fontcolor=\"{color}\", fontsize=7, label=\"{}\"{arrow}]",
+        " [style={style}, color=\"{color}\", fontcolor=\"{color}\", fontsize=7, label=\"{}\"{arrow}{bold}]",
         kind.as_str()
     )
 }

@@ -33,6 +33,7 @@ const HEADER: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
   <key id="rel" for="edge" attr.name="rel" attr.type="string"/>
   <key id="nofollow" for="edge" attr.name="nofollow" attr.type="boolean"/>
   <key id="fragments" for="edge" attr.name="fragments" attr.type="string"/>
+  <key id="rendered" for="edge" attr.name="rendered" attr.type="boolean"/>
   <graph id="crawl" edgedefault="directed">
 "#;
 
@@ -121,6 +122,9 @@ pub fn write_graphml(report: &CrawlReport, mut out: impl Write) -> io::Result<()
         let fragments = super::json::fragments(&report.graph, petgraph::graph::EdgeIndex::new(i));
         if !fragments.is_empty() {
             data(&mut out, "fragments", &serde_json::to_string(&fragments)?)?;
+        }
+        if link.rendered {
+            data(&mut out, "rendered", "true")?;
         }
         out.write_all(b"</edge>\n")?;
     }

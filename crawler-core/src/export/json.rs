@@ -60,6 +60,8 @@ struct Edge<'a> {
     nofollow: bool,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     fragments: Vec<Fragment<'a>>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    rendered: bool,
 }
 
 /// A fragment of an edge as the JSON export, and GraphML's `fragments` value, write it.
@@ -125,6 +127,7 @@ pub fn write_json(report: &CrawlReport, mut out: impl Write) -> io::Result<()> {
                 rel: report.graph.link_rel(link),
                 nofollow: link.nofollow,
                 fragments: fragments(&report.graph, edge),
+                rendered: link.rendered,
             })
             .collect(),
     };

@@ -24,6 +24,8 @@ pub(crate) struct FetchContext {
     pub(crate) credentials: Credentials,
     pub(crate) robots: RobotsCache,
     pub(crate) events: Events,
+    /// What `--render auto` learned about the crawl's URL patterns.
+    pub(crate) auto_render: crate::fetch::render::auto::AutoRender,
     /// One permit per core for parsing: more parses at once than cores only adds threads,
     /// each with its own allocator arena full of freed DOM nodes, and no throughput.
     pub(crate) parse_slots: tokio::sync::Semaphore,

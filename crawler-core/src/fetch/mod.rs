@@ -26,6 +26,8 @@
 //! - `retry.rs`, `backpressure.rs`: retries with backoff, and `Retry-After`.
 //! - `revalidate.rs`: the conditional GET of a crawl given a previous one (`--since`).
 //! - `address.rs`: the guard against private addresses.
+//! - [`render`]: rendering a fetched HTML page in a browser (the [`Renderer`](render::Renderer)
+//!   seam), and which pages `auto` renders.
 
 pub(crate) mod address;
 pub(crate) mod backpressure;
@@ -36,6 +38,7 @@ pub(crate) mod file;
 pub(crate) mod page_links;
 pub(crate) mod politeness;
 pub(crate) mod probe;
+pub mod render;
 pub(crate) mod request;
 pub(crate) mod response;
 pub(crate) mod retry;
@@ -113,6 +116,7 @@ impl Fetcher {
             coordination,
             scope,
             events,
+            auto_render: render::auto::AutoRender::default(),
             parse_slots: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
             ),
@@ -196,7 +200,16 @@ async fn fetch_page(
     let deadline = tokio::time::Instant::now() + ctx.config.page_timeout;
     let owner = Owner { url: &url, place };
     let how = (retries, target);
-    let chain = follow_chain(ctx, owner, depth, how, &mut outcome, &mut current);
+    let mut rendering = None;
+    let chain = follow_chain(
+        ctx,
+        owner,
+        depth,
+        how,
+        &mut outcome,
+        &mut current,
+        &mut rendering,
+    );
     if tokio::time::timeout_at(deadline, chain).await.is_err() {
         let mut hop = Hop::new(current);
         hop.error = Some(PageError::PageTimeout {
@@ -207,13 +220,18 @@ async fn fetch_page(
         outcome.links.clear();
         outcome.anchors = None;
         outcome.hops.push(hop);
+    } else if let Some(page) = rendering {
+        // Rendering has a page timeout of its own: the static links are known by now, and a
+        // render that fails keeps them.
+        render::render_page(ctx, page, &mut outcome).await;
     }
     outcome
 }
 
 /// The body of [`fetch_page`]: `outcome` gets each hop once it is done and `current` is the URL
 /// being requested, so that a deadline cutting this future short knows where it stopped. Every
-/// hop is requested with `how`'s retries and as its target.
+/// hop is requested with `how`'s retries and as its target. When the last hop is a page that
+/// may be rendered, `rendering` gets what the render needs.
 async fn follow_chain(
     ctx: &Arc<FetchContext>,
     owner: Owner<'_>,
@@ -221,18 +239,13 @@ async fn follow_chain(
     (retries, target): (u32, Target),
     outcome: &mut PageOutcome,
     current: &mut Url,
+    rendering: &mut Option<render::StaticPage>,
 ) {
     if !ctx.robots_allow(owner.url).await {
         *outcome = PageOutcome::blocked();
         return;
     }
-    let rules = Rules {
-        kinds: ctx.config.links.kinds,
-        max_url_len: ctx.config.max_url_len.get(),
-        files: &ctx.config.files,
-        scope: &ctx.scope,
-        fragments: ctx.config.links.check_fragments,
-    };
+    let rules = Rules::of(ctx);
     loop {
         let answer = request_with_retries(ctx, current, depth, retries, target).await;
         let (mut hop, body, previous) = (answer.hop, answer.body, answer.previous);
@@ -243,7 +256,11 @@ async fn follow_chain(
         let mut robots = answer.robots;
         let mut links = PageLinks::default();
         links.add(&rules, current, answer.header_links);
+        *rendering = None;
         if let Some(body) = body {
+            let renders =
+                target == Target::Page && next.is_none() && render::StaticPage::wanted(ctx, &hop);
+            let kept = renders.then(|| body.clone());
             let parsed = parse(ctx, current, body, hop.content_type.clone()).await;
             match parsed {
                 Ok(page) => {
@@ -251,6 +268,13 @@ async fn follow_chain(
                     outcome.anchors = page.anchors;
                     robots.nofollow |= page.robots.nofollow;
                     let base = page.base.unwrap_or_else(|| current.clone());
+                    if let Some(body) = kept {
+                        *rendering = Some(render::StaticPage {
+                            url: current.clone(),
+                            base: base.clone(),
+                            body,
+                        });
+                    }
                     links.add(&rules, &base, page.links);
                 }
                 Err(detail) => hop.error = Some(PageError::Internal { detail }),

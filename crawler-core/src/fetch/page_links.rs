@@ -1,8 +1,8 @@
 //! The links of one fetched page, resolved and de-duplicated: each (target, kind) once, in the
-//! order the page gives them (its `Link:` header first, then its body). When fragments are
-//! checked, each kept link also gathers the distinct fragments of every link of its kind to
-//! its target (a text fragment's directive cut off; an empty fragment, which names the top of
-//! the page, is not kept).
+//! order the page gives them (its `Link:` header first, then its body, then what only its
+//! rendered DOM has). When fragments are checked, each kept link also gathers the distinct
+//! fragments of every link of its kind to its target (a text fragment's directive cut off; an
+//! empty fragment, which names the top of the page, is not kept).
 //!
 //! This runs for every link of every page, so it avoids what showed in profiles: no clone of
 //! the target to key a set, no `SipHash`, no set grown from empty. The set holds indices into the
@@ -36,6 +36,19 @@ pub(crate) struct Rules<'a> {
     pub(crate) fragments: bool,
 }
 
+impl<'a> Rules<'a> {
+    /// The rules of the crawl `ctx` belongs to.
+    pub(crate) fn of(ctx: &'a crate::fetch::context::FetchContext) -> Self {
+        Self {
+            kinds: ctx.config.links.kinds,
+            max_url_len: ctx.config.max_url_len.get(),
+            files: &ctx.config.files,
+            scope: &ctx.scope,
+            fragments: ctx.config.links.check_fragments,
+        }
+    }
+}
+
 /// A page's links so far.
 #[derive(Default)]
 pub(crate) struct PageLinks {
@@ -45,8 +58,37 @@ pub(crate) struct PageLinks {
 }
 
 impl PageLinks {
+    /// The links found before, to add to (a page being rendered).
+    pub(crate) fn from_found(links: Vec<FoundLink>) -> Self {
+        let mut this = Self::default();
+        for (at, link) in links.iter().enumerate() {
+            let key = hash(this.hasher, link.url.as_str(), link.kind);
+            let links = &links;
+            this.index.insert_unique(key, at, |&i| {
+                hash(this.hasher, links[i].url.as_str(), links[i].kind)
+            });
+        }
+        this.links = links;
+        this
+    }
+
+    /// How many links are held.
+    pub(crate) fn len(&self) -> usize {
+        self.links.len()
+    }
+
     /// Resolves `raw` against `base` and keeps the first link of each kind to each target.
     pub(crate) fn add(&mut self, rules: &Rules<'_>, base: &Url, raw: Vec<RawLink>) {
+        self.add_as(rules, base, raw, false);
+    }
+
+    /// [`add`](Self::add) for links of a rendered DOM: those not held already are marked
+    /// [`rendered`](FoundLink::rendered).
+    pub(crate) fn add_rendered(&mut self, rules: &Rules<'_>, base: &Url, raw: Vec<RawLink>) {
+        self.add_as(rules, base, raw, true);
+    }
+
+    fn add_as(&mut self, rules: &Rules<'_>, base: &Url, raw: Vec<RawLink>, rendered: bool) {
         self.links.reserve(raw.len());
         self.index.reserve(raw.len(), |&i| {
             hash(self.hasher, self.links[i].url.as_str(), self.links[i].kind)
@@ -82,6 +124,7 @@ impl PageLinks {
             let text = fragment.as_ref().and_then(|_| link.text.clone());
             let mut found = FoundLink::of_kind(target, link.kind, link.text, link.rel);
             add_fragment(&mut found, fragment, text);
+            found.rendered = rendered;
             self.links.push(found);
             let links = &self.links;
             self.index.insert_unique(key, at, |&i| {

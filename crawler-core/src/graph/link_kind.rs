@@ -45,11 +45,14 @@ pub enum LinkKind {
     Refresh,
     /// A `Link:` response header.
     Header,
+    /// A navigation made by the page's script, seen while it was rendered: the top frame sent
+    /// away (`location = ...`) or a URL pushed with the History API (`pushState`).
+    Script,
 }
 
 impl LinkKind {
     /// Every kind, in the order of the declaration.
-    pub const ALL: [LinkKind; 13] = [
+    pub const ALL: [LinkKind; 14] = [
         LinkKind::Anchor,
         LinkKind::Redirect,
         LinkKind::Embed,
@@ -63,6 +66,7 @@ impl LinkKind {
         LinkKind::Link,
         LinkKind::Refresh,
         LinkKind::Header,
+        LinkKind::Script,
     ];
 
     /// The lowercase name used in exports and on the command line.
@@ -81,15 +85,21 @@ impl LinkKind {
             LinkKind::Link => "link",
             LinkKind::Refresh => "refresh",
             LinkKind::Header => "header",
+            LinkKind::Script => "script",
         }
     }
 
     /// Whether the crawl follows links of this kind to fetch their targets as pages: anchors,
-    /// redirects, refresh and canonical, the kinds that lead from page to page.
+    /// redirects, refresh, canonical and script navigations, the kinds that lead from page to
+    /// page.
     pub fn is_followed(self) -> bool {
         matches!(
             self,
-            LinkKind::Anchor | LinkKind::Redirect | LinkKind::Refresh | LinkKind::Canonical
+            LinkKind::Anchor
+                | LinkKind::Redirect
+                | LinkKind::Refresh
+                | LinkKind::Canonical
+                | LinkKind::Script
         )
     }
 
@@ -112,7 +122,7 @@ impl fmt::Display for LinkKind {
 
 /// The name is not a [`LinkKind`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown link kind `{0}` (kinds: anchor, redirect, embed, stylesheet, css, canonical, alternate, icon, manifest, preload, link, refresh, header)")]
+#[error("unknown link kind `{0}` (kinds: anchor, redirect, embed, stylesheet, css, canonical, alternate, icon, manifest, preload, link, refresh, header, script)")]
 pub struct UnknownLinkKind(pub String);
 
 impl FromStr for LinkKind {

@@ -64,6 +64,8 @@ pub struct Link {
     /// The source page's robots directives said `nofollow`: the link was recorded, not
     /// followed (unless the crawl ignored such directives).
     pub nofollow: bool,
+    /// Only the page's rendered DOM had this link, not its HTML as served.
+    pub rendered: bool,
 }
 
 impl Link {
@@ -84,7 +86,15 @@ impl Link {
             text,
             rel,
             nofollow,
+            rendered: false,
         }
+    }
+
+    /// This link, marked as found only in the rendered DOM when `rendered` is true.
+    #[must_use]
+    pub fn with_rendered(mut self, rendered: bool) -> Self {
+        self.rendered = rendered;
+        self
     }
 }
 

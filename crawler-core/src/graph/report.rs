@@ -83,6 +83,12 @@ pub struct CrawlStats {
     /// In a crawl given a previous one: pages the previous crawl had not fetched.
     #[serde(skip_serializing_if = "is_zero")]
     pub new_pages: usize,
+    /// Pages rendered in a browser.
+    pub pages_rendered: usize,
+    /// Of those, pages whose rendered DOM had links the static HTML did not.
+    pub pages_render_gained: usize,
+    /// Requests made by pages being rendered (also counted in `requests`).
+    pub render_requests: usize,
     /// Wall-clock time of the crawl.
     #[serde(serialize_with = "serialize_secs")]
     pub elapsed: Duration,
@@ -94,6 +100,20 @@ pub struct CrawlStats {
 )]
 fn is_zero(n: &usize) -> bool {
     *n == 0
+}
+
+impl CrawlStats {
+    /// Counts what rendering did to one fetched page, if it was rendered: its requests count
+    /// as the crawl's too.
+    pub(crate) fn count_render(&mut self, note: Option<&crate::fetch::render::RenderNote>) {
+        if let Some(note) = note {
+            self.pages_rendered += 1;
+            self.pages_render_gained += usize::from(note.gained > 0);
+            self.render_requests += note.requests;
+            self.requests += note.requests;
+            self.bytes += note.bytes;
+        }
+    }
 }
 
 fn serialize_secs<S: serde::Serializer>(value: &Duration, s: S) -> Result<S::Ok, S::Error> {

@@ -100,6 +100,7 @@ pub fn read_graphml(data_bytes: &[u8]) -> Result<crate::CrawlReport, ImportError
                 .and_then(|k| k.parse().ok())
                 .unwrap_or(crate::LinkKind::Anchor);
             Link::new(kind, text, rel, d.get("nofollow") == Some(&"true"))
+                .with_rendered(d.get("rendered") == Some(&"true"))
         };
         let index = graph.add_link(source, target, link);
         if let Some(list) = d.get("fragments") {

@@ -45,6 +45,9 @@ struct Stats {
     revalidated: usize,
     changed: usize,
     new_pages: usize,
+    pages_rendered: usize,
+    pages_render_gained: usize,
+    render_requests: usize,
 }
 
 #[derive(Deserialize)]
@@ -76,6 +79,8 @@ struct Edge {
     nofollow: bool,
     #[serde(default)]
     fragments: Vec<Fragment>,
+    #[serde(default)]
+    rendered: bool,
 }
 
 /// Reads a node-link JSON export.
@@ -117,7 +122,7 @@ pub fn read_json(data: &[u8]) -> Result<crate::CrawlReport, ImportError> {
             kind => {
                 let text = edge.text.as_deref().map(|t| graph.intern(t));
                 let rel = edge.rel.as_deref().map(|r| graph.intern(r));
-                Link::new(kind, text, rel, edge.nofollow)
+                Link::new(kind, text, rel, edge.nofollow).with_rendered(edge.rendered)
             }
         };
         let index = graph.add_link(source, target, link);
@@ -137,6 +142,9 @@ pub fn read_json(data: &[u8]) -> Result<crate::CrawlReport, ImportError> {
         revalidated: meta.stats.revalidated,
         changed: meta.stats.changed,
         new_pages: meta.stats.new_pages,
+        pages_rendered: meta.stats.pages_rendered,
+        pages_render_gained: meta.stats.pages_render_gained,
+        render_requests: meta.stats.render_requests,
     };
     let meta = Meta {
         seeds: meta

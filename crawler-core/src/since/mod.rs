@@ -87,6 +87,9 @@ pub enum Unusable {
     /// This crawl checks fragments (`--check-fragments`), which needs each page's anchors:
     /// an export does not keep them.
     CheckFragments,
+    /// This crawl renders pages (`render`): a page's links then depend on what its scripts
+    /// fetch, which its `ETag` does not vouch for.
+    Render,
 }
 
 impl std::fmt::Display for Unusable {
@@ -100,6 +103,9 @@ impl std::fmt::Display for Unusable {
             Unusable::LinksDropped(n) => write!(f, "it dropped {n} links at a graph limit"),
             Unusable::CheckFragments => f.write_str(
                 "--check-fragments needs each page's anchors, which an export does not keep",
+            ),
+            Unusable::Render => f.write_str(
+                "--render takes links from what a page's scripts fetch, which a 304 does not vouch for",
             ),
         }
     }
@@ -238,6 +244,9 @@ impl PreviousCrawl {
 fn unusable(links_dropped: usize, rules: Option<&str>, config: &CrawlConfig) -> Option<Unusable> {
     if config.links.check_fragments {
         return Some(Unusable::CheckFragments);
+    }
+    if config.render.mode != crate::RenderMode::Never {
+        return Some(Unusable::Render);
     }
     if links_dropped > 0 {
         return Some(Unusable::LinksDropped(links_dropped));

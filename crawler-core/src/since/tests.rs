@@ -92,6 +92,12 @@ fn other_missing_or_lossy_link_rules_vouch_for_nothing() {
     };
     let previous = PreviousCrawl::from_report(&report, &fragments.config().unwrap());
     assert_eq!(previous.unusable(), Some(Unusable::CheckFragments));
+    let rendering = CrawlSpec {
+        render: crate::RenderMode::Always,
+        ..CrawlSpec::default()
+    };
+    let previous = PreviousCrawl::from_report(&report, &rendering.config().unwrap());
+    assert_eq!(previous.unusable(), Some(Unusable::Render));
     report.stats.links_dropped = 0;
     report.link_rules = None;
     let previous = PreviousCrawl::from_report(&report, &config());

@@ -2,6 +2,7 @@
 //! a spec is tested with the builder.
 
 use super::*;
+use crate::config::render::RenderMode;
 use crate::error::ConfigError;
 use crate::graph::link_kind::LinkKind;
 
@@ -10,7 +11,13 @@ fn full() -> CrawlSpec {
     CrawlSpec {
         depth: 4,
         per_host: 3,
-        worker: WorkerSpec { concurrency: 7 },
+        worker: WorkerSpec {
+            concurrency: 7,
+            render_concurrency: Some(2),
+            chromium: Some("/usr/bin/chromium".into()),
+        },
+        render: RenderMode::Always,
+        render_wait: Duration::from_millis(250),
         timeout: Duration::from_millis(2500),
         delay: Some(Duration::from_millis(100)),
         rate: Some(2.5),

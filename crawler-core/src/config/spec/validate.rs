@@ -8,6 +8,7 @@ use super::CrawlSpec;
 use crate::config::files::FileOptions;
 use crate::config::http::{BasicAuth, HttpOptions};
 use crate::config::links::LinkOptions;
+use crate::config::render::RenderOptions;
 use crate::config::scope::Scope;
 use crate::config::{CrawlConfig, MAX_CONCURRENCY, MAX_DURATION};
 use crate::error::ConfigError;
@@ -55,6 +56,10 @@ impl CrawlSpec {
         if self.deny_private_ips && http.proxy.is_some() {
             return Err(ConfigError::ProxyWithDenyPrivateIps);
         }
+        let render_wait = duration("render wait", self.render_wait, true)?;
+        if let Some(tabs) = self.worker.render_concurrency {
+            at_least_one("render concurrency", tabs)?;
+        }
         Ok(CrawlConfig {
             max_depth: self.depth,
             max_pages,
@@ -89,6 +94,12 @@ impl CrawlSpec {
                 check_fragments: self.check_fragments,
             },
             files: self.files()?,
+            render: RenderOptions {
+                mode: self.render,
+                wait: render_wait,
+                load_resources: self.check_resources,
+                renderer: None,
+            },
         })
     }
 

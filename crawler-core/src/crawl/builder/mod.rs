@@ -18,12 +18,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::config::cookies::CookieJar;
+use crate::config::render::RenderMode;
 use crate::config::scope::HostScope;
 use crate::config::spec::{CrawlSpec, Header, Login};
 use crate::config::Secret;
 use crate::error::ConfigError;
 use crate::event::{CrawlEvent, Events};
 use crate::extract::Extraction;
+use crate::fetch::render::Renderer;
 use crate::graph::link_kind::LinkKind;
 use crate::seen::SeenSet;
 use crate::since::PreviousCrawl;
@@ -31,6 +33,8 @@ use crate::Crawler;
 
 #[cfg(doc)]
 use crate::config::files::DEFAULT_INDEX_FILE;
+#[cfg(doc)]
+use crate::config::render::DEFAULT_RENDER_WAIT;
 #[cfg(doc)]
 use crate::config::{
     DEFAULT_CONCURRENCY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_DEPTH,
@@ -49,6 +53,7 @@ pub struct CrawlerBuilder {
     seen: Option<Arc<dyn SeenSet>>,
     cookie_jar: Option<CookieJar>,
     previous: Option<Arc<PreviousCrawl>>,
+    renderer: Option<Arc<dyn Renderer>>,
 }
 
 /// Setters of one field each: `$name(value)` sets `spec.$field`.
@@ -304,6 +309,28 @@ impl CrawlerBuilder {
         self
     }
 
+    /// When HTML pages are rendered in a browser: see [`RenderMode`]. A mode other than
+    /// [`RenderMode::Never`] needs a [`renderer`](Self::renderer). Default:
+    /// [`RenderMode::Never`].
+    pub fn render(mut self, mode: RenderMode) -> Self {
+        self.spec.render = mode;
+        self
+    }
+
+    /// A rendered page is settled once it made no request for `wait` after its `load` event;
+    /// the whole render is bounded by the page timeout. Default: [`DEFAULT_RENDER_WAIT`].
+    pub fn render_wait(mut self, wait: Duration) -> Self {
+        self.spec.render_wait = wait;
+        self
+    }
+
+    /// The browser pages are rendered in (the `crawler-render` crate drives Chromium). It is
+    /// asked only when [`render`](Self::render) is not [`RenderMode::Never`]. Default: none.
+    pub fn renderer(mut self, renderer: Arc<dyn Renderer>) -> Self {
+        self.renderer = Some(renderer);
+        self
+    }
+
     /// Calls `handler` for every [`CrawlEvent`], from the crawl's tasks; keep it quick.
     /// Default: none.
     pub fn on_event(mut self, handler: impl Fn(&CrawlEvent) + Send + Sync + 'static) -> Self {
@@ -320,6 +347,10 @@ impl CrawlerBuilder {
         if let Some(jar) = self.cookie_jar {
             config.http.cookie_jar = Some(jar);
         }
+        if config.render.mode != RenderMode::Never && self.renderer.is_none() {
+            return Err(ConfigError::NoRenderer(config.render.mode));
+        }
+        config.render.renderer = self.renderer;
         let live = (self.events, self.seen, self.previous);
         Ok(Crawler::new(self.spec, config, live))
     }

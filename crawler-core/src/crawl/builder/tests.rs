@@ -138,3 +138,26 @@ fn bad_options_are_config_errors() {
         ConfigError::ProxyWithDenyPrivateIps
     ));
 }
+
+#[test]
+fn rendering_needs_a_renderer() {
+    use crate::config::render::RenderMode;
+    for mode in [RenderMode::Always, RenderMode::Auto] {
+        let err = crate::Crawler::builder().render(mode).build().unwrap_err();
+        assert_eq!(err, ConfigError::NoRenderer(mode));
+        assert!(err.to_string().contains(mode.as_str()), "{err}");
+    }
+    let never = crate::Crawler::builder().render(RenderMode::Never).build();
+    assert!(never.is_ok());
+    let err = crate::Crawler::builder()
+        .render_wait(Duration::from_secs(2 * 24 * 60 * 60))
+        .build()
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        ConfigError::TooLong {
+            name: "render wait",
+            ..
+        }
+    ));
+}

@@ -1,0 +1,153 @@
+//! The renderer through the library, with Debian's chromium against the JavaScript fixture
+//! site on 127.0.0.1: what the crawl gets, and that no browser process outlives the renderer,
+//! even when a fetch task panics in the middle of a render.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use crawler_core::render::{Loader, RenderFailure, RenderRequest, Rendered, Renderer};
+use crawler_core::{Crawler, LinkKind, PageError, RenderMode};
+use crawler_render::{find_chromium, Chromium, ChromiumOptions};
+use crawler_tests::procs::live_tree;
+use crawler_tests::{js_site_root, FixtureServer, Reply, ServerOptions};
+use futures::future::{BoxFuture, FutureExt};
+
+/// Upper bound of any wait in these tests: a hang shows as a failure.
+const LIMIT: Duration = Duration::from_secs(60);
+
+fn js_site() -> FixtureServer {
+    FixtureServer::start_with(ServerOptions {
+        root: js_site_root(),
+        ..ServerOptions::default()
+    })
+}
+
+fn chromium() -> Arc<Chromium> {
+    let executable = find_chromium(None).expect("chromium is installed (scripts/test-deps.sh)");
+    Arc::new(Chromium::new(ChromiumOptions::new(executable, 2)).expect("renderer"))
+}
+
+/// Waits until `done` is true, polling; fails after [`LIMIT`].
+async fn until(what: &str, mut done: impl FnMut() -> bool) {
+    let waited = tokio::time::timeout(LIMIT, async {
+        while !done() {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await;
+    assert!(waited.is_ok(), "waited {LIMIT:?} for {what}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crawl_through_the_library_gets_the_rendered_links_and_script_edges() {
+    let server = js_site();
+    let chromium = chromium();
+    let crawler = Crawler::builder()
+        .max_depth(0)
+        .render(RenderMode::Always)
+        .renderer(chromium.clone())
+        .build()
+        .unwrap();
+    let report = tokio::time::timeout(
+        LIMIT,
+        crawler.crawl(&[server.url("/")], std::future::pending()),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    let rendered: Vec<(String, LinkKind)> = report
+        .graph
+        .links()
+        .filter(|(_, _, link)| link.rendered)
+        .map(|(_, t, link)| (t.url.path().to_owned(), link.kind))
+        .collect();
+    assert_eq!(rendered.len(), 6, "{rendered:?}");
+    assert!(rendered.contains(&("/app/home/".to_owned(), LinkKind::Script)));
+    assert_eq!(report.stats.pages_rendered, 1);
+    assert_eq!(report.stats.render_requests, 2, "app.js and links.json");
+    let pid = chromium.browser_pid().await.expect("the browser runs");
+    chromium.shutdown().await;
+    until("the browser's processes to end", || {
+        live_tree(pid).is_empty()
+    })
+    .await;
+}
+
+/// A renderer that panics in the middle of a render of `/wait.html` (once its held request
+/// arrived), while the render holds a tab of the real browser.
+#[derive(Debug)]
+struct PanicsMidRender {
+    inner: Arc<Chromium>,
+    server: Arc<FixtureServer>,
+}
+
+impl Renderer for PanicsMidRender {
+    fn render<'a>(
+        &'a self,
+        page: RenderRequest<'a>,
+        loader: &'a dyn Loader,
+    ) -> BoxFuture<'a, Result<Rendered, RenderFailure>> {
+        async move {
+            if page.url.path() != "/wait.html" {
+                return self.inner.render(page, loader).await;
+            }
+            let render = self.inner.render(page, loader);
+            let trigger = until("the held request", || self.server.hits("/held.json") > 0);
+            tokio::select! {
+                result = render => result,
+                () = trigger => panic!("a fetch task panics mid-render"),
+            }
+        }
+        .boxed()
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_that_panics_mid_render_costs_its_page_and_leaves_no_browser() {
+    let server = Arc::new(js_site());
+    server.route(
+        "/wait.html",
+        Reply::html("<a href=\"/\">home</a><script>fetch('/held.json');</script>"),
+    );
+    server.route(
+        "/held.json",
+        Reply::html("{}").with_delay(Duration::from_secs(3600)),
+    );
+    let chromium = chromium();
+    let renderer = PanicsMidRender {
+        inner: chromium.clone(),
+        server: server.clone(),
+    };
+    let crawler = Crawler::builder()
+        .max_depth(0)
+        .render(RenderMode::Always)
+        .renderer(Arc::new(renderer))
+        .build()
+        .unwrap();
+    let seeds = [server.url("/wait.html"), server.url("/throws.html")];
+    let report = tokio::time::timeout(LIMIT, crawler.crawl(&seeds, std::future::pending()))
+        .await
+        .unwrap()
+        .unwrap();
+    let page = report
+        .graph
+        .page(&seeds[0].parse().unwrap())
+        .expect("the page");
+    assert!(
+        matches!(page.error, Some(PageError::Internal { .. })),
+        "{page:?}"
+    );
+    let throws = report
+        .graph
+        .page(&seeds[1].parse().unwrap())
+        .expect("the other page");
+    assert_eq!(throws.error, None, "the crawl went on");
+    let pid = chromium.browser_pid().await.expect("the browser runs");
+    assert!(!live_tree(pid).is_empty());
+    drop(crawler);
+    drop(chromium);
+    until("the browser's processes to end", || {
+        live_tree(pid).is_empty()
+    })
+    .await;
+}
