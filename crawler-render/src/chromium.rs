@@ -210,12 +210,14 @@ impl Chromium {
         Ok(live)
     }
 
-    /// An idle tab of a live browser, or a new one.
+    /// An idle tab of the current browser, or a new one. Idle tabs of a browser that died or
+    /// was retired are dropped (the last one of a retired browser ends it).
     async fn tab(&self) -> Result<Tab, RenderError> {
+        let live = self.browser().await?;
         loop {
             let idle = self.lock_idle().pop();
             match idle {
-                Some(mut tab) if tab.live.is_alive() => {
+                Some(mut tab) if Arc::ptr_eq(&tab.live, &live) => {
                     tab.in_use = true;
                     return Ok(tab);
                 }
@@ -223,7 +225,6 @@ impl Chromium {
                 None => break,
             }
         }
-        let live = self.browser().await?;
         let page = live.new_tab().await?;
         Ok(Tab {
             page,

@@ -151,3 +151,43 @@ async fn a_task_that_panics_mid_render_costs_its_page_and_leaves_no_browser() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_browser_is_replaced_after_its_page_budget_and_the_graph_stays_whole() {
+    let server = js_site();
+    let executable = find_chromium(None).expect("chromium is installed (scripts/test-deps.sh)");
+    let mut options = ChromiumOptions::new(executable, 1);
+    options.restart_after = 3;
+    let chromium = Arc::new(Chromium::new(options).unwrap());
+    let crawler = Crawler::builder()
+        .max_depth(5)
+        .render(RenderMode::Always)
+        .renderer(chromium.clone())
+        .build()
+        .unwrap();
+    let report = tokio::time::timeout(
+        LIMIT,
+        crawler.crawl(&[server.url("/")], std::future::pending()),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(report.stats.pages_rendered, 11);
+    assert_eq!(
+        report.stats.pages_render_gained, 3,
+        "every render still gains"
+    );
+    let stats = chromium.stats();
+    assert_eq!(
+        (stats.renders, stats.launches),
+        (11, 4),
+        "a browser every 3 pages"
+    );
+    assert!(stats.peak_rss > 0);
+    let pid = chromium.browser_pid().await.expect("the last browser runs");
+    chromium.shutdown().await;
+    until("the last browser's processes to end", || {
+        live_tree(pid).is_empty()
+    })
+    .await;
+}
