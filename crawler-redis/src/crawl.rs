@@ -19,11 +19,13 @@ use crate::frontier::RedisFrontier;
 use crate::keys::Keys;
 
 /// The layout version this build reads and writes.
+/// 5: an outcome may carry the page's anchors and its links' fragments (`--check-fragments`),
+/// which links only its rendered DOM had and what rendering it did (`--render`).
 /// 4: a hop may carry its validators and its freshness (`--since`); an older build would take
 /// such an outcome for corrupt.
 /// 3: the meta holds the crawl's `CrawlSpec` (2 held the creator's argv and named settings).
 /// 2: outcomes in the binary layout with the crawl's dictionary (1 stored deflated JSON).
-pub const SCHEMA: u32 = 4;
+pub const SCHEMA: u32 = 5;
 
 /// Default number of host partitions of a new crawl: enough to spread over 8 Cluster shards.
 pub const DEFAULT_PARTITIONS: u32 = 64;
@@ -249,20 +251,10 @@ impl RedisCrawl {
     ///
     /// # Errors
     /// [`RedisCrawlError::Unsupported`] naming the first setting it cannot honour yet
-    /// (`max_pages`: the page count would have to be claimed across workers;
-    /// `check_fragments`: the stored outcomes keep no anchors; `render`: the stored outcomes do
-    /// not keep which links only a rendered DOM had, nor a worker's browser).
+    /// (`max_pages`: the page count would have to be claimed across workers).
     pub fn check_supported(spec: &CrawlSpec) -> Result<(), RedisCrawlError> {
         if spec.max_pages.is_some() {
             return Err(RedisCrawlError::Unsupported("max_pages"));
-        }
-        if spec.check_fragments {
-            // Checking needs each page's anchors stored beside its outcome, which the stored
-            // layout does not hold yet.
-            return Err(RedisCrawlError::Unsupported("check_fragments"));
-        }
-        if spec.render != crawler_core::RenderMode::Never {
-            return Err(RedisCrawlError::Unsupported("render"));
         }
         Ok(())
     }

@@ -10,13 +10,18 @@
 //! third of its JSON before deflate, and a fifth smaller after it.
 //!
 //! ```text
-//! outcome := flags:u8 (1 blocked, 2 nofollow, 4 title) [title:str] hops:n hop* links:n link*
+//! outcome := flags:u8 (1 blocked, 2 nofollow, 4 title, 8 anchors, 16 rendered) [title:str]
+//!            hops:n hop* links:n link* [anchors] [render]
 //! hop     := url:uref flags:u8 (1 status, 2 content type, 4 error, 8 redirect, 16 redirect
 //!            reason, 32 retries exhausted, 64 validators, 128 freshness) [status:n]
 //!            [content_type:str] [error:str] bytes:n secs:n nanos:n [redirect:uref]
 //!            [reason:str] [validators] [freshness:str]
 //! validators := flags:u8 (1 etag, 2 last modified) [etag:str] [last_modified:str]
-//! link    := flags:u8 (bits 0-4 kind, 32 text, 64 rel) url:uref [text:str] [rel:str]
+//! link    := flags:u8 (bits 0-4 kind, 32 text, 64 rel, 128 more) [more:u8 (1 rendered,
+//!            2 fragments)] url:uref [text:str] [rel:str] [fragments:n fragment*]
+//! fragment := flags:u8 (1 text) name:str [text:str]
+//! anchors := complete:u8 hashes:n hash:u64le*    (the page's anchor hashes, sorted)
+//! render  := gained:n requests:n bytes:n
 //! uref    := shared:n rest:str        (shared = leading bytes in common with the page URL)
 //! str     := len:n bytes              n := unsigned LEB128
 //! ```
@@ -27,7 +32,9 @@
 
 use std::time::Duration;
 
-use crawler_core::{FoundLink, Hop, LinkKind, PageOutcome, Validators};
+use crawler_core::extract::Anchors;
+use crawler_core::render::RenderNote;
+use crawler_core::{FoundLink, Hop, LinkFragment, LinkKind, PageOutcome, Validators};
 use url::Url;
 
 use crate::error::RedisCrawlError;
@@ -35,6 +42,8 @@ use crate::error::RedisCrawlError;
 const BLOCKED: u8 = 1;
 const NOFOLLOW: u8 = 2;
 const TITLE: u8 = 4;
+const ANCHORS: u8 = 8;
+const RENDERED_PAGE: u8 = 16;
 
 const STATUS: u8 = 1;
 const CONTENT_TYPE: u8 = 2;
@@ -51,6 +60,12 @@ const LAST_MODIFIED: u8 = 2;
 const KIND_MASK: u8 = 31;
 const TEXT: u8 = 32;
 const REL: u8 = 64;
+const MORE: u8 = 128;
+
+const RENDERED_LINK: u8 = 1;
+const FRAGMENTS: u8 = 2;
+
+const FRAGMENT_TEXT: u8 = 1;
 
 /// Appends `outcome`, fetched from `base`, to `out` in the binary layout.
 pub(crate) fn write(out: &mut Vec<u8>, base: &Url, outcome: &PageOutcome) {
@@ -59,6 +74,8 @@ pub(crate) fn write(out: &mut Vec<u8>, base: &Url, outcome: &PageOutcome) {
         (outcome.blocked, BLOCKED),
         (outcome.nofollow, NOFOLLOW),
         (outcome.title.is_some(), TITLE),
+        (outcome.anchors.is_some(), ANCHORS),
+        (outcome.rendered.is_some(), RENDERED_PAGE),
     ]);
     w.opt_str(outcome.title.as_deref());
     w.len(outcome.hops.len());
@@ -107,14 +124,45 @@ pub(crate) fn write(out: &mut Vec<u8>, base: &Url, outcome: &PageOutcome) {
             .position(|k| *k == link.kind)
             .and_then(|i| u8::try_from(i).ok())
             .unwrap_or(0);
+        let more = [
+            (link.rendered, RENDERED_LINK),
+            (!link.fragments.is_empty(), FRAGMENTS),
+        ];
+        let has_more = more.iter().any(|(on, _)| *on);
         w.out.push(
             (kind & KIND_MASK)
-                | if link.text.is_some() { TEXT } else { 0 }
-                | if link.rel.is_some() { REL } else { 0 },
+                | flag_byte(&[
+                    (link.text.is_some(), TEXT),
+                    (link.rel.is_some(), REL),
+                    (has_more, MORE),
+                ]),
         );
+        if has_more {
+            w.flags(&more);
+        }
         w.url(&link.url);
         w.opt_str(link.text.as_deref());
         w.opt_str(link.rel.as_deref());
+        if !link.fragments.is_empty() {
+            w.len(link.fragments.len());
+            for fragment in &link.fragments {
+                w.flags(&[(fragment.text.is_some(), FRAGMENT_TEXT)]);
+                w.str(&fragment.name);
+                w.opt_str(fragment.text.as_deref());
+            }
+        }
+    }
+    if let Some(anchors) = &outcome.anchors {
+        w.out.push(u8::from(anchors.is_complete()));
+        w.len(anchors.hashes().len());
+        for hash in anchors.hashes() {
+            w.out.extend_from_slice(&hash.to_le_bytes());
+        }
+    }
+    if let Some(note) = &outcome.rendered {
+        w.len(note.gained);
+        w.len(note.requests);
+        w.varint(note.bytes);
     }
 }
 
@@ -125,6 +173,9 @@ pub(crate) fn write(out: &mut Vec<u8>, base: &Url, outcome: &PageOutcome) {
 pub(crate) fn read(bytes: &[u8], base: &Url) -> Result<PageOutcome, RedisCrawlError> {
     let mut r = Reader { bytes, base };
     let flags = r.byte()?;
+    if flags & !(BLOCKED | NOFOLLOW | TITLE | ANCHORS | RENDERED_PAGE) != 0 {
+        return Err(corrupt("outcome flags"));
+    }
     let mut outcome = PageOutcome::default();
     outcome.blocked = flags & BLOCKED != 0;
     outcome.nofollow = flags & NOFOLLOW != 0;
@@ -132,52 +183,32 @@ pub(crate) fn read(bytes: &[u8], base: &Url) -> Result<PageOutcome, RedisCrawlEr
     let hops = r.len()?;
     outcome.hops = Vec::with_capacity(hops.min(r.bytes.len()));
     for _ in 0..hops {
-        let mut hop = Hop::new(r.url()?);
-        let flags = r.byte()?;
-        if flags & STATUS != 0 {
-            hop.status = Some(u16::try_from(r.varint()?).map_err(|_| corrupt("status"))?);
-        }
-        hop.content_type = r.opt_str(flags & CONTENT_TYPE != 0)?;
-        hop.error = r.opt_json(flags & ERROR != 0)?;
-        hop.bytes = r.varint()?;
-        let secs = r.varint()?;
-        let nanos = u32::try_from(r.varint()?)
-            .ok()
-            .filter(|n| *n < 1_000_000_000)
-            .ok_or_else(|| corrupt("elapsed"))?;
-        hop.elapsed = Duration::new(secs, nanos);
-        if flags & REDIRECT != 0 {
-            let target = r.url()?;
-            hop.redirect = Some((target, r.opt_json(flags & REASON != 0)?));
-        } else if flags & REASON != 0 {
-            return Err(corrupt("a skip reason without a redirect"));
-        }
-        hop.retries_exhausted = flags & RETRIES_EXHAUSTED != 0;
-        if flags & VALIDATORS != 0 {
-            let which = r.byte()?;
-            let etag = r.opt_str(which & ETAG != 0)?;
-            let last_modified = r.opt_str(which & LAST_MODIFIED != 0)?;
-            hop.validators = Validators::new(etag, last_modified);
-        }
-        hop.freshness = r.opt_json(flags & FRESHNESS != 0)?;
-        outcome.hops.push(hop);
+        outcome.hops.push(r.hop()?);
     }
     let links = r.len()?;
     outcome.links = Vec::with_capacity(links.min(r.bytes.len()));
     for _ in 0..links {
-        let flags = r.byte()?;
-        let kind = *LinkKind::ALL
-            .get(usize::from(flags & KIND_MASK))
-            .ok_or_else(|| corrupt("link kind"))?;
-        let url = r.url()?;
-        let text = r.opt_str(flags & TEXT != 0)?;
-        let rel = r.opt_str(flags & REL != 0)?;
-        outcome.links.push(FoundLink::of_kind(url, kind, text, rel));
+        outcome.links.push(r.link()?);
+    }
+    if flags & ANCHORS != 0 {
+        outcome.anchors = Some(r.anchors()?);
+    }
+    if flags & RENDERED_PAGE != 0 {
+        let gained = r.len()?;
+        let requests = r.len()?;
+        outcome.rendered = Some(RenderNote::new(gained, requests, r.varint()?));
     }
     if !r.bytes.is_empty() {
         return Err(corrupt("bytes after the outcome"));
     }
     Ok(outcome)
+}
+
+/// The byte with each bit of `bits` set that is on.
+fn flag_byte(bits: &[(bool, u8)]) -> u8 {
+    bits.iter()
+        .filter(|(on, _)| *on)
+        .fold(0, |acc, (_, bit)| acc | bit)
 }
 
 fn json<T: serde::Serialize>(value: &T) -> String {
@@ -213,11 +244,7 @@ impl Writer<'_> {
     }
 
     fn flags(&mut self, bits: &[(bool, u8)]) {
-        let byte = bits
-            .iter()
-            .filter(|(on, _)| *on)
-            .fold(0, |acc, (_, bit)| acc | bit);
-        self.out.push(byte);
+        self.out.push(flag_byte(bits));
     }
 
     fn str(&mut self, s: &str) {
@@ -301,6 +328,92 @@ impl<'a> Reader<'a> {
         present
             .then(|| serde_json::from_str(self.str()?).map_err(|_| corrupt("error or reason")))
             .transpose()
+    }
+
+    fn hop(&mut self) -> Result<Hop, RedisCrawlError> {
+        let mut hop = Hop::new(self.url()?);
+        let flags = self.byte()?;
+        if flags & STATUS != 0 {
+            hop.status = Some(u16::try_from(self.varint()?).map_err(|_| corrupt("status"))?);
+        }
+        hop.content_type = self.opt_str(flags & CONTENT_TYPE != 0)?;
+        hop.error = self.opt_json(flags & ERROR != 0)?;
+        hop.bytes = self.varint()?;
+        let secs = self.varint()?;
+        let nanos = u32::try_from(self.varint()?)
+            .ok()
+            .filter(|n| *n < 1_000_000_000)
+            .ok_or_else(|| corrupt("elapsed"))?;
+        hop.elapsed = Duration::new(secs, nanos);
+        if flags & REDIRECT != 0 {
+            let target = self.url()?;
+            hop.redirect = Some((target, self.opt_json(flags & REASON != 0)?));
+        } else if flags & REASON != 0 {
+            return Err(corrupt("a skip reason without a redirect"));
+        }
+        hop.retries_exhausted = flags & RETRIES_EXHAUSTED != 0;
+        if flags & VALIDATORS != 0 {
+            let which = self.byte()?;
+            let etag = self.opt_str(which & ETAG != 0)?;
+            let last_modified = self.opt_str(which & LAST_MODIFIED != 0)?;
+            hop.validators = Validators::new(etag, last_modified);
+        }
+        hop.freshness = self.opt_json(flags & FRESHNESS != 0)?;
+        Ok(hop)
+    }
+
+    fn link(&mut self) -> Result<FoundLink, RedisCrawlError> {
+        let flags = self.byte()?;
+        let kind = *LinkKind::ALL
+            .get(usize::from(flags & KIND_MASK))
+            .ok_or_else(|| corrupt("link kind"))?;
+        let more = if flags & MORE == 0 {
+            0
+        } else {
+            match self.byte()? {
+                more if more == 0 || more & !(RENDERED_LINK | FRAGMENTS) != 0 => {
+                    return Err(corrupt("link flags"))
+                }
+                more => more,
+            }
+        };
+        let url = self.url()?;
+        let text = self.opt_str(flags & TEXT != 0)?;
+        let rel = self.opt_str(flags & REL != 0)?;
+        let mut link = FoundLink::of_kind(url, kind, text, rel);
+        link.rendered = more & RENDERED_LINK != 0;
+        if more & FRAGMENTS != 0 {
+            let count = self.len()?;
+            if count == 0 {
+                return Err(corrupt("fragment count"));
+            }
+            link.fragments = Vec::with_capacity(count.min(self.bytes.len()));
+            for _ in 0..count {
+                let which = self.byte()?;
+                if which & !FRAGMENT_TEXT != 0 {
+                    return Err(corrupt("fragment flags"));
+                }
+                let name = self.str()?.to_owned();
+                let text = self.opt_str(which & FRAGMENT_TEXT != 0)?;
+                link.fragments.push(LinkFragment::new(name, text));
+            }
+        }
+        Ok(link)
+    }
+
+    fn anchors(&mut self) -> Result<Anchors, RedisCrawlError> {
+        let complete = match self.byte()? {
+            0 => false,
+            1 => true,
+            _ => return Err(corrupt("anchors")),
+        };
+        let count = self.len()?;
+        let bytes = self.take(count.checked_mul(8).ok_or_else(|| corrupt("anchors"))?)?;
+        let hashes = bytes
+            .chunks_exact(8)
+            .map(|chunk| u64::from_le_bytes(chunk.try_into().unwrap_or_default()))
+            .collect();
+        Ok(Anchors::from_hashes(hashes, complete))
     }
 
     fn url(&mut self) -> Result<Url, RedisCrawlError> {

@@ -3,8 +3,11 @@
 use std::collections::BTreeSet;
 use std::time::Duration;
 
+use crawler_core::extract::Anchors;
+use crawler_core::render::RenderNote;
 use crawler_core::{
-    FoundLink, Freshness, Hop, LinkKind, PageError, PageOutcome, SkipReason, Validators,
+    FoundLink, Freshness, Hop, LinkFragment, LinkKind, PageError, PageOutcome, SkipReason,
+    Validators,
 };
 use url::Url;
 
@@ -22,7 +25,8 @@ fn round_trip(base: &Url, outcome: &PageOutcome) -> Vec<u8> {
 }
 
 /// An outcome with every field set: a redirect chain with a skipped hop, errors, every link
-/// kind, texts and rels, and URLs unlike the page's.
+/// kind, texts and rels, URLs unlike the page's, fragments, rendered links, anchors and a
+/// render.
 pub(crate) fn full() -> PageOutcome {
     let mut first = Hop::new(url("http://a.test/old?x=1"));
     first.status = Some(301);
@@ -68,12 +72,21 @@ pub(crate) fn full() -> PageOutcome {
     ] {
         links.push(FoundLink::new(url(odd), Some(String::new()), None));
     }
+    links[0].fragments = vec![
+        LinkFragment::new("install".into(), Some("Install".into())),
+        LinkFragment::new("%C3%A9t%C3%A9:~:text=x".into(), None),
+    ];
+    links[0].rendered = true;
+    links[1].rendered = true;
+    links[2].fragments = vec![LinkFragment::new(String::new(), None)];
     let mut outcome = PageOutcome::new(
         vec![first, second, last],
         Some("A \"title\"\n\u{0}".into()),
         links,
     );
     outcome.nofollow = true;
+    outcome.anchors = Some(Anchors::from_hashes(vec![u64::MAX, 0, 7, 7], false));
+    outcome.rendered = Some(RenderNote::new(3, usize::MAX, u64::MAX));
     outcome
 }
 
@@ -173,11 +186,13 @@ fn the_layout_knows_every_field_of_an_outcome() {
     // or it would be lost on the way through Redis.
     let mut names = BTreeSet::new();
     field_names(&serde_json::to_value(full()).unwrap(), "", &mut names);
-    let known = "blocked hops hops.bytes hops.content_type hops.elapsed hops.elapsed.nanos \
+    let known = "anchors anchors.hashes anchors.truncated blocked hops hops.bytes hops.content_type hops.elapsed hops.elapsed.nanos \
                  hops.elapsed.secs hops.error hops.error.kind hops.error.limit hops.freshness \
                  hops.redirect hops.retries_exhausted hops.status hops.url hops.validators \
-                 hops.validators.etag hops.validators.last_modified links links.kind links.rel \
-                 links.text links.url nofollow title";
+                 hops.validators.etag hops.validators.last_modified links links.fragments \
+                 links.fragments.name links.fragments.text links.kind links.rel links.rendered \
+                 links.text links.url nofollow rendered rendered.bytes rendered.gained \
+                 rendered.requests title";
     let known: BTreeSet<String> = known.split_whitespace().map(str::to_owned).collect();
     assert_eq!(names, known);
 }

@@ -28,6 +28,7 @@ use crate::exit::{usage, ExitStatus};
 use crate::flags::config_file::Parsed;
 use crate::flags::{Cli, Given};
 use crate::progress::{self, Progress};
+use crate::render::Browser;
 use crate::signal::{shutdown_signal, spawn_crawl};
 use crate::{jar, seeds};
 
@@ -106,7 +107,9 @@ pub(crate) fn run(parsed: &Parsed, runtime: Runtime) -> anyhow::Result<ExitStatu
         let previous = (cli.since.as_deref())
             .map(|path| crate::since::load(path, &spec, cli.quiet))
             .transpose()?;
-        let mut builder = CrawlerBuilder::from_spec(spec);
+        // Each worker renders with a browser of its own, started before it takes work.
+        let browser = Browser::start(&spec).await?;
+        let mut builder = browser.attach(CrawlerBuilder::from_spec(spec));
         if let Some(previous) = previous {
             builder = builder.since(previous);
         }
@@ -147,33 +150,43 @@ pub(crate) fn run(parsed: &Parsed, runtime: Runtime) -> anyhow::Result<ExitStatu
         let report = spawn_crawl(shutdown, &signal, move |stop| async move {
             crawl.work(&crawler, options, stop).await
         })
-        .await
-        .map_err(|err| anyhow::anyhow!("the worker stopped unexpectedly: {err}"))?
-        .map_err(classify)
-        .with_context(|| format!("worker of crawl {id} stopped"))?;
-        Ok::<_, anyhow::Error>((report, signal.get().copied()))
+        .await;
+        let browser_line = browser.stop().await;
+        let report = report
+            .map_err(|err| anyhow::anyhow!("the worker stopped unexpectedly: {err}"))?
+            .map_err(classify)
+            .with_context(|| format!("worker of crawl {id} stopped"))?;
+        Ok::<_, anyhow::Error>((report, signal.get().copied(), browser_line))
     });
     progress.finish();
     runtime.shutdown_timeout(Duration::from_secs(1));
-    let (report, signal) = result?;
+    let (report, signal, browser_line) = result?;
     if let (Some(jar), Some(path)) = (&jar, &cli.http.cookie_jar) {
         jar::save(jar, path)?;
     }
     if !cli.quiet {
-        progress::eprint_line(&format!(
-            "crawl {id}: this worker fetched {} pages in {} redis round trips; {}",
-            report.fetched,
-            report.round_trips,
-            match report.end {
-                WorkEnd::Complete => "the crawl is complete (crawl export writes the graph)",
-                WorkEnd::Stopped => "stopped; its leases were released",
-            }
-        ));
+        say_end(id, &report, browser_line);
     }
     Ok(match report.end {
         WorkEnd::Complete => ExitStatus::Success,
         WorkEnd::Stopped => signal.unwrap_or(ExitStatus::Interrupted),
     })
+}
+
+/// Says on stderr what this worker did, and what its browser did if it rendered.
+fn say_end(id: &str, report: &crawler_redis::WorkReport, browser_line: Option<String>) {
+    progress::eprint_line(&format!(
+        "crawl {id}: this worker fetched {} pages in {} redis round trips; {}",
+        report.fetched,
+        report.round_trips,
+        match report.end {
+            WorkEnd::Complete => "the crawl is complete (crawl export writes the graph)",
+            WorkEnd::Stopped => "stopped; its leases were released",
+        }
+    ));
+    if let Some(line) = browser_line {
+        progress::eprint_line(&line);
+    }
 }
 
 /// A secret the crawl has but this worker was not given, said in the flags' words.

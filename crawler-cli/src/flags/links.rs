@@ -36,8 +36,8 @@ pub(crate) struct LinkArgs {
 
     /// Check the fragment of every link to an HTML page of the crawl (`page#install`) against
     /// that page's ids and `<a name>`s; a missing one is a broken fragment on the edge, listed
-    /// with the broken links and counted by --fail-on-broken. Not with --stream, --format
-    /// jsonl or --redis.
+    /// with the broken links and counted by --fail-on-broken. Not with --stream or --format
+    /// jsonl.
     #[arg(long)]
     pub(crate) check_fragments: bool,
 

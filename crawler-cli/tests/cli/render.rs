@@ -1,7 +1,8 @@
 //! `--render never|always|auto` on the JavaScript fixture site (`fixtures/js-site/`) with
 //! Debian's chromium: the graph a browser user sees, the rendered marks, script edges,
 //! hostile pages that cost a render error and not the crawl, requests a page's script may not
-//! make, refusals, and no browser process left behind however the crawl ends.
+//! make, refusals, Redis workers with a browser each, and no browser process left behind
+//! however the crawl ends.
 //!
 //! Each crawl runs with `TMPDIR` set to a temporary folder of the test's own, so the browser's
 //! profile (and so its command line) names that folder: that is how a test finds the browser
@@ -12,8 +13,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use crawler_tests::procs::live_processes;
-use crawler_tests::{js_site_root, FixtureServer, Reply, ServerOptions};
+use crawler_tests::{js_site_root, FixtureServer, RedisServer, Reply, ServerOptions};
 
+use crate::distributed::{wait_all, worker, ID};
 use crate::support::{crawl, require_tool, wait_for, Cmd, Output, Running};
 
 /// A page request that never ends within a test.
@@ -411,22 +413,52 @@ fn a_missing_chromium_is_a_usage_error_naming_it() {
         .expect_code(0);
 }
 
+/// Two Redis workers, each with its own browser, export the graph a local crawl finds, with
+/// the same rendered marks and render counts, and leave no browser behind.
 #[test]
-fn render_is_refused_with_redis() {
-    let line = crawl([
+fn render_always_with_two_redis_workers_exports_the_local_graph() {
+    let server = js_site();
+    let redis = RedisServer::start();
+    let tmp = tempfile::tempdir().unwrap();
+    let seed = server.url("/");
+    let flags = ["--render", "always", "-d", "5", "--render-concurrency", "2"];
+    let workers: Vec<Running> = (0..2)
+        .map(|i| {
+            let worker = worker(&redis, &flags).env("TMPDIR", tmp.path());
+            if i == 0 { worker.args([&seed]) } else { worker }.spawn()
+        })
+        .collect();
+    for out in wait_all(workers) {
+        out.expect_code(0);
+    }
+    no_browser_left(tmp.path());
+    let export = crawl([
+        "export",
         "--redis",
-        "redis://127.0.0.1:1",
+        &redis.url(),
         "--crawl-id",
-        "r",
-        "--render",
-        "always",
-        "http://127.0.0.1:1/",
+        ID,
+        "-f",
+        "json",
     ])
     .run()
-    .expect_usage_error();
-    assert!(
-        line.contains("--render is not supported with --redis"),
-        "{line}"
+    .expect_code(0);
+    assert_eq!(json_edges(&server, &export.stdout), expected());
+    let doc: serde_json::Value = serde_json::from_str(&export.stdout).unwrap();
+    let stats = &doc["graph"]["stats"];
+    assert_eq!(
+        (
+            &stats["pages_rendered"],
+            &stats["pages_render_gained"],
+            &stats["render_requests"]
+        ),
+        (&11.into(), &3.into(), &2.into()),
+        "the render counts of the local crawl: {stats}"
+    );
+    let local = crawled(tmp.path(), &[&flags[..], &["-f", "json", &seed]].concat());
+    assert_eq!(
+        node_errors(&server, &export.stdout),
+        node_errors(&server, &local.stdout)
     );
 }
 

@@ -72,6 +72,22 @@ impl Anchors {
         self
     }
 
+    /// Anchors as [`hashes`](Self::hashes) gave them (a stored page's), `complete` unless the
+    /// page had more than were kept.
+    pub fn from_hashes(hashes: Vec<u64>, complete: bool) -> Self {
+        Self {
+            hashes,
+            truncated: !complete,
+        }
+        .finish()
+    }
+
+    /// The kept anchors' hashes (stable across processes and builds), sorted once
+    /// [`finish`](Self::finish)ed: what a page's anchors are stored as.
+    pub fn hashes(&self) -> &[u64] {
+        &self.hashes
+    }
+
     /// Distinct anchors kept.
     pub fn len(&self) -> usize {
         self.hashes.len()

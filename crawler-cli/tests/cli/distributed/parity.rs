@@ -257,6 +257,51 @@ fn a_local_folder_seed_is_its_site_root_alike_with_two_workers() {
     assert_eq!(local, export(&redis, dir.path()));
 }
 
+/// `--check-fragments`: two workers store each page's anchors and each link's fragments, and
+/// the export finds the broken fragments the local crawl finds.
+#[test]
+fn fragments_are_checked_alike_with_two_workers() {
+    let server = FixtureServer::start();
+    let seed = server.url("/fragments/index.html");
+    let flags = ["-d", "2", "--check-fragments"];
+    let local = crate::support::crawl(flags)
+        .args([seed.as_str(), "-q", "-f", "json"])
+        .run()
+        .expect_code(0);
+    let local = edge_fragments(&local.stdout);
+    assert!(
+        local
+            .iter()
+            .any(|(_, _, fragments)| fragments.contains("\"broken\":true")),
+        "the local crawl finds broken fragments: {local:#?}"
+    );
+    let redis = RedisServer::start();
+    run_workers(&redis, 2, &seed, &flags, &[]);
+    let export = crate::support::crawl(["export", "--redis", &redis.url(), "--crawl-id", ID])
+        .args(["-f", "json"])
+        .run()
+        .expect_code(0);
+    assert_eq!(local, edge_fragments(&export.stdout));
+}
+
+/// The edges of a JSON export that carry fragments: (source, target, fragments as JSON).
+fn edge_fragments(json: &str) -> BTreeSet<(String, String, String)> {
+    let doc: serde_json::Value = serde_json::from_str(json).expect("JSON export");
+    doc["links"]
+        .as_array()
+        .expect("links")
+        .iter()
+        .filter(|link| !link["fragments"].is_null())
+        .map(|link| {
+            (
+                link["source"].to_string(),
+                link["target"].to_string(),
+                link["fragments"].to_string(),
+            )
+        })
+        .collect()
+}
+
 /// Secrets are stored only as digests: the spec in Redis has none of them, a joiner that is
 /// not given them is refused naming the setting, and one given another value too.
 #[test]
@@ -304,7 +349,6 @@ fn output_flags_are_refused_with_redis() {
         &["--tsv-kind"],
         &["-o", "out.tsv"],
         &["--max-pages", "3"],
-        &["--check-fragments"],
     ] {
         let line = crawl_redis_flags(flags).run().expect_usage_error();
         assert!(

@@ -168,6 +168,17 @@ pub struct RenderNote {
     pub bytes: u64,
 }
 
+impl RenderNote {
+    /// What rendering a page did: `gained` links, `requests` made reading `bytes` body bytes.
+    pub fn new(gained: usize, requests: usize, bytes: u64) -> Self {
+        Self {
+            gained,
+            requests,
+            bytes,
+        }
+    }
+}
+
 /// How much longer than the renderer's own deadline the fetch waits for it before giving
 /// the render up: a renderer that misses its deadline is cut off here.
 const GRACE: Duration = Duration::from_secs(2);
