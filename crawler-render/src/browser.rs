@@ -1,5 +1,6 @@
 //! One Chromium process: launched headless with its own profile, reached over the DevTools
-//! protocol, and killed with its whole process tree when the last handle to it is dropped.
+//! protocol, watched for memory, and killed with its whole process tree when the last handle to
+//! it is dropped or its processes pass their memory cap.
 //!
 //! The browser is launched so that it can reach nothing by itself: every request of a page is
 //! paused by the Fetch domain and answered by the crawl (see `tab`), and anything the Fetch
@@ -7,7 +8,8 @@
 //! closed loopback port, loopback included (`<-loopback>`).
 
 use std::path::Path;
-use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use chromiumoxide::cdp::browser_protocol::inspector;
@@ -21,6 +23,10 @@ use crate::RenderError;
 
 /// How long Chromium may take to start and print its DevTools address.
 const LAUNCH_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// How often the memory of a browser's processes is read: a page that allocates a GiB a second
+/// gets at most this long past the cap.
+const MEMORY_POLL: Duration = Duration::from_millis(100);
 
 /// Where requests the Fetch domain does not pause are sent: a closed port on loopback.
 const NOWHERE_PROXY: &str = "--proxy-server=http://127.0.0.1:9";
@@ -46,8 +52,13 @@ pub(crate) struct Live {
     browser: Browser,
     pid: u32,
     handler: tokio::task::JoinHandle<()>,
-    /// True while the connection is open; a render waits on it to notice a dead browser.
-    alive: tokio::sync::watch::Receiver<bool>,
+    /// Reads the processes' memory and kills them all above the cap.
+    watchdog: tokio::task::JoinHandle<()>,
+    /// `None` while the browser runs; why it ended once it did. A render waits on it to notice
+    /// a dead browser.
+    death: tokio::sync::watch::Receiver<Option<String>>,
+    /// Largest resident memory of the browser's processes seen by the watchdog, in bytes.
+    peak_rss: Arc<AtomicU64>,
     /// Pages rendered on this browser so far.
     pub(crate) rendered: AtomicUsize,
 }
@@ -63,11 +74,13 @@ impl std::fmt::Debug for Live {
 
 impl Live {
     /// Starts `executable` with its profile in `profile` (a fresh folder), commands timing
-    /// out after `command_timeout`.
+    /// out after `command_timeout`, killed as soon as its processes hold more than
+    /// `memory_cap` bytes.
     pub(crate) async fn launch(
         executable: &Path,
         profile: &Path,
         command_timeout: Duration,
+        memory_cap: u64,
     ) -> Result<Self, RenderError> {
         let mut config = BrowserConfig::builder()
             .chrome_executable(executable)
@@ -89,9 +102,6 @@ impl Live {
                 "--disable-gpu",
                 "--disable-dev-shm-usage",
                 "--mute-audio",
-                // A page that allocates without end dies alone (its tab crashes) long before
-                // the machine swaps.
-                "--js-flags=--max-old-space-size=512",
             ]);
         // Chromium refuses to run its sandbox as root (tests and containers run as root).
         if rustix::process::geteuid().is_root() {
@@ -105,7 +115,15 @@ impl Live {
             .get_mut_child()
             .and_then(|child| child.as_mut_inner().id())
             .unwrap_or_default();
-        let (tell, alive) = tokio::sync::watch::channel(true);
+        let (tell, death) = tokio::sync::watch::channel(None);
+        let tell = Arc::new(tell);
+        let peak_rss = Arc::new(AtomicU64::new(0));
+        let watchdog = tokio::spawn(watch_memory(
+            pid,
+            memory_cap,
+            Arc::clone(&peak_rss),
+            Arc::clone(&tell),
+        ));
         let handler = tokio::spawn(async move {
             while let Some(event) = handler.next().await {
                 match event {
@@ -119,29 +137,40 @@ impl Live {
                     Ok(()) => {}
                 }
             }
-            let _ = tell.send(false);
+            died(&tell, "the browser went away".to_owned());
         });
         tracing::debug!(pid, "browser started");
         Ok(Self {
             browser,
             pid,
             handler,
-            alive,
+            watchdog,
+            death,
+            peak_rss,
             rendered: AtomicUsize::new(0),
         })
     }
 
-    /// Whether the connection to the browser is still open.
+    /// Whether the browser still runs and its connection is open.
     pub(crate) fn is_alive(&self) -> bool {
-        *self.alive.borrow() && !self.handler.is_finished()
+        self.death.borrow().is_none() && !self.handler.is_finished()
     }
 
-    /// Resolves once the browser is gone (crashed, killed, its connection closed).
-    pub(crate) fn died(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
-        let mut alive = self.alive.clone();
+    /// Resolves, with why, once the browser is gone (crashed, killed, over its memory cap, its
+    /// connection closed).
+    pub(crate) fn died(&self) -> impl std::future::Future<Output = String> + Send + 'static {
+        let mut death = self.death.clone();
         async move {
-            let _ = alive.wait_for(|alive| !alive).await;
+            match death.wait_for(Option::is_some).await {
+                Ok(why) => why.clone().unwrap_or_default(),
+                Err(_) => "the browser went away".to_owned(),
+            }
         }
+    }
+
+    /// Largest resident memory of the browser's processes seen so far, in bytes.
+    pub(crate) fn peak_rss(&self) -> u64 {
+        self.peak_rss.load(Ordering::Relaxed).max(self.rss())
     }
 
     /// Closes `tab` from the browser's side, which ends its renderer even when a script
@@ -182,9 +211,59 @@ impl Live {
     }
 }
 
+/// Records that the browser ended and why, unless an earlier reason is already told.
+fn died(tell: &tokio::sync::watch::Sender<Option<String>>, why: String) {
+    tell.send_if_modified(|death| {
+        if death.is_some() {
+            return false;
+        }
+        *death = Some(why);
+        true
+    });
+}
+
+/// Reads the memory of the process tree of `pid` every [`MEMORY_POLL`], keeping the peak in
+/// `peak`; past `cap`, tells why and kills the whole tree (its renders fail with that reason,
+/// and the next render starts a fresh browser). Ends when the browser does.
+async fn watch_memory(
+    pid: u32,
+    cap: u64,
+    peak: Arc<AtomicU64>,
+    tell: Arc<tokio::sync::watch::Sender<Option<String>>>,
+) {
+    if pid == 0 {
+        return;
+    }
+    let mut ticks = tokio::time::interval(MEMORY_POLL);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    while tell.borrow().is_none() {
+        ticks.tick().await;
+        let rss = process::tree_rss(pid);
+        peak.fetch_max(rss, Ordering::Relaxed);
+        if rss > cap {
+            tracing::info!(
+                pid,
+                rss,
+                cap,
+                "the browser passed its memory cap; killing it"
+            );
+            died(
+                &tell,
+                format!(
+                    "the browser passed its memory cap ({} MiB) while the page rendered",
+                    cap >> 20
+                ),
+            );
+            process::kill_tree(pid);
+            return;
+        }
+    }
+}
+
 impl Drop for Live {
     fn drop(&mut self) {
         self.handler.abort();
+        self.watchdog.abort();
         if self.pid != 0 {
             process::kill_tree(self.pid);
         }

@@ -4,8 +4,11 @@
 //! pool afterwards. A tab whose render failed or timed out (a script that never stops, a crash)
 //! is closed, never reused. The browser is started on the first render and started again when
 //! it died (crashed, killed), after [`ChromiumOptions::restart_after`] pages, or once its
-//! processes hold more than [`ChromiumOptions::max_rss`]: the old one finishes the renders it
-//! has and is killed, process tree and all, when its last tab is gone.
+//! processes hold more than [`ChromiumOptions::max_rss`] after a render: the old one finishes
+//! the renders it has and is killed, process tree and all, when its last tab is gone. A browser
+//! that passes `max_rss` *while* pages render is killed at once (within 100 ms), and those
+//! pages fail with `render_failed`: a page that allocates without end costs its own render
+//! and those beside it, never the machine's memory.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -35,7 +38,8 @@ pub struct ChromiumOptions {
     pub concurrency: usize,
     /// Pages one browser renders before it is replaced.
     pub restart_after: usize,
-    /// Resident memory of the browser's processes, in bytes, above which it is replaced.
+    /// Resident memory of the browser's processes, in bytes, above which it is replaced after
+    /// a render, or killed at once while pages render.
     pub max_rss: u64,
     /// How long one DevTools command may take (a page's own render is bounded by the crawl).
     pub command_timeout: Duration,
@@ -60,7 +64,7 @@ impl ChromiumOptions {
 pub struct ChromiumStats {
     /// Browsers started (1 plus the restarts).
     pub launches: usize,
-    /// Largest resident memory of a browser's processes seen after a render, in bytes.
+    /// Largest resident memory of a browser's processes seen (read every 100 ms), in bytes.
     pub peak_rss: u64,
     /// Pages rendered, failed ones included.
     pub renders: usize,
@@ -199,6 +203,7 @@ impl Chromium {
             &self.options.executable,
             &profile,
             self.options.command_timeout,
+            self.options.max_rss,
         )
         .await
         .map(Arc::new);
@@ -239,7 +244,7 @@ impl Chromium {
         self.renders.fetch_add(1, Ordering::Relaxed);
         let rendered = live.rendered.fetch_add(1, Ordering::Relaxed) + 1;
         let rss = live.rss();
-        self.peak_rss.fetch_max(rss, Ordering::Relaxed);
+        self.peak_rss.fetch_max(live.peak_rss(), Ordering::Relaxed);
         if rendered >= self.options.restart_after || rss > self.options.max_rss {
             let mut current = self.current.lock().await;
             if current.as_ref().is_some_and(|c| Arc::ptr_eq(c, live)) {

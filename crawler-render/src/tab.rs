@@ -106,12 +106,12 @@ fn same_document(requested: &str, page: &str) -> bool {
 }
 
 /// Renders `request` in `tab`; the caller bounds the time.
-/// `died` resolves if the browser goes away meanwhile.
+/// `died` resolves, with why, if the browser goes away meanwhile.
 pub(crate) async fn render(
     tab: &Page,
     request: RenderRequest<'_>,
     loader: &dyn Loader,
-    died: impl std::future::Future<Output = ()>,
+    died: impl std::future::Future<Output = String>,
 ) -> Result<Rendered, RenderFailure> {
     let gone = || RenderFailure::Failed("the browser went away".to_owned());
     let mut died = std::pin::pin!(died);
@@ -158,7 +158,7 @@ pub(crate) async fn render(
             Some(_) = crashed.next() => {
                 return Err(RenderFailure::Failed("the page crashed (out of memory?)".to_owned()));
             }
-            () = &mut died => return Err(gone()),
+            why = &mut died => return Err(RenderFailure::Failed(why)),
             () = settle, if settled_load && answering.is_empty() => break,
         }
     }
@@ -174,7 +174,7 @@ pub(crate) async fn render(
             Some(_) = crashed.next() => {
                 return Err(RenderFailure::Failed("the page crashed (out of memory?)".to_owned()));
             }
-            () = &mut died => return Err(gone()),
+            why = &mut died => return Err(RenderFailure::Failed(why)),
         }
     };
     let json: String = value

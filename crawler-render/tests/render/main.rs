@@ -191,3 +191,84 @@ async fn the_browser_is_replaced_after_its_page_budget_and_the_graph_stays_whole
     })
     .await;
 }
+
+/// The detail of the render failure of `path`, if its render failed.
+fn render_failure(
+    report: &crawler_core::CrawlReport,
+    server: &FixtureServer,
+    path: &str,
+) -> String {
+    let page = report
+        .graph
+        .page(&server.url(path).parse().unwrap())
+        .expect("the page is in the graph");
+    match &page.error {
+        Some(PageError::RenderFailed { detail }) => detail.clone(),
+        other => panic!("{path}: {other:?}, not a failed render"),
+    }
+}
+
+/// Pages that eat memory, one by growing its script heap and one by filling array buffers
+/// (neither bounded by V8's heap limit here): the browser passes its memory cap and is killed
+/// within a poll, each costs its own render, the pages after them render in a fresh browser,
+/// and the memory the browser reached stays near the cap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pages_that_eat_memory_cost_their_render_and_the_browser_stays_bounded() {
+    const CAP: u64 = crawler_render::DEFAULT_MAX_RSS;
+    let server = js_site();
+    server.route(
+        "/hogs.html",
+        Reply::html(
+            "<a href=\"/heap.html\">heap</a> <a href=\"/buffers.html\">buffers</a> \
+             <a href=\"/\">shell</a>",
+        ),
+    );
+    server.route(
+        "/heap.html",
+        Reply::html(
+            "<a href=\"/\">home</a><script>const kept = []; \
+             for (;;) { kept.push(new Array(1e6).fill(Math.random())); }</script>",
+        ),
+    );
+    server.route(
+        "/buffers.html",
+        Reply::html(
+            "<a href=\"/\">home</a><script>const kept = []; \
+             for (;;) { kept.push(new Uint8Array(64 << 20).fill(1)); }</script>",
+        ),
+    );
+    let executable = find_chromium(None).expect("chromium is installed (scripts/test-deps.sh)");
+    let chromium = Arc::new(Chromium::new(ChromiumOptions::new(executable, 1)).unwrap());
+    let crawler = Crawler::builder()
+        .max_depth(1)
+        .render(RenderMode::Always)
+        .renderer(chromium.clone())
+        .build()
+        .unwrap();
+    let report = tokio::time::timeout(
+        LIMIT,
+        crawler.crawl(&[server.url("/hogs.html")], std::future::pending()),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    for hog in ["/heap.html", "/buffers.html"] {
+        let why = render_failure(&report, &server, hog);
+        assert!(why.contains("memory cap (2048 MiB)"), "{hog}: {why}");
+    }
+    // The app shell renders after them, in a browser started again.
+    let rendered_links = report.graph.links().filter(|(_, _, l)| l.rendered).count();
+    assert!(rendered_links > 0, "the shell still renders");
+    let stats = chromium.stats();
+    assert_eq!(stats.launches, 3, "a browser after each hog: {stats:?}");
+    assert!(
+        stats.peak_rss < CAP + (1 << 30),
+        "the browser grew far past its cap: {stats:?}"
+    );
+    let pid = chromium.browser_pid().await.expect("the last browser runs");
+    chromium.shutdown().await;
+    until("the last browser's processes to end", || {
+        live_tree(pid).is_empty()
+    })
+    .await;
+}
