@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: crawl a generated site served by a real server on 127.0.0.1.
 #
-#   scripts/bench-e2e.sh [--stream] [PAGES]        (default 10000)
+#   scripts/bench-e2e.sh [--stream] [--render never|auto|always] [PAGES]        (default 10000)
 #
 # Builds `crawl`, `gen-site`, `fixture-server` and the `machine_limit` probe in release,
 # generates a PAGES-page site (crawler_tests::synth: ~14 KB and ~42 links a page) into a temp
@@ -38,6 +38,11 @@
 # server: its requests and coverage counted from nginx's access log, and its time to crawl
 # the whole site (in the runs that did) against crawl runs made beside it under the same server
 # state (access log on for both), with --concurrency CONCURRENCY when its CLI has that knob.
+# --render MODE adds `--render MODE` to every crawl run (and worker) and prints, per run and
+# as medians, the pages rendered, rendered pages a second, CPU a rendered page (the crawl's
+# CPU, the browser's included: /usr/bin/time counts the reaped browser) and the browser's peak
+# memory (the sum of its processes' PSS, from the crawl's summary). With `always` the machine's
+# limit and the peer, which measure a static crawl, are not run.
 # Only 127.0.0.1 is ever contacted.
 #
 # Environment: RUNS (3), SEED (1), CONCURRENCY (64), PER_HOST (64), LIMIT_SAMPLE (2000 pages
@@ -62,7 +67,14 @@
 set -euo pipefail
 
 STREAM=
-if [[ ${1:-} == --stream ]]; then STREAM=--stream; shift; fi
+RENDER=
+while [[ ${1:-} == --* ]]; do
+    case $1 in
+        --stream) STREAM=--stream; shift ;;
+        --render) RENDER=${2:-}; shift 2 || true ;;
+        *) echo "bench-e2e: unknown option $1" >&2; exit 2 ;;
+    esac
+done
 PAGES=${1:-10000}
 RUNS=${RUNS:-3}
 SEED=${SEED:-1}
@@ -89,6 +101,9 @@ calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
 [[ $ASSETS == 0 || $ASSETS == 1 ]] || die "ASSETS is 0 or 1"
 [[ $LINKS =~ ^[a-z,]*$ ]] || die "LINKS is a comma-separated list of link kinds"
 [[ $WORKERS =~ ^[0-9]+$ && $WORKERS -gt 0 ]] || die "WORKERS must be a positive number"
+[[ -z $RENDER || $RENDER =~ ^(never|auto|always)$ ]] || die "--render is never, auto or always"
+RENDER_FLAG=()
+[[ -n $RENDER ]] && RENDER_FLAG=(--render "$RENDER")
 if [[ $MODE == redis ]]; then command -v redis-server >/dev/null || die "redis-server is missing (scripts/test-deps.sh)"; fi
 if [[ -z ${SERVER:-} ]]; then
     if command -v nginx >/dev/null; then SERVER=nginx; else SERVER=fixture; fi
@@ -221,7 +236,7 @@ crawl_redis() { # $1 = run name
         # shellcheck disable=SC2086
         timeout "${CRAWL_TIMEOUT:-900}" "$TIME" -v -o "$WORK/time.$name.$i" "$CRAWL_BIN" --depth 100 \
             --concurrency "$CONCURRENCY" --per-host "$PER_HOST" --redis "$url" --crawl-id "$id" \
-            "${LINKS_FLAG[@]}" ${CRAWL_ARGS:-} "${seed_arg[@]}" 2>"$WORK/worker.$name.$i" &
+            "${LINKS_FLAG[@]}" "${RENDER_FLAG[@]}" ${CRAWL_ARGS:-} "${seed_arg[@]}" 2>"$WORK/worker.$name.$i" &
         pids+=($!)
         [[ $i == 1 ]] && sleep 0.2 # the first worker creates the crawl
     done
@@ -269,7 +284,7 @@ crawl_once() { # $1 = run name; extra crawl flags follow
     # shellcheck disable=SC2086
     timeout "${CRAWL_TIMEOUT:-900}" "$TIME" -v -o "$WORK/time.$name" "$CRAWL_BIN" --depth 100 --format tsv \
         --tsv-kind --max-nodes $((PAGES * 2 + 1000)) --max-edges $((PAGES * 100 + 100000)) \
-        --concurrency "$CONCURRENCY" --per-host "$PER_HOST" -o "$out" "${LINKS_FLAG[@]}" \
+        --concurrency "$CONCURRENCY" --per-host "$PER_HOST" -o "$out" "${LINKS_FLAG[@]}" "${RENDER_FLAG[@]}" \
         ${CRAWL_ARGS:-} $STREAM "$@" "$SEED_URL" 2>"$WORK/stderr.$name" | if ((CHECK_EDGES)); then cat; else
         awk -F'\t' 'NR > 1 { e++; if (!($1 in s)) { s[$1]; n++ } } END { print e + 0, n + 0 }' >"$WORK/counts.$name"; fi
     t1=$(date +%s.%N)
@@ -311,6 +326,21 @@ report_run() { # $1 = run name, $2 = wall seconds, $3 = server CPU microseconds 
         "$(printf '%.2f%%' "$(calc "100 * $sources / $FETCHABLE")")" \
         "$edges/$EXPECTED_EDGES" "$diff"
     echo "$wall $(calc "$fetched / $wall") $(calc "$user + $sys") $rss $server_us $fetched" >>"${RUNS_FILE:-$WORK/runs}"
+    [[ -z $RENDER ]] || render_run "$name" "$wall" "$(calc "$user + $sys")"
+}
+
+# The browser's line of each process of run $1 ("browser: L started, K renders, peak RSS M MiB",
+# or "not needed"): renders summed, peak the largest; with the run's wall $2 and CPU $3, appended
+# to $WORK/render.runs as "renders rendered/s cpu_ms_per_render peak_mib launches".
+render_run() {
+    local name=$1 wall=$2 cpu=$3 line
+    line=$(cat "$WORK/stderr.$name" "$WORK"/worker."$name".* 2>/dev/null | awk '
+        /^browser: [0-9]+ started/ { l += $2; r += $4; p = ($8 > p) ? $8 : p }
+        END { print r + 0, p + 0, l + 0 }')
+    local renders peak launches
+    read -r renders peak launches <<<"$line"
+    ((renders > 0)) || [[ $RENDER != always ]] || die "$name: --render always rendered no page"
+    echo "$renders $(calc "$renders / $wall") $(calc "$renders > 0 ? $cpu * 1000 / $renders : 0") $peak $launches" >>"$WORK/render.runs"
 }
 
 [[ $MODE == redis ]] && start_redis
@@ -361,9 +391,10 @@ probe_limit() { # appends "parse_us client_us server_us" and two stack probes' "
 start_server
 : >"$WORK/runs"
 : >"$WORK/limits"
+: >"$WORK/render.runs"
 for run in $(seq "$RUNS"); do
     crawl_once "run$run"
-    probe_limit
+    [[ $RENDER == always ]] || probe_limit
 done
 stop_server
 # Column $2 of file $1 (a trailing % dropped), sorted; its median; its lowest-highest range.
@@ -376,7 +407,18 @@ printf '%-6s %8.3f %10.0f %8.2f %9.1f %9.1f   (medians; peak RSS = %.0f bytes/UR
     "$(median 1)" "$(median 2)" "$(median 3)" "$(calc "$rss_kib / 1024")" "$(median 5)" \
     "$(calc "$rss_kib * 1024 / $NODES")" "$(calc "$rss_kib * 1024 / $EXPECTED_EDGES")"
 
+if [[ -n $RENDER ]]; then
+    echo "== rendering (--render $RENDER): CPU a rendered page is the crawl's CPU (browser included) over the renders"
+    printf '%-6s %9s %12s %14s %15s %9s\n' run rendered rendered/s cpu_ms/render browser_peak_MiB browsers
+    awk '{ printf "run%-3d %9d %12.2f %14.1f %15d %9d\n", NR, $1, $2, $3, $4, $5 }' "$WORK/render.runs"
+    printf '%-6s %9s %12.2f %14.1f %15s\n' median "$(median_of "$WORK/render.runs" 1)" \
+        "$(median_of "$WORK/render.runs" 2)" "$(median_of "$WORK/render.runs" 3)" "$(median_of "$WORK/render.runs" 4)"
+fi
+
 # The machine's limit for this site, each run against its own probes.
+if [[ $RENDER == always ]]; then
+    echo "machine limit and peer: not run with --render always (they measure a static crawl)"
+else
 echo "== machine limit (single-thread probes right after each run): tokenizer+join, the server's" \
     "CPU (its own probe) and a minimal client, per page; limit = CPUs / their sum" >&2
 cpus=$(nproc)
@@ -410,6 +452,7 @@ echo "stack: reqwest + tokio + html5ever + Url::join alone, no crawl logic (mach
 # On a loaded machine wall time measures the neighbours; CPU per page does not (as much).
 echo "cpu: crawl's CPU a page against the floor of tokenizer+join + minimal client:" \
     "$(median_of "$WORK/limit-runs" 8)% efficient (median of the runs; range $(range_of "$WORK/limit-runs" 8)%)"
+fi
 
 # A crawl run with nginx's access log on: the duplicate check, and the server state spider is
 # measured in (the log costs the server, so the peer's runs are set against these). Appends to
@@ -467,7 +510,9 @@ spider_once() { # $1 = run name; appends "wall cpu rss requests distinct_200" to
     printf '%-8s %8.3f %8.2f %9.1f %9d %10s\n' "$1" "$wall" "$cpu" \
         "$(calc "$rss / 1024")" "$requests" "$(printf '%.2f%%' "$(calc "100 * $ok / $FETCHABLE")")"
 }
-if command -v spider >/dev/null; then
+if [[ $RENDER == always ]]; then
+    :
+elif command -v spider >/dev/null; then
     if spider --help 2>&1 | grep -q -e '--concurrency'; then
         SPIDER_ARGS=(--concurrency "$CONCURRENCY")
         knob="--concurrency $CONCURRENCY, as crawl"
