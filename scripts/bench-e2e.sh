@@ -334,13 +334,15 @@ report_run() { # $1 = run name, $2 = wall seconds, $3 = server CPU microseconds 
 # to $WORK/render.runs as "renders rendered/s cpu_ms_per_render peak_mib launches".
 render_run() {
     local name=$1 wall=$2 cpu=$3 line
-    line=$(cat "$WORK/stderr.$name" "$WORK"/worker."$name".* 2>/dev/null | awk '
+    line=$({ cat "$WORK/stderr.$name" "$WORK"/worker."$name".* 2>/dev/null || true; } | awk '
         /^browser: [0-9]+ started/ { l += $2; r += $4; p = ($8 > p) ? $8 : p }
         END { print r + 0, p + 0, l + 0 }')
     local renders peak launches
     read -r renders peak launches <<<"$line"
     ((renders > 0)) || [[ $RENDER != always ]] || die "$name: --render always rendered no page"
-    echo "$renders $(calc "$renders / $wall") $(calc "$renders > 0 ? $cpu * 1000 / $renders : 0") $peak $launches" >>"$WORK/render.runs"
+    local per_render=0
+    ((renders == 0)) || per_render=$(calc "$cpu * 1000 / $renders")
+    echo "$renders $(calc "$renders / $wall") $per_render $peak $launches" >>"$WORK/render.runs"
 }
 
 [[ $MODE == redis ]] && start_redis
@@ -388,12 +390,40 @@ probe_limit() { # appends "parse_us client_us server_us" and two stack probes' "
     s1=$(server_cpu)
     echo "$parse $client $(calc "($s1 - $s0) * 1000000 / $CLIENT_PAGES") $(stack_probe reqwest) $(stack_probe hyper)" >>"$WORK/limits"
 }
-start_server
+# A crawl run with nginx's access log on: the duplicate check, and the server state spider is
+# measured in (the log costs the server, so the peer's runs are set against these). Appends to
+# $WORK/logged.runs; stops the script on any URL requested twice or any page not answered.
+logged_crawl() { # $1 = run name
+    rm -f "$WORK/nginx/access.log"
+    start_server log
+    RUNS_FILE=$WORK/logged.runs crawl_once "$1" >/dev/null
+    stop_server
+    check_access_log "$1"
+}
+# The access log of run $1: stops the script on any URL requested twice or any page not answered.
+check_access_log() {
+    local pages requests dups ok
+    pages=$(grep -v -E '^/(robots\.txt|sitemap\.xml|__probe) ' "$WORK/nginx/access.log" || true)
+    requests=$(printf '%s\n' "$pages" | grep -c . || true)
+    dups=$(printf '%s\n' "$pages" | awk '{ print $1 }' | sort | uniq -d | wc -l)
+    ok=$(printf '%s\n' "$pages" | awk '$2 == 200' | awk '{ print $1 }' | sort -u | wc -l)
+    echo "access log ($1): $requests page requests for $NODES URLs, $dups requested more than once;" \
+        "$ok distinct URLs answered 200 (coverage $(printf '%.2f' "$(calc "100 * $ok / $FETCHABLE")")%)"
+    ((dups == 0)) || die "$1: $dups URLs were requested more than once"
+    ((ok == FETCHABLE)) || die "$1: $ok of $FETCHABLE pages answered 200"
+}
+# With --render always (minutes a run) the timed runs themselves are logged and checked for
+# duplicates, instead of one more logged run afterwards.
+LOG_RUNS=0
+[[ $RENDER == always && $SERVER == nginx ]] && LOG_RUNS=1
+if ((LOG_RUNS)); then start_server log; else start_server; fi
 : >"$WORK/runs"
 : >"$WORK/limits"
 : >"$WORK/render.runs"
 for run in $(seq "$RUNS"); do
+    ((LOG_RUNS)) && : >"$WORK/nginx/access.log"
     crawl_once "run$run"
+    ((LOG_RUNS)) && check_access_log "run$run"
     [[ $RENDER == always ]] || probe_limit
 done
 stop_server
@@ -454,26 +484,10 @@ echo "cpu: crawl's CPU a page against the floor of tokenizer+join + minimal clie
     "$(median_of "$WORK/limit-runs" 8)% efficient (median of the runs; range $(range_of "$WORK/limit-runs" 8)%)"
 fi
 
-# A crawl run with nginx's access log on: the duplicate check, and the server state spider is
-# measured in (the log costs the server, so the peer's runs are set against these). Appends to
-# $WORK/logged.runs; stops the script on any URL requested twice or any page not answered.
-logged_crawl() { # $1 = run name
-    rm -f "$WORK/nginx/access.log"
-    start_server log
-    RUNS_FILE=$WORK/logged.runs crawl_once "$1" >/dev/null
-    stop_server
-    local pages requests dups ok
-    pages=$(grep -v -E '^/(robots\.txt|sitemap\.xml|__probe) ' "$WORK/nginx/access.log" || true)
-    requests=$(printf '%s\n' "$pages" | grep -c . || true)
-    dups=$(printf '%s\n' "$pages" | awk '{ print $1 }' | sort | uniq -d | wc -l)
-    ok=$(printf '%s\n' "$pages" | awk '$2 == 200' | awk '{ print $1 }' | sort -u | wc -l)
-    echo "access log ($1): $requests page requests for $NODES URLs, $dups requested more than once;" \
-        "$ok distinct URLs answered 200 (coverage $(printf '%.2f' "$(calc "100 * $ok / $FETCHABLE")")%)"
-    ((dups == 0)) || die "$1: $dups URLs were requested more than once"
-    ((ok == FETCHABLE)) || die "$1: $ok of $FETCHABLE pages answered 200"
-}
 : >"$WORK/logged.runs"
-if [[ $SERVER == nginx ]]; then
+if ((LOG_RUNS)); then
+    : # each run was checked
+elif [[ $SERVER == nginx ]]; then
     logged_crawl logged
 else
     echo "duplicates: not counted (the fixture-server process keeps no request log);" \

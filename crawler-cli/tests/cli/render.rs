@@ -230,6 +230,61 @@ fn streamed_lines_mark_rendered_links_and_graphml_and_dot_too() {
     no_browser_left(tmp.path());
 }
 
+/// A script every page loads is requested once per crawl, as a browser's cache would have it;
+/// a `no-store` one on every render; each page still runs them and gets their links.
+#[test]
+fn a_script_pages_share_is_requested_once() {
+    require_tool("chromium", &["--version"]);
+    let server = FixtureServer::start();
+    let pages = ["/p1.html", "/p2.html", "/p3.html"];
+    let links: String = pages
+        .iter()
+        .map(|p| format!("<a href=\"{p}\">{p}</a> "))
+        .collect();
+    server.route("/shared/", Reply::html(links));
+    let script = |link: &str| {
+        format!("document.body.insertAdjacentHTML('beforeend', '<a href=\"{link}\">s</a>');")
+            .into_bytes()
+    };
+    server.route(
+        "/shared.js",
+        Reply::bytes("text/javascript", script("/from-shared.html")),
+    );
+    server.route(
+        "/fresh.js",
+        Reply::bytes("text/javascript", script("/from-fresh.html"))
+            .with_header("Cache-Control", "no-store"),
+    );
+    for page in pages {
+        server.route(
+            page,
+            Reply::html(
+                "<body><script src=\"/shared.js\"></script><script src=\"/fresh.js\"></script>",
+            ),
+        );
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let seed = server.url("/shared/");
+    let out = crawled(
+        tmp.path(),
+        &["--render", "always", "-d", "1", "-f", "json", &seed],
+    );
+    let edges = json_edges(&server, &out.stdout);
+    for page in pages {
+        for target in ["/from-shared.html", "/from-fresh.html"] {
+            let edge = (page.into(), target.into(), "anchor".into(), true);
+            assert!(edges.contains(&edge), "{edge:?} not in {edges:?}");
+        }
+    }
+    assert_eq!(server.hits("/shared.js"), 1, "kept after the first render");
+    assert_eq!(
+        server.hits("/fresh.js"),
+        3,
+        "no-store: asked by every render"
+    );
+    no_browser_left(tmp.path());
+}
+
 #[test]
 fn a_page_script_never_reaches_a_host_out_of_scope() {
     let server = js_site();

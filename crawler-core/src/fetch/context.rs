@@ -26,6 +26,8 @@ pub(crate) struct FetchContext {
     pub(crate) events: Events,
     /// What `--render auto` learned about the crawl's URL patterns.
     pub(crate) auto_render: crate::fetch::render::auto::AutoRender,
+    /// The answers to rendered pages' requests, kept for the crawl.
+    pub(crate) render_cache: crate::fetch::render::cache::SubresourceCache,
     /// One permit per core for parsing: more parses at once than cores only adds threads,
     /// each with its own allocator arena full of freed DOM nodes, and no throughput.
     pub(crate) parse_slots: tokio::sync::Semaphore,

@@ -117,6 +117,7 @@ impl Fetcher {
             scope,
             events,
             auto_render: render::auto::AutoRender::default(),
+            render_cache: render::cache::SubresourceCache::default(),
             parse_slots: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
             ),

@@ -3,7 +3,8 @@
 //! crawler submits nothing), when it is not http(s), out of scope, disallowed by robots.txt
 //! or to a private address the crawl refuses; otherwise it waits for the host's politeness
 //! permit, is sent on the crawl's client with the crawl's headers and credentials, and counts
-//! in the page's [`RenderNote`](super::RenderNote).
+//! in the page's [`RenderNote`](super::RenderNote). A GET another render already made is
+//! answered from the crawl's cache of such answers (`cache.rs`) and counts as no request.
 
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
@@ -134,8 +135,13 @@ impl Loader for CrawlLoader<'_> {
                 tracing::debug!(url = %url, %reason, "render request refused");
                 return Load::Refused { reason };
             }
-            let head = request.method.eq_ignore_ascii_case("HEAD");
-            self.fetch(url, head).await
+            if request.method.eq_ignore_ascii_case("HEAD") {
+                return self.fetch(url, true).await;
+            }
+            let key = url.as_str().to_owned();
+            (self.ctx.render_cache)
+                .get(&key, || self.fetch(url.clone(), false))
+                .await
         }
         .boxed()
     }

@@ -17,9 +17,12 @@
 //! # Architecture
 //! - `mod.rs`: the seam ([`Renderer`], [`Loader`] and their types) and `render_page`.
 //! - `loader.rs`: the crawl's [`Loader`], over the fetch context.
+//! - `cache.rs`: the answers to rendered pages' requests, kept so that a subresource many
+//!   pages load is requested once.
 //! - [`auto`]: which pages `auto` renders, and what it learns per URL pattern.
 
 pub mod auto;
+pub(crate) mod cache;
 pub(crate) mod loader;
 
 use std::fmt::Debug;
