@@ -10,8 +10,9 @@ deps: ## install what the interop tests need (graphviz, networkx)
 fmt: ## format the code
 	cargo fmt --all
 
-lint: ## formatting, clippy and rustdoc, as CI runs them
+lint: ## formatting, import cycles, clippy and rustdoc, as CI runs them
 	cargo fmt --all --check
+	for src in crawler-*/src; do python3 scripts/import-graph.py "$$src" || exit 1; done
 	cargo clippy --workspace --all-targets -- -D warnings
 	RUSTDOCFLAGS="-D warnings" cargo doc --workspace --no-deps
 

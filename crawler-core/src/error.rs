@@ -126,7 +126,7 @@ pub enum ConfigError {
     /// Pages are to be rendered (`render` is not `never`) but no renderer was attached with
     /// [`CrawlerBuilder::renderer`](crate::CrawlerBuilder::renderer).
     #[error("render {0} needs a browser, and this front end has none")]
-    NoRenderer(crate::config::render::RenderMode),
+    NoRenderer(&'static str),
     /// A secret of the spec is known only by its digest (it was read back from storage, such
     /// as a Redis crawl's spec): its value must be given again.
     #[error("{setting} is stored only as a digest: give its value to this process too")]

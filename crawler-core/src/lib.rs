@@ -30,8 +30,9 @@
 //! # Architecture
 //! Folders by concern; arrows only point down (`scripts/import-graph.py` checks that no file
 //! and no folder imports one that imports it back):
-//! `crawl -> fetch -> config -> extract -> graph`, with `export`, `analysis` and `import`
-//! above `graph` only.
+//! `crawl -> fetch -> since -> config -> extract -> graph`, with `outcome` between `fetch`
+//! and `extract`, `import` and `export` under `since`, and `export`, `analysis` and `import`
+//! above `graph` only. CI fails on a cycle (`make lint`).
 //! - [`config`]: the [`CrawlSpec`] every front door starts from, the validated
 //!   [`CrawlConfig`], the defaults, and the options of requests, links, `file://` crawls, scope
 //!   and cookies. Data only.

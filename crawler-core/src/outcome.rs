@@ -14,7 +14,6 @@ use url::Url;
 
 use crate::error::PageError;
 use crate::extract::Anchors;
-use crate::fetch::render::RenderNote;
 use crate::graph::{LinkKind, SkipReason, Validators};
 
 /// What a frontier URL is fetched as, which decides the method and whether the body is read.
@@ -159,6 +158,29 @@ impl FoundLink {
             kind,
             fragments: Vec::new(),
             rendered: false,
+        }
+    }
+}
+
+/// What rendering did to one page: stored in its outcome and counted in the crawl's stats.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RenderNote {
+    /// Links the rendered DOM had that the static HTML did not (script navigations included).
+    pub gained: usize,
+    /// Requests made for the page while it was rendered.
+    pub requests: usize,
+    /// Body bytes read for those requests.
+    pub bytes: u64,
+}
+
+impl RenderNote {
+    /// What rendering a page did: `gained` links, `requests` made reading `bytes` body bytes.
+    pub fn new(gained: usize, requests: usize, bytes: u64) -> Self {
+        Self {
+            gained,
+            requests,
+            bytes,
         }
     }
 }

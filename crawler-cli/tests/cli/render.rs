@@ -237,10 +237,7 @@ fn a_script_pages_share_is_requested_once() {
     require_tool("chromium", &["--version"]);
     let server = FixtureServer::start();
     let pages = ["/p1.html", "/p2.html", "/p3.html"];
-    let links: String = pages
-        .iter()
-        .map(|p| format!("<a href=\"{p}\">{p}</a> "))
-        .collect();
+    let links = pages.map(|p| format!("<a href=\"{p}\">{p}</a>")).join(" ");
     server.route("/shared/", Reply::html(links));
     let script = |link: &str| {
         format!("document.body.insertAdjacentHTML('beforeend', '<a href=\"{link}\">s</a>');")

@@ -1,17 +1,15 @@
-//! The settings of rendering pages in a browser: when a page is rendered ([`RenderMode`]), how
-//! long a rendered page may stay quiet before its DOM is read, and the renderer itself.
+//! The settings of rendering pages in a browser: when a page is rendered ([`RenderMode`]) and
+//! how long a rendered page may stay quiet before its DOM is read.
 //!
-//! Data only. The seam a browser plugs into is [`Renderer`]; the
-//! decision per page and the merge of rendered links are the fetch's (`fetch/render/`).
+//! Data only. The browser itself is attached to the crawler
+//! ([`CrawlerBuilder::renderer`](crate::CrawlerBuilder::renderer)); the decision per page and
+//! the merge of rendered links are the fetch's (`fetch/render/`).
 
 use std::fmt;
 use std::str::FromStr;
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-
-use crate::fetch::render::Renderer;
 
 /// Default quiet time after which a rendered page is taken as settled: no request of the
 /// page's own for this long after its `load` event.
@@ -67,7 +65,7 @@ impl FromStr for RenderMode {
 }
 
 /// The validated render settings of a crawl.
-#[derive(Clone, Default)]
+#[derive(Debug, Clone, Default)]
 #[non_exhaustive]
 pub struct RenderOptions {
     /// When pages are rendered.
@@ -76,28 +74,4 @@ pub struct RenderOptions {
     pub wait: Duration,
     /// Whether the page's images, media and fonts are loaded too (`check_resources`).
     pub load_resources: bool,
-    /// The browser, attached by [`CrawlerBuilder::renderer`](crate::CrawlerBuilder::renderer):
-    /// required unless the mode is [`RenderMode::Never`].
-    pub renderer: Option<Arc<dyn Renderer>>,
-}
-
-impl fmt::Debug for RenderOptions {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("RenderOptions")
-            .field("mode", &self.mode)
-            .field("wait", &self.wait)
-            .field("load_resources", &self.load_resources)
-            .field("renderer", &self.renderer.is_some())
-            .finish()
-    }
-}
-
-impl RenderOptions {
-    /// The renderer, when pages may be rendered at all.
-    pub(crate) fn active(&self) -> Option<&Arc<dyn Renderer>> {
-        match self.mode {
-            RenderMode::Never => None,
-            RenderMode::Always | RenderMode::Auto => self.renderer.as_ref(),
-        }
-    }
 }

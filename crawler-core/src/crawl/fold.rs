@@ -218,7 +218,7 @@ impl GraphBuilder {
             return;
         }
         self.stats.pages_fetched += 1;
-        self.stats.count_render(outcome.rendered.as_ref());
+        count_render(&mut self.stats, &outcome);
         let mut last = index;
         let hops = outcome.hops.len();
         for (i, hop) in outcome.hops.into_iter().enumerate() {
@@ -387,7 +387,7 @@ impl GraphBuilder {
             return;
         }
         self.stats.pages_fetched += 1;
-        self.stats.count_render(outcome.rendered.as_ref());
+        count_render(&mut self.stats, &outcome);
         let last = outcome.hops.len().saturating_sub(1);
         for (i, hop) in outcome.hops.iter().enumerate() {
             count_hop(&mut self.stats, hop);
@@ -478,5 +478,12 @@ impl GraphBuilder {
             started_at,
             link_rules: Some(self.link_rules),
         }
+    }
+}
+
+/// Counts in `stats` what rendering did to the page of `outcome`, if it was rendered.
+fn count_render(stats: &mut CrawlStats, outcome: &PageOutcome) {
+    if let Some(note) = &outcome.rendered {
+        stats.count_render(note.gained, note.requests, note.bytes);
     }
 }

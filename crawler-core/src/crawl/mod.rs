@@ -59,12 +59,11 @@ use crate::crawl::run::Run;
 use crate::crawl::seeds::{SeedList, WithSeeds};
 use crate::crawl::sink::FoldSink;
 use crate::error::Error;
-use crate::event::Events;
+use crate::fetch::context::Attached;
 use crate::fetch::coordination::{Coordination, Local};
 use crate::fetch::Fetcher;
 use crate::graph::report::CrawlReport;
 use crate::seen::{MemorySeenSet, SeenSet};
-use crate::since::PreviousCrawl;
 
 /// A configured crawler. Cheap to keep; each [`crawl`](Self::crawl) builds its own HTTP client
 /// and state, so one crawler can run several crawls.
@@ -77,9 +76,9 @@ use crate::since::PreviousCrawl;
 pub struct Crawler {
     spec: CrawlSpec,
     config: Arc<CrawlConfig>,
-    events: Events,
     seen: Option<Arc<dyn SeenSet>>,
-    previous: Option<Arc<PreviousCrawl>>,
+    /// The event handler, the previous crawl and the browser, handed to each fetcher.
+    attached: Attached,
 }
 
 impl Crawler {
@@ -100,14 +99,14 @@ impl Crawler {
     pub(crate) fn new(
         spec: CrawlSpec,
         config: CrawlConfig,
-        (events, seen, previous): (Events, Option<Arc<dyn SeenSet>>, Option<Arc<PreviousCrawl>>),
+        seen: Option<Arc<dyn SeenSet>>,
+        attached: Attached,
     ) -> Self {
         Self {
             spec,
             config: Arc::new(config),
-            events,
             seen,
-            previous,
+            attached,
         }
     }
 
@@ -291,7 +290,7 @@ impl Crawler {
             Arc::clone(&self.config),
             scope,
             coordination,
-            (self.events.clone(), self.previous.clone()),
+            self.attached.clone(),
         )
     }
 }

@@ -10,7 +10,19 @@ use crate::config::CrawlConfig;
 use crate::event::Events;
 use crate::fetch::coordination::Coordination;
 use crate::fetch::politeness::HostLimiter;
+use crate::fetch::render::Renderer;
 use crate::fetch::robots::RobotsCache;
+use crate::since::PreviousCrawl;
+
+/// What a crawl hands its fetches besides its settings, each optional: the event handler, the
+/// previous crawl its pages are revalidated against (`--since`) and the browser that renders
+/// pages.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Attached {
+    pub(crate) events: Events,
+    pub(crate) previous: Option<Arc<PreviousCrawl>>,
+    pub(crate) renderer: Option<Arc<dyn Renderer>>,
+}
 
 /// Everything a fetch task needs, shared by all tasks of one crawl.
 #[derive(Debug)]
@@ -32,5 +44,17 @@ pub(crate) struct FetchContext {
     /// each with its own allocator arena full of freed DOM nodes, and no throughput.
     pub(crate) parse_slots: tokio::sync::Semaphore,
     /// The previous crawl pages are revalidated against (`--since`), if any.
-    pub(crate) previous: Option<Arc<crate::since::PreviousCrawl>>,
+    pub(crate) previous: Option<Arc<PreviousCrawl>>,
+    /// The browser pages are rendered in, when the crawl renders them.
+    pub(crate) renderer: Option<Arc<dyn Renderer>>,
+}
+
+impl FetchContext {
+    /// The browser, when this crawl renders pages (its render mode is not `never`).
+    pub(crate) fn renderer(&self) -> Option<&Arc<dyn Renderer>> {
+        match self.config.render.mode {
+            crate::RenderMode::Never => None,
+            crate::RenderMode::Always | crate::RenderMode::Auto => self.renderer.as_ref(),
+        }
+    }
 }

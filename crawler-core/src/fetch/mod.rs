@@ -58,7 +58,7 @@ use crate::event::{CrawlEvent, Events};
 use crate::extract::charset;
 use crate::extract::{extract_with, extract_with_anchors, Anchors, RawLink, RobotsDirectives};
 use crate::fetch::client::http_client;
-use crate::fetch::context::FetchContext;
+use crate::fetch::context::{Attached, FetchContext};
 use crate::fetch::coordination::Coordination;
 use crate::fetch::page_links::{PageLinks, Rules};
 use crate::fetch::politeness::HostLimiter;
@@ -66,7 +66,6 @@ use crate::fetch::request::request_with_retries;
 use crate::fetch::robots::RobotsCache;
 use crate::graph::SkipReason;
 use crate::outcome::{Hop, PageOutcome, Target};
-use crate::since::PreviousCrawl;
 use crate::url_norm;
 
 /// Fetches the pages of one crawl: one HTTP client, per-host politeness, robots.txt, and the
@@ -92,14 +91,14 @@ impl Fetcher {
         scope: SeedScope,
         coordination: Arc<dyn Coordination>,
     ) -> Result<Self, Error> {
-        Self::with_events(config, scope, coordination, (Events::default(), None))
+        Self::with_events(config, scope, coordination, Attached::default())
     }
 
     pub(crate) fn with_events(
         config: Arc<CrawlConfig>,
         scope: SeedScope,
         coordination: Arc<dyn Coordination>,
-        (events, previous): (Events, Option<Arc<PreviousCrawl>>),
+        attached: Attached,
     ) -> Result<Self, Error> {
         // When the store paces hosts for all workers, a local gap would only add to it.
         let gap = if coordination.paces_locally() {
@@ -115,13 +114,14 @@ impl Fetcher {
             config,
             coordination,
             scope,
-            events,
+            events: attached.events,
             auto_render: render::auto::AutoRender::default(),
             render_cache: render::cache::SubresourceCache::default(),
             parse_slots: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
             ),
-            previous,
+            previous: attached.previous,
+            renderer: attached.renderer,
         };
         Ok(Self { ctx: Arc::new(ctx) })
     }

@@ -103,16 +103,14 @@ fn is_zero(n: &usize) -> bool {
 }
 
 impl CrawlStats {
-    /// Counts what rendering did to one fetched page, if it was rendered: its requests count
-    /// as the crawl's too.
-    pub(crate) fn count_render(&mut self, note: Option<&crate::fetch::render::RenderNote>) {
-        if let Some(note) = note {
-            self.pages_rendered += 1;
-            self.pages_render_gained += usize::from(note.gained > 0);
-            self.render_requests += note.requests;
-            self.requests += note.requests;
-            self.bytes += note.bytes;
-        }
+    /// Counts a rendered page that gained `gained` links and made `requests` requests reading
+    /// `bytes` body bytes: its requests count as the crawl's too.
+    pub(crate) fn count_render(&mut self, gained: usize, requests: usize, bytes: u64) {
+        self.pages_rendered += 1;
+        self.pages_render_gained += usize::from(gained > 0);
+        self.render_requests += requests;
+        self.requests += requests;
+        self.bytes += bytes;
     }
 }
 

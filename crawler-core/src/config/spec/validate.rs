@@ -98,7 +98,6 @@ impl CrawlSpec {
                 mode: self.render,
                 wait: render_wait,
                 load_resources: self.check_resources,
-                renderer: None,
             },
         })
     }

@@ -25,6 +25,7 @@ use crate::config::Secret;
 use crate::error::ConfigError;
 use crate::event::{CrawlEvent, Events};
 use crate::extract::Extraction;
+use crate::fetch::context::Attached;
 use crate::fetch::render::Renderer;
 use crate::graph::link_kind::LinkKind;
 use crate::seen::SeenSet;
@@ -348,11 +349,14 @@ impl CrawlerBuilder {
             config.http.cookie_jar = Some(jar);
         }
         if config.render.mode != RenderMode::Never && self.renderer.is_none() {
-            return Err(ConfigError::NoRenderer(config.render.mode));
+            return Err(ConfigError::NoRenderer(config.render.mode.as_str()));
         }
-        config.render.renderer = self.renderer;
-        let live = (self.events, self.seen, self.previous);
-        Ok(Crawler::new(self.spec, config, live))
+        let attached = Attached {
+            events: self.events,
+            previous: self.previous,
+            renderer: self.renderer,
+        };
+        Ok(Crawler::new(self.spec, config, self.seen, attached))
     }
 }
 

@@ -144,7 +144,7 @@ fn rendering_needs_a_renderer() {
     use crate::config::render::RenderMode;
     for mode in [RenderMode::Always, RenderMode::Auto] {
         let err = crate::Crawler::builder().render(mode).build().unwrap_err();
-        assert_eq!(err, ConfigError::NoRenderer(mode));
+        assert_eq!(err, ConfigError::NoRenderer(mode.as_str()));
         assert!(err.to_string().contains(mode.as_str()), "{err}");
     }
     let never = crate::Crawler::builder().render(RenderMode::Never).build();

@@ -15,7 +15,8 @@
 //! counts the request in the crawl's stats.
 //!
 //! # Architecture
-//! - `mod.rs`: the seam ([`Renderer`], [`Loader`] and their types) and `render_page`.
+//! - `mod.rs`: `render_page`, and which pages may be rendered.
+//! - `seam.rs`: the seam ([`Renderer`], [`Loader`] and the values they exchange).
 //! - `loader.rs`: the crawl's [`Loader`], over the fetch context.
 //! - `cache.rs`: the answers to rendered pages' requests, kept so that a subresource many
 //!   pages load is requested once.
@@ -24,12 +25,14 @@
 pub mod auto;
 pub(crate) mod cache;
 pub(crate) mod loader;
+mod seam;
+
+pub use crate::outcome::RenderNote;
+pub use seam::{Load, Loader, RenderFailure, RenderRequest, Rendered, Renderer, SubRequest};
 
 use std::fmt::Debug;
 use std::time::Duration;
 
-use futures::future::BoxFuture;
-use serde::{Deserialize, Serialize};
 use url::Url;
 
 use crate::config::render::RenderMode;
@@ -39,148 +42,6 @@ use crate::fetch::context::FetchContext;
 use crate::fetch::page_links::{PageLinks, Rules};
 use crate::graph::LinkKind;
 use crate::outcome::{Hop, PageOutcome};
-
-/// A browser that renders pages: loads a page's HTML, runs its scripts, and returns the DOM
-/// once the page settled.
-///
-/// Object safe: a crawl holds an `Arc<dyn Renderer>` (see
-/// [`CrawlerBuilder::renderer`](crate::CrawlerBuilder::renderer)). It is called from many fetch
-/// tasks at once and bounds its own concurrency.
-pub trait Renderer: Send + Sync + Debug {
-    /// Renders `page`. Every request the page makes (scripts, `fetch()`, stylesheets) must be
-    /// answered through `loader`, never from the network directly; a navigation of the top
-    /// frame away from the page must not be followed but reported in
-    /// [`Rendered::navigations`].
-    fn render<'a>(
-        &'a self,
-        page: RenderRequest<'a>,
-        loader: &'a dyn Loader,
-    ) -> BoxFuture<'a, Result<Rendered, RenderFailure>>;
-}
-
-/// A page to render: what the crawl fetched for it.
-#[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
-pub struct RenderRequest<'a> {
-    /// The page's URL (the last hop of its redirect chain).
-    pub url: &'a Url,
-    /// The HTTP status it was served with.
-    pub status: u16,
-    /// Its `Content-Type`, as served.
-    pub content_type: Option<&'a str>,
-    /// Its body, as fetched: the renderer serves this as the document.
-    pub body: &'a [u8],
-    /// The page is settled once it made no request for this long after its `load` event.
-    pub wait: Duration,
-    /// The render must be done within this time, or fail with [`RenderFailure::Timeout`].
-    pub timeout: Duration,
-    /// Whether images, media and fonts are loaded (else the renderer blocks them).
-    pub load_resources: bool,
-}
-
-/// What a render gives back.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Rendered {
-    /// The DOM once settled, serialised as HTML (`document.documentElement.outerHTML`).
-    pub html: String,
-    /// URLs the page's scripts navigated to: the top frame's navigations away from the page
-    /// (blocked, not followed) and the URLs pushed with the History API, in order.
-    pub navigations: Vec<String>,
-}
-
-impl Rendered {
-    /// A render result of `html` and `navigations`.
-    pub fn new(html: String, navigations: Vec<String>) -> Self {
-        Self { html, navigations }
-    }
-}
-
-/// Why a page could not be rendered. The crawl records it on the page and keeps the page's
-/// static links.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[non_exhaustive]
-pub enum RenderFailure {
-    /// The page did not settle within its time.
-    #[error("the page did not settle in time")]
-    Timeout,
-    /// The browser failed: it crashed, the tab crashed (a page out of memory), or it could not
-    /// be started.
-    #[error("{0}")]
-    Failed(String),
-}
-
-/// A request a page being rendered makes.
-#[derive(Debug, Clone, Copy)]
-#[non_exhaustive]
-pub struct SubRequest<'a> {
-    /// The URL asked for.
-    pub url: &'a str,
-    /// The HTTP method.
-    pub method: &'a str,
-}
-
-impl<'a> SubRequest<'a> {
-    /// A request of `method` for `url`.
-    pub fn new(url: &'a str, method: &'a str) -> Self {
-        Self { url, method }
-    }
-}
-
-/// How a [`Loader`] answered a [`SubRequest`].
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum Load {
-    /// The server's answer, to hand to the page.
-    Answer {
-        /// HTTP status.
-        status: u16,
-        /// Response headers (without framing headers: the body is whole and decoded).
-        headers: Vec<(String, String)>,
-        /// The body, decoded, at most the crawl's body cap.
-        body: Vec<u8>,
-    },
-    /// The crawl refuses the request (out of scope, robots.txt, a private address, a method
-    /// other than GET or HEAD): the page sees a blocked request.
-    Refused {
-        /// Why, for logs.
-        reason: String,
-    },
-    /// The request was made and failed (connection, timeout): the page sees a network error.
-    Failed {
-        /// What failed, for logs.
-        detail: String,
-    },
-}
-
-/// Answers the requests of a page being rendered, under the crawl's rules.
-pub trait Loader: Send + Sync {
-    /// Loads `request` or refuses it.
-    fn load<'a>(&'a self, request: SubRequest<'a>) -> BoxFuture<'a, Load>;
-}
-
-/// What rendering did to one page: stored in its outcome and counted in the crawl's stats.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[non_exhaustive]
-pub struct RenderNote {
-    /// Links the rendered DOM had that the static HTML did not (script navigations included).
-    pub gained: usize,
-    /// Requests made for the page while it was rendered.
-    pub requests: usize,
-    /// Body bytes read for those requests.
-    pub bytes: u64,
-}
-
-impl RenderNote {
-    /// What rendering a page did: `gained` links, `requests` made reading `bytes` body bytes.
-    pub fn new(gained: usize, requests: usize, bytes: u64) -> Self {
-        Self {
-            gained,
-            requests,
-            bytes,
-        }
-    }
-}
 
 /// How much longer than the renderer's own deadline the fetch waits for it before giving
 /// the render up: a renderer that misses its deadline is cut off here.
@@ -201,7 +62,7 @@ impl StaticPage {
     /// browser would read it, and what its scripts load, from the disk itself, past the
     /// crawl's rules.
     pub(crate) fn wanted(ctx: &FetchContext, hop: &Hop) -> bool {
-        ctx.config.render.active().is_some()
+        ctx.renderer().is_some()
             && matches!(hop.url.scheme(), "http" | "https")
             && hop
                 .status
@@ -216,7 +77,7 @@ impl StaticPage {
 /// rendered.
 pub(crate) async fn render_page(ctx: &FetchContext, page: StaticPage, outcome: &mut PageOutcome) {
     let options = &ctx.config.render;
-    let (Some(renderer), Some(hop)) = (options.active(), outcome.hops.last_mut()) else {
+    let (Some(renderer), Some(hop)) = (ctx.renderer(), outcome.hops.last_mut()) else {
         return;
     };
     let pattern = auto::pattern(&page.url);
