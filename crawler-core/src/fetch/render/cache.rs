@@ -4,7 +4,9 @@
 //! it a 1,000-page site whose pages share one script and one stylesheet cost 2,000 more
 //! requests with `--render always`, each one a politeness permit.
 //!
-//! Kept: answers to GET with a 2xx status, unless the server said `Cache-Control: no-store`,
+//! Kept: answers to GET whose status HTTP calls heuristically cacheable (RFC 9110, 15.1:
+//! 200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501; not 206), so a stylesheet missing
+//! from every page is asked once too, unless the server said `Cache-Control: no-store`,
 //! each at most [`MAX_ENTRY_BYTES`], all of them at most [`MAX_CACHE_BYTES`] (the oldest go
 //! first). Two renders that ask for the same URL at once share one request. A request that
 //! failed, or an answer not kept, is asked again by the next page that needs it.
@@ -22,6 +24,10 @@ pub(crate) const MAX_CACHE_BYTES: usize = 64 << 20;
 
 /// Largest body kept: 8 MiB.
 pub(crate) const MAX_ENTRY_BYTES: usize = 8 << 20;
+
+/// The statuses a cache may keep without explicit freshness (RFC 9110, section 15.1), but 206:
+/// a range is not the resource.
+const HEURISTICALLY_CACHEABLE: [u16; 11] = [200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501];
 
 /// A kept answer.
 #[derive(Debug)]
@@ -48,11 +54,12 @@ impl Kept {
                     .split(',')
                     .any(|directive| directive.trim().eq_ignore_ascii_case("no-store"))
         });
-        ((200..300).contains(status) && !no_store && body.len() <= MAX_ENTRY_BYTES).then(|| Self {
-            status: *status,
-            headers: headers.clone(),
-            body: body.clone(),
-        })
+        (HEURISTICALLY_CACHEABLE.contains(status) && !no_store && body.len() <= MAX_ENTRY_BYTES)
+            .then(|| Self {
+                status: *status,
+                headers: headers.clone(),
+                body: body.clone(),
+            })
     }
 
     fn answer(&self) -> Load {
@@ -178,6 +185,19 @@ mod tests {
         for _ in 0..3 {
             get(&cache, "http://a.test/app.js", &loads, || {
                 answer(200, &[("content-type", "text/javascript")], b"x()")
+            })
+            .await;
+        }
+        assert_eq!(loads.load(Ordering::Relaxed), 1);
+    }
+
+    #[tokio::test]
+    async fn a_missing_stylesheet_is_asked_once_too() {
+        let cache = SubresourceCache::default();
+        let loads = AtomicUsize::new(0);
+        for _ in 0..3 {
+            get(&cache, "http://a.test/gone.css", &loads, || {
+                answer(404, &[], b"not found")
             })
             .await;
         }
