@@ -28,6 +28,9 @@ const LAUNCH_TIMEOUT: Duration = Duration::from_secs(60);
 /// gets at most this long past the cap.
 const MEMORY_POLL: Duration = Duration::from_millis(100);
 
+/// Polls between two readings of the browser's process tree.
+const TREE_EVERY: u64 = 10;
+
 /// Where requests the Fetch domain does not pause are sent: a closed port on loopback.
 const NOWHERE_PROXY: &str = "--proxy-server=http://127.0.0.1:9";
 
@@ -236,9 +239,18 @@ async fn watch_memory(
     }
     let mut ticks = tokio::time::interval(MEMORY_POLL);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    while tell.borrow().is_none() {
+    let mut pids = Vec::new();
+    for poll in 0_u64.. {
+        if tell.borrow().is_some() {
+            return;
+        }
         ticks.tick().await;
-        let rss = process::tree_rss(pid);
+        // The process tree is found by reading every process's parent: a new renderer shows
+        // up within a second.
+        if poll % TREE_EVERY == 0 {
+            pids = process::tree(pid);
+        }
+        let rss = process::memory_of(&pids);
         peak.fetch_max(rss, Ordering::Relaxed);
         if rss > cap {
             tracing::info!(
