@@ -126,6 +126,13 @@ for file in $touched; do
     count=$((count + 1))
 done
 echo "== touched $count pages ($TOUCH %)" >&2
+# nginx keeps open file descriptors for a while (open_file_cache): a file edited in place by
+# `sed -i` is a new inode, and a cached descriptor would serve the old one (measured: the first
+# full crawl after the edit got 8 old pages, and its --since run one stale 304). A reload
+# starts workers with empty caches.
+kill -HUP "$NGINX_PID"
+sleep 1 # the new workers start, the old ones finish and exit
+curl -s -o /dev/null "http://$HOST/" || die "nginx did not come back after the reload"
 
 declare -a full_t full_c full_b since_t since_c since_b
 bad=0

@@ -286,7 +286,7 @@ async fn follow_chain(
             Some(previous) => {
                 outcome.title.clone_from(&previous.title);
                 robots.nofollow |= previous.nofollow;
-                previous.links.clone()
+                previous.links()
             }
             None => links.finish(),
         };
