@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crawler_core::render::{Loader, RenderFailure, RenderRequest, Rendered, Renderer};
-use crawler_core::{Crawler, LinkKind, PageError, RenderMode};
+use crawler_core::{CrawlReport, Crawler, LinkKind, PageError, RenderMode};
 use crawler_render::{find_chromium, Chromium, ChromiumOptions};
 use crawler_tests::procs::live_tree;
 use crawler_tests::{js_site_root, FixtureServer, Reply, ServerOptions};
@@ -38,23 +38,35 @@ async fn until(what: &str, mut done: impl FnMut() -> bool) {
     assert!(waited.is_ok(), "waited {LIMIT:?} for {what}");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_crawl_through_the_library_gets_the_rendered_links_and_script_edges() {
-    let server = js_site();
-    let chromium = chromium();
+/// Crawls from `seed` to `depth`, rendering every page with `chromium`; fails after [`LIMIT`].
+async fn crawl_rendered(chromium: &Arc<Chromium>, depth: u32, seed: String) -> CrawlReport {
     let crawler = Crawler::builder()
-        .max_depth(0)
+        .max_depth(depth)
         .render(RenderMode::Always)
         .renderer(chromium.clone())
         .build()
         .unwrap();
-    let report = tokio::time::timeout(
-        LIMIT,
-        crawler.crawl(&[server.url("/")], std::future::pending()),
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    tokio::time::timeout(LIMIT, crawler.crawl(&[seed], std::future::pending()))
+        .await
+        .unwrap()
+        .unwrap()
+}
+
+/// Shuts `chromium` down and waits until its last browser's processes are gone.
+async fn shut_down(chromium: &Chromium) {
+    let pid = chromium.browser_pid().await.expect("the last browser runs");
+    chromium.shutdown().await;
+    until("the last browser's processes to end", || {
+        live_tree(pid).is_empty()
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_crawl_through_the_library_gets_the_rendered_links_and_script_edges() {
+    let server = js_site();
+    let chromium = chromium();
+    let report = crawl_rendered(&chromium, 0, server.url("/")).await;
     let rendered: Vec<(String, LinkKind)> = report
         .graph
         .links()
@@ -65,12 +77,7 @@ async fn a_crawl_through_the_library_gets_the_rendered_links_and_script_edges() 
     assert!(rendered.contains(&("/app/home/".to_owned(), LinkKind::Script)));
     assert_eq!(report.stats.pages_rendered, 1);
     assert_eq!(report.stats.render_requests, 2, "app.js and links.json");
-    let pid = chromium.browser_pid().await.expect("the browser runs");
-    chromium.shutdown().await;
-    until("the browser's processes to end", || {
-        live_tree(pid).is_empty()
-    })
-    .await;
+    shut_down(&chromium).await;
 }
 
 /// A renderer that panics in the middle of a render of `/wait.html` (once its held request
@@ -159,19 +166,7 @@ async fn the_browser_is_replaced_after_its_page_budget_and_the_graph_stays_whole
     let mut options = ChromiumOptions::new(executable, 1);
     options.restart_after = 3;
     let chromium = Arc::new(Chromium::new(options).unwrap());
-    let crawler = Crawler::builder()
-        .max_depth(5)
-        .render(RenderMode::Always)
-        .renderer(chromium.clone())
-        .build()
-        .unwrap();
-    let report = tokio::time::timeout(
-        LIMIT,
-        crawler.crawl(&[server.url("/")], std::future::pending()),
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let report = crawl_rendered(&chromium, 5, server.url("/")).await;
     assert_eq!(report.stats.pages_rendered, 11);
     assert_eq!(
         report.stats.pages_render_gained, 3,
@@ -184,20 +179,11 @@ async fn the_browser_is_replaced_after_its_page_budget_and_the_graph_stays_whole
         "a browser every 3 pages"
     );
     assert!(stats.peak_rss > 0);
-    let pid = chromium.browser_pid().await.expect("the last browser runs");
-    chromium.shutdown().await;
-    until("the last browser's processes to end", || {
-        live_tree(pid).is_empty()
-    })
-    .await;
+    shut_down(&chromium).await;
 }
 
 /// The detail of the render failure of `path`, if its render failed.
-fn render_failure(
-    report: &crawler_core::CrawlReport,
-    server: &FixtureServer,
-    path: &str,
-) -> String {
+fn render_failure(report: &CrawlReport, server: &FixtureServer, path: &str) -> String {
     let page = report
         .graph
         .page(&server.url(path).parse().unwrap())
@@ -239,19 +225,7 @@ async fn pages_that_eat_memory_cost_their_render_and_the_browser_stays_bounded()
     );
     let executable = find_chromium(None).expect("chromium is installed (scripts/test-deps.sh)");
     let chromium = Arc::new(Chromium::new(ChromiumOptions::new(executable, 1)).unwrap());
-    let crawler = Crawler::builder()
-        .max_depth(1)
-        .render(RenderMode::Always)
-        .renderer(chromium.clone())
-        .build()
-        .unwrap();
-    let report = tokio::time::timeout(
-        LIMIT,
-        crawler.crawl(&[server.url("/hogs.html")], std::future::pending()),
-    )
-    .await
-    .unwrap()
-    .unwrap();
+    let report = crawl_rendered(&chromium, 1, server.url("/hogs.html")).await;
     for hog in ["/heap.html", "/buffers.html"] {
         let why = render_failure(&report, &server, hog);
         assert!(why.contains("memory cap (2048 MiB)"), "{hog}: {why}");
@@ -265,10 +239,5 @@ async fn pages_that_eat_memory_cost_their_render_and_the_browser_stays_bounded()
         stats.peak_rss < CAP + (1 << 30),
         "the browser grew far past its cap: {stats:?}"
     );
-    let pid = chromium.browser_pid().await.expect("the last browser runs");
-    chromium.shutdown().await;
-    until("the last browser's processes to end", || {
-        live_tree(pid).is_empty()
-    })
-    .await;
+    shut_down(&chromium).await;
 }
