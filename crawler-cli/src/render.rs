@@ -24,16 +24,11 @@ impl Browser {
     /// A usage error (exit 2) when no Chromium executable is found; an error when it does not
     /// start.
     pub(crate) async fn start(spec: &CrawlSpec) -> anyhow::Result<Self> {
-        if spec.render == RenderMode::Never {
-            return Ok(Self(None));
-        }
-        let executable = crawler_render::find_chromium(spec.worker.chromium.as_deref())
+        let options = ChromiumOptions::for_spec(spec)
             .map_err(|err| usage(format!("--render {} needs Chromium: {err}", spec.render)))?;
-        let tabs = spec.worker.render_concurrency.unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
-        });
-        let mut options = ChromiumOptions::new(executable, tabs);
-        options.command_timeout = options.command_timeout.max(spec.page_timeout);
+        let Some(options) = options else {
+            return Ok(Self(None));
+        };
         let chromium = Chromium::new(options).map_err(|err| usage(err.to_string()))?;
         if spec.render == RenderMode::Always {
             chromium.start().await.context("cannot render pages")?;

@@ -7,7 +7,10 @@
 //! argument), a value of the wrong type or out of range a `ValueError` with the message of
 //! serde or of the library's [`ConfigError`](crawler_core::ConfigError).
 
+use std::sync::Arc;
+
 use crawler_core::{CrawlEvent, CrawlSpec, Crawler, CrawlerBuilder};
+use crawler_render::{Chromium, ChromiumOptions, RenderError};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use serde_json::{Map, Value};
@@ -57,13 +60,34 @@ pub(crate) fn parse(json: &str) -> PyResult<CrawlSpec> {
 /// As [`parse`], and a `ValueError` with the [`ConfigError`](crawler_core::ConfigError)'s
 /// message for a setting the library refuses.
 pub(crate) fn crawler(json: &str, on_event: Option<EventHandler>) -> PyResult<Crawler> {
-    let mut builder = CrawlerBuilder::from_spec(parse(json)?);
+    let spec = parse(json)?;
+    let browser = browser(&spec)?;
+    let mut builder = CrawlerBuilder::from_spec(spec);
+    if let Some(chromium) = browser {
+        builder = builder.renderer(Arc::new(chromium));
+    }
     if let Some(handler) = on_event {
         builder = builder.on_event(handler);
     }
     builder
         .build()
         .map_err(|err| PyValueError::new_err(err.to_string()))
+}
+
+/// The browser a crawl of `spec` renders with, if it renders (`render="always"|"auto"`):
+/// started on the first page it renders, and killed with its processes when the crawler is
+/// dropped at the end of the call.
+///
+/// # Errors
+/// A `ValueError` naming the mode when no Chromium executable is found.
+fn browser(spec: &CrawlSpec) -> PyResult<Option<Chromium>> {
+    let needs = |err: RenderError| {
+        PyValueError::new_err(format!("render {} needs Chromium: {err}", spec.render))
+    };
+    ChromiumOptions::for_spec(spec)
+        .map_err(needs)?
+        .map(|options| Chromium::new(options).map_err(needs))
+        .transpose()
 }
 
 /// The error of a crawl that could not start: a bad seed is a bad value.

@@ -26,8 +26,11 @@ import crawlgraph
         ({"links": ["anchor", "nonsense"]}, "option `links`"),
         ({"rate": float("nan")}, "invalid crawl options"),
         ({"proxy": "ftp://proxy"}, "invalid proxy"),
-        # The Python package has no browser: rendering is refused, naming the mode.
-        ({"render": "always"}, "render always needs a browser"),
+        # Rendering needs Chromium: a missing one is named, with the mode.
+        (
+            {"render": "always", "chromium": "/nonexistent/chromium"},
+            "render always needs Chromium: no Chromium found (/nonexistent/chromium",
+        ),
         ({"render": "sometimes"}, "option `render`"),
     ],
 )

@@ -17,6 +17,7 @@ use std::time::Duration;
 
 use chromiumoxide::Page;
 use crawler_core::render::{Loader, RenderFailure, RenderRequest, Rendered, Renderer};
+use crawler_core::{CrawlSpec, RenderMode};
 use futures::future::{BoxFuture, FutureExt};
 
 use crate::browser::Live;
@@ -55,6 +56,26 @@ impl ChromiumOptions {
             max_rss: DEFAULT_MAX_RSS,
             command_timeout: Duration::from_secs(30),
         }
+    }
+
+    /// The options a crawl of `spec` renders with, or `None` when it renders nothing: the
+    /// executable its `chromium` names (else [`find_chromium`](crate::find_chromium)'s), one
+    /// tab per core unless `render_concurrency` says, and DevTools commands allowed as long as
+    /// a page (`page_timeout`). What every front door (the CLI, a Redis worker, Python) uses.
+    ///
+    /// # Errors
+    /// [`RenderError::NoChromium`] when `spec` renders and no executable is found.
+    pub fn for_spec(spec: &CrawlSpec) -> Result<Option<Self>, RenderError> {
+        if spec.render == RenderMode::Never {
+            return Ok(None);
+        }
+        let executable = crate::find_chromium(spec.worker.chromium.as_deref())?;
+        let tabs = spec.worker.render_concurrency.unwrap_or_else(|| {
+            std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get)
+        });
+        let mut options = Self::new(executable, tabs);
+        options.command_timeout = options.command_timeout.max(spec.page_timeout);
+        Ok(Some(options))
     }
 }
 

@@ -3,7 +3,8 @@
 The options are the spec's fields: the long flags of ``crawl`` with ``_`` for ``-``. The
 Rust side reads the JSON with serde and validates it with the library's own code, so the
 checks and messages are the command line's. Here only the Python conveniences are mapped
-to the spec's JSON form: ``concurrency`` (``worker.concurrency`` in the spec),
+to the spec's JSON form: ``concurrency``, ``render_concurrency`` and ``chromium``
+(``worker.*`` in the spec),
 ``same_domain``/``any_host`` (``hosts``), a header dict or ``"Name: value"`` strings, a
 ``"name:password"`` user, a single string for a list, and paths.
 """
@@ -23,7 +24,7 @@ _LISTS = frozenset({"prefix", "include", "exclude", "cookie", "links", "header"}
 _NOT_OPTIONS = frozenset({"schema"})
 
 #: Options of this package that are not spec fields (mapped below).
-_EXTRA = frozenset({"concurrency", "same_domain", "any_host"})
+_EXTRA = frozenset({"concurrency", "same_domain", "any_host", "render_concurrency", "chromium"})
 
 
 def _fields() -> frozenset[str]:
@@ -92,6 +93,10 @@ def spec_json(function: str, depth: int, options: Mapping[str, Any]) -> str:
                     f"invalid value for option `concurrency`: {value!r} is not an integer"
                 )
             worker["concurrency"] = value
+        elif name == "render_concurrency":
+            worker["render_concurrency"] = value
+        elif name == "chromium":
+            worker["chromium"] = None if value is None else os.fspath(value)
         elif name in ("same_domain", "any_host"):
             if value:
                 spec["hosts"] = name
