@@ -7,11 +7,13 @@
 //! argument), a value of the wrong type or out of range a `ValueError` with the message of
 //! serde or of the library's [`ConfigError`](crawler_core::ConfigError).
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crawler_core::since::{PreviousCrawl, SinceError};
 use crawler_core::{CrawlEvent, CrawlSpec, Crawler, CrawlerBuilder};
 use crawler_render::{Chromium, ChromiumOptions, RenderError};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyOSError, PyTypeError, PyUserWarning, PyValueError};
 use pyo3::prelude::*;
 use serde_json::{Map, Value};
 
@@ -60,11 +62,16 @@ pub(crate) fn parse(json: &str) -> PyResult<CrawlSpec> {
 /// As [`parse`], and a `ValueError` with the [`ConfigError`](crawler_core::ConfigError)'s
 /// message for a setting the library refuses.
 pub(crate) fn crawler(json: &str, on_event: Option<EventHandler>) -> PyResult<Crawler> {
-    let spec = parse(json)?;
+    let (json, since) = split_since(json)?;
+    let spec = parse(&json)?;
+    let previous = since.map(|path| previous(&path, &spec)).transpose()?;
     let browser = browser(&spec)?;
     let mut builder = CrawlerBuilder::from_spec(spec);
     if let Some(chromium) = browser {
         builder = builder.renderer(Arc::new(chromium));
+    }
+    if let Some(previous) = previous {
+        builder = builder.since(previous);
     }
     if let Some(handler) = on_event {
         builder = builder.on_event(handler);
@@ -72,6 +79,53 @@ pub(crate) fn crawler(json: &str, on_event: Option<EventHandler>) -> PyResult<Cr
     builder
         .build()
         .map_err(|err| PyValueError::new_err(err.to_string()))
+}
+
+/// The options' JSON without `since` (the previous crawl's export, which is not a setting of
+/// the spec), and that path if given.
+///
+/// # Errors
+/// A `ValueError` for options that are not a JSON object or a `since` that is not a path.
+fn split_since(json: &str) -> PyResult<(String, Option<PathBuf>)> {
+    let mut options: Map<String, Value> = serde_json::from_str(json)
+        .map_err(|err| PyValueError::new_err(format!("options are not a JSON object: {err}")))?;
+    let since = match options.remove("since") {
+        None | Some(Value::Null) => return Ok((json.to_owned(), None)),
+        Some(Value::String(path)) => PathBuf::from(path),
+        Some(other) => {
+            return Err(PyValueError::new_err(format!(
+                "invalid value for option `since`: {other} is not a path"
+            )))
+        }
+    };
+    Ok((Value::Object(options).to_string(), Some(since)))
+}
+
+/// The previous crawl at `path` for a crawl of `spec` (`since=`): read now, so that a bad file
+/// fails the call before anything is fetched; a warning when it vouches for no page.
+///
+/// # Errors
+/// `OSError` when the file cannot be read, `ValueError` when it is not a crawl export (or too
+/// large, or has more pages than `max_nodes`) or `spec` is invalid.
+fn previous(path: &Path, spec: &CrawlSpec) -> PyResult<Arc<PreviousCrawl>> {
+    let config = spec
+        .config()
+        .map_err(|err| PyValueError::new_err(err.to_string()))?;
+    let shown = path.display();
+    let previous = PreviousCrawl::load(path, &config).map_err(|err| match err {
+        SinceError::Io(io) => PyOSError::new_err(format!("since={shown}: {io}")),
+        other => PyValueError::new_err(format!("since={shown}: {other}")),
+    })?;
+    if let Some(why) = previous.unusable() {
+        Python::attach(|py| {
+            let message = std::ffi::CString::new(format!(
+                "since={shown}: every page is downloaded again: {why}"
+            ))
+            .unwrap_or_default();
+            PyErr::warn(py, &py.get_type::<PyUserWarning>(), &message, 1)
+        })?;
+    }
+    Ok(Arc::new(previous))
 }
 
 /// The browser a crawl of `spec` renders with, if it renders (`render="always"|"auto"`):

@@ -39,11 +39,14 @@ def test_bad_values_raise_value_error_with_the_library_message(site, options, me
         crawlgraph.crawl(site.url("/index.html"), **options)
 
 
-def test_since_is_refused_with_value_error_naming_it(site):
-    with pytest.raises(ValueError, match="option `since`"):
-        crawlgraph.crawl(site.url("/index.html"), since="previous.json")
-    with pytest.raises(ValueError, match="option `since`"):
-        asyncio.run(crawlgraph.crawl_async(site.url("/index.html"), since="previous.json"))
+def test_a_since_file_that_cannot_be_used_fails_before_the_crawl(site, tmp_path):
+    seed = site.url("/index.html")
+    with pytest.raises(OSError, match="since=.*missing.json"):
+        crawlgraph.crawl(seed, since=tmp_path / "missing.json")
+    not_an_export = tmp_path / "notes.json"
+    not_an_export.write_text("[1, 2, 3]")
+    with pytest.raises(ValueError, match="since=.*notes.json"):
+        asyncio.run(crawlgraph.crawl_async(seed, since=not_an_export))
 
 
 def test_unknown_option_raises_type_error_naming_it(site):

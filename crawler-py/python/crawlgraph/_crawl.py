@@ -55,7 +55,8 @@ def crawl(
     ``-``: ``per_host=4``, ``timeout=2.5`` (seconds), ``include=["/docs/"]``,
     ``header={"Accept-Language": "en"}`` (or ``["Name: value"]``), ``user="name:password"``,
     ``concurrency=64``, ``same_domain=True``, ``max_pages=1000``, ``check_resources=True``,
-    ``render="auto"`` (pages built by JavaScript, in headless Chromium; ``chromium=PATH``)...
+    ``render="auto"`` (pages built by JavaScript, in headless Chromium; ``chromium=PATH``),
+    ``since="old.json"`` (revalidate the pages of an earlier JSON or GraphML export)...
     (``crawlgraph.OPTIONS`` lists them all; docs/crawl-spec.md describes them). They are
     checked by the library itself: a bad value raises ``ValueError`` with its message, an
     unknown option ``TypeError``.

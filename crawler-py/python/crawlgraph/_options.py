@@ -24,7 +24,9 @@ _LISTS = frozenset({"prefix", "include", "exclude", "cookie", "links", "header"}
 _NOT_OPTIONS = frozenset({"schema"})
 
 #: Options of this package that are not spec fields (mapped below).
-_EXTRA = frozenset({"concurrency", "same_domain", "any_host", "render_concurrency", "chromium"})
+_EXTRA = frozenset(
+    {"concurrency", "same_domain", "any_host", "render_concurrency", "chromium", "since"}
+)
 
 
 def _fields() -> frozenset[str]:
@@ -103,12 +105,10 @@ def spec_json(function: str, depth: int, options: Mapping[str, Any]) -> str:
         elif name == "worker":
             worker.update(value)
         elif name == "since":
-            # `crawl --since FILE` is not a setting but a previous crawl to revalidate
-            # against; the Python package does not load one yet.
-            raise ValueError(
-                "option `since` is not supported from Python: use `crawl --since FILE` "
-                "(docs/recrawl.md)"
-            )
+            # Not a setting but the previous crawl's export to revalidate against: the Rust
+            # side takes it out of the spec and reads it.
+            if value is not None:
+                spec["since"] = os.fspath(value)
         elif name in fields:
             spec[name] = _value(name, value)
         else:
