@@ -4,6 +4,8 @@
 //! it a 1,000-page site whose pages share one script and one stylesheet cost 2,000 more
 //! requests with `--render always`, each one a politeness permit.
 //!
+//! Each answer counts its body, headers and URL toward the cap.
+//!
 //! Kept: answers to GET whose status HTTP calls heuristically cacheable (RFC 9110, 15.1:
 //! 200, 203, 204, 300, 301, 308, 404, 405, 410, 414, 501; not 206), so a stylesheet missing
 //! from every page is asked once too, unless the server said `Cache-Control: no-store`,
@@ -62,6 +64,13 @@ impl Kept {
             })
     }
 
+    /// What keeping this answer for `url` costs, in bytes: its body, headers and URL, and a
+    /// little for the entry itself, so that empty answers (a `204`) are bounded in number too.
+    fn size(&self, url: &str) -> usize {
+        let headers: usize = self.headers.iter().map(|(n, v)| n.len() + v.len()).sum();
+        self.body.len() + headers + 2 * url.len() + 128
+    }
+
     fn answer(&self) -> Load {
         Load::Answer {
             status: self.status,
@@ -110,7 +119,7 @@ impl SubresourceCache {
             .clone();
         if let Some(answer) = own {
             match &kept {
-                Some(kept) => self.account(url, kept.body.len()),
+                Some(kept) => self.account(url, kept.size(url)),
                 None => self.forget(url, &slot),
             }
             return answer;
@@ -257,7 +266,8 @@ mod tests {
         {
             let inner = cache.lock();
             assert!(inner.bytes <= MAX_CACHE_BYTES);
-            assert_eq!(inner.slots.len(), entries);
+            // Each entry also counts its URL and bookkeeping: one fewer full-size body fits.
+            assert_eq!(inner.slots.len(), entries - 1);
             assert!(
                 !inner.slots.contains_key("http://a.test/0"),
                 "the oldest went"
