@@ -400,16 +400,26 @@ logged_crawl() { # $1 = run name
     stop_server
     check_access_log "$1"
 }
-# The access log of run $1: stops the script on any URL requested twice or any page not answered.
+# The access log of run $1: stops the script on any page URL requested twice or any page not
+# answered. A rendered page's own requests (the site's stylesheet and script) are not page URLs:
+# each browser's render cache asks one at most once, so at most once per worker.
 check_access_log() {
-    local pages requests dups ok
-    pages=$(grep -v -E '^/(robots\.txt|sitemap\.xml|__probe) ' "$WORK/nginx/access.log" || true)
-    requests=$(printf '%s\n' "$pages" | grep -c . || true)
-    dups=$(printf '%s\n' "$pages" | awk '{ print $1 }' | sort | uniq -d | wc -l)
-    ok=$(printf '%s\n' "$pages" | awk '$2 == 200' | awk '{ print $1 }' | sort -u | wc -l)
+    local log requests dups ok sub subdups
+    log=$(grep -v -E '^/(robots\.txt|sitemap\.xml|__probe) ' "$WORK/nginx/access.log" || true)
+    [[ -s $WORK/page-paths ]] || awk -F'\t' -v origin="http://$HOST" \
+        'NR > 1 { print substr($1, length(origin) + 1) }' "$WORK/expected-nodes.tsv" | LC_ALL=C sort -u >"$WORK/page-paths"
+    printf '%s\n' "$log" | awk 'NF' | LC_ALL=C sort -k1,1 >"$WORK/requests.sorted"
+    LC_ALL=C join "$WORK/requests.sorted" "$WORK/page-paths" >"$WORK/page-requests" || true
+    requests=$(wc -l <"$WORK/page-requests")
+    dups=$(awk '{ print $1 }' "$WORK/page-requests" | uniq -d | wc -l)
+    ok=$(awk '$2 == 200 { print $1 }' "$WORK/page-requests" | sort -u | wc -l)
+    sub=$(($(wc -l <"$WORK/requests.sorted") - requests))
+    subdups=$(LC_ALL=C join -v 1 "$WORK/requests.sorted" "$WORK/page-paths" | awk '{ print $1 }' | uniq -c |
+        awk -v most="$([[ $MODE == redis ]] && echo "$WORKERS" || echo 1)" '$1 > most' | wc -l)
     echo "access log ($1): $requests page requests for $NODES URLs, $dups requested more than once;" \
-        "$ok distinct URLs answered 200 (coverage $(printf '%.2f' "$(calc "100 * $ok / $FETCHABLE")")%)"
+        "$ok distinct URLs answered 200 (coverage $(printf '%.2f' "$(calc "100 * $ok / $FETCHABLE")")%)${RENDER:+; $sub requests of rendered pages}"
     ((dups == 0)) || die "$1: $dups URLs were requested more than once"
+    ((subdups == 0)) || die "$1: $subdups of the rendered pages' URLs were requested more than once per browser"
     ((ok == FETCHABLE)) || die "$1: $ok of $FETCHABLE pages answered 200"
 }
 # With --render always (minutes a run) the timed runs themselves are logged and checked for
