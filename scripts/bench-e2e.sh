@@ -41,8 +41,8 @@
 # --render MODE adds `--render MODE` to every crawl run (and worker) and prints, per run and
 # as medians, the pages rendered, rendered pages a second, CPU a rendered page (the crawl's
 # CPU, the browser's included: /usr/bin/time counts the reaped browser) and the browser's peak
-# memory (the sum of its processes' PSS, from the crawl's summary). With `always` the machine's
-# limit and the peer, which measure a static crawl, are not run.
+# memory (the sum of its processes' anonymous resident memory, from the crawl's summary).
+# With `always` the machine's limit and the peer, which measure a static crawl, are not run.
 # Only 127.0.0.1 is ever contacted.
 #
 # Environment: RUNS (3), SEED (1), CONCURRENCY (64), PER_HOST (64), LIMIT_SAMPLE (2000 pages
@@ -71,7 +71,9 @@ RENDER=
 while [[ ${1:-} == --* ]]; do
     case $1 in
         --stream) STREAM=--stream; shift ;;
-        --render) RENDER=${2:-}; shift 2 || true ;;
+        --render)
+            [[ $# -ge 2 ]] || { echo "bench-e2e: --render needs a mode (never, auto, always)" >&2; exit 2; }
+            RENDER=$2; shift 2 ;;
         *) echo "bench-e2e: unknown option $1" >&2; exit 2 ;;
     esac
 done

@@ -91,6 +91,10 @@ fn split_since(json: &str) -> PyResult<(String, Option<PathBuf>)> {
         .map_err(|err| PyValueError::new_err(format!("options are not a JSON object: {err}")))?;
     let since = match options.remove("since") {
         None | Some(Value::Null) => return Ok((json.to_owned(), None)),
+        // `-` would be the interpreter's stdin (a hang in a notebook or a server).
+        Some(Value::String(path)) if path == "-" => return Err(PyValueError::new_err(
+            "invalid value for option `since`: `-` (stdin) is not read from Python; give a path",
+        )),
         Some(Value::String(path)) => PathBuf::from(path),
         Some(other) => {
             return Err(PyValueError::new_err(format!(
@@ -112,7 +116,9 @@ fn previous(path: &Path, spec: &CrawlSpec) -> PyResult<Arc<PreviousCrawl>> {
         .config()
         .map_err(|err| PyValueError::new_err(err.to_string()))?;
     let shown = path.display();
-    let previous = PreviousCrawl::load(path, &config).map_err(|err| match err {
+    // Read with the interpreter released: `crawl_async` calls this on the event loop's thread.
+    let loaded = Python::attach(|py| py.detach(|| PreviousCrawl::load(path, &config)));
+    let previous = loaded.map_err(|err| match err {
         SinceError::Io(io) => PyOSError::new_err(format!("since={shown}: {io}")),
         other => PyValueError::new_err(format!("since={shown}: {other}")),
     })?;
@@ -135,8 +141,9 @@ fn previous(path: &Path, spec: &CrawlSpec) -> PyResult<Arc<PreviousCrawl>> {
 /// # Errors
 /// A `ValueError` naming the mode when no Chromium executable is found.
 fn browser(spec: &CrawlSpec) -> PyResult<Option<Chromium>> {
-    let needs = |err: RenderError| {
-        PyValueError::new_err(format!("render {} needs Chromium: {err}", spec.render))
+    let needs = |err: RenderError| match err {
+        RenderError::Profile(_) => PyOSError::new_err(err.to_string()),
+        err => PyValueError::new_err(format!("render {} needs Chromium: {err}", spec.render)),
     };
     ChromiumOptions::for_spec(spec)
         .map_err(needs)?

@@ -43,6 +43,8 @@ def test_a_since_file_that_cannot_be_used_fails_before_the_crawl(site, tmp_path)
     seed = site.url("/index.html")
     with pytest.raises(OSError, match="since=.*missing.json"):
         crawlgraph.crawl(seed, since=tmp_path / "missing.json")
+    with pytest.raises(ValueError, match="stdin"):
+        crawlgraph.crawl(seed, since="-")
     not_an_export = tmp_path / "notes.json"
     not_an_export.write_text("[1, 2, 3]")
     with pytest.raises(ValueError, match="since=.*notes.json"):

@@ -28,9 +28,6 @@ const LAUNCH_TIMEOUT: Duration = Duration::from_secs(60);
 /// gets at most this long past the cap.
 const MEMORY_POLL: Duration = Duration::from_millis(100);
 
-/// Polls between two readings of the browser's process tree.
-const TREE_EVERY: u64 = 10;
-
 /// Where requests the Fetch domain does not pause are sent: a closed port on loopback.
 const NOWHERE_PROXY: &str = "--proxy-server=http://127.0.0.1:9";
 
@@ -78,7 +75,7 @@ impl std::fmt::Debug for Live {
 impl Live {
     /// Starts `executable` with its profile in `profile` (a fresh folder), commands timing
     /// out after `command_timeout`, killed as soon as its processes hold more than
-    /// `memory_cap` bytes.
+    /// `memory_cap` bytes (the hard limit, above the cap at which it is replaced).
     pub(crate) async fn launch(
         executable: &Path,
         profile: &Path,
@@ -239,18 +236,11 @@ async fn watch_memory(
     }
     let mut ticks = tokio::time::interval(MEMORY_POLL);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut pids = Vec::new();
-    for poll in 0_u64.. {
-        if tell.borrow().is_some() {
-            return;
-        }
+    while tell.borrow().is_none() {
         ticks.tick().await;
-        // The process tree is found by reading every process's parent: a new renderer shows
-        // up within a second.
-        if poll % TREE_EVERY == 0 {
-            pids = process::tree(pid);
-        }
-        let rss = process::memory_of(&pids);
+        // The tree is read anew each time (every process's parent, about 1 ms): a renderer
+        // started for a new tab or site is watched from its first poll.
+        let rss = process::tree_rss(pid);
         peak.fetch_max(rss, Ordering::Relaxed);
         if rss > cap {
             tracing::info!(
@@ -262,7 +252,7 @@ async fn watch_memory(
             died(
                 &tell,
                 format!(
-                    "the browser passed its memory cap ({} MiB) while the page rendered",
+                    "the browser passed its memory limit ({} MiB) while the page rendered",
                     cap >> 20
                 ),
             );

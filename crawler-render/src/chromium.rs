@@ -6,9 +6,10 @@
 //! it died (crashed, killed), after [`ChromiumOptions::restart_after`] pages, or once its
 //! processes hold more than [`ChromiumOptions::max_rss`] after a render: the old one finishes
 //! the renders it has and is killed, process tree and all, when its last tab is gone. A browser
-//! that passes `max_rss` *while* pages render is killed at once (within 100 ms), and those
-//! pages fail with `render_failed`: a page that allocates without end costs its own render
-//! and those beside it, never the machine's memory.
+//! that passes the [hard limit](ChromiumOptions::hard_limit) (half again `max_rss`) *while*
+//! pages render is killed at once (within a 100 ms poll), and those pages fail with
+//! `render_failed`: a page that allocates without end costs its own render and those beside
+//! it, never the machine's memory.
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -39,8 +40,9 @@ pub struct ChromiumOptions {
     pub concurrency: usize,
     /// Pages one browser renders before it is replaced.
     pub restart_after: usize,
-    /// Resident memory of the browser's processes, in bytes, above which it is replaced after
-    /// a render, or killed at once while pages render.
+    /// Memory of the browser's processes (their anonymous resident memory), in bytes, above
+    /// which it is replaced after a render; past [`hard_limit`](Self::hard_limit) it is killed
+    /// at once.
     pub max_rss: u64,
     /// How long one DevTools command may take (a page's own render is bounded by the crawl).
     pub command_timeout: Duration,
@@ -56,6 +58,13 @@ impl ChromiumOptions {
             max_rss: DEFAULT_MAX_RSS,
             command_timeout: Duration::from_secs(30),
         }
+    }
+
+    /// The memory past which the browser is killed at once, even mid-render: half again
+    /// [`max_rss`](Self::max_rss). Between the two it is only replaced after a render, so
+    /// that its other renders finish.
+    pub fn hard_limit(&self) -> u64 {
+        self.max_rss.saturating_add(self.max_rss / 2)
     }
 
     /// The options a crawl of `spec` renders with, or `None` when it renders nothing: the
@@ -224,7 +233,7 @@ impl Chromium {
             &self.options.executable,
             &profile,
             self.options.command_timeout,
-            self.options.max_rss,
+            self.options.hard_limit(),
         )
         .await
         .map(Arc::new);

@@ -135,6 +135,10 @@ pub(crate) async fn render(
     loop {
         let settle = tokio::time::sleep_until(quiet_since + request.wait);
         tokio::select! {
+            // A dead browser's reason (its memory cap) wins over the stream ends and crash
+            // events its death also causes.
+            biased;
+            why = &mut died => return Err(RenderFailure::Failed(why)),
             event = paused.next() => {
                 let Some(event) = event else { return Err(gone()) };
                 quiet_since = Instant::now();
@@ -158,7 +162,6 @@ pub(crate) async fn render(
             Some(_) = crashed.next() => {
                 return Err(RenderFailure::Failed("the page crashed (out of memory?)".to_owned()));
             }
-            why = &mut died => return Err(RenderFailure::Failed(why)),
             () = settle, if settled_load && answering.is_empty() => break,
         }
     }
@@ -166,6 +169,8 @@ pub(crate) async fn render(
     let mut read = Box::pin(tab.evaluate(READ_DOM).fuse());
     let value = loop {
         tokio::select! {
+            biased;
+            why = &mut died => return Err(RenderFailure::Failed(why)),
             result = &mut read => break result.map_err(failed)?,
             Some(event) = paused.next() => {
                 answering.push(answer(tab, event, Intercept::Block("the page has settled"), &request, loader));
@@ -174,7 +179,6 @@ pub(crate) async fn render(
             Some(_) = crashed.next() => {
                 return Err(RenderFailure::Failed("the page crashed (out of memory?)".to_owned()));
             }
-            why = &mut died => return Err(RenderFailure::Failed(why)),
         }
     };
     let json: String = value

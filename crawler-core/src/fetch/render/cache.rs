@@ -107,6 +107,13 @@ impl SubresourceCache {
         Fut: Future<Output = Load>,
     {
         let slot = Arc::clone(self.lock().slots.entry(url.to_owned()).or_default());
+        // A render cancelled mid-load (its timeout, its browser's death) leaves the slot
+        // empty: the guard removes it unless another render waits on it.
+        let _guard = EmptySlotGuard {
+            cache: self,
+            url,
+            slot: &slot,
+        };
         let mut own = None;
         let kept = slot
             .get_or_init(|| async {
@@ -154,9 +161,32 @@ impl SubresourceCache {
         }
     }
 
+    /// Forgets `url`'s slot if it is still `slot`, still empty and held by nobody else (the
+    /// map and the caller hold the two references).
+    fn forget_if_abandoned(&self, url: &str, slot: &Slot) {
+        let mut inner = self.lock();
+        let abandoned = slot.get().is_none() && Arc::strong_count(slot) == 2;
+        if abandoned && inner.slots.get(url).is_some_and(|s| Arc::ptr_eq(s, slot)) {
+            inner.slots.remove(url);
+        }
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
         // Every change under the lock is complete before it is released.
         self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Removes a slot its load left empty when [`SubresourceCache::get`] ends or is dropped.
+struct EmptySlotGuard<'a> {
+    cache: &'a SubresourceCache,
+    url: &'a str,
+    slot: &'a Slot,
+}
+
+impl Drop for EmptySlotGuard<'_> {
+    fn drop(&mut self) {
+        self.cache.forget_if_abandoned(self.url, self.slot);
     }
 }
 
@@ -247,6 +277,15 @@ mod tests {
         for got in [a, b] {
             assert!(matches!(got, Load::Answer { body, .. } if body == b"shared"));
         }
+    }
+
+    #[tokio::test]
+    async fn a_load_cancelled_half_way_leaves_no_entry() {
+        let cache = SubresourceCache::default();
+        let hangs = cache.get("http://a.test/long-poll", std::future::pending::<Load>);
+        let cut = tokio::time::timeout(std::time::Duration::from_millis(10), hangs).await;
+        assert!(cut.is_err());
+        assert!(cache.lock().slots.is_empty(), "the empty slot is gone");
     }
 
     #[tokio::test]
