@@ -28,6 +28,9 @@ const LAUNCH_TIMEOUT: Duration = Duration::from_secs(60);
 /// gets at most this long past the cap.
 const MEMORY_POLL: Duration = Duration::from_millis(100);
 
+/// Polls between two readings of the browser's process tree when no tab was opened.
+const TREE_EVERY: u32 = 10;
+
 /// Where requests the Fetch domain does not pause are sent: a closed port on loopback.
 const NOWHERE_PROXY: &str = "--proxy-server=http://127.0.0.1:9";
 
@@ -61,6 +64,8 @@ pub(crate) struct Live {
     peak_rss: Arc<AtomicU64>,
     /// Pages rendered on this browser so far.
     pub(crate) rendered: AtomicUsize,
+    /// Tabs opened so far: the watchdog reads the process tree again when it changes.
+    tabs: Arc<AtomicUsize>,
 }
 
 impl std::fmt::Debug for Live {
@@ -118,10 +123,11 @@ impl Live {
         let (tell, death) = tokio::sync::watch::channel(None);
         let tell = Arc::new(tell);
         let peak_rss = Arc::new(AtomicU64::new(0));
+        let tabs = Arc::new(AtomicUsize::new(0));
         let watchdog = tokio::spawn(watch_memory(
             pid,
             memory_cap,
-            Arc::clone(&peak_rss),
+            (Arc::clone(&peak_rss), Arc::clone(&tabs)),
             Arc::clone(&tell),
         ));
         let handler = tokio::spawn(async move {
@@ -148,6 +154,7 @@ impl Live {
             death,
             peak_rss,
             rendered: AtomicUsize::new(0),
+            tabs,
         })
     }
 
@@ -201,6 +208,7 @@ impl Live {
     pub(crate) async fn new_tab(&self) -> Result<Page, RenderError> {
         let failed = |err: chromiumoxide::error::CdpError| RenderError::Browser(err.to_string());
         let page = self.browser.new_page("about:blank").await.map_err(failed)?;
+        self.tabs.fetch_add(1, Ordering::Relaxed);
         page.evaluate_on_new_document(HISTORY_HOOK)
             .await
             .map_err(failed)?;
@@ -228,7 +236,7 @@ fn died(tell: &tokio::sync::watch::Sender<Option<String>>, why: String) {
 async fn watch_memory(
     pid: u32,
     cap: u64,
-    peak: Arc<AtomicU64>,
+    (peak, tabs): (Arc<AtomicU64>, Arc<AtomicUsize>),
     tell: Arc<tokio::sync::watch::Sender<Option<String>>>,
 ) {
     if pid == 0 {
@@ -236,11 +244,18 @@ async fn watch_memory(
     }
     let mut ticks = tokio::time::interval(MEMORY_POLL);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let (mut pids, mut tabs_seen, mut polls) = (Vec::new(), usize::MAX, 0_u32);
     while tell.borrow().is_none() {
         ticks.tick().await;
-        // The tree is read anew each time (every process's parent, about 1 ms): a renderer
-        // started for a new tab or site is watched from its first poll.
-        let rss = process::tree_rss(pid);
+        // The tree (every process's parent) is read once a second, and at once after a new
+        // tab: a renderer started for it is watched from the next poll.
+        let tabs_now = tabs.load(Ordering::Relaxed);
+        if polls % TREE_EVERY == 0 || tabs_now != tabs_seen {
+            pids = process::tree(pid);
+            tabs_seen = tabs_now;
+        }
+        polls = polls.wrapping_add(1);
+        let rss = process::memory_of(&pids);
         peak.fetch_max(rss, Ordering::Relaxed);
         if rss > cap {
             tracing::info!(
