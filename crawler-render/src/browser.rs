@@ -31,6 +31,9 @@ const MEMORY_POLL: Duration = Duration::from_millis(100);
 /// Polls between two readings of the browser's process tree when no tab was opened.
 const TREE_EVERY: u32 = 10;
 
+/// Why a render failed when the browser ended for a reason nobody told.
+pub(crate) const GONE: &str = "the browser went away";
+
 /// Where requests the Fetch domain does not pause are sent: a closed port on loopback.
 const NOWHERE_PROXY: &str = "--proxy-server=http://127.0.0.1:9";
 
@@ -143,7 +146,7 @@ impl Live {
                     Ok(()) => {}
                 }
             }
-            died(&tell, "the browser went away".to_owned());
+            died(&tell, GONE.to_owned());
         });
         tracing::debug!(pid, "browser started");
         Ok(Self {
@@ -170,14 +173,14 @@ impl Live {
         async move {
             match death.wait_for(Option::is_some).await {
                 Ok(why) => why.clone().unwrap_or_default(),
-                Err(_) => "the browser went away".to_owned(),
+                Err(_) => GONE.to_owned(),
             }
         }
     }
 
-    /// Largest resident memory of the browser's processes seen so far, in bytes.
+    /// Largest memory of the browser's processes the watchdog has read so far, in bytes.
     pub(crate) fn peak_rss(&self) -> u64 {
-        self.peak_rss.load(Ordering::Relaxed).max(self.rss())
+        self.peak_rss.load(Ordering::Relaxed)
     }
 
     /// Closes `tab` from the browser's side, which ends its renderer even when a script

@@ -274,7 +274,8 @@ impl Chromium {
         self.renders.fetch_add(1, Ordering::Relaxed);
         let rendered = live.rendered.fetch_add(1, Ordering::Relaxed) + 1;
         let rss = live.rss();
-        self.peak_rss.fetch_max(live.peak_rss(), Ordering::Relaxed);
+        self.peak_rss
+            .fetch_max(live.peak_rss().max(rss), Ordering::Relaxed);
         if rendered >= self.options.restart_after || rss > self.options.max_rss {
             let mut current = self.current.lock().await;
             if current.as_ref().is_some_and(|c| Arc::ptr_eq(c, live)) {

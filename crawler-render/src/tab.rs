@@ -113,7 +113,7 @@ pub(crate) async fn render(
     loader: &dyn Loader,
     died: impl std::future::Future<Output = String>,
 ) -> Result<Rendered, RenderFailure> {
-    let gone = || RenderFailure::Failed("the browser went away".to_owned());
+    let gone = || RenderFailure::Failed(crate::browser::GONE.to_owned());
     let mut died = std::pin::pin!(died);
     let failed = |err: chromiumoxide::error::CdpError| RenderFailure::Failed(err.to_string());
     let mut paused = tab

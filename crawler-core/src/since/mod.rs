@@ -329,9 +329,6 @@ impl Assembly {
     /// The nodes' URLs, in node order, once every node is in: links point at them.
     fn urls(&mut self, urls: Vec<Url>) {
         self.urls = Arc::from(urls);
-        for record in self.records.iter_mut().flatten() {
-            record.urls = Arc::clone(&self.urls);
-        }
     }
 
     /// One shared copy of `text`.
@@ -405,6 +402,7 @@ impl Assembly {
                 reusable += usize::from(record.is_some());
                 let record = record.map(|mut record| {
                     record.links.shrink_to_fit();
+                    record.urls = Arc::clone(&self.urls);
                     Arc::new(record)
                 });
                 pages.insert(url, record);

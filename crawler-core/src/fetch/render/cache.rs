@@ -93,7 +93,7 @@ pub(crate) struct SubresourceCache {
 #[derive(Debug, Default)]
 struct Inner {
     slots: HashMap<String, Slot>,
-    /// Kept URLs, oldest first, with their body sizes.
+    /// Kept URLs, oldest first, with their sizes.
     order: VecDeque<(String, usize)>,
     bytes: usize,
 }
@@ -127,7 +127,7 @@ impl SubresourceCache {
         if let Some(answer) = own {
             match &kept {
                 Some(kept) => self.account(url, kept.size(url)),
-                None => self.forget(url, &slot),
+                None => self.forget(url, &slot, false),
             }
             return answer;
         }
@@ -138,7 +138,7 @@ impl SubresourceCache {
         }
     }
 
-    /// Counts a kept body of `size` bytes for `url`, and drops the oldest answers while the
+    /// Counts a kept answer of `size` bytes for `url`, and drops the oldest answers while the
     /// total is over [`MAX_CACHE_BYTES`].
     fn account(&self, url: &str, size: usize) {
         let mut inner = self.lock();
@@ -153,20 +153,15 @@ impl SubresourceCache {
         }
     }
 
-    /// Forgets `url`'s slot if it is still `slot`, so that the next render asks again.
-    fn forget(&self, url: &str, slot: &Slot) {
-        let mut inner = self.lock();
-        if inner.slots.get(url).is_some_and(|s| Arc::ptr_eq(s, slot)) {
-            inner.slots.remove(url);
-        }
-    }
-
-    /// Forgets `url`'s slot if it is still `slot`, still empty and held by nobody else (the
-    /// map and the caller hold the two references).
-    fn forget_if_abandoned(&self, url: &str, slot: &Slot) {
+    /// Forgets `url`'s slot if it is still `slot`, so that the next render asks again; with
+    /// `only_abandoned`, only if it is still empty and held by nobody else (the map and the
+    /// caller hold the two references).
+    fn forget(&self, url: &str, slot: &Slot, only_abandoned: bool) {
         let mut inner = self.lock();
         let abandoned = slot.get().is_none() && Arc::strong_count(slot) == 2;
-        if abandoned && inner.slots.get(url).is_some_and(|s| Arc::ptr_eq(s, slot)) {
+        if (abandoned || !only_abandoned)
+            && inner.slots.get(url).is_some_and(|s| Arc::ptr_eq(s, slot))
+        {
             inner.slots.remove(url);
         }
     }
@@ -186,7 +181,7 @@ struct EmptySlotGuard<'a> {
 
 impl Drop for EmptySlotGuard<'_> {
     fn drop(&mut self) {
-        self.cache.forget_if_abandoned(self.url, self.slot);
+        self.cache.forget(self.url, self.slot, true);
     }
 }
 

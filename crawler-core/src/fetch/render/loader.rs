@@ -138,9 +138,8 @@ impl Loader for CrawlLoader<'_> {
             if request.method.eq_ignore_ascii_case("HEAD") {
                 return self.fetch(url, true).await;
             }
-            let key = url.as_str().to_owned();
             (self.ctx.render_cache)
-                .get(&key, || self.fetch(url.clone(), false))
+                .get(url.as_str(), || self.fetch(url.clone(), false))
                 .await
         }
         .boxed()
