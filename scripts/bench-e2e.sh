@@ -103,7 +103,7 @@ calc() { awk "BEGIN { printf \"%.6f\", $* }"; }
 [[ $ASSETS == 0 || $ASSETS == 1 ]] || die "ASSETS is 0 or 1"
 [[ $LINKS =~ ^[a-z,]*$ ]] || die "LINKS is a comma-separated list of link kinds"
 [[ $WORKERS =~ ^[0-9]+$ && $WORKERS -gt 0 ]] || die "WORKERS must be a positive number"
-[[ -z $RENDER || $RENDER =~ ^(never|auto|always)$ ]] || die "--render is never, auto or always"
+[[ -z $RENDER || $RENDER =~ ^(never|auto|always)$ ]] || { echo "bench-e2e: --render is never, auto or always, not $RENDER" >&2; exit 2; }
 RENDER_FLAG=()
 [[ -n $RENDER ]] && RENDER_FLAG=(--render "$RENDER")
 if [[ $MODE == redis ]]; then command -v redis-server >/dev/null || die "redis-server is missing (scripts/test-deps.sh)"; fi
