@@ -16,6 +16,7 @@ use crate::config::scope::SeedScope;
 use crate::config::CrawlConfig;
 use crate::crawl::fragments::PageAnchors;
 use crate::crawl::frontier::Frontier;
+use crate::crawl::order;
 use crate::crawl::sink::{FoldSink, FoldedLink, FoldedPage};
 use crate::graph::report::{CrawlReport, CrawlStats, StopReason};
 use crate::graph::{CrawlGraph, Link, LinkKind, SkipReason};
@@ -38,6 +39,10 @@ pub struct GraphBuilder {
     link_rules: String,
     /// The anchors of fetched pages, when fragments are checked.
     anchors: PageAnchors,
+    /// The seeds' nodes and the sitemaps' URLs' ones, in the order they were added: where
+    /// the canonical order starts ([`order`](crate::crawl::order)).
+    roots: Vec<NodeIndex>,
+    listed: Vec<NodeIndex>,
 }
 
 impl std::fmt::Debug for GraphBuilder {
@@ -52,6 +57,8 @@ impl std::fmt::Debug for GraphBuilder {
             .field("streaming", &self.sink.is_some())
             .field("link_rules", &self.link_rules)
             .field("anchors", &self.anchors)
+            .field("roots", &self.roots.len())
+            .field("listed", &self.listed.len())
             .finish()
     }
 }
@@ -109,6 +116,8 @@ impl GraphBuilder {
             sink: None,
             link_rules: crate::since::link_rules(config),
             anchors: PageAnchors::default(),
+            roots: Vec::new(),
+            listed: Vec::new(),
         }
     }
 
@@ -150,6 +159,24 @@ impl GraphBuilder {
     /// should be added: each is fetched and folded once. A node a link gave it already (a
     /// seed of a later part of a long list) is lowered to depth 0, to be fetched.
     pub fn add_seed(&mut self, url: &Url) -> NodeIndex {
+        let index = self.add_root(url);
+        if index != NodeIndex::end() {
+            self.roots.push(index);
+        }
+        index
+    }
+
+    /// Adds a level-0 page listed by a sitemap, as [`add_seed`](Self::add_seed) does a
+    /// seed; a level folds its sitemaps' URLs after its seeds.
+    pub fn add_listed(&mut self, url: &Url) -> NodeIndex {
+        let index = self.add_root(url);
+        if index != NodeIndex::end() {
+            self.listed.push(index);
+        }
+        index
+    }
+
+    fn add_root(&mut self, url: &Url) -> NodeIndex {
         self.budget.queued += 1;
         if self.sink.is_some() {
             return NodeIndex::end();
@@ -468,6 +495,8 @@ impl GraphBuilder {
         if self.links.check_fragments {
             self.anchors.check(&mut self.graph);
         }
+        let order = order::canonical(&self.graph, &self.roots, &self.listed, self.links);
+        self.graph.renumber(&order);
         self.stats.elapsed = elapsed;
         CrawlReport {
             graph: self.graph,

@@ -33,6 +33,8 @@
 //! - `fold.rs`: [`GraphBuilder`], outcomes folded into the graph, the same for a live crawl and
 //!   a replay of stored outcomes.
 //! - [`sink`]: what a streaming crawl hands out per folded page, and its line writers.
+//! - `order.rs`: the canonical order of a finished graph's pages and edges, which the
+//!   graph is put in before it is handed out.
 //! - `fragments.rs`: the anchors of fetched pages, and the fragments of links checked against
 //!   them when the crawl ends.
 
@@ -40,6 +42,7 @@ pub mod builder;
 pub(crate) mod fold;
 pub(crate) mod fragments;
 pub(crate) mod frontier;
+pub(crate) mod order;
 pub(crate) mod run;
 pub(crate) mod seeds;
 pub mod sink;

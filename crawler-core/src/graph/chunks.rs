@@ -56,6 +56,11 @@ impl<T> Chunked<T> {
         self.chunks.iter().flatten()
     }
 
+    /// Items in order, by value.
+    pub(super) fn into_iter(self) -> impl Iterator<Item = T> {
+        self.chunks.into_iter().flatten()
+    }
+
     /// Items in order, mutably.
     pub(super) fn iter_mut(&mut self) -> impl Iterator<Item = &mut T> + '_ {
         self.chunks.iter_mut().flatten()

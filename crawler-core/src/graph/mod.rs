@@ -11,6 +11,8 @@
 //! # Architecture
 //! - `mod.rs`: [`CrawlGraph`] and its edges, [`Link`].
 //! - `page.rs`: [`Page`], a node, and [`SkipReason`], why a page was left unfetched.
+//! - `renumber.rs`: the pages and edges put in another order, and a page's edges read by
+//!   source ([`OutEdges`]).
 //! - `fragment.rs`: [`EdgeFragment`], the fragments a link names on its target page, kept
 //!   beside the edges.
 //! - `chunks.rs`: the chunked vectors pages and edges are stored in.
@@ -23,6 +25,7 @@ mod chunks;
 mod fragment;
 pub mod link_kind;
 mod page;
+mod renumber;
 pub mod report;
 pub(crate) mod state;
 
@@ -42,6 +45,7 @@ use fragment::Fragments;
 pub use crate::graph::link_kind::LinkKind;
 pub use fragment::EdgeFragment;
 pub use page::{Page, SkipReason, Validators};
+pub(crate) use renumber::OutEdges;
 
 /// An interned string of the graph (anchor text or `rel`): see [`CrawlGraph::text`].
 ///

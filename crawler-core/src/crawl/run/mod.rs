@@ -82,7 +82,7 @@ impl Run {
                 }
                 urls = fetcher.sitemap_urls(&origins) => for url in urls {
                     if self.seen.claim(&url) {
-                        level.push(self.graph.add_seed(&url), url.as_str());
+                        level.push(self.graph.add_listed(&url), url.as_str());
                     }
                 },
             }
