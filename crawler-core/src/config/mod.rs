@@ -158,6 +158,15 @@ pub struct CrawlConfig {
 }
 
 impl CrawlConfig {
+    /// Whether a crawl with these settings runs without levels, each page fetched as soon as it
+    /// is found (see docs/crawling.md). A crawl capped by `max_pages`, or one that checks
+    /// resources, keeps levels: which pages the cap keeps, and whether a URL is fetched as a
+    /// page or a resource, depend on every link of the levels before it. A streaming crawl
+    /// keeps levels too (it keeps no graph to correct depths in).
+    pub fn flows(&self) -> bool {
+        self.max_pages.is_none() && !self.links.check_resources
+    }
+
     /// The minimum gap between two request starts to one host, from `delay` and `rate`.
     pub fn host_gap(&self) -> Duration {
         // The builder keeps `1 / rate` within MAX_DURATION; the checked conversion and the cap

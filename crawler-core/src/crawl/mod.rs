@@ -226,8 +226,10 @@ impl Crawler {
         let seen: Arc<dyn SeenSet> = Arc::new(WithSeeds::new(&seeds, Arc::clone(&claimed)));
         let local = Arc::new(Local::new(Arc::clone(&seen)));
         let fetcher = self.fetcher(scope.clone(), Arc::clone(&local) as Arc<dyn Coordination>)?;
+        let flowing = sink.is_none() && self.config.flows();
         let graph = match sink {
             Some(sink) => GraphBuilder::streaming(&self.config, scope, sink),
+            None if flowing => GraphBuilder::relaxing(&self.config, scope),
             None => GraphBuilder::new(&self.config, scope),
         };
         let run = Run {
@@ -239,6 +241,7 @@ impl Crawler {
             local,
             deferred: Vec::new(),
             retried: false,
+            flowing,
             started: Instant::now(),
         };
         Ok(run.execute(shutdown).await)

@@ -20,16 +20,26 @@
 use petgraph::graph::NodeIndex;
 
 use crate::config::links::LinkOptions;
-use crate::graph::{CrawlGraph, LinkKind, OutEdges};
+use crate::graph::{CrawlGraph, LinkKind};
 
-/// The old index of each page in canonical order. `roots` are the seeds and `listed` the
-/// sitemaps' URLs, each in the order they were added.
+/// The canonical order of a graph: its pages, and the pages whose edges come first, in the
+/// order they do.
+#[derive(Debug)]
+pub(crate) struct Canonical {
+    /// The old index of each page, in canonical order.
+    pub(crate) pages: Vec<u32>,
+    /// The pages visited, in order: their edges come first, in this order.
+    pub(crate) sources: Vec<u32>,
+}
+
+/// The canonical order of `graph`. `roots` are the seeds and `listed` the sitemaps' URLs,
+/// each in the order they were added.
 pub(crate) fn canonical(
     graph: &CrawlGraph,
     roots: &[NodeIndex],
     listed: &[NodeIndex],
     links: LinkOptions,
-) -> Vec<u32> {
+) -> Canonical {
     let count = graph.page_count();
     let mut order = Order {
         placed: vec![false; count],
@@ -48,8 +58,8 @@ pub(crate) fn canonical(
             redirected[target.index()] = true;
         }
     }
-    let out = OutEdges::of(graph);
     let mut queued = vec![false; count];
+    let mut sources = Vec::new();
     let mut level: Vec<NodeIndex> = Vec::new();
     for &root in roots.iter().chain(listed) {
         if !std::mem::replace(&mut queued[root.index()], true) {
@@ -62,8 +72,9 @@ pub(crate) fn canonical(
             let mut at = page;
             // The page, then the redirect chain it starts.
             loop {
+                sources.push(narrow(at));
                 let mut chained = None;
-                for (_, target, link) in out.edges(graph, at) {
+                for (_, target, link) in graph.out_links(at) {
                     order.place(target);
                     let t = target.index();
                     if queued[t] {
@@ -97,7 +108,14 @@ pub(crate) fn canonical(
     for node in 0..count {
         order.place(NodeIndex::new(node));
     }
-    order.order
+    Canonical {
+        pages: order.order,
+        sources,
+    }
+}
+
+fn narrow(node: NodeIndex) -> u32 {
+    u32::try_from(node.index()).expect("fewer than 2^32 pages")
 }
 
 /// The canonical order as it is built.
@@ -110,8 +128,7 @@ impl Order {
     /// Gives `node` the next place, unless it has one.
     fn place(&mut self, node: NodeIndex) {
         if !std::mem::replace(&mut self.placed[node.index()], true) {
-            self.order
-                .push(u32::try_from(node.index()).expect("fewer than 2^32 pages"));
+            self.order.push(narrow(node));
         }
     }
 }

@@ -140,18 +140,21 @@ impl Fetcher {
         fetch_page(&self.ctx, url, depth, (retries, target), None).await
     }
 
-    /// Fetches frontier URL `url` at `place` in its level with up to `retries` retries: as
-    /// [`fetch_as`](Self::fetch_as) does on a level's first pass, or with those of the
-    /// end-of-crawl pass for pages whose retries ran out; redirect targets are claimed through
-    /// [`Coordination::claim_redirect_at`](crate::Coordination::claim_redirect_at).
+    /// Fetches frontier URL `url` with up to `retries` retries: as
+    /// [`fetch_as`](Self::fetch_as) does on a first pass, or with those of the end-of-crawl
+    /// pass for pages whose retries ran out. With a `place` in its level, redirect targets are
+    /// claimed through
+    /// [`Coordination::claim_redirect_at`](crate::Coordination::claim_redirect_at); without
+    /// (a crawl without levels), through
+    /// [`Coordination::claim_redirect`](crate::Coordination::claim_redirect).
     pub(crate) async fn fetch_in_level(
         &self,
         url: Url,
         depth: u32,
-        (place, retries): (usize, u32),
+        (place, retries): (Option<usize>, u32),
         target: Target,
     ) -> PageOutcome {
-        fetch_page(&self.ctx, url, depth, (retries, target), Some(place)).await
+        fetch_page(&self.ctx, url, depth, (retries, target), place).await
     }
 
     /// Page URLs listed in the sitemaps of the seeds' hosts, in scope, deduplicated, in order

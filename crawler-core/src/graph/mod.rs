@@ -11,8 +11,8 @@
 //! # Architecture
 //! - `mod.rs`: [`CrawlGraph`] and its edges, [`Link`].
 //! - `page.rs`: [`Page`], a node, and [`SkipReason`], why a page was left unfetched.
-//! - `renumber.rs`: the pages and edges put in another order, and a page's edges read by
-//!   source ([`OutEdges`]).
+//! - `renumber.rs`: a page's edges read from the page, and the pages and edges put in
+//!   another order.
 //! - `fragment.rs`: [`EdgeFragment`], the fragments a link names on its target page, kept
 //!   beside the edges.
 //! - `chunks.rs`: the chunked vectors pages and edges are stored in.
@@ -45,7 +45,6 @@ use fragment::Fragments;
 pub use crate::graph::link_kind::LinkKind;
 pub use fragment::EdgeFragment;
 pub use page::{Page, SkipReason, Validators};
-pub(crate) use renumber::OutEdges;
 
 /// An interned string of the graph (anchor text or `rel`): see [`CrawlGraph::text`].
 ///
@@ -116,6 +115,10 @@ pub struct CrawlGraph {
     edges: Chunked<Edge>,
     /// Where the source of the edges changes, in edge order.
     runs: Vec<Run>,
+    /// The first run of each page's edges (`u32::MAX`: none), and the next run of the same
+    /// page after each run: a page's edges found from the page ([`out_links`](Self::out_links)).
+    run_head: Vec<u32>,
+    run_next: Vec<u32>,
     /// Page indices hashed by their page's URL string: the URL is stored once, in the page.
     index: HashTable<u32>,
     /// foldhash (randomly seeded), not `SipHash`: the profile put `SipHash` at 2-3% of a crawl.
@@ -161,6 +164,7 @@ impl CrawlGraph {
         }
         self.changed();
         let index = narrow(self.pages.push(Page::new(url.clone(), depth)));
+        self.run_head.push(u32::MAX);
         let Self {
             pages,
             index: table,
@@ -188,7 +192,7 @@ impl CrawlGraph {
         let source = narrow(source.index());
         if self.runs.last().is_none_or(|run| run.source != source) {
             let first = narrow(self.edges.len());
-            self.runs.push(Run { first, source });
+            self.add_run(Run { first, source });
         }
         let link = narrow(self.links.insert_full(link).0);
         let target = narrow(target.index());
@@ -406,6 +410,24 @@ impl CrawlGraph {
             }
             graph
         })
+    }
+
+    /// Starts a run of edges, linked into its source's list of runs.
+    fn add_run(&mut self, run: Run) {
+        let at = narrow(self.runs.len());
+        let source = run.source as usize;
+        self.runs.push(run);
+        self.run_next.push(u32::MAX);
+        if self.run_head[source] == u32::MAX {
+            self.run_head[source] = at;
+        } else {
+            // Only a graph built by hand gives a page a second run.
+            let mut last = self.run_head[source] as usize;
+            while self.run_next[last] != u32::MAX {
+                last = self.run_next[last] as usize;
+            }
+            self.run_next[last] = at;
+        }
     }
 
     /// Drops the petgraph view before a change.

@@ -1,5 +1,5 @@
-//! Putting a graph's nodes and edges in another order ([`CrawlGraph::renumber`]), and reading
-//! the edges of one page ([`OutEdges`]).
+//! Reading the edges of one page ([`CrawlGraph::out_links`]), and putting a graph's nodes and
+//! edges in another order ([`CrawlGraph::renumber`]).
 //!
 //! A crawl that folds pages in the order their answers arrive builds the same nodes and edges
 //! in an order that depends on timing; the crawl renumbers them into its canonical order
@@ -10,60 +10,33 @@ use std::hash::BuildHasher;
 use super::{narrow, Chunked, CrawlGraph, Edge, Link, Run};
 use petgraph::graph::NodeIndex;
 
-/// Where each page's edges are: for each page, its runs of edges, in edge order.
-///
-/// The crawl folds all the edges of a page at once, so a page has one run; a graph built by
-/// hand may have several, and they are read in order.
-#[derive(Debug)]
-pub(crate) struct OutEdges {
-    /// The first run of each page, or `u32::MAX`.
-    head: Vec<u32>,
-    /// The next run of the same page, or `u32::MAX`.
-    next: Vec<u32>,
-}
-
-impl OutEdges {
-    /// The index of `graph`'s edges by source page.
-    pub(crate) fn of(graph: &CrawlGraph) -> Self {
-        let mut head = vec![u32::MAX; graph.page_count()];
-        let mut next = vec![u32::MAX; graph.runs.len()];
-        // Backwards, so each page's list comes out in edge order.
-        for (i, run) in graph.runs.iter().enumerate().rev() {
-            let source = run.source as usize;
-            next[i] = head[source];
-            head[source] = narrow(i);
-        }
-        Self { head, next }
-    }
-
-    /// The edges leaving `source`, in edge order, as (edge index, target, link).
-    pub(crate) fn edges<'a>(
-        &'a self,
-        graph: &'a CrawlGraph,
+impl CrawlGraph {
+    /// The edges leaving `source`, in edge order, as (edge index, target, link). O(1) to
+    /// start and per edge.
+    pub(crate) fn out_links(
+        &self,
         source: NodeIndex,
-    ) -> impl Iterator<Item = (usize, NodeIndex, &'a Link)> + 'a {
-        let mut run = self.head[source.index()];
+    ) -> impl Iterator<Item = (usize, NodeIndex, &Link)> + '_ {
+        let mut run = self.run_head[source.index()];
         std::iter::from_fn(move || {
             if run == u32::MAX {
                 return None;
             }
-            let range = graph.run_range(run as usize);
-            run = self.next[run as usize];
+            let range = self.run_range(run as usize);
+            run = self.run_next[run as usize];
             Some(range)
         })
         .flatten()
         .map(move |edge| {
-            let Edge { target, link } = graph.edges[edge];
+            let Edge { target, link } = self.edges[edge];
             (
                 edge,
                 NodeIndex::new(target as usize),
-                &graph.links[link as usize],
+                &self.links[link as usize],
             )
         })
     }
-}
 
-impl CrawlGraph {
     /// The edges of run `run`.
     fn run_range(&self, run: usize) -> std::ops::Range<usize> {
         let first = self.runs[run].first as usize;
@@ -74,14 +47,15 @@ impl CrawlGraph {
         first..end
     }
 
-    /// Puts the pages in the order `order` gives (the old index of each new node: a
-    /// permutation of `0..page_count`), and the edges in the order of their new sources, each
+    /// Puts the pages in the order `order` gives (the old index of each new page: a
+    /// permutation of `0..page_count`), and the edges in the order of their sources in
+    /// `sources` (old indices; the edges of pages not in it follow, in their old order), each
     /// page's edges in their old order. Fragments follow their edges; texts, URLs and pages
-    /// are unchanged. O(pages + edges).
+    /// are unchanged. Nothing moves when all is in that order already. O(pages + edges).
     ///
     /// # Panics
-    /// If `order` is not a permutation of the graph's nodes.
-    pub(crate) fn renumber(&mut self, order: &[u32]) {
+    /// If `order` is not a permutation of the graph's pages.
+    pub(crate) fn renumber(&mut self, order: &[u32], sources: &[u32]) {
         let count = self.page_count();
         assert_eq!(order.len(), count, "a new place for every page");
         let mut new_of = vec![u32::MAX; count];
@@ -89,28 +63,47 @@ impl CrawlGraph {
             assert_eq!(new_of[old as usize], u32::MAX, "page {old} placed twice");
             new_of[old as usize] = narrow(new);
         }
-        if order
+        // Every source's edges once, `sources` first.
+        let mut listed = vec![false; count];
+        let mut edge_order: Vec<u32> = Vec::with_capacity(self.runs.len());
+        for &source in sources {
+            let has_edges = self.run_head[source as usize] != u32::MAX;
+            if has_edges && !std::mem::replace(&mut listed[source as usize], true) {
+                edge_order.push(source);
+            }
+        }
+        for run in &self.runs {
+            if !std::mem::replace(&mut listed[run.source as usize], true) {
+                edge_order.push(run.source);
+            }
+        }
+        let same_pages = order
             .iter()
             .enumerate()
-            .all(|(new, &old)| new == old as usize)
-        {
+            .all(|(new, &old)| new == old as usize);
+        let same_edges = self.runs.len() == edge_order.len()
+            && self
+                .runs
+                .iter()
+                .zip(&edge_order)
+                .all(|(run, &s)| run.source == s);
+        if same_pages && same_edges {
             return;
         }
         self.changed();
-        let out = OutEdges::of(self);
         let mut edges = Chunked::default();
         let mut runs = Vec::with_capacity(self.runs.len());
         let mut fragments = super::fragment::Fragments::default();
-        for (new, &old) in order.iter().enumerate() {
+        for &old in &edge_order {
             let mut first = true;
-            for (edge, target, _) in out.edges(self, NodeIndex::new(old as usize)) {
+            for (edge, target, _) in self.out_links(NodeIndex::new(old as usize)) {
                 let Edge { link, .. } = self.edges[edge];
                 let target = new_of[target.index()];
                 let at = narrow(edges.push(Edge { target, link }));
                 if first {
                     runs.push(Run {
                         first: at,
-                        source: narrow(new),
+                        source: new_of[old as usize],
                     });
                     first = false;
                 }
@@ -132,7 +125,12 @@ impl CrawlGraph {
         }
         self.pages = pages;
         self.edges = edges;
-        self.runs = runs;
+        self.run_head = vec![u32::MAX; count];
+        self.run_next = Vec::with_capacity(runs.len());
+        self.runs = Vec::with_capacity(runs.len());
+        for run in runs {
+            self.add_run(run);
+        }
         self.fragments = fragments;
         self.reindex();
     }

@@ -121,7 +121,7 @@ impl Dispatcher<'_> {
         // task when dropped, so cancelling drops every request in flight.
         let task = tokio::spawn(async move {
             fetcher
-                .fetch_in_level(url, depth, (i, retries), target)
+                .fetch_in_level(url, depth, (Some(i), retries), target)
                 .await
         });
         let task = AbortOnDropHandle::new(task);
@@ -225,7 +225,7 @@ impl Run {
 }
 
 /// The outcome recorded for a page whose task panicked: the crawl goes on without it.
-fn panicked(url: &Url, err: &tokio::task::JoinError) -> PageOutcome {
+pub(crate) fn panicked(url: &Url, err: &tokio::task::JoinError) -> PageOutcome {
     let detail = err.to_string();
     PageOutcome::failed(url.clone(), PageError::Internal { detail })
 }

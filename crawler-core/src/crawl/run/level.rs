@@ -85,6 +85,11 @@ impl Level {
     pub(crate) fn pages(&self) -> &Frontier {
         &self.pages
     }
+
+    /// The pages after the seeds, taken.
+    pub(crate) fn into_pages(self) -> Frontier {
+        self.pages
+    }
 }
 
 /// What is left of the page cap for a level.
@@ -152,7 +157,7 @@ impl Run {
     /// Claims the seeds of `part` (places in the list) in the seen set, and gives each claimed
     /// one its node (or lowers the node an earlier link gave it to depth 0), as a [`Frontier`]
     /// at depth 0.
-    fn claim_seeds(&mut self, part: Range<usize>) -> Frontier {
+    pub(crate) fn claim_seeds(&mut self, part: Range<usize>) -> Frontier {
         let mut entries = Frontier::new();
         for seed in self.seeds.urls(part) {
             if self.claimed.claim(&seed) {

@@ -6,13 +6,17 @@
 //! # Architecture
 //! - `mod.rs`: [`Run`], its state and the loop over levels; the stop reasons.
 //! - `level.rs`: a level's parts ([`Level`](level::Level)), the seeds claimed a part at a time.
+//! - `flow.rs`: the crawl without levels: pages fetched as they are found, folded as they
+//!   arrive.
 //! - `dispatch.rs`: one level fetched (per-host queues, a window of requests in flight) and
 //!   its outcomes folded in frontier order; which pass it is ([`Pass`](dispatch::Pass)).
 
 pub(crate) mod dispatch;
+pub(crate) mod flow;
 pub(crate) mod level;
 
 use std::future::Future;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
@@ -52,6 +56,8 @@ pub(crate) struct Run {
     pub(super) deferred: Vec<Deferred>,
     /// The end-of-crawl pass has run: nothing is deferred any more.
     pub(super) retried: bool,
+    /// The crawl runs without levels ([`flow`]): pages are fetched as they are found.
+    pub(crate) flowing: bool,
     pub(super) started: Instant,
 }
 
@@ -87,6 +93,29 @@ impl Run {
                 },
             }
         }
+        if stopped == StopReason::Completed {
+            stopped = if self.flowing {
+                self.run_flowing(level, shutdown.as_mut()).await
+            } else {
+                self.run_levels(level, shutdown.as_mut()).await
+            };
+        }
+        // It holds the seen set, which `finish` frees.
+        drop(fetcher);
+        self.finish(stopped, started_at, &events)
+    }
+
+    /// The crawl level by level, from `level` (the seeds, and the sitemaps' URLs after them),
+    /// then the end-of-crawl pass. Returns why the crawl ended.
+    async fn run_levels(
+        &mut self,
+        mut level: Level,
+        mut shutdown: Pin<&mut impl Future<Output = ()>>,
+    ) -> StopReason {
+        let fetcher = self.fetcher.clone();
+        let config = fetcher.config();
+        let events = fetcher.events().clone();
+        let mut stopped = StopReason::Completed;
         let mut pass = Pass::First;
         loop {
             let depth = if level.holds_seeds() {
@@ -151,9 +180,7 @@ impl Run {
             self.graph.skip_all(next.nodes_from(0), reason);
             break;
         }
-        // It holds the seen set, which `finish` frees.
-        drop(fetcher);
-        self.finish(stopped, started_at, &events)
+        stopped
     }
 
     /// Ends the crawl: records the outcomes put aside and never tried again, and hands the
@@ -253,11 +280,17 @@ impl Run {
         }
     }
 
-    /// Folds one outcome, queueing its new links for the next level.
+    /// Folds one outcome, queueing its new links in `next`: for the next level (they are
+    /// claimed when the level ends), or, without levels, claimed now to be fetched at once.
     fn fold(&mut self, index: NodeIndex, depth: u32, outcome: PageOutcome, next: &mut Frontier) {
         let seen = &self.seen;
-        self.graph
-            .fold(index, depth, outcome, |url| !seen.contains(url), next);
+        if self.flowing {
+            self.graph
+                .fold(index, depth, outcome, |url| seen.claim(url), next);
+        } else {
+            self.graph
+                .fold(index, depth, outcome, |url| !seen.contains(url), next);
+        }
     }
 
     /// Cuts `outcome`'s redirect chain before the first target that an earlier page of the

@@ -17,6 +17,8 @@ use crate::config::CrawlConfig;
 use crate::crawl::fragments::PageAnchors;
 use crate::crawl::frontier::Frontier;
 use crate::crawl::order;
+
+mod relax;
 use crate::crawl::sink::{FoldSink, FoldedLink, FoldedPage};
 use crate::graph::report::{CrawlReport, CrawlStats, StopReason};
 use crate::graph::{CrawlGraph, Link, LinkKind, SkipReason};
@@ -39,6 +41,9 @@ pub struct GraphBuilder {
     link_rules: String,
     /// The anchors of fetched pages, when fragments are checked.
     anchors: PageAnchors,
+    /// Set for a crawl that folds pages as they arrive: depths are lowered when a shorter path
+    /// turns up ([`relax`]).
+    relaxing: Option<relax::Relaxing>,
     /// The seeds' nodes and the sitemaps' URLs' ones, in the order they were added: where
     /// the canonical order starts ([`order`](crate::crawl::order)).
     roots: Vec<NodeIndex>,
@@ -57,6 +62,7 @@ impl std::fmt::Debug for GraphBuilder {
             .field("streaming", &self.sink.is_some())
             .field("link_rules", &self.link_rules)
             .field("anchors", &self.anchors)
+            .field("relaxing", &self.relaxing.is_some())
             .field("roots", &self.roots.len())
             .field("listed", &self.listed.len())
             .finish()
@@ -116,6 +122,7 @@ impl GraphBuilder {
             sink: None,
             link_rules: crate::since::link_rules(config),
             anchors: PageAnchors::default(),
+            relaxing: None,
             roots: Vec::new(),
             listed: Vec::new(),
         }
@@ -129,6 +136,17 @@ impl GraphBuilder {
     pub fn streaming(config: &CrawlConfig, scope: SeedScope, sink: FoldSink) -> Self {
         Self {
             sink: Some(sink),
+            ..Self::new(config, scope)
+        }
+    }
+
+    /// A builder for a crawl that folds each page as its answer arrives, in any order: a link
+    /// or redirect that gives a page a shorter path lowers its depth, and the depths of the
+    /// pages reached from it (see [`relax`]). A page found beyond the depth limit that a
+    /// shorter path brings within it is claimed and queued then.
+    pub(crate) fn relaxing(config: &CrawlConfig, scope: SeedScope) -> Self {
+        Self {
+            relaxing: Some(relax::Relaxing::default()),
             ..Self::new(config, scope)
         }
     }
@@ -249,7 +267,7 @@ impl GraphBuilder {
         let mut last = index;
         let hops = outcome.hops.len();
         for (i, hop) in outcome.hops.into_iter().enumerate() {
-            let node = self.add_at(&hop.url, depth);
+            let node = self.add_hop(&hop.url, depth, &mut claim, next);
             last = node;
             if self.links.check_fragments && i + 1 == hops {
                 self.anchors.record(node, &hop, outcome.anchors.take());
@@ -264,7 +282,7 @@ impl GraphBuilder {
             page.validators = hop.validators;
             page.skipped = None;
             if let Some((target, skip)) = hop.redirect {
-                let target_node = self.add_at(&target, depth);
+                let target_node = self.add_hop(&target, depth, &mut claim, next);
                 self.graph.add_link(node, target_node, Link::redirect());
                 let target_page = self.graph.page_mut(target_node);
                 if !target_page.is_fetched() && target_page.skipped.is_none() {
@@ -328,6 +346,14 @@ impl GraphBuilder {
             self.graph.add_fragment(edge, &fragment.name, text, false);
         }
         let follows = self.links.follows(link.kind, link.rel.as_deref(), nofollow);
+        if let Some(relaxing) = &mut self.relaxing {
+            if follows {
+                relaxing.mark_followed(target);
+            }
+            if !new {
+                self.lower(target, depth + 1, claim, next);
+            }
+        }
         // A target so far only linked by links that are not followed is fetched once a
         // followed link reaches it; its depth stays that of its first link.
         let page = self.graph.page_mut(target);
@@ -496,7 +522,7 @@ impl GraphBuilder {
             self.anchors.check(&mut self.graph);
         }
         let order = order::canonical(&self.graph, &self.roots, &self.listed, self.links);
-        self.graph.renumber(&order);
+        self.graph.renumber(&order.pages, &order.sources);
         self.stats.elapsed = elapsed;
         CrawlReport {
             graph: self.graph,
