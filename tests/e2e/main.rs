@@ -19,6 +19,8 @@
 //! - `resource_check`: resources asked with HEAD, and GET where HEAD cannot be trusted;
 //! - `typed`: every link kind, nofollow rules and resource checks on `fixtures/site/typed/`;
 //! - `synthetic`: a generated 300-page site, crawled completely, exactly and once per URL;
+//! - `no_barrier`: crawls without levels give a plain breadth-first search on random
+//!   multi-host sites with random latencies, and the export of a crawl by levels;
 //! - `replay`: the public fetch and fold seams, and stored outcomes replayed into the same graph.
 //! - `bounds`: the shutdown in every phase, the page deadline, the graph budget;
 //! - `since`: a conditional re-crawl against a server sending validators and 304s.
@@ -33,6 +35,7 @@ mod fetch_path;
 mod fragments;
 mod hostile;
 mod local;
+mod no_barrier;
 mod politeness;
 mod redirect_depth;
 mod redirects;
