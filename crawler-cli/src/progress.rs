@@ -1,14 +1,17 @@
 //! What `crawl` tells a person on stderr while it works: a progress spinner, logs, a summary.
 //!
-//! The spinner is fed by the library's [`CrawlEvent`]s and shows the current depth, pages done,
-//! requests in flight, errors and pages per second. It is hidden when stderr is not a terminal
+//! The bar is fed by the library's [`CrawlEvent`]s. A crawl without levels shows pages done
+//! over pages known (done, in flight and waiting, which grows as pages are found) with the rate
+//! and an ETA, the hosts at work and, when one host holds most of what is left, that host; a
+//! crawl by levels shows a spinner with the current depth. Both show requests in flight and
+//! errors. It is hidden when stderr is not a terminal
 //! (so pipes and CI logs stay clean), under `--quiet`, and when `-v` logging is on (log lines and
 //! a redrawn bar would garble each other). Data never goes to stderr; it goes to the output sink.
 
 use std::fmt::Write as _;
 use std::io::{self, IsTerminal, Write};
-use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crawler_core::{CrawlEvent, CrawlReport, StopReason};
@@ -56,7 +59,18 @@ struct Counters {
     done: AtomicU64,
     in_flight: AtomicU64,
     errors: AtomicU64,
+    /// Progress events came: the crawl runs without levels.
+    flowing: AtomicBool,
+    /// From the last progress event: pages done and known, hosts at work, the slowest host.
+    pages_done: AtomicU64,
+    pages_known: AtomicU64,
+    hosts: AtomicU64,
+    slowest: Mutex<Option<(String, usize)>>,
 }
+
+/// The bar of a crawl without levels.
+const BAR: &str =
+    "{spinner:.cyan} [{elapsed_precise}] {bar:30.cyan/blue} {pos}/{len} pages · {per_sec} · ETA {eta} · {msg}";
 
 /// The progress spinner on stderr; a no-op when hidden.
 #[derive(Debug)]
@@ -90,6 +104,11 @@ impl Progress {
                 done: AtomicU64::new(0),
                 in_flight: AtomicU64::new(0),
                 errors: AtomicU64::new(0),
+                flowing: AtomicBool::new(false),
+                pages_done: AtomicU64::new(0),
+                pages_known: AtomicU64::new(0),
+                hosts: AtomicU64::new(0),
+                slowest: Mutex::new(None),
             }),
         }
     }
@@ -103,7 +122,16 @@ impl Progress {
         let bar = self.bar.clone();
         let counters = Arc::clone(&self.counters);
         Some(move |event: &CrawlEvent| {
-            counters.update(event);
+            let first_progress = counters.update(event);
+            if first_progress {
+                if let Ok(style) = ProgressStyle::with_template(BAR) {
+                    bar.set_style(style);
+                }
+            }
+            if counters.flowing.load(Ordering::Relaxed) {
+                bar.set_length(counters.pages_known.load(Ordering::Relaxed));
+                bar.set_position(counters.pages_done.load(Ordering::Relaxed));
+            }
             bar.set_message(counters.message());
         })
     }
@@ -115,8 +143,24 @@ impl Progress {
 }
 
 impl Counters {
-    fn update(&self, event: &CrawlEvent) {
+    /// Counts `event`; true for the first progress event (the bar shows a length from then on).
+    fn update(&self, event: &CrawlEvent) -> bool {
         match event {
+            CrawlEvent::Progress {
+                done,
+                known,
+                hosts,
+                slowest,
+            } => {
+                let widen = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+                self.pages_done.store(widen(*done), Ordering::Relaxed);
+                self.pages_known.store(widen(*known), Ordering::Relaxed);
+                self.hosts.store(widen(*hosts), Ordering::Relaxed);
+                if let Ok(mut held) = self.slowest.lock() {
+                    held.clone_from(slowest);
+                }
+                return !self.flowing.swap(true, Ordering::Relaxed);
+            }
             CrawlEvent::LevelStarted { depth, .. } => self.depth.store(*depth, Ordering::Relaxed),
             CrawlEvent::PageStarted { .. } => {
                 self.in_flight.fetch_add(1, Ordering::Relaxed);
@@ -125,6 +169,7 @@ impl Counters {
             CrawlEvent::PageFailed { .. } => self.settle(true),
             _ => {}
         }
+        false
     }
 
     /// A request ended.
@@ -142,6 +187,18 @@ impl Counters {
     }
 
     fn message(&self) -> String {
+        let in_flight = self.in_flight.load(Ordering::Relaxed);
+        let errors = self.errors.load(Ordering::Relaxed);
+        if self.flowing.load(Ordering::Relaxed) {
+            let hosts = self.hosts.load(Ordering::Relaxed);
+            let mut line = format!("{hosts} hosts · {in_flight} in flight · {errors} errors");
+            if let Ok(slowest) = self.slowest.lock() {
+                if let Some((host, left)) = &*slowest {
+                    let _ = write!(line, " · waiting for {host} ({left} left)");
+                }
+            }
+            return line;
+        }
         let done = self.done.load(Ordering::Relaxed);
         let secs = self.started.elapsed().as_secs_f64();
         #[expect(
@@ -150,10 +207,8 @@ impl Counters {
         )]
         let rate = if secs > 0.0 { done as f64 / secs } else { 0.0 };
         format!(
-            "depth {} · {done} done · {} in flight · {} errors · {rate:.1} pages/s",
+            "depth {} · {done} done · {in_flight} in flight · {errors} errors · {rate:.1} pages/s",
             self.depth.load(Ordering::Relaxed),
-            self.in_flight.load(Ordering::Relaxed),
-            self.errors.load(Ordering::Relaxed),
         )
     }
 }
@@ -284,6 +339,25 @@ mod tests {
         assert!(
             msg.starts_with("depth 1 · 1 done · 1 in flight · 1 errors · "),
             "{msg}"
+        );
+    }
+
+    #[test]
+    fn progress_events_turn_the_spinner_into_a_bar() {
+        let counters = Progress::new(true, 0).counters;
+        let progress = |slowest: Option<(&str, usize)>| CrawlEvent::Progress {
+            done: 40,
+            known: 100,
+            hosts: 3,
+            slowest: slowest.map(|(h, n)| (h.to_owned(), n)),
+        };
+        assert!(counters.update(&progress(None)), "the first turns it");
+        assert!(!counters.update(&progress(Some(("b.test:80", 51)))));
+        assert_eq!(counters.pages_known.load(Ordering::Relaxed), 100);
+        let msg = counters.message();
+        assert_eq!(
+            msg,
+            "3 hosts · 0 in flight · 0 errors · waiting for b.test:80 (51 left)"
         );
     }
 

@@ -63,12 +63,28 @@ pub enum CrawlEvent {
         /// Pages queued for the next level.
         next: usize,
     },
+    /// Where a crawl without levels stands: sent at most every [`PROGRESS_EVERY`], as pages
+    /// are folded.
+    Progress {
+        /// Pages fetched and folded.
+        done: usize,
+        /// Pages known to be fetched: done, in flight and waiting. Grows as pages are found.
+        known: usize,
+        /// Hosts with a page in flight or waiting.
+        hosts: usize,
+        /// The host with the most pages in flight or waiting, and how many, when it holds
+        /// more than half of them: the host the crawl's end waits for.
+        slowest: Option<(String, usize)>,
+    },
     /// The crawl ended; the report follows.
     Finished {
         /// Final counters.
         stats: CrawlStats,
     },
 }
+
+/// The least time between two [`CrawlEvent::Progress`] events.
+pub const PROGRESS_EVERY: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// The event callback, shared by all tasks of a crawl.
 pub(crate) type EventHandler = Arc<dyn Fn(&CrawlEvent) + Send + Sync>;
@@ -80,6 +96,11 @@ pub(crate) struct Events(Option<EventHandler>);
 impl Events {
     pub(crate) fn new(handler: Option<EventHandler>) -> Self {
         Self(handler)
+    }
+
+    /// Whether a handler listens.
+    pub(crate) fn is_heard(&self) -> bool {
+        self.0.is_some()
     }
 
     /// Builds and sends an event; the closure is not called when nobody listens.

@@ -114,7 +114,7 @@ pub use crawl::seeds::{BadSeed, SeedList};
 pub use crawl::sink::{FoldSink, FoldedLink, FoldedPage};
 pub use crawl::Crawler;
 pub use error::{ConfigError, Error, PageError};
-pub use event::CrawlEvent;
+pub use event::{CrawlEvent, PROGRESS_EVERY};
 pub use export::ExportFormat;
 pub use extract::anchors::MAX_ANCHORS_PER_PAGE;
 pub use extract::Extraction;

@@ -35,6 +35,14 @@ const BATCH: usize = 4096;
 enum Event {
     /// `("level", depth, pages)`: a level of the crawl starts.
     Level { depth: u32, pages: usize },
+    /// `("progress", done, known, hosts, slowest)`: where a crawl without levels stands
+    /// (`slowest` is the host most of what is left waits on, or `None`).
+    Progress {
+        done: usize,
+        known: usize,
+        hosts: usize,
+        slowest: Option<String>,
+    },
     /// `("page", url, depth, status, links, error)`: a response was read (`error` is `None`)
     /// or a request failed (`status` is `None` unless the failure is an HTTP status).
     Page {
@@ -53,6 +61,17 @@ impl Event {
             CrawlEvent::LevelStarted { depth, pages } => Some(Self::Level {
                 depth: *depth,
                 pages: *pages,
+            }),
+            CrawlEvent::Progress {
+                done,
+                known,
+                hosts,
+                slowest,
+            } => Some(Self::Progress {
+                done: *done,
+                known: *known,
+                hosts: *hosts,
+                slowest: slowest.as_ref().map(|(host, _)| host.clone()),
             }),
             CrawlEvent::PageDone {
                 url,
@@ -84,6 +103,12 @@ impl Event {
     fn into_tuple(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
         match self {
             Self::Level { depth, pages } => ("level", depth, pages).into_pyobject(py),
+            Self::Progress {
+                done,
+                known,
+                hosts,
+                slowest,
+            } => ("progress", done, known, hosts, slowest).into_pyobject(py),
             Self::Page {
                 url,
                 depth,

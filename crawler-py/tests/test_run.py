@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.server
+import re
 import signal
 import threading
 
@@ -71,8 +72,13 @@ def test_progress_without_tqdm_prints_lines_on_stderr(site, capfd, monkeypatch):
     monkeypatch.setitem(__import__("sys").modules, "tqdm.auto", None)
     crawlgraph.crawl(site.url("/index.html"), depth=1, progress=True)
     err = capfd.readouterr().err
-    assert "crawlgraph: depth 0: 1 pages" in err
+    # A crawl without levels says how far it is: pages done of pages known, hosts at work.
+    assert re.search(r"crawlgraph: \d+ of \d+ pages, 1 hosts", err), err
     assert "crawlgraph: done:" in err
+    # A crawl by levels (a page cap keeps levels) announces each level.
+    crawlgraph.crawl(site.url("/index.html"), depth=1, max_pages=1000, progress=True)
+    err = capfd.readouterr().err
+    assert "crawlgraph: depth 0: 1 pages" in err
 
 
 def test_progress_with_tqdm_shows_a_bar(site, capfd):

@@ -12,12 +12,15 @@ _LINE_EVERY = 2.0
 
 
 class Progress:
-    """Follows a crawl's events: levels announce their pages, pages count as they come."""
+    """Follows a crawl's events: a crawl without levels says how many pages it knows of (it
+    grows as pages are found), a crawl by levels announces each level's pages, and pages count
+    as they come."""
 
     def __init__(self) -> None:
         self.total = 0
         self.done = 0
         self.failed = 0
+        self._told = False
         try:
             from tqdm.auto import tqdm
         except ImportError:
@@ -27,10 +30,22 @@ class Progress:
             self._bar = tqdm(total=0, unit="page", desc="crawl", dynamic_ncols=True)
 
     def events(self, batch: Sequence[tuple[Any, ...]]) -> None:
-        """Takes a batch of event tuples (``("level", depth, pages)``, ``("page", ...)``)."""
+        """Takes a batch of event tuples (``("progress", done, known, hosts, slowest)``,
+        ``("level", depth, pages)``, ``("page", ...)``)."""
         pages = 0
         for event in batch:
-            if event[0] == "level":
+            if event[0] == "progress":
+                _, done, known, hosts, slowest = event
+                self.total = known
+                if self._bar is not None:
+                    self._bar.total = known
+                    waiting = {"waiting": slowest} if slowest else {}
+                    self._bar.set_postfix(hosts=hosts, refresh=False, **waiting)
+                elif not self._told or time.monotonic() - self._last_line >= _LINE_EVERY:
+                    self._told = True
+                    waiting = f", waiting for {slowest}" if slowest else ""
+                    self._line(f"{done} of {known} pages, {hosts} hosts{waiting}")
+            elif event[0] == "level":
                 self.total += event[2]
                 if self._bar is not None:
                     self._bar.total = self.total

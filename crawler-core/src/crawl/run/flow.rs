@@ -14,6 +14,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::pin::Pin;
+use std::time::Instant;
 
 use futures::stream::FuturesUnordered;
 use futures::{FutureExt, StreamExt};
@@ -24,6 +25,7 @@ use crate::crawl::frontier::Frontier;
 use crate::crawl::run::dispatch::{end_pass_retries, panicked, LevelEnd, Pass, WINDOW_PER_SLOT};
 use crate::crawl::run::level::{resolved, Level, PART};
 use crate::crawl::run::Run;
+use crate::event::{CrawlEvent, Events, PROGRESS_EVERY};
 use crate::fetch::politeness::{host_key, HostKey};
 use crate::fetch::Fetcher;
 use crate::graph::report::StopReason;
@@ -40,6 +42,10 @@ struct Flow {
     /// Hosts with a page waiting and a task to spare, waiting for the window.
     ready: VecDeque<HostKey>,
     tasks: FuturesUnordered<Task>,
+    /// Pages folded.
+    done: usize,
+    /// When the last [`CrawlEvent::Progress`] was sent.
+    reported: Instant,
 }
 
 /// One host's tasks and waiting pages.
@@ -58,6 +64,33 @@ impl Flow {
     /// Whether no task is alive and no page waits.
     fn is_idle(&self) -> bool {
         self.tasks.is_empty()
+    }
+
+    /// Sends a [`CrawlEvent::Progress`] if someone listens and the last is old enough.
+    fn report(&mut self, events: &Events) {
+        if !events.is_heard() || self.reported.elapsed() < PROGRESS_EVERY {
+            return;
+        }
+        self.reported = Instant::now();
+        let mut left = 0;
+        let mut slowest: Option<(&HostKey, usize)> = None;
+        for (host, queue) in &self.hosts {
+            let own = queue.running + queue.waiting.len();
+            left += own;
+            if slowest.is_none_or(|(_, most)| own > most) {
+                slowest = Some((host, own));
+            }
+        }
+        let slowest = slowest
+            .filter(|&(_, most)| most * 2 > left && self.hosts.len() > 1)
+            .map(|((name, port), most)| (format!("{name}:{port}"), most));
+        let (done, hosts) = (self.done, self.hosts.len());
+        events.emit(|| CrawlEvent::Progress {
+            done,
+            known: done + left,
+            hosts,
+            slowest,
+        });
     }
 
     /// Queues page `node` of `run`'s graph, starting its fetch now if its host and the window
@@ -151,7 +184,13 @@ impl Run {
             hosts: HashMap::new(),
             ready: VecDeque::new(),
             tasks: FuturesUnordered::new(),
+            done: 0,
+            // The first fold reports at once.
+            reported: Instant::now()
+                .checked_sub(PROGRESS_EVERY)
+                .unwrap_or_else(Instant::now),
         };
+        let events = self.fetcher.events().clone();
         for node in entries.nodes_from(0) {
             flow.push(self, node, pass);
         }
@@ -170,11 +209,13 @@ impl Run {
             };
             flow.finished(self, host);
             self.fold_arrived(node, pass, outcome, &mut found);
+            flow.done += 1;
             // Links of the end-of-crawl pass's pages are fetched as usual.
             for node in found.nodes_from(0) {
                 flow.push(self, node, Pass::First);
             }
             found = Frontier::new();
+            flow.report(&events);
             if self.graph.is_full() {
                 break LevelEnd::Full;
             }
