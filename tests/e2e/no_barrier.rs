@@ -11,6 +11,7 @@
 //!   than the site keeps a crawl on levels).
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::fmt::Write as _;
 use std::time::Duration;
 
 use crawler_core::{export, CrawlReport, Crawler, ExportFormat, LinkKind};
@@ -34,9 +35,16 @@ impl Rng {
 
     /// A number in `0..n`.
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        let n = u64::try_from(n).unwrap();
+        usize::try_from(self.next() % n).unwrap()
     }
 }
+
+/// Pages met (URL to depth and whether fetched) and edges (source, target, redirect or not).
+type Graph = (
+    BTreeMap<String, (u32, bool)>,
+    BTreeSet<(String, String, bool)>,
+);
 
 /// What a page of the random site answers.
 enum Answer {
@@ -90,10 +98,10 @@ impl Site {
             let delay = host_latency[i % hosts] + rng.below(20) as u64;
             let reply = match answer {
                 Answer::Html(links) => {
-                    let body: String = links
-                        .iter()
-                        .map(|&t| format!(r#"<a href="{}">{t}</a>"#, site.url(t)))
-                        .collect();
+                    let mut body = String::new();
+                    for &t in links {
+                        let _ = write!(body, r#"<a href="{}">{t}</a>"#, site.url(t));
+                    }
                     Reply::html(body)
                 }
                 Answer::Redirect(target) => Reply::redirect(301, &site.url(*target)),
@@ -117,13 +125,7 @@ impl Site {
 
     /// The breadth-first search: each page met with its depth and whether it is fetched, and
     /// the edges (source, target, redirect or not).
-    fn search(
-        &self,
-        max_depth: u32,
-    ) -> (
-        BTreeMap<String, (u32, bool)>,
-        BTreeSet<(String, String, bool)>,
-    ) {
+    fn search(&self, max_depth: u32) -> Graph {
         let mut depth: BTreeMap<usize, u32> = BTreeMap::new();
         let mut queue = VecDeque::new();
         for seed in 0..self.servers.len() {
@@ -171,12 +173,7 @@ impl Site {
 }
 
 /// The pages of a report (depth, fetched) and its edges.
-fn found(
-    report: &CrawlReport,
-) -> (
-    BTreeMap<String, (u32, bool)>,
-    BTreeSet<(String, String, bool)>,
-) {
+fn found(report: &CrawlReport) -> Graph {
     let pages = report
         .graph
         .pages()
@@ -210,7 +207,7 @@ async fn random_multi_host_sites_give_a_plain_breadth_first_search() {
     for case in 1..=CASES {
         let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ case);
         let site = Site::generate(&mut rng);
-        let max_depth = 1 + rng.below(5) as u32;
+        let max_depth = 1 + u32::try_from(rng.below(5)).unwrap();
         let builder = || {
             Crawler::builder()
                 .max_depth(max_depth)
