@@ -1,7 +1,8 @@
 //! [`RedisCoordination`]: the per-request seam of the fetcher, answered by Redis.
 //!
 //! - Redirect targets are claimed in the target's partition, idempotently for the page that
-//!   redirected (a re-delivered page follows its own redirect again).
+//!   redirected (a re-delivered page follows its own redirect again); a target queued for the
+//!   next level by a link is taken back for the redirect, which keeps the owner's depth.
 //! - robots.txt is fetched once per crawl: the first worker to miss takes a lock
 //!   (`SET NX PX`), fetches and shares the file; the others wait for it.
 //! - `Crawl-delay` and `Retry-After` go into the host's pacing in the frontier, so every
@@ -97,10 +98,15 @@ impl RedisCoordination {
 }
 
 impl Coordination for RedisCoordination {
-    fn claim_redirect<'a>(&'a self, target: &'a Url, owner: &'a Url) -> BoxFuture<'a, bool> {
+    fn claim_redirect<'a>(
+        &'a self,
+        target: &'a Url,
+        owner: &'a Url,
+        depth: u32,
+    ) -> BoxFuture<'a, bool> {
         async move {
-            let result =
-                with_retry(self.timeout, || self.frontier.claim_redirect(target, owner)).await;
+            let claim = || self.frontier.claim_redirect(target, owner, depth);
+            let result = with_retry(self.timeout, claim).await;
             self.note(result).unwrap_or(false)
         }
         .boxed()

@@ -424,16 +424,26 @@ impl RedisFrontier {
         Ok(done)
     }
 
-    /// Claims the redirect target `target` for the page `owner`. True if the owner may fetch
-    /// it: it was new, or this owner claimed it before (a re-delivered page).
+    /// Claims the redirect target `target` for the page `owner`, at `depth`. True if the
+    /// owner may fetch it: it was new, this owner claimed it before (a re-delivered page), or
+    /// it was queued for the next level by a link and is taken back (see `redirect.lua`).
     ///
     /// # Errors
     /// Redis errors.
-    pub async fn claim_redirect(&self, target: &Url, owner: &Url) -> Result<bool, RedisCrawlError> {
-        let p = self.keys.partition_of(&keys::host_key(target));
+    pub async fn claim_redirect(
+        &self,
+        target: &Url,
+        owner: &Url,
+        depth: u32,
+    ) -> Result<bool, RedisCrawlError> {
+        let host = keys::host_key(target);
+        let p = self.keys.partition_of(&host);
         let mut cmd = evalsha(&self.scripts.redirect, &self.keys.partition(p));
         cmd.arg(&keys::fingerprint(target)[..])
-            .arg(&keys::fingerprint(owner)[..]);
+            .arg(&keys::fingerprint(owner)[..])
+            .arg(depth + 1)
+            .arg(keys::member(target))
+            .arg(host);
         let mut batch = Batch::new();
         batch.add(Some(p), cmd);
         let won: u8 = take(&mut self.query(&batch).await?.into_iter())?;

@@ -224,8 +224,8 @@ impl Crawler {
             .clone()
             .unwrap_or_else(|| Arc::new(MemorySeenSet::default()));
         let seen: Arc<dyn SeenSet> = Arc::new(WithSeeds::new(&seeds, Arc::clone(&claimed)));
-        let local = Arc::new(Local::new(Arc::clone(&seen)));
-        let fetcher = self.fetcher(scope.clone(), Arc::clone(&local) as Arc<dyn Coordination>)?;
+        let local: Arc<dyn Coordination> = Arc::new(Local::new(Arc::clone(&seen)));
+        let fetcher = self.fetcher(scope.clone(), local)?;
         let flowing = sink.is_none() && self.config.flows();
         let graph = match sink {
             Some(sink) => GraphBuilder::streaming(&self.config, scope, sink),
@@ -238,7 +238,6 @@ impl Crawler {
             seeds,
             claimed,
             seen,
-            local,
             deferred: Vec::new(),
             retried: false,
             flowing,

@@ -14,7 +14,6 @@
 //! alone, and pacing is done by the fetcher's own host limiter.
 
 use std::fmt::Debug;
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -33,24 +32,19 @@ use crate::seen::SeenSet;
 /// Object safe: a fetcher holds an `Arc<dyn Coordination>`. Hosts are named by
 /// [`host_label`] (`name:port`, lowercase name).
 pub trait Coordination: Send + Sync + Debug {
-    /// Claims redirect target `target`, reached from frontier URL `owner`; true if this fetch
-    /// may follow it. A store should answer true again for the same `owner` (a re-delivered
-    /// page re-claims its own target), false for any other owner once claimed.
-    fn claim_redirect<'a>(&'a self, target: &'a Url, owner: &'a Url) -> BoxFuture<'a, bool>;
-
-    /// [`claim_redirect`](Self::claim_redirect) for an `owner` at `place` in its level
-    /// (frontier order). A store that knows the level may let the earliest place win a target
-    /// that a later page of the same level claimed first, so that which chain fetches it does
-    /// not depend on timing; the default ignores the place.
-    fn claim_redirect_at<'a>(
+    /// Claims redirect target `target`, reached from frontier URL `owner` at `depth`; true if
+    /// this fetch may follow it. A store should answer true again for the same `owner` (a
+    /// re-delivered page re-claims its own target), false for any other owner once claimed.
+    /// The first claim wins: which chain fetches a target does not change the graph, which is
+    /// put in its canonical order when the crawl ends. A store that queued `target` for
+    /// `depth + 1` (a link of `owner`'s level) and has not handed it out may take it back
+    /// and give it to the redirect: the target then keeps `owner`'s depth, as it must.
+    fn claim_redirect<'a>(
         &'a self,
         target: &'a Url,
         owner: &'a Url,
-        place: usize,
-    ) -> BoxFuture<'a, bool> {
-        let _ = place;
-        self.claim_redirect(target, owner)
-    }
+        depth: u32,
+    ) -> BoxFuture<'a, bool>;
 
     /// The robots.txt of `host` as another worker fetched it, if one did. `None` means this
     /// fetcher should fetch it and then [`put_robots`](Self::put_robots) it. Called once per host
@@ -77,28 +71,16 @@ pub trait Coordination: Send + Sync + Debug {
 /// The in-process coordination: one crawler alone. Redirect targets are claimed in the seen
 /// set, nothing is shared, and the fetcher paces hosts itself.
 ///
-/// Within one level, a redirect target goes to the page that comes first in frontier order
-/// ([`claim_redirect_at`](Coordination::claim_redirect_at)): a later page that reached it first
-/// loses it again, and the crawl loop drops the hops it fetched from there. So the chain that fetches a target, and with it where the target's
-/// links sit in the graph, is the same in every run; the cost is a second request for the
-/// target when the later page got there first.
+/// A crawl by levels claims the links of a level when the level ends, so a redirect of the
+/// level reaches them first; a crawl without levels claims links at once and corrects the
+/// depth of a target a redirect reaches later (see `crawl::fold`). Either way a target is
+/// requested once.
 #[derive(Debug, Clone)]
 pub struct Local {
     seen: Arc<dyn SeenSet>,
     /// Who claimed each redirect target, so that a page fetched again (the end-of-crawl retry
     /// pass) follows its own redirects again. One entry per redirect followed.
-    owners: Arc<DashMap<Box<str>, Claim>>,
-    /// The level being fetched: claims of earlier levels are final.
-    level: Arc<AtomicU32>,
-}
-
-/// Who holds a redirect target.
-#[derive(Debug)]
-struct Claim {
-    owner: Box<str>,
-    level: u32,
-    /// The owner's place in its level, when the fetcher said it.
-    place: Option<usize>,
+    owners: Arc<DashMap<Box<str>, Box<str>>>,
 }
 
 impl Local {
@@ -107,48 +89,18 @@ impl Local {
         Self {
             seen,
             owners: Arc::default(),
-            level: Arc::default(),
         }
     }
 
-    /// A new level starts: the claims made so far can no longer be taken over.
-    pub(crate) fn next_level(&self) {
-        self.level.fetch_add(1, Ordering::AcqRel);
-    }
-
-    /// Whether redirect target `target` is held by the chain that started at `owner`.
-    pub(crate) fn owns(&self, target: &Url, owner: &Url) -> bool {
-        self.owners
-            .get(target.as_str())
-            .is_some_and(|claim| &*claim.owner == owner.as_str())
-    }
-
-    fn claim(&self, target: &Url, owner: &Url, place: Option<usize>) -> bool {
-        let level = self.level.load(Ordering::Acquire);
-        let claim = || Claim {
-            owner: owner.as_str().into(),
-            level,
-            place,
-        };
+    fn claim(&self, target: &Url, owner: &Url) -> bool {
         // The entry's shard stays locked until the decision is stored, so two claims of one
         // target are decided one after the other.
         match self.owners.entry(target.as_str().into()) {
-            Entry::Occupied(mut held) => {
-                let current = held.get();
-                if &*current.owner == owner.as_str() {
-                    return true;
-                }
-                let earlier = current.level == level
-                    && matches!((place, current.place), (Some(mine), Some(theirs)) if mine < theirs);
-                if earlier {
-                    held.insert(claim());
-                }
-                earlier
-            }
+            Entry::Occupied(held) => &**held.get() == owner.as_str(),
             Entry::Vacant(free) => {
                 let claimed = self.seen.claim(target);
                 if claimed {
-                    free.insert(claim());
+                    free.insert(owner.as_str().into());
                 }
                 claimed
             }
@@ -157,17 +109,13 @@ impl Local {
 }
 
 impl Coordination for Local {
-    fn claim_redirect<'a>(&'a self, target: &'a Url, owner: &'a Url) -> BoxFuture<'a, bool> {
-        future::ready(self.claim(target, owner, None)).boxed()
-    }
-
-    fn claim_redirect_at<'a>(
+    fn claim_redirect<'a>(
         &'a self,
         target: &'a Url,
         owner: &'a Url,
-        place: usize,
+        _depth: u32,
     ) -> BoxFuture<'a, bool> {
-        future::ready(self.claim(target, owner, Some(place))).boxed()
+        future::ready(self.claim(target, owner)).boxed()
     }
 
     fn robots<'a>(&'a self, _host: &'a str) -> BoxFuture<'a, Option<RobotsFile>> {
@@ -211,36 +159,15 @@ mod tests {
         let target = Url::parse("http://a.test/t").unwrap();
         let owner = Url::parse("http://a.test/o").unwrap();
         let other = Url::parse("http://a.test/other").unwrap();
-        assert!(local.claim_redirect(&target, &owner).await);
-        assert!(!local.claim_redirect(&target, &other).await);
+        assert!(local.claim_redirect(&target, &owner, 1).await);
+        assert!(!local.claim_redirect(&target, &other, 1).await);
         // The owner may claim it again (a page fetched once more).
-        assert!(local.claim_redirect(&target, &owner).await);
+        assert!(local.claim_redirect(&target, &owner, 1).await);
         assert!(seen.contains(&target));
         local
             .put_robots("a.test:80", &RobotsFile::Unreachable)
             .await;
         assert_eq!(local.robots("a.test:80").await, None);
         assert!(local.paces_locally());
-    }
-
-    #[tokio::test]
-    async fn within_a_level_the_earliest_place_wins_a_redirect_target() {
-        let local = Local::new(Arc::new(MemorySeenSet::default()));
-        let url = |s: &str| Url::parse(&format!("http://a.test/{s}")).unwrap();
-        let (target, early, late) = (url("t"), url("early"), url("late"));
-        local.next_level();
-        assert!(local.claim_redirect_at(&target, &late, 7).await);
-        assert!(local.owns(&target, &late));
-        // An earlier page of the same level takes it over; the later one cannot take it back.
-        assert!(local.claim_redirect_at(&target, &early, 3).await);
-        assert!(local.owns(&target, &early) && !local.owns(&target, &late));
-        assert!(!local.claim_redirect_at(&target, &late, 7).await);
-        // Claims of a finished level are final, whatever the place.
-        local.next_level();
-        assert!(!local.claim_redirect_at(&target, &url("first"), 0).await);
-        // A claim without a place never takes one over.
-        let other = url("u");
-        assert!(local.claim_redirect_at(&other, &late, 7).await);
-        assert!(!local.claim_redirect(&other, &early).await);
     }
 }

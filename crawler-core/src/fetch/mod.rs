@@ -137,24 +137,20 @@ impl Fetcher {
     /// see [`Target`]).
     pub async fn fetch_as(&self, url: Url, depth: u32, target: Target) -> PageOutcome {
         let retries = self.ctx.config.retries;
-        fetch_page(&self.ctx, url, depth, (retries, target), None).await
+        fetch_page(&self.ctx, url, depth, (retries, target)).await
     }
 
     /// Fetches frontier URL `url` with up to `retries` retries: as
     /// [`fetch_as`](Self::fetch_as) does on a first pass, or with those of the end-of-crawl
-    /// pass for pages whose retries ran out. With a `place` in its level, redirect targets are
-    /// claimed through
-    /// [`Coordination::claim_redirect_at`](crate::Coordination::claim_redirect_at); without
-    /// (a crawl without levels), through
-    /// [`Coordination::claim_redirect`](crate::Coordination::claim_redirect).
-    pub(crate) async fn fetch_in_level(
+    /// pass for pages whose retries ran out.
+    pub(crate) async fn fetch_with_retries(
         &self,
         url: Url,
         depth: u32,
-        (place, retries): (Option<usize>, u32),
+        retries: u32,
         target: Target,
     ) -> PageOutcome {
-        fetch_page(&self.ctx, url, depth, (retries, target), place).await
+        fetch_page(&self.ctx, url, depth, (retries, target)).await
     }
 
     /// Page URLs listed in the sitemaps of the seeds' hosts, in scope, deduplicated, in order
@@ -191,18 +187,16 @@ impl Fetcher {
 /// Fetches `url` (claimed already), following redirects that are in scope and not yet claimed,
 /// within the page's deadline: when `page_timeout` passes, the hop in progress is recorded with
 /// [`PageError::PageTimeout`] and the hops made before it are kept.
-/// `place` is the URL's place in its level, for redirect claims.
 async fn fetch_page(
     ctx: &Arc<FetchContext>,
     url: Url,
     depth: u32,
     (retries, target): (u32, Target),
-    place: Option<usize>,
 ) -> PageOutcome {
     let mut outcome = PageOutcome::default();
     let mut current = url.clone();
     let deadline = tokio::time::Instant::now() + ctx.config.page_timeout;
-    let owner = Owner { url: &url, place };
+    let owner = Owner { url: &url, depth };
     let how = (retries, target);
     let mut rendering = None;
     let chain = follow_chain(
@@ -319,11 +313,11 @@ fn emit_result(events: &Events, hop: &Hop, depth: u32, links: usize) {
     });
 }
 
-/// The frontier URL a redirect chain started from, and its place in the level if known.
+/// The frontier URL a redirect chain started from, and its depth.
 #[derive(Clone, Copy)]
 struct Owner<'a> {
     url: &'a Url,
-    place: Option<usize>,
+    depth: u32,
 }
 
 /// Decides whether to follow a redirect from `hop`; returns the target to fetch next.
@@ -362,15 +356,10 @@ async fn follow(
     }
     let follow = hop.error.is_none()
         && skip.is_none()
-        && match owner.place {
-            Some(place) => {
-                let claim = ctx
-                    .coordination
-                    .claim_redirect_at(&target, owner.url, place);
-                claim.await
-            }
-            None => ctx.coordination.claim_redirect(&target, owner.url).await,
-        };
+        && ctx
+            .coordination
+            .claim_redirect(&target, owner.url, owner.depth)
+            .await;
     hop.redirect = Some((target.clone(), skip));
     follow.then_some(target)
 }

@@ -251,17 +251,49 @@ async fn redirect_claim_is_idempotent_for_its_owner() {
     let (a, b) = (worker(&server, 4).await, worker(&server, 4).await);
     let [owner, other] = [0, 1].map(|i| Url::parse(&format!("http://o.test/{i}")).unwrap());
     let target = Url::parse("http://t.test/target").unwrap();
-    assert!(a.claim_redirect(&target, &owner).await.unwrap());
+    assert!(a.claim_redirect(&target, &owner, 0).await.unwrap());
     assert!(
-        b.claim_redirect(&target, &owner).await.unwrap(),
+        b.claim_redirect(&target, &owner, 0).await.unwrap(),
         "re-delivered owner"
     );
-    assert!(!b.claim_redirect(&target, &other).await.unwrap());
+    assert!(!b.claim_redirect(&target, &other, 0).await.unwrap());
     // A claimed redirect target is seen: a link to it is not queued again.
     assert_eq!(
         a.enqueue(1, std::slice::from_ref(&target)).await.unwrap(),
         0
     );
+}
+
+#[tokio::test]
+async fn a_redirect_takes_back_a_target_its_level_queued_for_the_next() {
+    let server = RedisServer::start();
+    let a = worker(&server, 4).await;
+    let owner = Url::parse("http://o.test/dir").unwrap();
+    let target = Url::parse("http://o.test/dir/").unwrap();
+    // A link of level 1 queued the target for level 2 first.
+    assert_eq!(
+        a.enqueue(2, std::slice::from_ref(&target)).await.unwrap(),
+        1
+    );
+    let queued: u64 = a
+        .remaining(2)
+        .await
+        .unwrap()
+        .iter()
+        .sum::<i64>()
+        .try_into()
+        .unwrap();
+    assert_eq!(queued, 1);
+    // A redirect of level 1 to it takes it back: it is fetched by the redirect, at depth 1.
+    assert!(a.claim_redirect(&target, &owner, 1).await.unwrap());
+    assert_eq!(a.remaining(2).await.unwrap().iter().sum::<i64>(), 0);
+    // Once taken, another page cannot have it; a redirect of another level never takes one.
+    let other = Url::parse("http://o.test/other").unwrap();
+    assert!(!a.claim_redirect(&target, &other, 1).await.unwrap());
+    let later = Url::parse("http://o.test/later/").unwrap();
+    assert_eq!(a.enqueue(3, std::slice::from_ref(&later)).await.unwrap(), 1);
+    assert!(!a.claim_redirect(&later, &owner, 1).await.unwrap());
+    assert_eq!(a.remaining(3).await.unwrap().iter().sum::<i64>(), 1);
 }
 
 #[tokio::test]

@@ -9,6 +9,7 @@ mod basics;
 mod cluster;
 mod parity;
 mod recovery;
+mod redirects;
 
 use std::collections::HashMap;
 use std::path::Path;

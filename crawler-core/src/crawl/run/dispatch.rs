@@ -121,7 +121,7 @@ impl Dispatcher<'_> {
         // task when dropped, so cancelling drops every request in flight.
         let task = tokio::spawn(async move {
             fetcher
-                .fetch_in_level(url, depth, (Some(i), retries), target)
+                .fetch_with_retries(url, depth, retries, target)
                 .await
         });
         let task = AbortOnDropHandle::new(task);

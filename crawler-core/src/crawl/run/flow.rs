@@ -156,7 +156,7 @@ impl Flow {
         let failed = url.clone();
         let task = tokio::spawn(async move {
             fetcher
-                .fetch_in_level(url, depth, (None, retries), target)
+                .fetch_with_retries(url, depth, retries, target)
                 .await
         });
         let task = AbortOnDropHandle::new(task);

@@ -202,8 +202,6 @@ impl Run {
         if entries.is_empty() {
             return LevelEnd::Done;
         }
-        // A dispatch is folded whole before the next starts: its redirect claims are final.
-        self.local.next_level();
         self.run_level(&entries, pass, shutdown, next).await
     }
 }

@@ -27,7 +27,6 @@ use crate::crawl::fold::GraphBuilder;
 use crate::crawl::frontier::Frontier;
 use crate::crawl::seeds::SeedList;
 use crate::event::{CrawlEvent, Events};
-use crate::fetch::coordination::Local;
 use crate::fetch::Fetcher;
 use crate::graph::report::{CrawlReport, StopReason};
 use crate::graph::SkipReason;
@@ -45,13 +44,12 @@ pub(crate) struct Run {
     /// The seen set itself: level 0 claims the seeds in it, a part at a time.
     pub(crate) claimed: Arc<dyn SeenSet>,
     /// The seen set with every seed counted as claimed ([`WithSeeds`]): claims links at the end
-    /// of each level; the fetcher's [`Local`] claims redirects in it while the level runs. The
+    /// of each level (at once without levels); the fetcher's [`Local`](crate::fetch::coordination::Local)
+    /// claims redirects in it while the level runs. The
     /// links of this level's pages are queued in the next level's [`Frontier`] (which drops
     /// duplicates) and claimed here only when the level is done: a redirect of this level may
     /// still reach them first, at a smaller depth.
     pub(super) seen: Arc<dyn SeenSet>,
-    /// The fetcher's coordination: who holds each redirect target.
-    pub(crate) local: Arc<Local>,
     /// Pages whose retries ran out, with their depth and outcome, for the end-of-crawl pass.
     pub(super) deferred: Vec<Deferred>,
     /// The end-of-crawl pass has run: nothing is deferred any more.
@@ -206,13 +204,12 @@ impl Run {
             seeds,
             claimed,
             seen,
-            local,
             fetcher,
             ..
         } = self;
         // The seen set holds as many URLs as the graph: freed before the seeds are made URLs
         // again for the report (ten million seeds, a gigabyte).
-        drop((fetcher, local, seen, claimed));
+        drop((fetcher, seen, claimed));
         // Only weak references to the seeds are left (in aborted tasks at most), but one of
         // those may be looking at them this very moment.
         let seeds = Arc::try_unwrap(seeds)
@@ -261,11 +258,10 @@ impl Run {
         index: NodeIndex,
         url: &str,
         depth: u32,
-        mut outcome: PageOutcome,
+        outcome: PageOutcome,
         pass: Pass,
         next: &mut Frontier,
     ) {
-        self.keep_owned_hops(&mut outcome);
         let exhausted = outcome.hops.last().is_some_and(|hop| hop.retries_exhausted);
         match pass {
             Pass::First if exhausted && !self.retried => {
@@ -290,24 +286,6 @@ impl Run {
         } else {
             self.graph
                 .fold(index, depth, outcome, |url| !seen.contains(url), next);
-        }
-    }
-
-    /// Cuts `outcome`'s redirect chain before the first target that an earlier page of the
-    /// level took over (see [`Local`]): that page's outcome holds the target, so this one
-    /// records only the redirect to it, as if it had lost the claim at once.
-    fn keep_owned_hops(&self, outcome: &mut PageOutcome) {
-        let Some(start) = outcome.hops.first().map(|hop| hop.url.clone()) else {
-            return;
-        };
-        let lost = outcome.hops[1..]
-            .iter()
-            .position(|hop| !self.local.owns(&hop.url, &start));
-        if let Some(lost) = lost {
-            outcome.hops.truncate(lost + 1);
-            outcome.links.clear();
-            outcome.title = None;
-            outcome.nofollow = false;
         }
     }
 }
