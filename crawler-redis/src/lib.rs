@@ -153,5 +153,5 @@ pub use error::RedisCrawlError;
 pub use frontier::{ClaimPolicy, Completed, Completion, Lease, RedisFrontier};
 pub use keys::Keys;
 pub use link_class::LinkClass;
-pub use status::Status;
+pub use status::{HostLeft, Status};
 pub use worker::{WorkEnd, WorkReport, WorkerOptions, DEFAULT_LEASE, DEFAULT_REDIS_TIMEOUT};

@@ -45,6 +45,25 @@ pub struct Status {
     pub elapsed_secs: f64,
     /// Pages done per second since the crawl was created.
     pub pages_per_sec: f64,
+    /// Pages known to be fetched: done, leased and queued (the URLs seen). Grows as pages are
+    /// found, as a local crawl's progress bar does.
+    pub pages_known: u64,
+    /// Seconds left at the rate so far for the pages known now, while the crawl runs.
+    pub eta_secs: Option<f64>,
+    /// Hosts with a page queued or leased at the current level.
+    pub hosts_active: u64,
+    /// The host with the most pages queued or leased at the current level, and how many, when
+    /// it holds more than half of them: the host the level's end waits for.
+    pub slowest_host: Option<HostLeft>,
+}
+
+/// A host and its pages queued or leased at the current level.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct HostLeft {
+    /// `host:port`.
+    pub host: String,
+    /// Pages queued or leased.
+    pub left: u64,
 }
 
 impl RedisCrawl {
@@ -96,6 +115,17 @@ impl RedisCrawl {
         } else {
             0.0
         };
+        let pages_known = sum(1);
+        #[expect(clippy::cast_precision_loss, reason = "a display figure")]
+        let eta_secs = (state == "running" && pages_per_sec > 0.0)
+            .then(|| pages_known.saturating_sub(pages_done) as f64 / pages_per_sec);
+        let hosts = self.hosts_left(level).await?;
+        let total: u64 = hosts.iter().map(|h| h.left).sum();
+        let slowest_host = hosts
+            .iter()
+            .max_by_key(|h| h.left)
+            .filter(|h| h.left * 2 > total && hosts.len() > 1)
+            .cloned();
         Ok(Status {
             crawl_id: keys.id().to_owned(),
             state,
@@ -108,6 +138,63 @@ impl RedisCrawl {
             workers,
             elapsed_secs,
             pages_per_sec,
+            pages_known,
+            eta_secs,
+            hosts_active: u64::try_from(hosts.len()).unwrap_or(u64::MAX),
+            slowest_host,
         })
+    }
+
+    /// The hosts with pages queued or leased at `level`: those ready to be claimed and those
+    /// with leases out, each with its queue's length plus its leases.
+    async fn hosts_left(&self, level: u32) -> Result<Vec<HostLeft>, RedisCrawlError> {
+        let frontier = self.frontier();
+        let keys = frontier.keys();
+        let mut batch = Batch::new();
+        for p in 0..keys.partitions() {
+            let mut ready = redis::cmd("ZRANGE");
+            ready
+                .arg(keys.in_partition(p, &format!("ready:{level}")))
+                .arg(0)
+                .arg(-1);
+            let mut inflight = redis::cmd("HGETALL");
+            inflight.arg(keys.in_partition(p, "inflight"));
+            batch.add(Some(p), ready).add(Some(p), inflight);
+        }
+        let mut replies = frontier.query(&batch).await?.into_iter();
+        let mut hosts: Vec<(u32, String, u64)> = Vec::new();
+        for p in 0..keys.partitions() {
+            let ready: Vec<String> = take(&mut replies)?;
+            let inflight: Vec<(String, u64)> = take(&mut replies)?;
+            let mut seen = std::collections::BTreeMap::new();
+            for host in ready {
+                seen.entry(host).or_insert(0);
+            }
+            for (host, leases) in inflight {
+                *seen.entry(host).or_insert(0) += leases;
+            }
+            hosts.extend(seen.into_iter().map(|(host, leases)| (p, host, leases)));
+        }
+        if hosts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut batch = Batch::new();
+        for (p, host, _) in &hosts {
+            let mut len = redis::cmd("LLEN");
+            len.arg(keys.in_partition(*p, &format!("q:{level}:{host}")));
+            batch.add(Some(*p), len);
+        }
+        let mut replies = frontier.query(&batch).await?.into_iter();
+        let mut left = Vec::with_capacity(hosts.len());
+        for (_, host, leases) in hosts {
+            let queued: u64 = take(&mut replies)?;
+            if queued + leases > 0 {
+                left.push(HostLeft {
+                    host,
+                    left: queued + leases,
+                });
+            }
+        }
+        Ok(left)
     }
 }

@@ -3,6 +3,8 @@
 //! Exit codes: 0 done; 1 Redis unreachable or refusing (evicting keys); 2 usage, or a crawl
 //! that is not there.
 
+use std::fmt::Write as _;
+
 use anyhow::Context;
 use crawler_redis::{RedisCrawl, RedisCrawlError};
 use tokio::runtime::Runtime;
@@ -78,20 +80,33 @@ pub(crate) fn status(args: &StatusArgs, runtime: Runtime) -> anyhow::Result<Exit
             .iter()
             .map(|l| format!("{}:{}", l.depth, l.left))
             .collect();
-        format!(
-            "crawl {}: {} at level {} of {}; left per level {}; {} pages done, {} URLs seen, {} \
-             leases, {} workers, {:.1} pages/s",
+        let mut line = format!(
+            "crawl {}: {} at level {} of {}; left per level {}; {} of {} pages done, {} URLs \
+             seen, {} leases, {} workers, {:.1} pages/s; {} hosts at work",
             status.crawl_id,
             status.state,
             status.level,
             status.max_depth,
             left.join(" "),
             status.pages_done,
+            status.pages_known,
             status.urls_seen,
             status.leases,
             status.workers,
-            status.pages_per_sec
-        )
+            status.pages_per_sec,
+            status.hosts_active,
+        );
+        if let Some(eta) = status.eta_secs {
+            let _ = write!(line, ", ETA {eta:.0}s");
+        }
+        if let Some(slowest) = &status.slowest_host {
+            let _ = write!(
+                line,
+                "; waiting for {} ({} left)",
+                slowest.host, slowest.left
+            );
+        }
+        line
     };
     output::to_stdout(&|out| writeln!(out, "{line}"))?;
     Ok(ExitStatus::Success)

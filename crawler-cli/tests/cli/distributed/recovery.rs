@@ -108,6 +108,19 @@ fn sigterm_of_every_worker_then_two_fresh_workers_finish() {
         "SIGTERM released every lease at once: {stopped}"
     );
     assert_eq!(stopped["state"], "running");
+    // Where it stands, as a local crawl's progress bar shows it: pages done of pages known,
+    // an ETA, the hosts with pages left (the one generated site).
+    let (done, known) = (&stopped["pages_done"], &stopped["pages_known"]);
+    assert!(done.as_u64() < known.as_u64(), "{stopped}");
+    assert!(
+        stopped["eta_secs"].as_f64().is_some_and(|eta| eta > 0.0),
+        "{stopped}"
+    );
+    assert_eq!(stopped["hosts_active"], 1, "{stopped}");
+    assert!(
+        stopped["slowest_host"].is_null(),
+        "one host is no slowest: {stopped}"
+    );
     let fresh: Vec<_> = (0..2)
         .map(|_| worker(&redis, &workers_flags()).spawn())
         .collect();
