@@ -56,9 +56,43 @@ impl<T> Chunked<T> {
         self.chunks.iter().flatten()
     }
 
-    /// Items in order, by value.
-    pub(super) fn into_iter(self) -> impl Iterator<Item = T> {
-        self.chunks.into_iter().flatten()
+    /// Swaps the items at `a` and `b`.
+    fn swap(&mut self, a: usize, b: usize) {
+        let ((ca, ia), (cb, ib)) = ((a / CHUNK, a % CHUNK), (b / CHUNK, b % CHUNK));
+        if ca == cb {
+            self.chunks[ca].swap(ia, ib);
+        } else {
+            let (low, high) = (ca.min(cb), ca.max(cb));
+            let (left, right) = self.chunks.split_at_mut(high);
+            let (x, y) = (&mut left[low], &mut right[0]);
+            if ca < cb {
+                std::mem::swap(&mut x[ia], &mut y[ib]);
+            } else {
+                std::mem::swap(&mut x[ib], &mut y[ia]);
+            }
+        }
+    }
+
+    /// Puts item `order[i]` at place `i`, for every `i`, in place: `order` must be a
+    /// permutation of `0..len`. O(len) swaps, and a bit per item.
+    pub(super) fn permute(&mut self, order: &[u32]) {
+        assert_eq!(order.len(), self.len, "a new place for every item");
+        let mut done = vec![0u64; self.len.div_ceil(64)];
+        for start in 0..self.len {
+            if done[start / 64] & (1 << (start % 64)) != 0 {
+                continue;
+            }
+            let mut at = start;
+            loop {
+                done[at / 64] |= 1 << (at % 64);
+                let from = order[at] as usize;
+                if from == start {
+                    break;
+                }
+                self.swap(at, from);
+                at = from;
+            }
+        }
     }
 
     /// Items in order, mutably.
@@ -78,6 +112,32 @@ impl<T> std::ops::Index<usize> for Chunked<T> {
 #[cfg(test)]
 mod tests {
     use super::{Chunked, CHUNK};
+
+    #[test]
+    fn permutes_in_place_across_chunks() {
+        let len = 2 * CHUNK + 5;
+        let mut items = Chunked::default();
+        for i in 0..len {
+            items.push(i);
+        }
+        // Reversed, then with the first two swapped: cycles of length 2 and one within a chunk.
+        let mut order: Vec<u32> = (0..len).rev().map(|i| u32::try_from(i).unwrap()).collect();
+        order.swap(0, 1);
+        items.permute(&order);
+        let placed: Vec<usize> = items.iter().copied().collect();
+        let wanted: Vec<usize> = order.iter().map(|&o| o as usize).collect();
+        assert_eq!(placed, wanted);
+        // A rotation: one cycle through every item.
+        let rotation: Vec<u32> = (0..len)
+            .map(|i| u32::try_from((i + 1) % len).unwrap())
+            .collect();
+        let mut items = Chunked::default();
+        for i in 0..len {
+            items.push(i);
+        }
+        items.permute(&rotation);
+        assert!(items.iter().enumerate().all(|(i, &v)| v == (i + 1) % len));
+    }
 
     #[test]
     fn indexes_across_chunks_and_keeps_order() {

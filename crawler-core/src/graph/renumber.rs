@@ -7,7 +7,7 @@
 
 use std::hash::BuildHasher;
 
-use super::{narrow, Chunked, CrawlGraph, Edge, Link, Run};
+use super::{narrow, CrawlGraph, Edge, Link, Run};
 use petgraph::graph::NodeIndex;
 
 impl CrawlGraph {
@@ -91,40 +91,33 @@ impl CrawlGraph {
             return;
         }
         self.changed();
-        let mut edges = Chunked::default();
+        // The new place of each edge: the edges of `edge_order`'s pages, each page's in order.
+        let mut edge_at: Vec<u32> = Vec::with_capacity(self.edges.len());
         let mut runs = Vec::with_capacity(self.runs.len());
         let mut fragments = super::fragment::Fragments::default();
         for &old in &edge_order {
-            let mut first = true;
-            for (edge, target, _) in self.out_links(NodeIndex::new(old as usize)) {
-                let Edge { link, .. } = self.edges[edge];
-                let target = new_of[target.index()];
-                let at = narrow(edges.push(Edge { target, link }));
-                if first {
-                    runs.push(Run {
-                        first: at,
-                        source: new_of[old as usize],
-                    });
-                    first = false;
-                }
+            let first = narrow(edge_at.len());
+            for (edge, _, _) in self.out_links(NodeIndex::new(old as usize)) {
+                let at = narrow(edge_at.len());
+                edge_at.push(narrow(edge));
                 if self.fragments.len() > 0 {
                     for fragment in self.fragments.of(narrow(edge)) {
                         fragments.push(at, *fragment);
                     }
                 }
             }
+            runs.push(Run {
+                first,
+                source: new_of[old as usize],
+            });
         }
-        let mut old_pages: Vec<Option<super::Page>> = std::mem::take(&mut self.pages)
-            .into_iter()
-            .map(Some)
-            .collect();
-        let mut pages = Chunked::default();
-        for &old in order {
-            let page = old_pages[old as usize].take().expect("a permutation");
-            pages.push(page);
+        // In place: a copy of the edges or pages would add to the crawl's peak memory.
+        self.edges.permute(&edge_at);
+        drop(edge_at);
+        for edge in self.edges.iter_mut() {
+            edge.target = new_of[edge.target as usize];
         }
-        self.pages = pages;
-        self.edges = edges;
+        self.pages.permute(order);
         self.run_head = vec![u32::MAX; count];
         self.run_next = Vec::with_capacity(runs.len());
         self.runs = Vec::with_capacity(runs.len());
