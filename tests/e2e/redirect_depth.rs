@@ -7,8 +7,8 @@
 //!
 //! Redirect against redirect: `/v/` links `a`, `b` and `c`; `a` and `b` answer 301 to `t`, `t`
 //! answers 301 to `u`, and `c` answers 301 to `u`, which links `x.html`. Whichever chain gets
-//! to `t` or `u` first, the page first in frontier order (`a`) fetches them, so `u`'s links sit
-//! after `a`'s redirect in the graph in every run.
+//! to `t` or `u` first fetches them, each once; the graph's canonical order puts `u`'s links
+//! after `a`'s redirect (the first in breadth-first order) in every run.
 
 use std::time::Duration;
 
@@ -159,4 +159,13 @@ async fn redirects_of_one_level_to_one_target_leave_it_to_the_first_in_frontier_
     assert_eq!(page(&report, &server.url("/v/u")).status, Some(200));
     let x = page(&report, &server.url("/v/x.html"));
     assert_eq!((x.depth, x.status), (2, Some(200)));
+    // Every crawl asked each shared target once: two delays, two concurrencies, RUNS each.
+    let crawls = 2 * 2 * RUNS;
+    for path in ["/v/t", "/v/u", "/v/x.html"] {
+        assert_eq!(
+            server.hits_exact(path),
+            crawls,
+            "{path} requested once a crawl"
+        );
+    }
 }
