@@ -350,7 +350,7 @@ impl GraphBuilder {
             if follows {
                 relaxing.mark_followed(target);
             }
-            if !new {
+            if !new && depth + 1 < self.graph.page_at(target).depth {
                 self.lower(target, depth + 1, claim, next);
             }
         }
