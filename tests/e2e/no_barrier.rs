@@ -242,3 +242,82 @@ async fn random_multi_host_sites_give_a_plain_breadth_first_search() {
         );
     }
 }
+
+/// The TSV and node table of a crawl without levels and of one by levels of `seeds`, checked
+/// equal; returns the crawl without levels.
+async fn both_ways(
+    builder: impl Fn() -> crawler_core::CrawlerBuilder,
+    seeds: &[String],
+) -> CrawlReport {
+    let report = crawl(builder(), seeds).await;
+    let levels = crawl(builder().max_pages(1_000_000), seeds).await;
+    assert_eq!(
+        exported(&report),
+        exported(&levels),
+        "by levels and without"
+    );
+    report
+}
+
+/// A redirect chain whose target a shorter link reached while the chain was fetched: the
+/// target keeps the shorter depth, and its links count from it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_chain_target_reached_shorter_meanwhile_passes_its_own_depth_on() {
+    let server = FixtureServer::start();
+    let ms = Duration::from_millis;
+    server.route("/one", Reply::html(r#"<a href="/p">p</a>"#));
+    server.route("/p", Reply::html(r#"<a href="/r">r</a>"#));
+    server.route("/r", Reply::redirect(301, "/t"));
+    server.route(
+        "/t",
+        Reply::html(r#"<a href="/u">u</a>"#).with_delay(ms(400)),
+    );
+    server.route("/u", Reply::html("leaf"));
+    server.route(
+        "/two",
+        Reply::html(r#"<a href="/t">t</a>"#).with_delay(ms(150)),
+    );
+    let seeds = [server.url("/one"), server.url("/two")];
+    let report = both_ways(|| Crawler::builder().max_depth(2), &seeds).await;
+    let at = |path: &str| {
+        let page = report
+            .graph
+            .page(&crawler_core::Url::parse(&server.url(path)).unwrap())
+            .unwrap();
+        (page.depth, page.status)
+    };
+    assert_eq!(at("/t"), (1, Some(200)));
+    assert_eq!(
+        at("/u"),
+        (2, Some(200)),
+        "fetched: within the depth through /two"
+    );
+}
+
+/// A redirect target left unfetched at the chain's limit is fetched when a followed link
+/// reaches it, whichever of the two was folded first.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_target_past_the_redirect_limit_is_fetched_when_a_link_reaches_it() {
+    let server = FixtureServer::start();
+    for slow_chain in [0, 300] {
+        let ms = Duration::from_millis;
+        server.route("/", Reply::html(r#"<a href="/r">r</a><a href="/c">c</a>"#));
+        server.route("/r", Reply::redirect(301, "/r2").with_delay(ms(slow_chain)));
+        server.route("/r2", Reply::redirect(301, "/t"));
+        server.route("/c", Reply::html(r#"<a href="/t">t</a>"#));
+        server.route("/t", Reply::html("target"));
+        let before = server.hits_exact("/t");
+        let seeds = [server.url("/")];
+        let report = both_ways(|| Crawler::builder().max_depth(3).max_redirects(1), &seeds).await;
+        let t = report
+            .graph
+            .page(&crawler_core::Url::parse(&server.url("/t")).unwrap())
+            .unwrap();
+        assert_eq!(
+            (t.depth, t.status),
+            (1, Some(200)),
+            "chain delay {slow_chain} ms"
+        );
+        assert_eq!(server.hits_exact("/t") - before, 2, "once by each crawl");
+    }
+}

@@ -2,7 +2,8 @@
 //! so that an export does not depend on the order in which answers arrived.
 //!
 //! It is the order a crawl that fetches level by level and folds each level in order builds:
-//! 1. the seeds and the sitemaps' URLs, in the order they were added;
+//! 1. the sitemaps' URLs and the seeds, in the order they were added (the sitemaps are read
+//!    before the seeds are claimed);
 //! 2. then level by level, each page of the level visited in turn: its edges in the order the
 //!    page gave them, each target numbered when first met;
 //! 3. a redirect to a page of the same depth that no earlier page queued is followed at once
@@ -45,9 +46,8 @@ pub(crate) fn canonical(
         placed: vec![false; count],
         order: Vec::with_capacity(count),
     };
-    let mut added: Vec<NodeIndex> = roots.iter().chain(listed).copied().collect();
-    added.sort_unstable();
-    for &root in &added {
+    // In the order they were added: the sitemaps' URLs are found before the seeds are claimed.
+    for &root in listed.iter().chain(roots) {
         order.place(root);
     }
     let depth = |node: NodeIndex| graph.page_at(node).depth;

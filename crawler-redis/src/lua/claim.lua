@@ -5,6 +5,10 @@
 local d, n, lease_ms = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local cap, gap_default, token = tonumber(ARGV[4]), ARGV[5], ARGV[6]
 local now = now_ms()
+-- The deepest level this partition handed out (redirect.lua takes nothing back from it).
+if tonumber(d) > tonumber(redis.call('GET', P .. ':lvl') or '-1') then
+  redis.call('SET', P .. ':lvl', d)
+end
 local ready = P .. ':ready:' .. d
 local out = {}
 for _, host in ipairs(redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0, n)) do

@@ -294,6 +294,22 @@ async fn a_redirect_takes_back_a_target_its_level_queued_for_the_next() {
     assert_eq!(a.enqueue(3, std::slice::from_ref(&later)).await.unwrap(), 1);
     assert!(!a.claim_redirect(&later, &owner, 1).await.unwrap());
     assert_eq!(a.remaining(3).await.unwrap().iter().sum::<i64>(), 1);
+    // Once the partition hands out the next level, a late owner takes nothing back from it.
+    let started = Url::parse("http://o.test/started/").unwrap();
+    assert_eq!(
+        a.enqueue(2, std::slice::from_ref(&started)).await.unwrap(),
+        1
+    );
+    let p = part(&a, "o.test:80");
+    let leased = a.claim(p, 2, 1, policy(4, 0, 60_000), "a:1").await.unwrap();
+    assert_eq!(leased.len(), 1);
+    let queued = Url::parse("http://o.test/queued/").unwrap();
+    assert_eq!(
+        a.enqueue(2, std::slice::from_ref(&queued)).await.unwrap(),
+        1
+    );
+    assert!(!a.claim_redirect(&queued, &owner, 1).await.unwrap());
+    assert_eq!(a.remaining(2).await.unwrap().iter().sum::<i64>(), 2);
 }
 
 #[tokio::test]

@@ -265,9 +265,13 @@ impl GraphBuilder {
         self.stats.pages_fetched += 1;
         count_render(&mut self.stats, &outcome);
         let mut last = index;
+        // A hop that a shorter path reached already (a link folded while the chain was
+        // fetched) passes its own depth on: its target and its links count from there.
+        let mut depth = depth;
         let hops = outcome.hops.len();
         for (i, hop) in outcome.hops.into_iter().enumerate() {
             let node = self.add_hop(&hop.url, depth, &mut claim, next);
+            depth = depth.min(self.graph.page_at(node).depth);
             last = node;
             if self.links.check_fragments && i + 1 == hops {
                 self.anchors.record(node, &hop, outcome.anchors.take());
@@ -357,7 +361,13 @@ impl GraphBuilder {
         // A target so far only linked by links that are not followed is fetched once a
         // followed link reaches it; its depth stays that of its first link.
         let page = self.graph.page_mut(target);
-        let upgrade = follows && page.skipped == Some(SkipReason::NotFollowed);
+        // A redirect chain that stopped at its limit leaves its target unfetched; a followed
+        // link to it fetches it as any link would, whichever was folded first.
+        let upgrade = follows
+            && matches!(
+                page.skipped,
+                Some(SkipReason::NotFollowed | SkipReason::RedirectLimit)
+            );
         if !(new || upgrade) {
             return true;
         }

@@ -195,6 +195,8 @@ impl Run {
         // Pages put aside and never tried again (the crawl stopped first) keep their outcome.
         for (index, depth, _, outcome) in std::mem::take(&mut self.deferred) {
             let mut ignored = Frontier::new();
+            // The depth now: without levels, a shorter path may have turned up since.
+            let depth = self.graph.depth_at(index, depth);
             self.graph
                 .fold(index, depth, outcome, |_| false, &mut ignored);
         }
