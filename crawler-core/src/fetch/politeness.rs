@@ -107,7 +107,7 @@ impl HostLimiter {
             .acquire_owned()
             .await
             .expect("host semaphores are never closed");
-        let start = {
+        let (start, now) = {
             let mut pacing = host
                 .pacing
                 .lock()
@@ -115,9 +115,14 @@ impl HostLimiter {
             let now = Instant::now();
             let start = pacing.next.map_or(now, |next| next.max(now));
             pacing.next = Some(start + pacing.gap);
-            start
+            (start, now)
         };
-        tokio::time::sleep_until(start).await;
+        // Only a paced host waits: a timer for "now" fires at the timer's next turn, a
+        // millisecond or more later, and on busy workers several (a 10k site at 20 ms an
+        // answer took 26 ms a request).
+        if start > now {
+            tokio::time::sleep_until(start).await;
+        }
         let global = Arc::clone(&self.global)
             .acquire_owned()
             .await
