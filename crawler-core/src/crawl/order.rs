@@ -2,7 +2,7 @@
 //! so that an export does not depend on the order in which answers arrived.
 //!
 //! It is the order a crawl that fetches level by level and folds each level in order builds:
-//! 1. the sitemaps' URLs and the seeds, in the order they were added (the sitemaps are read
+//! 1. the sitemaps' URLs and the seeds, in the order of their nodes (the sitemaps are read
 //!    before the seeds are claimed);
 //! 2. then level by level, each page of the level visited in turn: its edges in the order the
 //!    page gave them, each target numbered when first met;
@@ -46,8 +46,13 @@ pub(crate) fn canonical(
         placed: vec![false; count],
         order: Vec::with_capacity(count),
     };
-    // In the order they were added: the sitemaps' URLs are found before the seeds are claimed.
-    for &root in listed.iter().chain(roots) {
+    // In the order of their nodes: the sitemaps' URLs are found before the seeds are claimed,
+    // and a seed of a later part of a long list that an earlier part linked has its node from
+    // that link (with several such seeds, their order among themselves is the order their
+    // links were folded in, which a crawl without levels does not fix).
+    let mut added: Vec<NodeIndex> = listed.iter().chain(roots).copied().collect();
+    added.sort_unstable();
+    for &root in &added {
         order.place(root);
     }
     let depth = |node: NodeIndex| graph.page_at(node).depth;
