@@ -77,6 +77,12 @@ impl<T> Chunked<T> {
     /// permutation of `0..len`. O(len) swaps, and a bit per item.
     pub(super) fn permute(&mut self, order: &[u32]) {
         assert_eq!(order.len(), self.len, "a new place for every item");
+        self.permute_with(|at| order[at] as usize);
+    }
+
+    /// Puts item `from(i)` at place `i`, for every `i`, in place: `from` must be a
+    /// permutation of `0..len`. O(len) swaps and calls of `from`, and a bit per item.
+    pub(super) fn permute_with(&mut self, from: impl Fn(usize) -> usize) {
         let mut done = vec![0u64; self.len.div_ceil(64)];
         for start in 0..self.len {
             if done[start / 64] & (1 << (start % 64)) != 0 {
@@ -85,7 +91,7 @@ impl<T> Chunked<T> {
             let mut at = start;
             loop {
                 done[at / 64] |= 1 << (at % 64);
-                let from = order[at] as usize;
+                let from = from(at);
                 if from == start {
                     break;
                 }

@@ -10,6 +10,14 @@ use std::hash::BuildHasher;
 use super::{narrow, CrawlGraph, Edge, Link, Run};
 use petgraph::graph::NodeIndex;
 
+/// Edges that stay together when renumbered: from place `new` on, the edges that were at
+/// `old` on, until the next block.
+#[derive(Debug, Clone, Copy)]
+struct Block {
+    new: u32,
+    old: u32,
+}
+
 impl CrawlGraph {
     /// The edges leaving `source`, in edge order, as (edge index, target, link). O(1) to
     /// start and per edge.
@@ -91,20 +99,30 @@ impl CrawlGraph {
             return;
         }
         self.changed();
-        // The new place of each edge: the edges of `edge_order`'s pages, each page's in order.
-        let mut edge_at: Vec<u32> = Vec::with_capacity(self.edges.len());
-        let mut runs = Vec::with_capacity(self.runs.len());
+        // Each page's edges in their new place: a block per page, `edge_order`'s pages in turn.
+        // Blocks, not a place per edge: that would add 4 bytes an edge to the crawl's peak.
+        let mut blocks: Vec<Block> = Vec::with_capacity(edge_order.len());
+        let mut runs = Vec::with_capacity(edge_order.len());
         let mut fragments = super::fragment::Fragments::default();
+        let mut at = 0u32;
         for &old in &edge_order {
-            let first = narrow(edge_at.len());
+            let first = at;
             for (edge, _, _) in self.out_links(NodeIndex::new(old as usize)) {
-                let at = narrow(edge_at.len());
-                edge_at.push(narrow(edge));
+                if blocks
+                    .last()
+                    .is_none_or(|b| b.old + (at - b.new) != narrow(edge))
+                {
+                    blocks.push(Block {
+                        new: at,
+                        old: narrow(edge),
+                    });
+                }
                 if self.fragments.len() > 0 {
                     for fragment in self.fragments.of(narrow(edge)) {
                         fragments.push(at, *fragment);
                     }
                 }
+                at += 1;
             }
             runs.push(Run {
                 first,
@@ -112,8 +130,12 @@ impl CrawlGraph {
             });
         }
         // In place: a copy of the edges or pages would add to the crawl's peak memory.
-        self.edges.permute(&edge_at);
-        drop(edge_at);
+        self.edges.permute_with(|place| {
+            let place = narrow(place);
+            let block = &blocks[blocks.partition_point(|b| b.new <= place) - 1];
+            (block.old + (place - block.new)) as usize
+        });
+        drop(blocks);
         for edge in self.edges.iter_mut() {
             edge.target = new_of[edge.target as usize];
         }
