@@ -137,3 +137,54 @@ impl Order {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use url::Url;
+
+    use super::*;
+    use crate::graph::Link;
+
+    /// The seed `s` links `a` and `r`; `r` redirects to `t` (depth 1, the redirect's), `a`
+    /// links `t` and `x`, `t` links `y`. Folded as a crawl without levels may fold it, `r`'s
+    /// chain before `a`: the canonical order is the level-by-level one, `a` first.
+    #[test]
+    fn a_graph_folded_out_of_order_gets_the_level_order() {
+        let mut graph = CrawlGraph::new();
+        let url = |p: &str| Url::parse(&format!("http://site.test/{p}")).unwrap();
+        let node = |graph: &mut CrawlGraph, p: &str, depth| graph.add_page(&url(p), depth).0;
+        let ps = node(&mut graph, "s", 0);
+        let pa = node(&mut graph, "a", 1);
+        let pr = node(&mut graph, "r", 1);
+        let pt = node(&mut graph, "t", 1);
+        let py = node(&mut graph, "y", 2);
+        let px = node(&mut graph, "x", 2);
+        let anchor = Link::anchor(None, None);
+        for (from, to, link) in [
+            (ps, pa, anchor),
+            (ps, pr, anchor),
+            (pr, pt, Link::redirect()),
+            (pt, py, anchor),
+            (pa, pt, anchor),
+            (pa, px, anchor),
+        ] {
+            graph.add_link(from, to, link);
+        }
+        let order = canonical(&graph, &[ps], &[], LinkOptions::default());
+        graph.renumber(&order.pages, &order.sources);
+        let pages: Vec<&str> = graph.pages().map(|p| p.url.path()).collect();
+        assert_eq!(pages, ["/s", "/a", "/r", "/t", "/x", "/y"]);
+        let edges: Vec<String> = graph
+            .links()
+            .map(|(from, to, _)| format!("{}>{}", from.url.path(), to.url.path()))
+            .collect();
+        assert_eq!(
+            edges,
+            ["/s>/a", "/s>/r", "/a>/t", "/a>/x", "/r>/t", "/t>/y"]
+        );
+        // In that order already, nothing moves.
+        let again = canonical(&graph, &[NodeIndex::new(0)], &[], LinkOptions::default());
+        let identity: Vec<u32> = (0..6).collect();
+        assert_eq!(again.pages, identity);
+    }
+}

@@ -97,3 +97,55 @@ fn edge_to_a_missing_page_panics() {
     let (a, _) = graph.add_page(&Url::parse("http://site.test/").unwrap(), 0);
     graph.add_link(a, NodeIndex::new(1), Link::redirect());
 }
+
+/// A graph folded out of order (`c`'s edges before `a`'s, `d` met before `b`), renumbered:
+/// pages, edges, fragments, the URL index and each page's edges follow.
+#[test]
+fn renumber_moves_pages_edges_and_fragments_together() {
+    let mut graph = CrawlGraph::new();
+    let url = |p: &str| Url::parse(&format!("http://site.test/{p}")).unwrap();
+    let [pa, pc, pd, pb] = ["a", "c", "d", "b"].map(|p| graph.add_page(&url(p), 1).0);
+    let link =
+        |graph: &mut CrawlGraph, from, to| graph.add_link(from, to, Link::anchor(None, None));
+    link(&mut graph, pc, pd);
+    let edge = link(&mut graph, pc, pa);
+    graph.add_fragment(edge, "top", Some("Top"), true);
+    link(&mut graph, pa, pb);
+    link(&mut graph, pa, pc);
+    // New order a, b, c, d; a's edges first, then c's.
+    let old = |n: NodeIndex| u32::try_from(n.index()).unwrap();
+    graph.renumber(&[old(pa), old(pb), old(pc), old(pd)], &[old(pa), old(pc)]);
+    let pages: Vec<&str> = graph.pages().map(|p| p.url.path()).collect();
+    assert_eq!(pages, ["/a", "/b", "/c", "/d"]);
+    let edges: Vec<(String, String, usize)> = graph
+        .indexed_links()
+        .map(|(edge, from, to, _)| {
+            let (from, to) = (from.url.path().to_owned(), to.url.path().to_owned());
+            (from, to, graph.fragments(edge).len())
+        })
+        .collect();
+    let e = |s: &str, t: &str, f| (s.to_owned(), t.to_owned(), f);
+    assert_eq!(
+        edges,
+        [
+            e("/a", "/b", 0),
+            e("/a", "/c", 0),
+            e("/c", "/d", 0),
+            e("/c", "/a", 1)
+        ]
+    );
+    let moved = graph.fragment_edges().next().unwrap();
+    assert_eq!(
+        graph.fragment_names(moved).collect::<Vec<_>>(),
+        [("top", true)]
+    );
+    for (place, path) in ["a", "b", "c", "d"].iter().enumerate() {
+        assert_eq!(graph.index_of(&url(path)), Some(NodeIndex::new(place)));
+    }
+    let from_c: Vec<usize> = graph
+        .out_links(NodeIndex::new(2))
+        .map(|(_, t, _)| t.index())
+        .collect();
+    assert_eq!(from_c, [3, 0]);
+    assert_eq!(graph.as_petgraph().edge_count(), 4);
+}
