@@ -14,10 +14,10 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use crawler_core::{export, CrawlReport, Crawler, ExportFormat, LinkKind};
+use crawler_core::{CrawlReport, Crawler, LinkKind};
 use crawler_tests::{FixtureServer, Reply};
 
-use crate::support::crawl;
+use crate::support::{crawl, snapshot};
 
 /// Random sites crawled.
 const CASES: u64 = 8;
@@ -190,18 +190,6 @@ fn found(report: &CrawlReport) -> Graph {
     (pages, edges)
 }
 
-/// The TSV export and the node table of a report: what must not depend on the schedule.
-fn exported(report: &CrawlReport) -> (String, Vec<(String, u32, &'static str)>) {
-    let mut tsv = Vec::new();
-    export::write(report, ExportFormat::Tsv, &mut tsv).unwrap();
-    let nodes = report
-        .graph
-        .pages()
-        .map(|p| (p.url.to_string(), p.depth, export::page_state(p)))
-        .collect();
-    (String::from_utf8(tsv).unwrap(), nodes)
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn random_multi_host_sites_give_a_plain_breadth_first_search() {
     for case in 1..=CASES {
@@ -236,8 +224,8 @@ async fn random_multi_host_sites_give_a_plain_breadth_first_search() {
             );
         }
         assert_eq!(
-            exported(&report),
-            exported(&levels),
+            snapshot(&report),
+            snapshot(&levels),
             "{context}: the export of a crawl by levels"
         );
     }
@@ -252,8 +240,8 @@ async fn both_ways(
     let report = crawl(builder(), seeds).await;
     let levels = crawl(builder().max_pages(1_000_000), seeds).await;
     assert_eq!(
-        exported(&report),
-        exported(&levels),
+        snapshot(&report),
+        snapshot(&levels),
         "by levels and without"
     );
     report

@@ -12,10 +12,10 @@
 
 use std::time::Duration;
 
-use crawler_core::{export, CrawlReport, Crawler, ExportFormat};
+use crawler_core::{export, CrawlReport, Crawler};
 use crawler_tests::{FixtureServer, Reply};
 
-use crate::support::{crawl, page};
+use crate::support::{crawl, page, snapshot, Snapshot};
 
 const RUNS: usize = 30;
 
@@ -45,21 +45,6 @@ fn serve_converging(server: &FixtureServer, delay: Duration) {
     server.route("/v/c", Reply::redirect(301, "/v/u"));
     server.route("/v/u", Reply::html(r#"<a href="x.html">x</a>"#));
     server.route("/v/x.html", Reply::html("x"));
-}
-
-/// The TSV export and the node table (URL, depth, state) of a report.
-type Snapshot = (String, Vec<(String, u32, &'static str)>);
-
-/// The [`Snapshot`] of a report.
-fn snapshot(report: &CrawlReport) -> Snapshot {
-    let mut tsv = Vec::new();
-    export::write(report, ExportFormat::Tsv, &mut tsv).unwrap();
-    let nodes = report
-        .graph
-        .pages()
-        .map(|p| (p.url.to_string(), p.depth, export::page_state(p)))
-        .collect();
-    (String::from_utf8(tsv).unwrap(), nodes)
 }
 
 /// Crawls `seeds` [`RUNS`] times at each concurrency, with and without a delay on the

@@ -3,7 +3,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use crawler_core::{CrawlReport, CrawlerBuilder, LinkKind, Page};
+use crawler_core::{export, CrawlReport, CrawlerBuilder, ExportFormat, LinkKind, Page};
 use crawler_tests::{fixture_root, FixtureServer};
 
 /// Upper bound for any one crawl in these tests, so a bug shows as a failure, not a hang.
@@ -145,4 +145,20 @@ impl Oracle {
             .map(|(url, _)| url.clone())
             .collect()
     }
+}
+
+/// The TSV export and the node table (URL, depth, state) of a report: what must not depend
+/// on timing or on the order answers arrived in.
+pub(crate) type Snapshot = (String, Vec<(String, u32, &'static str)>);
+
+/// The [`Snapshot`] of a report.
+pub(crate) fn snapshot(report: &CrawlReport) -> Snapshot {
+    let mut tsv = Vec::new();
+    export::write(report, ExportFormat::Tsv, &mut tsv).unwrap();
+    let nodes = report
+        .graph
+        .pages()
+        .map(|p| (p.url.to_string(), p.depth, export::page_state(p)))
+        .collect();
+    (String::from_utf8(tsv).unwrap(), nodes)
 }

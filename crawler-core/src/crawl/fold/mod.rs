@@ -199,7 +199,7 @@ impl GraphBuilder {
         if self.sink.is_some() {
             return NodeIndex::end();
         }
-        let index = self.add_at(url, 0);
+        let (index, _) = self.add_at(url, 0);
         self.graph.page_mut(index).skipped = None;
         index
     }
@@ -207,16 +207,19 @@ impl GraphBuilder {
     /// Adds a page met while folding, lowering its depth if this path is shorter: a redirect
     /// target keeps the depth of the URL that redirected, even when a longer path of the same
     /// level was folded first.
-    fn add_at(&mut self, url: &Url, depth: u32) -> NodeIndex {
+    ///
+    /// Returns the node, and whether a known page was lowered.
+    fn add_at(&mut self, url: &Url, depth: u32) -> (NodeIndex, bool) {
         let (index, new) = self.graph.add_page(url, depth);
         let page = self.graph.page_mut(index);
-        if !new && depth < page.depth {
+        let lowered = !new && depth < page.depth;
+        if lowered {
             page.depth = depth;
             if page.skipped == Some(SkipReason::BeyondDepth) && depth <= self.max_depth {
                 page.skipped = None;
             }
         }
-        index
+        (index, lowered)
     }
 
     /// The depth to fetch frontier entry `node` at, queued at `queued`: the graph's depth for

@@ -50,20 +50,10 @@ impl GraphBuilder {
         claim: &mut impl FnMut(&Url) -> bool,
         next: &mut Frontier,
     ) -> NodeIndex {
-        if self.relaxing.is_none() {
-            return self.add_at(url, depth);
-        }
-        let (index, new) = self.graph.add_page(url, depth);
-        if !new {
-            // The chain fetches the hop itself, or its fold says why not: no claim for it.
-            let page = self.graph.page_mut(index);
-            if depth < page.depth {
-                page.depth = depth;
-                if page.skipped == Some(SkipReason::BeyondDepth) && depth <= self.max_depth {
-                    page.skipped = None;
-                }
-                self.lower_reached(index, depth, claim, next);
-            }
+        // The chain fetches the hop itself, or its fold says why not: no claim for it.
+        let (index, lowered) = self.add_at(url, depth);
+        if lowered {
+            self.lower_reached(index, depth, claim, next);
         }
         index
     }

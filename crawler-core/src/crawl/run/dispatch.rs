@@ -47,6 +47,35 @@ pub(crate) enum Pass {
     Again,
 }
 
+impl Pass {
+    /// The retries a fetch of this pass may make, given the `configured` ones.
+    pub(crate) fn retries(self, configured: u32) -> u32 {
+        match self {
+            Self::First => configured,
+            Self::Again => end_pass_retries(configured),
+        }
+    }
+}
+
+/// A fetch task of `url` as it is awaited: spawned, so pages are fetched and parsed on all
+/// worker threads; aborted when dropped, so cancelling drops every request in flight; and a
+/// panic in it is the page's outcome (an internal error), so the crawl goes on without it.
+pub(crate) fn spawn_fetch(
+    fetcher: Fetcher,
+    url: Url,
+    depth: u32,
+    retries: u32,
+    target: Target,
+) -> impl Future<Output = PageOutcome> + Send {
+    let failed = url.clone();
+    let task = AbortOnDropHandle::new(tokio::spawn(async move {
+        fetcher
+            .fetch_with_retries(url, depth, retries, target)
+            .await
+    }));
+    async move { task.await.unwrap_or_else(|err| panicked(&failed, &err)) }
+}
+
 /// How a level ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum LevelEnd {
@@ -115,20 +144,8 @@ impl Dispatcher<'_> {
     fn start(&mut self, i: usize, host: HostKey, url: Url) {
         *self.running.entry(host).or_default() += 1;
         let (fetcher, depth, retries) = (self.fetcher.clone(), self.depths[i], self.retries);
-        let target = self.targets[i];
-        let failed = url.clone();
-        // Spawned so pages are fetched and parsed on all worker threads; the handle aborts its
-        // task when dropped, so cancelling drops every request in flight.
-        let task = tokio::spawn(async move {
-            fetcher
-                .fetch_with_retries(url, depth, retries, target)
-                .await
-        });
-        let task = AbortOnDropHandle::new(task);
-        self.tasks.push(Box::pin(async move {
-            let outcome = task.await.unwrap_or_else(|err| panicked(&failed, &err));
-            (i, outcome)
-        }));
+        let fetch = spawn_fetch(fetcher, url, depth, retries, self.targets[i]);
+        self.tasks.push(Box::pin(async move { (i, fetch.await) }));
     }
 }
 
@@ -147,10 +164,7 @@ impl Run {
         let mut dispatch = Dispatcher {
             level,
             fetcher: self.fetcher.clone(),
-            retries: match pass {
-                Pass::First => config.retries,
-                Pass::Again => end_pass_retries(config.retries),
-            },
+            retries: pass.retries(config.retries),
             depths: (0..level.len()).map(|i| self.depth_of(level, i)).collect(),
             targets: level
                 .nodes_from(0)
@@ -225,7 +239,7 @@ impl Run {
 }
 
 /// The outcome recorded for a page whose task panicked: the crawl goes on without it.
-pub(crate) fn panicked(url: &Url, err: &tokio::task::JoinError) -> PageOutcome {
+fn panicked(url: &Url, err: &tokio::task::JoinError) -> PageOutcome {
     let detail = err.to_string();
     PageOutcome::failed(url.clone(), PageError::Internal { detail })
 }

@@ -19,10 +19,9 @@ use std::time::Instant;
 use futures::stream::FuturesUnordered;
 use futures::{FutureExt, StreamExt};
 use petgraph::graph::NodeIndex;
-use tokio_util::task::AbortOnDropHandle;
 
 use crate::crawl::frontier::Frontier;
-use crate::crawl::run::dispatch::{end_pass_retries, panicked, LevelEnd, Pass, WINDOW_PER_SLOT};
+use crate::crawl::run::dispatch::{spawn_fetch, LevelEnd, Pass, WINDOW_PER_SLOT};
 use crate::crawl::run::level::{resolved, Level, PART};
 use crate::crawl::run::Run;
 use crate::event::{CrawlEvent, Events, PROGRESS_EVERY};
@@ -148,22 +147,10 @@ impl Flow {
         let page = run.graph.graph().page_at(node);
         let (url, depth) = (page.url.clone(), page.depth);
         let target = run.graph.target_of(node);
-        let retries = match pass {
-            Pass::First => self.fetcher.config().retries,
-            Pass::Again => end_pass_retries(self.fetcher.config().retries),
-        };
-        let fetcher = self.fetcher.clone();
-        let failed = url.clone();
-        let task = tokio::spawn(async move {
-            fetcher
-                .fetch_with_retries(url, depth, retries, target)
-                .await
-        });
-        let task = AbortOnDropHandle::new(task);
-        self.tasks.push(Box::pin(async move {
-            let outcome = task.await.unwrap_or_else(|err| panicked(&failed, &err));
-            (node, pass, host, outcome)
-        }));
+        let retries = pass.retries(self.fetcher.config().retries);
+        let fetch = spawn_fetch(self.fetcher.clone(), url, depth, retries, target);
+        self.tasks
+            .push(Box::pin(async move { (node, pass, host, fetch.await) }));
     }
 }
 
