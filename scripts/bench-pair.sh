@@ -11,7 +11,10 @@
 # host takes about A + B.
 #
 # Environment: RUNS (3), A_PAGES (4000), A_MS (5), B_PAGES (400), B_MS (200), CRAWL_BIN (another
-# `crawl` to run, e.g. an older build), NO_BUILD=1. Only 127.0.0.1 and 127.0.0.2 are contacted.
+# `crawl` to run, e.g. an older build), NO_BUILD=1. WORKERS=N runs each crawl as a distributed
+# crawl instead: a private redis-server (Unix socket in a temp dir) and N `crawl --redis`
+# workers, `-c 64` each, the first with the seeds; the wall ends when the last worker exits.
+# Only 127.0.0.1 and 127.0.0.2 are contacted.
 set -euo pipefail
 RUNS=${RUNS:-3}
 A_PAGES=${A_PAGES:-4000}
@@ -30,10 +33,13 @@ if [[ ${NO_BUILD:-0} != 1 ]]; then
 fi
 [[ -x $CRAWL_BIN ]] || die "no crawl binary at $CRAWL_BIN"
 
+WORKERS=${WORKERS:-0}
 PIDS=()
+WORK=$(mktemp -d)
 cleanup() {
     for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done
     wait 2>/dev/null || true
+    rm -rf "$WORK"
 }
 trap cleanup EXIT
 port() { python3 -c "import socket; s = socket.socket(); s.bind(('$1', 0)); print(s.getsockname()[1])"; }
@@ -55,14 +61,44 @@ for url in "$A" "$B"; do
     done
 done
 
+if [[ $WORKERS -gt 0 ]]; then
+    command -v redis-server >/dev/null || die "redis-server is missing (scripts/test-deps.sh)"
+    redis-server --port 0 --unixsocket "$WORK/r.sock" --dir "$WORK" --save '' \
+        --maxmemory-policy noeviction --daemonize no --logfile redis.log &
+    PIDS+=($!)
+    for try in $(seq 100); do
+        redis-cli -s "$WORK/r.sock" ping >/dev/null 2>&1 && break
+        [[ $try == 100 ]] && die "redis-server did not start"
+        sleep 0.1
+    done
+fi
+CRAWLS=0
+# Runs one crawl of the seeds "$@": in this process, or with WORKERS Redis workers.
+run_crawl() {
+    if [[ $WORKERS == 0 ]]; then
+        "$CRAWL_BIN" --depth 100 --per-host 4 -c 64 -q -f tsv -o /dev/null "$@" || die "crawl $* failed"
+        return
+    fi
+    CRAWLS=$((CRAWLS + 1))
+    local id="pair-$CRAWLS" url="unix://$WORK/r.sock" pids=() i
+    for i in $(seq "$WORKERS"); do
+        local seeds=()
+        [[ $i == 1 ]] && seeds=("$@")
+        "$CRAWL_BIN" --depth 100 --per-host 4 -c 64 -q --redis "$url" --crawl-id "$id" "${seeds[@]}" &
+        pids+=($!)
+        [[ $i == 1 ]] && sleep 0.2 # the first worker creates the crawl
+    done
+    for i in "${pids[@]}"; do wait "$i" || die "a worker of $* failed"; done
+    "$CRAWL_BIN" delete --redis "$url" --crawl-id "$id" >/dev/null 2>&1
+}
 wall() {
     local start end
     start=$(date +%s.%N)
-    "$CRAWL_BIN" --depth 100 --per-host 4 -c 64 -q -f tsv -o /dev/null "$@" || die "crawl $* failed"
+    run_crawl "$@"
     end=$(date +%s.%N)
     echo "$end - $start" | bc
 }
-echo "machine: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg) | A: $A_PAGES pages, $A_MS ms; B: $B_PAGES pages, $B_MS ms | $("$CRAWL_BIN" --version) ($CRAWL_BIN)"
+echo "machine: $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg) | A: $A_PAGES pages, $A_MS ms; B: $B_PAGES pages, $B_MS ms | workers: ${WORKERS/#0/none (one process)} | $("$CRAWL_BIN" --version) ($CRAWL_BIN)"
 printf '%-4s %8s %8s %8s %8s\n' run a_s b_s both_s ratio
 for run in $(seq "$RUNS"); do
     a=$(wall "$A")

@@ -19,13 +19,16 @@ use crate::frontier::RedisFrontier;
 use crate::keys::Keys;
 
 /// The layout version this build reads and writes.
+/// 6: a crawl without levels keeps each URL's tentative depth (`dep`), the pages whose depth
+/// dropped after their links were sent (`low`), the hops fetched inside another page's
+/// redirect chain (`via`) and an activity counter (`gen`).
 /// 5: an outcome may carry the page's anchors and its links' fragments (`--check-fragments`),
 /// which links only its rendered DOM had and what rendering it did (`--render`).
 /// 4: a hop may carry its validators and its freshness (`--since`); an older build would take
 /// such an outcome for corrupt.
 /// 3: the meta holds the crawl's `CrawlSpec` (2 held the creator's argv and named settings).
 /// 2: outcomes in the binary layout with the crawl's dictionary (1 stored deflated JSON).
-pub const SCHEMA: u32 = 5;
+pub const SCHEMA: u32 = 6;
 
 /// Default number of host partitions of a new crawl: enough to spread over 8 Cluster shards.
 pub const DEFAULT_PARTITIONS: u32 = 64;
@@ -159,7 +162,9 @@ impl RedisCrawl {
         let meta = read_meta(&mut con, id)
             .await?
             .ok_or_else(|| RedisCrawlError::NotFound(id.to_owned()))?;
-        let frontier = RedisFrontier::new(con, Keys::new(id, meta.partitions)?).await?;
+        let frontier = RedisFrontier::new(con, Keys::new(id, meta.partitions)?)
+            .await?
+            .without_levels(meta.spec.flows().then_some(meta.spec.depth));
         Ok(Self { frontier, meta })
     }
 
@@ -230,7 +235,9 @@ impl RedisCrawl {
                 return Err(RedisCrawlError::SeedsMismatch { detail });
             }
         }
-        let frontier = RedisFrontier::new(con, Keys::new(id, meta.partitions)?).await?;
+        let frontier = RedisFrontier::new(con, Keys::new(id, meta.partitions)?)
+            .await?
+            .without_levels(meta.spec.flows().then_some(meta.spec.depth));
         if meta.state == "creating" {
             // The creator, or a joiner finishing a creator's work: queueing is idempotent.
             frontier.enqueue(0, &meta.level0).await?;

@@ -8,6 +8,11 @@
 //! claimed it yet. The replay therefore follows what actually happened and gives the nodes
 //! and edges in the single-process order.
 //!
+//! The same replay serves a crawl without levels: it fetched exactly the pages a crawl by
+//! levels fetches (each once, whatever depth it was first found at), and a stored outcome does
+//! not depend on that depth, so replaying the outcomes level by level rebuilds the graph of
+//! the crawl by levels, which the single process without levels gives too.
+//!
 //! Outcomes are read per level in batches of [`BATCH`], grouped by partition, one pipelined
 //! round trip per batch. Memory is the graph plus one level's outcomes.
 

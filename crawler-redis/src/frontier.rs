@@ -1,8 +1,12 @@
 //! [`RedisFrontier`]: the shared frontier, a thin typed layer over the Lua scripts.
 //!
-//! It follows `URLFrontier`'s verbs (claim, complete, heartbeat, release, pace) with a level
-//! barrier added: URLs are queued per level, partition and host, and a level is claimed only
-//! once the crawl's `level` says so. Each method is one `Batch` (one round trip on one
+//! It follows `URLFrontier`'s verbs (claim, complete, heartbeat, release, pace) in one of two
+//! modes. With levels (`--check-resources`), URLs are queued per level, partition and host,
+//! and a level is claimed only once the crawl's `level` says so. Without levels (the default,
+//! as in a single process), URLs wait in one queue per partition and host, claimed as soon as
+//! they are found within the depth limit; each URL's tentative depth lives in `dep`, and a
+//! page whose depth drops after its links were sent goes to `low` to send them again
+//! (label correction; see `common.lua` and [`RedisFrontier::claim_low`]). Each method is one `Batch` (one round trip on one
 //! server), and every method may be retried after a dropped connection: the scripts are
 //! idempotent or, for claims, lose at worst a lease that the reaper returns. The level barrier
 //! and the crawl-wide reads are in [`crate::levels`].
@@ -71,6 +75,66 @@ pub struct Completion<'a> {
     /// Followed links of a page at the last depth (or past it): their targets are queued for
     /// the next level only if they were parked.
     pub upgrades: &'a [(Url, LinkClass)],
+    /// Without levels: the paths the page gives the URLs it links or redirects to (the three
+    /// lists above are then empty).
+    pub reached: &'a [Reach],
+    /// Without levels: the hops the page's redirect chain fetched, after the page itself.
+    pub chain: &'a [Url],
+}
+
+/// A path a fetched page gives a URL, without levels: a link (`depth` = the page's + 1) or a
+/// redirect (the page's own depth).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reach {
+    /// The URL reached.
+    pub url: Url,
+    /// The length of the path.
+    pub depth: u32,
+    /// Whether the link is followed (a redirect's target counts as not followed: the chain
+    /// fetched it or says why not).
+    pub followed: bool,
+}
+
+/// A page of `low` leased to this worker: its depth dropped after its links were sent.
+#[derive(Debug, Clone)]
+pub struct LowLease {
+    /// The page (or a hop of another page's redirect chain).
+    pub url: Url,
+    /// Its depth now.
+    pub depth: u32,
+    /// Its stored outcome, if it was fetched as a page of its own.
+    pub outcome: Option<Vec<u8>>,
+    /// The page whose redirect chain fetched it, if one did.
+    pub via: Option<Url>,
+    pub(crate) partition: u32,
+    pub(crate) member: Vec<u8>,
+    pub(crate) deadline: String,
+}
+
+/// The `low` entries `lowclaim.lua` leased in partition `p`: (member, deadline, dep,
+/// outcome, via) per entry.
+fn low_leases(p: u32, raw: &[Vec<u8>]) -> Result<Vec<LowLease>, RedisCrawlError> {
+    let mut low = Vec::with_capacity(raw.len() / 5);
+    for entry in raw.chunks_exact(5) {
+        let dep = std::str::from_utf8(&entry[2])
+            .ok()
+            .and_then(|s| s.parse::<u32>().ok())
+            .ok_or_else(|| RedisCrawlError::Corrupt("a low entry without a depth".into()))?;
+        low.push(LowLease {
+            url: keys::member_url(&entry[0])?,
+            depth: dep / 2,
+            outcome: (!entry[3].is_empty()).then(|| entry[3].clone()),
+            via: if entry[4].is_empty() {
+                None
+            } else {
+                Some(keys::member_url(&entry[4])?)
+            },
+            partition: p,
+            member: entry[0].clone(),
+            deadline: String::from_utf8_lossy(&entry[1]).into_owned(),
+        });
+    }
+    Ok(low)
 }
 
 /// `urls`, each with no link class: claims that say nothing of what the URL is fetched as.
@@ -121,6 +185,8 @@ pub struct RedisFrontier {
     errors: Arc<AtomicU64>,
     /// Round trips made so far (a batch counts once).
     trips: Arc<AtomicU64>,
+    /// Without levels: the crawl's depth limit (discovery queues a URL only within it).
+    flow: Option<u32>,
 }
 
 impl std::fmt::Debug for RedisFrontier {
@@ -155,9 +221,32 @@ impl RedisFrontier {
             scripts: Arc::new(Scripts::new()),
             errors: Arc::default(),
             trips: Arc::default(),
+            flow: None,
         };
         frontier.load_scripts().await?;
         Ok(frontier)
+    }
+
+    /// The same frontier for a crawl without levels and this depth limit (`Some`: see
+    /// [`CrawlConfig::flows`](crawler_core::CrawlConfig::flows)), or with levels (`None`).
+    #[must_use]
+    pub fn without_levels(mut self, max_depth: Option<u32>) -> Self {
+        self.flow = max_depth;
+        self
+    }
+
+    /// Whether the crawl runs without levels.
+    pub fn flows(&self) -> bool {
+        self.flow.is_some()
+    }
+
+    /// The queue level a script names: the depth, or `f`, the one queue without levels.
+    pub(crate) fn queue(&self, depth: u32) -> String {
+        if self.flows() {
+            "f".to_owned()
+        } else {
+            depth.to_string()
+        }
     }
 
     /// The crawl's key names.
@@ -214,8 +303,9 @@ impl RedisFrontier {
         Ok(result?)
     }
 
-    /// Leases up to `n` URLs of level `depth` in partition `p`, after returning up to 16
-    /// expired leases of that partition to their queues. One round trip.
+    /// Leases up to `n` URLs of level `depth` (any depth, without levels) in partition `p`,
+    /// after returning up to 16 expired leases of that partition to their queues. One round
+    /// trip.
     ///
     /// # Errors
     /// Redis errors; the partition is unchanged or holds leases that expire.
@@ -227,6 +317,23 @@ impl RedisFrontier {
         policy: ClaimPolicy,
         token: &str,
     ) -> Result<Vec<Lease>, RedisCrawlError> {
+        Ok(self.claim_with_low(p, depth, n, 0, policy, token).await?.0)
+    }
+
+    /// As [`claim`](Self::claim), and without levels also leases up to `low` entries of
+    /// `low` (see [`claim_low`](Self::claim_low)), in the same round trip.
+    ///
+    /// # Errors
+    /// Redis errors; the partition is unchanged or holds leases that expire.
+    pub async fn claim_with_low(
+        &self,
+        p: u32,
+        depth: u32,
+        n: usize,
+        low: usize,
+        policy: ClaimPolicy,
+        token: &str,
+    ) -> Result<(Vec<Lease>, Vec<LowLease>), RedisCrawlError> {
         let prefix = self.keys.partition(p);
         let mut batch = Batch::new();
         let mut reap = evalsha(&self.scripts.reap, &prefix);
@@ -234,22 +341,40 @@ impl RedisFrontier {
         batch.add(Some(p), reap).ignore();
         let mut claim = evalsha(&self.scripts.claim, &prefix);
         claim
-            .arg(depth)
+            .arg(self.queue(depth))
             .arg(n)
             .arg(ms(policy.lease))
             .arg(policy.per_host)
             .arg(ms(policy.gap))
             .arg(token);
         batch.add(Some(p), claim);
-        let raw: Vec<Vec<u8>> = take(&mut self.query(&batch).await?.into_iter())?;
+        let low = if self.flows() { low } else { 0 };
+        if low > 0 {
+            let mut cmd = evalsha(&self.scripts.low_claim, &prefix);
+            cmd.arg(low).arg(ms(policy.lease));
+            batch.add(Some(p), cmd);
+        }
+        let mut replies = self.query(&batch).await?.into_iter();
+        let raw: Vec<Vec<u8>> = take(&mut replies)?;
+        let lows = if low > 0 {
+            low_leases(p, &take::<Vec<Vec<u8>>>(&mut replies)?)?
+        } else {
+            Vec::new()
+        };
         let number = |bytes: &[u8]| {
             std::str::from_utf8(bytes)
                 .ok()
                 .and_then(|s| s.parse().ok())
                 .unwrap_or(0)
         };
-        let mut leases = Vec::with_capacity(raw.len() / 3);
-        for entry in raw.chunks_exact(3) {
+        let mut leases = Vec::with_capacity(raw.len() / 4);
+        for entry in raw.chunks_exact(4) {
+            // Without levels, the URL's tentative depth now (see `dep_of`).
+            let depth = if entry[3].is_empty() {
+                depth
+            } else {
+                number(&entry[3]) / 2
+            };
             leases.push(Lease {
                 url: keys::member_url(&entry[0])?,
                 depth,
@@ -260,7 +385,7 @@ impl RedisFrontier {
                 member: entry[0].clone(),
             });
         }
-        Ok(leases)
+        Ok((leases, lows))
     }
 
     /// Returns up to `limit` expired leases of partition `p` to their queues.
@@ -310,6 +435,45 @@ impl RedisFrontier {
         calls
     }
 
+    /// Without levels: adds the `discover` calls recording `reached`, one per partition.
+    /// Returns how many calls were added.
+    fn push_discover(&self, batch: &mut Batch, reached: &[Reach], ignore: bool) -> usize {
+        let max_depth = self.flow.unwrap_or(0);
+        let mut by_partition: BTreeMap<u32, Cmd> = BTreeMap::new();
+        for reach in reached {
+            let host = keys::host_key(&reach.url);
+            let p = self.keys.partition_of(&host);
+            by_partition
+                .entry(p)
+                .or_insert_with(|| {
+                    let mut cmd = evalsha(&self.scripts.discover, &self.keys.partition(p));
+                    cmd.arg(max_depth);
+                    cmd
+                })
+                .arg(keys::member(&reach.url))
+                .arg(host)
+                .arg(reach.depth)
+                .arg(u8::from(reach.followed));
+        }
+        let calls = by_partition.len();
+        for (p, cmd) in by_partition {
+            batch.add(Some(p), cmd);
+            if ignore {
+                batch.ignore();
+            }
+        }
+        calls
+    }
+
+    /// Without levels: the stage that ends what pages (or `low` entries) sent, after their
+    /// `discover` calls and before their leases end: bumps the activity counter (see
+    /// [`Keys::generation`]).
+    fn push_generation(&self, batch: &mut Batch) {
+        batch
+            .add(None, redis::cmd("INCR").arg(self.keys.generation()).clone())
+            .ignore();
+    }
+
     /// Claims `urls` for level `depth`: each URL never seen before is queued. Returns how many
     /// were new.
     ///
@@ -317,6 +481,26 @@ impl RedisFrontier {
     /// Redis errors; the URLs of the partitions already done stay queued (retrying is safe).
     pub async fn enqueue(&self, depth: u32, urls: &[Url]) -> Result<usize, RedisCrawlError> {
         let mut batch = Batch::new();
+        if self.flows() {
+            let reached: Vec<Reach> = urls
+                .iter()
+                .map(|url| Reach {
+                    url: url.clone(),
+                    depth,
+                    followed: true,
+                })
+                .collect();
+            if self.push_discover(&mut batch, &reached, false) == 0 {
+                return Ok(0);
+            }
+            let added: Vec<usize> = self
+                .query(&batch)
+                .await?
+                .into_iter()
+                .map(|v| take(&mut std::iter::once(v)))
+                .collect::<Result<_, _>>()?;
+            return Ok(added.into_iter().sum());
+        }
         let urls = unrecorded(urls);
         let urls = urls.iter().map(|entry| (depth, entry));
         if self.push_enqueue(&mut batch, urls, Enqueue::All, false) == 0 {
@@ -352,6 +536,8 @@ impl RedisFrontier {
                 links,
                 parked: &[],
                 upgrades: &[],
+                reached: &[],
+                chain: &[],
             }])
             .await?;
         Ok(done.first().map_or((false, 0), |c| (c.stored, c.remaining)))
@@ -386,6 +572,39 @@ impl RedisFrontier {
         if parked + claims > 0 {
             batch.then();
         }
+        if self.flows() {
+            let reached: Vec<Reach> = pages
+                .iter()
+                .flat_map(|c| c.reached.iter().cloned())
+                .collect();
+            let mut sent = self.push_discover(&mut batch, &reached, true);
+            // The hops a chain fetched are marked done before the page's lease can end.
+            for page in pages.iter().filter(|c| !c.chain.is_empty()) {
+                let mut by_partition: BTreeMap<u32, Cmd> = BTreeMap::new();
+                for hop in page.chain {
+                    let p = self.keys.partition_of(&keys::host_key(hop));
+                    by_partition
+                        .entry(p)
+                        .or_insert_with(|| {
+                            let mut cmd = evalsha(&self.scripts.chain, &self.keys.partition(p));
+                            cmd.arg(&page.lease.member).arg(page.lease.depth);
+                            cmd
+                        })
+                        .arg(keys::member(hop));
+                }
+                for (p, cmd) in by_partition {
+                    batch.add(Some(p), cmd).ignore();
+                    sent += 1;
+                }
+            }
+            // Everything the pages sent lands before the counter moves, and the counter moves
+            // before their leases end (a Cluster runs one stage's slots at once).
+            if sent > 0 {
+                batch.then();
+            }
+            self.push_generation(&mut batch);
+            batch.then();
+        }
         let mut by_partition: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
         for (i, page) in pages.iter().enumerate() {
             by_partition
@@ -397,10 +616,16 @@ impl RedisFrontier {
             let mut cmd = evalsha(&self.scripts.complete, &self.keys.partition(p));
             for &i in indices {
                 let page = &pages[i];
+                let used = if self.flows() {
+                    page.lease.depth.to_string()
+                } else {
+                    String::new()
+                };
                 cmd.arg(&page.lease.member)
                     .arg(&page.lease.token)
-                    .arg(page.lease.depth)
-                    .arg(page.outcome);
+                    .arg(self.queue(page.lease.depth))
+                    .arg(page.outcome)
+                    .arg(used);
             }
             batch.add(Some(p), cmd);
         }
@@ -439,15 +664,65 @@ impl RedisFrontier {
         let host = keys::host_key(target);
         let p = self.keys.partition_of(&host);
         let mut cmd = evalsha(&self.scripts.redirect, &self.keys.partition(p));
+        // With levels the target's level is the owner's next; without, its own depth.
+        let (depth, mode) = if self.flows() {
+            (depth, "f")
+        } else {
+            (depth + 1, "")
+        };
         cmd.arg(&keys::fingerprint(target)[..])
             .arg(&keys::fingerprint(owner)[..])
-            .arg(depth + 1)
+            .arg(depth)
             .arg(keys::member(target))
-            .arg(host);
+            .arg(host)
+            .arg(mode);
         let mut batch = Batch::new();
         batch.add(Some(p), cmd);
         let won: u8 = take(&mut self.query(&batch).await?.into_iter())?;
         Ok(won == 1)
+    }
+
+    /// The stored outcome of `url`, if any.
+    ///
+    /// # Errors
+    /// Redis errors.
+    pub async fn outcome_of(&self, url: &Url) -> Result<Option<Vec<u8>>, RedisCrawlError> {
+        let p = self.keys.partition_of(&keys::host_key(url));
+        let mut cmd = redis::cmd("HGET");
+        cmd.arg(self.keys.in_partition(p, "out"))
+            .arg(&keys::fingerprint(url)[..]);
+        let mut batch = Batch::new();
+        batch.add(Some(p), cmd);
+        take(&mut self.query(&batch).await?.into_iter())
+    }
+
+    /// Ends the lease of `low` entry `entry` once the paths `reached` from its new depth are
+    /// recorded; with `retry` instead (its outcome is not stored yet), offers it again after
+    /// that long.
+    ///
+    /// # Errors
+    /// Redis errors; retrying is safe.
+    pub async fn lowered(
+        &self,
+        entry: &LowLease,
+        reached: &[Reach],
+        retry: Option<Duration>,
+    ) -> Result<(), RedisCrawlError> {
+        let mut batch = Batch::new();
+        if self.push_discover(&mut batch, reached, true) > 0 {
+            batch.then();
+        }
+        self.push_generation(&mut batch);
+        batch.then();
+        let mut cmd = evalsha(
+            &self.scripts.low_done,
+            &self.keys.partition(entry.partition),
+        );
+        cmd.arg(&entry.member)
+            .arg(&entry.deadline)
+            .arg(retry.map(|r| ms(r).to_string()).unwrap_or_default());
+        batch.add(Some(entry.partition), cmd).ignore();
+        self.query(&batch).await.map(drop)
     }
 
     /// Groups leases by partition and calls `script` with (member, token) pairs for each,

@@ -70,6 +70,13 @@ impl Keys {
         format!("cg:{{{}}}:level", self.id)
     }
 
+    /// The crawl's activity counter `cg:{X}:gen`, without levels: every worker bumps it after
+    /// it sent what a page leads to and before it ends the page's lease, so a reader that
+    /// sees it unchanged around a read of every partition knows that read was not torn.
+    pub fn generation(&self) -> String {
+        format!("cg:{{{}}}:gen", self.id)
+    }
+
     /// The workers' heartbeat set `cg:{X}:workers`.
     pub fn workers(&self) -> String {
         format!("cg:{{{}}}:workers", self.id)

@@ -1,5 +1,5 @@
-//! The level barrier and the crawl-wide reads of the frontier: what is left per level, where
-//! work waits, moving the crawl to its next level, and the workers' heartbeats.
+//! The crawl-wide reads of the frontier: what is left per level, where work waits, the end of
+//! a level (with levels) or of the crawl (without), and the workers' heartbeats.
 //!
 //! These read one key per partition; on one server each is a single pipeline, on a Cluster
 //! one pipeline per partition sent together (see the `batch` module).
@@ -15,7 +15,8 @@ pub struct Overview {
     pub level: u32,
     /// `creating`, `running` or `complete`.
     pub state: String,
-    /// Partitions with hosts ready at the level, or with an expired lease to reap.
+    /// Partitions with hosts ready at the level (without levels: at all, or a `low` entry to
+    /// work on), or with an expired lease to reap.
     pub candidates: Vec<u32>,
 }
 
@@ -25,11 +26,23 @@ impl RedisFrontier {
     /// # Errors
     /// Redis errors.
     pub async fn remaining(&self, depth: u32) -> Result<Vec<i64>, RedisCrawlError> {
+        self.remaining_in(&depth.to_string()).await
+    }
+
+    /// Without levels: URLs not yet completed, per partition.
+    ///
+    /// # Errors
+    /// Redis errors.
+    pub async fn remaining_without_levels(&self) -> Result<Vec<i64>, RedisCrawlError> {
+        self.remaining_in("f").await
+    }
+
+    async fn remaining_in(&self, queue: &str) -> Result<Vec<i64>, RedisCrawlError> {
         let keys = self.keys();
         let mut batch = Batch::new();
         for p in 0..keys.partitions() {
             let mut cmd = redis::cmd("GET");
-            cmd.arg(keys.in_partition(p, &format!("rem:{depth}")));
+            cmd.arg(keys.in_partition(p, &format!("rem:{queue}")));
             batch.add(Some(p), cmd);
         }
         let mut replies = self.query(&batch).await?.into_iter();
@@ -96,7 +109,7 @@ impl RedisFrontier {
                 );
             for p in 0..keys.partitions() {
                 let mut ready = redis::cmd("ZCARD");
-                ready.arg(keys.in_partition(p, &format!("ready:{level}")));
+                ready.arg(keys.in_partition(p, &format!("ready:{}", self.queue(level))));
                 let mut first = redis::cmd("ZRANGE");
                 first
                     .arg(keys.in_partition(p, "lease"))
@@ -104,6 +117,14 @@ impl RedisFrontier {
                     .arg(0)
                     .arg("WITHSCORES");
                 batch.add(Some(p), ready).add(Some(p), first);
+                if self.flows() {
+                    let mut low = redis::cmd("ZRANGE");
+                    low.arg(keys.in_partition(p, "low"))
+                        .arg(0)
+                        .arg(0)
+                        .arg("WITHSCORES");
+                    batch.add(Some(p), low);
+                }
             }
             let mut it = self.query(&batch).await?.into_iter();
             let (secs, micros): (u64, u64) = take(&mut it)?;
@@ -119,11 +140,18 @@ impl RedisFrontier {
             for p in 0..keys.partitions() {
                 let ready: u64 = take(&mut it)?;
                 let lease: Vec<(Vec<u8>, f64)> = take(&mut it)?;
+                let low: Vec<(Vec<u8>, f64)> = if self.flows() {
+                    take(&mut it)?
+                } else {
+                    Vec::new()
+                };
                 #[expect(clippy::cast_precision_loss, reason = "milliseconds fit in f64")]
-                let expired = lease
-                    .first()
-                    .is_some_and(|(_, deadline)| *deadline <= now_ms as f64);
-                if ready > 0 || expired {
+                let due = |first: &[(Vec<u8>, f64)]| {
+                    first
+                        .first()
+                        .is_some_and(|(_, deadline)| *deadline <= now_ms as f64)
+                };
+                if ready > 0 || due(&lease) || due(&low) {
                     candidates.push(p);
                 }
             }
@@ -133,6 +161,47 @@ impl RedisFrontier {
                 candidates,
             });
         }
+    }
+
+    /// Without levels: marks the crawl complete if no partition has a URL queued or leased,
+    /// or a `low` entry, in a read that no worker's activity tore: the activity counter (see
+    /// [`Keys::generation`](crate::keys::Keys::generation)) is read before and after the
+    /// partitions, and must not have moved. Returns whether the crawl is complete.
+    ///
+    /// # Errors
+    /// Redis errors.
+    pub async fn finish(&self) -> Result<bool, RedisCrawlError> {
+        let keys = self.keys();
+        let generation = || redis::cmd("GET").arg(keys.generation()).clone();
+        let mut batch = Batch::new();
+        batch.add(None, generation()).then();
+        for p in 0..keys.partitions() {
+            let mut left = redis::cmd("GET");
+            left.arg(keys.in_partition(p, "rem:f"));
+            let mut low = redis::cmd("ZCARD");
+            low.arg(keys.in_partition(p, "low"));
+            batch.add(Some(p), left).add(Some(p), low);
+        }
+        batch.then().add(None, generation());
+        let mut it = self.query(&batch).await?.into_iter();
+        let before: Option<u64> = take(&mut it)?;
+        let mut idle = true;
+        for _ in 0..keys.partitions() {
+            let left: Option<i64> = take(&mut it)?;
+            let low: u64 = take(&mut it)?;
+            idle &= left.unwrap_or_default() <= 0 && low == 0;
+        }
+        let after: Option<u64> = take(&mut it)?;
+        if !idle || before != after {
+            return Ok(false);
+        }
+        // `advance` from level 0 (the level key stays 0 without levels) with nothing next.
+        let mut cmd = evalsha(&self.scripts().advance, &keys.meta_prefix());
+        cmd.arg(0).arg(0);
+        let mut batch = Batch::new();
+        batch.add(None, cmd).ignore();
+        self.query(&batch).await?;
+        Ok(true)
     }
 
     /// Marks worker `id` alive now (Redis clock), for `crawl status`.

@@ -19,6 +19,10 @@ pub(crate) struct Scripts {
     pub(crate) release: Script,
     pub(crate) pace: Script,
     pub(crate) advance: Script,
+    pub(crate) discover: Script,
+    pub(crate) chain: Script,
+    pub(crate) low_claim: Script,
+    pub(crate) low_done: Script,
 }
 
 const COMMON: &str = include_str!("lua/common.lua");
@@ -39,11 +43,15 @@ impl Scripts {
             release: partition_script(include_str!("lua/release.lua")),
             pace: partition_script(include_str!("lua/pace.lua")),
             advance: Script::new(include_str!("lua/advance.lua")),
+            discover: partition_script(include_str!("lua/discover.lua")),
+            chain: partition_script(include_str!("lua/chain.lua")),
+            low_claim: partition_script(include_str!("lua/lowclaim.lua")),
+            low_done: partition_script(include_str!("lua/lowdone.lua")),
         }
     }
 
     /// Every script, for `SCRIPT LOAD` before pipelines use them by SHA.
-    pub(crate) fn all(&self) -> [&Script; 9] {
+    pub(crate) fn all(&self) -> [&Script; 13] {
         [
             &self.claim,
             &self.reap,
@@ -54,6 +62,10 @@ impl Scripts {
             &self.release,
             &self.pace,
             &self.advance,
+            &self.discover,
+            &self.chain,
+            &self.low_claim,
+            &self.low_done,
         ]
     }
 }

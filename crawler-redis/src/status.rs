@@ -27,12 +27,17 @@ pub struct Status {
     pub crawl_id: String,
     /// `creating`, `running` or `complete`.
     pub state: String,
+    /// Whether the crawl goes level by level (`--check-resources`); without levels, `level`
+    /// stays 0 and `levels` is empty.
+    pub by_levels: bool,
     /// The level being crawled (the last one once complete).
     pub level: u32,
     /// The deepest level fetched.
     pub max_depth: String,
-    /// Pages left per level, from 0 to the level after the current one.
+    /// Pages left per level, from 0 to the level after the current one (with levels).
     pub levels: Vec<LevelLeft>,
+    /// URLs queued or leased, not yet completed, over all partitions (and levels).
+    pub pages_left: i64,
     /// Outcomes stored: pages done.
     pub pages_done: u64,
     /// URLs claimed (queued, leased or done).
@@ -76,10 +81,15 @@ impl RedisCrawl {
         let keys = frontier.keys();
         let (level, state) = self.position().await?;
         let mut levels = Vec::new();
-        for depth in 0..=level + 1 {
-            let left = frontier.remaining(depth).await?.iter().sum();
-            levels.push(LevelLeft { depth, left });
-        }
+        let pages_left = if frontier.flows() {
+            frontier.remaining_without_levels().await?.iter().sum()
+        } else {
+            for depth in 0..=level + 1 {
+                let left = frontier.remaining(depth).await?.iter().sum();
+                levels.push(LevelLeft { depth, left });
+            }
+            levels.iter().map(|l| l.left).sum()
+        };
         let mut batch = Batch::new();
         for p in 0..keys.partitions() {
             for (cmd, suffix) in [("HLEN", "out"), ("SCARD", "seen"), ("ZCARD", "lease")] {
@@ -129,9 +139,11 @@ impl RedisCrawl {
         Ok(Status {
             crawl_id: keys.id().to_owned(),
             state,
+            by_levels: !frontier.flows(),
             level,
             max_depth: self.meta().spec.depth.to_string(),
             levels,
+            pages_left,
             pages_done,
             urls_seen: sum(1),
             leases: sum(2),
@@ -154,7 +166,7 @@ impl RedisCrawl {
         for p in 0..keys.partitions() {
             let mut ready = redis::cmd("ZRANGE");
             ready
-                .arg(keys.in_partition(p, &format!("ready:{level}")))
+                .arg(keys.in_partition(p, &format!("ready:{}", frontier.queue(level))))
                 .arg(0)
                 .arg(-1);
             let mut inflight = redis::cmd("HGETALL");
@@ -181,7 +193,7 @@ impl RedisCrawl {
         let mut batch = Batch::new();
         for (p, host, _) in &hosts {
             let mut len = redis::cmd("LLEN");
-            len.arg(keys.in_partition(*p, &format!("q:{level}:{host}")));
+            len.arg(keys.in_partition(*p, &format!("q:{}:{host}", frontier.queue(level))));
             batch.add(Some(*p), len);
         }
         let mut replies = frontier.query(&batch).await?.into_iter();

@@ -1,14 +1,23 @@
-//! The worker loop: claim a batch, fetch, store the outcomes with their new links, repeat until
-//! the crawl is complete or the worker is told to stop.
+//! The worker loop: claim a batch, fetch, store the outcomes with what they lead to, repeat
+//! until the crawl is complete or the worker is told to stop.
 //!
 //! Each fetch task fetches and encodes its page; the loop stores every outcome finished by
-//! then in one round trip ([`RedisFrontier::complete_many`]: the new links' claims into the
-//! next level, then the completions), claims more, beats and advances levels. Claims go
-//! straight to the partitions that gave work last time; the overview of all partitions is
-//! read only when those have nothing (or every [`OVERVIEW_EVERY`]), and an idle worker looks
-//! again after 5 ms, backing off to 50 ms. The level barrier makes depths exact: a level is
-//! claimed only once every partition finished the one before, and the worker that sees a
-//! level finished moves the crawl on (a compare-and-set, so racing workers agree).
+//! then in one round trip ([`RedisFrontier::complete_many`]: the links first, then the
+//! completions), claims more and beats. Claims go straight to the partitions that gave work
+//! last time; the overview of all partitions is read only when those have nothing (or every
+//! [`OVERVIEW_EVERY`]), and an idle worker looks again after 5 ms, backing off to 50 ms.
+//!
+//! Without levels (the default, as in a single process), a claim takes any URL queued within
+//! the depth limit, and a page's links are sent with their depth. A page whose depth drops
+//! after its links were sent comes back from `low`, and its links are sent again from the new
+//! depth, read from its stored outcome: nothing is fetched twice. The crawl is complete when
+//! no partition has a URL queued or leased or a `low` entry, in a read no worker's activity
+//! tore (see [`Keys::generation`](crate::keys::Keys::generation)).
+//!
+//! With levels (kept for `--check-resources`, whose rule for what a URL is fetched as reads
+//! every link of the levels before it), a level is claimed only once every partition finished
+//! the one before, and the worker that sees a level finished moves the crawl on (a
+//! compare-and-set, so racing workers agree).
 //!
 //! Leases are extended every third of their length. On shutdown the worker aborts its fetches
 //! and releases its leases at once; if it dies instead, they expire and other workers'
@@ -29,7 +38,7 @@ use crate::codec::Codec;
 use crate::coordination::RedisCoordination;
 use crate::crawl::RedisCrawl;
 use crate::error::RedisCrawlError;
-use crate::frontier::{ClaimPolicy, Completion, Lease, RedisFrontier};
+use crate::frontier::{ClaimPolicy, Completion, Lease, LowLease, Reach, RedisFrontier};
 use crate::keys::{self, FP_LEN};
 use crate::link_class::LinkClass;
 use crate::retry::with_retry;
@@ -44,6 +53,11 @@ pub const MAX_ATTEMPTS: u32 = 3;
 /// How soon an idle worker looks again for work or a finished level; the wait doubles up to
 /// [`IDLE_POLL_MAX`] while there is none.
 const IDLE_POLL_MIN: Duration = Duration::from_millis(5);
+/// `low` entries one worker works on at once (each a read of a stored outcome).
+const LOW_AT_ONCE: usize = 16;
+/// How soon a `low` entry whose outcome is not stored yet (its page's completion is on the
+/// way) is offered again.
+const LOW_RETRY: Duration = Duration::from_millis(100);
 /// The longest wait of an idle worker.
 const IDLE_POLL_MAX: Duration = Duration::from_millis(50);
 /// How long claims may go straight to the partitions that gave work last, before the
@@ -95,13 +109,21 @@ struct Shared {
     links: LinkOptions,
     /// Leases held, by queue member, for heartbeats and release.
     held: Mutex<HashMap<Vec<u8>, Lease>>,
+    /// `low` entries held, by member, given back on shutdown.
+    held_low: Mutex<HashMap<Vec<u8>, LowLease>>,
     /// Fingerprints this worker already claimed as links: `seen` only grows, so they need not
     /// be sent again. Dropped whenever a Redis call fails (see [`RedisFrontier::errors`]),
     /// with the error count it was valid for.
     known: Mutex<(u64, HashMap<[u8; FP_LEN], u8>)>,
+    /// Without levels, the same cache: the shortest depth each URL was sent at, and whether
+    /// a followed link was sent.
+    reached: Mutex<(u64, HashMap<[u8; FP_LEN], Sent>)>,
     /// Encodes the outcomes, with the crawl's dictionary once it is known.
     codec: Codec,
 }
+
+/// Without levels, what a worker sent of a URL: the shortest depth, and whether as followed.
+type Sent = (u32, bool);
 
 /// A fetched page, ready to be stored.
 #[derive(Debug)]
@@ -113,6 +135,12 @@ struct Done {
     links: NextLinks,
     /// The links this worker had not sent before (all are sent again after a failed store).
     fresh: NextLinks,
+    /// Without levels: the paths the page gives what it links or redirects to.
+    reached: Vec<Reach>,
+    /// Of those, the ones this worker had not sent before.
+    fresh_reached: Vec<Reach>,
+    /// Without levels: the hops the page's redirect chain fetched after the page itself.
+    chain: Vec<Url>,
 }
 
 /// A page's in-scope links, as the frontier takes them, each with its class.
@@ -176,14 +204,128 @@ impl Shared {
                 "redis unreachable during a fetch; outcome not stored".into(),
             ));
         }
-        let links = self.next_links(&lease, &outcome);
-        let fresh = self.unsent(&links);
+        let (links, fresh, reached, fresh_reached, chain) = if self.frontier.flows() {
+            let reached = self.reached_from(&outcome, 0, lease.depth);
+            let fresh_reached = self.unreached(&reached);
+            let chain = outcome.hops.iter().skip(1).map(|h| h.url.clone()).collect();
+            let none = NextLinks::default;
+            (none(), none(), reached, fresh_reached, chain)
+        } else {
+            let links = self.next_links(&lease, &outcome);
+            let fresh = self.unsent(&links);
+            (links, fresh, Vec::new(), Vec::new(), Vec::new())
+        };
         Ok(Done {
             blob: self.codec.encode(&lease.url, &outcome),
             lease,
             links,
             fresh,
+            reached,
+            fresh_reached,
+            chain,
         })
+    }
+
+    /// Without levels: the paths the part of `outcome` from hop `from` on gives, `from` at
+    /// `depth`: the later hops of its redirect chain and the target it did not fetch keep
+    /// `depth` (a redirect adds nothing), the in-scope links of its last hop are one further.
+    fn reached_from(&self, outcome: &PageOutcome, from: usize, depth: u32) -> Vec<Reach> {
+        let mut reached = Vec::new();
+        let hops = outcome.hops.get(from..).unwrap_or_default();
+        for hop in hops.iter().skip(1) {
+            reached.push(Reach {
+                url: hop.url.clone(),
+                depth,
+                followed: false,
+            });
+        }
+        if let Some((target, _)) = hops.last().and_then(|h| h.redirect.as_ref()) {
+            if self.scope.allows(target) && !hops.iter().any(|h| &h.url == target) {
+                reached.push(Reach {
+                    url: target.clone(),
+                    depth,
+                    followed: false,
+                });
+            }
+        }
+        if outcome.blocked || hops.is_empty() {
+            return reached;
+        }
+        for link in outcome
+            .links
+            .iter()
+            .filter(|link| self.scope.allows(&link.url))
+        {
+            reached.push(Reach {
+                url: link.url.clone(),
+                depth: depth + 1,
+                followed: self
+                    .links
+                    .follows(link.kind, link.rel.as_deref(), outcome.nofollow),
+            });
+        }
+        reached
+    }
+
+    /// Those of `reached` this worker has not sent at that depth or shorter, and as followed
+    /// if followed (remembering them as sent).
+    fn unreached(&self, reached: &[Reach]) -> Vec<Reach> {
+        let mut known = self
+            .reached
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let errors = self.frontier.errors();
+        if known.1.len() > KNOWN_MAX || known.0 != errors {
+            *known = (errors, HashMap::new());
+        }
+        reached
+            .iter()
+            .filter(|reach| {
+                let sent = known
+                    .1
+                    .entry(keys::fingerprint(&reach.url))
+                    .or_insert((u32::MAX, false));
+                let new = reach.depth < sent.0 || (reach.followed && !sent.1);
+                *sent = (sent.0.min(reach.depth), sent.1 || reach.followed);
+                new
+            })
+            .cloned()
+            .collect()
+    }
+
+    /// Sends again, from its new depth, what a `low` page leads to: read from its stored
+    /// outcome, or from the outcome of the page whose redirect chain fetched it. An outcome
+    /// not stored yet (that page's completion is on its way) leaves the entry for later.
+    async fn relower(
+        self: Arc<Self>,
+        low: LowLease,
+        timeout: Duration,
+    ) -> Result<(), RedisCrawlError> {
+        let frontier = &self.frontier;
+        let stored = match (&low.outcome, &low.via) {
+            (Some(blob), _) => Some((low.url.clone(), blob.clone())),
+            (None, Some(owner)) => with_retry(timeout, || frontier.outcome_of(owner))
+                .await?
+                .map(|blob| (owner.clone(), blob)),
+            (None, None) => None,
+        };
+        let Some((owner, blob)) = stored else {
+            return with_retry(timeout, || frontier.lowered(&low, &[], Some(LOW_RETRY))).await;
+        };
+        let outcome = self.codec.decode(&blob, &owner)?;
+        // A page re-fetched after a crash may no longer pass through it: nothing to send.
+        let reached = outcome
+            .hops
+            .iter()
+            .position(|hop| hop.url == low.url)
+            .map(|at| self.reached_from(&outcome, at, low.depth))
+            .unwrap_or_default();
+        with_retry(timeout, || frontier.lowered(&low, &reached, None)).await?;
+        self.held_low
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&low.member);
+        Ok(())
     }
 
     /// The outcome's in-scope links, sorted as the single-process fold treats them: a link is
@@ -272,12 +414,19 @@ impl Shared {
                 .map(|d| {
                     // After a failure Redis may have lost what the cache remembers: send all.
                     let links = if attempt == 1 { &d.fresh } else { &d.links };
+                    let reached = if attempt == 1 {
+                        &d.fresh_reached
+                    } else {
+                        &d.reached
+                    };
                     Completion {
                         lease: &d.lease,
                         outcome: &d.blob,
                         links: &links.followed,
                         parked: &links.parked,
                         upgrades: &links.upgrades,
+                        reached,
+                        chain: &d.chain,
                     }
                 })
                 .collect();
@@ -296,6 +445,15 @@ impl Shared {
             new: stored.iter().filter(|c| c.stored).count(),
             level_emptied: stored.iter().any(|c| c.remaining <= 0),
         })
+    }
+
+    fn held_low(&self) -> Vec<LowLease> {
+        self.held_low
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .values()
+            .cloned()
+            .collect()
     }
 
     fn held(&self) -> Vec<Lease> {
@@ -358,7 +516,9 @@ impl RedisCrawl {
             max_depth: config.max_depth,
             links: config.links,
             held: Mutex::new(HashMap::new()),
+            held_low: Mutex::new(HashMap::new()),
             known: Mutex::new((0, HashMap::new())),
+            reached: Mutex::new((0, HashMap::new())),
             codec: Codec::new(dictionary),
         });
         let mut run = Run {
@@ -370,6 +530,7 @@ impl RedisCrawl {
             level: 0,
             tasks: JoinSet::new(),
             stores: JoinSet::new(),
+            lows: JoinSet::new(),
             hot: Vec::new(),
             viewed: None,
             report: WorkReport {
@@ -386,6 +547,7 @@ impl RedisCrawl {
         if result.is_err() {
             run.tasks.abort_all();
             run.stores.abort_all();
+            run.lows.abort_all();
         }
         result
     }
@@ -403,6 +565,8 @@ struct Run {
     tasks: JoinSet<Result<Done, RedisCrawlError>>,
     /// Stores in flight: the loop goes on claiming while they travel.
     stores: JoinSet<Result<Stored, RedisCrawlError>>,
+    /// `low` entries being worked on (without levels).
+    lows: JoinSet<Result<(), RedisCrawlError>>,
     /// Partitions the last claims got work from, tried first next time.
     hot: Vec<u32>,
     /// When the overview of all partitions was last read.
@@ -429,11 +593,18 @@ impl Run {
                 () = &mut shutdown => {
                     self.tasks.abort_all();
                     self.stores.abort_all();
+                    self.lows.abort_all();
                     while self.tasks.join_next().await.is_some() {}
                     while self.stores.join_next().await.is_some() {}
+                    while self.lows.join_next().await.is_some() {}
                     let held = self.shared.held();
                     let timeout = self.options.redis_timeout.min(Duration::from_secs(5));
                     with_retry(timeout, || self.shared.frontier.release(&held)).await?;
+                    let low = self.shared.held_low();
+                    for entry in &low {
+                        let frontier = &self.shared.frontier;
+                        with_retry(timeout, || frontier.lowered(entry, &[], Some(Duration::ZERO))).await?;
+                    }
                     self.report.end = WorkEnd::Stopped;
                     return Ok(self.report);
                 }
@@ -459,6 +630,9 @@ impl Run {
                         next_claim = tokio::time::Instant::now();
                     }
                 }
+                Some(joined) = self.lows.join_next(), if !self.lows.is_empty() => {
+                    joined.map_err(|e| RedisCrawlError::Corrupt(format!("worker low entry: {e}")))??;
+                }
                 _ = beat.tick() => self.beat().await?,
                 () = tokio::time::sleep_until(next_claim), if due => {
                     match self.claim(free).await? {
@@ -482,7 +656,7 @@ impl Run {
 
     /// Whether fetches or stores are in flight.
     fn busy(&self) -> bool {
-        !self.tasks.is_empty() || !self.stores.is_empty()
+        !self.tasks.is_empty() || !self.stores.is_empty() || !self.lows.is_empty()
     }
 
     /// Extends the leases held and marks this worker alive.
@@ -513,20 +687,44 @@ impl Run {
         for i in 0..n {
             let p = from[(start + i) % n];
             let want = free - leases.len();
-            let got = with_retry(self.options.redis_timeout, || {
-                frontier.claim(p, level, want, self.policy, &token)
+            let low = LOW_AT_ONCE.saturating_sub(self.lows.len());
+            let (got, low) = with_retry(self.options.redis_timeout, || {
+                frontier.claim_with_low(p, level, want, low, self.policy, &token)
             })
             .await?;
-            if !got.is_empty() {
+            if !got.is_empty() || !low.is_empty() {
                 hot.push(p);
             }
             leases.extend(got);
+            self.start_low(low);
             if leases.len() >= free {
                 break;
             }
         }
         self.hot = hot;
         Ok(leases)
+    }
+
+    /// Starts the work on `low` entries.
+    fn start_low(&mut self, low: Vec<LowLease>) {
+        if low.is_empty() {
+            return;
+        }
+        {
+            let mut held = self
+                .shared
+                .held_low
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            for entry in &low {
+                held.insert(entry.member.clone(), entry.clone());
+            }
+        }
+        for entry in low {
+            let timeout = self.options.redis_timeout;
+            self.lows
+                .spawn(Arc::clone(&self.shared).relower(entry, timeout));
+        }
     }
 
     /// Claims up to `free` URLs and starts their fetches. Returns how many, or `None` once the
@@ -550,8 +748,12 @@ impl Run {
             }
             leases = self.claim_from(&view.candidates, view.level, free).await?;
             if leases.is_empty() && !self.busy() {
-                // Nothing to claim here: maybe the level is done everywhere.
-                with_retry(self.options.redis_timeout, || frontier.advance(view.level)).await?;
+                // Nothing to claim here: maybe the level (or the crawl) is done everywhere.
+                if frontier.flows() {
+                    with_retry(self.options.redis_timeout, || frontier.finish()).await?;
+                } else {
+                    with_retry(self.options.redis_timeout, || frontier.advance(view.level)).await?;
+                }
                 return Ok(Some(0));
             }
         }

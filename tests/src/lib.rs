@@ -112,6 +112,7 @@ mod files;
 mod gate;
 mod http;
 pub mod procs;
+pub mod random_site;
 mod redis_server;
 mod reply;
 mod response;

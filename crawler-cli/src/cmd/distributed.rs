@@ -80,14 +80,21 @@ pub(crate) fn status(args: &StatusArgs, runtime: Runtime) -> anyhow::Result<Exit
             .iter()
             .map(|l| format!("{}:{}", l.depth, l.left))
             .collect();
+        let position = if status.by_levels {
+            format!(
+                "at level {} of {}; left per level {}",
+                status.level,
+                status.max_depth,
+                left.join(" ")
+            )
+        } else {
+            format!("without levels, to depth {}", status.max_depth)
+        };
         let mut line = format!(
-            "crawl {}: {} at level {} of {}; left per level {}; {} of {} pages done, {} URLs \
-             seen, {} leases, {} workers, {:.1} pages/s; {} hosts at work",
+            "crawl {}: {} {position}; {} of {} pages done, {} URLs seen, {} leases, {} \
+             workers, {:.1} pages/s; {} hosts at work",
             status.crawl_id,
             status.state,
-            status.level,
-            status.max_depth,
-            left.join(" "),
             status.pages_done,
             status.pages_known,
             status.urls_seen,

@@ -164,6 +164,7 @@ impl CrawlConfig {
     /// page or a resource, depend on every link of the levels before it. A streaming crawl
     /// keeps levels too (it keeps no graph to correct depths in).
     pub fn flows(&self) -> bool {
+        // Mirrored by `CrawlSpec::flows`, which a spec test keeps equal to this.
         self.max_pages.is_none() && !self.links.check_resources
     }
 

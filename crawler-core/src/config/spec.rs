@@ -349,6 +349,12 @@ impl CrawlSpec {
         Ok(joined)
     }
 
+    /// Whether a crawl of this spec runs without levels: what
+    /// [`CrawlConfig::flows`](crate::CrawlConfig::flows) says of the settings it makes.
+    pub fn flows(&self) -> bool {
+        self.max_pages.is_none() && !self.check_resources
+    }
+
     /// The spec without its secrets (credential headers, cookies, basic auth): what a process
     /// that sends no request needs, such as the export of a stored crawl.
     #[must_use]

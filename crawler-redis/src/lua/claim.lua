@@ -1,18 +1,20 @@
 -- Leases up to n URLs of level d. Politeness for all workers together: at most `cap` leases per
 -- host, and at least the host's gap between two claims of it.
--- ARGV: d, n, lease_ms, cap, default gap_ms, token. Returns {member, attempts, link classes,
--- ...}: the classes (see enqueue) of the links of earlier levels to the URL, 0 if none.
+-- ARGV: d (`f` for the one queue of a crawl without levels), n, lease_ms, cap, default gap_ms,
+-- token. Returns {member, attempts, link classes, dep, ...}: the classes (see enqueue) of the
+-- links of earlier levels to the URL, 0 if none; `dep` the URL's tentative depth and followed
+-- bit in flow mode (see `dep_of`), '' otherwise.
 local d, n, lease_ms = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local cap, gap_default, token = tonumber(ARGV[4]), ARGV[5], ARGV[6]
 local now = now_ms()
 -- The deepest level this partition handed out (redirect.lua takes nothing back from it).
-if tonumber(d) > tonumber(redis.call('GET', P .. ':lvl') or '-1') then
+if d ~= 'f' and tonumber(d) > tonumber(redis.call('GET', P .. ':lvl') or '-1') then
   redis.call('SET', P .. ':lvl', d)
 end
 local ready = P .. ':ready:' .. d
 local out = {}
 for _, host in ipairs(redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0, n)) do
-  if #out >= 3 * n then break end
+  if #out >= 4 * n then break end
   local nxt = tonumber(redis.call('HGET', P .. ':nxt', host) or '0')
   if nxt > now then
     redis.call('ZADD', ready, nxt, host)
@@ -23,7 +25,7 @@ for _, host in ipairs(redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0
     if gap > 0 and take > 1 then take = 1 end
     local q = P .. ':q:' .. d .. ':' .. host
     local taken = 0
-    while taken < take and #out < 3 * n do
+    while taken < take and #out < 4 * n do
       local m = redis.call('LPOP', q)
       if not m then break end
       -- A late ack may already have stored this URL's outcome: then it is done.
@@ -33,6 +35,7 @@ for _, host in ipairs(redis.call('ZRANGEBYSCORE', ready, '-inf', now, 'LIMIT', 0
         out[#out + 1] = m
         out[#out + 1] = redis.call('HGET', P .. ':att', m) or '0'
         out[#out + 1] = redis.call('HGET', P .. ':tk:' .. d, string.sub(m, 1, 16)) or '0'
+        out[#out + 1] = redis.call('HGET', P .. ':dep', string.sub(m, 1, 16)) or ''
         taken = taken + 1
       end
     end

@@ -34,3 +34,33 @@ local function drop_lease(member, o)
     redis.call('HDEL', P .. ':inflight', o.h)
   end
 end
+
+-- Without levels (flow mode) each URL met has a tentative depth and a followed bit, kept in
+-- `dep` as depth * 2 + followed. Returns the depth and the bit, or nil and 0 for a URL not met.
+local function dep_of(fp)
+  local v = redis.call('HGET', P .. ':dep', fp)
+  if not v then return nil, 0 end
+  v = tonumber(v)
+  return math.floor(v / 2), v % 2
+end
+
+-- Flow mode: a path of length d reaches the URL `member` (f = 1 if by a followed link).
+-- Keeps the shorter depth and ors the bit. When a URL whose links were already sent gets
+-- shorter (its outcome is stored, or a redirect chain fetched it: `via`), it goes to `low`,
+-- where a worker sends its links again from the new depth. Returns the depth and the bit.
+local function relax(member, d, f)
+  local fp = string.sub(member, 1, 16)
+  local od, of = dep_of(fp)
+  if od and od <= d and of >= f then return od, of end
+  local nd, nf = d, f
+  if od then
+    nd = math.min(od, d)
+    nf = math.max(of, f)
+  end
+  redis.call('HSET', P .. ':dep', fp, nd * 2 + nf)
+  if od and nd < od and (redis.call('HEXISTS', P .. ':out', fp) == 1
+      or redis.call('HEXISTS', P .. ':via', fp) == 1) then
+    redis.call('ZADD', P .. ':low', 0, member)
+  end
+  return nd, nf
+end

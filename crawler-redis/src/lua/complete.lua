@@ -1,16 +1,22 @@
 -- Stores pages' outcomes; for each, the first completion wins. A late ack (lease reaped or
 -- re-leased: token mismatch) leaves the lease alone; it still stores the outcome if none is
--- there yet. ARGV: (member, token, d, blob) per page. Returns per page {1 if stored, URLs of
--- level d left in this partition}, flattened.
+-- there yet. ARGV: (member, token, d, blob, used) per page, d the page's queue level (`f`
+-- without levels) and `used` the depth its links were sent from ('' with levels). Without
+-- levels, a page whose depth dropped below `used` meanwhile goes to `low`, to send its links
+-- again. Returns per page {1 if stored, URLs of level d left in this partition}, flattened.
 local out = {}
 local now = nil
-for i = 1, #ARGV, 4 do
-  local m, token, d, blob = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
+for i = 1, #ARGV, 5 do
+  local m, token, d, blob, used = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   local o = own_of(m)
   if o and o.t == token then
     drop_lease(m, o)
     now = now or now_ms()
     wake(o.h, o.d, now)
+  end
+  if used ~= '' then
+    local now_d = dep_of(string.sub(m, 1, 16))
+    if now_d and now_d < tonumber(used) then redis.call('ZADD', P .. ':low', 0, m) end
   end
   local rem_key = P .. ':rem:' .. d
   if redis.call('HSETNX', P .. ':out', string.sub(m, 1, 16), blob) == 1 then

@@ -8,13 +8,21 @@
 -- a late owner (its lease reaped, its page done by another worker) must not take a target
 -- from a level that started. A take-back that finds nothing is remembered for the level, so
 -- many redirects to one target scan its host's queue once.
+-- Without levels (ARGV[6] = `f`, ARGV[3] the owner's depth itself) nothing is taken back: a
+-- target claimed before only gets the owner's depth if that is shorter (see `relax`).
 local fp, owner, next_d, member, host = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+local flow = ARGV[6] == 'f'
 if redis.call('SADD', P .. ':seen', fp) == 1 then
   redis.call('HSET', P .. ':rclaim', fp, owner)
+  if flow then relax(member, tonumber(next_d), 0) end
   return 1
 end
 local held = redis.call('HGET', P .. ':rclaim', fp)
 if held == owner then return 1 end
+if flow then
+  relax(member, tonumber(next_d), 0)
+  return 0
+end
 local missed = '~' .. next_d
 if held then return 0 end
 if redis.call('HGET', P .. ':rmiss', fp) == missed then return 0 end

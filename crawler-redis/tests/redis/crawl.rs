@@ -28,7 +28,7 @@ async fn racing_creators_make_one_crawl_and_a_differing_joiner_is_refused() {
     }
     let crawl = RedisCrawl::open(&url, "c", TIMEOUT).await.unwrap();
     assert_eq!(
-        crawl.status().await.unwrap().levels[0].left,
+        crawl.status().await.unwrap().pages_left,
         1,
         "the seed is queued once"
     );

@@ -60,6 +60,8 @@ async fn complete(
         links: &links,
         parked: &parked,
         upgrades: &upgrades,
+        reached: &[],
+        chain: &[],
     }])
     .await
     .unwrap();

@@ -7,6 +7,7 @@
 
 mod basics;
 mod cluster;
+mod no_barrier;
 mod parity;
 mod recovery;
 mod redirects;
