@@ -6,7 +6,7 @@
 //! as in a single process), URLs wait in one queue per partition and host, claimed as soon as
 //! they are found within the depth limit; each URL's tentative depth lives in `dep`, and a
 //! page whose depth drops after its links were sent goes to `low` to send them again
-//! (label correction; see `common.lua` and [`RedisFrontier::claim_low`]). Each method is one `Batch` (one round trip on one
+//! (label correction; see `common.lua` and [`RedisFrontier::claim_with_low`]). Each method is one `Batch` (one round trip on one
 //! server), and every method may be retried after a dropped connection: the scripts are
 //! idempotent or, for claims, lose at worst a lease that the reaper returns. The level barrier
 //! and the crawl-wide reads are in [`crate::levels`].
@@ -46,7 +46,8 @@ pub struct ClaimPolicy {
 pub struct Lease {
     /// The URL to fetch.
     pub url: Url,
-    /// Its level (BFS depth).
+    /// Its level (BFS depth); without levels, its tentative depth when it was claimed (its
+    /// true depth can only be smaller: see `complete.lua`).
     pub depth: u32,
     /// Leases of it that expired before (a worker died holding it).
     pub attempts: u32,
@@ -321,7 +322,7 @@ impl RedisFrontier {
     }
 
     /// As [`claim`](Self::claim), and without levels also leases up to `low` entries of
-    /// `low` (see [`claim_low`](Self::claim_low)), in the same round trip.
+    /// `low` (pages whose depth dropped after their links were sent), in the same round trip.
     ///
     /// # Errors
     /// Redis errors; the partition is unchanged or holds leases that expire.

@@ -36,7 +36,8 @@
 //! The design is `shared/design/distributed.md` (§3, §4). In short:
 //! - All URL state is partitioned by host: `cg:{X:p}:…` with `p = xxh3(host:port) mod P`, so
 //!   every script call touches one hash slot. Crawl-wide state is in `cg:{X}:…`.
-//! - Per partition: a SET of 16-byte fingerprints (`seen`), a LIST per level and host (`q`),
+//! - Per partition: a SET of 16-byte fingerprints (`seen`), a LIST per level and host (`q`; one
+//!   per host without levels),
 //!   a ZSET of hosts ready per level (`ready`, scored by the next allowed claim), leases with
 //!   deadlines (`lease`, `own`), in-flight counts and gaps per host, the level's count of URLs
 //!   not yet completed (`rem`), and the outcomes (`out`, first completion wins). Crawl-wide,
@@ -44,7 +45,7 @@
 //! - Every change is one Lua script (`src/lua/`) using Redis `TIME`, so worker clocks never
 //!   matter: `enqueue` (seen + queue, atomic), `claim` (caps and gaps for all workers),
 //!   `reap`, `complete` (late acks are no-ops), `heartbeat`, `release`, `redirect`, `pace`,
-//!   `advance`.
+//!   `advance`; without levels `discover`, `chain`, `lowclaim` and `lowdone`.
 //! - Which links are claimed is the single-process fold's rule (`LinkOptions::follows`). A
 //!   target reached only by links that are not followed is *parked* (per-partition set `nf`);
 //!   a followed link of a last-depth page is an *upgrade*, which `enqueue` queues only if its
@@ -52,9 +53,22 @@
 //!   [`LinkClass`] that `enqueue` ors into the target's classes for its level (`tk:d`);
 //!   `claim` returns them, and the worker fetches the URL as a page, a resource (HEAD) or a
 //!   stylesheet, as the fold's `target_of` decides with `--check-resources`.
-//! - Exact BFS depths: one level at a time. When a worker finds nothing to claim it sums
-//!   `rem:d` over the partitions and, at 0, moves `level` on (compare-and-set) or marks the
-//!   crawl complete when the next level is empty; every worker then exits.
+//! - Exact BFS depths **without levels** (the default, [`CrawlSpec::flows`](crawler_core::CrawlSpec::flows)):
+//!   one queue per partition and host (`q:f`, `ready:f`, `rem:f`); each URL met has its
+//!   tentative depth and followed bit in `dep` (`discover` keeps the shortest and queues the
+//!   URL once it is within the limit and followed). A page whose depth drops after its links
+//!   were sent (its outcome stored, or fetched in another page's redirect chain: `via`, set by
+//!   `chain`) goes to the ZSET `low`; workers lease its entries (`lowclaim`, scored by the
+//!   lease's deadline), send the stored outcome's links again from the new depth and end the
+//!   lease (`lowdone`). A page whose depth drops while it is fetched is caught by `complete`,
+//!   which compares its depth then with the one its links were sent from. Completion: every
+//!   partition's `rem:f` and `low` at 0, read between two reads of the crawl's activity
+//!   counter `gen`, which a worker bumps after sending what a page leads to and before ending
+//!   its lease; the read is taken only if the counter did not move.
+//! - Exact BFS depths **by levels** (kept for `--check-resources`): one level at a time. When a
+//!   worker finds nothing to claim it sums `rem:d` over the partitions and, at 0, moves
+//!   `level` on (compare-and-set) or marks the crawl complete when the next level is empty;
+//!   every worker then exits.
 //! - **Round trips:** a worker claims up to a quarter of its concurrency per script call
 //!   (leases each, within the host's cap), goes straight back to the partitions that gave
 //!   work (the overview of all partitions is read only when they have none, or once a
@@ -69,7 +83,10 @@
 //!   completions that could end their level.
 //!
 //! # Departures from the design, and why
-//! - **Level barrier without `done:d` sets.** `rem:d` only falls while level d runs, so a
+//! - **Label correction instead of a level barrier**, by default: a level waited for its
+//!   slowest host on every worker. The cost is a `dep` entry per URL met (those one link past
+//!   the limit included) and a second pass over the links of a page whose depth drops.
+//! - **Level barrier without `done:d` sets** (by levels). `rem:d` only falls while level d runs, so a
 //!   pipelined read of all partitions' counts is a safe completion test; no extra keys, and
 //!   idempotent by construction. Idle workers poll instead of subscribing to a PUBLISH
 //!   (nothing to resubscribe after a reconnect); they look again 5 ms after finding
@@ -150,7 +167,7 @@ pub use connect::{check_noeviction, connect, RedisConnection, CLUSTER_SCHEME};
 pub use coordination::RedisCoordination;
 pub use crawl::{Meta, NewCrawl, RedisCrawl, DEFAULT_PARTITIONS, SCHEMA};
 pub use error::RedisCrawlError;
-pub use frontier::{ClaimPolicy, Completed, Completion, Lease, RedisFrontier};
+pub use frontier::{ClaimPolicy, Completed, Completion, Lease, LowLease, Reach, RedisFrontier};
 pub use keys::Keys;
 pub use link_class::LinkClass;
 pub use status::{HostLeft, Status};
