@@ -8,13 +8,16 @@
 //! claimed it yet. The replay therefore follows what actually happened and gives the nodes
 //! and edges in the single-process order.
 //!
-//! The same replay serves a crawl without levels: it fetched exactly the pages a crawl by
-//! levels fetches (each once, whatever depth it was first found at), and a stored outcome does
-//! not depend on that depth, so replaying the outcomes level by level rebuilds the graph of
-//! the crawl by levels, which the single process without levels gives too.
+//! A crawl without levels fetched each page once at whatever depth it was first found, and a
+//! redirect target's fetch is stored inside the outcome of whichever chain claimed it first,
+//! possibly a deeper page's. So its replay folds into a relaxing builder (as the
+//! single-process crawl without levels does), each page at its depth at that moment: a shorter
+//! path folded later lowers the depths it leads to, and a page it brings within the limit is
+//! claimed then (the answer to which is kept for every URL looked up, not only the level's).
+//! The builder's canonical order then makes the graph equal to the single-process one.
 //!
 //! Outcomes are read per level in batches of [`BATCH`], grouped by partition, one pipelined
-//! round trip per batch. Memory is the graph plus one level's outcomes.
+//! round trip per batch. Memory is the graph plus one level's outcomes, and the URLs looked up.
 
 use std::collections::{BTreeMap, HashSet};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
@@ -48,47 +51,64 @@ impl RedisCrawl {
         let config = &config;
         let (_, state) = self.position().await?;
         let meta = self.meta();
-        let mut builder = GraphBuilder::new(config, config.scope.for_seeds(&meta.seeds));
+        let flows = meta.spec.flows();
+        let scope = config.scope.for_seeds(&meta.seeds);
+        let mut builder = if flows {
+            GraphBuilder::relaxing(config, scope)
+        } else {
+            GraphBuilder::new(config, scope)
+        };
         let mut level = Frontier::new();
         for url in &meta.level0 {
             level.push(builder.add_seed(url), 0, url.as_str());
         }
         let codec = Codec::new(self.frontier().dictionary().await?);
         let mut claimed: HashSet<Url> = meta.level0.iter().cloned().collect();
+        // URLs looked up so far, and those of them fetched as frontier URLs: a relaxing
+        // builder may claim a URL an earlier level linked, once a shorter path reaches it.
+        let mut asked: HashSet<Url> = HashSet::new();
+        let mut fetched: HashSet<Url> = HashSet::new();
         let mut depth = 0;
         while !level.is_empty() {
             let urls: Vec<Url> = (0..level.len()).map(|i| level.url(i)).collect();
             let urls: Vec<&Url> = urls.iter().collect();
             let outcomes = self.outcomes(&codec, &urls).await?;
-            // Which of this level's links were fetched as frontier URLs of the next level.
+            // Which of this level's links (and redirect targets) were fetched as frontier URLs.
             let mut links: Vec<&Url> = outcomes
                 .iter()
                 .flatten()
-                .flat_map(|o| o.links.iter().map(|l| &l.url))
-                .filter(|url| !claimed.contains(*url))
+                .flat_map(|o| {
+                    let targets = o.hops.iter().filter_map(|h| h.redirect.as_ref());
+                    o.links
+                        .iter()
+                        .map(|l| &l.url)
+                        .chain(targets.map(|(t, _)| t))
+                })
+                .filter(|url| !claimed.contains(*url) && !asked.contains(*url))
                 .collect();
             links.sort_unstable();
             links.dedup();
-            let fetched: HashSet<Url> = self
-                .stored(&links)
-                .await?
-                .into_iter()
-                .zip(&links)
-                .filter(|(has, _)| *has)
-                .map(|(_, url)| (*url).clone())
-                .collect();
+            let stored = self.stored(&links).await?;
+            for (has, url) in stored.into_iter().zip(&links) {
+                asked.insert((*url).clone());
+                if has {
+                    fetched.insert((*url).clone());
+                }
+            }
             let mut next = Frontier::new();
             for ((node, _, _), outcome) in level.iter().zip(outcomes) {
-                match outcome {
-                    Some(outcome) => builder.fold(
-                        node,
-                        depth,
-                        outcome,
-                        |u| fetched.contains(u) && claimed.insert(u.clone()),
-                        &mut next,
-                    ),
-                    None => builder.skip_all([node], SkipReason::Cancelled),
+                let Some(outcome) = outcome else {
+                    builder.skip_all([node], SkipReason::Cancelled);
+                    continue;
+                };
+                if !flows {
+                    let claim = |u: &Url| fetched.contains(u) && claimed.insert(u.clone());
+                    builder.fold(node, depth, outcome, claim, &mut next);
+                    continue;
                 }
+                let at = builder.depth_at(node, depth);
+                let claim = |u: &Url| fetched.contains(u) && claimed.insert(u.clone());
+                builder.fold(node, at, outcome, claim, &mut next);
             }
             level = next;
             depth += 1;

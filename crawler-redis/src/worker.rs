@@ -301,6 +301,16 @@ impl Shared {
         low: LowLease,
         timeout: Duration,
     ) -> Result<(), RedisCrawlError> {
+        let result = self.send_again(&low, timeout).await;
+        self.held_low
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .remove(&low.member);
+        result
+    }
+
+    /// [`relower`](Self::relower)'s work.
+    async fn send_again(&self, low: &LowLease, timeout: Duration) -> Result<(), RedisCrawlError> {
         let frontier = &self.frontier;
         let stored = match (&low.outcome, &low.via) {
             (Some(blob), _) => Some((low.url.clone(), blob.clone())),
@@ -310,8 +320,14 @@ impl Shared {
             (None, None) => None,
         };
         let Some((owner, blob)) = stored else {
-            return with_retry(timeout, || frontier.lowered(&low, &[], Some(LOW_RETRY))).await;
+            return with_retry(timeout, || frontier.lowered(low, &[], Some(LOW_RETRY))).await;
         };
+        if !self.codec.has_dictionary() {
+            // Another worker's outcome: this worker may not have stored one of its own yet.
+            if let Some(dictionary) = with_retry(timeout, || frontier.dictionary()).await? {
+                self.codec.adopt(dictionary);
+            }
+        }
         let outcome = self.codec.decode(&blob, &owner)?;
         // A page re-fetched after a crash may no longer pass through it: nothing to send.
         let reached = outcome
@@ -320,12 +336,7 @@ impl Shared {
             .position(|hop| hop.url == low.url)
             .map(|at| self.reached_from(&outcome, at, low.depth))
             .unwrap_or_default();
-        with_retry(timeout, || frontier.lowered(&low, &reached, None)).await?;
-        self.held_low
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .remove(&low.member);
-        Ok(())
+        with_retry(timeout, || frontier.lowered(low, &reached, None)).await
     }
 
     /// The outcome's in-scope links, sorted as the single-process fold treats them: a link is

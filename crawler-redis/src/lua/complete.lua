@@ -2,8 +2,8 @@
 -- re-leased: token mismatch) leaves the lease alone; it still stores the outcome if none is
 -- there yet. ARGV: (member, token, d, blob, used) per page, d the page's queue level (`f`
 -- without levels) and `used` the depth its links were sent from ('' with levels). Without
--- levels, a page whose depth dropped below `used` meanwhile goes to `low`, to send its links
--- again. Returns per page {1 if stored, URLs of level d left in this partition}, flattened.
+-- levels, a page stored whose depth dropped below `used` meanwhile goes to `low`, to send its
+-- links again. Returns per page {1 if stored, URLs of level d left in this partition}, flattened.
 local out = {}
 local now = nil
 for i = 1, #ARGV, 5 do
@@ -14,12 +14,13 @@ for i = 1, #ARGV, 5 do
     now = now or now_ms()
     wake(o.h, o.d, now)
   end
-  if used ~= '' then
-    local now_d = dep_of(string.sub(m, 1, 16))
-    if now_d and now_d < tonumber(used) then redis.call('ZADD', P .. ':low', 0, m) end
-  end
   local rem_key = P .. ':rem:' .. d
   if redis.call('HSETNX', P .. ':out', string.sub(m, 1, 16), blob) == 1 then
+    -- Only the stored outcome's links count: a late duplicate's were sent in vain.
+    if used ~= '' then
+      local now_d = dep_of(string.sub(m, 1, 16))
+      if now_d and now_d < tonumber(used) then redis.call('ZADD', P .. ':low', 0, m) end
+    end
     redis.call('HDEL', P .. ':att', m)
     out[#out + 1] = 1
     out[#out + 1] = redis.call('DECR', rem_key)

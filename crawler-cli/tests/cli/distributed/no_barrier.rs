@@ -30,13 +30,15 @@ fn node(nodes: &str, url: &str) -> (String, String) {
 /// links sent, so `e.html` and `i.html` come within the limit and must be fetched then.
 /// Beside them, the seed's slow `a` redirects to `t.html`, which `c.html` links (depth 3): the
 /// link claims it first, and the redirect, losing the claim, brings it to depth 1, and its
-/// link `u.html` to 2.
+/// link `u.html` to 2. And the seed's slow `x` redirects to `tt.html`, which `c.html`'s `y`
+/// (depth 3) redirects to first, fetching it inside its own chain: `x` brings `tt.html` to
+/// depth 1, and its link `uu.html` (which `c.html` links too) to 2, so `ww.html` comes within.
 fn serve(server: &FixtureServer) {
     let slow = Duration::from_millis(800);
     let html = |body: &str| Reply::html(body.to_owned());
     server.route(
         "/l/",
-        html(r#"<a href="slow.html">slow</a><a href="b.html">b</a><a href="a">a</a>"#),
+        html(r#"<a href="slow.html">slow</a><a href="b.html">b</a><a href="a">a</a><a href="x">x</a>"#),
     );
     server.route(
         "/l/slow.html",
@@ -45,11 +47,19 @@ fn serve(server: &FixtureServer) {
     server.route("/l/b.html", html(r#"<a href="c.html">c</a>"#));
     server.route(
         "/l/c.html",
-        html(r#"<a href="d.html">d</a><a href="g">g</a><a href="t.html">t</a>"#),
+        html(
+            r#"<a href="d.html">d</a><a href="g">g</a><a href="t.html">t</a>
+               <a href="y">y</a><a href="uu.html">uu</a>"#,
+        ),
     );
     server.route("/l/a", Reply::redirect(301, "/l/t.html").with_delay(slow));
     server.route("/l/t.html", html(r#"<a href="u.html">u</a>"#));
     server.route("/l/u.html", html("leaf"));
+    server.route("/l/x", Reply::redirect(301, "/l/tt.html").with_delay(slow));
+    server.route("/l/y", Reply::redirect(301, "/l/tt.html"));
+    server.route("/l/tt.html", html(r#"<a href="uu.html">uu</a>"#));
+    server.route("/l/uu.html", html(r#"<a href="ww.html">ww</a>"#));
+    server.route("/l/ww.html", html("leaf"));
     server.route("/l/g", Reply::redirect(301, "/l/h.html"));
     server.route("/l/d.html", html(r#"<a href="e.html">e</a>"#));
     server.route("/l/h.html", html(r#"<a href="i.html">i</a>"#));
@@ -74,6 +84,9 @@ fn a_page_found_shorter_after_its_links_were_sent_sends_them_again() {
         ("/l/f.html", "4", ""),
         ("/l/t.html", "1", "200"),
         ("/l/u.html", "2", "200"),
+        ("/l/tt.html", "1", "200"),
+        ("/l/uu.html", "2", "200"),
+        ("/l/ww.html", "3", "200"),
     ] {
         let expected = (depth.to_owned(), status.to_owned());
         assert_eq!(node(&local.1, &server.url(path)), expected, "local: {path}");
@@ -87,21 +100,10 @@ fn a_page_found_shorter_after_its_links_were_sent_sends_them_again() {
             0,
             "{workers} workers: a URL requested twice"
         );
-        assert_eq!(
-            server.hits_exact("/l/e.html"),
-            1 + workers,
-            "e.html fetched"
-        );
-        assert_eq!(
-            server.hits_exact("/l/i.html"),
-            1 + workers,
-            "i.html fetched"
-        );
-        assert_eq!(
-            server.hits_exact("/l/u.html"),
-            1 + workers,
-            "u.html fetched"
-        );
+        // Each once by the reference and once by the workers.
+        for page in ["/l/e.html", "/l/i.html", "/l/u.html", "/l/ww.html"] {
+            assert_eq!(server.hits_exact(page), 1 + workers, "{page} fetched");
+        }
         assert_eq!(
             export(&redis, dir.path()),
             local,

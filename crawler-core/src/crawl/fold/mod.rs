@@ -144,7 +144,7 @@ impl GraphBuilder {
     /// or redirect that gives a page a shorter path lowers its depth, and the depths of the
     /// pages reached from it (see [`relax`]). A page found beyond the depth limit that a
     /// shorter path brings within it is claimed and queued then.
-    pub(crate) fn relaxing(config: &CrawlConfig, scope: SeedScope) -> Self {
+    pub fn relaxing(config: &CrawlConfig, scope: SeedScope) -> Self {
         Self {
             relaxing: Some(relax::Relaxing::default()),
             ..Self::new(config, scope)
@@ -225,7 +225,7 @@ impl GraphBuilder {
     /// The depth to fetch frontier entry `node` at, queued at `queued`: the graph's depth for
     /// it, which a redirect folded since may have lowered; a streaming builder has only
     /// `queued`.
-    pub(crate) fn depth_at(&self, node: NodeIndex, queued: u32) -> u32 {
+    pub fn depth_at(&self, node: NodeIndex, queued: u32) -> u32 {
         if self.sink.is_some() {
             queued
         } else {
