@@ -142,7 +142,7 @@ impl GraphBuilder {
 
     /// A builder for a crawl that folds each page as its answer arrives, in any order: a link
     /// or redirect that gives a page a shorter path lowers its depth, and the depths of the
-    /// pages reached from it (see [`relax`]). A page found beyond the depth limit that a
+    /// pages reached from it (see `fold/relax.rs`). A page found beyond the depth limit that a
     /// shorter path brings within it is claimed and queued then.
     pub fn relaxing(config: &CrawlConfig, scope: SeedScope) -> Self {
         Self {
