@@ -158,3 +158,58 @@ async fn a_target_past_the_redirect_limit_is_fetched_when_a_link_reaches_it() {
         assert_eq!(server.hits_exact("/t") - before, 2, "once by each crawl");
     }
 }
+
+/// However many hosts have pages waiting, a crawl without levels keeps at most 16 x
+/// `concurrency` fetch tasks alive: 40 hosts at `--per-host 1` and `-c 1` would otherwise start
+/// 40 at once. The client's connections are tasks too, at most one per request the servers
+/// have seen and one being set up (one global slot), so each sample counts the tasks alive
+/// minus the requests seen so far, early in the crawl; 4 more are left for the client's own
+/// (the connection being set up and the pool's reaper: 17-18 were seen at load 5) and a
+/// margin. Without the window it counts 40 and more.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn fetch_tasks_alive_stay_within_sixteen_per_slot() {
+    use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+    use std::sync::Arc;
+
+    const EARLY: usize = 4;
+    let servers: Arc<Vec<FixtureServer>> =
+        Arc::new((0..40).map(|_| FixtureServer::start()).collect());
+    for server in servers.iter() {
+        let slow = Reply::html(r#"<a href="/a">a</a>"#).with_delay(Duration::from_millis(20));
+        server.route("/", slow);
+        server.route("/a", Reply::html("leaf"));
+    }
+    let seeds: Vec<String> = servers.iter().map(|s| s.url("/")).collect();
+    let metrics = tokio::runtime::Handle::current().metrics();
+    let (peak, stop) = (
+        Arc::new(AtomicUsize::new(0)),
+        Arc::new(AtomicBool::new(false)),
+    );
+    let before = metrics.num_alive_tasks();
+    let sampler = tokio::spawn({
+        let (peak, stop, servers) = (Arc::clone(&peak), Arc::clone(&stop), Arc::clone(&servers));
+        async move {
+            while !stop.load(Ordering::Relaxed) {
+                let alive = metrics.num_alive_tasks();
+                let requests: usize = servers.iter().map(|s| s.requests().len()).sum();
+                if requests > EARLY {
+                    break;
+                }
+                peak.fetch_max(alive.saturating_sub(requests), Ordering::Relaxed);
+                tokio::time::sleep(Duration::from_millis(1)).await;
+            }
+        }
+    });
+    let builder = Crawler::builder().max_depth(1).per_host(1).concurrency(1);
+    let report = crawl(builder, &seeds).await;
+    stop.store(true, Ordering::Relaxed);
+    sampler.await.unwrap();
+    assert_eq!(report.stats.pages_fetched, 80, "every page");
+    // Neither the sampler nor the tasks alive before the crawl are the crawl's.
+    let tasks = peak.load(Ordering::Relaxed) - before - 1;
+    assert!(tasks > 1, "the sampler saw the crawl ({tasks} tasks)");
+    assert!(
+        tasks <= 16 + 4,
+        "{tasks} tasks alive at once beside the connections: more than 16 fetch tasks"
+    );
+}
