@@ -18,13 +18,16 @@
 # under /usr/bin/time -v and prints the wall time against the bound: the slowest host's
 # pages x max(its latency / per-host, its Crawl-delay), or all pages x latency / concurrency if
 # that is more (pages = what the crawl fetched there). wall/bound is the headline: 1.00 is a
-# crawl no host ever waits for another. When `spider` (spider_cli) is on PATH it crawls the
-# first host's seed beside crawl, for its time on the same servers.
+# crawl no host ever waits for another. When `spider` (spider_cli) is on PATH it crawls every
+# host's seed beside crawl (one process per seed, all at once: it takes one URL), for its time
+# and the distinct URLs it reports, on the same servers.
 #
 # Environment: RUNS (1), SEED (1), PER_HOST ("2 8"), CONCURRENCY (64), PAGES_MIN (50),
 # PAGES_MAX (400), LATENCIES ("5 10 20 50 100 200 400", milliseconds), DELAY_EVERY (10),
 # DELAY (0.2 s), CROSS (0.05), TLS (0|1), CRAWL_BIN (another `crawl` to run), NO_BUILD=1,
-# KEEP=1 keeps the temp dir, CRAWL_TIMEOUT (900 s). Only 127.0.0.0/8 is contacted.
+# KEEP=1 keeps the temp dir, CRAWL_TIMEOUT (900 s), CRAWL_ARGS (more crawl flags, e.g.
+# `--ignore-robots` to crawl on spider's terms; the bound still counts Crawl-delay). Only
+# 127.0.0.0/8 is contacted.
 set -euo pipefail
 HOSTS=${1:-50}
 RUNS=${RUNS:-1}
@@ -170,9 +173,10 @@ printf '%-10s %4s %8s %8s %8s %10s %8s %8s\n' run per_h wall_s bound_s ratio slo
 for per_host in $PER_HOST; do
     for run in $(seq "$RUNS"); do
         name="ph$per_host.$run"
+        # shellcheck disable=SC2086
         timeout "${CRAWL_TIMEOUT:-900}" "$TIME" -v -o "$WORK/time.$name" "$CRAWL_BIN" --depth 100 \
             -c "$CONCURRENCY" --per-host "$per_host" -q -f tsv -o "$WORK/out.$name.tsv" \
-            --nodes "$WORK/nodes.$name.tsv" --seeds "$WORK/seeds.txt" "${TLS_ARGS[@]}" \
+            --nodes "$WORK/nodes.$name.tsv" --seeds "$WORK/seeds.txt" "${TLS_ARGS[@]}" ${CRAWL_ARGS:-} \
             || die "crawl failed (run $name)"
         wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, t, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + t[i]; print s }' "$WORK/time.$name")
         cpu=$(awk -F': ' '/User time|System time/ { s += $2 } END { print s }' "$WORK/time.$name")
@@ -195,12 +199,22 @@ done
 echo "bound: the slowest host's fetched pages x max(latency / per-host, Crawl-delay), or all pages x latency / concurrency if more; ratio = wall / bound"
 
 if command -v spider >/dev/null; then
-    seed=$(head -1 "$WORK/seeds.txt")
+    # spider_cli crawls one site from one URL: one process per host's seed, all at once, so that
+    # it covers what crawl covers (every host), on the same servers.
+    mkdir -p "$WORK/spider"
+    pids=()
+    i=0
     start=$(date +%s.%N)
-    timeout "${CRAWL_TIMEOUT:-900}" spider --url "$seed" crawl -o >"$WORK/spider.out" 2>/dev/null \
-        || echo "warning: spider exited with an error" >&2
+    while read -r seed; do
+        i=$((i + 1))
+        timeout "${CRAWL_TIMEOUT:-900}" spider --url "$seed" crawl -o >"$WORK/spider/$i.out" 2>/dev/null &
+        pids+=($!)
+    done <"$WORK/seeds.txt"
+    for pid in "${pids[@]}"; do wait "$pid" || echo "warning: a spider exited with an error" >&2; done
     end=$(date +%s.%N)
-    echo "spider_cli from $seed: $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }') s, $(grep -c . "$WORK/spider.out") lines"
+    spider_urls=$(cat "$WORK"/spider/*.out | grep -E '^https?://' | sort -u | wc -l)
+    crawl_urls=$(awk -F'\t' 'FNR > 1 && $3 != "" { print $1 }' "$WORK"/nodes.*.tsv | sort -u | wc -l)
+    echo "spider_cli, one process per host seed ($HOSTS at once): $(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.2f", b - a }') s, $spider_urls distinct URLs (crawl fetched $crawl_urls)"
 else
     echo "spider_cli: not on PATH, peer not run (cargo install spider_cli)"
 fi
