@@ -482,7 +482,7 @@ impl RedisFrontier {
     /// Redis errors; the URLs of the partitions already done stay queued (retrying is safe).
     pub async fn enqueue(&self, depth: u32, urls: &[Url]) -> Result<usize, RedisCrawlError> {
         let mut batch = Batch::new();
-        if self.flows() {
+        let calls = if self.flows() {
             let reached: Vec<Reach> = urls
                 .iter()
                 .map(|url| Reach {
@@ -491,20 +491,13 @@ impl RedisFrontier {
                     followed: true,
                 })
                 .collect();
-            if self.push_discover(&mut batch, &reached, false) == 0 {
-                return Ok(0);
-            }
-            let added: Vec<usize> = self
-                .query(&batch)
-                .await?
-                .into_iter()
-                .map(|v| take(&mut std::iter::once(v)))
-                .collect::<Result<_, _>>()?;
-            return Ok(added.into_iter().sum());
-        }
-        let urls = unrecorded(urls);
-        let urls = urls.iter().map(|entry| (depth, entry));
-        if self.push_enqueue(&mut batch, urls, Enqueue::All, false) == 0 {
+            self.push_discover(&mut batch, &reached, false)
+        } else {
+            let urls = unrecorded(urls);
+            let urls = urls.iter().map(|entry| (depth, entry));
+            self.push_enqueue(&mut batch, urls, Enqueue::All, false)
+        };
+        if calls == 0 {
             return Ok(0);
         }
         let added: Vec<usize> = self

@@ -26,7 +26,7 @@
 use std::collections::HashMap;
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use crawler_core::{Crawler, Fetcher, LinkKind, LinkOptions, PageError, PageOutcome, SeedScope};
@@ -114,16 +114,19 @@ struct Shared {
     /// Fingerprints this worker already claimed as links: `seen` only grows, so they need not
     /// be sent again. Dropped whenever a Redis call fails (see [`RedisFrontier::errors`]),
     /// with the error count it was valid for.
-    known: Mutex<(u64, HashMap<[u8; FP_LEN], u8>)>,
+    known: Mutex<SentCache<u8>>,
     /// Without levels, the same cache: the shortest depth each URL was sent at, and whether
     /// a followed link was sent.
-    reached: Mutex<(u64, HashMap<[u8; FP_LEN], Sent>)>,
+    reached: Mutex<SentCache<Sent>>,
     /// Encodes the outcomes, with the crawl's dictionary once it is known.
     codec: Codec,
 }
 
 /// Without levels, what a worker sent of a URL: the shortest depth, and whether as followed.
 type Sent = (u32, bool);
+
+/// What a worker sent, by URL fingerprint, with the count of failed Redis calls it is valid for.
+type SentCache<V> = (u64, HashMap<[u8; FP_LEN], V>);
 
 /// A fetched page, ready to be stored.
 #[derive(Debug)]
@@ -267,17 +270,23 @@ impl Shared {
         reached
     }
 
-    /// Those of `reached` this worker has not sent at that depth or shorter, and as followed
-    /// if followed (remembering them as sent).
-    fn unreached(&self, reached: &[Reach]) -> Vec<Reach> {
-        let mut known = self
-            .reached
+    /// `cache` of what this worker sent, locked; emptied first if it grew past [`KNOWN_MAX`]
+    /// or a Redis call failed since it was filled (Redis may have lost what it remembers).
+    fn sent_cache<'a, V>(&self, cache: &'a Mutex<SentCache<V>>) -> MutexGuard<'a, SentCache<V>> {
+        let mut known = cache
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         let errors = self.frontier.errors();
         if known.1.len() > KNOWN_MAX || known.0 != errors {
             *known = (errors, HashMap::new());
         }
+        known
+    }
+
+    /// Those of `reached` this worker has not sent at that depth or shorter, and as followed
+    /// if followed (remembering them as sent).
+    fn unreached(&self, reached: &[Reach]) -> Vec<Reach> {
+        let mut known = self.sent_cache(&self.reached);
         reached
             .iter()
             .filter(|reach| {
@@ -376,14 +385,7 @@ impl Shared {
     /// role (remembering them as sent): a URL already claimed needs no second claim, but a
     /// link of another class must still reach its level's classes.
     fn unsent(&self, links: &NextLinks) -> NextLinks {
-        let mut known = self
-            .known
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        let errors = self.frontier.errors();
-        if known.1.len() > KNOWN_MAX || known.0 != errors {
-            *known = (errors, HashMap::new());
-        }
+        let mut known = self.sent_cache(&self.known);
         let mut fresh = |list: &[(Url, LinkClass)], role: u8| -> Vec<(Url, LinkClass)> {
             list.iter()
                 .filter(|(url, class)| {
@@ -459,21 +461,30 @@ impl Shared {
     }
 
     fn held_low(&self) -> Vec<LowLease> {
-        self.held_low
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .values()
-            .cloned()
-            .collect()
+        held_now(&self.held_low)
     }
 
     fn held(&self) -> Vec<Lease> {
-        self.held
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .values()
-            .cloned()
-            .collect()
+        held_now(&self.held)
+    }
+}
+
+/// The leases (or `low` entries) in `held` now.
+fn held_now<T: Clone>(held: &Mutex<HashMap<Vec<u8>, T>>) -> Vec<T> {
+    held.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .values()
+        .cloned()
+        .collect()
+}
+
+/// Remembers `items` as held, by their queue member (`member`), for heartbeats and release.
+fn hold<T: Clone>(held: &Mutex<HashMap<Vec<u8>, T>>, items: &[T], member: fn(&T) -> &Vec<u8>) {
+    let mut held = held
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    for item in items {
+        held.insert(member(item).clone(), item.clone());
     }
 }
 
@@ -721,16 +732,7 @@ impl Run {
         if low.is_empty() {
             return;
         }
-        {
-            let mut held = self
-                .shared
-                .held_low
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            for entry in &low {
-                held.insert(entry.member.clone(), entry.clone());
-            }
-        }
+        hold(&self.shared.held_low, &low, |entry| &entry.member);
         for entry in low {
             let timeout = self.options.redis_timeout;
             self.lows
@@ -769,16 +771,7 @@ impl Run {
             }
         }
         let count = leases.len();
-        {
-            let mut held = self
-                .shared
-                .held
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            for lease in &leases {
-                held.insert(lease.member.clone(), lease.clone());
-            }
-        }
+        hold(&self.shared.held, &leases, |lease| &lease.member);
         for lease in leases {
             self.tasks.spawn(Arc::clone(&self.shared).run(lease));
         }
