@@ -211,3 +211,22 @@ fn secret_fields_are_the_fields_that_serialise_digests() {
     secret_fields.sort_unstable();
     assert_eq!(with_digests, secret_fields);
 }
+
+#[test]
+fn a_spec_runs_without_levels_exactly_when_its_config_does() {
+    for max_pages in [None, Some(5)] {
+        for check_resources in [false, true] {
+            let spec = CrawlSpec {
+                max_pages,
+                check_resources,
+                ..CrawlSpec::default()
+            };
+            let config = spec.config().unwrap();
+            assert_eq!(
+                spec.flows(),
+                config.flows(),
+                "max_pages {max_pages:?}, check_resources {check_resources}"
+            );
+        }
+    }
+}
