@@ -51,9 +51,8 @@ impl RedisCrawl {
         let config = &config;
         let (_, state) = self.position().await?;
         let meta = self.meta();
-        let flows = meta.spec.flows();
         let scope = config.scope.for_seeds(&meta.seeds);
-        let mut builder = if flows {
+        let mut builder = if meta.spec.flows() {
             GraphBuilder::relaxing(config, scope)
         } else {
             GraphBuilder::new(config, scope)
@@ -101,11 +100,8 @@ impl RedisCrawl {
                     builder.skip_all([node], SkipReason::Cancelled);
                     continue;
                 };
-                if !flows {
-                    let claim = |u: &Url| fetched.contains(u) && claimed.insert(u.clone());
-                    builder.fold(node, depth, outcome, claim, &mut next);
-                    continue;
-                }
+                // The page's depth now, as the crawl loops fold: a shorter path folded since
+                // may have lowered it (by levels, only a redirect of its own level can).
                 let at = builder.depth_at(node, depth);
                 let claim = |u: &Url| fetched.contains(u) && claimed.insert(u.clone());
                 builder.fold(node, at, outcome, claim, &mut next);
