@@ -119,6 +119,17 @@ async fn checked(url: &str, timeout: Duration) -> Result<RedisConnection, RedisC
 }
 
 /// Reads the meta hash of crawl `id`, or `None` if there is no such crawl.
+/// The frontier of crawl `id` as `meta` describes it: its partitions, and whether it runs
+/// without levels.
+async fn frontier_of(
+    con: RedisConnection,
+    id: &str,
+    meta: &Meta,
+) -> Result<RedisFrontier, RedisCrawlError> {
+    let frontier = RedisFrontier::new(con, Keys::new(id, meta.partitions)?).await?;
+    Ok(frontier.without_levels(meta.spec.flows().then_some(meta.spec.depth)))
+}
+
 async fn read_meta(con: &mut RedisConnection, id: &str) -> Result<Option<Meta>, RedisCrawlError> {
     let keys = Keys::new(id, 1)?;
     let fields: std::collections::HashMap<String, String> = con.hgetall(keys.meta()).await?;
@@ -162,9 +173,7 @@ impl RedisCrawl {
         let meta = read_meta(&mut con, id)
             .await?
             .ok_or_else(|| RedisCrawlError::NotFound(id.to_owned()))?;
-        let frontier = RedisFrontier::new(con, Keys::new(id, meta.partitions)?)
-            .await?
-            .without_levels(meta.spec.flows().then_some(meta.spec.depth));
+        let frontier = frontier_of(con, id, &meta).await?;
         Ok(Self { frontier, meta })
     }
 
@@ -235,9 +244,7 @@ impl RedisCrawl {
                 return Err(RedisCrawlError::SeedsMismatch { detail });
             }
         }
-        let frontier = RedisFrontier::new(con, Keys::new(id, meta.partitions)?)
-            .await?
-            .without_levels(meta.spec.flows().then_some(meta.spec.depth));
+        let frontier = frontier_of(con, id, &meta).await?;
         if meta.state == "creating" {
             // The creator, or a joiner finishing a creator's work: queueing is idempotent.
             frontier.enqueue(0, &meta.level0).await?;

@@ -21,28 +21,16 @@ pub struct Overview {
 }
 
 impl RedisFrontier {
-    /// URLs of level `depth` not yet completed, per partition.
+    /// URLs of level `depth` (without levels: all URLs) not yet completed, per partition.
     ///
     /// # Errors
     /// Redis errors.
     pub async fn remaining(&self, depth: u32) -> Result<Vec<i64>, RedisCrawlError> {
-        self.remaining_in(&depth.to_string()).await
-    }
-
-    /// Without levels: URLs not yet completed, per partition.
-    ///
-    /// # Errors
-    /// Redis errors.
-    pub async fn remaining_without_levels(&self) -> Result<Vec<i64>, RedisCrawlError> {
-        self.remaining_in("f").await
-    }
-
-    async fn remaining_in(&self, queue: &str) -> Result<Vec<i64>, RedisCrawlError> {
         let keys = self.keys();
         let mut batch = Batch::new();
         for p in 0..keys.partitions() {
             let mut cmd = redis::cmd("GET");
-            cmd.arg(keys.in_partition(p, &format!("rem:{queue}")));
+            cmd.arg(keys.in_partition(p, &format!("rem:{}", self.queue(depth))));
             batch.add(Some(p), cmd);
         }
         let mut replies = self.query(&batch).await?.into_iter();

@@ -82,7 +82,7 @@ impl RedisCrawl {
         let (level, state) = self.position().await?;
         let mut levels = Vec::new();
         let pages_left = if frontier.flows() {
-            frontier.remaining_without_levels().await?.iter().sum()
+            frontier.remaining(0).await?.iter().sum()
         } else {
             for depth in 0..=level + 1 {
                 let left = frontier.remaining(depth).await?.iter().sum();

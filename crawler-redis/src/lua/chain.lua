@@ -5,10 +5,7 @@
 -- the hops' members.
 local owner, used = ARGV[1], tonumber(ARGV[2])
 for i = 3, #ARGV do
-  local m = ARGV[i]
-  local fp = string.sub(m, 1, 16)
-  redis.call('HSET', P .. ':via', fp, owner)
-  local d = dep_of(fp)
-  if d and d < used then redis.call('ZADD', P .. ':low', 0, m) end
+  redis.call('HSET', P .. ':via', string.sub(ARGV[i], 1, 16), owner)
+  resend_if_shorter(ARGV[i], used)
 end
 return 1

@@ -44,6 +44,13 @@ local function dep_of(fp)
   return math.floor(v / 2), v % 2
 end
 
+-- Flow mode: the URL `member`, whose links were sent from depth `used`, goes to `low` if its
+-- depth is below that now (a shorter path turned up while it was fetched).
+local function resend_if_shorter(member, used)
+  local d = dep_of(string.sub(member, 1, 16))
+  if d and d < used then redis.call('ZADD', P .. ':low', 0, member) end
+end
+
 -- Flow mode: a path of length d reaches the URL `member` (f = 1 if by a followed link).
 -- Keeps the shorter depth and ors the bit. When a URL whose links were already sent gets
 -- shorter (its outcome is stored, or a redirect chain fetched it: `via`), it goes to `low`,

@@ -17,10 +17,7 @@ for i = 1, #ARGV, 5 do
   local rem_key = P .. ':rem:' .. d
   if redis.call('HSETNX', P .. ':out', string.sub(m, 1, 16), blob) == 1 then
     -- Only the stored outcome's links count: a late duplicate's were sent in vain.
-    if used ~= '' then
-      local now_d = dep_of(string.sub(m, 1, 16))
-      if now_d and now_d < tonumber(used) then redis.call('ZADD', P .. ':low', 0, m) end
-    end
+    if used ~= '' then resend_if_shorter(m, tonumber(used)) end
     redis.call('HDEL', P .. ':att', m)
     out[#out + 1] = 1
     out[#out + 1] = redis.call('DECR', rem_key)
