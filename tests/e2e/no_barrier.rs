@@ -16,7 +16,7 @@ use crawler_core::{CrawlReport, Crawler, LinkKind};
 use crawler_tests::random_site::{Graph, RandomSite, Rng};
 use crawler_tests::{FixtureServer, Reply};
 
-use crate::support::{crawl, snapshot};
+use crate::support::{crawl, page, snapshot};
 
 /// Random sites crawled.
 const CASES: u64 = 8;
@@ -117,10 +117,7 @@ async fn a_chain_target_reached_shorter_meanwhile_passes_its_own_depth_on() {
     let seeds = [server.url("/one"), server.url("/two")];
     let report = both_ways(|| Crawler::builder().max_depth(2), &seeds).await;
     let at = |path: &str| {
-        let page = report
-            .graph
-            .page(&crawler_core::Url::parse(&server.url(path)).unwrap())
-            .unwrap();
+        let page = page(&report, &server.url(path));
         (page.depth, page.status)
     };
     assert_eq!(at("/t"), (1, Some(200)));
@@ -146,10 +143,7 @@ async fn a_target_past_the_redirect_limit_is_fetched_when_a_link_reaches_it() {
         let before = server.hits_exact("/t");
         let seeds = [server.url("/")];
         let report = both_ways(|| Crawler::builder().max_depth(3).max_redirects(1), &seeds).await;
-        let t = report
-            .graph
-            .page(&crawler_core::Url::parse(&server.url("/t")).unwrap())
-            .unwrap();
+        let t = page(&report, &server.url("/t"));
         assert_eq!(
             (t.depth, t.status),
             (1, Some(200)),

@@ -8,6 +8,8 @@ use crawler_redis::{connect, ClaimPolicy, Completion, Keys, Lease, Reach, RedisF
 use crawler_tests::RedisServer;
 use url::Url;
 
+use crate::scripts::set_running;
+
 const TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The depth limit of these crawls.
@@ -25,14 +27,7 @@ async fn worker(server: &RedisServer) -> RedisFrontier {
         .await
         .unwrap()
         .without_levels(Some(MAX_DEPTH));
-    let mut con = frontier.connection();
-    let () = redis::cmd("HSET")
-        .arg(frontier.keys().meta())
-        .arg("state")
-        .arg("running")
-        .query_async(&mut con)
-        .await
-        .unwrap();
+    set_running(&frontier).await;
     frontier
 }
 

@@ -193,7 +193,8 @@ async fn outcome_stored_by_a_late_ack_is_not_fetched_again() {
     assert_eq!(b.leases_held().await.unwrap(), 0);
 }
 
-async fn set_running(f: &RedisFrontier) {
+/// Marks the crawl running at level 0, as its creator does.
+pub(crate) async fn set_running(f: &RedisFrontier) {
     let mut con = f.connection();
     let () = redis::pipe()
         .hset(f.keys().meta(), "state", "running")
