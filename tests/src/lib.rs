@@ -105,6 +105,7 @@
 //! assert_eq!(server.hits("/index.html"), 1);
 //! ```
 
+mod alarm;
 mod conn;
 mod drops;
 mod faults;

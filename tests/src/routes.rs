@@ -10,8 +10,9 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
+use crate::alarm;
 use crate::files;
 use crate::gate::Gates;
 use crate::http::{decode_path, Method, Request};
@@ -107,10 +108,13 @@ impl Shared {
 }
 
 /// Computes the response to `req`, waiting for any programmed or requested
-/// delay first.
+/// delay first. The delay counts from when the request may be answered (its head read, and
+/// not held), so the time spent reading a file is part of it, as on a server that takes that
+/// long to answer.
 pub(crate) async fn respond(shared: &Shared, req: &Request) -> Response {
     // The sender lives in `shared`, which outlives every connection task.
     let _ = shared.held.subscribe().wait_for(|held| !*held).await;
+    let start = Instant::now();
     let path = req.path();
     let decoded = decode_path(path);
     let latency = shared.latency_us.load(std::sync::atomic::Ordering::Relaxed);
@@ -142,7 +146,11 @@ pub(crate) async fn respond(shared: &Shared, req: &Request) -> Response {
         }
     };
     if !delay.is_zero() {
-        tokio::time::sleep(delay).await;
+        match start.checked_add(delay) {
+            Some(at) => alarm::sleep_until(at).await,
+            // Longer than the process will run.
+            None => std::future::pending().await,
+        }
     }
     response
 }

@@ -350,7 +350,9 @@ impl FixtureServer {
     }
 
     /// Delays every answer by `latency` from now on (zero: none), as a slow network or
-    /// server would, so that a crawl lasts long enough to be interrupted.
+    /// server would, so that a crawl lasts long enough to be interrupted. An answer leaves
+    /// `latency` after the request's head was read (file reading included), to within tens of
+    /// microseconds, never before.
     pub fn set_latency(&self, latency: std::time::Duration) {
         let micros = u64::try_from(latency.as_micros()).unwrap_or(u64::MAX);
         self.shared

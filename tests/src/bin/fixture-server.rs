@@ -38,7 +38,8 @@ struct Args {
     /// Port to bind; 0 picks a free one.
     #[arg(long, default_value_t = 0)]
     port: u16,
-    /// Delay every answer by this many milliseconds (a slow server).
+    /// Answer each request this many milliseconds after its head was read (a slow server); the
+    /// time spent reading a file counts in it, and the wait ends within tens of microseconds.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
     /// Stop when stdin is closed, so a parent can stop the server by dropping the pipe.
