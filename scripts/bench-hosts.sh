@@ -4,12 +4,15 @@
 #
 #   scripts/bench-hosts.sh [HOSTS]        (default 50, at most 250)
 #
-# Builds `crawl`, `gen-site` and `fixture-server` in release, then for host i (127.0.1.i, one
-# port for all) generates a site of PAGES_MIN..PAGES_MAX pages (gen-site, seed SEED + i) and
+# Builds `crawl`, `gen-site`, `fixture-server` and `machine_limit` in release, then for host i
+# (127.0.1.i, one port for all) generates a site of PAGES_MIN..PAGES_MAX pages (gen-site, seed
+# SEED + i) and
 # serves it with `fixture-server --latency-ms L`, L drawn from LATENCIES; every DELAY_EVERY-th
 # host's robots.txt says `Crawl-delay: DELAY`. CROSS of the pages (0.05) get a link to a page of
 # another host. With TLS=1 nginx (TLS, HTTP/2 offered) stands in front of each host's server
-# (fixture-server then on 127.0.2.i) and the crawl gets --accept-invalid-certs.
+# (fixture-server then on 127.0.2.i; nginx keeps up to CONCURRENCY idle connections to it, so it
+# does not open one per request) and the crawl gets --accept-invalid-certs. Before the crawls it
+# prints how long the first host takes to answer one request at a time, against its latency.
 # Each host's seed is its index page; for each --per-host value of PER_HOST ("2 8") and each of
 # RUNS runs it crawls
 #
@@ -18,7 +21,10 @@
 # under /usr/bin/time -v and prints the wall time against the bound: the slowest host's
 # pages x max(its latency / per-host, its Crawl-delay), or all pages x latency / concurrency if
 # that is more (pages = what the crawl fetched there). wall/bound is the headline: 1.00 is a
-# crawl no host ever waits for another. When `spider` (spider_cli) is on PATH it crawls every
+# crawl no host ever waits for another. With one host, each crawl run is followed by the
+# reference of its libraries alone (`machine_limit stack`, row `stack.RUN`) on the pages that
+# run fetched, against the same bound: what reqwest and html5ever reach on this machine and
+# server with no crawler around them. When `spider` (spider_cli) is on PATH it crawls every
 # host's seed beside crawl (one process per seed, all at once: it takes one URL), for its time
 # and the distinct URLs it reports, on the same servers.
 #
@@ -59,7 +65,7 @@ fi
 if [[ ${NO_BUILD:-0} != 1 ]]; then
     echo "== building (release)" >&2
     (cd "$ROOT" && cargo build --release --quiet -p crawler-cli --bin crawl \
-        -p crawler-tests --bin gen-site --bin fixture-server)
+        -p crawler-tests --bin gen-site --bin fixture-server -p crawler-core --example machine_limit)
 fi
 [[ -x $CRAWL_BIN ]] || die "no crawl binary at $CRAWL_BIN"
 
@@ -139,7 +145,7 @@ if [[ $TLS == 1 ]]; then
         echo "  ssl_certificate $WORK/cert.pem; ssl_certificate_key $WORK/key.pem;"
         while IFS=$'\t' read -r ip _ _ _; do
             n=${ip##*.}
-            echo "  upstream h$n { server 127.0.2.$n:$PORT; keepalive 16; }"
+            echo "  upstream h$n { server 127.0.2.$n:$PORT; keepalive $CONCURRENCY; }"
             echo "  server { listen $ip:$PORT ssl http2; location / { proxy_pass http://h$n; } }"
         done <"$WORK/hosts.tsv"
         echo "}"
@@ -164,6 +170,25 @@ while IFS=$'\t' read -r ip _ _ _; do
     done
     echo "$SCHEME://$ip:$PORT/index.html"
 done <"$WORK/hosts.tsv" >"$WORK/seeds.txt"
+
+# How long the first host takes to answer one request at a time, against the latency it was
+# given: the bound takes the latency as exact, so a server that adds to it shows here.
+IFS=$'\t' read -r probe_ip _ probe_ms _ <"$WORK/hosts.tsv"
+python3 - "$SCHEME" "$probe_ip" "$PORT" "$probe_ms" <<'EOF'
+import http.client, ssl, statistics, sys, time
+scheme, ip, port, ms = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+if scheme == "https":
+    conn = http.client.HTTPSConnection(ip, port, context=ssl._create_unverified_context())
+else:
+    conn = http.client.HTTPConnection(ip, port)
+times = []
+for _ in range(50):
+    start = time.perf_counter()
+    conn.request("GET", "/index.html")
+    conn.getresponse().read()
+    times.append((time.perf_counter() - start) * 1000)
+print(f"server: {ip} answers in {statistics.median(times):.2f} ms (median of 50, one at a time) for a latency of {ms} ms")
+EOF
 
 TLS_ARGS=()
 [[ $TLS == 1 ]] && TLS_ARGS=(--accept-invalid-certs)
@@ -194,9 +219,31 @@ for per_host in $PER_HOST; do
                 bound = worst; if (sum / c > bound) { bound = sum / c; who = "all" }
                 printf "%-10s %4d %8.2f %8.2f %8.2f %10s %8d %8.2f\n", name, ph, wall, bound, wall / bound, who, all, cpu
             }' "$WORK/hosts.tsv" "$WORK/nodes.$name.tsv"
+        if [[ $HOSTS == 1 && -x $TARGET/examples/machine_limit ]]; then
+            # The reference: the crawler's own libraries and nothing of the crawler
+            # (`machine_limit stack`: reqwest fetching, html5ever tokenizing and Url::join
+            # resolving each page), on the pages this run fetched, CONCURRENCY at a time.
+            awk -F'\t' 'FNR > 1 && $3 != "" { sub(/^https?:\/\/[^\/]*/, "", $1); print $1 }' \
+                "$WORK/nodes.$name.tsv" >"$WORK/paths.$name"
+            stack_args=()
+            [[ $TLS == 1 ]] && stack_args=(--https)
+            "$TIME" -f '%e %U %S' -o "$WORK/time.stack.$name" "$TARGET/examples/machine_limit" stack \
+                "$(cut -f1 "$WORK/hosts.tsv"):$PORT" --concurrency "$CONCURRENCY" "${stack_args[@]}" \
+                <"$WORK/paths.$name" >/dev/null || die "machine_limit stack failed (run $name)"
+            read -r swall suser ssys <"$WORK/time.stack.$name"
+            awk -v wall="$swall" -v cpu="$(awk -v u="$suser" -v s="$ssys" 'BEGIN { print u + s }')" -v c="$CONCURRENCY" \
+                -v ms="$(cut -f3 "$WORK/hosts.tsv")" -v name="stack.$name" '
+                { n++ } END {
+                    bound = n * ms / 1000 / c
+                    printf "%-10s %4s %8.2f %8.2f %8.2f %10s %8d %8.2f\n", name, "-", wall, bound, wall / bound, "-", n, cpu
+                }' "$WORK/paths.$name"
+        fi
     done
 done
 echo "bound: the slowest host's fetched pages x max(latency / per-host, Crawl-delay), or all pages x latency / concurrency if more; ratio = wall / bound"
+if [[ $HOSTS == 1 ]]; then
+    echo "stack.*: machine_limit stack (reqwest + html5ever's tokenizer + Url::join, no crawler) on the pages the crawl above it fetched, -c $CONCURRENCY"
+fi
 
 if command -v spider >/dev/null; then
     # spider_cli crawls one site from one URL: one process per host's seed, all at once, so that

@@ -3,7 +3,7 @@
 //! ```text
 //! machine_limit parse --pages N --seed S --host IP:PORT [--sample 500]
 //! machine_limit client IP:PORT < paths
-//! machine_limit stack IP:PORT [--concurrency 64] [--client reqwest|hyper] [--fetch-only] < paths
+//! machine_limit stack IP:PORT [--concurrency 64] [--client reqwest|hyper] [--fetch-only] [--https] < paths
 //! ```
 //!
 //! `parse` renders `--sample` pages of the generated site (the bytes the server sends) and
@@ -24,6 +24,9 @@
 //! what is left of the crawl's CPU once everything the crawler adds to its libraries is taken
 //! away. `--fetch-only` leaves out the parse, so only the HTTP client and runtime are measured;
 //! `--client hyper` fetches with the hyper client reqwest is built on, without reqwest.
+//! `--https` fetches `https://` with reqwest (HTTP/2 when the server offers it), the
+//! certificate not checked, as `crawl --accept-invalid-certs` does: the reference for
+//! `scripts/bench-hosts.sh`'s TLS variant, whose nginx front has a self-signed one.
 //! Its CPU is the whole process's, measured from outside like the crawl's (`/usr/bin/time`).
 //! Only 127.0.0.0/8 is contacted.
 
@@ -193,9 +196,10 @@ impl Client {
     /// reqwest with the crawl's default settings that touch the fetch path (no redirects
     /// followed, its three timeouts, an idle pool as large as the concurrency,
     /// `TCP_NODELAY`), or hyper with the same pool and `TCP_NODELAY`.
-    fn new(kind: &str, concurrency: usize) -> Result<Self, String> {
+    fn new(kind: &str, concurrency: usize, https: bool) -> Result<Self, String> {
         match kind {
             "reqwest" => reqwest::Client::builder()
+                .danger_accept_invalid_certs(https)
                 .redirect(reqwest::redirect::Policy::none())
                 .timeout(crawler_core::DEFAULT_TIMEOUT)
                 .connect_timeout(crawler_core::DEFAULT_CONNECT_TIMEOUT)
@@ -205,6 +209,7 @@ impl Client {
                 .build()
                 .map(Self::Reqwest)
                 .map_err(|e| e.to_string()),
+            "hyper" if https => Err("--https needs --client reqwest".into()),
             "hyper" => {
                 let mut connector = hyper_util::client::legacy::connect::HttpConnector::new();
                 connector.set_nodelay(true);
@@ -245,16 +250,18 @@ fn stack(args: &[String]) -> Result<(), String> {
     let concurrency = number(args, "--concurrency", Some("64"))?.max(1);
     let parse_pages = !args.iter().any(|a| a == "--fetch-only");
     let kind = flag(args, "--client", Some("reqwest"))?;
+    let https = args.iter().any(|a| a == "--https");
+    let scheme = if https { "https" } else { "http" };
     let urls: Vec<Url> = paths_from_stdin()
         .iter()
-        .map(|path| Url::parse(&format!("http://{addr}{path}")).map_err(|e| e.to_string()))
+        .map(|path| Url::parse(&format!("{scheme}://{addr}{path}")).map_err(|e| e.to_string()))
         .collect::<Result<_, _>>()?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
     let (pages, links) = runtime.block_on(async move {
-        let client = Arc::new(Client::new(&kind, concurrency)?);
+        let client = Arc::new(Client::new(&kind, concurrency, https)?);
         let permits = Arc::new(Semaphore::new(concurrency));
         let mut tasks = JoinSet::new();
         let (mut pages, mut links) = (0usize, 0usize);
@@ -301,7 +308,7 @@ fn main() -> ExitCode {
         Some("client") => client(&args[1..]),
         Some("stack") => stack(&args[1..]),
         _ => Err("usage: machine_limit parse --pages N [--seed S] --host IP:PORT [--sample K] \
-                  | client IP:PORT < paths | stack IP:PORT [--concurrency N] [--client reqwest|hyper] [--fetch-only] < paths"
+                  | client IP:PORT < paths | stack IP:PORT [--concurrency N] [--client reqwest|hyper] [--fetch-only] [--https] < paths"
             .into()),
     };
     match result {
