@@ -1,5 +1,6 @@
 //! Bounds on one crawl: the shutdown wins over every phase, one page cannot hold a level past
-//! its deadline, and the graph stops growing at its node and edge budgets.
+//! its deadline (which starts when the page may send), and the graph stops growing at its node
+//! and edge budgets.
 //!
 //! What is checked is behaviour (the stop reason, the error, which requests were made), never
 //! how long a run took on this machine: a time limit here would be a benchmark that fails under
@@ -7,7 +8,7 @@
 
 use std::time::{Duration, Instant};
 
-use crawler_core::{Crawler, PageError, SkipReason, StopReason};
+use crawler_core::{Crawler, HostScope, PageError, SkipReason, StopReason};
 use crawler_tests::{FixtureServer, Reply};
 
 use crate::support::{crawl, page, until};
@@ -91,6 +92,38 @@ async fn a_page_deadline_covers_retries_and_their_waits() {
     assert!((1..6).contains(&tries), "{tries} requests");
     assert!(elapsed >= Duration::from_millis(1500), "{elapsed:?}");
     assert_eq!(page(&report, &server.url("/a.html")).status, Some(200));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_page_deadline_starts_when_the_page_may_send() {
+    // One crawl-wide slot, two hosts (two names of this server), every answer 1.2 s: whichever
+    // page goes second waits 1.2 s or more for the slot, then takes 1.2 s itself, more than its
+    // 2 s deadline in all. The wait is the crawl's, not the page's: both pages are fetched.
+    let server = FixtureServer::start();
+    server.set_latency(Duration::from_millis(1200));
+    let port = server.addr().port();
+    let seeds = [
+        server.url("/index.html"),
+        format!("http://localhost:{port}/index.html"),
+    ];
+    let report = crawl(
+        Crawler::builder()
+            .max_depth(0)
+            .concurrency(1)
+            .per_host(1)
+            .respect_robots(false)
+            .host_scope(HostScope::AnyHost)
+            .page_timeout(Duration::from_secs(2)),
+        &seeds,
+    )
+    .await;
+    for seed in &seeds {
+        let fetched = page(&report, seed);
+        assert_eq!(fetched.status, Some(200), "{fetched:?}");
+        assert_eq!(fetched.error, None, "{fetched:?}");
+    }
+    assert_eq!(server.hits("/index.html"), 2);
+    assert_eq!(server.max_in_flight(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -174,7 +174,8 @@ pub(crate) struct Cli {
     #[arg(help_heading = "Requests", long, value_name = "N", value_parser = at_least_one)]
     pub(crate) max_pages: Option<NonZeroUsize>,
 
-    /// Limit for one page across its redirect hops, retries and their waits, in seconds.
+    /// Limit for one page across its redirect hops, retries and their waits, in seconds, from
+    /// when its first request may be sent (not while it waits for a slot).
     #[arg(
         help_heading = "Requests",
         long,

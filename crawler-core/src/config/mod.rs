@@ -109,7 +109,8 @@ pub struct CrawlConfig {
     pub per_host: NonZeroUsize,
     /// Limit for a whole request.
     pub timeout: Duration,
-    /// Limit for one page across its redirect hops and retries.
+    /// Limit for one page across its redirect hops and retries, from when its first request
+    /// may be sent.
     pub page_timeout: Duration,
     /// Nodes the graph may hold; reaching it stops the crawl ([`StopReason::GraphLimit`](crate::StopReason::GraphLimit)).
     pub max_nodes: NonZeroUsize,

@@ -74,8 +74,8 @@ pub struct CrawlSpec {
     /// Limit for one read on an open connection. Default: [`DEFAULT_READ_TIMEOUT`].
     #[serde(with = "secs")]
     pub read_timeout: Duration,
-    /// Limit for one page across its redirect hops and retries. Default:
-    /// [`DEFAULT_PAGE_TIMEOUT`].
+    /// Limit for one page across its redirect hops and retries, from when its first request
+    /// may be sent. Default: [`DEFAULT_PAGE_TIMEOUT`].
     #[serde(with = "secs")]
     pub page_timeout: Duration,
     /// Nodes the graph may hold. Default: [`DEFAULT_MAX_NODES`].

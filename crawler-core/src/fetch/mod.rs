@@ -34,6 +34,7 @@ pub(crate) mod backpressure;
 pub(crate) mod client;
 pub(crate) mod context;
 pub mod coordination;
+pub(crate) mod deadline;
 pub(crate) mod file;
 pub(crate) mod page_links;
 pub(crate) mod politeness;
@@ -60,6 +61,7 @@ use crate::extract::{extract_with, extract_with_anchors, Anchors, RawLink, Robot
 use crate::fetch::client::http_client;
 use crate::fetch::context::{Attached, FetchContext};
 use crate::fetch::coordination::Coordination;
+use crate::fetch::deadline::PageClock;
 use crate::fetch::page_links::{PageLinks, Rules};
 use crate::fetch::politeness::HostLimiter;
 use crate::fetch::request::request_with_retries;
@@ -185,8 +187,9 @@ impl Fetcher {
 }
 
 /// Fetches `url` (claimed already), following redirects that are in scope and not yet claimed,
-/// within the page's deadline: when `page_timeout` passes, the hop in progress is recorded with
-/// [`PageError::PageTimeout`] and the hops made before it are kept.
+/// within the page's deadline: when `page_timeout` has passed since its first request got its
+/// permit (see [`deadline`]), the hop in progress is recorded with [`PageError::PageTimeout`]
+/// and the hops made before it are kept.
 async fn fetch_page(
     ctx: &Arc<FetchContext>,
     url: Url,
@@ -195,20 +198,24 @@ async fn fetch_page(
 ) -> PageOutcome {
     let mut outcome = PageOutcome::default();
     let mut current = url.clone();
-    let deadline = tokio::time::Instant::now() + ctx.config.page_timeout;
+    let clock = PageClock::new();
     let owner = Owner { url: &url, depth };
     let how = (retries, target);
     let mut rendering = None;
     let chain = follow_chain(
         ctx,
         owner,
-        depth,
+        (depth, &clock),
         how,
         &mut outcome,
         &mut current,
         &mut rendering,
     );
-    if tokio::time::timeout_at(deadline, chain).await.is_err() {
+    let timed_out = tokio::select! {
+        () = chain => false,
+        () = clock.expired(ctx.config.page_timeout) => true,
+    };
+    if timed_out {
         let mut hop = Hop::new(current);
         hop.error = Some(PageError::PageTimeout {
             limit_ms: u64::try_from(ctx.config.page_timeout.as_millis()).unwrap_or(u64::MAX),
@@ -233,7 +240,7 @@ async fn fetch_page(
 async fn follow_chain(
     ctx: &Arc<FetchContext>,
     owner: Owner<'_>,
-    depth: u32,
+    (depth, clock): (u32, &PageClock),
     (retries, target): (u32, Target),
     outcome: &mut PageOutcome,
     current: &mut Url,
@@ -245,7 +252,7 @@ async fn follow_chain(
     }
     let rules = Rules::of(ctx);
     loop {
-        let answer = request_with_retries(ctx, current, depth, retries, target).await;
+        let answer = request_with_retries(ctx, current, (depth, clock), retries, target).await;
         let (mut hop, body, previous) = (answer.hop, answer.body, answer.previous);
         let next = match answer.location {
             Some(location) => follow(ctx, owner, &mut outcome.hops, &mut hop, &location).await,

@@ -24,6 +24,7 @@ use url::{Host, Url};
 use crate::error::PageError;
 use crate::event::CrawlEvent;
 use crate::fetch::context::FetchContext;
+use crate::fetch::deadline::PageClock;
 use crate::fetch::politeness::host_label;
 use crate::fetch::response::{is_css, is_html, read_body, read_head, undecoded_encoding, Answer};
 use crate::fetch::revalidate::{self, Conditional};
@@ -31,16 +32,17 @@ use crate::fetch::{backpressure, retry};
 use crate::outcome::{Hop, Target};
 
 /// Requests `url`, retrying transient failures with backoff.
+/// `clock` is the page's deadline clock, started when a request first gets its permit.
 pub(crate) async fn request_with_retries(
     ctx: &FetchContext,
     url: &Url,
-    depth: u32,
+    (depth, clock): (u32, &PageClock),
     retries: u32,
     target: Target,
 ) -> Answer {
     let mut attempt = 0;
     loop {
-        let answer = request(ctx, url, depth, target).await;
+        let answer = request(ctx, url, (depth, clock), target).await;
         let transient = retry::is_transient(answer.hop.status, answer.hop.error.as_ref());
         if transient {
             if let Some(wait) = answer.retry_after {
@@ -62,7 +64,12 @@ pub(crate) async fn request_with_retries(
 }
 
 /// Sends one GET (for a resource, a HEAD first) and reads what is needed of the answer.
-async fn request(ctx: &FetchContext, url: &Url, depth: u32, target: Target) -> Answer {
+async fn request(
+    ctx: &FetchContext,
+    url: &Url,
+    (depth, clock): (u32, &PageClock),
+    target: Target,
+) -> Answer {
     if url.scheme() == "file" {
         return crate::fetch::file::request(ctx, url, target);
     }
@@ -74,6 +81,7 @@ async fn request(ctx: &FetchContext, url: &Url, depth: u32, target: Target) -> A
     // The host permit is held across the request(s) and the body read only: that is the time
     // the server is busy with us. Parsing happens after it is released.
     let _permit = ctx.hosts.acquire(url).await;
+    clock.start();
     ctx.events.emit(|| CrawlEvent::PageStarted {
         url: url.clone(),
         depth,

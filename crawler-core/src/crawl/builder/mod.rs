@@ -88,8 +88,9 @@ impl CrawlerBuilder {
         /// Limit for a whole request, connect to last byte; more than zero, at most
         /// [`MAX_DURATION`]. Default: [`DEFAULT_TIMEOUT`].
         timeout(timeout: Duration);
-        /// Limit for one page, across its redirect hops, retries and their waits (more than
-        /// zero, at most [`MAX_DURATION`]); a page that passes it fails with
+        /// Limit for one page, across its redirect hops, retries and their waits, from when
+        /// its first request may be sent (more than zero, at most [`MAX_DURATION`]); a page
+        /// that passes it fails with
         /// [`PageError::PageTimeout`](crate::PageError::PageTimeout).
         /// Default: [`DEFAULT_PAGE_TIMEOUT`].
         page_timeout(page_timeout: Duration);
