@@ -296,6 +296,7 @@ impl Chromium {
             .acquire()
             .await
             .map_err(|err| RenderFailure::Failed(err.to_string()))?;
+        loader.started();
         let tab = self
             .tab()
             .await

@@ -321,6 +321,55 @@ fn a_page_script_never_reaches_a_host_out_of_scope() {
 }
 
 #[test]
+fn a_page_queued_for_the_tab_keeps_its_whole_render_time() {
+    // One tab, four pages of one host at once. The two that never settle take the tab first
+    // (the third page's answer comes 500 ms later) and keep it 3 s each; the third waits some
+    // 6 s for it, more than its render's 3 s and the 2 s grace. Waiting for the tab is not
+    // rendering: it renders, and gains the link its script adds before it throws.
+    let server = js_site();
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = [
+        "/spin.html",
+        "/never-settles.html",
+        "/throws.html?delay_ms=500",
+    ]
+    .map(|p| server.url(p));
+    let mut args = vec![
+        "--render",
+        "always",
+        "-d",
+        "0",
+        "-f",
+        "json",
+        "--page-timeout",
+        "3",
+        "--render-concurrency",
+        "1",
+        "--per-host",
+        "4",
+    ];
+    args.extend(seeds.iter().map(String::as_str));
+    let out = crawled(tmp.path(), &args);
+    let errors = node_errors(&server, &out.stdout);
+    let expected: BTreeSet<(String, String)> = [
+        ("/spin.html", "render_timeout"),
+        ("/never-settles.html", "render_timeout"),
+    ]
+    .map(|(p, k)| (p.to_owned(), k.to_owned()))
+    .into();
+    assert_eq!(errors, expected, "{}", out.stderr);
+    let gained = (
+        "/throws.html?delay_ms=500".into(),
+        "/before-throw.html".into(),
+        "anchor".into(),
+        true,
+    );
+    let edges = json_edges(&server, &out.stdout);
+    assert!(edges.contains(&gained), "{edges:?}");
+    no_browser_left(tmp.path());
+}
+
+#[test]
 fn pages_that_never_settle_cost_a_render_timeout_and_the_crawl_goes_on() {
     let server = js_site();
     let tmp = tempfile::tempdir().unwrap();

@@ -1,16 +1,17 @@
-//! A page's deadline (`page_timeout`), started when the page first gets to send.
+//! Deadlines that start when the work has its turn, not when it starts waiting for it.
 //!
 //! A page may wait for its host's permit or a crawl-wide slot while other pages are fetched:
 //! behind a slow host at `--per-host 1`, or behind the whole crawl at `-c 1`. That wait is the
 //! crawl's, not the page's, so the deadline that bounds the page's redirect hops, retries and
-//! their waits starts at the first permit its requests get, and a page never times out before
-//! it has been requested.
+//! their waits (`page_timeout`) starts at the first permit its requests get, and a page never
+//! times out before it has been requested. A render's guard likewise starts when the renderer
+//! has a tab for the page ([`Loader::started`](crate::fetch::render::Loader::started)).
 
 use tokio::sync::watch;
 use tokio::time::{Duration, Instant};
 
-/// When a page's first request got its permit, once it has; shared by the page's requests and
-/// the deadline that watches them.
+/// When the work first had its turn (a page's first permit, a render's tab), once it has;
+/// shared by the work and the deadline that watches it.
 #[derive(Debug)]
 pub(crate) struct PageClock {
     started: watch::Sender<Option<Instant>>,

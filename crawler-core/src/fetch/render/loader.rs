@@ -14,6 +14,7 @@ use url::Url;
 use super::{Load, Loader, SubRequest};
 use crate::fetch::backpressure;
 use crate::fetch::context::FetchContext;
+use crate::fetch::deadline::PageClock;
 use crate::fetch::request::blocked_address;
 use crate::fetch::response::read_body;
 
@@ -31,6 +32,8 @@ pub(crate) struct CrawlLoader<'a> {
     ctx: &'a FetchContext,
     requests: AtomicUsize,
     bytes: AtomicU64,
+    /// When the render had its turn ([`Loader::started`]): the render's guard counts from it.
+    clock: PageClock,
 }
 
 impl<'a> CrawlLoader<'a> {
@@ -39,7 +42,13 @@ impl<'a> CrawlLoader<'a> {
             ctx,
             requests: AtomicUsize::new(0),
             bytes: AtomicU64::new(0),
+            clock: PageClock::new(),
         }
+    }
+
+    /// The clock the renderer starts when the render has its turn.
+    pub(crate) fn clock(&self) -> &PageClock {
+        &self.clock
     }
 
     /// Requests sent so far.
@@ -121,6 +130,10 @@ impl<'a> CrawlLoader<'a> {
 }
 
 impl Loader for CrawlLoader<'_> {
+    fn started(&self) {
+        self.clock.start();
+    }
+
     fn load<'a>(&'a self, request: SubRequest<'a>) -> BoxFuture<'a, Load> {
         async move {
             let url = match Url::parse(request.url) {

@@ -43,8 +43,9 @@ use crate::fetch::page_links::{PageLinks, Rules};
 use crate::graph::LinkKind;
 use crate::outcome::{Hop, PageOutcome};
 
-/// How much longer than the renderer's own deadline the fetch waits for it before giving
-/// the render up: a renderer that misses its deadline is cut off here.
+/// How much longer than the renderer's own deadline the fetch waits for it, counted from when
+/// the render had its turn ([`Loader::started`]), before giving the render up: a renderer that
+/// misses its deadline is cut off here.
 const GRACE: Duration = Duration::from_secs(2);
 
 /// A fetched HTML page that may be rendered: its URL, the base its links resolve against, and
@@ -103,9 +104,10 @@ pub(crate) async fn render_page(ctx: &FetchContext, page: StaticPage, outcome: &
         timeout,
         load_resources: options.load_resources,
     };
-    let result = tokio::time::timeout(timeout + GRACE, renderer.render(request, &loader))
-        .await
-        .unwrap_or(Err(RenderFailure::Timeout));
+    let result = tokio::select! {
+        result = renderer.render(request, &loader) => result,
+        () = loader.clock().expired(timeout + GRACE) => Err(RenderFailure::Timeout),
+    };
     let mut note = RenderNote {
         gained: 0,
         requests: loader.requests(),

@@ -125,4 +125,10 @@ pub enum Load {
 pub trait Loader: Send + Sync {
     /// Loads `request` or refuses it.
     fn load<'a>(&'a self, request: SubRequest<'a>) -> BoxFuture<'a, Load>;
+
+    /// Tells the crawl that the render has its turn: a renderer that bounds its own
+    /// concurrency calls this once the page no longer waits for it (for a tab), before any
+    /// other work on the page. The crawl's guard on the render, its `timeout` and a grace,
+    /// counts from here, so pages queued for a tab do not use it up waiting.
+    fn started(&self);
 }
