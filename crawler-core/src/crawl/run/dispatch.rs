@@ -1,13 +1,13 @@
 //! Running one level: which fetches start when, and folding their outcomes in frontier order.
 //!
-//! Fetches are started per host: at most [`TASKS_PER_HOST_SLOT`] x `per_host` tasks of one host at
-//! a time, each taking a crawl-wide slot only once its host may send (see
-//! [`politeness`](crate::fetch::politeness)). So a host paced by `--delay` or `Crawl-delay` only
-//! holds its own tasks back, never the other hosts' ones. Outcomes are folded in frontier order as
-//! soon as every earlier one is in, which keeps the graph the same from run to run; fetches start
-//! only within a window of [`WINDOW_PER_SLOT`] x `concurrency` frontier entries past the first
-//! unfolded one, which bounds both the tasks alive and the outcomes held waiting for their turn,
-//! whatever the size of the level or the pace of its slowest host.
+//! Fetches are started per host: at most `per_host` tasks of one host at a time, each taking a
+//! crawl-wide slot only once its host may send (see [`politeness`](crate::fetch::politeness)). So a
+//! host paced by `--delay` or `Crawl-delay` only holds its own tasks back, never the other
+//! hosts' ones. Outcomes are folded in frontier order as soon as every earlier one is in, which
+//! keeps the graph the same from run to run; fetches start only within a window of
+//! [`WINDOW_PER_SLOT`] x `concurrency` frontier entries past the first unfolded one, which
+//! bounds both the tasks alive and the outcomes held waiting for their turn, whatever the size
+//! of the level or the pace of its slowest host.
 
 use std::collections::{HashMap, VecDeque};
 use std::future::Future;
@@ -28,21 +28,6 @@ use crate::outcome::{PageOutcome, Target};
 
 /// Frontier entries that may be started past the first unfolded one, per global slot.
 pub(crate) const WINDOW_PER_SLOT: usize = 16;
-
-/// Fetch tasks a host may have at once, per request `--per-host` lets it have in flight.
-///
-/// A task holds its host's permit for the request and the body read only; then it parses the
-/// page and waits for its outcome to be taken in, which on a 20 ms origin is about 0.3 ms of
-/// every 21. With one task per request, the host's next request waits for that too; with two,
-/// the second task waits for the permit meanwhile and sends as soon as the first is done with
-/// the server. The requests in flight are still bounded by the permits.
-pub(crate) const TASKS_PER_HOST_SLOT: usize = 2;
-
-/// The fetch tasks a host with `per_host` requests in flight may have (see
-/// [`TASKS_PER_HOST_SLOT`]).
-pub(crate) fn host_tasks(per_host: usize) -> usize {
-    per_host.saturating_mul(TASKS_PER_HOST_SLOT)
-}
 
 /// Retries of a page on the end-of-crawl pass, given `retries` on the first: as many again,
 /// and at least [`DEFAULT_RETRIES`](crate::DEFAULT_RETRIES). That pass is cheap (the few pages
@@ -109,8 +94,7 @@ struct Dispatcher<'a> {
     retries: u32,
     depths: Vec<u32>,
     targets: Vec<Target>,
-    /// Tasks one host may have at once ([`host_tasks`]).
-    host_tasks: usize,
+    per_host: usize,
     /// Frontier entries looked at so far (started, or queued behind their host).
     scanned: usize,
     running: HashMap<HostKey, usize>,
@@ -130,7 +114,7 @@ impl Dispatcher<'_> {
             let host = host_key(&url);
             let running = self.running.get(&host).copied().unwrap_or_default();
             let queue = self.queued.entry(host.clone()).or_default();
-            if running < self.host_tasks && queue.is_empty() {
+            if running < self.per_host && queue.is_empty() {
                 self.start(i, host, url);
             } else {
                 queue.push_back(i);
@@ -176,7 +160,7 @@ impl Run {
     ) -> LevelEnd {
         let config = self.fetcher.config();
         let window = config.concurrency.get().saturating_mul(WINDOW_PER_SLOT);
-        let host_tasks = host_tasks(config.per_host.get());
+        let per_host = config.per_host.get();
         let mut dispatch = Dispatcher {
             level,
             fetcher: self.fetcher.clone(),
@@ -186,7 +170,7 @@ impl Run {
                 .nodes_from(0)
                 .map(|node| self.graph.target_of(node))
                 .collect(),
-            host_tasks,
+            per_host,
             scanned: 0,
             running: HashMap::new(),
             queued: HashMap::new(),

@@ -7,8 +7,8 @@
 //! graph, node for node and edge for edge.
 //!
 //! Fetches start per host, as a level's do (see [`dispatch`](super::dispatch)): at most
-//! [`host_tasks`] tasks of one host at a time, each taking a crawl-wide slot only once its host
-//! may send, and at most [`WINDOW_PER_SLOT`] x `concurrency` tasks alive in all. Each host's pages
+//! `per_host` tasks of one host at a time, each taking a crawl-wide slot only once its host may
+//! send, and at most [`WINDOW_PER_SLOT`] x `concurrency` tasks alive in all. Each host's pages
 //! wait in the order they were found; hosts with pages waiting for a task take turns.
 
 use std::collections::{HashMap, VecDeque};
@@ -21,7 +21,7 @@ use futures::{FutureExt, StreamExt};
 use petgraph::graph::NodeIndex;
 
 use crate::crawl::frontier::Frontier;
-use crate::crawl::run::dispatch::{host_tasks, spawn_fetch, LevelEnd, Pass, WINDOW_PER_SLOT};
+use crate::crawl::run::dispatch::{spawn_fetch, LevelEnd, Pass, WINDOW_PER_SLOT};
 use crate::crawl::run::level::{resolved, Level, PART};
 use crate::crawl::run::Run;
 use crate::event::{CrawlEvent, Events, PROGRESS_EVERY};
@@ -34,8 +34,7 @@ use crate::outcome::PageOutcome;
 /// The fetch tasks of a crawl without levels, and the pages waiting for one.
 struct Flow {
     fetcher: Fetcher,
-    /// Tasks one host may have at once ([`host_tasks`]).
-    host_tasks: usize,
+    per_host: usize,
     /// Tasks alive at most.
     window: usize,
     hosts: HashMap<HostKey, HostQueue>,
@@ -99,12 +98,12 @@ impl Flow {
         let host = host_key(&run.graph.graph().page_at(node).url);
         let window_free = self.tasks.len() < self.window;
         let queue = self.hosts.entry(host.clone()).or_default();
-        if queue.running < self.host_tasks && queue.waiting.is_empty() && window_free {
+        if queue.running < self.per_host && queue.waiting.is_empty() && window_free {
             self.start(run, node, pass, host);
             return;
         }
         queue.waiting.push_back((node, pass));
-        if queue.running < self.host_tasks && !queue.ready {
+        if queue.running < self.per_host && !queue.ready {
             queue.ready = true;
             self.ready.push_back(host);
         }
@@ -133,7 +132,7 @@ impl Flow {
                 }
                 continue;
             };
-            let more = !queue.waiting.is_empty() && queue.running + 1 < self.host_tasks;
+            let more = !queue.waiting.is_empty() && queue.running + 1 < self.per_host;
             if more {
                 queue.ready = true;
                 self.ready.push_back(host.clone());
@@ -167,7 +166,7 @@ impl Run {
         let config = self.fetcher.config();
         let mut flow = Flow {
             fetcher: self.fetcher.clone(),
-            host_tasks: host_tasks(config.per_host.get()),
+            per_host: config.per_host.get(),
             window: config.concurrency.get().saturating_mul(WINDOW_PER_SLOT),
             hosts: HashMap::new(),
             ready: VecDeque::new(),
