@@ -202,7 +202,9 @@ async fn fetch_page(
     let owner = Owner { url: &url, depth };
     let how = (retries, target);
     let mut rendering = None;
-    let chain = follow_chain(
+    // On the heap: the chain is most of a fetch task's state, and `select!` below would
+    // otherwise keep room for it twice in every task alive.
+    let chain = Box::pin(follow_chain(
         ctx,
         owner,
         (depth, &clock),
@@ -210,7 +212,7 @@ async fn fetch_page(
         &mut outcome,
         &mut current,
         &mut rendering,
-    );
+    ));
     let timed_out = tokio::select! {
         () = chain => false,
         () = clock.expired(ctx.config.page_timeout) => true,
