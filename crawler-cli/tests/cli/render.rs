@@ -320,37 +320,32 @@ fn a_page_script_never_reaches_a_host_out_of_scope() {
     no_browser_left(tmp.path());
 }
 
-#[test]
-fn a_page_queued_for_the_tab_keeps_its_whole_render_time() {
-    // One tab, four pages of one host at once. The two that never settle take the tab first
-    // (the third page's answer comes 500 ms later) and keep it 3 s each; the third waits some
-    // 6 s for it, more than its render's 3 s and the 2 s grace. Waiting for the tab is not
-    // rendering: it renders, and gains the link its script adds before it throws.
-    let server = js_site();
-    let tmp = tempfile::tempdir().unwrap();
-    let seeds = [
-        "/spin.html",
-        "/never-settles.html",
-        "/throws.html?delay_ms=500",
-    ]
-    .map(|p| server.url(p));
+/// Crawls `seeds` of the JS site (paths, with queries) rendered in one tab, each render given
+/// 3 s, with `more` flags, and checks that exactly the two pages that never settle got
+/// `render_timeout` and that `thrower` gained the link its script adds before it throws.
+/// Returns the crawl's edges.
+fn one_tab_with_pages_that_never_settle(
+    server: &FixtureServer,
+    tmp: &Path,
+    seeds: &[&str],
+    thrower: &str,
+    more: &[&str],
+) -> BTreeSet<Edge> {
+    let seeds = seeds.iter().map(|p| server.url(p)).collect::<Vec<_>>();
     let mut args = vec![
         "--render",
         "always",
-        "-d",
-        "0",
         "-f",
         "json",
         "--page-timeout",
         "3",
         "--render-concurrency",
         "1",
-        "--per-host",
-        "4",
     ];
+    args.extend(more);
     args.extend(seeds.iter().map(String::as_str));
-    let out = crawled(tmp.path(), &args);
-    let errors = node_errors(&server, &out.stdout);
+    let out = crawled(tmp, &args);
+    let errors = node_errors(server, &out.stdout);
     let expected: BTreeSet<(String, String)> = [
         ("/spin.html", "render_timeout"),
         ("/never-settles.html", "render_timeout"),
@@ -358,14 +353,34 @@ fn a_page_queued_for_the_tab_keeps_its_whole_render_time() {
     .map(|(p, k)| (p.to_owned(), k.to_owned()))
     .into();
     assert_eq!(errors, expected, "{}", out.stderr);
+    let edges = json_edges(server, &out.stdout);
     let gained = (
-        "/throws.html?delay_ms=500".into(),
+        thrower.to_owned(),
         "/before-throw.html".into(),
         "anchor".into(),
         true,
     );
-    let edges = json_edges(&server, &out.stdout);
     assert!(edges.contains(&gained), "{edges:?}");
+    edges
+}
+
+#[test]
+fn a_page_queued_for_the_tab_keeps_its_whole_render_time() {
+    // One tab, three pages of one host at once. The two that never settle take the tab first
+    // (the third page's answer comes 500 ms later) and keep it 3 s each; the third waits some
+    // 6 s for it, more than its render's 3 s and the 2 s grace. Waiting for the tab is not
+    // rendering: it renders, and gains the link its script adds before it throws.
+    let server = js_site();
+    let tmp = tempfile::tempdir().unwrap();
+    let thrower = "/throws.html?delay_ms=500";
+    let seeds = ["/spin.html", "/never-settles.html", thrower];
+    one_tab_with_pages_that_never_settle(
+        &server,
+        tmp.path(),
+        &seeds,
+        thrower,
+        &["-d", "0", "--per-host", "4"],
+    );
     no_browser_left(tmp.path());
 }
 
@@ -373,40 +388,16 @@ fn a_page_queued_for_the_tab_keeps_its_whole_render_time() {
 fn pages_that_never_settle_cost_a_render_timeout_and_the_crawl_goes_on() {
     let server = js_site();
     let tmp = tempfile::tempdir().unwrap();
-    let seeds = ["/spin.html", "/never-settles.html", "/throws.html"].map(|p| server.url(p));
-    let mut args = vec![
-        "--render",
-        "always",
-        "-d",
-        "1",
-        "-f",
-        "json",
-        "--page-timeout",
-        "3",
-        "--render-concurrency",
-        "1",
-        "--fail-on-broken",
-    ];
-    args.extend(seeds.iter().map(String::as_str));
-    // A render error is not a broken link: --fail-on-broken still exits 0.
-    let out = crawled(tmp.path(), &args);
-    let errors = node_errors(&server, &out.stdout);
-    let expected: BTreeSet<(String, String)> = [
-        ("/spin.html", "render_timeout"),
-        ("/never-settles.html", "render_timeout"),
-    ]
-    .map(|(p, k)| (p.to_owned(), k.to_owned()))
-    .into();
-    assert_eq!(errors, expected, "{}", out.stderr);
-    // The tab stuck in a loop was closed; the next page rendered in a good one.
-    let edges = json_edges(&server, &out.stdout);
-    let gained = (
-        "/throws.html".into(),
-        "/before-throw.html".into(),
-        "anchor".into(),
-        true,
+    let seeds = ["/spin.html", "/never-settles.html", "/throws.html"];
+    // A render error is not a broken link: --fail-on-broken still exits 0. The tab stuck in a
+    // loop was closed; the next page rendered in a good one.
+    let edges = one_tab_with_pages_that_never_settle(
+        &server,
+        tmp.path(),
+        &seeds,
+        "/throws.html",
+        &["-d", "1", "--fail-on-broken"],
     );
-    assert!(edges.contains(&gained), "{edges:?}");
     // Static links of a page whose render failed are kept.
     let home = ("/spin.html".into(), "/".into(), "anchor".into(), false);
     assert!(edges.contains(&home), "{edges:?}");
