@@ -71,6 +71,8 @@ async fn request(
     target: Target,
 ) -> Answer {
     if url.scheme() == "file" {
+        // A local file takes no permit: the page may read it at once.
+        clock.start();
         return crate::fetch::file::request(ctx, url, target);
     }
     let mut answer = Answer::new(Hop::new(url.clone()));

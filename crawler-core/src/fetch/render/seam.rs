@@ -129,6 +129,7 @@ pub trait Loader: Send + Sync {
     /// Tells the crawl that the render has its turn: a renderer that bounds its own
     /// concurrency calls this once the page no longer waits for it (for a tab), before any
     /// other work on the page. The crawl's guard on the render, its `timeout` and a grace,
-    /// counts from here, so pages queued for a tab do not use it up waiting.
+    /// counts from here, so pages queued for a tab do not use it up waiting. A renderer must
+    /// call it: until it does, the crawl does not cut the render off.
     fn started(&self);
 }
