@@ -232,3 +232,84 @@ async fn root_relative_links_resolve_against_the_site_root() {
         .links()
         .any(|(s, t, _)| s.url == seed_url && t.url == seed_url));
 }
+
+/// A folder crawled over `file://` gives the graph nginx gives serving it, modulo the URL
+/// prefix: the same pages at the same depths with the same statuses, titles and failures, and
+/// the same typed edges. The site holds what a static server decides for itself: a folder
+/// linked without its slash (nginx's `301` to `dir/`), a folder's `index.html`, a folder
+/// without one (no listing: nginx says `403`), a missing file, an escaped space, a query
+/// string and a fragment on a file, a file without an extension and an uppercase extension.
+/// A page that fails fails in both, but its status is not compared: nginx says `404` or
+/// `403`, where the local mode has no status and an error naming the path.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_folder_crawls_as_nginx_serves_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("site")).unwrap();
+    let site = dir.path().join("site").canonicalize().unwrap();
+    for folder in ["sub", "bare", "deep/er"] {
+        std::fs::create_dir_all(site.join(folder)).unwrap();
+    }
+    let files = [
+        (
+            "index.html",
+            "<title>home</title><a href=\"sub\">sub</a> <a href=\"sub/\">sub/</a> \
+             <a href=\"bare/\">bare</a> <a href=\"missing.html\">missing</a> \
+             <a href=\"a%20b.html\">space</a> <a href=\"page.html?x=1\">query</a> \
+             <a href=\"page.html#top\">fragment</a> <a href=\"notes\">notes</a> \
+             <a href=\"LOUD.HTML\">loud</a> <a href=\"deep/er/\">deep</a> <link rel=\"stylesheet\" href=\"style.css\">",
+        ),
+        (
+            "sub/index.html",
+            "<title>sub</title><a href=\"../index.html\">up</a> <a href=\"two.html\">two</a>",
+        ),
+        ("sub/two.html", "<title>two</title><a href=\"/deep\">deep</a>"),
+        ("bare/data.txt", "not linked"),
+        ("a b.html", "<title>space</title><a href=\"sub/two.html\">two</a>"),
+        ("page.html", "<title>page</title><a id=\"top\" href=\"./\">home</a>"),
+        ("notes", "<title>not html by its name</title><a href=\"hidden.html\">x</a>"),
+        ("LOUD.HTML", "<title>loud</title><a href=\"deep/er/\">deep</a>"),
+        ("deep/er/index.html", "<title>deeper</title><a href=\"../../sub\">sub</a>"),
+        ("style.css", "body { background: url(\"missing.png\") }"),
+    ];
+    for (path, body) in files {
+        std::fs::write(site.join(path), body).unwrap();
+    }
+    let nginx = crawler_tests::Nginx::serve(&site);
+    let over_http = crawl(Crawler::builder().max_depth(4), &[nginx.url("/")]).await;
+    let seed = Url::from_directory_path(&site).unwrap().to_string();
+    let over_file = crawl(
+        Crawler::builder().max_depth(4).site_root(&site),
+        std::slice::from_ref(&seed),
+    )
+    .await;
+    let local = |url: &str| url.replacen(&nginx.url("/"), &seed, 1);
+    let pages = |report: &crawler_core::report::CrawlReport, map: &dyn Fn(&str) -> String| {
+        report
+            .graph
+            .pages()
+            .map(|p| {
+                let url = map(p.url.as_str());
+                let skipped = p.skipped.map(SkipReason::as_str);
+                let failed = p.error.is_some();
+                let status = if failed { None } else { p.status };
+                (url, p.depth, status, failed, skipped, p.title.clone())
+            })
+            .collect::<BTreeSet<_>>()
+    };
+    let edges = |report: &crawler_core::report::CrawlReport, map: &dyn Fn(&str) -> String| {
+        report
+            .graph
+            .links()
+            .map(|(s, t, link)| (map(s.url.as_str()), map(t.url.as_str()), link.kind.as_str()))
+            .collect::<BTreeSet<_>>()
+    };
+    let same = |url: &str| url.to_owned();
+    assert_eq!(pages(&over_file, &same), pages(&over_http, &local));
+    assert_eq!(edges(&over_file, &same), edges(&over_http, &local));
+    // The site's own checks: nginx did answer as the cases above say.
+    let at = |rel: &str| page(&over_http, &nginx.url(rel));
+    assert_eq!(at("/sub").status, Some(301));
+    assert_eq!(at("/bare/").status, Some(403));
+    assert_eq!(at("/missing.html").status, Some(404));
+    assert_eq!(at("/a%20b.html").title.as_deref(), Some("space"));
+}

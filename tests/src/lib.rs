@@ -112,6 +112,7 @@ mod faults;
 mod files;
 mod gate;
 mod http;
+mod nginx;
 pub mod procs;
 pub mod random_site;
 mod redis_server;
@@ -126,6 +127,7 @@ mod tests;
 mod tls;
 mod validators;
 
+pub use nginx::Nginx;
 pub use redis_server::{Listen, RedisCluster, RedisServer};
 pub use reply::Reply;
 pub use server::{copy_dir, fixture_root, js_site_root, FixtureServer, ServerOptions, Synthetic};
