@@ -113,6 +113,7 @@ mod files;
 mod gate;
 mod http;
 mod nginx;
+mod ports;
 pub mod procs;
 pub mod random_site;
 mod redis_server;

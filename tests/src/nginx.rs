@@ -14,6 +14,8 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::ports::free_port;
+
 /// How long nginx may take to answer its first request.
 const START_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -126,12 +128,4 @@ fn program() -> std::path::PathBuf {
             .find(|candidate| candidate.is_file())
     });
     on_path.unwrap_or_else(|| "/usr/sbin/nginx".into())
-}
-
-/// A port of 127.0.0.1 free when asked (nginx cannot report a port 0 it was given).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
 }

@@ -19,6 +19,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use crate::ports::free_port;
+
 /// How to get the Redis tools, given when one is missing.
 const INSTALL_HINT: &str =
     "run scripts/test-deps.sh (or apt-get install redis-server, which brings redis-cli)";
@@ -253,14 +255,6 @@ fn wait_for_a_call(
         }
     }
     false
-}
-
-/// A free port on 127.0.0.1 (free when asked; the server binds it right after).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("free port")
 }
 
 /// A Redis Cluster of private `redis-server` processes, all masters, stopped when dropped.
