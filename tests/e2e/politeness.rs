@@ -118,6 +118,36 @@ async fn unreachable_robots_blocks_the_host_missing_robots_allows() {
     assert_eq!(page(&report, &open.url("/index.html")).status, Some(200));
 }
 
+/// A robots.txt that never answers is cut off by `--timeout`, not by the page deadline (which
+/// starts at the page's own first request): the host counts as unreachable and its pages are
+/// not fetched. The page deadline and the read timeout here are longer than any test, so only
+/// `--timeout` can end the wait (with it at an hour too, the support helper's minute fails the
+/// test).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_robots_txt_that_never_answers_ends_at_the_request_timeout() {
+    let server = FixtureServer::start();
+    server.route(
+        "/robots.txt",
+        Reply::status(200).with_delay(Duration::from_secs(3600)),
+    );
+    let report = crawl(
+        Crawler::builder()
+            .max_depth(1)
+            .retries(0)
+            .timeout(Duration::from_secs(1))
+            .read_timeout(Duration::from_secs(3600))
+            .page_timeout(Duration::from_secs(3600)),
+        &[server.url("/index.html")],
+    )
+    .await;
+    assert_eq!(
+        page(&report, &server.url("/index.html")).skipped,
+        Some(SkipReason::RobotsTxt)
+    );
+    assert_eq!(server.hits("/robots.txt"), 1);
+    assert_eq!(page_requests(&server), 0);
+}
+
 /// Arrival times of page requests (robots.txt excepted) at `server`.
 fn page_arrivals(server: &FixtureServer) -> Vec<Instant> {
     server
